@@ -1,0 +1,162 @@
+package io.slipway.common.kafka;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.ConnectException;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Takes one raw record from an input topic to its outcome: decode it, hand the event to the stage, retry transient
+ * faults with exponential backoff, and send what can never be processed to {@code <topic>.dlq}. It returns only
+ * when the record has an outcome (handled or dead-lettered), so the caller may commit the offset afterwards; it
+ * throws only when the record must stay uncommitted (interrupted during shutdown, dead-letter topic unwritable).
+ */
+public final class RecordPipeline {
+
+    /** Waits between attempts; a seam so tests need not wait. */
+    @FunctionalInterface
+    public interface Sleeper {
+        void sleep(Duration duration) throws InterruptedException;
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(RecordPipeline.class);
+
+    private final Deserializer<SpecificRecord> deserializer;
+    private final DeadLetterPublisher deadLetters;
+    private final RetryPolicy retryPolicy;
+    private final MeterRegistry meters;
+    private final Sleeper sleeper;
+
+    public RecordPipeline(Deserializer<SpecificRecord> deserializer, DeadLetterPublisher deadLetters,
+                          RetryPolicy retryPolicy, MeterRegistry meters) {
+        this(deserializer, deadLetters, retryPolicy, meters, duration -> Thread.sleep(duration.toMillis()));
+    }
+
+    RecordPipeline(Deserializer<SpecificRecord> deserializer, DeadLetterPublisher deadLetters,
+                   RetryPolicy retryPolicy, MeterRegistry meters, Sleeper sleeper) {
+        this.deserializer = deserializer;
+        this.deadLetters = deadLetters;
+        this.retryPolicy = retryPolicy;
+        this.meters = meters;
+        this.sleeper = sleeper;
+    }
+
+    /**
+     * Processes one record whose value must decode to {@code type}.
+     *
+     * @return true when the handler processed the event, false when the record was dead-lettered
+     */
+    public <T extends SpecificRecord> boolean process(ConsumerRecord<byte[], byte[]> record, Class<T> type,
+                                                      RecordHandler<? super T> handler) {
+        SpecificRecord decoded;
+        try {
+            decoded = withRetries(record, () -> deserializer.deserialize(record.topic(), record.headers(), record.value()));
+        } catch (RetriesExhausted e) {
+            return deadLetter(record, DeadLetterReason.RETRIES_EXHAUSTED, e.getCause());
+        } catch (RuntimeException e) {
+            return deadLetter(record, DeadLetterReason.DESERIALIZATION, e);
+        }
+        if (!type.isInstance(decoded)) {
+            String found = decoded == null ? "a null value (tombstone)" : decoded.getSchema().getFullName();
+            return deadLetter(record, DeadLetterReason.UNEXPECTED_EVENT_TYPE, new IllegalArgumentException(
+                    "topic " + record.topic() + " carries " + type.getName() + ", got " + found));
+        }
+        T event = type.cast(decoded);
+        try {
+            withRetries(record, () -> {
+                handler.handle(event);
+                return null;
+            });
+        } catch (RetriesExhausted e) {
+            return deadLetter(record, DeadLetterReason.RETRIES_EXHAUSTED, e.getCause());
+        } catch (RuntimeException e) {
+            return deadLetter(record, DeadLetterReason.PROCESSING, e);
+        }
+        count(record, "processed");
+        return true;
+    }
+
+    private <R> R withRetries(ConsumerRecord<byte[], byte[]> record, Attempt<R> attempt) {
+        for (int n = 1; ; n++) {
+            try {
+                return attempt.run();
+            } catch (Exception e) {
+                if (!isTransient(e)) {
+                    throw e instanceof RuntimeException re ? re : new IllegalStateException(e.getMessage(), e);
+                }
+                if (n >= retryPolicy.maxAttempts()) {
+                    throw new RetriesExhausted(e);
+                }
+                Duration backoff = retryPolicy.backoffAfter(n);
+                LOG.warn("Transient fault on {}-{}@{} (attempt {}/{}), retrying in {} ms: {}", record.topic(),
+                        record.partition(), record.offset(), n, retryPolicy.maxAttempts(), backoff.toMillis(),
+                        e.toString());
+                count(record, "retried");
+                try {
+                    sleeper.sleep(backoff);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    // Leave the offset uncommitted: the record is handed back to the group and re-consumed.
+                    throw new RecordHandedBack(record, interrupted);
+                }
+            }
+        }
+    }
+
+    private boolean deadLetter(ConsumerRecord<byte[], byte[]> record, DeadLetterReason reason, Throwable cause) {
+        LOG.error("Dead-lettering {}-{}@{} ({}): {}", record.topic(), record.partition(), record.offset(), reason,
+                cause.toString());
+        deadLetters.publish(record, reason, cause);
+        count(record, "dead_lettered");
+        return false;
+    }
+
+    private void count(ConsumerRecord<?, ?> record, String outcome) {
+        meters.counter("slipway.records", "topic", record.topic(), "outcome", outcome).increment();
+    }
+
+    /**
+     * Whether a fault is worth retrying: our own {@link TransientFailure}, Kafka's retriable errors, or a
+     * connection/timeout anywhere in the cause chain (the schema registry being down, for instance).
+     */
+    static boolean isTransient(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof TransientFailure || t instanceof org.apache.kafka.common.errors.RetriableException
+                    || t instanceof ConnectException || t instanceof HttpTimeoutException
+                    || t instanceof TimeoutException
+                    || t.getClass().getSimpleName().equals("SchemaRegistryUnavailableException")) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    @FunctionalInterface
+    private interface Attempt<R> {
+        R run() throws Exception;
+    }
+
+    private static final class RetriesExhausted extends RuntimeException {
+        RetriesExhausted(Exception last) {
+            super(last);
+        }
+    }
+
+    /** Thrown when processing stopped before an outcome; the record's offset must not be committed. */
+    public static final class RecordHandedBack extends RuntimeException {
+        RecordHandedBack(ConsumerRecord<?, ?> record, Throwable cause) {
+            super("processing of " + record.topic() + "-" + record.partition() + "@" + record.offset()
+                    + " was interrupted; the record stays uncommitted", cause);
+        }
+    }
+}

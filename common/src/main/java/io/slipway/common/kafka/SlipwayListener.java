@@ -1,0 +1,38 @@
+package io.slipway.common.kafka;
+
+import io.micronaut.configuration.kafka.annotation.KafkaListener;
+import io.micronaut.configuration.kafka.annotation.OffsetReset;
+import io.micronaut.configuration.kafka.annotation.OffsetStrategy;
+import io.micronaut.context.annotation.AliasFor;
+import io.micronaut.context.annotation.Property;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * The one way a Slipway stage listens to a topic: a consumer group that starts from the earliest record,
+ * commits each record's offset synchronously only after the listener returned (that is, after its outcome was
+ * published or it was dead-lettered), never auto-creates topics, and receives raw bytes so that a record that
+ * cannot be decoded still reaches the dead-letter topic as it was received.
+ */
+@Documented
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.TYPE)
+@KafkaListener(
+        offsetReset = OffsetReset.EARLIEST,
+        offsetStrategy = OffsetStrategy.SYNC_PER_RECORD,
+        properties = {
+                @Property(name = ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, value = "false"),
+                @Property(name = ConsumerConfig.ISOLATION_LEVEL_CONFIG, value = "read_committed"),
+                @Property(name = ConsumerConfig.MAX_POLL_RECORDS_CONFIG, value = "50")
+        })
+public @interface SlipwayListener {
+
+    /** The consumer group; instances of one service share it and so share the work. */
+    @AliasFor(annotation = KafkaListener.class, member = "groupId")
+    String value();
+}

@@ -1,0 +1,66 @@
+package io.slipway.common.testing;
+
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.annotation.Client;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.micronaut.test.support.TestPropertyProvider;
+import io.slipway.devstack.testing.SharedDevStack;
+import io.slipway.schemas.Topics;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What every Slipway service must do before it has any behaviour: start against a real broker and schema
+ * registry, create the pipeline topics and their dead-letter topics, report UP on /health with Kafka among the
+ * checks, and expose Prometheus metrics. Each service runs it by extending this class.
+ */
+@MicronautTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class ServiceStartsContract implements TestPropertyProvider {
+
+    @Inject
+    @Client("/")
+    HttpClient http;
+
+    @Override
+    public Map<String, String> getProperties() {
+        return SlipwayTestProperties.against(SharedDevStack.get());
+    }
+
+    @Test
+    void answersHealthUpWithKafkaChecked() {
+        HttpResponse<String> response = http.toBlocking().exchange(HttpRequest.GET("/health"), String.class);
+
+        assertThat(response.getStatus().getCode()).isEqualTo(200);
+        assertThat(response.body()).contains("\"status\":\"UP\"").contains("kafka");
+    }
+
+    @Test
+    void exposesPrometheusMetrics() {
+        String body = http.toBlocking().retrieve(HttpRequest.GET("/prometheus"), String.class);
+
+        assertThat(body).contains("jvm_memory_used_bytes");
+    }
+
+    @Test
+    void createsPipelineAndDeadLetterTopicsAtStartup() throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                SharedDevStack.get().bootstrapServers()))) {
+            Set<String> names = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            for (String topic : Topics.PIPELINE) {
+                assertThat(names).contains(topic, Topics.deadLetter(topic));
+            }
+        }
+    }
+}
