@@ -1,0 +1,92 @@
+package io.slipway.schemas;
+
+import io.slipway.events.ArtifactPublished;
+import io.slipway.events.BuildFailed;
+import io.slipway.events.CommitReceived;
+import io.slipway.events.ImageBuilt;
+import io.slipway.events.TestsPassed;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * The one place that names every Kafka topic of the pipeline and the event it carries. The record key of every
+ * pipeline topic is the repository full name ({@code owner/name}), so one repository's runs stay in order on one
+ * partition; only the optional {@link #LOGS} topic is keyed by run id.
+ */
+public final class Topics {
+
+    /** {@code CommitReceived}, produced by trigger-service. */
+    public static final String COMMITS = "slipway.commits";
+    /** {@code ImageBuilt}, produced by builder-service. */
+    public static final String IMAGES = "slipway.images";
+    /** {@code TestsPassed}, produced by tester-service. */
+    public static final String TESTS = "slipway.tests";
+    /** {@code ArtifactPublished}, produced by deliverer-service. */
+    public static final String ARTIFACTS = "slipway.artifacts";
+    /** {@code BuildFailed}, produced by every stage. */
+    public static final String FAILURES = "slipway.failures";
+    /** Optional build/test log chunks ({@code LogChunk}, no schema yet), keyed by run id. */
+    public static final String LOGS = "slipway.logs";
+
+    /** Suffix of the dead-letter topic that receives the records a consumer of a topic could not process. */
+    public static final String DEAD_LETTER_SUFFIX = ".dlq";
+
+    /** A pipeline topic and the generated Avro class of the event it carries; the key is the repository full name. */
+    public record EventTopic(String topic, Class<? extends SpecificRecord> eventType) {
+        public EventTopic {
+            Objects.requireNonNull(topic, "topic");
+            Objects.requireNonNull(eventType, "eventType");
+        }
+    }
+
+    /** Every pipeline topic with its event, in pipeline order (failures last). */
+    public static final List<EventTopic> PIPELINE = List.of(
+            new EventTopic(COMMITS, CommitReceived.class),
+            new EventTopic(IMAGES, ImageBuilt.class),
+            new EventTopic(TESTS, TestsPassed.class),
+            new EventTopic(ARTIFACTS, ArtifactPublished.class),
+            new EventTopic(FAILURES, BuildFailed.class));
+
+    private Topics() {
+    }
+
+    /** The names of all pipeline topics, in pipeline order; excludes the optional {@link #LOGS} topic. */
+    public static List<String> pipelineTopics() {
+        return PIPELINE.stream().map(EventTopic::topic).toList();
+    }
+
+    /** The event class a pipeline topic carries, or empty for a topic that is not a pipeline topic. */
+    public static Optional<Class<? extends SpecificRecord>> eventType(String topic) {
+        return PIPELINE.stream().filter(t -> t.topic().equals(topic)).<Class<? extends SpecificRecord>>map(EventTopic::eventType).findFirst();
+    }
+
+    /** The pipeline topic that carries an event class; throws {@link IllegalArgumentException} for any other class. */
+    public static String topicOf(Class<? extends SpecificRecord> eventType) {
+        return PIPELINE.stream().filter(t -> t.eventType().equals(eventType)).map(EventTopic::topic).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(eventType.getName() + " is not carried by any pipeline topic"));
+    }
+
+    /** The dead-letter topic of a topic: {@code <topic>.dlq}. */
+    public static String deadLetter(String topic) {
+        return requireTopic(topic) + DEAD_LETTER_SUFFIX;
+    }
+
+    /** The schema registry subject of a topic's record values (Confluent TopicNameStrategy): {@code <topic>-value}. */
+    public static String valueSubject(String topic) {
+        return requireTopic(topic) + "-value";
+    }
+
+    /** The schema registry subject of a topic's record keys (Confluent TopicNameStrategy): {@code <topic>-key}. */
+    public static String keySubject(String topic) {
+        return requireTopic(topic) + "-key";
+    }
+
+    private static String requireTopic(String topic) {
+        if (topic == null || topic.isBlank()) {
+            throw new IllegalArgumentException("topic must not be blank");
+        }
+        return topic;
+    }
+}
