@@ -73,7 +73,7 @@ public record RegistrySettings(List<URI> urls, String userInfo, Duration connect
 
     private static URI checked(URI url) {
         String scheme = url.getScheme();
-        if (!"http".equalsIgnoreCase(scheme) && !"https".equalsIgnoreCase(scheme) || url.getHost() == null) {
+        if ((!"http".equalsIgnoreCase(scheme) && !"https".equalsIgnoreCase(scheme)) || url.getHost() == null) {
             throw new IllegalArgumentException("schema registry URL must be http(s)://host[:port][/path], got " + withoutUserInfo(url));
         }
         return withoutUserInfo(url);
