@@ -30,6 +30,13 @@ public final class Topics {
     /** Optional build/test log chunks ({@code LogChunk}, no schema yet), keyed by run id. */
     public static final String LOGS = "slipway.logs";
 
+    /**
+     * trigger-service's own intake: accepted pushes ({@code CommitReceived} candidates), keyed like
+     * {@link #COMMITS} and with the same partition count, so the single owner of a partition decides which
+     * candidates become runs. Internal to trigger-service; nothing else consumes it.
+     */
+    public static final String TRIGGER_INTAKE = "slipway.trigger.intake";
+
     /** Suffix of the dead-letter topic that receives the records a consumer of a topic could not process. */
     public static final String DEAD_LETTER_SUFFIX = ".dlq";
 
@@ -55,6 +62,11 @@ public final class Topics {
     /** The names of all pipeline topics, in pipeline order; excludes the optional {@link #LOGS} topic. */
     public static List<String> pipelineTopics() {
         return PIPELINE.stream().map(EventTopic::topic).toList();
+    }
+
+    /** Every topic a Slipway deployment creates (each also gets a dead-letter topic): pipeline and internal. */
+    public static List<String> allTopics() {
+        return java.util.stream.Stream.concat(pipelineTopics().stream(), java.util.stream.Stream.of(TRIGGER_INTAKE)).toList();
     }
 
     /** The event class a pipeline topic carries, or empty for a topic that is not a pipeline topic. */

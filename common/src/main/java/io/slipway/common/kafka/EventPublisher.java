@@ -1,6 +1,7 @@
 package io.slipway.common.kafka;
 
 import io.slipway.events.RunContext;
+import io.slipway.schemas.Topics;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -16,7 +17,7 @@ import java.util.concurrent.TimeoutException;
  * (idempotent producer, acks=all): when {@link #publish} returns, the event is durable, so the consumed record's
  * offset may be committed.
  */
-public final class EventPublisher {
+public final class EventPublisher implements AutoCloseable {
 
     private final Producer<String, SpecificRecord> producer;
     private final Duration sendTimeout;
@@ -24,6 +25,16 @@ public final class EventPublisher {
     public EventPublisher(Producer<String, SpecificRecord> producer, Duration sendTimeout) {
         this.producer = producer;
         this.sendTimeout = sendTimeout;
+    }
+
+    /**
+     * Sends an event to the pipeline topic that carries its type (see {@code Topics}), keyed by the repository of
+     * the run it carries.
+     *
+     * @throws TransientFailure when the broker does not acknowledge in time
+     */
+    public RecordMetadata publish(SpecificRecord event) {
+        return publish(Topics.topicOf(event.getClass()), keyOf(event), event);
     }
 
     /**
@@ -57,5 +68,11 @@ public final class EventPublisher {
             throw new IllegalArgumentException(event.getSchema().getFullName() + " carries no run context");
         }
         return run.getRepository().getFullName();
+    }
+
+    /** Flushes and closes the producer; called when the service shuts down. */
+    @Override
+    public void close() {
+        producer.close(sendTimeout);
     }
 }

@@ -1,5 +1,6 @@
 package io.slipway.common.kafka;
 
+import io.slipway.schemas.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -17,7 +18,7 @@ import java.util.concurrent.TimeoutException;
  * Writes dead letters to {@code <topic>.dlq} with the record's own key, value and headers, plus
  * {@link DeadLetterHeaders} provenance; waits for the broker's acknowledgement (acks=all) before returning.
  */
-public final class KafkaDeadLetterPublisher implements DeadLetterPublisher {
+public final class KafkaDeadLetterPublisher implements DeadLetterPublisher, AutoCloseable {
 
     private static final int MAX_MESSAGE_BYTES = 2048;
 
@@ -45,7 +46,7 @@ public final class KafkaDeadLetterPublisher implements DeadLetterPublisher {
         put(headers, DeadLetterHeaders.EXCEPTION_MESSAGE, truncate(String.valueOf(cause.getMessage())));
         put(headers, DeadLetterHeaders.SERVICE, service);
         put(headers, DeadLetterHeaders.FAILED_AT, clock.instant().toString());
-        String topic = io.slipway.schemas.Topics.deadLetter(record.topic());
+        String topic = Topics.deadLetter(record.topic());
         try {
             producer.send(new ProducerRecord<>(topic, null, record.key(), record.value(), headers))
                     .get(sendTimeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -64,5 +65,11 @@ public final class KafkaDeadLetterPublisher implements DeadLetterPublisher {
 
     private static String truncate(String message) {
         return message.length() <= MAX_MESSAGE_BYTES ? message : message.substring(0, MAX_MESSAGE_BYTES) + "…";
+    }
+
+    /** Flushes and closes the producer; called when the service shuts down. */
+    @Override
+    public void close() {
+        producer.close(sendTimeout);
     }
 }

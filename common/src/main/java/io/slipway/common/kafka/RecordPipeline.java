@@ -1,6 +1,8 @@
 package io.slipway.common.kafka;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.slipway.schemas.registry.SchemaRegistryException;
+import io.slipway.schemas.serde.SchemaRegistryAccessException;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -60,6 +62,8 @@ public final class RecordPipeline {
             decoded = withRetries(record, () -> deserializer.deserialize(record.topic(), record.headers(), record.value()));
         } catch (RetriesExhausted e) {
             return deadLetter(record, DeadLetterReason.RETRIES_EXHAUSTED, e.getCause());
+        } catch (RecordHandedBack e) {
+            throw e;
         } catch (RuntimeException e) {
             return deadLetter(record, DeadLetterReason.DESERIALIZATION, e);
         }
@@ -76,6 +80,8 @@ public final class RecordPipeline {
             });
         } catch (RetriesExhausted e) {
             return deadLetter(record, DeadLetterReason.RETRIES_EXHAUSTED, e.getCause());
+        } catch (RecordHandedBack e) {
+            throw e;
         } catch (RuntimeException e) {
             return deadLetter(record, DeadLetterReason.PROCESSING, e);
         }
@@ -123,15 +129,18 @@ public final class RecordPipeline {
     }
 
     /**
-     * Whether a fault is worth retrying: our own {@link TransientFailure}, Kafka's retriable errors, or a
-     * connection/timeout anywhere in the cause chain (the schema registry being down, for instance).
+     * Whether a fault is worth retrying: our own {@link TransientFailure}, Kafka's retriable errors, the schema
+     * registry unreachable or answering 5xx, or a connection failure or timeout anywhere in the cause chain.
      */
     static boolean isTransient(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof TransientFailure || t instanceof org.apache.kafka.common.errors.RetriableException
                     || t instanceof ConnectException || t instanceof HttpTimeoutException
-                    || t instanceof TimeoutException
-                    || t.getClass().getSimpleName().equals("SchemaRegistryUnavailableException")) {
+                    || t instanceof TimeoutException) {
+                return true;
+            }
+            if (t instanceof SchemaRegistryAccessException access && access.isTransient()
+                    || t instanceof SchemaRegistryException registry && registry.isTransient()) {
                 return true;
             }
             if (t.getCause() == t) {

@@ -1,5 +1,6 @@
 package io.slipway.common.kafka;
 
+import io.slipway.schemas.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -41,7 +42,7 @@ public final class TopicInitializer {
         List<NewTopic> wanted = new ArrayList<>();
         for (String topic : topics) {
             wanted.add(new NewTopic(topic, partitions, replicationFactor));
-            wanted.add(new NewTopic(io.slipway.schemas.Topics.deadLetter(topic), partitions, replicationFactor));
+            wanted.add(new NewTopic(Topics.deadLetter(topic), partitions, replicationFactor));
         }
         Instant until = Instant.now().plus(deadline);
         Exception last = null;

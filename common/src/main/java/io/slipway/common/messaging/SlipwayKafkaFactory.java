@@ -2,6 +2,7 @@ package io.slipway.common.messaging;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.configuration.kafka.config.KafkaDefaultConfiguration;
+import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
 import io.slipway.common.config.SchemaRegistryProperties;
@@ -13,7 +14,8 @@ import io.slipway.common.kafka.RecordPipeline;
 import io.slipway.common.kafka.RetryPolicy;
 import io.slipway.schemas.serde.AvroEventDeserializer;
 import io.slipway.schemas.serde.AvroEventSerializer;
-import io.slipway.schemas.serde.SerdeConfig;
+import io.slipway.schemas.registry.RegistrySettings;
+import io.slipway.schemas.registry.SchemaRegistryClient;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import org.apache.avro.specific.SpecificRecord;
@@ -25,8 +27,6 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.time.Clock;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -37,44 +37,40 @@ import java.util.Properties;
 @Factory
 public class SlipwayKafkaFactory {
 
+    /** Publishes events; the producer is private to it (Micronaut Kafka's own Producer beans match any name). */
     @Singleton
-    @Named("slipway-events")
-    @io.micronaut.context.annotation.Bean(preDestroy = "close")
-    Producer<String, SpecificRecord> eventProducer(KafkaDefaultConfiguration kafka, SchemaRegistryProperties registry,
-                                                   @Value("${micronaut.application.name:slipway}") String service) {
-        AvroEventSerializer serializer = new AvroEventSerializer();
-        serializer.configure(serdeConfig(registry), false);
-        return new KafkaProducer<>(durableProducer(kafka, service + "-events"), new StringSerializer(), serializer);
+    @Bean(preDestroy = "close")
+    EventPublisher eventPublisher(KafkaDefaultConfiguration kafka, SchemaRegistryClient registry,
+                                  SchemaRegistryProperties registrySettings, SlipwayKafkaProperties settings,
+                                  @Value("${micronaut.application.name:slipway}") String service) {
+        AvroEventSerializer serializer = new AvroEventSerializer(registry, registrySettings.autoRegister());
+        return new EventPublisher(new KafkaProducer<>(durableProducer(kafka, service + "-events"),
+                new StringSerializer(), serializer), settings.sendTimeout());
     }
 
     @Singleton
-    @Named("slipway-dead-letters")
-    @io.micronaut.context.annotation.Bean(preDestroy = "close")
-    Producer<byte[], byte[]> deadLetterProducer(KafkaDefaultConfiguration kafka,
-                                                @Value("${micronaut.application.name:slipway}") String service) {
-        return new KafkaProducer<>(durableProducer(kafka, service + "-dead-letters"), new ByteArraySerializer(),
-                new ByteArraySerializer());
-    }
-
-    @Singleton
-    EventPublisher eventPublisher(@Named("slipway-events") Producer<String, SpecificRecord> producer,
-                                  SlipwayKafkaProperties settings) {
-        return new EventPublisher(producer, settings.sendTimeout());
-    }
-
-    @Singleton
-    DeadLetterPublisher deadLetterPublisher(@Named("slipway-dead-letters") Producer<byte[], byte[]> producer,
-                                            SlipwayKafkaProperties settings,
-                                            @Value("${micronaut.application.name:slipway}") String service) {
+    @Bean(preDestroy = "close")
+    KafkaDeadLetterPublisher deadLetterPublisher(KafkaDefaultConfiguration kafka, SlipwayKafkaProperties settings,
+                                                 @Value("${micronaut.application.name:slipway}") String service) {
+        Producer<byte[], byte[]> producer = new KafkaProducer<>(durableProducer(kafka, service + "-dead-letters"),
+                new ByteArraySerializer(), new ByteArraySerializer());
         return new KafkaDeadLetterPublisher(producer, service, settings.sendTimeout(), Clock.systemUTC());
     }
 
+    /** One registry client per service, so serializer and deserializer share its schema and id caches. */
+    @Singleton
+    SchemaRegistryClient schemaRegistryClient(SchemaRegistryProperties registry) {
+        RegistrySettings settings = RegistrySettings.of(registry.url());
+        if (registry.userInfo() != null && !registry.userInfo().isBlank()) {
+            settings = settings.withBasicAuth(registry.userInfo());
+        }
+        return new SchemaRegistryClient(settings);
+    }
+
     @Singleton
     @Named("slipway-events")
-    Deserializer<SpecificRecord> eventDeserializer(SchemaRegistryProperties registry) {
-        AvroEventDeserializer deserializer = new AvroEventDeserializer();
-        deserializer.configure(serdeConfig(registry), false);
-        return deserializer;
+    Deserializer<SpecificRecord> eventDeserializer(SchemaRegistryClient registry) {
+        return new AvroEventDeserializer(registry);
     }
 
     @Singleton
@@ -84,17 +80,6 @@ public class SlipwayKafkaFactory {
         RetryPolicy retry = new RetryPolicy(settings.retryAttempts(), settings.retryInitialBackoff(),
                 settings.retryMaxBackoff());
         return new RecordPipeline(deserializer, deadLetters, retry, meters);
-    }
-
-    static Map<String, Object> serdeConfig(SchemaRegistryProperties registry) {
-        Map<String, Object> config = new HashMap<>();
-        config.put(SerdeConfig.SCHEMA_REGISTRY_URL, registry.url());
-        config.put(SerdeConfig.AUTO_REGISTER_SCHEMAS, registry.autoRegister());
-        if (registry.userInfo() != null && !registry.userInfo().isBlank()) {
-            config.put(SerdeConfig.BASIC_AUTH_CREDENTIALS_SOURCE, "USER_INFO");
-            config.put(SerdeConfig.BASIC_AUTH_USER_INFO, registry.userInfo());
-        }
-        return config;
     }
 
     private static Properties durableProducer(KafkaDefaultConfiguration kafka, String clientId) {

@@ -35,7 +35,7 @@ public class TopicsAtStartup {
         props.remove("health-timeout");
         try (Admin admin = Admin.create(props)) {
             new TopicInitializer(admin, settings.partitions(), settings.replicationFactor())
-                    .ensureTopics(Topics.PIPELINE, settings.startupTimeout());
+                    .ensureTopics(Topics.allTopics(), settings.startupTimeout());
         }
     }
 }

@@ -58,7 +58,7 @@ public abstract class ServiceStartsContract implements TestPropertyProvider {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 SharedDevStack.get().bootstrapServers()))) {
             Set<String> names = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-            for (String topic : Topics.PIPELINE) {
+            for (String topic : Topics.allTopics()) {
                 assertThat(names).contains(topic, Topics.deadLetter(topic));
             }
         }
