@@ -1,0 +1,148 @@
+package io.slipway.devstack;
+
+import io.slipway.devstack.registry.SchemaRegistryServer;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The Slipway development stack in one process: a real KRaft Kafka broker plus the Confluent-compatible schema
+ * registry whose schemas live in that broker's {@code _schemas} topic. Everything is kept under one data directory,
+ * so stopping and starting again on the same directory keeps topics, unconsumed records and schema ids.
+ */
+public final class DevStack implements AutoCloseable {
+
+    public static final String KAFKA_PORT_ENV = "SLIPWAY_KAFKA_PORT";
+    public static final String CONTROLLER_PORT_ENV = "SLIPWAY_CONTROLLER_PORT";
+    public static final String REGISTRY_PORT_ENV = "SLIPWAY_REGISTRY_PORT";
+    public static final String DATA_DIR_ENV = "SLIPWAY_DATA_DIR";
+    public static final String REGISTRY_BASIC_AUTH_ENV = "SLIPWAY_REGISTRY_BASIC_AUTH";
+    public static final String DEFAULT_DATA_DIR = ".slipway/devstack";
+
+    /** Exit code of {@link #main} when a port is taken or a setting is invalid. */
+    public static final int EXIT_CONFIGURATION = 2;
+
+    private final EmbeddedKafka kafka;
+    private final SchemaRegistryServer registry;
+
+    private DevStack(EmbeddedKafka kafka, SchemaRegistryServer registry) {
+        this.kafka = kafka;
+        this.registry = registry;
+    }
+
+    /** Starts Kafka (data in {@code dir/kafka}) and the registry on the given 127.0.0.1 ports; returns once both answer. */
+    public static DevStack start(Path dir, int kafkaPort, int controllerPort, int registryPort) {
+        return start(dir, kafkaPort, controllerPort, registryPort, null);
+    }
+
+    /**
+     * Like {@link #start(Path, int, int, int)}, with the registry requiring HTTP basic authentication
+     * {@code "user:password"} when {@code registryBasicAuth} is not null.
+     *
+     * @throws PortInUseException when one of the ports is already taken
+     */
+    public static DevStack start(Path dir, int kafkaPort, int controllerPort, int registryPort, String registryBasicAuth) {
+        requireFree(kafkaPort, "Kafka broker", KAFKA_PORT_ENV);
+        requireFree(controllerPort, "Kafka KRaft controller", CONTROLLER_PORT_ENV);
+        if (registryPort != 0) {
+            requireFree(registryPort, "schema registry", REGISTRY_PORT_ENV);
+        }
+        EmbeddedKafka kafka = new EmbeddedKafka(dir.resolve("kafka"), kafkaPort, controllerPort).start();
+        try {
+            SchemaRegistryServer registry = new SchemaRegistryServer(kafka.bootstrapServers(), EmbeddedKafka.HOST,
+                    registryPort, registryBasicAuth).start();
+            return new DevStack(kafka, registry);
+        } catch (RuntimeException e) {
+            kafka.close();
+            throw e;
+        }
+    }
+
+    /** {@code 127.0.0.1:<kafka port>}. */
+    public String bootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    /** {@code http://127.0.0.1:<registry port>}. */
+    public String registryUrl() {
+        return registry.url();
+    }
+
+    /** Creates a topic (replication factor 1) unless it exists and waits until it can be used. */
+    public void createTopic(String name, int partitions) {
+        kafka.createTopic(name, partitions, Map.of());
+    }
+
+    /** Stops the registry, then Kafka, waiting for both. */
+    @Override
+    public void close() {
+        try {
+            registry.close();
+        } finally {
+            kafka.close();
+        }
+    }
+
+    /**
+     * Runs the stack until SIGTERM/Ctrl-C. Settings come from system properties or environment variables of the same
+     * name: {@code SLIPWAY_KAFKA_PORT} (9092), {@code SLIPWAY_CONTROLLER_PORT} (9093), {@code SLIPWAY_REGISTRY_PORT}
+     * (8081), {@code SLIPWAY_DATA_DIR} ({@code .slipway/devstack}), {@code SLIPWAY_REGISTRY_BASIC_AUTH} (none).
+     */
+    public static void main(String[] args) throws InterruptedException {
+        // Named so it never clashes with the services' logback.xml when both are on one classpath (tests).
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "logback-devstack.xml");
+        }
+        DevStack stack;
+        try {
+            Path dir = Path.of(setting(DATA_DIR_ENV, DEFAULT_DATA_DIR)).toAbsolutePath();
+            stack = start(dir, port(KAFKA_PORT_ENV, EmbeddedKafka.DEFAULT_BROKER_PORT),
+                    port(CONTROLLER_PORT_ENV, EmbeddedKafka.DEFAULT_CONTROLLER_PORT),
+                    port(REGISTRY_PORT_ENV, SchemaRegistryServer.DEFAULT_PORT),
+                    setting(REGISTRY_BASIC_AUTH_ENV, null));
+        } catch (PortInUseException | IllegalArgumentException e) {
+            System.err.println("Slipway devstack cannot start: " + e.getMessage());
+            System.exit(EXIT_CONFIGURATION);
+            return;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stack.close();
+            System.out.println("Slipway devstack stopped.");
+            stopped.countDown();
+        }, "slipway-devstack-shutdown"));
+        System.out.println("Slipway devstack ready: kafka=" + stack.bootstrapServers() + " schema-registry=" + stack.registryUrl());
+        stopped.await();
+    }
+
+    private static void requireFree(int port, String purpose, String environmentVariable) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(EmbeddedKafka.HOST, port));
+        } catch (IOException e) {
+            throw new PortInUseException(port, purpose, environmentVariable);
+        }
+    }
+
+    private static String setting(String name, String defaultValue) {
+        String value = System.getProperty(name, System.getenv(name));
+        return value == null || value.isBlank() ? defaultValue : value.trim();
+    }
+
+    private static int port(String name, int defaultValue) {
+        String value = setting(name, String.valueOf(defaultValue));
+        try {
+            int port = Integer.parseInt(value);
+            if (port < 1 || port > 65535) {
+                throw new NumberFormatException();
+            }
+            return port;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + "=" + value + " is not a port number (1-65535).");
+        }
+    }
+}

@@ -1,0 +1,227 @@
+package io.slipway.devstack;
+
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A real Apache Kafka broker in KRaft mode (combined broker and controller, node id 1) running inside this JVM on
+ * 127.0.0.1. Its data directory survives restarts: storage is formatted only when the directory has no
+ * {@code meta.properties} yet, so topics and unconsumed records are still there after a stop and start.
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+
+    public static final String HOST = "127.0.0.1";
+    public static final int DEFAULT_BROKER_PORT = 9092;
+    public static final int DEFAULT_CONTROLLER_PORT = 9093;
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
+    private static final String CONTROLLER_LISTENER = "CONTROLLER";
+    private static final int NODE_ID = 1;
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+
+    private final Path dataDir;
+    private final int brokerPort;
+    private final int controllerPort;
+    private KafkaRaftServer server;
+
+    /** A broker on the default ports 9092 (clients) and 9093 (controller) storing its logs in {@code dataDir}. */
+    public EmbeddedKafka(Path dataDir) {
+        this(dataDir, DEFAULT_BROKER_PORT, DEFAULT_CONTROLLER_PORT);
+    }
+
+    /** A broker on the given fixed ports (the KRaft voter address must be known before start, so no port 0). */
+    public EmbeddedKafka(Path dataDir, int brokerPort, int controllerPort) {
+        if (brokerPort <= 0 || controllerPort <= 0 || brokerPort == controllerPort) {
+            throw new IllegalArgumentException("broker and controller need two distinct fixed ports, got "
+                    + brokerPort + " and " + controllerPort);
+        }
+        this.dataDir = dataDir.toAbsolutePath();
+        this.brokerPort = brokerPort;
+        this.controllerPort = controllerPort;
+    }
+
+    /** Formats the storage if it is new, starts the broker and returns once an Admin client sees it in the cluster. */
+    public synchronized EmbeddedKafka start() {
+        if (server != null) {
+            throw new IllegalStateException("Kafka is already running on " + bootstrapServers());
+        }
+        KafkaConfig config = new KafkaConfig(brokerProperties(), false);
+        formatStorageIfNew();
+        KafkaRaftServer starting = new KafkaRaftServer(config, Time.SYSTEM);
+        try {
+            starting.startup();
+            awaitReady();
+        } catch (RuntimeException e) {
+            starting.shutdown();
+            starting.awaitShutdown();
+            throw e;
+        }
+        server = starting;
+        return this;
+    }
+
+    /** {@code 127.0.0.1:<broker port>}. */
+    public String bootstrapServers() {
+        return HOST + ":" + brokerPort;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /**
+     * Creates a topic (replication factor 1) unless it exists, and returns once this broker can serve all its
+     * partitions, so a test can produce or seek right away.
+     */
+    public void createTopic(String name, int partitions, Map<String, String> configs) {
+        try (Admin admin = Admin.create(adminProperties())) {
+            try {
+                admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs))).all().get();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw new IllegalStateException("Cannot create topic " + name + ": " + e.getCause().getMessage(), e);
+                }
+            }
+            awaitLeaders(admin, name);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while creating topic " + name, e);
+        }
+    }
+
+    /** Stops the broker cleanly and waits until all its threads have finished; a no-op when not running. */
+    @Override
+    public synchronized void close() {
+        if (server != null) {
+            server.shutdown();
+            server.awaitShutdown();
+            server = null;
+        }
+    }
+
+    private Properties brokerProperties() {
+        Properties p = new Properties();
+        p.put("process.roles", "broker,controller");
+        p.put("node.id", String.valueOf(NODE_ID));
+        p.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
+        p.put("controller.listener.names", CONTROLLER_LISTENER);
+        p.put("listeners", "PLAINTEXT://" + HOST + ":" + brokerPort + "," + CONTROLLER_LISTENER + "://" + HOST + ":" + controllerPort);
+        p.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + brokerPort);
+        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+        p.put("inter.broker.listener.name", "PLAINTEXT");
+        p.put("log.dirs", dataDir.toString());
+        p.put("auto.create.topics.enable", "false");
+        p.put("num.partitions", "1");
+        p.put("default.replication.factor", "1");
+        p.put("min.insync.replicas", "1");
+        p.put("offsets.topic.replication.factor", "1");
+        p.put("offsets.topic.num.partitions", "5");
+        p.put("transaction.state.log.replication.factor", "1");
+        p.put("transaction.state.log.min.isr", "1");
+        p.put("transaction.state.log.num.partitions", "5");
+        p.put("group.initial.rebalance.delay.ms", "0");
+        // Sized for a 2-core development machine: few threads, small segments, a small log-cleaner buffer.
+        p.put("num.network.threads", "2");
+        p.put("num.io.threads", "2");
+        p.put("background.threads", "2");
+        p.put("num.recovery.threads.per.data.dir", "1");
+        p.put("num.replica.fetchers", "1");
+        p.put("log.cleaner.threads", "1");
+        p.put("log.cleaner.dedupe.buffer.size", String.valueOf(8 * 1024 * 1024));
+        p.put("log.segment.bytes", String.valueOf(16 * 1024 * 1024));
+        p.put("metadata.log.segment.bytes", String.valueOf(8 * 1024 * 1024));
+        p.put("log.index.size.max.bytes", String.valueOf(1024 * 1024));
+        return p;
+    }
+
+    private void formatStorageIfNew() {
+        try {
+            Files.createDirectories(dataDir);
+            if (Files.exists(dataDir.resolve("meta.properties"))) {
+                return;
+            }
+            String clusterId = Uuid.randomUuid().toString();
+            new Formatter()
+                    .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
+                    .setNodeId(NODE_ID)
+                    .setClusterId(clusterId)
+                    .setControllerListenerName(CONTROLLER_LISTENER)
+                    .addDirectory(dataDir.toString())
+                    .setMetadataLogDirectory(dataDir.toString())
+                    .run();
+            LOG.info("Formatted KRaft storage in {} (cluster id {})", dataDir, clusterId);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create Kafka data directory " + dataDir, e);
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot format KRaft storage in " + dataDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void awaitReady() {
+        try (Admin admin = Admin.create(adminProperties())) {
+            if (admin.describeCluster().nodes().get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).isEmpty()) {
+                throw new IllegalStateException("Kafka on " + bootstrapServers() + " started but reports no broker");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting for Kafka on " + bootstrapServers(), e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Kafka on " + bootstrapServers() + " did not become ready within "
+                    + READY_TIMEOUT.toSeconds() + " s: " + e.getMessage(), e);
+        }
+    }
+
+    /** The controller answers CreateTopics before the broker has applied the new metadata; poll until it has. */
+    private void awaitLeaders(Admin admin, String topic) throws InterruptedException {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        while (true) {
+            try {
+                TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+                if (description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                    return;
+                }
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw new IllegalStateException("Cannot describe topic " + topic + ": " + e.getCause().getMessage(), e);
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Topic " + topic + " has no leader after " + READY_TIMEOUT.toSeconds() + " s");
+            }
+            TimeUnit.MILLISECONDS.sleep(20);
+        }
+    }
+
+    private Properties adminProperties() {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) READY_TIMEOUT.toMillis());
+        p.put(AdminClientConfig.CLIENT_ID_CONFIG, "slipway-devstack-admin");
+        return p;
+    }
+}

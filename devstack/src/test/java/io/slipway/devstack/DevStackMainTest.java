@@ -1,0 +1,102 @@
+package io.slipway.devstack;
+
+import io.slipway.devstack.support.RegistryHttp;
+import io.slipway.devstack.testing.SharedDevStack;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** {@link DevStack#main} as a user runs it: its own JVM, settings from environment variables, stopped by SIGTERM. */
+class DevStackMainTest {
+
+    @TempDir
+    Path dir;
+
+    private Process process;
+
+    @AfterEach
+    void stopProcess() {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly();
+        }
+    }
+
+    @Test
+    void printsOneReadyLineServesAndStopsCleanlyOnSigterm() throws Exception {
+        int kafkaPort = SharedDevStack.freePort();
+        int registryPort = SharedDevStack.freePort();
+        List<String> stdout = new CopyOnWriteArrayList<>();
+        process = start(Map.of(DevStack.DATA_DIR_ENV, dir.toString(), DevStack.KAFKA_PORT_ENV, String.valueOf(kafkaPort),
+                DevStack.CONTROLLER_PORT_ENV, String.valueOf(SharedDevStack.freePort()),
+                DevStack.REGISTRY_PORT_ENV, String.valueOf(registryPort)));
+        collect(process.getInputStream(), stdout);
+        String ready = "Slipway devstack ready: kafka=127.0.0.1:" + kafkaPort + " schema-registry=http://127.0.0.1:" + registryPort;
+
+        await().atMost(Duration.ofSeconds(90)).until(() -> stdout.contains(ready) || !process.isAlive());
+        assertThat(stdout).as("output of DevStack.main").contains(ready);
+        assertThat(new RegistryHttp("http://127.0.0.1:" + registryPort).get("/").status()).isEqualTo(200);
+        assertThat(dir.resolve("kafka/meta.properties")).exists();
+
+        // SIGTERM through the handle: Process.destroy() would also close our end of the child's stdout.
+        process.toHandle().destroy();
+
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as("exit status after SIGTERM").isEqualTo(128 + 15);
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(stdout).contains("Slipway devstack stopped."));
+    }
+
+    @Test
+    void takenPortEndsWithOneClearLineAndExitCode2() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            process = start(Map.of(DevStack.DATA_DIR_ENV, dir.toString(),
+                    DevStack.KAFKA_PORT_ENV, String.valueOf(taken.getLocalPort()),
+                    DevStack.CONTROLLER_PORT_ENV, String.valueOf(SharedDevStack.freePort()),
+                    DevStack.REGISTRY_PORT_ENV, String.valueOf(SharedDevStack.freePort())));
+            process.getOutputStream().close();
+            String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(process.exitValue()).isEqualTo(DevStack.EXIT_CONFIGURATION);
+            assertThat(stderr.strip()).isEqualTo("Slipway devstack cannot start: Port " + taken.getLocalPort()
+                    + " (Kafka broker) is already in use on 127.0.0.1; stop what is using it or set SLIPWAY_KAFKA_PORT to a free port.");
+        }
+    }
+
+    private static Process start(Map<String, String> environment) throws IOException {
+        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", classpath, DevStack.class.getName());
+        builder.environment().putAll(environment);
+        return builder.start();
+    }
+
+    private static void collect(InputStream stream, List<String> lines) {
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+                in.lines().forEach(lines::add);
+            } catch (IOException | UncheckedIOException e) {
+                lines.add("<output closed: " + e.getMessage() + ">");
+            }
+        }, "devstack-main-output");
+        reader.setDaemon(true);
+        reader.start();
+    }
+}
