@@ -1,0 +1,86 @@
+package io.slipway.trigger.adapter.forge;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.slipway.trigger.adapter.forge.ForgeSupport.HeadCommit;
+import io.slipway.trigger.adapter.forge.ForgeSupport.SignatureHeader;
+import io.slipway.trigger.domain.InvalidPayload;
+import io.slipway.trigger.domain.Push;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Slipway's own webhook for anything that can POST (the {@code post-receive} hook among others), documented in
+ * {@code docs/generic-webhook.md}: one pushed ref per request, signed GitHub-style with
+ * {@code X-Slipway-Signature-256: sha256=<hex>}. The sha must be a full commit sha and the ref a full ref name;
+ * the all-zero sha reports a deletion, which needs no author.
+ */
+public final class GenericForge implements Forge {
+
+    private static final SignatureHeader SIGNATURE = new SignatureHeader("X-Slipway-Signature-256", "sha256=");
+
+    private final Clock clock;
+
+    public GenericForge() {
+        this(Clock.systemUTC());
+    }
+
+    GenericForge(Clock clock) {
+        this.clock = clock;
+    }
+
+    @Override
+    public String name() {
+        return "generic";
+    }
+
+    /** {@code X-Slipway-Event} defaults to {@code push}; {@code ping} checks the hook's URL and secret. */
+    @Override
+    public EventKind kind(Function<String, String> headers) {
+        return switch (eventName(headers)) {
+            case "push" -> EventKind.PUSH;
+            case "ping" -> EventKind.PING;
+            default -> EventKind.OTHER;
+        };
+    }
+
+    @Override
+    public String eventName(Function<String, String> headers) {
+        return ForgeSupport.firstHeader(headers, "X-Slipway-Event").orElse("push");
+    }
+
+    @Override
+    public Optional<String> deliveryId(Function<String, String> headers) {
+        return ForgeSupport.firstHeader(headers, "X-Slipway-Delivery");
+    }
+
+    @Override
+    public String repository(JsonNode body) {
+        return Json.required(body, "repository");
+    }
+
+    @Override
+    public Authentication authenticate(Function<String, String> headers, byte[] rawBody, String secret) {
+        return ForgeSupport.hmac(headers, rawBody, secret, SIGNATURE);
+    }
+
+    @Override
+    public Push push(JsonNode body, String deliveryId) {
+        String repository = repository(body);
+        String cloneUrl = Json.required(body, "cloneUrl");
+        String ref = Json.required(body, "ref");
+        if (!ref.startsWith("refs/")) {
+            throw new InvalidPayload("field 'ref' must be a full ref name starting with refs/, got: " + ref);
+        }
+        String sha = ForgeSupport.commitSha("sha", Json.required(body, "sha"), false);
+        boolean deleted = Push.ZERO_SHA.equals(sha);
+        Instant now = clock.instant();
+        HeadCommit head = deleted && Json.at(body, "author") == null
+                ? new HeadCommit(Json.optional(body, "message", ""), "", null, now)
+                : HeadCommit.of(body, "", now);
+        return head.toPush(name(), deliveryId, repository, cloneUrl, Json.optional(body, "webUrl", null), ref, sha,
+                deleted);
+    }
+}

@@ -1,0 +1,67 @@
+package io.slipway.trigger.adapter.forge;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.slipway.trigger.adapter.forge.ForgeSupport.SignatureHeader;
+import io.slipway.trigger.domain.Push;
+
+import java.time.Clock;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * GitHub's webhooks: {@code X-GitHub-Event} ({@code push} and {@code ping}), {@code X-GitHub-Delivery}, and
+ * {@code X-Hub-Signature-256: sha256=<hex>}, the HMAC-SHA256 of the raw body with the hook's secret.
+ */
+public final class GitHubForge implements Forge {
+
+    private static final SignatureHeader SIGNATURE = new SignatureHeader("X-Hub-Signature-256", "sha256=");
+
+    private final Clock clock;
+
+    public GitHubForge() {
+        this(Clock.systemUTC());
+    }
+
+    GitHubForge(Clock clock) {
+        this.clock = clock;
+    }
+
+    @Override
+    public String name() {
+        return "github";
+    }
+
+    @Override
+    public EventKind kind(Function<String, String> headers) {
+        return switch (eventName(headers)) {
+            case "push" -> EventKind.PUSH;
+            case "ping" -> EventKind.PING;
+            default -> EventKind.OTHER;
+        };
+    }
+
+    @Override
+    public String eventName(Function<String, String> headers) {
+        return ForgeSupport.firstHeader(headers, "X-GitHub-Event").orElse("");
+    }
+
+    @Override
+    public Optional<String> deliveryId(Function<String, String> headers) {
+        return ForgeSupport.firstHeader(headers, "X-GitHub-Delivery");
+    }
+
+    @Override
+    public String repository(JsonNode body) {
+        return HubPushPayload.repository(body);
+    }
+
+    @Override
+    public Authentication authenticate(Function<String, String> headers, byte[] rawBody, String secret) {
+        return ForgeSupport.hmac(headers, rawBody, secret, SIGNATURE);
+    }
+
+    @Override
+    public Push push(JsonNode body, String deliveryId) {
+        return HubPushPayload.push(name(), body, deliveryId, clock.instant());
+    }
+}

@@ -1,0 +1,167 @@
+package io.slipway.trigger.adapter.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.slipway.common.kafka.TransientFailure;
+import io.slipway.trigger.adapter.forge.Forge;
+import io.slipway.trigger.adapter.forge.GenericForge;
+import io.slipway.trigger.adapter.forge.GitHubForge;
+import io.slipway.trigger.adapter.forge.GitLabForge;
+import io.slipway.trigger.adapter.forge.GiteaForge;
+import io.slipway.trigger.domain.InvalidPayload;
+import io.slipway.trigger.domain.Push;
+import io.slipway.trigger.domain.TriggerService;
+import io.slipway.trigger.domain.WatchedRepositories;
+import io.slipway.trigger.domain.WatchedRepository;
+
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Webhook endpoints for GitHub, GitLab, Gitea/Forgejo and Slipway's generic form. A request starts a run only
+ * when its repository is watched and its signature or token checks out: unknown repositories get 404, unsigned
+ * requests 401, wrongly signed ones 403, and none of them reaches Kafka. Bodies over 1 MiB are refused with 413
+ * by the server ({@code micronaut.server.max-request-size}).
+ */
+@Controller("/webhooks")
+public class WebhookController {
+
+    private final Map<String, Forge> forges;
+    private final WatchedRepositories repositories;
+    private final TriggerService trigger;
+    private final ObjectMapper json = new ObjectMapper();
+    private final MeterRegistry meters;
+
+    WebhookController(WatchedRepositories repositories, TriggerService trigger, MeterRegistry meters) {
+        this.forges = Stream.of(new GitHubForge(), new GitLabForge(), new GiteaForge(), new GenericForge())
+                .collect(Collectors.toUnmodifiableMap(Forge::name, f -> f));
+        this.repositories = repositories;
+        this.trigger = trigger;
+        this.meters = meters;
+    }
+
+    @Post(uri = "/{forgeName}", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
+    HttpResponse<Answer> receive(@PathVariable String forgeName, HttpRequest<?> request, @Nullable @Body byte[] body) {
+        Forge forge = forges.get(forgeName);
+        if (forge == null) {
+            return HttpResponse.<Answer>status(HttpStatus.NOT_FOUND)
+                    .body(Answer.rejected("no webhook endpoint for '" + forgeName + "'; use one of " + forges.keySet()));
+        }
+        meters.counter("slipway.trigger.webhooks.received", "forge", forge.name()).increment();
+        HttpResponse<Answer> response = handle(forge, request, body == null ? new byte[0] : body);
+        meters.counter("slipway.trigger.webhooks.answered", "forge", forge.name(), "status",
+                response.body() == null ? "none" : response.body().status(),
+                "code", Integer.toString(response.code())).increment();
+        return response;
+    }
+
+    private HttpResponse<Answer> handle(Forge forge, HttpRequest<?> request, byte[] raw) {
+        Function<String, String> headers = name -> request.getHeaders().get(name);
+        Optional<MediaType> type = request.getContentType();
+        if (type.isEmpty()) {
+            return reject(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Content-Type is missing; send application/json");
+        }
+        JsonNode payload;
+        try {
+            payload = parse(forge, type.get(), raw);
+        } catch (UnsupportedOperationException e) {
+            return reject(HttpStatus.UNSUPPORTED_MEDIA_TYPE, e.getMessage());
+        } catch (InvalidPayload e) {
+            return reject(HttpStatus.BAD_REQUEST, e.getMessage());
+        }
+        Forge.EventKind kind = forge.kind(headers);
+        String repositoryName;
+        try {
+            repositoryName = forge.repository(payload);
+        } catch (InvalidPayload e) {
+            if (kind == Forge.EventKind.PING) {
+                return HttpResponse.ok(new Answer("pong", null, "ping received"));
+            }
+            return reject(HttpStatus.BAD_REQUEST, e.getMessage());
+        }
+        Optional<WatchedRepository> watched = repositories.find(repositoryName);
+        if (watched.isEmpty()) {
+            return reject(HttpStatus.NOT_FOUND, "repository '" + repositoryName + "' is not watched by this Slipway");
+        }
+        switch (forge.authenticate(headers, raw, watched.get().secret())) {
+            case MISSING:
+                return reject(HttpStatus.UNAUTHORIZED, "the request is not signed; configure the webhook secret");
+            case INVALID:
+                return reject(HttpStatus.FORBIDDEN, "the signature does not match the configured secret");
+            default:
+                break;
+        }
+        if (kind == Forge.EventKind.PING) {
+            return HttpResponse.ok(new Answer("pong", null, "ping received for " + repositoryName));
+        }
+        if (kind != Forge.EventKind.PUSH) {
+            return HttpResponse.ok(new Answer("ignored", null,
+                    "event '" + forge.eventName(headers) + "' does not start runs"));
+        }
+        Push push;
+        try {
+            push = forge.push(payload, forge.deliveryId(headers).orElse(null));
+        } catch (InvalidPayload e) {
+            return reject(HttpStatus.BAD_REQUEST, e.getMessage());
+        }
+        try {
+            return Answers.of(trigger.submit(push, watched.get()));
+        } catch (TransientFailure e) {
+            return reject(HttpStatus.SERVICE_UNAVAILABLE, "could not record the push, please redeliver: " + e.getMessage());
+        }
+    }
+
+    private JsonNode parse(Forge forge, MediaType type, byte[] raw) {
+        String subtype = type.getSubtype();
+        byte[] jsonBytes;
+        if (subtype.equals("json") || subtype.endsWith("+json")) {
+            jsonBytes = raw;
+        } else if (forge.name().equals("github") && type.getName().equals(MediaType.APPLICATION_FORM_URLENCODED)) {
+            jsonBytes = formPayload(raw);
+        } else {
+            throw new UnsupportedOperationException("Content-Type " + type + " is not supported; send application/json");
+        }
+        try {
+            JsonNode node = json.readTree(jsonBytes);
+            if (node == null || !node.isObject()) {
+                throw new InvalidPayload("body must be a JSON object");
+            }
+            return node;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new InvalidPayload("body is not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new InvalidPayload("body could not be read: " + e.getMessage());
+        }
+    }
+
+    /** GitHub's form-encoded deliveries carry the JSON in the {@code payload} field. */
+    private static byte[] formPayload(byte[] raw) {
+        for (String pair : new String(raw, StandardCharsets.US_ASCII).split("&")) {
+            if (pair.startsWith("payload=")) {
+                return URLDecoder.decode(pair.substring("payload=".length()), StandardCharsets.UTF_8)
+                        .getBytes(StandardCharsets.UTF_8);
+            }
+        }
+        throw new InvalidPayload("missing form field 'payload'");
+    }
+
+    private static HttpResponse<Answer> reject(HttpStatus status, String message) {
+        return HttpResponse.<Answer>status(status).body(Answer.rejected(message));
+    }
+}

@@ -1,0 +1,62 @@
+package io.slipway.trigger.config;
+
+import io.micronaut.context.annotation.Factory;
+import io.slipway.trigger.domain.CloneUrlPolicy;
+import io.slipway.trigger.domain.Glob;
+import io.slipway.trigger.domain.PushAdmission;
+import io.slipway.trigger.domain.RefFilter;
+import io.slipway.trigger.domain.RunEmitter;
+import io.slipway.trigger.domain.RunIntake;
+import io.slipway.trigger.domain.RunLedger;
+import io.slipway.trigger.domain.TriggerService;
+import io.slipway.trigger.domain.WatchedRepositories;
+import io.slipway.trigger.domain.WatchedRepository;
+import jakarta.inject.Singleton;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Set;
+
+/** Builds the trigger's plain domain objects from configuration. */
+@Factory
+public class TriggerFactory {
+
+    @Singleton
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Singleton
+    RunLedger runLedger() {
+        return new RunLedger();
+    }
+
+    @Singleton
+    CloneUrlPolicy cloneUrlPolicy(TriggerProperties properties) {
+        TriggerProperties.CloneUrls c = properties.cloneUrls();
+        return new CloneUrlPolicy(new CloneUrlPolicy.Settings(Set.copyOf(c.schemes()),
+                c.allowedHosts() == null ? Set.of() : Set.copyOf(c.allowedHosts()),
+                c.allowFile(), c.allowLoopback(), c.allowPrivate()));
+    }
+
+    @Singleton
+    WatchedRepositories watchedRepositories(List<RepositoryProperties> entries) {
+        return new WatchedRepositories(entries.stream()
+                .filter(RepositoryProperties::isComplete)
+                .sorted(java.util.Comparator.comparing(RepositoryProperties::index))
+                .map(e -> new WatchedRepository(Glob.of(e.pattern()), e.secret(),
+                        filter(e.branches(), e.excludeBranches()), filter(e.tags(), e.excludeTags())))
+                .toList());
+    }
+
+    @Singleton
+    TriggerService triggerService(CloneUrlPolicy cloneUrls, RunLedger ledger, RunIntake intake, RunEmitter emitter,
+                                  Clock clock) {
+        return new TriggerService(new PushAdmission(cloneUrls), ledger, intake, emitter, cloneUrls, clock);
+    }
+
+    private static RefFilter filter(List<String> include, List<String> exclude) {
+        return RefFilter.of(include == null || include.isEmpty() ? List.of("**") : include,
+                exclude == null ? List.of() : exclude);
+    }
+}

@@ -1,0 +1,24 @@
+package io.slipway.trigger.config;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.bind.annotation.Bindable;
+
+import java.util.List;
+
+/**
+ * trigger-service settings. {@code runToken} protects {@code POST /runs} (manual runs are off while it is
+ * empty); it is a secret, set from the environment ({@code SLIPWAY_RUN_TOKEN}).
+ */
+@ConfigurationProperties("slipway.trigger")
+public record TriggerProperties(@Nullable String runToken, CloneUrls cloneUrls) {
+
+    /** Which clone URLs runs may fetch from; see {@code CloneUrlPolicy}. */
+    @ConfigurationProperties("clone-urls")
+    public record CloneUrls(@Bindable(defaultValue = "https,ssh") List<String> schemes,
+                            @Nullable List<String> allowedHosts,
+                            @Bindable(defaultValue = "false") boolean allowFile,
+                            @Bindable(defaultValue = "false") boolean allowLoopback,
+                            @Bindable(defaultValue = "false") boolean allowPrivate) {
+    }
+}

@@ -1,0 +1,253 @@
+package io.slipway.trigger.domain;
+
+import java.net.IDN;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Decides which clone URLs a run may fetch from, so a webhook cannot make Slipway reach into the machine it runs
+ * on or the network behind it. Only allowed schemes and hosts pass; {@code file://}, loopback, private,
+ * link-local (cloud metadata) and other non-public addresses are refused unless explicitly allowed, also when
+ * written in the usual bypass forms (decimal, octal or hex IPv4, short IPv4, IPv4-mapped or compatible IPv6,
+ * userinfo before the host). Host names are not resolved here: DNS answers can change between check and use,
+ * so the builder applies the same policy to the address it actually connects to.
+ */
+public final class CloneUrlPolicy {
+
+    /** What an operator allows; the defaults admit https and ssh to public hosts only. */
+    public record Settings(Set<String> schemes, Set<String> allowedHosts, boolean allowFile, boolean allowLoopback,
+                           boolean allowPrivate) {
+        public static Settings defaults() {
+            return new Settings(Set.of("https", "ssh"), Set.of(), false, false, false);
+        }
+    }
+
+    private static final Pattern REMOTE_HELPER = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*::");
+    private static final Pattern SCP_LIKE = Pattern.compile("^(?:([^@/]+)@)?([^:/]+):(?!//)(.+)$");
+
+    private final Settings settings;
+
+    public CloneUrlPolicy(Settings settings) {
+        this.settings = settings;
+    }
+
+    /** Returns why the URL is refused, or empty when a run may clone from it. */
+    public Optional<String> refusal(String cloneUrl) {
+        if (cloneUrl == null || cloneUrl.isBlank()) {
+            return Optional.of("clone URL is empty");
+        }
+        String url = cloneUrl.trim();
+        if (REMOTE_HELPER.matcher(url).find()) {
+            // git runs <transport>::<address> through a remote helper; ext:: runs arbitrary commands.
+            return Optional.of("git remote-helper URLs (<transport>::<address>) are not allowed");
+        }
+        Matcher scp = SCP_LIKE.matcher(url);
+        if (!url.contains("://") && scp.matches()) {
+            // git's scp-like syntax user@host:path is ssh.
+            return check("ssh", scp.group(2), url);
+        }
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (URISyntaxException e) {
+            return Optional.of("clone URL is not a valid URL: " + e.getMessage());
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (scheme.equals("file")) {
+            return settings.allowFile() ? Optional.empty()
+                    : Optional.of("file:// clone URLs are not allowed (enable them only for local use)");
+        }
+        if (uri.getRawAuthority() == null) {
+            return Optional.of("clone URL has no host: " + url);
+        }
+        String authority = uri.getRawAuthority();
+        String hostPort = authority.substring(authority.lastIndexOf('@') + 1);
+        String host = uri.getHost() != null ? uri.getHost() : stripPort(hostPort);
+        return check(scheme, host, url);
+    }
+
+    private Optional<String> check(String scheme, String rawHost, String url) {
+        if (!settings.schemes().contains(scheme)) {
+            return Optional.of("scheme '" + scheme + "' is not allowed; allowed: " + settings.schemes());
+        }
+        String host = normaliseHost(rawHost);
+        if (host.isEmpty()) {
+            return Optional.of("clone URL has no host: " + url);
+        }
+        if (!settings.allowedHosts().isEmpty() && settings.allowedHosts().stream().noneMatch(h -> hostMatches(h, host))) {
+            return Optional.of("host '" + host + "' is not in the allowed hosts " + settings.allowedHosts());
+        }
+        if (host.equals("localhost") || host.endsWith(".localhost")) {
+            return settings.allowLoopback() ? Optional.empty() : Optional.of("loopback host '" + host + "' is not allowed");
+        }
+        Optional<InetAddress> literal = parseLiteral(host);
+        if (literal.isEmpty()) {
+            return Optional.empty();
+        }
+        return classify(literal.get(), host);
+    }
+
+    private Optional<String> classify(InetAddress address, String host) {
+        InetAddress effective = unwrapMappedV4(address);
+        if (effective.isLoopbackAddress()) {
+            return settings.allowLoopback() ? Optional.empty() : Optional.of("loopback address " + host + " is not allowed");
+        }
+        if (effective.isLinkLocalAddress()) {
+            return Optional.of("link-local address " + host + " (cloud metadata range) is not allowed");
+        }
+        if (effective.isAnyLocalAddress() || effective.isMulticastAddress() || isReservedV4(effective)) {
+            return Optional.of("non-routable address " + host + " is not allowed");
+        }
+        if (effective.isSiteLocalAddress() || isUniqueLocalV6(effective) || isSharedOrBenchmarkV4(effective)) {
+            return settings.allowPrivate() ? Optional.empty() : Optional.of("private address " + host + " is not allowed");
+        }
+        return Optional.empty();
+    }
+
+    private static boolean hostMatches(String pattern, String host) {
+        String p = pattern.toLowerCase(Locale.ROOT);
+        return p.startsWith("*.") ? host.endsWith(p.substring(1)) : host.equals(p);
+    }
+
+    private static String stripPort(String hostPort) {
+        if (hostPort.startsWith("[")) {
+            int end = hostPort.indexOf(']');
+            return end < 0 ? hostPort : hostPort.substring(0, end + 1);
+        }
+        int colon = hostPort.lastIndexOf(':');
+        return colon < 0 ? hostPort : hostPort.substring(0, colon);
+    }
+
+    private static String normaliseHost(String host) {
+        String h = host.toLowerCase(Locale.ROOT);
+        if (h.startsWith("[") && h.endsWith("]")) {
+            h = h.substring(1, h.length() - 1);
+        }
+        if (h.endsWith(".")) {
+            h = h.substring(0, h.length() - 1);
+        }
+        try {
+            return h.contains(":") ? h : IDN.toASCII(h, IDN.ALLOW_UNASSIGNED);
+        } catch (IllegalArgumentException e) {
+            return h;
+        }
+    }
+
+    /**
+     * Parses a host that is an IP literal in any form a resolver would accept: dotted quads whose parts may be
+     * decimal, octal (leading 0) or hex (0x), the short forms a, a.b and a.b.c, and IPv6 (with a zone id).
+     */
+    static Optional<InetAddress> parseLiteral(String host) {
+        if (host.contains(":")) {
+            String withoutZone = host.contains("%") ? host.substring(0, host.indexOf('%')) : host;
+            if (!withoutZone.matches("[0-9a-f:.]+")) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(InetAddress.getByName(withoutZone));
+            } catch (UnknownHostException e) {
+                return Optional.empty();
+            }
+        }
+        String[] parts = host.split("\\.", -1);
+        if (parts.length > 4) {
+            return Optional.empty();
+        }
+        long[] values = new long[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            Long value = parseIpv4Part(parts[i]);
+            if (value == null) {
+                return Optional.empty();
+            }
+            values[i] = value;
+        }
+        long address = 0;
+        for (int i = 0; i < values.length - 1; i++) {
+            if (values[i] > 255) {
+                return Optional.empty();
+            }
+            address = (address << 8) | values[i];
+        }
+        int remainingBytes = 4 - (values.length - 1);
+        long last = values[values.length - 1];
+        if (last >= (1L << (8 * remainingBytes))) {
+            return Optional.empty();
+        }
+        address = (address << (8 * remainingBytes)) | last;
+        byte[] bytes = {(byte) (address >>> 24), (byte) (address >>> 16), (byte) (address >>> 8), (byte) address};
+        try {
+            return Optional.of(InetAddress.getByAddress(bytes));
+        } catch (UnknownHostException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Long parseIpv4Part(String part) {
+        try {
+            if (part.isEmpty()) {
+                return null;
+            }
+            if (part.startsWith("0x") || part.startsWith("0X")) {
+                return part.length() == 2 ? 0L : Long.parseLong(part.substring(2), 16);
+            }
+            if (part.length() > 1 && part.startsWith("0")) {
+                return Long.parseLong(part.substring(1), 8);
+            }
+            return Long.parseLong(part, 10);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static InetAddress unwrapMappedV4(InetAddress address) {
+        if (address instanceof Inet6Address v6) {
+            byte[] b = v6.getAddress();
+            boolean prefixZero = true;
+            for (int i = 0; i < 10; i++) {
+                prefixZero &= b[i] == 0;
+            }
+            boolean mapped = prefixZero && b[10] == (byte) 0xff && b[11] == (byte) 0xff;
+            boolean compatible = prefixZero && b[10] == 0 && b[11] == 0 && (b[12] | b[13]) != 0;
+            // NAT64 well-known prefix 64:ff9b::/96 embeds an IPv4 address too.
+            boolean nat64 = b[0] == 0 && b[1] == 0x64 && b[2] == (byte) 0xff && b[3] == (byte) 0x9b;
+            if (mapped || compatible || nat64) {
+                try {
+                    return InetAddress.getByAddress(new byte[]{b[12], b[13], b[14], b[15]});
+                } catch (UnknownHostException e) {
+                    return address;
+                }
+            }
+        }
+        return address;
+    }
+
+    private static boolean isUniqueLocalV6(InetAddress address) {
+        return address instanceof Inet6Address && (address.getAddress()[0] & 0xfe) == 0xfc;
+    }
+
+    private static boolean isSharedOrBenchmarkV4(InetAddress address) {
+        if (!(address instanceof Inet4Address)) {
+            return false;
+        }
+        int a = address.getAddress()[0] & 0xff;
+        int b = address.getAddress()[1] & 0xff;
+        return (a == 100 && b >= 64 && b <= 127) || (a == 198 && (b == 18 || b == 19));
+    }
+
+    private static boolean isReservedV4(InetAddress address) {
+        if (!(address instanceof Inet4Address)) {
+            return false;
+        }
+        int a = address.getAddress()[0] & 0xff;
+        return a == 0 || a >= 240;
+    }
+}

@@ -1,0 +1,25 @@
+package io.slipway.trigger.domain;
+
+/** What the trigger answers a webhook or manual request with. */
+public sealed interface Outcome {
+
+    /** Recorded; the run with this id starts (202). */
+    record Accepted(String runId) implements Outcome {
+    }
+
+    /** Already started; nothing new happens (200). */
+    record Duplicate(String runId, String reason) implements Outcome {
+    }
+
+    /** Valid, but starts nothing (200). */
+    record Ignored(String reason) implements Outcome {
+    }
+
+    /** Refused by policy (422). */
+    record Refused(String reason) implements Outcome {
+    }
+
+    /** A manual run that names nothing the trigger knows (404). */
+    record Unknown(String reason) implements Outcome {
+    }
+}

@@ -1,0 +1,172 @@
+package io.slipway.trigger.messaging;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.configuration.kafka.config.KafkaDefaultConfiguration;
+import io.micronaut.context.annotation.Context;
+import io.micronaut.core.annotation.Nullable;
+import io.slipway.common.config.SlipwayKafkaProperties;
+import io.slipway.common.messaging.TopicsAtStartup;
+import io.slipway.events.CommitReceived;
+import io.slipway.schemas.Topics;
+import io.slipway.trigger.domain.RunLedger;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Named;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Keeps the {@link RunLedger} in step with {@code slipway.commits}: reads every partition from the beginning
+ * at start-up (the service answers no webhook before it has caught up) and then follows the topic, so the ledger
+ * holds every run any trigger instance started, also across restarts. {@link #awaitCaughtUp} lets a new
+ * partition owner wait until runs emitted by the previous owner are in the ledger.
+ */
+@Context
+public class CommitsTail {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CommitsTail.class);
+
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Deserializer<SpecificRecord> deserializer;
+    private final RunLedger ledger;
+    private final MeterRegistry meters;
+    private final Duration startupTimeout;
+    private final AtomicReference<CompletableFuture<Void>> catchUpRequest = new AtomicReference<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    CommitsTail(KafkaDefaultConfiguration kafka, @Named("slipway-events") Deserializer<SpecificRecord> deserializer,
+                RunLedger ledger, MeterRegistry meters, SlipwayKafkaProperties settings,
+                @Nullable TopicsAtStartup topicsCreated) {
+        Properties props = new Properties();
+        props.putAll(kafka.getConfig());
+        props.remove("health-timeout");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "trigger-service-commits-tail");
+        this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.deserializer = deserializer;
+        this.ledger = ledger;
+        this.meters = meters;
+        this.startupTimeout = settings.startupTimeout();
+        this.thread = new Thread(this::run, "commits-tail");
+        this.thread.setDaemon(true);
+    }
+
+    @PostConstruct
+    void start() {
+        thread.start();
+        awaitCaughtUp(startupTimeout);
+        LOG.info("Run ledger caught up with {}: {} runs known", Topics.COMMITS, ledger.size());
+    }
+
+    /** Blocks until every run written to {@code slipway.commits} before this call is in the ledger. */
+    public void awaitCaughtUp(Duration timeout) {
+        CompletableFuture<Void> request = new CompletableFuture<>();
+        CompletableFuture<Void> pending = catchUpRequest.getAndSet(request);
+        if (pending != null) {
+            request.whenComplete((ok, error) -> pending.complete(null));
+        }
+        try {
+            request.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading " + Topics.COMMITS, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("could not read " + Topics.COMMITS + " to its end within " + timeout
+                    + "; is Kafka reachable?", e);
+        }
+    }
+
+    private void run() {
+        try {
+            List<TopicPartition> partitions = assignAll();
+            Map<TopicPartition, Long> target = null;
+            CompletableFuture<Void> request = null;
+            while (running) {
+                if (request == null) {
+                    request = catchUpRequest.getAndSet(null);
+                    target = request == null ? null : consumer.endOffsets(partitions);
+                }
+                // A short poll keeps catch-up requests waiting at most this long.
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                    apply(record);
+                }
+                if (request != null && caughtUp(target)) {
+                    request.complete(null);
+                    request = null;
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.error("commits tail failed; runs started from now on may not be deduplicated", e);
+            CompletableFuture<Void> request = catchUpRequest.getAndSet(null);
+            if (request != null) {
+                request.completeExceptionally(e);
+            }
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private List<TopicPartition> assignAll() {
+        Instant until = Instant.now().plus(startupTimeout);
+        while (true) {
+            var infos = consumer.partitionsFor(Topics.COMMITS, Duration.ofSeconds(5));
+            if (infos != null && !infos.isEmpty()) {
+                List<TopicPartition> partitions = infos.stream()
+                        .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+                consumer.assign(partitions);
+                consumer.seekToBeginning(partitions);
+                return partitions;
+            }
+            if (Instant.now().isAfter(until)) {
+                throw new IllegalStateException("topic " + Topics.COMMITS + " does not exist");
+            }
+        }
+    }
+
+    private boolean caughtUp(Map<TopicPartition, Long> target) {
+        return target.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
+    }
+
+    private void apply(ConsumerRecord<byte[], byte[]> record) {
+        try {
+            if (deserializer.deserialize(record.topic(), record.headers(), record.value()) instanceof CommitReceived event) {
+                ledger.record(event.getRun().getRunId(), event.getRun().getAttempt(), CommitMapping.toPush(event));
+                return;
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Record {}-{}@{} is not a CommitReceived the ledger can use: {}", record.topic(),
+                    record.partition(), record.offset(), e.toString());
+        }
+        meters.counter("slipway.trigger.ledger.unreadable").increment();
+    }
+
+    @PreDestroy
+    void stop() {
+        running = false;
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

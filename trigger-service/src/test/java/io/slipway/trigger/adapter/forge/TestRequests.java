@@ -1,0 +1,53 @@
+package io.slipway.trigger.adapter.forge;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.slipway.trigger.Fixtures;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/** Builds what a webhook request hands a {@link Forge}: case-insensitive headers and a parsed body. */
+final class TestRequests {
+
+    static final Instant NOW = Instant.parse("2024-05-01T10:00:00Z");
+    static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+    static final String SECRET = "It's a Secret to Everybody";
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private TestRequests() {
+    }
+
+    /** Headers looked up case-insensitively, as the controller does; arguments alternate name and value. */
+    static Function<String, String> headers(String... nameValues) {
+        Map<String, String> map = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        for (int i = 0; i < nameValues.length; i += 2) {
+            map.put(nameValues[i], nameValues[i + 1]);
+        }
+        return map::get;
+    }
+
+    static ObjectNode fixture(String relative) {
+        return json(Fixtures.bytes(relative));
+    }
+
+    static ObjectNode json(byte[] body) {
+        try {
+            return (ObjectNode) MAPPER.readTree(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static JsonNode json(String body) {
+        return json(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+}

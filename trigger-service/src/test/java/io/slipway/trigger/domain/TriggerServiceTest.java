@@ -1,0 +1,128 @@
+package io.slipway.trigger.domain;
+
+import io.slipway.schemas.RunIds;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.slipway.trigger.domain.RunLedgerTest.push;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TriggerServiceTest {
+
+    record Submitted(Push push, String runId, boolean manual) {
+    }
+
+    record Emitted(String runId, int attempt, String source) {
+    }
+
+    private final List<Submitted> submitted = new ArrayList<>();
+    private final List<Emitted> emitted = new ArrayList<>();
+    private final RunLedger ledger = new RunLedger();
+    private final CloneUrlPolicy cloneUrls = new CloneUrlPolicy(CloneUrlPolicy.Settings.defaults());
+    private final TriggerService trigger = new TriggerService(new PushAdmission(cloneUrls), ledger,
+            (push, runId, manual) -> submitted.add(new Submitted(push, runId, manual)),
+            (push, runId, attempt, at) -> emitted.add(new Emitted(runId, attempt, push.source())),
+            cloneUrls, Clock.fixed(Instant.parse("2026-11-22T00:00:00Z"), ZoneOffset.UTC));
+    private final WatchedRepository all = new WatchedRepository(Glob.of("org/*"), "s",
+            RefFilter.everything(), RefFilter.everything());
+    private final String sha = "c".repeat(40);
+    private final String runId = RunIds.runId("org/app", sha, "refs/heads/main");
+
+    /** What the partition owner does with everything submitted so far. */
+    private void drainIntake() {
+        List<Submitted> batch = new ArrayList<>(submitted);
+        submitted.clear();
+        batch.forEach(s -> trigger.start(s.push(), s.runId(), Instant.EPOCH));
+    }
+
+    @Test
+    void aPushIsAcceptedAndStartsExactlyOneRun() {
+        Outcome first = trigger.submit(push("github", "d-1", sha), all);
+        Outcome raced = trigger.submit(push("github", "d-2", sha), all);
+        drainIntake();
+
+        assertThat(first).isEqualTo(new Outcome.Accepted(runId));
+        assertThat(raced).as("not yet in the ledger, so the owner decides").isEqualTo(new Outcome.Accepted(runId));
+        assertThat(emitted).containsExactly(new Emitted(runId, 1, "github"));
+    }
+
+    @Test
+    void aKnownPushIsAnsweredAsDuplicateWithoutReachingTheIntake() {
+        trigger.submit(push("github", "d-1", sha), all);
+        drainIntake();
+
+        Outcome again = trigger.submit(push("github", "d-1", sha), all);
+
+        assertThat(again).isInstanceOf(Outcome.Duplicate.class);
+        assertThat(submitted).isEmpty();
+        assertThat(emitted).hasSize(1);
+    }
+
+    @Test
+    void aManualRunReusesTheRunIdWithTheNextAttempt() {
+        trigger.submit(push("github", "d-1", sha), all);
+        drainIntake();
+
+        Outcome rerun = trigger.manual(new ManualRun("org/app", "refs/heads/main", null, null, "ops"));
+        drainIntake();
+        trigger.manual(new ManualRun("org/app", "refs/heads/main", sha, null, "ops"));
+        drainIntake();
+
+        assertThat(rerun).isEqualTo(new Outcome.Accepted(runId));
+        assertThat(emitted).containsExactly(new Emitted(runId, 1, "github"), new Emitted(runId, 2, "manual"),
+                new Emitted(runId, 3, "manual"));
+    }
+
+    @Test
+    void aManualRunOfSomethingNeverSeenNeedsShaAndCloneUrl() {
+        assertThat(trigger.manual(new ManualRun("org/new", "refs/heads/main", null, null, "ops")))
+                .isInstanceOf(Outcome.Unknown.class);
+        assertThat(trigger.manual(new ManualRun("org/new", "refs/heads/main", sha, null, "ops")))
+                .isInstanceOf(Outcome.Unknown.class);
+        assertThat(trigger.manual(new ManualRun("org/new", "refs/heads/main", sha, "https://169.254.169.254/x", "ops")))
+                .isInstanceOf(Outcome.Refused.class);
+        assertThat(trigger.manual(new ManualRun("org/new", "refs/heads/main", sha, "https://example.org/new.git", "ops")))
+                .isEqualTo(new Outcome.Accepted(RunIds.runId("org/new", sha, "refs/heads/main")));
+        assertThat(submitted).hasSize(1);
+    }
+
+    @Test
+    void ignoresDeletionsSkipCiAndFilteredRefs() {
+        WatchedRepository mainOnly = new WatchedRepository(Glob.of("org/*"), "s",
+                RefFilter.of(List.of("main", "release/*"), List.of("release/old-*")), RefFilter.of(List.of("v*"), List.of()));
+        Push base = push("github", "d-1", sha);
+
+        assertThat(trigger.submit(withRef(base, "refs/heads/feature/x"), mainOnly)).isInstanceOf(Outcome.Ignored.class);
+        assertThat(trigger.submit(withRef(base, "refs/heads/release/old-1"), mainOnly)).isInstanceOf(Outcome.Ignored.class);
+        assertThat(trigger.submit(withRef(base, "refs/tags/nightly"), mainOnly)).isInstanceOf(Outcome.Ignored.class);
+        assertThat(trigger.submit(new Push("github", "d", "org/app", base.cloneUrl(), null, "refs/heads/main",
+                Push.ZERO_SHA, "", "A", null, base.timestamp(), true), mainOnly)).isInstanceOf(Outcome.Ignored.class);
+        assertThat(trigger.submit(new Push("github", "d", "org/app", base.cloneUrl(), null, "refs/heads/main",
+                sha, "docs only [skip ci]", "A", null, base.timestamp(), false), mainOnly)).isInstanceOf(Outcome.Ignored.class);
+        assertThat(trigger.submit(new Push("github", "d", "org/app", base.cloneUrl(), null, "refs/heads/main",
+                sha, "[CI SKIP] typo", "A", null, base.timestamp(), false), mainOnly)).isInstanceOf(Outcome.Ignored.class);
+        assertThat(submitted).isEmpty();
+
+        assertThat(trigger.submit(withRef(base, "refs/heads/release/2.0"), mainOnly)).isInstanceOf(Outcome.Accepted.class);
+        assertThat(trigger.submit(withRef(base, "refs/tags/v1.2.3"), mainOnly)).isInstanceOf(Outcome.Accepted.class);
+    }
+
+    @Test
+    void refusesAForbiddenCloneUrl() {
+        Push push = new Push("github", "d", "org/app", "https://0x7f000001/x.git", null, "refs/heads/main", sha,
+                "m", "A", null, Instant.EPOCH, false);
+
+        assertThat(trigger.submit(push, all)).isInstanceOf(Outcome.Refused.class);
+        assertThat(submitted).isEmpty();
+    }
+
+    private static Push withRef(Push p, String ref) {
+        return new Push(p.source(), p.deliveryId() + ref, p.repository(), p.cloneUrl(), p.webUrl(), ref, p.sha(),
+                p.message(), p.authorName(), p.authorEmail(), p.timestamp(), false);
+    }
+}
