@@ -32,7 +32,7 @@ class EventSchemaCompatibilityTest {
 
     /** Named types the other schemas refer to, in the order they must be parsed (as in the avro-maven-plugin imports). */
     static final List<String> SHARED_TYPES = List.of(
-            "Repository", "Commit", "RunContext", "ArtifactKind", "Stage", "ImageReference", "SuiteResult");
+            "Repository", "Commit", "RunContext", "ArtifactKind", "Stage", "ImageReference", "SuiteResult", "SuiteFile");
 
     private static final Path CURRENT = Path.of("src/main/avro");
     private static final Path RELEASED = Path.of("src/test/resources/released");
@@ -60,7 +60,8 @@ class EventSchemaCompatibilityTest {
             fail("Schema changes must be BACKWARD compatible (give new fields a default; never remove or rename a field "
                     + "without a default or an enum symbol without an enum default):\n" + String.join("\n", problems));
         }
-        assertThat(checked).as("schemas checked").isEqualTo(current.size());
+        assertThat(checked).as("schemas checked (each released one; new schemas have nothing to be held to)")
+                .isEqualTo(released.size());
     }
 
     @Test

@@ -1,0 +1,39 @@
+package io.slipway.container;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+
+import java.time.Duration;
+
+/**
+ * Connects to a Docker Engine through its API ({@code DOCKER_HOST}: a unix socket or tcp address, default
+ * {@code unix:///var/run/docker.sock}). The one place where stages create a docker-java client.
+ */
+public final class DockerEngine {
+
+    public static final String DEFAULT_HOST = "unix:///var/run/docker.sock";
+
+    private DockerEngine() {
+    }
+
+    /**
+     * A client for the engine at {@code dockerHost} (blank: {@link #DEFAULT_HOST}); {@code responseTimeout} bounds
+     * each API call (long-running builds stream, so keep it generous).
+     */
+    public static DockerClient connect(String dockerHost, Duration responseTimeout) {
+        String host = dockerHost == null || dockerHost.isBlank() ? DEFAULT_HOST : dockerHost;
+        DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
+                .withDockerHost(host)
+                .build();
+        ApacheDockerHttpClient http = new ApacheDockerHttpClient.Builder()
+                .dockerHost(config.getDockerHost())
+                .sslConfig(config.getSSLConfig())
+                .maxConnections(32)
+                .connectionTimeout(Duration.ofSeconds(10))
+                .responseTimeout(responseTimeout)
+                .build();
+        return DockerClientImpl.getInstance(config, http);
+    }
+}
