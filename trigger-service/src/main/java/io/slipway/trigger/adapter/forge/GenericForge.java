@@ -8,6 +8,8 @@ import io.slipway.trigger.domain.Push;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -17,43 +19,17 @@ import java.util.function.Function;
  * {@code X-Slipway-Signature-256: sha256=<hex>}. The sha must be a full commit sha and the ref a full ref name;
  * the all-zero sha reports a deletion, which needs no author.
  */
-public final class GenericForge implements Forge {
+public final class GenericForge extends HeaderForge {
 
     private static final SignatureHeader SIGNATURE = new SignatureHeader("X-Slipway-Signature-256", "sha256=");
-
-    private final Clock clock;
 
     public GenericForge() {
         this(Clock.systemUTC());
     }
 
     GenericForge(Clock clock) {
-        this.clock = clock;
-    }
-
-    @Override
-    public String name() {
-        return "generic";
-    }
-
-    /** {@code X-Slipway-Event} defaults to {@code push}; {@code ping} checks the hook's URL and secret. */
-    @Override
-    public EventKind kind(Function<String, String> headers) {
-        return switch (eventName(headers)) {
-            case "push" -> EventKind.PUSH;
-            case "ping" -> EventKind.PING;
-            default -> EventKind.OTHER;
-        };
-    }
-
-    @Override
-    public String eventName(Function<String, String> headers) {
-        return ForgeSupport.firstHeader(headers, "X-Slipway-Event").orElse("push");
-    }
-
-    @Override
-    public Optional<String> deliveryId(Function<String, String> headers) {
-        return ForgeSupport.firstHeader(headers, "X-Slipway-Delivery");
+        super("generic", clock, List.of("X-Slipway-Event"), "push", List.of("X-Slipway-Delivery"),
+                Map.of("push", EventKind.PUSH, "ping", EventKind.PING));
     }
 
     @Override

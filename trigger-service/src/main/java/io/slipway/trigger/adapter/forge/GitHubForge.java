@@ -5,6 +5,8 @@ import io.slipway.trigger.adapter.forge.ForgeSupport.SignatureHeader;
 import io.slipway.trigger.domain.Push;
 
 import java.time.Clock;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -12,42 +14,17 @@ import java.util.function.Function;
  * GitHub's webhooks: {@code X-GitHub-Event} ({@code push} and {@code ping}), {@code X-GitHub-Delivery}, and
  * {@code X-Hub-Signature-256: sha256=<hex>}, the HMAC-SHA256 of the raw body with the hook's secret.
  */
-public final class GitHubForge implements Forge {
+public final class GitHubForge extends HeaderForge {
 
     private static final SignatureHeader SIGNATURE = new SignatureHeader("X-Hub-Signature-256", "sha256=");
-
-    private final Clock clock;
 
     public GitHubForge() {
         this(Clock.systemUTC());
     }
 
     GitHubForge(Clock clock) {
-        this.clock = clock;
-    }
-
-    @Override
-    public String name() {
-        return "github";
-    }
-
-    @Override
-    public EventKind kind(Function<String, String> headers) {
-        return switch (eventName(headers)) {
-            case "push" -> EventKind.PUSH;
-            case "ping" -> EventKind.PING;
-            default -> EventKind.OTHER;
-        };
-    }
-
-    @Override
-    public String eventName(Function<String, String> headers) {
-        return ForgeSupport.firstHeader(headers, "X-GitHub-Event").orElse("");
-    }
-
-    @Override
-    public Optional<String> deliveryId(Function<String, String> headers) {
-        return ForgeSupport.firstHeader(headers, "X-GitHub-Delivery");
+        super("github", clock, List.of("X-GitHub-Event"), "", List.of("X-GitHub-Delivery"),
+                Map.of("push", EventKind.PUSH, "ping", EventKind.PING));
     }
 
     @Override

@@ -7,6 +7,8 @@ import io.slipway.trigger.domain.Push;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -16,39 +18,15 @@ import java.util.function.Function;
  * {@code X-Gitlab-Event-UUID} — never {@code X-Gitlab-Webhook-UUID}, which is new on every attempt. The commit to
  * build is {@code checkout_sha} (for a tag, the tagged commit), else {@code after}.
  */
-public final class GitLabForge implements Forge {
-
-    private final Clock clock;
+public final class GitLabForge extends HeaderForge {
 
     public GitLabForge() {
         this(Clock.systemUTC());
     }
 
     GitLabForge(Clock clock) {
-        this.clock = clock;
-    }
-
-    @Override
-    public String name() {
-        return "gitlab";
-    }
-
-    @Override
-    public EventKind kind(Function<String, String> headers) {
-        return switch (eventName(headers)) {
-            case "Push Hook", "Tag Push Hook" -> EventKind.PUSH;
-            default -> EventKind.OTHER;
-        };
-    }
-
-    @Override
-    public String eventName(Function<String, String> headers) {
-        return ForgeSupport.firstHeader(headers, "X-Gitlab-Event").orElse("");
-    }
-
-    @Override
-    public Optional<String> deliveryId(Function<String, String> headers) {
-        return ForgeSupport.firstHeader(headers, "Idempotency-Key", "X-Gitlab-Event-UUID");
+        super("gitlab", clock, List.of("X-Gitlab-Event"), "", List.of("Idempotency-Key", "X-Gitlab-Event-UUID"),
+                Map.of("Push Hook", EventKind.PUSH, "Tag Push Hook", EventKind.PUSH));
     }
 
     @Override

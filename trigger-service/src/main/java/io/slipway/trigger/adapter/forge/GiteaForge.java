@@ -5,6 +5,8 @@ import io.slipway.trigger.adapter.forge.ForgeSupport.SignatureHeader;
 import io.slipway.trigger.domain.Push;
 
 import java.time.Clock;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -13,7 +15,7 @@ import java.util.function.Function;
  * {@code X-Gitea-*}, {@code X-Forgejo-*} or {@code X-Gogs-*}, and the HMAC-SHA256 of the raw body as bare hex in
  * {@code X-Forgejo-Signature} / {@code X-Gitea-Signature}, or GitHub-style in {@code X-Hub-Signature-256}.
  */
-public final class GiteaForge implements Forge {
+public final class GiteaForge extends HeaderForge {
 
     private static final SignatureHeader[] SIGNATURES = {
             new SignatureHeader("X-Forgejo-Signature", ""),
@@ -21,34 +23,13 @@ public final class GiteaForge implements Forge {
             new SignatureHeader("X-Hub-Signature-256", "sha256="),
     };
 
-    private final Clock clock;
-
     public GiteaForge() {
         this(Clock.systemUTC());
     }
 
     GiteaForge(Clock clock) {
-        this.clock = clock;
-    }
-
-    @Override
-    public String name() {
-        return "gitea";
-    }
-
-    @Override
-    public EventKind kind(Function<String, String> headers) {
-        return "push".equals(eventName(headers)) ? EventKind.PUSH : EventKind.OTHER;
-    }
-
-    @Override
-    public String eventName(Function<String, String> headers) {
-        return ForgeSupport.firstHeader(headers, "X-Gitea-Event", "X-Forgejo-Event", "X-Gogs-Event").orElse("");
-    }
-
-    @Override
-    public Optional<String> deliveryId(Function<String, String> headers) {
-        return ForgeSupport.firstHeader(headers, "X-Gitea-Delivery", "X-Forgejo-Delivery", "X-Gogs-Delivery");
+        super("gitea", clock, List.of("X-Gitea-Event", "X-Forgejo-Event", "X-Gogs-Event"), "",
+                List.of("X-Gitea-Delivery", "X-Forgejo-Delivery", "X-Gogs-Delivery"), Map.of("push", EventKind.PUSH));
     }
 
     @Override

@@ -49,7 +49,7 @@ public class WebhookController {
     private final MeterRegistry meters;
 
     WebhookController(WatchedRepositories repositories, TriggerService trigger, MeterRegistry meters) {
-        this.forges = Stream.of(new GitHubForge(), new GitLabForge(), new GiteaForge(), new GenericForge())
+        this.forges = Stream.<Forge>of(new GitHubForge(), new GitLabForge(), new GiteaForge(), new GenericForge())
                 .collect(Collectors.toUnmodifiableMap(Forge::name, f -> f));
         this.repositories = repositories;
         this.trigger = trigger;
