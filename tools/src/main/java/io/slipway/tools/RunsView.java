@@ -1,0 +1,94 @@
+package io.slipway.tools;
+
+import io.slipway.events.ArtifactPublished;
+import io.slipway.events.BuildFailed;
+import io.slipway.events.CommitReceived;
+import io.slipway.events.ImageBuilt;
+import io.slipway.events.RunContext;
+import io.slipway.events.TestsPassed;
+import org.apache.avro.specific.SpecificRecord;
+
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Folds pipeline events into one summary per run attempt. The topics are the only source of truth: nothing is
+ * stored besides them, so any reader that replays them sees the same runs. Events of one run may arrive from
+ * different topics in any order; a terminal outcome is never replaced by a later non-terminal one.
+ */
+public final class RunsView {
+
+    private final Map<String, RunSummary> runs = new LinkedHashMap<>();
+
+    /** Applies one event; returns the updated summary, or empty for an event that is not a pipeline event. */
+    public Optional<RunSummary> apply(SpecificRecord event) {
+        if (!(event.get(event.getSchema().getField("run").pos()) instanceof RunContext run)) {
+            return Optional.empty();
+        }
+        Instant at = (Instant) event.get(event.getSchema().getField("emittedAt").pos());
+        String key = run.getRunId() + "#" + run.getAttempt();
+        RunSummary known = runs.get(key);
+        RunSummary next = step(event, known == null ? started(run, at) : known, at);
+        if (known != null && !next.finished() && (known.finished() || rank(next) < rank(known))) {
+            // Topics are read side by side, so a run's events can arrive out of pipeline order.
+            next = known;
+        }
+        runs.put(key, next);
+        return Optional.of(next);
+    }
+
+    /** The most recent runs first. */
+    public List<RunSummary> recent(int limit) {
+        return runs.values().stream().sorted(Comparator.comparing(RunSummary::triggeredAt).reversed())
+                .limit(limit).toList();
+    }
+
+    /** Every attempt of a run, oldest first; {@code runId} may be a unique prefix. */
+    public List<RunSummary> run(String runId) {
+        return runs.values().stream().filter(r -> r.runId().startsWith(runId))
+                .sorted(Comparator.comparing(RunSummary::attempt)).toList();
+    }
+
+    private static int rank(RunSummary r) {
+        return List.of("TRIGGER", "BUILD", "TEST", "DELIVER").indexOf(r.stage());
+    }
+
+    private static RunSummary started(RunContext run, Instant at) {
+        return new RunSummary(run.getRunId(), run.getAttempt(), run.getRepository().getFullName(),
+                run.getCommit().getRef(), run.getCommit().getSha(), "TRIGGER", "RUNNING", "received",
+                run.getTriggeredAt(), at);
+    }
+
+    private static RunSummary step(SpecificRecord event, RunSummary r, Instant at) {
+        Instant last = at.isAfter(r.lastEventAt()) ? at : r.lastEventAt();
+        if (event instanceof CommitReceived) {
+            return with(r, "TRIGGER", "RUNNING", "received", last);
+        }
+        if (event instanceof ImageBuilt built) {
+            return with(r, "BUILD", "RUNNING", "built " + built.getImage().getDigest()
+                    + (built.getCacheHit() ? " (cache hit)" : ""), last);
+        }
+        if (event instanceof TestsPassed tested) {
+            int passed = tested.getSuites().stream().mapToInt(s -> s.getPassed()).sum();
+            return with(r, "TEST", "RUNNING", passed + " checks passed", last);
+        }
+        if (event instanceof ArtifactPublished published) {
+            return with(r, "DELIVER", "PUBLISHED", published.getRegistry() + "/" + published.getRepository() + "@"
+                    + published.getDigest() + " " + published.getTags(), last);
+        }
+        if (event instanceof BuildFailed failed) {
+            String outcome = failed.getReasonCode().equals("SUPERSEDED") ? "SUPERSEDED" : "FAILED";
+            return with(r, failed.getStage().name(), outcome, failed.getReasonCode() + ": " + failed.getMessage(), last);
+        }
+        return r;
+    }
+
+    private static RunSummary with(RunSummary r, String stage, String outcome, String detail, Instant last) {
+        return new RunSummary(r.runId(), r.attempt(), r.repository(), r.ref(), r.sha(), stage, outcome, detail,
+                r.triggeredAt(), last);
+    }
+}
