@@ -37,6 +37,26 @@ public final class Topics {
      */
     public static final String TRIGGER_INTAKE = "slipway.trigger.intake";
 
+    /**
+     * notifier-service's queue: one JSON record per notification and channel, keyed by repository full name, header
+     * {@code slipway.notifier.channel}; each channel consumes it with its own group. Its {@code .dlq} holds the
+     * notifications a channel rejected, with the response. Created by notifier-service.
+     */
+    public static final String NOTIFIER_DELIVERIES = "slipway.notifier.deliveries";
+
+    /**
+     * notifier-service's memory (compacted): per channel and repository, the event ids already notified and the
+     * issue open per branch, as JSON keyed {@code <channel>|<repository>}. Created, compacted, by notifier-service.
+     */
+    public static final String NOTIFIER_STATE = "slipway.notifier.state";
+
+    /**
+     * deliverer-service's own state: which run each release tag belongs to and which run attempts were already
+     * delivered, as JSON strings keyed by tag or run. Compacted (the deliverer sets {@code cleanup.policy=compact});
+     * internal to deliverer-service; nothing else consumes it.
+     */
+    public static final String DELIVERER_STATE = "slipway.deliverer.state";
+
     /** Suffix of the dead-letter topic that receives the records a consumer of a topic could not process. */
     public static final String DEAD_LETTER_SUFFIX = ".dlq";
 
@@ -66,7 +86,7 @@ public final class Topics {
 
     /** Every topic a Slipway deployment creates (each also gets a dead-letter topic): pipeline and internal. */
     public static List<String> allTopics() {
-        return java.util.stream.Stream.concat(pipelineTopics().stream(), java.util.stream.Stream.of(TRIGGER_INTAKE)).toList();
+        return java.util.stream.Stream.concat(pipelineTopics().stream(), java.util.stream.Stream.of(TRIGGER_INTAKE, DELIVERER_STATE)).toList();
     }
 
     /** The event class a pipeline topic carries, or empty for a topic that is not a pipeline topic. */

@@ -10,25 +10,33 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.awaitility.Awaitility.await;
 
 /**
  * A real OCI registry for tests: Debian's {@code docker-registry} (CNCF distribution) on a free loopback port,
  * storing under a temporary directory, optionally behind htpasswd basic auth. Docker treats 127.0.0.0/8
- * registries as insecure, so the engine pushes and pulls over plain HTTP.
+ * registries as insecure, so the engine pushes and pulls over plain HTTP. Its access log is kept, so a test can
+ * check which requests reached it ({@link #requests()}), and it can be stopped and started again on the same port.
  */
 public final class LocalRegistry implements AutoCloseable {
 
     public static final String BINARY = "/usr/bin/docker-registry";
 
-    private final Process process;
+    private static final Pattern ACCESS_LINE = Pattern.compile("\"([A-Z]+) (\\S+) HTTP/[0-9.]+\" (\\d{3}) ");
+
+    private final Path dir;
+    private Process process;
     private final int port;
     private final String user;
     private final String password;
 
-    private LocalRegistry(Process process, int port, String user, String password) {
+    private LocalRegistry(Path dir, Process process, int port, String user, String password) {
+        this.dir = dir;
         this.process = process;
         this.port = port;
         this.user = user;
@@ -45,7 +53,7 @@ public final class LocalRegistry implements AutoCloseable {
             int port = freePort();
             StringBuilder config = new StringBuilder()
                     .append("version: 0.1\n")
-                    .append("log:\n  level: warn\n  accesslog:\n    disabled: true\n")
+                    .append("log:\n  level: warn\n  accesslog:\n    disabled: false\n")
                     .append("storage:\n  filesystem:\n    rootdirectory: ").append(dir.resolve("data")).append('\n')
                     .append("  delete:\n    enabled: true\n")
                     .append("http:\n  addr: 127.0.0.1:").append(port).append('\n');
@@ -59,10 +67,8 @@ public final class LocalRegistry implements AutoCloseable {
                 Files.writeString(htpasswd, line + "\n");
                 config.append("auth:\n  htpasswd:\n    realm: slipway-test\n    path: ").append(htpasswd).append('\n');
             }
-            Path configFile = Files.writeString(dir.resolve("config.yml"), config.toString());
-            Process process = new ProcessBuilder(BINARY, "serve", configFile.toString())
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("registry.log").toFile()).start();
-            LocalRegistry registry = new LocalRegistry(process, port, user, password);
+            Files.writeString(dir.resolve("config.yml"), config.toString());
+            LocalRegistry registry = new LocalRegistry(dir, launch(dir), port, user, password);
             registry.awaitReady();
             return registry;
         } catch (IOException e) {
@@ -71,6 +77,11 @@ public final class LocalRegistry implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    private static Process launch(Path dir) throws IOException {
+        return new ProcessBuilder(BINARY, "serve", dir.resolve("config.yml").toString()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("registry.log").toFile())).start();
     }
 
     private void awaitReady() {
@@ -111,6 +122,31 @@ public final class LocalRegistry implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         process.destroyForcibly();
+    }
+
+    /** Starts a stopped registry again on the same port with the same storage: a registry that comes back. */
+    public void restart() {
+        try {
+            process = launch(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        awaitReady();
+    }
+
+    /** One request the registry answered, from its access log. */
+    public record Request(String method, String uri, int status) {
+    }
+
+    /** Every request the registry answered so far, oldest first. */
+    public List<Request> requests() {
+        try {
+            return Files.readAllLines(dir.resolve("registry.log")).stream().map(ACCESS_LINE::matcher)
+                    .filter(Matcher::find)
+                    .map(m -> new Request(m.group(1), m.group(2), Integer.parseInt(m.group(3)))).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override

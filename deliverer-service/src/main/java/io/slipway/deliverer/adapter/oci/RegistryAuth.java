@@ -1,0 +1,145 @@
+package io.slipway.deliverer.adapter.oci;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Answers a registry's {@code WWW-Authenticate} challenges the way Docker clients do: {@code Basic} with the
+ * configured credentials, or {@code Bearer realm=…,service=…,scope=…} by fetching a token from the realm (with the
+ * credentials, if any) for the challenged scope plus the scope the request needs, cached until it expires.
+ */
+final class RegistryAuth {
+
+    private static final Pattern PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
+    private static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofSeconds(60);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private record Token(String value, Instant expires) {
+    }
+
+    private final RegistryEndpoint endpoint;
+    private final HttpClient http;
+    private final Duration timeout;
+    private final Clock clock;
+    private final Map<String, Token> tokens = new ConcurrentHashMap<>();
+    private volatile boolean basic;
+
+    RegistryAuth(RegistryEndpoint endpoint, HttpClient http, Duration timeout, Clock clock) {
+        this.endpoint = endpoint;
+        this.http = http;
+        this.timeout = timeout;
+        this.clock = clock;
+    }
+
+    /** The {@code Authorization} value for a request needing {@code scope}, when one is known. */
+    Optional<String> header(String scope) {
+        if (basic) {
+            return Optional.of(basicValue());
+        }
+        Token token = tokens.get(scope);
+        return token != null && token.expires().isAfter(clock.instant())
+                ? Optional.of("Bearer " + token.value()) : Optional.empty();
+    }
+
+    /**
+     * Answers a 401; true when the request is worth sending again with {@link #header}. False when the challenge is
+     * Basic and the credentials were already sent (or there are none), or the scheme is unknown.
+     *
+     * @throws OciRegistryException UNAUTHORIZED when the token service refuses the credentials
+     */
+    boolean answer(HttpResponse<?> challenged, String scope, boolean sentCredentials) {
+        String challenge = challenged.headers().firstValue("WWW-Authenticate").orElse("");
+        if (challenge.regionMatches(true, 0, "Basic", 0, 5)) {
+            if (sentCredentials || !endpoint.hasCredentials()) {
+                return false;
+            }
+            basic = true;
+            return true;
+        }
+        if (!challenge.regionMatches(true, 0, "Bearer", 0, 6)) {
+            return false;
+        }
+        Map<String, String> params = new LinkedHashMap<>();
+        Matcher m = PARAM.matcher(challenge);
+        while (m.find()) {
+            params.put(m.group(1).toLowerCase(), m.group(2));
+        }
+        if (!params.containsKey("realm")) {
+            return false;
+        }
+        Set<String> scopes = new LinkedHashSet<>(List.of(params.getOrDefault("scope", "").split(" ")));
+        scopes.addAll(List.of(scope.split(" ")));
+        scopes.remove("");
+        tokens.put(scope, fetchToken(params.get("realm"), params.get("service"), scopes));
+        return true;
+    }
+
+    private Token fetchToken(String realm, String service, Set<String> scopes) {
+        StringBuilder query = new StringBuilder();
+        if (service != null) {
+            query.append("service=").append(URLEncoder.encode(service, StandardCharsets.UTF_8));
+        }
+        for (String scope : scopes) {
+            query.append(query.isEmpty() ? "" : "&").append("scope=").append(URLEncoder.encode(scope, StandardCharsets.UTF_8));
+        }
+        URI uri = URI.create(realm + (realm.contains("?") ? "&" : "?") + query);
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout).GET();
+        if (endpoint.hasCredentials()) {
+            request.header("Authorization", basicValue());
+        }
+        HttpResponse<String> response;
+        try {
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new RegistryUnavailableException("token service GET " + uri + " failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RegistryUnavailableException("interrupted while fetching a token from " + uri, e);
+        }
+        int status = response.statusCode();
+        if (status >= 500 || status == 429 || status == 408) {
+            throw new RegistryUnavailableException("token service GET " + uri + " answered " + status, null);
+        }
+        if (status != 200) {
+            throw new OciRegistryException(status == 401 || status == 403 ? OciRegistryException.Kind.UNAUTHORIZED
+                    : OciRegistryException.Kind.REJECTED, "GET", status, List.of(),
+                    "token service GET " + uri + " answered " + status + " for " + endpoint);
+        }
+        try {
+            JsonNode body = JSON.readTree(response.body());
+            String token = body.hasNonNull("token") ? body.get("token").asText() : body.path("access_token").asText("");
+            long seconds = body.path("expires_in").asLong(DEFAULT_TOKEN_LIFETIME.toSeconds());
+            // Renew a little early, so a token does not expire between this check and the registry's.
+            return new Token(token, clock.instant().plusSeconds(Math.max(1, seconds - 5)));
+        } catch (IOException e) {
+            throw new OciRegistryException(OciRegistryException.Kind.REJECTED, "GET", status, List.of(),
+                    "token service GET " + uri + " answered something that is not JSON");
+        }
+    }
+
+    private String basicValue() {
+        String pair = endpoint.username() + ":" + endpoint.password();
+        return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,51 @@
+package io.slipway.deliverer.domain;
+
+/**
+ * A delivery that cannot succeed by being retried as it is: the registry refused the credentials, the tested
+ * digest is not in staging, or what the registry holds is not what was tested. It ends the run as a failure.
+ */
+public class PromotionFailed extends RuntimeException {
+
+    /** The failure's reason code, as {@code BuildFailed.reasonCode}. */
+    public enum Reason {
+        /** A registry refused the configured credentials (401/403). */
+        REGISTRY_AUTH(true),
+        /** The tested manifest or one of its blobs is not in the staging repository. */
+        ARTIFACT_MISSING(true),
+        /** A manifest's bytes do not hash to the tested digest. */
+        DIGEST_MISMATCH(false),
+        /** A registry refused a request for another reason (invalid name, manifest, size …). */
+        REGISTRY_REJECTED(false),
+        /** The artifact is not a container image (VM images are not delivered yet). */
+        UNSUPPORTED_ARTIFACT(false);
+
+        private final boolean retryable;
+
+        Reason(boolean retryable) {
+            this.retryable = retryable;
+        }
+
+        /** Whether a re-run may succeed without a change to the repository (credentials fixed, image rebuilt). */
+        public boolean retryable() {
+            return retryable;
+        }
+    }
+
+    private final Reason reason;
+    private final String detail;
+
+    public PromotionFailed(Reason reason, String message, String detail) {
+        super(message);
+        this.reason = reason;
+        this.detail = detail;
+    }
+
+    public Reason reason() {
+        return reason;
+    }
+
+    /** The registry's own answer (status and error body), for the log excerpt; may be null. */
+    public String detail() {
+        return detail;
+    }
+}

@@ -1,0 +1,167 @@
+package io.slipway.deliverer.adapter.oci;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The parts of the distribution protocol the local docker-registry does not exercise (bearer tokens from a token
+ * service, redirects to another host, 5xx and 429, content that does not match its digest), against a local HTTP
+ * server that answers as the spec documents.
+ */
+class RegistryProtocolTest {
+
+    private static final String BASIC = "Basic dXNlcjpwYXNz";
+    private static final String BLOB = "sha256:" + "b".repeat(64);
+
+    private HttpServer server;
+    private final Map<String, Function<HttpExchange, Answer>> routes = new ConcurrentHashMap<>();
+    private final List<String> seen = new CopyOnWriteArrayList<>();
+
+    private record Answer(int status, Map<String, String> headers, String body) {
+        static Answer of(int status, String... headers) {
+            Map<String, String> map = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < headers.length; i += 2) {
+                map.put(headers[i], headers[i + 1]);
+            }
+            return new Answer(status, map, "");
+        }
+
+        Answer body(String text) {
+            return new Answer(status, headers, text);
+        }
+    }
+
+    @BeforeEach
+    void start() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", exchange -> {
+            String path = exchange.getRequestURI().getPath();
+            String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+            seen.add(exchange.getRequestMethod() + " " + exchange.getRequestHeaders().getFirst("Host") + path
+                    + (exchange.getRequestURI().getQuery() == null ? "" : "?" + exchange.getRequestURI().getQuery())
+                    + " " + authorization);
+            Answer answer = routes.getOrDefault(path, e -> Answer.of(404)).apply(exchange);
+            answer.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
+            byte[] body = answer.body().getBytes(StandardCharsets.UTF_8);
+            boolean empty = body.length == 0 || "HEAD".equals(exchange.getRequestMethod());
+            exchange.sendResponseHeaders(answer.status(), empty ? -1 : body.length);
+            if (!empty) {
+                exchange.getResponseBody().write(body);
+            }
+            exchange.close();
+        });
+        server.start();
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop(0);
+    }
+
+    private String host() {
+        return "127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    private OciRegistryClient client(String user, String password) {
+        return new HttpOciRegistryClient(new RegistryEndpoint(host(), true, user, password), Duration.ofSeconds(5),
+                Duration.ofSeconds(5));
+    }
+
+    private void bearerProtected(String path, Answer granted) {
+        routes.put(path, e -> "Bearer tok-1".equals(e.getRequestHeaders().getFirst("Authorization")) ? granted
+                : Answer.of(401, "WWW-Authenticate", "Bearer realm=\"http://" + host() + "/token\",service=\"test-registry\","
+                        + "scope=\"repository:app:pull\""));
+    }
+
+    @Test
+    void fetchesABearerTokenForTheChallengedScopeWithTheCredentialsAndReusesIt() {
+        bearerProtected("/v2/app/blobs/" + BLOB, Answer.of(200, "Content-Length", "3"));
+        routes.put("/token", e -> BASIC.equals(e.getRequestHeaders().getFirst("Authorization"))
+                ? Answer.of(200, "Content-Type", "application/json").body("{\"token\":\"tok-1\",\"expires_in\":300}")
+                : Answer.of(401));
+        OciRegistryClient client = client("user", "pass");
+
+        assertThat(client.hasBlob("app", BLOB)).isTrue();
+        assertThat(client.hasBlob("app", BLOB)).isTrue();
+
+        assertThat(seen).filteredOn(s -> s.contains("/token")).singleElement().satisfies(s -> assertThat(s)
+                .contains("service=test-registry", "scope=repository:app:pull", BASIC));
+        assertThat(seen).filteredOn(s -> s.startsWith("HEAD")).extracting(s -> s.substring(s.lastIndexOf(' ') + 1))
+                .containsExactly("null", "tok-1", "tok-1");
+    }
+
+    @Test
+    void aTokenServiceThatRefusesTheCredentialsMeansUnauthorized() {
+        bearerProtected("/v2/app/blobs/" + BLOB, Answer.of(200));
+        routes.put("/token", e -> Answer.of(401));
+
+        assertThatThrownBy(() -> client("user", "wrong").hasBlob("app", BLOB))
+                .isInstanceOfSatisfying(OciRegistryException.class,
+                        e -> assertThat(e.kind()).isEqualTo(OciRegistryException.Kind.UNAUTHORIZED));
+    }
+
+    @Test
+    void credentialsAreNotSentToTheHostARedirectPointsTo() throws IOException {
+        String elsewhere = "http://localhost:" + server.getAddress().getPort() + "/storage/blob";
+        routes.put("/v2/app/blobs/" + BLOB, e -> BASIC.equals(e.getRequestHeaders().getFirst("Authorization"))
+                ? Answer.of(307, "Location", elsewhere) : Answer.of(401, "WWW-Authenticate", "Basic realm=\"r\""));
+        routes.put("/storage/blob", e -> Answer.of(200).body("abc"));
+
+        try (InputStream in = client("user", "pass").openBlob("app", BLOB)) {
+            assertThat(in.readAllBytes()).asString().isEqualTo("abc");
+        }
+
+        assertThat(seen).last().asString().startsWith("GET localhost:").endsWith("/storage/blob null");
+        assertThat(seen).filteredOn(s -> s.contains("/v2/app/blobs/")).last().asString().endsWith(BASIC);
+    }
+
+    @Test
+    void serverErrorsAndThrottlingAreTransient() {
+        routes.put("/v2/app/manifests/latest", e -> Answer.of(503).body("{\"errors\":[{\"code\":\"UNAVAILABLE\"}]}"));
+        routes.put("/v2/app/blobs/" + BLOB, e -> Answer.of(429));
+
+        assertThatThrownBy(() -> client(null, null).getManifest("app", "latest"))
+                .isInstanceOf(RegistryUnavailableException.class).hasMessageContaining("503").hasMessageContaining("UNAVAILABLE");
+        assertThatThrownBy(() -> client(null, null).hasBlob("app", BLOB)).isInstanceOf(RegistryUnavailableException.class);
+    }
+
+    @Test
+    void aManifestWhoseBytesDoNotHashToTheRequestedDigestIsRejected() {
+        String manifest = "{\"schemaVersion\":2,\"mediaType\":\"" + Manifest.OCI_MANIFEST + "\",\"layers\":[]}";
+        String claimed = "sha256:" + "c".repeat(64);
+        routes.put("/v2/app/manifests/" + claimed, e -> Answer.of(200, "Content-Type", Manifest.OCI_MANIFEST).body(manifest));
+
+        assertThatThrownBy(() -> client(null, null).getManifest("app", claimed))
+                .isInstanceOfSatisfying(OciRegistryException.class,
+                        e -> assertThat(e.kind()).isEqualTo(OciRegistryException.Kind.DIGEST_MISMATCH));
+    }
+
+    @Test
+    void aDeclinedMountCancelsTheUploadSessionTheRegistryOpened() {
+        routes.put("/v2/app/blobs/uploads/", e -> Answer.of(202, "Location", "/v2/app/blobs/uploads/session-1?state=x"));
+        routes.put("/v2/app/blobs/uploads/session-1", e -> Answer.of(204));
+
+        assertThat(client(null, null).mountBlob("app", BLOB, "staging/app")).isFalse();
+
+        assertThat(seen).anySatisfy(s -> assertThat(s).startsWith("POST").contains("mount=" + BLOB, "from=staging/app"));
+        assertThat(seen).last().asString().startsWith("DELETE").contains("/session-1?state=x");
+    }
+}

@@ -1,0 +1,376 @@
+package io.slipway.deliverer.messaging;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.context.ApplicationContext;
+import io.slipway.common.testing.LocalRegistry;
+import io.slipway.common.testing.SlipwayTestProperties;
+import io.slipway.deliverer.Skopeo;
+import io.slipway.deliverer.TestImages;
+import io.slipway.deliverer.TestImages.Pushed;
+import io.slipway.devstack.testing.SharedDevStack;
+import io.slipway.events.ArtifactPublished;
+import io.slipway.events.BuildFailed;
+import io.slipway.events.Commit;
+import io.slipway.events.ImageReference;
+import io.slipway.events.Repository;
+import io.slipway.events.RunContext;
+import io.slipway.events.Stage;
+import io.slipway.events.TestsPassed;
+import io.slipway.schemas.RunIds;
+import io.slipway.schemas.SampleEvents;
+import io.slipway.schemas.Topics;
+import io.slipway.schemas.registry.SchemaRegistryClient;
+import io.slipway.schemas.serde.AvroEventDeserializer;
+import io.slipway.schemas.serde.AvroEventSerializer;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * deliverer-service through a real broker and schema registry, with real staging and release registries: a
+ * {@code TestsPassed} in becomes exactly one {@code ArtifactPublished} (or {@code BuildFailed}) out, and what
+ * landed in the release registry is checked with skopeo.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DeliveryThroughKafkaTest {
+
+    private static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
+
+    @TempDir
+    static Path dir;
+    private final SharedDevStack stack = SharedDevStack.get();
+    private LocalRegistry staging;
+    private LocalRegistry release;
+    private LocalRegistry locked;
+    private ApplicationContext service;
+    private KafkaProducer<String, SpecificRecord> producer;
+    private AvroEventDeserializer deserializer;
+
+    @BeforeAll
+    void start() {
+        staging = LocalRegistry.start(dir.resolve("staging"), "builder", "staging-secret");
+        release = LocalRegistry.start(dir.resolve("release"), "deliverer", "release-secret");
+        locked = LocalRegistry.start(dir.resolve("locked"), "owner", "owner-secret");
+        service = ApplicationContext.run(config());
+        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()),
+                new StringSerializer(), new AvroEventSerializer(new SchemaRegistryClient(stack.registryUrl())));
+        deserializer = new AvroEventDeserializer(new SchemaRegistryClient(stack.registryUrl()));
+    }
+
+    @AfterAll
+    void stop() {
+        producer.close();
+        service.close();
+        staging.close();
+        release.close();
+        locked.close();
+    }
+
+    private Map<String, Object> config() {
+        Map<String, Object> config = new HashMap<>(SlipwayTestProperties.against(stack));
+        config.put("slipway.deliverer.release-registry", release.host());
+        LocalRegistry[] registries = {staging, release, locked};
+        for (int i = 0; i < registries.length; i++) {
+            config.put("slipway.deliverer.registries[" + i + "].host", registries[i].host());
+            config.put("slipway.deliverer.registries[" + i + "].username", registries[i].user());
+            config.put("slipway.deliverer.registries[" + i + "].password",
+                    registries[i] == locked ? "a-guess" : registries[i].password());
+        }
+        config.put("slipway.deliverer.repositories[0].pattern", "test/locked-*");
+        config.put("slipway.deliverer.repositories[0].registry", locked.host());
+        config.put("slipway.deliverer.repositories[1].pattern", "test/mirrored-*");
+        config.put("slipway.deliverer.repositories[1].mirrors", staging.host() + "/mirror");
+        config.put("slipway.kafka.retry-attempts", "100");
+        config.put("slipway.kafka.retry-initial-backoff", "100ms");
+        config.put("slipway.kafka.retry-max-backoff", "500ms");
+        return config;
+    }
+
+    private static String sha() {
+        byte[] sha = new byte[20];
+        ThreadLocalRandom.current().nextBytes(sha);
+        return HexFormat.of().formatHex(sha);
+    }
+
+    private static String repository(String prefix) {
+        return "test/" + prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** The image name of a repository: {@code test/app-1} is staged as {@code staging/app-1}. */
+    private static String image(String repository) {
+        return repository.substring("test/".length());
+    }
+
+    private Pushed stage(String repository, String sha) {
+        return TestImages.pushSmall(staging, "staging/" + image(repository), sha, "run-" + sha);
+    }
+
+    private TestsPassed testsPassed(String repository, String sha, String ref, Instant committedAt, String digest) {
+        RunContext sample = SampleEvents.run();
+        RunContext run = RunContext.newBuilder(sample)
+                .setRunId(RunIds.runId(repository, sha, ref))
+                .setRepository(Repository.newBuilder(sample.getRepository()).setFullName(repository).build())
+                .setCommit(Commit.newBuilder(sample.getCommit()).setSha(sha).setRef(ref).setTimestamp(committedAt).build())
+                .setTriggeredAt(committedAt.plusSeconds(3))
+                .build();
+        return TestsPassed.newBuilder(SampleEvents.testsPassed())
+                .setEventId(UUID.randomUUID().toString())
+                .setRun(run)
+                .setImage(ImageReference.newBuilder().setRegistry(staging.host())
+                        .setRepository("staging/" + image(repository)).setTag(sha.substring(0, 12)).setDigest(digest).build())
+                .build();
+    }
+
+    private TestsPassed passed(String repository, String ref, Instant committedAt) {
+        String sha = sha();
+        return testsPassed(repository, sha, ref, committedAt, stage(repository, sha).digest());
+    }
+
+    private void send(TestsPassed event) {
+        try {
+            producer.send(new ProducerRecord<>(Topics.TESTS, event.getRun().getRepository().getFullName(), event))
+                    .get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Every event of {@code topic} about {@code repository}, read to the topic's current end. */
+    private List<SpecificRecord> eventsOf(String topic, String repository) {
+        List<SpecificRecord> events = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            TopicScan.readToEnd(consumer, topic, Duration.ofSeconds(30), record -> {
+                if (repository.equals(new String(record.key(), StandardCharsets.UTF_8))) {
+                    events.add(deserializer.deserialize(record.topic(), record.headers(), record.value()));
+                }
+            });
+        }
+        return events;
+    }
+
+    /** The ArtifactPublished events of a repository once the one of {@code lastRun} has arrived. */
+    private List<ArtifactPublished> publishedUntil(String repository, String lastRun) {
+        List<ArtifactPublished> published = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            published.clear();
+            eventsOf(Topics.ARTIFACTS, repository).forEach(e -> published.add((ArtifactPublished) e));
+            assertThat(published).extracting(e -> e.getRun().getRunId()).contains(lastRun);
+        });
+        return published;
+    }
+
+    private static ArtifactPublished of(List<ArtifactPublished> events, TestsPassed run) {
+        return events.stream().filter(e -> e.getRun().getRunId().equals(run.getRun().getRunId())).findFirst().orElseThrow();
+    }
+
+    private String digestOf(LocalRegistry registry, String reference) {
+        return Skopeo.inspect(registry, reference).get("Digest").asText();
+    }
+
+    @Test
+    void publishesTheTestedDigestToTheReleaseRepositoryWithItsTagsAndLabels() {
+        String repository = repository("app");
+        TestsPassed run = passed(repository, "refs/heads/main", T0);
+        String sha = run.getRun().getCommit().getSha();
+
+        send(run);
+
+        ArtifactPublished published = publishedUntil(repository, run.getRun().getRunId()).get(0);
+        assertThat(published.getRun()).isEqualTo(run.getRun());
+        assertThat(published.getRegistry()).isEqualTo(release.host());
+        assertThat(published.getRepository()).isEqualTo(image(repository));
+        assertThat(published.getDigest()).isEqualTo(run.getImage().getDigest());
+        assertThat(published.getTags()).containsExactly(sha, "main", "latest");
+        for (String tag : published.getTags()) {
+            assertThat(digestOf(release, image(repository) + ":" + tag)).isEqualTo(run.getImage().getDigest());
+        }
+        JsonNode labels = Skopeo.inspect(release, image(repository) + ":latest").get("Labels");
+        assertThat(labels.get("org.opencontainers.image.revision").asText()).isEqualTo(sha);
+        assertThat(labels.get("io.slipway.run-id").asText()).isEqualTo("run-" + sha);
+        assertThat(labels.get("org.opencontainers.image.source").asText()).isEqualTo("https://git.example.com/org/app");
+        assertThat(labels.get("org.opencontainers.image.created").asText()).isEqualTo("2026-03-01T10:00:00Z");
+    }
+
+    @Test
+    void aTestsPassedRedeliveredAfterARestartUploadsNothingAndPublishesNoSecondEvent() {
+        String repository = repository("app");
+        TestsPassed first = passed(repository, "refs/heads/main", T0);
+        send(first);
+        publishedUntil(repository, first.getRun().getRunId());
+        service.close();
+        service = ApplicationContext.run(config());
+        int mark = release.requests().size();
+
+        send(first);
+        TestsPassed sentinel = passed(repository, "refs/heads/feature/x", T0.plusSeconds(60));
+        send(sentinel);
+
+        List<ArtifactPublished> published = publishedUntil(repository, sentinel.getRun().getRunId());
+        assertThat(published).extracting(e -> e.getRun().getRunId())
+                .containsExactly(first.getRun().getRunId(), sentinel.getRun().getRunId());
+        List<LocalRegistry.Request> requests = release.requests();
+        List<String> firstRunContent = new ArrayList<>(stagedBlobs(first));
+        firstRunContent.add(first.getImage().getDigest());
+        assertThat(requests.subList(mark, requests.size())).isNotEmpty().noneSatisfy(r -> {
+            assertThat(firstRunContent.stream().anyMatch(r.uri()::contains)
+                    || r.method().equals("PUT") && r.uri().matches(".*/manifests/(main|latest|" + first.getRun().getCommit().getSha() + ")"))
+                    .isTrue();
+        });
+    }
+
+    private List<String> stagedBlobs(TestsPassed run) {
+        List<String> blobs = new ArrayList<>();
+        Skopeo.inspect(staging, run.getImage().getRepository() + "@" + run.getImage().getDigest()).get("Layers")
+                .forEach(layer -> blobs.add(layer.asText()));
+        return blobs;
+    }
+
+    @Test
+    void aRunThatFinishesAfterANewerRunOfItsBranchDoesNotMoveTheBranchTagOrLatestBack() {
+        String repository = repository("app");
+        TestsPassed older = passed(repository, "refs/heads/main", T0);
+        TestsPassed newer = passed(repository, "refs/heads/main", T0.plusSeconds(120));
+
+        send(newer);
+        send(older);
+
+        List<ArtifactPublished> published = publishedUntil(repository, older.getRun().getRunId());
+        assertThat(of(published, newer).getTags()).containsExactly(newer.getRun().getCommit().getSha(), "main", "latest");
+        assertThat(of(published, older).getTags()).containsExactly(older.getRun().getCommit().getSha());
+        assertThat(digestOf(release, image(repository) + ":main")).isEqualTo(newer.getImage().getDigest());
+        assertThat(digestOf(release, image(repository) + ":latest")).isEqualTo(newer.getImage().getDigest());
+        assertThat(digestOf(release, image(repository) + ":" + older.getRun().getCommit().getSha()))
+                .isEqualTo(older.getImage().getDigest());
+    }
+
+    @Test
+    void aVersionTagPublishesSemverTagsAndAnOlderPatchLeavesTheMajorTagAlone() {
+        String repository = repository("app");
+        TestsPassed v210 = passed(repository, "refs/tags/v2.1.0", T0);
+        TestsPassed v205 = passed(repository, "refs/tags/v2.0.5", T0.plusSeconds(300));
+
+        send(v210);
+        send(v205);
+
+        List<ArtifactPublished> published = publishedUntil(repository, v205.getRun().getRunId());
+        assertThat(of(published, v210).getTags()).containsExactly(v210.getRun().getCommit().getSha(), "2.1.0", "2.1", "2");
+        assertThat(of(published, v205).getTags()).containsExactly(v205.getRun().getCommit().getSha(), "2.0.5", "2.0");
+        assertThat(digestOf(release, image(repository) + ":2")).isEqualTo(v210.getImage().getDigest());
+        assertThat(digestOf(release, image(repository) + ":2.0")).isEqualTo(v205.getImage().getDigest());
+        assertThat(Skopeo.tags(release, image(repository))).doesNotContain("latest");
+    }
+
+    @Test
+    void whileTheReleaseRegistryIsDownTheRecordIsRetriedAndDeliveredWhenItIsBack() {
+        String repository = repository("app");
+        TestsPassed run = passed(repository, "refs/heads/main", T0);
+        MeterRegistry meters = service.getBean(MeterRegistry.class);
+        double retriedBefore = meters.counter("slipway.records", "topic", Topics.TESTS, "outcome", "retried").count();
+        release.stop();
+        try {
+            send(run);
+            await().atMost(Duration.ofSeconds(30)).until(() -> meters.counter("slipway.records", "topic", Topics.TESTS,
+                    "outcome", "retried").count() >= retriedBefore + 3);
+            assertThat(eventsOf(Topics.ARTIFACTS, repository)).isEmpty();
+        } finally {
+            release.restart();
+        }
+
+        ArtifactPublished published = publishedUntil(repository, run.getRun().getRunId()).get(0);
+        assertThat(digestOf(release, image(repository) + ":main")).isEqualTo(published.getDigest());
+        assertThat(eventsOf(Topics.FAILURES, repository)).isEmpty();
+    }
+
+    @Test
+    void credentialsTheTargetRegistryRefusesEndTheRunWithRegistryAuth() {
+        String repository = repository("locked");
+        TestsPassed run = passed(repository, "refs/heads/main", T0);
+
+        send(run);
+
+        List<SpecificRecord> failures = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            failures.clear();
+            failures.addAll(eventsOf(Topics.FAILURES, repository));
+            assertThat(failures).hasSize(1);
+        });
+        BuildFailed failed = (BuildFailed) failures.get(0);
+        assertThat(failed.getStage()).isEqualTo(Stage.DELIVER);
+        assertThat(failed.getReasonCode()).isEqualTo("REGISTRY_AUTH");
+        assertThat(failed.getRetryable()).isTrue();
+        assertThat(failed.getRun()).isEqualTo(run.getRun());
+        assertThat(failed.getMessage() + failed.getLogExcerpt()).contains(locked.host()).doesNotContain("a-guess");
+        assertThat(eventsOf(Topics.ARTIFACTS, repository)).isEmpty();
+    }
+
+    @Test
+    void aDigestThatIsNotInStagingEndsTheRunWithArtifactMissing() {
+        String repository = repository("app");
+        TestsPassed run = testsPassed(repository, sha(), "refs/heads/main", T0, "sha256:" + "0".repeat(64));
+
+        send(run);
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(eventsOf(Topics.FAILURES, repository))
+                .singleElement().satisfies(e -> assertThat(((BuildFailed) e).getReasonCode()).isEqualTo("ARTIFACT_MISSING")));
+    }
+
+    @Test
+    void mirrorsReceiveTheSameDigestAndTagsAndEachPublicationIsAnnounced() {
+        String repository = repository("mirrored");
+        TestsPassed run = passed(repository, "refs/heads/main", T0);
+
+        send(run);
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(eventsOf(Topics.ARTIFACTS, repository))
+                .hasSize(2));
+        List<SpecificRecord> published = eventsOf(Topics.ARTIFACTS, repository);
+        assertThat(published).extracting(e -> ((ArtifactPublished) e).getRegistry() + "/" + ((ArtifactPublished) e).getRepository())
+                .containsExactly(release.host() + "/" + image(repository), staging.host() + "/mirror/" + image(repository));
+        assertThat(published).extracting(e -> ((ArtifactPublished) e).getEventId()).doesNotHaveDuplicates();
+        assertThat(digestOf(staging, "mirror/" + image(repository) + ":latest")).isEqualTo(run.getImage().getDigest());
+    }
+
+    @Test
+    void theStateTopicIsCompactedSoEveryTagAndOutcomeIsKept() throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()))) {
+            ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, Topics.DELIVERER_STATE);
+            Config config = admin.describeConfigs(List.of(topic)).all().get(30, TimeUnit.SECONDS).get(topic);
+
+            assertThat(config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value()).isEqualTo(TopicConfig.CLEANUP_POLICY_COMPACT);
+        }
+    }
+}
