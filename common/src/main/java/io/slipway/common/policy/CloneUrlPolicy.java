@@ -1,4 +1,4 @@
-package io.slipway.trigger.domain;
+package io.slipway.common.policy;
 
 import java.net.IDN;
 import java.net.Inet4Address;
@@ -18,8 +18,8 @@ import java.util.regex.Pattern;
  * on or the network behind it. Only allowed schemes and hosts pass; {@code file://}, loopback, private,
  * link-local (cloud metadata) and other non-public addresses are refused unless explicitly allowed, also when
  * written in the usual bypass forms (decimal, octal or hex IPv4, short IPv4, IPv4-mapped or compatible IPv6,
- * userinfo before the host). Host names are not resolved here: DNS answers can change between check and use,
- * so the builder applies the same policy to the address it actually connects to.
+ * userinfo before the host). {@link #refusal} does not resolve host names (the trigger decides without DNS);
+ * {@link #refusalAfterResolving} also checks the addresses a name resolves to, right before a fetch connects.
  */
 public final class CloneUrlPolicy {
 
@@ -40,39 +40,84 @@ public final class CloneUrlPolicy {
         this.settings = settings;
     }
 
+    /** Resolves a host name to the addresses a connection may use; {@code InetAddress::getAllByName} in production. */
+    @FunctionalInterface
+    public interface Resolver {
+        InetAddress[] resolve(String host) throws UnknownHostException;
+    }
+
     /** Returns why the URL is refused, or empty when a run may clone from it. */
     public Optional<String> refusal(String cloneUrl) {
+        Target target = target(cloneUrl);
+        if (target.refusal() != null) {
+            return Optional.of(target.refusal());
+        }
+        return target.host() == null ? Optional.empty() : check(target.scheme(), target.host(), cloneUrl.trim());
+    }
+
+    /**
+     * Applies the policy to what a fetch actually connects to: the URL itself, then every address its host name
+     * resolves to now, so a public-looking name that resolves to a loopback, private or metadata address is refused.
+     *
+     * @throws UnknownHostException when the host name does not resolve
+     */
+    public Optional<String> refusalAfterResolving(String cloneUrl, Resolver resolver) throws UnknownHostException {
+        Optional<String> refused = refusal(cloneUrl);
+        Target target = target(cloneUrl);
+        if (refused.isPresent() || target.host() == null) {
+            return refused;
+        }
+        String host = normaliseHost(target.host());
+        if (parseLiteral(host).isPresent()) {
+            return Optional.empty();
+        }
+        for (InetAddress address : resolver.resolve(host)) {
+            Optional<String> refusal = classify(address, host + " (" + address.getHostAddress() + ")");
+            if (refusal.isPresent()) {
+                return refusal;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** A parsed clone URL: a refusal, a local (file) URL with no host, or a scheme and raw host. */
+    private record Target(String scheme, String host, String refusal) {
+        static Target refused(String reason) {
+            return new Target(null, null, reason);
+        }
+    }
+
+    private Target target(String cloneUrl) {
         if (cloneUrl == null || cloneUrl.isBlank()) {
-            return Optional.of("clone URL is empty");
+            return Target.refused("clone URL is empty");
         }
         String url = cloneUrl.trim();
         if (REMOTE_HELPER.matcher(url).find()) {
             // git runs <transport>::<address> through a remote helper; ext:: runs arbitrary commands.
-            return Optional.of("git remote-helper URLs (<transport>::<address>) are not allowed");
+            return Target.refused("git remote-helper URLs (<transport>::<address>) are not allowed");
         }
         Matcher scp = SCP_LIKE.matcher(url);
         if (!url.contains("://") && scp.matches()) {
             // git's scp-like syntax user@host:path is ssh.
-            return check("ssh", scp.group(2), url);
+            return new Target("ssh", scp.group(2), null);
         }
         URI uri;
         try {
             uri = new URI(url);
         } catch (URISyntaxException e) {
-            return Optional.of("clone URL is not a valid URL: " + e.getMessage());
+            return Target.refused("clone URL is not a valid URL: " + e.getMessage());
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (scheme.equals("file")) {
-            return settings.allowFile() ? Optional.empty()
-                    : Optional.of("file:// clone URLs are not allowed (enable them only for local use)");
+            return settings.allowFile() ? new Target(scheme, null, null)
+                    : Target.refused("file:// clone URLs are not allowed (enable them only for local use)");
         }
         if (uri.getRawAuthority() == null) {
-            return Optional.of("clone URL has no host: " + url);
+            return Target.refused("clone URL has no host: " + url);
         }
         String authority = uri.getRawAuthority();
         String hostPort = authority.substring(authority.lastIndexOf('@') + 1);
-        String host = uri.getHost() != null ? uri.getHost() : stripPort(hostPort);
-        return check(scheme, host, url);
+        return new Target(scheme, uri.getHost() != null ? uri.getHost() : stripPort(hostPort), null);
     }
 
     private Optional<String> check(String scheme, String rawHost, String url) {

@@ -1,9 +1,10 @@
-package io.slipway.trigger.domain;
+package io.slipway.common.policy;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
+import java.net.InetAddress;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -97,5 +98,21 @@ class CloneUrlPolicyTest {
     void namesTheReason() {
         assertThat(defaults.refusal("https://169.254.169.254/")).hasValueSatisfying(r -> assertThat(r).contains("link-local"));
         assertThat(defaults.refusal("http://x.org/")).hasValueSatisfying(r -> assertThat(r).contains("scheme 'http'"));
+    }
+
+    @Test
+    void refusesHostNamesThatResolveToNonPublicAddresses() throws Exception {
+        CloneUrlPolicy.Resolver dns = host -> new InetAddress[]{InetAddress.getByAddress(host, switch (host) {
+            case "rebind.example.org" -> new byte[]{(byte) 169, (byte) 254, (byte) 169, (byte) 254};
+            case "intranet.example.org" -> new byte[]{10, 0, 0, 7};
+            default -> new byte[]{(byte) 140, 82, 121, 4};
+        })};
+
+        assertThat(defaults.refusalAfterResolving("https://github.com/a/b.git", dns)).isEmpty();
+        assertThat(defaults.refusalAfterResolving("https://rebind.example.org/a.git", dns))
+                .hasValueSatisfying(r -> assertThat(r).contains("link-local").contains("169.254.169.254"));
+        assertThat(defaults.refusalAfterResolving("git@intranet.example.org:a/b.git", dns))
+                .hasValueSatisfying(r -> assertThat(r).contains("private"));
+        assertThat(defaults.refusalAfterResolving("file:///srv/app.git", dns)).isPresent();
     }
 }

@@ -1,7 +1,7 @@
 package io.slipway.trigger.config;
 
 import io.micronaut.context.annotation.Factory;
-import io.slipway.trigger.domain.CloneUrlPolicy;
+import io.slipway.common.policy.CloneUrlPolicy;
 import io.slipway.trigger.domain.Glob;
 import io.slipway.trigger.domain.PushAdmission;
 import io.slipway.trigger.domain.RefFilter;

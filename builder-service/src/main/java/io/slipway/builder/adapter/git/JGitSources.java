@@ -1,0 +1,185 @@
+package io.slipway.builder.adapter.git;
+
+import io.slipway.builder.domain.InfrastructureUnavailable;
+import io.slipway.builder.domain.Reason;
+import io.slipway.builder.domain.Sources;
+import io.slipway.builder.domain.StageFailure;
+import io.slipway.common.policy.CloneUrlPolicy;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.api.errors.InvalidRemoteException;
+import org.eclipse.jgit.errors.NoRemoteRepositoryException;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.eclipse.jgit.transport.CredentialsProvider;
+import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.transport.TagOpt;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * Fetches commits with JGit into one cached bare mirror per repository and clone URL: a commit the mirror already
+ * has costs no network round trip, otherwise only what is new is fetched (all branches and tags, then the sha
+ * itself if it is on none). Before connecting, the clone URL and the addresses its host resolves to must pass the
+ * {@link CloneUrlPolicy}; fetched objects are checked, so a tree with unsafe names never reaches a workspace.
+ */
+public final class JGitSources implements Sources {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JGitSources.class);
+    private static final Pattern SHA = Pattern.compile("[0-9a-f]{40}");
+
+    private final Path mirrors;
+    private final CloneUrlPolicy policy;
+    private final CloneUrlPolicy.Resolver resolver;
+    private final CredentialsProvider credentials;
+    private final Duration timeout;
+    private final Map<Path, Object> locks = new ConcurrentHashMap<>();
+
+    /** {@code credentials} may be null (public repositories). */
+    public JGitSources(Path mirrors, CloneUrlPolicy policy, CloneUrlPolicy.Resolver resolver,
+                       CredentialsProvider credentials, Duration timeout) {
+        this.mirrors = mirrors;
+        this.policy = policy;
+        this.resolver = resolver;
+        this.credentials = credentials;
+        this.timeout = timeout;
+    }
+
+    @Override
+    public Tree fetch(String repository, String cloneUrl, String sha) {
+        String commitSha = sha == null ? "" : sha.toLowerCase(Locale.ROOT);
+        if (!SHA.matcher(commitSha).matches()) {
+            throw new StageFailure(Reason.SOURCE_UNAVAILABLE, "'" + sha + "' is not a full commit sha", false);
+        }
+        String url = display(cloneUrl);
+        checkPolicy(cloneUrl, url);
+        ObjectId id = ObjectId.fromString(commitSha);
+        Path dir = mirrors.resolve(mirrorName(repository, cloneUrl));
+        Repository mirror = open(dir);
+        try {
+            synchronized (locks.computeIfAbsent(dir, d -> new Object())) {
+                if (commit(mirror, id) == null) {
+                    fetchInto(mirror, cloneUrl, url, id);
+                }
+            }
+            RevCommit commit = commit(mirror, id);
+            if (commit == null) {
+                throw new StageFailure(Reason.SOURCE_UNAVAILABLE, "Commit " + commitSha + " is not in " + url
+                        + " (was it force-pushed away?)", false);
+            }
+            return new JGitTree(mirror, commit.getTree());
+        } catch (RuntimeException e) {
+            mirror.close();
+            throw e;
+        }
+    }
+
+    private void checkPolicy(String cloneUrl, String url) {
+        Optional<String> refused;
+        try {
+            refused = policy.refusalAfterResolving(cloneUrl, resolver);
+        } catch (UnknownHostException e) {
+            throw new InfrastructureUnavailable(Reason.SOURCE_UNAVAILABLE, "Cannot resolve the host of " + url, e);
+        }
+        if (refused.isPresent()) {
+            throw new StageFailure(Reason.SOURCE_UNAVAILABLE, "Clone URL " + url + " refused: " + refused.get(), false);
+        }
+    }
+
+    private void fetchInto(Repository mirror, String cloneUrl, String url, ObjectId id) {
+        long started = System.nanoTime();
+        try (Git git = Git.wrap(mirror)) {
+            git.fetch().setRemote(cloneUrl).setCredentialsProvider(credentials).setTimeout((int) timeout.toSeconds())
+                    .setRefSpecs(new RefSpec("+refs/heads/*:refs/heads/*"), new RefSpec("+refs/tags/*:refs/tags/*"))
+                    .setTagOpt(TagOpt.NO_TAGS).setRemoveDeletedRefs(true).setCheckFetchedObjects(true).call();
+            if (commit(mirror, id) == null) {
+                fetchSha(git, cloneUrl, id);
+            }
+            LOG.info("Fetched {} into mirror {} in {} ms", url, mirror.getDirectory().getName(),
+                    (System.nanoTime() - started) / 1_000_000);
+        } catch (InvalidRemoteException e) {
+            throw new StageFailure(Reason.SOURCE_UNAVAILABLE, "No git repository at " + url + ": " + e.getMessage(), false);
+        } catch (GitAPIException e) {
+            throw classify(e, url);
+        }
+    }
+
+    /** Servers that allow fetching reachable shas (GitHub, GitLab, git with allowReachableSHA1InWant) serve it. */
+    private void fetchSha(Git git, String cloneUrl, ObjectId id) {
+        try {
+            git.fetch().setRemote(cloneUrl).setCredentialsProvider(credentials).setTimeout((int) timeout.toSeconds())
+                    .setRefSpecs(new RefSpec(id.name() + ":refs/slipway/" + id.name())).setCheckFetchedObjects(true).call();
+        } catch (GitAPIException e) {
+            LOG.debug("Fetching {} by sha failed: {}", id.name(), e.toString());
+        }
+    }
+
+    private static RuntimeException classify(GitAPIException e, String url) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof NoRemoteRepositoryException) {
+                return new StageFailure(Reason.SOURCE_UNAVAILABLE, "No git repository at " + url, false);
+            }
+            String message = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
+            if ((message.contains("not authorized") || message.contains("authentication"))) {
+                return new StageFailure(Reason.SOURCE_UNAVAILABLE, "The git server refused access to " + url + ": "
+                        + t.getMessage(), false);
+            }
+        }
+        return new InfrastructureUnavailable(Reason.SOURCE_UNAVAILABLE, "Could not fetch " + url + ": " + e.getMessage(), e);
+    }
+
+    private static RevCommit commit(Repository repository, ObjectId id) {
+        try (RevWalk walk = new RevWalk(repository)) {
+            return repository.getObjectDatabase().has(id) ? walk.parseCommit(id) : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static Repository open(Path dir) {
+        try {
+            Repository repository = new FileRepositoryBuilder().setGitDir(dir.toFile()).setBare().build();
+            if (!Files.exists(dir.resolve("HEAD"))) {
+                Files.createDirectories(dir.getParent());
+                repository.create(true);
+            }
+            return repository;
+        } catch (IOException | IllegalStateException e) {
+            throw new InfrastructureUnavailable(Reason.INFRASTRUCTURE, "Cannot open the mirror " + dir + ": " + e, e);
+        }
+    }
+
+    /** {@code owner__name-<hash of the clone URL>.git}: readable, and distinct for distinct URLs of one repository. */
+    static String mirrorName(String repository, String cloneUrl) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(cloneUrl.getBytes(StandardCharsets.UTF_8));
+            String readable = repository.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]+", "__");
+            return readable + "-" + HexFormat.of().formatHex(hash, 0, 6) + ".git";
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The URL without user info, for messages. */
+    static String display(String cloneUrl) {
+        return cloneUrl == null ? "<none>" : cloneUrl.replaceFirst("^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@]*@", "$1");
+    }
+}

@@ -1,0 +1,112 @@
+package io.slipway.builder.config;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.AuthConfig;
+import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Factory;
+import io.slipway.builder.adapter.docker.DockerImageBuilder;
+import io.slipway.builder.adapter.git.JGitSources;
+import io.slipway.builder.adapter.registry.RegistryStaging;
+import io.slipway.builder.domain.BuildService;
+import io.slipway.builder.domain.LogMask;
+import io.slipway.builder.domain.Supersession;
+import io.slipway.common.kafka.RetryPolicy;
+import io.slipway.common.policy.CloneUrlPolicy;
+import io.slipway.container.DockerEngine;
+import io.slipway.container.OciRegistryClient;
+import jakarta.inject.Singleton;
+import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
+
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/** Builds the builder's domain service and its adapters (git, Docker, registry) from configuration. */
+@Factory
+public class BuilderFactory {
+
+    private static final int EXCERPT_BYTES = 8 * 1024;
+
+    @Singleton
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Singleton
+    @Bean(preDestroy = "close")
+    public DockerClient dockerClient(BuilderProperties properties) {
+        // Build output may pause for long (a silent RUN step): the response timeout must outlast any build.
+        return DockerEngine.connect(properties.docker().host(),
+                properties.timeout().plus(properties.docker().pushTimeout()).plusMinutes(5));
+    }
+
+    @Singleton
+    public BuildService buildService(BuilderProperties properties, DockerClient docker, Supersession supersession,
+                                     Clock clock) {
+        BuilderProperties.Registry registry = properties.registry();
+        OciRegistryClient.Credentials credentials = blank(registry.username()) ? null
+                : new OciRegistryClient.Credentials(registry.username(), registry.password() == null ? "" : registry.password());
+        AuthConfig auth = credentials == null ? null : new AuthConfig().withUsername(credentials.username())
+                .withPassword(credentials.password()).withRegistryAddress(registry.host());
+        BuilderProperties.Git git = properties.git();
+        BuilderProperties.CloneUrls urls = properties.cloneUrls();
+        CloneUrlPolicy policy = new CloneUrlPolicy(new CloneUrlPolicy.Settings(Set.copyOf(urls.schemes()),
+                urls.allowedHosts() == null ? Set.of() : Set.copyOf(urls.allowedHosts()), urls.allowFile(),
+                urls.allowLoopback(), urls.allowPrivate()));
+        Path workdir = Path.of(properties.workdir());
+        JGitSources sources = new JGitSources(workdir.resolve("mirrors"), policy, InetAddress::getAllByName,
+                blank(git.username()) ? null : new UsernamePasswordCredentialsProvider(git.username(),
+                        git.password() == null ? "" : git.password()), git.timeout());
+        DockerImageBuilder builder = new DockerImageBuilder(docker, properties.docker().host(),
+                new DockerImageBuilder.Limits(bytes(properties.docker().memory()), properties.docker().cpuShares(),
+                        properties.docker().cpusetCpus(), properties.docker().pushTimeout()), auth);
+        RegistryStaging staging = new RegistryStaging(new OciRegistryClient(registry.host(), registry.insecure(),
+                credentials, Duration.ofSeconds(30)), registry.host(), registry.prefix());
+        Map<String, String> buildArgs = properties.buildArgs() == null ? Map.of() : properties.buildArgs();
+        BuilderProperties.Retry retry = properties.retry();
+        return new BuildService(new BuildService.Settings(properties.timeout(),
+                new RetryPolicy(retry.attempts(), retry.initialBackoff(), retry.maxBackoff()), workdir.resolve("workspaces"),
+                EXCERPT_BYTES, buildArgs), sources, staging, builder, supersession, mask(properties, credentials, buildArgs),
+                clock);
+    }
+
+    /** Everything a build log could leak: registry and git secrets (also base64 as in auth headers) and build args. */
+    private static LogMask mask(BuilderProperties properties, OciRegistryClient.Credentials registry,
+                                Map<String, String> buildArgs) {
+        List<String> secrets = new ArrayList<>(buildArgs.values());
+        if (properties.mask() != null) {
+            secrets.addAll(properties.mask());
+        }
+        if (registry != null) {
+            secrets.add(registry.password());
+            secrets.add(Base64.getEncoder().encodeToString((registry.username() + ":" + registry.password())
+                    .getBytes(StandardCharsets.UTF_8)));
+        }
+        secrets.add(properties.git().password());
+        return new LogMask(secrets);
+    }
+
+    /** {@code 512m}, {@code 2g}, {@code 1073741824}; 0 means no limit. */
+    static long bytes(String size) {
+        String s = size.trim().toLowerCase(Locale.ROOT).replaceAll("i?b$", "");
+        long unit = switch (s.isEmpty() ? ' ' : s.charAt(s.length() - 1)) {
+            case 'k' -> 1L << 10;
+            case 'm' -> 1L << 20;
+            case 'g' -> 1L << 30;
+            default -> 1;
+        };
+        return Long.parseLong(unit == 1 ? s : s.substring(0, s.length() - 1).trim()) * unit;
+    }
+
+    private static boolean blank(String value) {
+        return value == null || value.isBlank();
+    }
+}

@@ -1,0 +1,68 @@
+package io.slipway.builder.config;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.bind.annotation.Bindable;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * builder-service settings ({@code slipway.builder.*}). Passwords and tokens are secrets: set them from the
+ * environment ({@code SLIPWAY_STAGING_REGISTRY_PASSWORD}, {@code SLIPWAY_GIT_PASSWORD}), never in a committed file.
+ *
+ * @param timeout       the longest a build may run; {@code .slipway.yml} may ask for less
+ * @param shutdownGrace how long running builds may go on at shutdown before they are cancelled and handed back
+ * @param workdir       mirrors and workspaces live here
+ * @param buildArgs     build args passed to every build (e.g. {@code HTTP_PROXY}); masked in logs
+ * @param mask          further values to mask in build logs
+ */
+@ConfigurationProperties("slipway.builder")
+public record BuilderProperties(@Bindable(defaultValue = "30m") Duration timeout,
+                                @Bindable(defaultValue = "25s") Duration shutdownGrace,
+                                @Bindable(defaultValue = "/var/tmp/slipway-builder") String workdir,
+                                @Nullable Map<String, String> buildArgs,
+                                @Nullable List<String> mask,
+                                Docker docker, Registry registry, Git git, Retry retry, CloneUrls cloneUrls) {
+
+    /** The Docker engine and the limits of each build. */
+    @ConfigurationProperties("docker")
+    public record Docker(@Bindable(defaultValue = "unix:///var/run/docker.sock") String host,
+                         @Bindable(defaultValue = "2g") String memory,
+                         @Bindable(defaultValue = "1024") int cpuShares,
+                         @Nullable String cpusetCpus,
+                         @Bindable(defaultValue = "10m") Duration pushTimeout) {
+    }
+
+    /** The staging registry: images go to {@code <host>/<prefix>/<image>:<sha>}. */
+    @ConfigurationProperties("registry")
+    public record Registry(@Bindable(defaultValue = "127.0.0.1:5000") String host,
+                           @Bindable(defaultValue = "false") boolean insecure,
+                           @Bindable(defaultValue = "staging") String prefix,
+                           @Nullable String username,
+                           @Nullable String password) {
+    }
+
+    /** Credentials and timeout for fetching from git servers. */
+    @ConfigurationProperties("git")
+    public record Git(@Nullable String username, @Nullable String password,
+                      @Bindable(defaultValue = "5m") Duration timeout) {
+    }
+
+    /** Attempts and backoff while the Docker engine, registry or git server is unreachable. */
+    @ConfigurationProperties("retry")
+    public record Retry(@Bindable(defaultValue = "5") int attempts,
+                        @Bindable(defaultValue = "2s") Duration initialBackoff,
+                        @Bindable(defaultValue = "1m") Duration maxBackoff) {
+    }
+
+    /** Which clone URLs may be fetched; the same policy, and the same variables, as trigger-service. */
+    @ConfigurationProperties("clone-urls")
+    public record CloneUrls(@Bindable(defaultValue = "https") List<String> schemes,
+                            @Nullable List<String> allowedHosts,
+                            @Bindable(defaultValue = "false") boolean allowFile,
+                            @Bindable(defaultValue = "false") boolean allowLoopback,
+                            @Bindable(defaultValue = "false") boolean allowPrivate) {
+    }
+}

@@ -1,0 +1,24 @@
+package io.slipway.builder.domain;
+
+import java.util.List;
+
+/** How a build request ended: an image staged in the registry, or a failure with its reason. */
+public sealed interface BuildOutcome {
+
+    /** The image is in the staging repository under {@code digest}; {@code cacheHit} when it was there already. */
+    record Built(StagedImage image, long durationMillis, boolean cacheHit, List<TestSuite> testSuites)
+            implements BuildOutcome {
+    }
+
+    /** The build ended without an image; {@code logExcerpt} holds the last lines of the masked log, or null. */
+    record Failed(Reason reason, String message, String logExcerpt, boolean retryable) implements BuildOutcome {
+    }
+
+    /** Where a staged image lives: registry host, repository ({@code staging/<image>}), tag (the sha) and digest. */
+    record StagedImage(String registry, String repository, String tag, String digest) {
+    }
+
+    /** A test suite file of the application as it is at the commit: its path and text. */
+    record TestSuite(String path, String content) {
+    }
+}

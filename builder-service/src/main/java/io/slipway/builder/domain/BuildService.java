@@ -1,0 +1,270 @@
+package io.slipway.builder.domain;
+
+import io.slipway.builder.domain.BuildOutcome.Built;
+import io.slipway.builder.domain.BuildOutcome.Failed;
+import io.slipway.builder.domain.BuildOutcome.StagedImage;
+import io.slipway.builder.domain.BuildOutcome.TestSuite;
+import io.slipway.common.kafka.RetryPolicy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+/**
+ * The builder's use case: turns a commit into an image staged at {@code <registry>/<prefix>/<image>:<sha>}.
+ * A request superseded by a newer commit of its branch is not built; an image already staged for the sha is not
+ * rebuilt (cache hit); otherwise the commit's tree is exported into a fresh workspace (removed afterwards), built
+ * with its OCI labels and pushed. Business failures become a {@link Failed} outcome; an unreachable Docker engine,
+ * registry or git server is retried with backoff and becomes {@code INFRASTRUCTURE} (or {@code SOURCE_UNAVAILABLE})
+ * with {@code retryable=true} when the budget is spent. On shutdown running builds get a grace period, then are
+ * cancelled and handed back ({@link BuildInterrupted}).
+ */
+public final class BuildService {
+
+    /**
+     * Service settings.
+     *
+     * @param maxTimeout      the longest a build may run (a repository may ask for less)
+     * @param retries         attempts and backoff for an unreachable dependency
+     * @param workspaces      where fresh workspaces are created
+     * @param excerptBytes    the size limit of the log excerpt in {@code BuildFailed}
+     * @param serviceBuildArgs build args the service passes to every build (e.g. proxies), masked in the log
+     */
+    public record Settings(Duration maxTimeout, RetryPolicy retries, Path workspaces, int excerptBytes,
+                           Map<String, String> serviceBuildArgs) {
+    }
+
+    static final long MAX_CONFIG_BYTES = 64 * 1024;
+    static final long MAX_SUITE_BYTES = 256 * 1024;
+    static final long MAX_SUITES_BYTES = 512 * 1024;
+    private static final int LOG_BUFFER_BYTES = 64 * 1024;
+    private static final Logger LOG = LoggerFactory.getLogger(BuildService.class);
+
+    private final Settings settings;
+    private final Sources sources;
+    private final StagingRegistry registry;
+    private final ImageBuilder builder;
+    private final Supersession supersession;
+    private final LogMask mask;
+    private final Clock clock;
+    private final Set<Cancellation> running = ConcurrentHashMap.newKeySet();
+    private volatile boolean stopping;
+
+    public BuildService(Settings settings, Sources sources, StagingRegistry registry, ImageBuilder builder,
+                        Supersession supersession, LogMask mask, Clock clock) {
+        this.settings = settings;
+        this.sources = sources;
+        this.registry = registry;
+        this.builder = builder;
+        this.supersession = supersession;
+        this.mask = mask;
+        this.clock = clock;
+    }
+
+    /**
+     * Builds the request to its outcome.
+     *
+     * @throws BuildInterrupted when the service shuts down before the build has an outcome; hand the request back
+     */
+    public BuildOutcome build(BuildRequest request) {
+        if (stopping) {
+            throw new BuildInterrupted("the builder is shutting down");
+        }
+        Cancellation cancellation = new Cancellation();
+        running.add(cancellation);
+        Instant started = clock.instant();
+        try {
+            for (int attempt = 1; ; attempt++) {
+                BuildLog log = new BuildLog(mask, LOG_BUFFER_BYTES,
+                        line -> LOG.info("[{} {}@{}] {}", request.repository(), request.shortRef(), request.shortSha(), line));
+                try {
+                    return attempt(request, started, log, cancellation);
+                } catch (StageFailure failure) {
+                    LOG.info("Run {} of {}@{} failed: {} {}", request.runId(), request.repository(), request.shortSha(),
+                            failure.reason(), failure.getMessage());
+                    return new Failed(failure.reason(), mask.apply(failure.getMessage()), log.excerpt(settings.excerptBytes()),
+                            failure.retryable());
+                } catch (InfrastructureUnavailable unavailable) {
+                    if (attempt >= settings.retries().maxAttempts()) {
+                        return new Failed(unavailable.reason(), mask.apply(unavailable.getMessage()) + " (gave up after " + attempt
+                                + " attempts)", log.excerpt(settings.excerptBytes()), true);
+                    }
+                    Duration backoff = settings.retries().backoffAfter(attempt);
+                    LOG.warn("Run {}: attempt {}/{} hit an unreachable dependency, retrying in {} ms: {}", request.runId(),
+                            attempt, settings.retries().maxAttempts(), backoff.toMillis(), unavailable.getMessage());
+                    cancellation.pause(backoff);
+                }
+            }
+        } finally {
+            synchronized (running) {
+                running.remove(cancellation);
+                running.notifyAll();
+            }
+        }
+    }
+
+    /**
+     * Stops taking builds, lets running ones finish for up to {@code grace}, then cancels the rest (their requests
+     * are handed back and built again by whichever instance gets them next).
+     */
+    public void shutdown(Duration grace) {
+        stopping = true;
+        long deadline = System.nanoTime() + grace.toNanos();
+        synchronized (running) {
+            while (!running.isEmpty() && System.nanoTime() < deadline) {
+                try {
+                    running.wait(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        if (!running.isEmpty()) {
+            LOG.warn("Cancelling {} running build(s) at shutdown; their commits are handed back", running.size());
+            running.forEach(Cancellation::cancel);
+        }
+    }
+
+    private BuildOutcome attempt(BuildRequest request, Instant started, BuildLog log, Cancellation cancellation) {
+        Optional<String> newer = supersession.newerCommit(request);
+        if (newer.isPresent()) {
+            return new Failed(Reason.SUPERSEDED, "Superseded: commit " + shortSha(newer.get()) + " of " + request.shortRef()
+                    + " was waiting behind " + request.shortSha() + "; only the newest waiting commit of a branch is built.",
+                    null, false);
+        }
+        try (Sources.Tree tree = sources.fetch(request.repository(), request.cloneUrl(), request.sha())) {
+            PipelineFile file = pipelineFile(tree, request);
+            if (tree.size(file.dockerfile()).isEmpty()) {
+                throw PipelineFileParser.invalid(file.line("dockerfile"), "no Dockerfile at '" + file.dockerfile()
+                        + "' in commit " + request.shortSha() + (file.lines().containsKey("dockerfile") ? ""
+                        : " (set 'dockerfile' if it has another name)"));
+            }
+            List<TestSuite> suites = suites(tree, file);
+            String repository = registry.prefix() + "/" + file.image();
+            Optional<String> staged = registry.stagedDigest(repository, request.sha());
+            if (staged.isPresent()) {
+                log.line("Image " + repository + ":" + request.sha() + " is already staged as " + staged.get() + "; not rebuilt");
+                return built(request, started, repository, staged.get(), true, suites);
+            }
+            Path workspace = workspace(request);
+            try {
+                tree.export(workspace);
+                Duration timeout = file.timeout() == null || file.timeout().compareTo(settings.maxTimeout()) > 0
+                        ? settings.maxTimeout() : file.timeout();
+                Map<String, String> args = new LinkedHashMap<>(settings.serviceBuildArgs());
+                args.putAll(file.buildArgs());
+                String image = registry.host() + "/" + repository;
+                builder.build(new ImageBuilder.BuildSpec(workspace.resolve(file.context()), workspace.resolve(file.dockerfile()),
+                        image + ":" + request.sha(), labels(request), args, file.target(), timeout), log, cancellation);
+                ImageBuilder.PushResult pushed = builder.push(image, request.sha(), log, cancellation);
+                LOG.info("Run {}: staged {}:{} as {} ({} bytes uploaded)", request.runId(), image, request.sha(),
+                        pushed.digest(), pushed.bytesPushed());
+                return built(request, started, repository, pushed.digest(), false, suites);
+            } finally {
+                delete(workspace);
+            }
+        }
+    }
+
+    private PipelineFile pipelineFile(Sources.Tree tree, BuildRequest request) {
+        OptionalLong size = tree.size(PipelineFile.PATH);
+        if (size.isEmpty()) {
+            throw new StageFailure(Reason.CONFIG_MISSING, "Commit " + request.shortSha() + " has no " + PipelineFile.PATH
+                    + " at the repository root; it says what to build (see the builder-service README).", false);
+        }
+        if (size.getAsLong() > MAX_CONFIG_BYTES) {
+            throw PipelineFileParser.invalid(1, "the file is larger than " + MAX_CONFIG_BYTES + " bytes");
+        }
+        return PipelineFileParser.parse(new String(tree.read(PipelineFile.PATH), StandardCharsets.UTF_8),
+                PipelineFileParser.defaultImage(request.repository()));
+    }
+
+    private static List<TestSuite> suites(Sources.Tree tree, PipelineFile file) {
+        List<TestSuite> suites = new ArrayList<>();
+        long total = 0;
+        for (String path : file.tests()) {
+            OptionalLong size = tree.size(path);
+            if (size.isEmpty()) {
+                throw PipelineFileParser.invalid(file.line("tests"), "test suite '" + path + "' does not exist in the commit");
+            }
+            total += size.getAsLong();
+            if (size.getAsLong() > MAX_SUITE_BYTES || total > MAX_SUITES_BYTES) {
+                throw PipelineFileParser.invalid(file.line("tests"), "test suites may be at most " + MAX_SUITE_BYTES
+                        + " bytes each and " + MAX_SUITES_BYTES + " bytes together; '" + path + "' exceeds that");
+            }
+            suites.add(new TestSuite(path, new String(tree.read(path), StandardCharsets.UTF_8)));
+        }
+        return List.copyOf(suites);
+    }
+
+    private Built built(BuildRequest request, Instant started, String repository, String digest, boolean cacheHit,
+                        List<TestSuite> suites) {
+        long millis = Duration.between(started, clock.instant()).toMillis();
+        return new Built(new StagedImage(registry.host(), repository, request.sha(), digest), millis, cacheHit, suites);
+    }
+
+    /** The OCI labels that tie the image to its commit and run. */
+    Map<String, String> labels(BuildRequest request) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put("org.opencontainers.image.revision", request.sha());
+        labels.put("org.opencontainers.image.source", request.webUrl() != null && !request.webUrl().isBlank()
+                ? request.webUrl() : withoutUserInfo(request.cloneUrl()));
+        labels.put("org.opencontainers.image.created", clock.instant().toString());
+        labels.put("org.opencontainers.image.version", request.isTag() ? request.shortRef()
+                : request.shortRef() + "-" + request.shortSha());
+        labels.put("io.slipway.run-id", request.runId());
+        return labels;
+    }
+
+    static String withoutUserInfo(String url) {
+        try {
+            URI uri = new URI(url);
+            return uri.getRawUserInfo() == null ? url
+                    : new URI(uri.getScheme(), null, uri.getHost(), uri.getPort(), uri.getPath(), null, null).toString();
+        } catch (java.net.URISyntaxException e) {
+            return url;
+        }
+    }
+
+    private Path workspace(BuildRequest request) {
+        try {
+            return Files.createDirectories(settings.workspaces().resolve(request.runId() + "-" + UUID.randomUUID()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a workspace under " + settings.workspaces(), e);
+        }
+    }
+
+    private static void delete(Path directory) {
+        try (Stream<Path> paths = Files.walk(directory)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            LOG.warn("Could not remove workspace {}: {}", directory, e.toString());
+        }
+    }
+
+    private static String shortSha(String sha) {
+        return sha.length() > 7 ? sha.substring(0, 7) : sha;
+    }
+}

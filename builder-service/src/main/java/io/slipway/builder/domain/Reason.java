@@ -1,0 +1,24 @@
+package io.slipway.builder.domain;
+
+/**
+ * Why a build ended without an image; written to {@code BuildFailed.reasonCode}. {@link #SUPERSEDED} is not a
+ * failure of the commit: a newer commit of the same branch was waiting and was built instead.
+ */
+public enum Reason {
+    /** The commit has no {@code .slipway.yml}. */
+    CONFIG_MISSING,
+    /** {@code .slipway.yml} is not valid: syntax, unknown key, wrong type, or a path it names does not exist. */
+    CONFIG_INVALID,
+    /** The commit could not be fetched: clone URL refused, repository or commit not found, git server unreachable. */
+    SOURCE_UNAVAILABLE,
+    /** The Docker build failed (a Dockerfile instruction failed or the Dockerfile is invalid). */
+    BUILD_ERROR,
+    /** The build did not finish within its timeout and was stopped. */
+    TIMEOUT,
+    /** The staging registry refused the image or the credentials. */
+    PUSH_FAILED,
+    /** The Docker engine or the registry stayed unreachable through the retry budget. */
+    INFRASTRUCTURE,
+    /** A newer commit of the same branch was waiting; only the newest is built. */
+    SUPERSEDED
+}

@@ -1,0 +1,218 @@
+package io.slipway.builder.domain;
+
+import io.slipway.common.kafka.RetryPolicy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/** The build use case with in-memory sources, registry and engine: the decisions, without Docker or Kafka. */
+class BuildServiceTest {
+
+    private static final String SHA = "0123456789abcdef0123456789abcdef01234567";
+    private static final BuildRequest REQUEST = new BuildRequest("run-1", "org/app", "https://git.example.org/org/app.git",
+            "https://git.example.org/org/app", SHA, "refs/heads/main", Instant.EPOCH, 0, 42);
+
+    @TempDir
+    Path tmp;
+
+    private final Map<String, String> files = new HashMap<>(Map.of(
+            ".slipway.yml", "image: team/app\ntests: [tests/suite.yaml]\nbuildArgs: {VERSION: '2'}\n",
+            "Dockerfile", "FROM scratch\n",
+            "tests/suite.yaml", "schemaVersion: 2.0.0\n"));
+    private final Map<String, String> staged = new HashMap<>();
+    private final List<ImageBuilder.BuildSpec> builds = new ArrayList<>();
+    private final AtomicInteger fetches = new AtomicInteger();
+    private Optional<String> newer = Optional.empty();
+    private RuntimeException registryFault;
+    private int registryFaults;
+
+    private final Sources sources = (repository, cloneUrl, sha) -> {
+        fetches.incrementAndGet();
+        return new Sources.Tree() {
+            public OptionalLong size(String path) {
+                return files.containsKey(path) ? OptionalLong.of(files.get(path).length()) : OptionalLong.empty();
+            }
+
+            public byte[] read(String path) {
+                return files.get(path).getBytes(StandardCharsets.UTF_8);
+            }
+
+            public void export(Path directory) {
+                files.forEach((path, content) -> {
+                    try {
+                        Files.createDirectories(directory.resolve(path).getParent());
+                        Files.writeString(directory.resolve(path), content);
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+            }
+
+            public void close() {
+            }
+        };
+    };
+
+    private final StagingRegistry registry = new StagingRegistry() {
+        public String host() {
+            return "registry.test:5000";
+        }
+
+        public String prefix() {
+            return "staging";
+        }
+
+        public Optional<String> stagedDigest(String repository, String tag) {
+            if (registryFaults-- > 0) {
+                throw registryFault;
+            }
+            return Optional.ofNullable(staged.get(repository + ":" + tag));
+        }
+    };
+
+    private ImageBuilder engine = new ImageBuilder() {
+        public void build(BuildSpec spec, BuildLog log, Cancellation cancellation) {
+            assertThat(spec.dockerfile()).exists();
+            builds.add(spec);
+        }
+
+        public PushResult push(String image, String tag, BuildLog log, Cancellation cancellation) {
+            return new PushResult("sha256:pushed", 123);
+        }
+    };
+
+    private BuildService service(int attempts) {
+        return new BuildService(new BuildService.Settings(Duration.ofMinutes(30),
+                new RetryPolicy(attempts, Duration.ofMillis(1), Duration.ofMillis(5)), tmp.resolve("ws"), 8192,
+                Map.of("HTTP_PROXY", "http://proxy:3128")), sources, registry, engine, request -> newer,
+                new LogMask(List.of()), Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC));
+    }
+
+    @Test
+    void buildsPushesAndReportsTheDigestLabelsAndSuites() throws Exception {
+        BuildOutcome outcome = service(3).build(REQUEST);
+
+        assertThat(outcome).isInstanceOfSatisfying(BuildOutcome.Built.class, built -> {
+            assertThat(built.cacheHit()).isFalse();
+            assertThat(built.image()).isEqualTo(new BuildOutcome.StagedImage("registry.test:5000", "staging/team/app", SHA,
+                    "sha256:pushed"));
+            assertThat(built.testSuites()).containsExactly(new BuildOutcome.TestSuite("tests/suite.yaml", "schemaVersion: 2.0.0\n"));
+        });
+        ImageBuilder.BuildSpec spec = builds.get(0);
+        assertThat(spec.reference()).isEqualTo("registry.test:5000/staging/team/app:" + SHA);
+        assertThat(spec.labels()).containsEntry("org.opencontainers.image.revision", SHA)
+                .containsEntry("org.opencontainers.image.source", "https://git.example.org/org/app")
+                .containsEntry("org.opencontainers.image.created", "2026-01-02T03:04:05Z")
+                .containsEntry("org.opencontainers.image.version", "main-0123456")
+                .containsEntry("io.slipway.run-id", "run-1");
+        assertThat(spec.buildArgs()).containsEntry("VERSION", "2").containsEntry("HTTP_PROXY", "http://proxy:3128");
+        assertThat(tmp.resolve("ws")).isEmptyDirectory();
+    }
+
+    @Test
+    void anImageAlreadyStagedForTheShaIsACacheHitWithoutBuilding() {
+        staged.put("staging/team/app:" + SHA, "sha256:cached");
+
+        BuildOutcome outcome = service(3).build(REQUEST);
+
+        assertThat(outcome).isInstanceOfSatisfying(BuildOutcome.Built.class, built -> {
+            assertThat(built.cacheHit()).isTrue();
+            assertThat(built.image().digest()).isEqualTo("sha256:cached");
+            assertThat(built.testSuites()).hasSize(1);
+        });
+        assertThat(builds).isEmpty();
+    }
+
+    @Test
+    void aSupersededCommitIsNeitherFetchedNorBuilt() {
+        newer = Optional.of("fedcba9876543210fedcba9876543210fedcba98");
+
+        BuildOutcome outcome = service(3).build(REQUEST);
+
+        assertThat(outcome).isInstanceOfSatisfying(BuildOutcome.Failed.class, failed -> {
+            assertThat(failed.reason()).isEqualTo(Reason.SUPERSEDED);
+            assertThat(failed.retryable()).isFalse();
+            assertThat(failed.message()).contains("fedcba9").contains("main");
+        });
+        assertThat(fetches).hasValue(0);
+    }
+
+    @Test
+    void aMissingPipelineFileOrDockerfileOrSuiteIsAConfigurationFailure() {
+        files.remove("tests/suite.yaml");
+        assertThat(((BuildOutcome.Failed) service(3).build(REQUEST)).message())
+                .contains("line 2").contains("test suite 'tests/suite.yaml' does not exist");
+        files.remove("Dockerfile");
+        assertThat(((BuildOutcome.Failed) service(3).build(REQUEST)).message()).contains("no Dockerfile at 'Dockerfile'");
+        files.remove(".slipway.yml");
+        assertThat(((BuildOutcome.Failed) service(3).build(REQUEST)).reason()).isEqualTo(Reason.CONFIG_MISSING);
+        assertThat(builds).isEmpty();
+    }
+
+    @Test
+    void anUnreachableDependencyIsRetriedThenReportedAsRetryableInfrastructure() {
+        registryFault = new InfrastructureUnavailable(Reason.INFRASTRUCTURE, "registry down", null);
+        registryFaults = 2;
+        assertThat(service(3).build(REQUEST)).isInstanceOf(BuildOutcome.Built.class);
+
+        registryFaults = 3;
+        BuildOutcome outcome = service(3).build(REQUEST);
+
+        assertThat(outcome).isInstanceOfSatisfying(BuildOutcome.Failed.class, failed -> {
+            assertThat(failed.reason()).isEqualTo(Reason.INFRASTRUCTURE);
+            assertThat(failed.retryable()).isTrue();
+            assertThat(failed.message()).contains("registry down").contains("after 3 attempts");
+        });
+    }
+
+    @Test
+    void shutdownCancelsARunningBuildAfterTheGraceAndHandsItBack() {
+        CountDownLatch started = new CountDownLatch(1);
+        engine = new ImageBuilder() {
+            public void build(BuildSpec spec, BuildLog log, Cancellation cancellation) {
+                started.countDown();
+                cancellation.pause(Duration.ofMinutes(5));
+            }
+
+            public PushResult push(String image, String tag, BuildLog log, Cancellation cancellation) {
+                throw new AssertionError("not reached");
+            }
+        };
+        BuildService service = service(3);
+        CompletableFuture<BuildOutcome> running = CompletableFuture.supplyAsync(() -> service.build(REQUEST));
+        await().until(() -> started.getCount() == 0);
+
+        service.shutdown(Duration.ofMillis(50));
+
+        await().until(running::isDone);
+        assertThat(running).isCompletedExceptionally();
+        assertThatThrownBy(running::join).hasCauseInstanceOf(BuildInterrupted.class);
+        assertThatThrownBy(() -> service.build(REQUEST)).as("no new builds after shutdown").isInstanceOf(BuildInterrupted.class);
+    }
+
+    @Test
+    void stripsCredentialsFromTheSourceLabel() {
+        assertThat(BuildService.withoutUserInfo("https://user:token@git.example.org/a/b.git"))
+                .isEqualTo("https://git.example.org/a/b.git");
+    }
+}
