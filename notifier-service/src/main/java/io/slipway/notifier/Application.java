@@ -2,7 +2,10 @@ package io.slipway.notifier;
 
 import io.micronaut.runtime.Micronaut;
 
-/** The notifier-service: Tells people about outcomes: Slack, issue tracker and commit status. */
+/**
+ * The notifier-service: tells people what happened to a run (Slack, one issue per broken branch, commit status), once
+ * per event and channel, without losing a notification.
+ */
 public final class Application {
 
     private Application() {

@@ -1,0 +1,72 @@
+package io.slipway.notifier.adapter.github;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.slipway.notifier.adapter.http.JsonHttp;
+import io.slipway.notifier.domain.CommitStatuses;
+import io.slipway.notifier.domain.IssueTracker;
+import io.slipway.notifier.domain.Notification;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * GitHub's REST API (api.github.com or an Enterprise Server's {@code /api/v3}): issues
+ * ({@code POST /repos/{owner}/{repo}/issues}, {@code …/issues/{number}/comments}, {@code PATCH …/issues/{number}}
+ * with {@code state=closed}) and commit statuses ({@code POST /repos/{owner}/{repo}/statuses/{sha}}), authenticated
+ * with a bearer token and pinned to API version 2022-11-28. Issues go to {@code issueRepository} when set, else to
+ * the repository of the run.
+ */
+public final class GitHubForge implements IssueTracker, CommitStatuses {
+
+    private final JsonHttp.Api api;
+    private final List<String> labels;
+    private final String issueRepository;
+    private final String context;
+
+    public GitHubForge(String name, URI baseUrl, String token, List<String> labels, String issueRepository,
+                       String context, JsonHttp http) {
+        this.api = http.api(baseUrl, Map.of(
+                "Authorization", "Bearer " + token,
+                "Accept", "application/vnd.github+json",
+                "X-GitHub-Api-Version", "2022-11-28",
+                "User-Agent", "slipway-notifier"), "github:" + name);
+        this.labels = List.copyOf(labels);
+        this.issueRepository = issueRepository;
+        this.context = context;
+    }
+
+    @Override
+    public IssueRef open(String repository, String title, String body) {
+        JsonNode issue = api.call("POST", issues(repository), JsonHttp.object("title", title, "body", body,
+                "labels", labels.isEmpty() ? null : labels));
+        return new IssueRef(issue.path("number").asText(), issue.path("html_url").asText(null));
+    }
+
+    @Override
+    public void comment(String repository, IssueRef issue, String body) {
+        api.call("POST", issues(repository) + "/" + issue.id() + "/comments", JsonHttp.object("body", body));
+    }
+
+    @Override
+    public void close(String repository, IssueRef issue) {
+        api.call("PATCH", issues(repository) + "/" + issue.id(),
+                JsonHttp.object("state", "closed", "state_reason", "completed"));
+    }
+
+    @Override
+    public void set(Notification n, State state, String description, String targetUrl) {
+        String value = switch (state) {
+            case PENDING -> "pending";
+            case SUCCESS -> "success";
+            case FAILURE -> "failure";
+            case CANCELLED -> "error";
+        };
+        api.call("POST", "/repos/" + n.repository() + "/statuses/" + n.sha(), JsonHttp.object("state", value,
+                "target_url", targetUrl, "description", description, "context", context));
+    }
+
+    private String issues(String repository) {
+        return "/repos/" + (issueRepository == null || issueRepository.isBlank() ? repository : issueRepository) + "/issues";
+    }
+}

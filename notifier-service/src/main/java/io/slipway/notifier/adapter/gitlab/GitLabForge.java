@@ -1,0 +1,81 @@
+package io.slipway.notifier.adapter.gitlab;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.slipway.notifier.adapter.http.JsonHttp;
+import io.slipway.notifier.domain.CommitStatuses;
+import io.slipway.notifier.domain.IssueTracker;
+import io.slipway.notifier.domain.Notification;
+import io.slipway.notifier.domain.NotificationRejected;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * GitLab's REST API v4 (gitlab.com or a self-hosted {@code https://host/api/v4}): issues
+ * ({@code POST /projects/:id/issues}, {@code …/issues/:iid/notes}, {@code PUT …/issues/:iid} with
+ * {@code state_event=close}) and commit statuses ({@code POST /projects/:id/statuses/:sha}), authenticated with a
+ * {@code PRIVATE-TOKEN}. {@code :id} is the URL-encoded project path. A status GitLab already has for the commit
+ * ("Cannot transition status") counts as set, so a redelivered status is not a failure.
+ */
+public final class GitLabForge implements IssueTracker, CommitStatuses {
+
+    private final JsonHttp.Api api;
+    private final List<String> labels;
+    private final String issueProject;
+    private final String context;
+
+    public GitLabForge(String name, URI baseUrl, String token, List<String> labels, String issueProject,
+                       String context, JsonHttp http) {
+        this.api = http.api(baseUrl, Map.of("PRIVATE-TOKEN", token, "Accept", "application/json"), "gitlab:" + name);
+        this.labels = List.copyOf(labels);
+        this.issueProject = issueProject;
+        this.context = context;
+    }
+
+    @Override
+    public IssueRef open(String repository, String title, String body) {
+        JsonNode issue = api.call("POST", issues(repository), JsonHttp.object("title", title, "description", body,
+                "labels", labels.isEmpty() ? null : String.join(",", labels)));
+        return new IssueRef(issue.path("iid").asText(), issue.path("web_url").asText(null));
+    }
+
+    @Override
+    public void comment(String repository, IssueRef issue, String body) {
+        api.call("POST", issues(repository) + "/" + issue.id() + "/notes", JsonHttp.object("body", body));
+    }
+
+    @Override
+    public void close(String repository, IssueRef issue) {
+        api.call("PUT", issues(repository) + "/" + issue.id(), JsonHttp.object("state_event", "close"));
+    }
+
+    @Override
+    public void set(Notification n, State state, String description, String targetUrl) {
+        String value = switch (state) {
+            case PENDING -> "pending";
+            case SUCCESS -> "success";
+            case FAILURE -> "failed";
+            case CANCELLED -> "canceled";
+        };
+        try {
+            api.call("POST", project(n.repository()) + "/statuses/" + n.sha(), JsonHttp.object("state", value,
+                    "name", context, "description", description, "target_url", targetUrl,
+                    "ref", n.onBranch() ? n.branch() : null));
+        } catch (NotificationRejected e) {
+            if (e.status() != 400 || !e.response().contains("Cannot transition status")) {
+                throw e;
+            }
+        }
+    }
+
+    private String issues(String repository) {
+        return project(issueProject == null || issueProject.isBlank() ? repository : issueProject) + "/issues";
+    }
+
+    private static String project(String path) {
+        return "/projects/" + URLEncoder.encode(path, StandardCharsets.UTF_8);
+    }
+}

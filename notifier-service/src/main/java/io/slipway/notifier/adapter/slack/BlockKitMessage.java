@@ -1,0 +1,101 @@
+package io.slipway.notifier.adapter.slack;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.slipway.notifier.adapter.http.JsonHttp;
+import io.slipway.notifier.domain.Notification;
+import io.slipway.notifier.domain.NotificationTexts;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Renders a notification as a Slack Block Kit message: a header, the repository, branch, short sha, author, stage
+ * and reason as fields, the masked log excerpt as a code block, links to the commit and, on success, to the
+ * artifact; {@code text} is the fallback shown in notifications. Text from a run is escaped for mrkdwn and kept
+ * within Slack's block limits (3,000 characters per section text, 2,000 per field, 150 per header).
+ */
+public final class BlockKitMessage {
+
+    static final int SECTION_CHARS = 3000;
+    static final int FIELD_CHARS = 2000;
+    static final int HEADER_CHARS = 150;
+
+    private final NotificationTexts texts;
+
+    public BlockKitMessage(NotificationTexts texts) {
+        this.texts = texts;
+    }
+
+    public ObjectNode render(Notification n) {
+        ArrayNode blocks = JsonHttp.object().arrayNode();
+        blocks.add(JsonHttp.object("type", "header", "text", plain(header(n))));
+        List<String> fields = new ArrayList<>(List.of(
+                "*Repository*\n" + link(n.repositoryUrl(), escape(n.repository())),
+                "*Branch*\n`" + escape(n.branch()) + "`",
+                "*Commit*\n" + link(n.commitUrl().orElse(null), "`" + n.shortSha() + "`") + " " + escape(cut(n.commitTitle(), 200)),
+                "*Author*\n" + escape(cut(n.author(), 200)),
+                "*Stage*\n" + escape(n.stage())));
+        if (n.reasonCode() != null) {
+            fields.add("*Reason*\n`" + escape(n.reasonCode()) + "`");
+        }
+        ObjectNode facts = JsonHttp.object("type", "section");
+        ArrayNode factFields = facts.putArray("fields");
+        fields.forEach(f -> factFields.add(mrkdwn(cut(f, FIELD_CHARS))));
+        blocks.add(facts);
+        texts.message(n).ifPresent(m -> blocks.add(section("> " + escape(m).replace("\n", "\n> "))));
+        texts.excerpt(n, SECTION_CHARS - 200).ifPresent(e -> blocks.add(section("*Log excerpt*\n```" + escape(e) + "```")));
+        if (n.artifact() != null) {
+            String tags = n.artifact().tags().isEmpty() ? "" : "\nTags: " + String.join(", ",
+                    n.artifact().tags().stream().map(t -> "`" + escape(t) + "`").toList());
+            blocks.add(section("*Artifact*\n" + link(texts.artifactUrl(n).orElse(null),
+                    "`" + escape(n.artifact().reference()) + "`") + tags));
+        }
+        String run = "Run " + link(texts.runUrl(n).orElse(null), escape(n.runId())) + " · attempt " + n.attempt();
+        blocks.add(JsonHttp.object("type", "context").set("elements", JsonHttp.object().arrayNode().add(mrkdwn(run))));
+        ObjectNode message = JsonHttp.object("text", escape(texts.summary(n)));
+        message.set("blocks", blocks);
+        return message;
+    }
+
+    private static String header(Notification n) {
+        String icon = switch (n.kind()) {
+            case STARTED -> ":arrow_forward:";
+            case PUBLISHED -> ":white_check_mark:";
+            case CANCELLED -> ":heavy_minus_sign:";
+            case FAILED -> ":x:";
+        };
+        String what = switch (n.kind()) {
+            case STARTED -> "run started";
+            case PUBLISHED -> "published";
+            case CANCELLED -> "superseded";
+            case FAILED -> "failed at " + n.stage();
+        };
+        return cut(icon + " " + escape(n.repository() + " " + n.branch() + " " + what), HEADER_CHARS);
+    }
+
+    private static ObjectNode section(String text) {
+        return JsonHttp.object("type", "section").set("text", mrkdwn(cut(text, SECTION_CHARS)));
+    }
+
+    private static ObjectNode mrkdwn(String text) {
+        return JsonHttp.object("type", "mrkdwn", "text", text);
+    }
+
+    private static ObjectNode plain(String text) {
+        return JsonHttp.object("type", "plain_text", "text", text, "emoji", true);
+    }
+
+    private static String link(String url, String label) {
+        return url == null || url.isBlank() ? label : "<" + escape(url) + "|" + label + ">";
+    }
+
+    /** Slack's mrkdwn treats {@code &}, {@code <} and {@code >} as control characters. */
+    static String escape(String text) {
+        return text == null ? "" : text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+
+    private static String cut(String text, int max) {
+        return text == null ? "" : text.length() <= max ? text : text.substring(0, max - 1) + "…";
+    }
+}

@@ -1,0 +1,71 @@
+package io.slipway.notifier.domain;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What one channel remembers about one repository: the ids of the events it notified most recently (a bounded
+ * window, oldest first, for deduplication across redeliveries and restarts), the issue it keeps open per branch, and
+ * the run attempts whose commit status is final (so a late "started" never turns a result back into pending).
+ */
+public record ChannelMemory(List<String> notified, Map<String, OpenIssue> openIssues, List<String> finishedRuns) {
+
+    /** An open issue and when the latest failure it reports was triggered. */
+    public record OpenIssue(String id, String url, Instant lastFailureAt) {
+    }
+
+    public ChannelMemory {
+        notified = List.copyOf(notified);
+        openIssues = Map.copyOf(openIssues);
+        finishedRuns = List.copyOf(finishedRuns);
+    }
+
+    public static ChannelMemory empty() {
+        return new ChannelMemory(List.of(), Map.of(), List.of());
+    }
+
+    public boolean hasNotified(String eventId) {
+        return notified.contains(eventId);
+    }
+
+    /** Remembers an event id, forgetting the oldest beyond {@code window}. */
+    public ChannelMemory withNotified(String eventId, int window) {
+        return new ChannelMemory(appended(notified, eventId, window), openIssues, finishedRuns);
+    }
+
+    public boolean hasFinished(String runAttempt) {
+        return finishedRuns.contains(runAttempt);
+    }
+
+    /** Remembers that a run attempt has its final status, forgetting the oldest beyond {@code window}. */
+    public ChannelMemory withFinished(String runAttempt, int window) {
+        return new ChannelMemory(notified, openIssues, appended(finishedRuns, runAttempt, window));
+    }
+
+    private static List<String> appended(List<String> values, String value, int window) {
+        List<String> all = new ArrayList<>(values);
+        all.remove(value);
+        all.add(value);
+        return all.subList(Math.max(0, all.size() - window), all.size());
+    }
+
+    public Optional<OpenIssue> openIssue(String branch) {
+        return Optional.ofNullable(openIssues.get(branch));
+    }
+
+    public ChannelMemory withIssue(String branch, OpenIssue issue) {
+        Map<String, OpenIssue> issues = new LinkedHashMap<>(openIssues);
+        issues.put(branch, issue);
+        return new ChannelMemory(notified, issues, finishedRuns);
+    }
+
+    public ChannelMemory withoutIssue(String branch) {
+        Map<String, OpenIssue> issues = new LinkedHashMap<>(openIssues);
+        issues.remove(branch);
+        return new ChannelMemory(notified, issues, finishedRuns);
+    }
+}

@@ -1,0 +1,38 @@
+package io.slipway.notifier.domain;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * One outcome of a run that people may have to hear about, independent of Kafka and Avro. {@code eventId} is the id
+ * of the event it came from, the unit of deduplication: each channel tells people about an event id once.
+ * {@code repositoryUrl}, {@code reasonCode}, {@code message}, {@code logExcerpt} and {@code artifact} may be null.
+ */
+public record Notification(String eventId, EventKind kind, String runId, int attempt, String repository,
+                           String repositoryUrl, String ref, String sha, String commitTitle, String author,
+                           String stage, String reasonCode, String message, String logExcerpt, Artifact artifact,
+                           Instant triggeredAt, Instant occurredAt) {
+
+    /** The ref as people say it: {@code main} for {@code refs/heads/main}, {@code tags/v1} for {@code refs/tags/v1}. */
+    public String branch() {
+        if (ref.startsWith("refs/heads/")) {
+            return ref.substring("refs/heads/".length());
+        }
+        return ref.startsWith("refs/") ? ref.substring("refs/".length()) : ref;
+    }
+
+    /** Whether the ref is a branch (commit statuses carry it to GitLab only then). */
+    public boolean onBranch() {
+        return ref.startsWith("refs/heads/");
+    }
+
+    public String shortSha() {
+        return sha.length() > 7 ? sha.substring(0, 7) : sha;
+    }
+
+    /** The commit's page on the forge, when the event carries the repository's web URL. */
+    public Optional<String> commitUrl() {
+        return repositoryUrl == null || repositoryUrl.isBlank() ? Optional.empty()
+                : Optional.of(repositoryUrl.replaceAll("/+$", "") + "/commit/" + sha);
+    }
+}

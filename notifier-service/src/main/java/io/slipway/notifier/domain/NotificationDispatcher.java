@@ -1,0 +1,142 @@
+package io.slipway.notifier.domain;
+
+import java.util.Map;
+
+/**
+ * Delivers a notification to its channel once per event id: a channel that already notified the event does nothing.
+ * Slack gets one message; commit statuses get the run's state; an issue tracker keeps one issue per repository and
+ * branch: the first failure opens it, later failures comment on it, a publication of the branch comments and closes
+ * it (unless the failure it reports is newer than the published run). A commit status never goes back from a result
+ * to pending, whatever order the topics are read in. Each remote call is retried on its own by a
+ * {@link Retrier}; the channel's memory is saved after every step that changed it.
+ */
+public final class NotificationDispatcher {
+
+    private final Map<ChannelId, ChatChannel> chats;
+    private final Map<ChannelId, IssueTracker> trackers;
+    private final Map<ChannelId, CommitStatuses> statuses;
+    private final ChannelMemoryStore memories;
+    private final NotificationTexts texts;
+    private final Retrier.Policy retryPolicy;
+    private final int dedupeWindow;
+
+    public NotificationDispatcher(Map<ChannelId, ChatChannel> chats, Map<ChannelId, IssueTracker> trackers,
+                                  Map<ChannelId, CommitStatuses> statuses, ChannelMemoryStore memories,
+                                  NotificationTexts texts, Retrier.Policy retryPolicy, int dedupeWindow) {
+        this.chats = Map.copyOf(chats);
+        this.trackers = Map.copyOf(trackers);
+        this.statuses = Map.copyOf(statuses);
+        this.memories = memories;
+        this.texts = texts;
+        this.retryPolicy = retryPolicy;
+        this.dedupeWindow = dedupeWindow;
+    }
+
+    /**
+     * Delivers one notification to its channel.
+     *
+     * @param waiter  waits between retries; may abort the delivery by throwing, which leaves it to be redelivered
+     * @param onRetry told before each retry, for logs and metrics
+     */
+    public DeliveryOutcome deliver(Delivery delivery, Retrier.Waiter waiter, Retrier.Listener onRetry) {
+        ChannelId channel = delivery.channel();
+        Notification n = delivery.notification();
+        ChannelMemory memory = memories.load(channel, n.repository());
+        if (memory.hasNotified(n.eventId())) {
+            return new DeliveryOutcome.Duplicate();
+        }
+        Retrier retrier = new Retrier(retryPolicy, waiter, onRetry);
+        try {
+            String detail = switch (channel.type()) {
+                case SLACK -> {
+                    retrier.run(() -> require(chats, channel).announce(n));
+                    yield "posted";
+                }
+                case STATUS -> {
+                    Step step = setStatus(require(statuses, channel), n, memory, retrier);
+                    memory = step.memory();
+                    yield step.detail();
+                }
+                case ISSUES -> {
+                    Step step = trackIssue(channel, require(trackers, channel), n, memory, retrier);
+                    memory = step.memory();
+                    yield step.detail();
+                }
+            };
+            memories.save(channel, n.repository(), memory.withNotified(n.eventId(), dedupeWindow));
+            return new DeliveryOutcome.Sent(detail);
+        } catch (NotificationRejected e) {
+            return new DeliveryOutcome.Rejected(e);
+        } catch (Retrier.Exhausted e) {
+            return new DeliveryOutcome.Abandoned(e);
+        }
+    }
+
+    private Step setStatus(CommitStatuses forge, Notification n, ChannelMemory memory, Retrier retrier) {
+        String runAttempt = n.runId() + "#" + n.attempt();
+        if (n.kind() == EventKind.STARTED && memory.hasFinished(runAttempt)) {
+            return new Step(memory, "status already final");
+        }
+        CommitStatuses.State state = switch (n.kind()) {
+            case STARTED -> CommitStatuses.State.PENDING;
+            case PUBLISHED -> CommitStatuses.State.SUCCESS;
+            case FAILED -> CommitStatuses.State.FAILURE;
+            case CANCELLED -> CommitStatuses.State.CANCELLED;
+        };
+        retrier.run(() -> forge.set(n, state, texts.statusDescription(n), texts.runUrl(n).orElse(null)));
+        return new Step(n.kind() == EventKind.STARTED ? memory : memory.withFinished(runAttempt, dedupeWindow),
+                "status " + state);
+    }
+
+    private record Step(ChannelMemory memory, String detail) {
+    }
+
+    private Step trackIssue(ChannelId channel, IssueTracker tracker, Notification n, ChannelMemory memory,
+                            Retrier retrier) {
+        String branch = n.branch();
+        var open = memory.openIssue(branch);
+        if (n.kind() == EventKind.FAILED) {
+            if (open.isPresent()) {
+                IssueTracker.IssueRef issue = new IssueTracker.IssueRef(open.get().id(), open.get().url());
+                try {
+                    retrier.run(() -> tracker.comment(n.repository(), issue, texts.repeatedFailure(n)));
+                    var latest = n.triggeredAt().isAfter(open.get().lastFailureAt()) ? n.triggeredAt() : open.get().lastFailureAt();
+                    return new Step(memory.withIssue(branch, new ChannelMemory.OpenIssue(issue.id(), issue.url(), latest)),
+                            "commented on issue " + issue.id());
+                } catch (NotificationRejected e) {
+                    if (!e.isGone()) {
+                        throw e;
+                    }
+                }
+            }
+            IssueTracker.IssueRef issue = retrier.call(() -> tracker.open(n.repository(), texts.issueTitle(n), texts.issueBody(n)));
+            ChannelMemory opened = memory.withIssue(branch, new ChannelMemory.OpenIssue(issue.id(), issue.url(), n.triggeredAt()));
+            memories.save(channel, n.repository(), opened);
+            return new Step(opened, "opened issue " + issue.id());
+        }
+        if (n.kind() != EventKind.PUBLISHED || open.isEmpty()) {
+            return new Step(memory, "no issue to update");
+        }
+        if (n.triggeredAt().isBefore(open.get().lastFailureAt())) {
+            return new Step(memory, "issue " + open.get().id() + " stays open: it reports a newer failure");
+        }
+        IssueTracker.IssueRef issue = new IssueTracker.IssueRef(open.get().id(), open.get().url());
+        try {
+            retrier.run(() -> tracker.comment(n.repository(), issue, texts.recovered(n)));
+            retrier.run(() -> tracker.close(n.repository(), issue));
+        } catch (NotificationRejected e) {
+            if (!e.isGone()) {
+                throw e;
+            }
+        }
+        return new Step(memory.withoutIssue(branch), "closed issue " + issue.id());
+    }
+
+    private static <T> T require(Map<ChannelId, T> adapters, ChannelId channel) {
+        T adapter = adapters.get(channel);
+        if (adapter == null) {
+            throw new IllegalStateException("channel " + channel + " is not configured (any more)");
+        }
+        return adapter;
+    }
+}

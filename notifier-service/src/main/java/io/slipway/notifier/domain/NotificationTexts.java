@@ -1,0 +1,123 @@
+package io.slipway.notifier.domain;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The words people read: issue titles, bodies and comments (Markdown, which GitHub and GitLab both render),
+ * commit status descriptions and the links to a run and to an artifact. Every text taken from a run is masked
+ * and bounded by {@link LogExcerpt}. One title per repository and branch, so the issue is recognisable.
+ */
+public final class NotificationTexts {
+
+    /** GitHub shows about this much of a status description; GitLab accepts 255. */
+    static final int STATUS_DESCRIPTION_CHARS = 140;
+
+    private final String runUrlTemplate;
+    private final String artifactUrlTemplate;
+    private final int excerptChars;
+    private final List<String> secrets;
+
+    /**
+     * @param runUrlTemplate      link to a run, {@code {runId}} replaced; null or blank for none
+     * @param artifactUrlTemplate link to an artifact, {@code {registry}}, {@code {repository}}, {@code {digest}} replaced
+     * @param excerptChars        the most characters of a log excerpt shown
+     * @param secrets             configured credentials, masked wherever they appear
+     */
+    public NotificationTexts(String runUrlTemplate, String artifactUrlTemplate, int excerptChars,
+                             Collection<String> secrets) {
+        this.runUrlTemplate = runUrlTemplate;
+        this.artifactUrlTemplate = artifactUrlTemplate;
+        this.excerptChars = excerptChars;
+        this.secrets = List.copyOf(secrets);
+    }
+
+    public String issueTitle(Notification n) {
+        return "Slipway: " + n.branch() + " of " + n.repository() + " is failing";
+    }
+
+    public String issueBody(Notification n) {
+        return "Slipway could not deliver **" + n.branch() + "** of **" + n.repository() + "**.\n\n"
+                + failureDetails(n)
+                + "\nFurther failures of this branch are added here as comments; Slipway closes this issue when the"
+                + " branch publishes again.\n\n<!-- slipway:issue repository=" + n.repository() + " branch="
+                + n.branch() + " -->\n";
+    }
+
+    public String repeatedFailure(Notification n) {
+        return "Failed again.\n\n" + failureDetails(n);
+    }
+
+    public String recovered(Notification n) {
+        String artifact = n.artifact() == null ? "" : " as `" + n.artifact().reference() + "`"
+                + artifactUrl(n).map(url -> " ([artifact](" + url + "))").orElse("");
+        return "**" + n.branch() + "** published again from " + commitLink(n) + artifact + ". Closing.";
+    }
+
+    public String statusDescription(Notification n) {
+        String text = switch (n.kind()) {
+            case STARTED -> "Run started";
+            case PUBLISHED -> "Published " + (n.artifact() == null ? "" : n.artifact().reference());
+            case CANCELLED -> "Superseded by a newer commit";
+            case FAILED -> n.stage() + " failed: " + n.reasonCode() + (n.message() == null ? "" : " - " + n.message());
+        };
+        String masked = LogExcerpt.mask(text.replace('\n', ' '), secrets);
+        return masked.length() <= STATUS_DESCRIPTION_CHARS ? masked
+                : masked.substring(0, STATUS_DESCRIPTION_CHARS - 1) + "…";
+    }
+
+    /** One plain line saying what happened, for notification previews. */
+    public String summary(Notification n) {
+        String where = n.repository() + " " + n.branch() + " @ " + n.shortSha();
+        return switch (n.kind()) {
+            case STARTED -> "Run started: " + where;
+            case PUBLISHED -> "Published: " + where;
+            case CANCELLED -> "Superseded: " + where;
+            case FAILED -> "Failed at " + n.stage() + " (" + n.reasonCode() + "): " + where;
+        };
+    }
+
+    /** The run's message, masked, without line breaks. */
+    public Optional<String> message(Notification n) {
+        return Optional.ofNullable(n.message()).filter(m -> !m.isBlank()).map(m -> LogExcerpt.mask(m, secrets));
+    }
+
+    /** The log excerpt, masked and cut to at most {@code maxChars} (and the configured bound). */
+    public Optional<String> excerpt(Notification n, int maxChars) {
+        return Optional.ofNullable(n.logExcerpt()).filter(e -> !e.isBlank())
+                .map(e -> LogExcerpt.safe(e, Math.min(maxChars, excerptChars), secrets));
+    }
+
+    public Optional<String> runUrl(Notification n) {
+        return Optional.ofNullable(runUrlTemplate).filter(t -> !t.isBlank()).map(t -> t.replace("{runId}", n.runId()));
+    }
+
+    public Optional<String> artifactUrl(Notification n) {
+        return Optional.ofNullable(n.artifact()).filter(a -> artifactUrlTemplate != null && !artifactUrlTemplate.isBlank())
+                .map(a -> artifactUrlTemplate.replace("{registry}", a.registry())
+                        .replace("{repository}", a.repository()).replace("{digest}", a.digest()));
+    }
+
+    private String failureDetails(Notification n) {
+        StringBuilder text = new StringBuilder("| | |\n|---|---|\n")
+                .append("| Stage | ").append(n.stage()).append(" |\n")
+                .append("| Reason | `").append(cell(n.reasonCode())).append("` |\n")
+                .append("| Commit | ").append(commitLink(n)).append(' ').append(cell(n.commitTitle())).append(" |\n")
+                .append("| Author | ").append(cell(n.author())).append(" |\n")
+                .append("| Run | ").append(runUrl(n).map(u -> "[" + n.runId() + "](" + u + ")").orElse("`" + n.runId() + "`"))
+                .append(" (attempt ").append(n.attempt()).append(") |\n\n");
+        message(n).ifPresent(m -> text.append("> ").append(m.replace("\n", "\n> ")).append("\n\n"));
+        excerpt(n, excerptChars).ifPresent(e -> text.append("<details><summary>Log excerpt</summary>\n\n```text\n")
+                .append(e).append("\n```\n</details>\n"));
+        return text.toString();
+    }
+
+    private String commitLink(Notification n) {
+        return n.commitUrl().map(url -> "[`" + n.shortSha() + "`](" + url + ")").orElse("`" + n.shortSha() + "`");
+    }
+
+    private String cell(String value) {
+        return value == null ? "" : LogExcerpt.mask(value, secrets).replace("|", "\\|").replace('\n', ' ');
+    }
+}

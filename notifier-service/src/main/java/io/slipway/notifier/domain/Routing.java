@@ -1,0 +1,59 @@
+package io.slipway.notifier.domain;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Decides which channels hear about an outcome. Slack webhooks get what their rules match. An issue tracker gets the
+ * failures its rules match and every publication of a repository and branch its rules cover, whatever their event
+ * and stage filters, so that an issue it opened is always closed when the branch recovers. Commit statuses go to the
+ * first forge, in configuration order, whose repository globs match. Channels that are not enabled get nothing.
+ */
+public final class Routing {
+
+    /** A forge that sets commit statuses for the repositories it hosts. */
+    public record StatusTarget(String forge, List<NameGlob> repositories) {
+    }
+
+    private final List<Route> routes;
+    private final List<StatusTarget> statusTargets;
+    private final Set<ChannelId> enabled;
+
+    public Routing(List<Route> routes, List<StatusTarget> statusTargets, Set<ChannelId> enabled) {
+        this.routes = List.copyOf(routes);
+        this.statusTargets = List.copyOf(statusTargets);
+        this.enabled = Set.copyOf(enabled);
+    }
+
+    /** The channels for a notification, without duplicates, in configuration order. */
+    public List<ChannelId> channelsFor(Notification n) {
+        Set<ChannelId> targets = new LinkedHashSet<>();
+        for (Route route : routes) {
+            if (route.matches(n)) {
+                route.slack().forEach(name -> targets.add(new ChannelId(ChannelId.Type.SLACK, name)));
+            }
+            boolean issueEvent = n.kind() == EventKind.FAILED ? route.matches(n)
+                    : n.kind() == EventKind.PUBLISHED && route.matchesRepositoryAndBranch(n);
+            if (issueEvent) {
+                route.issues().forEach(name -> targets.add(new ChannelId(ChannelId.Type.ISSUES, name)));
+            }
+        }
+        statusTargets.stream().filter(t -> NameGlob.any(t.repositories(), n.repository())).findFirst()
+                .ifPresent(t -> targets.add(new ChannelId(ChannelId.Type.STATUS, t.forge())));
+        List<ChannelId> result = new ArrayList<>(targets);
+        result.retainAll(enabled);
+        return result;
+    }
+
+    /** Every enabled channel. */
+    public Set<ChannelId> channels() {
+        return enabled;
+    }
+
+    /** One delivery per channel that hears about the notification. */
+    public List<Delivery> deliveriesFor(Notification n) {
+        return channelsFor(n).stream().map(channel -> new Delivery(channel, n)).toList();
+    }
+}

@@ -1,0 +1,278 @@
+package io.slipway.notifier.messaging;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.slipway.common.kafka.DeadLetterPublisher;
+import io.slipway.common.kafka.DeadLetterReason;
+import io.slipway.common.kafka.TransientFailure;
+import io.slipway.notifier.domain.ChannelId;
+import io.slipway.notifier.domain.Delivery;
+import io.slipway.notifier.domain.DeliveryOutcome;
+import io.slipway.notifier.domain.NotificationDispatcher;
+import io.slipway.schemas.Topics;
+import org.apache.kafka.clients.consumer.CommitFailedException;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Delivers one channel's notifications from {@code slipway.notifier.deliveries} in partition order, in its own
+ * consumer group and thread, so a channel that is down, slow or rate-limited delays nobody else. A record is committed
+ * only once its delivery has an outcome: sent, duplicate, or dead-lettered to {@code slipway.notifier.deliveries.dlq}
+ * with the response ({@value #RESPONSE_STATUS}, {@value #RESPONSE_BODY}). While it waits to retry, the worker keeps
+ * polling with its partitions paused, so it stays in the group however long the channel asks it to wait.
+ */
+final class ChannelWorker implements ConsumerRebalanceListener {
+
+    static final String RESPONSE_STATUS = "slipway.notifier.response-status";
+    static final String RESPONSE_BODY = "slipway.notifier.response-body";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChannelWorker.class);
+    private static final Duration POLL = Duration.ofMillis(200);
+
+    /** The delivery stops without an outcome (partition revoked, service stopping); it stays uncommitted. */
+    private static final class Aborted extends RuntimeException {
+        Aborted(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private final ChannelId channel;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final NotificationDispatcher dispatcher;
+    private final DeadLetterPublisher deadLetters;
+    private final KafkaStateStore state;
+    private final MeterRegistry meters;
+    private final Duration catchUpTimeout;
+    private final Set<TopicPartition> revoked = new HashSet<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile String activity = "starting";
+    private volatile boolean broken;
+
+    ChannelWorker(ChannelId channel, Properties consumerProps, NotificationDispatcher dispatcher,
+                  DeadLetterPublisher deadLetters, KafkaStateStore state, MeterRegistry meters, Duration catchUpTimeout) {
+        this.channel = channel;
+        this.consumer = new KafkaConsumer<>(consumerProps, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.dispatcher = dispatcher;
+        this.deadLetters = deadLetters;
+        this.state = state;
+        this.meters = meters;
+        this.catchUpTimeout = catchUpTimeout;
+        this.thread = new Thread(this::run, "notifier-" + channel);
+        this.thread.setDaemon(true);
+    }
+
+    /** The consumer group of a channel: {@code notifier-service.<type>.<name>}. */
+    static String groupOf(ChannelId channel) {
+        return "notifier-service." + channel.toString().replace(':', '.');
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    ChannelId channel() {
+        return channel;
+    }
+
+    /** What the worker is doing, for the health endpoint: delivering, retrying (and why), or stopped. */
+    String state() {
+        return activity;
+    }
+
+    /** Whether the worker stopped on an unexpected error while the service runs. */
+    boolean broken() {
+        return broken;
+    }
+
+    void requestStop() {
+        running = false;
+        consumer.wakeup();
+    }
+
+    void awaitStopped() throws InterruptedException {
+        thread.join(TimeUnit.SECONDS.toMillis(15));
+    }
+
+    private void run() {
+        try {
+            consumer.subscribe(List.of(Topics.NOTIFIER_DELIVERIES), this);
+            activity = "delivering";
+            while (running) {
+                revoked.clear();
+                Set<TopicPartition> halted = new HashSet<>();
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
+                    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+                    if (running && !halted.contains(partition) && !revoked.contains(partition)
+                            && !handle(record, partition)) {
+                        halted.add(partition);
+                    }
+                }
+            }
+        } catch (WakeupException | Aborted e) {
+            LOG.debug("{} stopping", channel);
+        } catch (RuntimeException e) {
+            LOG.error("{} stopped delivering after an unexpected error; restart the service", channel, e);
+            broken = true;
+        } finally {
+            activity = broken ? "stopped after an unexpected error" : "stopped";
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    /** @return false when the record must be taken again: the rest of its partition's batch is skipped */
+    private boolean handle(ConsumerRecord<byte[], byte[]> record, TopicPartition partition) {
+        try {
+            if (channel.toString().equals(header(record, DeliveryQueue.CHANNEL_HEADER))) {
+                deliver(record, partition);
+            }
+            consumer.commitSync(Map.of(partition, new OffsetAndMetadata(record.offset() + 1)));
+            return true;
+        } catch (Aborted e) {
+            if (!running) {
+                throw e;
+            }
+            return false;
+        } catch (TransientFailure e) {
+            LOG.warn("{}: Kafka fault on {}-{}@{}, will take it again: {}", channel, record.topic(), record.partition(),
+                    record.offset(), e.getMessage());
+            consumer.seek(partition, record.offset());
+            try {
+                await(partition, Duration.ofSeconds(1));
+            } catch (Aborted aborted) {
+                if (!running) {
+                    throw aborted;
+                }
+            }
+            return false;
+        } catch (CommitFailedException | RebalanceInProgressException e) {
+            LOG.warn("{}: could not commit {}@{} ({}); a redelivery will be recognised as a duplicate", channel,
+                    partition, record.offset(), e.getMessage());
+            return false;
+        }
+    }
+
+    private void deliver(ConsumerRecord<byte[], byte[]> record, TopicPartition partition) {
+        Delivery delivery;
+        DeliveryOutcome outcome;
+        try {
+            delivery = NotifierJson.delivery(record.value());
+            outcome = dispatcher.deliver(delivery, wait -> await(partition, wait), (attempt, delay, failure) -> {
+                LOG.warn("{}: attempt {} failed, retrying in {} ms: {}", channel, attempt, delay.toMillis(), failure.getMessage());
+                activity = "retrying after attempt " + attempt + ": " + failure.getMessage();
+                count("retried");
+            });
+            activity = "delivering";
+        } catch (Aborted | TransientFailure | WakeupException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            deadLetter(record, DeadLetterReason.PROCESSING, e, null, null);
+            count("dead_lettered");
+            return;
+        }
+        String event = delivery.notification().eventId();
+        if (outcome instanceof DeliveryOutcome.Sent sent) {
+            LOG.info("{}: {} for event {} of {}", channel, sent.detail(), event, delivery.notification().repository());
+            count("sent");
+        } else if (outcome instanceof DeliveryOutcome.Duplicate) {
+            LOG.info("{}: event {} was already notified", channel, event);
+            count("duplicate");
+        } else if (outcome instanceof DeliveryOutcome.Rejected rejected) {
+            deadLetter(record, DeadLetterReason.PROCESSING, rejected.cause(), rejected.cause().status(),
+                    rejected.cause().response());
+            count("rejected");
+        } else if (outcome instanceof DeliveryOutcome.Abandoned abandoned) {
+            deadLetter(record, DeadLetterReason.RETRIES_EXHAUSTED, abandoned.cause(), null, null);
+            count("abandoned");
+        }
+    }
+
+    private void deadLetter(ConsumerRecord<byte[], byte[]> record, DeadLetterReason reason, Throwable cause,
+                            Integer status, String response) {
+        LOG.error("{}: dead-lettering {}-{}@{} ({}): {}", channel, record.topic(), record.partition(), record.offset(),
+                reason, cause.getMessage());
+        Headers headers = new RecordHeaders(record.headers().toArray());
+        if (status != null) {
+            headers.add(RESPONSE_STATUS, status.toString().getBytes(StandardCharsets.UTF_8));
+            headers.add(RESPONSE_BODY, (response == null ? "" : response).getBytes(StandardCharsets.UTF_8));
+        }
+        deadLetters.publish(new ConsumerRecord<>(record.topic(), record.partition(), record.offset(), record.timestamp(),
+                record.timestampType(), record.serializedKeySize(), record.serializedValueSize(), record.key(),
+                record.value(), headers, record.leaderEpoch()), reason, cause);
+    }
+
+    /**
+     * Waits with every assigned partition paused, polling so the group keeps this member; records fetched for
+     * partitions assigned meanwhile are rewound. Aborts when the current partition is revoked or the service stops.
+     */
+    private void await(TopicPartition current, Duration duration) {
+        long deadline = System.nanoTime() + duration.toNanos();
+        consumer.pause(consumer.assignment());
+        try {
+            while (running && !revoked.contains(current)) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                ConsumerRecords<byte[], byte[]> fetched = consumer.poll(Duration.ofNanos(Math.min(left, POLL.toNanos())));
+                for (TopicPartition p : fetched.partitions()) {
+                    consumer.seek(p, fetched.records(p).get(0).offset());
+                }
+                consumer.pause(consumer.assignment());
+            }
+        } catch (WakeupException e) {
+            throw new Aborted("stopping");
+        } finally {
+            consumer.resume(consumer.paused());
+        }
+        throw new Aborted(running ? "partition " + current + " was revoked" : "stopping");
+    }
+
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+        revoked.addAll(partitions);
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+        // The previous owner saved its memory before committing: read it before taking its records.
+        while (running) {
+            try {
+                state.catchUp(catchUpTimeout);
+                return;
+            } catch (RuntimeException e) {
+                LOG.warn("{}: cannot read {} yet, retrying: {}", channel, Topics.NOTIFIER_STATE, e.getMessage());
+            }
+        }
+    }
+
+    private void count(String outcome) {
+        meters.counter("slipway.notifier.deliveries", "channel", channel.toString(), "outcome", outcome).increment();
+    }
+
+    private static String header(ConsumerRecord<?, ?> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+}

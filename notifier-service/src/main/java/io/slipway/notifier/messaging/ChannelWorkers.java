@@ -1,0 +1,71 @@
+package io.slipway.notifier.messaging;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.configuration.kafka.config.KafkaDefaultConfiguration;
+import io.micronaut.context.annotation.Context;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.async.publisher.Publishers;
+import io.micronaut.health.HealthStatus;
+import io.micronaut.management.health.indicator.HealthIndicator;
+import io.micronaut.management.health.indicator.HealthResult;
+import io.slipway.common.config.SlipwayKafkaProperties;
+import io.slipway.common.kafka.DeadLetterPublisher;
+import io.slipway.notifier.domain.ChannelId;
+import io.slipway.notifier.domain.NotificationDispatcher;
+import io.slipway.notifier.domain.Routing;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+
+import org.reactivestreams.Publisher;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs one {@link ChannelWorker} per enabled channel for the life of the service, after the channel memories have
+ * been read; every instance of the service runs them, and each channel's consumer group shares the partitions out.
+ * On {@code /health} ({@code notifier-channels}) it shows each channel's state and is DOWN when a worker has died; a
+ * channel that is retrying is UP, because the service does what it should.
+ */
+@Context
+public class ChannelWorkers implements HealthIndicator {
+
+    private final List<ChannelWorker> workers = new ArrayList<>();
+
+    ChannelWorkers(Routing routing, NotificationDispatcher dispatcher, DeadLetterPublisher deadLetters,
+                   KafkaStateStore state, KafkaDefaultConfiguration kafka, SlipwayKafkaProperties settings,
+                   MeterRegistry meters, @Nullable NotifierTopics created) {
+        for (ChannelId channel : routing.channels()) {
+            workers.add(new ChannelWorker(channel, NotifierKafka.consumer(kafka, "notifier-" + channel,
+                    ChannelWorker.groupOf(channel)), dispatcher, deadLetters, state, meters, settings.startupTimeout()));
+        }
+    }
+
+    @PostConstruct
+    void start() {
+        workers.forEach(ChannelWorker::start);
+    }
+
+    /** Each channel's state, in configuration order. */
+    Map<String, String> states() {
+        Map<String, String> states = new LinkedHashMap<>();
+        workers.forEach(w -> states.put(w.channel().toString(), w.state()));
+        return states;
+    }
+
+    @Override
+    public Publisher<HealthResult> getResult() {
+        HealthStatus status = workers.stream().anyMatch(ChannelWorker::broken) ? HealthStatus.DOWN : HealthStatus.UP;
+        return Publishers.just(HealthResult.builder("notifier-channels", status).details(states()).build());
+    }
+
+    @PreDestroy
+    void stop() throws InterruptedException {
+        workers.forEach(ChannelWorker::requestStop);
+        for (ChannelWorker worker : workers) {
+            worker.awaitStopped();
+        }
+    }
+}

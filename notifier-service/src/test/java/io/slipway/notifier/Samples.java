@@ -1,0 +1,48 @@
+package io.slipway.notifier;
+
+import io.slipway.notifier.domain.Artifact;
+import io.slipway.notifier.domain.EventKind;
+import io.slipway.notifier.domain.Notification;
+import io.slipway.schemas.RunIds;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** Notifications for tests: one run of {@code octo-org/hello-service} on {@code main}, varied by kind and time. */
+public final class Samples {
+
+    public static final String REPOSITORY = "octo-org/hello-service";
+    public static final String SHA = "6dcb09b5b57875f334f61aebed695e2e4193db5e";
+    public static final Instant T0 = Instant.parse("2025-03-14T09:27:01.250Z");
+    public static final String DIGEST = "sha256:b5b2b2c507a0944348e0303114d8d93aaaa081732b86451d9bce1f432a537bc7";
+
+    private Samples() {
+    }
+
+    public static Notification failed(String repository, String branch, Instant triggeredAt) {
+        return notification(EventKind.FAILED, repository, branch, triggeredAt);
+    }
+
+    public static Notification published(String repository, String branch, Instant triggeredAt) {
+        return notification(EventKind.PUBLISHED, repository, branch, triggeredAt);
+    }
+
+    public static Notification notification(EventKind kind, String repository, String branch, Instant triggeredAt) {
+        boolean failed = kind == EventKind.FAILED || kind == EventKind.CANCELLED;
+        String stage = switch (kind) {
+            case STARTED -> "TRIGGER";
+            case PUBLISHED -> "DELIVER";
+            default -> "BUILD";
+        };
+        return new Notification(UUID.randomUUID().toString(), kind,
+                RunIds.runId(repository, SHA, "refs/heads/" + branch), 1, repository, "https://github.com/" + repository, "refs/heads/" + branch, SHA,
+                "Fix all the bugs", "Mona Lisa Octocat", stage,
+                kind == EventKind.CANCELLED ? "SUPERSEDED" : failed ? "BUILD_ERROR" : null,
+                failed ? "The Dockerfile step RUN make failed with exit code 2." : null,
+                failed ? "step 4/7 : RUN make\nmake: *** [Makefile:12: all] Error 2" : null,
+                kind == EventKind.PUBLISHED ? new Artifact("CONTAINER", "registry.example.com", "release/hello-service",
+                        DIGEST, List.of(SHA, "main", "latest")) : null,
+                triggeredAt, triggeredAt.plusSeconds(30));
+    }
+}

@@ -1,0 +1,94 @@
+package io.slipway.notifier.adapter;
+
+import io.slipway.notifier.adapter.gitlab.GitLabForge;
+import io.slipway.notifier.adapter.http.JsonHttp;
+import io.slipway.notifier.domain.ChannelUnavailable;
+import io.slipway.notifier.domain.CommitStatuses.State;
+import io.slipway.notifier.domain.IssueTracker.IssueRef;
+import io.slipway.notifier.domain.NotificationRejected;
+import io.slipway.notifier.fakes.FakeApi.Answer;
+import io.slipway.notifier.fakes.FakeApi.Request;
+import io.slipway.notifier.fakes.FakeGitLab;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.List;
+
+import static io.slipway.notifier.Samples.SHA;
+import static io.slipway.notifier.Samples.T0;
+import static io.slipway.notifier.Samples.failed;
+import static io.slipway.notifier.adapter.SlackWebhookTest.CLOCK;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class GitLabForgeTest {
+
+    private static final String TOKEN = "glpat-notifierTestToken0123";
+    private static final String PROJECT = "my-group/sub.group/my-project";
+
+    private final FakeGitLab gitlab = new FakeGitLab(TOKEN);
+    private final JsonHttp http = new JsonHttp(HttpClient.newHttpClient(), Duration.ofSeconds(5), CLOCK, List.of(TOKEN));
+    private final GitLabForge forge = forge(TOKEN);
+
+    private GitLabForge forge(String token) {
+        return new GitLabForge("gitlab", gitlab.apiUrl(), token, List.of("slipway", "ci"), null, "slipway", http);
+    }
+
+    @AfterEach
+    void stop() {
+        assertThat(gitlab.violations()).isEmpty();
+        gitlab.close();
+    }
+
+    @Test
+    void opensNotesAndClosesAnIssueOfAUrlEncodedProjectOnASelfHostedInstance() {
+        IssueRef issue = forge.open(PROJECT, "Slipway: main of " + PROJECT + " is failing", "body");
+        forge.comment(PROJECT, issue, "Failed again.");
+        forge.close(PROJECT, issue);
+
+        assertThat(issue).isEqualTo(new IssueRef("14", "http://gitlab.example.com/my-group/sub.group/my-project/-/issues/14"));
+        assertThat(gitlab.issue(PROJECT, "14").get("state").asText()).isEqualTo("closed");
+        assertThat(gitlab.issue(PROJECT, "14").get("labels").toString()).isEqualTo("[\"slipway\",\"ci\"]");
+        List<Request> requests = gitlab.requests();
+        assertThat(requests).extracting(r -> r.method() + " " + r.rawPath() + " " + r.answeredWith()).containsExactly(
+                "POST /api/v4/projects/my-group%2Fsub.group%2Fmy-project/issues 201",
+                "POST /api/v4/projects/my-group%2Fsub.group%2Fmy-project/issues/14/notes 201",
+                "PUT /api/v4/projects/my-group%2Fsub.group%2Fmy-project/issues/14 200");
+        assertThat(requests.get(0).json().get("labels").asText()).isEqualTo("slipway,ci");
+        assertThat(requests).allSatisfy(r -> assertThat(r.header("private-token")).isEqualTo(TOKEN));
+    }
+
+    @Test
+    void setsCommitStatusesWithGitLabsStateNamesForTheBranch() {
+        for (State state : State.values()) {
+            forge.set(failed(PROJECT, "release/2", T0), state, "BUILD failed", null);
+        }
+
+        assertThat(gitlab.requests()).allSatisfy(r -> {
+            assertThat(r.rawPath()).isEqualTo("/api/v4/projects/my-group%2Fsub.group%2Fmy-project/statuses/" + SHA);
+            assertThat(r.answeredWith()).isEqualTo(201);
+            assertThat(r.json().get("name").asText()).isEqualTo("slipway");
+            assertThat(r.json().get("ref").asText()).isEqualTo("release/2");
+            assertThat(r.json().has("target_url")).isFalse();
+        }).extracting(r -> r.json().get("state").asText()).containsExactly("pending", "success", "failed", "canceled");
+    }
+
+    @Test
+    void aStatusTheCommitAlreadyHasCountsAsSet() {
+        forge.set(failed(PROJECT, "main", T0), State.PENDING, "Run started", null);
+        forge.set(failed(PROJECT, "main", T0), State.PENDING, "Run started", null);
+
+        assertThat(gitlab.requests()).extracting(Request::answeredWith).containsExactly(201, 400);
+    }
+
+    @Test
+    void aWrongTokenIsARefusalAndA429IsWorthRetrying() {
+        assertThatThrownBy(() -> forge("glpat-wrong").open(PROJECT, "t", "b"))
+                .isInstanceOfSatisfying(NotificationRejected.class, e -> assertThat(e.response()).contains("401 Unauthorized"));
+        gitlab.answerNext(Answer.json(429, "{\"message\":\"429 Too Many Requests\"}", "Retry-After", "3"));
+        assertThatThrownBy(() -> forge.open(PROJECT, "t", "b"))
+                .isInstanceOfSatisfying(ChannelUnavailable.class, e -> assertThat(e.retryAfter()).contains(Duration.ofSeconds(3)));
+    }
+}

@@ -1,0 +1,71 @@
+package io.slipway.notifier.config;
+
+import io.slipway.notifier.adapter.http.JsonHttp;
+import io.slipway.notifier.domain.ChannelId;
+import io.slipway.notifier.domain.EventKind;
+import io.slipway.notifier.domain.NotificationTexts;
+import io.slipway.notifier.domain.Routing;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+import static io.slipway.notifier.Samples.T0;
+import static io.slipway.notifier.Samples.notification;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class NotifierConfigurationTest {
+
+    private static final String WEBHOOK = "https://hooks.slack.com/services/T0123456789/B1001010101/7IsoQTrixdUtE971O1xQTm4T";
+
+    private final JsonHttp http = new JsonHttp(HttpClient.newHttpClient(), Duration.ofSeconds(1), Clock.systemUTC(), List.of());
+    private final NotificationTexts texts = new NotificationTexts(null, null, 100, List.of());
+    private final List<SlackProperties> slack = List.of(new SlackProperties(0, "ops", WEBHOOK), new SlackProperties(1, "team", ""));
+    private final List<ForgeProperties> forges = List.of(
+            new ForgeProperties(0, "gitlab", "gitlab", "https://gitlab.example.com/api/v4", "glpat-x", List.of("infra/**"),
+                    null, null, null, null),
+            new ForgeProperties(1, "github", "GitHub", null, "ghp_x", List.of("**"), false, null, null, null),
+            new ForgeProperties(2, "ghe", "github", "https://ghe.example.com/api/v3", null, List.of("**"), true, null, null, null));
+
+    private Routing routing(RouteProperties... routes) {
+        return new NotifierFactory().routing(List.of(routes), ConfiguredChannels.from(slack, forges, http, texts));
+    }
+
+    @Test
+    void enablesOnlyChannelsWithTheirSecretsAndCommitStatusesWhereSwitchedOn() {
+        ConfiguredChannels channels = ConfiguredChannels.from(slack, forges, http, texts);
+
+        assertThat(channels.enabled()).extracting(ChannelId::toString)
+                .containsExactly("slack:ops", "issues:gitlab", "issues:github", "status:gitlab");
+        assertThat(ConfiguredChannels.secrets(slack, forges)).containsExactly(WEBHOOK, "glpat-x", "ghp_x");
+    }
+
+    @Test
+    void routesWithDefaultsHearFailuresAndPublicationsOfEveryRepositoryAndBranch() {
+        Routing routing = routing(new RouteProperties(0, null, null, null, null, List.of("ops", "team"), List.of("github", "ghe")));
+
+        assertThat(routing.channelsFor(notification(EventKind.FAILED, "infra/net", "feature/x", T0))).extracting(ChannelId::toString)
+                .containsExactly("slack:ops", "issues:github", "status:gitlab");
+        assertThat(routing.channelsFor(notification(EventKind.STARTED, "infra/net", "main", T0))).extracting(ChannelId::toString)
+                .containsExactly("status:gitlab");
+    }
+
+    @Test
+    void aRouteNamingAnUndeclaredChannelStopsTheService() {
+        assertThatThrownBy(() -> routing(new RouteProperties(3, null, null, null, null, List.of("opps"), null)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("routes[3].slack names [opps]");
+        assertThatThrownBy(() -> ConfiguredChannels.from(List.of(new SlackProperties(0, "a", WEBHOOK),
+                new SlackProperties(1, "a", WEBHOOK)), List.of(), http, texts)).hasMessageContaining("unique name");
+        assertThatThrownBy(() -> ConfiguredChannels.from(List.of(), List.of(new ForgeProperties(0, "b", "bitbucket",
+                null, "t", null, null, null, null, null)), http, texts)).hasMessageContaining("github or gitlab");
+    }
+
+    @Test
+    void configurationNeverPrintsItsSecrets() {
+        assertThat(slack.get(0).toString()).doesNotContain("7IsoQTrix").contains("****");
+        assertThat(forges.get(0).toString()).doesNotContain("glpat-x").contains("****");
+    }
+}

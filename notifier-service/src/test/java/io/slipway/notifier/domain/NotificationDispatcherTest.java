@@ -1,0 +1,232 @@
+package io.slipway.notifier.domain;
+
+import io.slipway.common.kafka.RetryPolicy;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import static io.slipway.notifier.Samples.REPOSITORY;
+import static io.slipway.notifier.Samples.T0;
+import static io.slipway.notifier.Samples.failed;
+import static io.slipway.notifier.Samples.notification;
+import static io.slipway.notifier.Samples.published;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class NotificationDispatcherTest {
+
+    private static final ChannelId SLACK = ChannelId.parse("slack:ops");
+    private static final ChannelId ISSUES = ChannelId.parse("issues:github");
+    private static final ChannelId STATUS = ChannelId.parse("status:github");
+
+    /** Channel memories kept in a map, standing in for the state topic. */
+    static final class MemoryMap implements ChannelMemoryStore {
+        final Map<String, ChannelMemory> memories = new HashMap<>();
+
+        @Override
+        public ChannelMemory load(ChannelId channel, String repository) {
+            return memories.getOrDefault(channel + "|" + repository, ChannelMemory.empty());
+        }
+
+        @Override
+        public void save(ChannelId channel, String repository, ChannelMemory memory) {
+            memories.put(channel + "|" + repository, memory);
+        }
+    }
+
+    /** Records every call to every port; a failure queued for a call's verb is thrown by the next such call. */
+    static final class Recorder implements ChatChannel, IssueTracker, CommitStatuses {
+        final List<String> calls = new ArrayList<>();
+        final Map<String, Deque<RuntimeException>> failures = new HashMap<>();
+        int issues = 0;
+
+        void failNext(String verb, RuntimeException failure) {
+            failures.computeIfAbsent(verb, v -> new ArrayDeque<>()).add(failure);
+        }
+
+        private <T> T call(String call, Supplier<T> result) {
+            calls.add(call);
+            Deque<RuntimeException> queued = failures.get(call.split(" ")[0]);
+            if (queued != null && !queued.isEmpty()) {
+                throw queued.poll();
+            }
+            return result.get();
+        }
+
+        @Override
+        public void announce(Notification n) {
+            call("announce " + n.kind(), () -> null);
+        }
+
+        @Override
+        public IssueRef open(String repository, String title, String body) {
+            return call("open " + title, () -> new IssueRef(Integer.toString(++issues), "https://github.com/" + repository + "/issues/" + issues));
+        }
+
+        @Override
+        public void comment(String repository, IssueRef issue, String body) {
+            call("comment " + issue.id() + " " + body.lines().findFirst().orElse(""), () -> null);
+        }
+
+        @Override
+        public void close(String repository, IssueRef issue) {
+            call("close " + issue.id(), () -> null);
+        }
+
+        @Override
+        public void set(Notification n, State state, String description, String targetUrl) {
+            call("status " + state + " " + description, () -> null);
+        }
+    }
+
+    private final MemoryMap memories = new MemoryMap();
+    private final Recorder remote = new Recorder();
+    private final List<Duration> waits = new ArrayList<>();
+    private final NotificationTexts texts = new NotificationTexts("https://ci.example.com/runs/{runId}", "https://{registry}/{repository}@{digest}", 4000, List.of());
+    private final NotificationDispatcher dispatcher = new NotificationDispatcher(Map.of(SLACK, remote),
+            Map.of(ISSUES, remote), Map.of(STATUS, remote), memories, texts,
+            new Retrier.Policy(new RetryPolicy(4, Duration.ofSeconds(1), Duration.ofSeconds(8)), Duration.ofMinutes(1)), 3);
+
+    private DeliveryOutcome deliver(ChannelId channel, Notification n) {
+        return dispatcher.deliver(new Delivery(channel, n), waits::add, (attempt, delay, failure) -> { });
+    }
+
+    @Test
+    void opensOneIssuePerBranchThenCommentsOnRepeatedFailuresAndClosesItWhenTheBranchPublishes() {
+        assertThat(deliver(ISSUES, failed(REPOSITORY, "main", T0))).isEqualTo(new DeliveryOutcome.Sent("opened issue 1"));
+        assertThat(deliver(ISSUES, failed(REPOSITORY, "main", T0.plusSeconds(60)))).isEqualTo(new DeliveryOutcome.Sent("commented on issue 1"));
+        assertThat(deliver(ISSUES, failed(REPOSITORY, "develop", T0.plusSeconds(90)))).isEqualTo(new DeliveryOutcome.Sent("opened issue 2"));
+        assertThat(deliver(ISSUES, published(REPOSITORY, "main", T0.plusSeconds(120)))).isEqualTo(new DeliveryOutcome.Sent("closed issue 1"));
+        assertThat(deliver(ISSUES, published(REPOSITORY, "main", T0.plusSeconds(180)))).isEqualTo(new DeliveryOutcome.Sent("no issue to update"));
+        assertThat(deliver(ISSUES, failed(REPOSITORY, "main", T0.plusSeconds(240)))).isEqualTo(new DeliveryOutcome.Sent("opened issue 3"));
+
+        assertThat(remote.calls).containsExactly(
+                "open Slipway: main of octo-org/hello-service is failing",
+                "comment 1 Failed again.",
+                "open Slipway: develop of octo-org/hello-service is failing",
+                "comment 1 **main** published again from [`6dcb09b`](https://github.com/octo-org/hello-service/commit/"
+                        + "6dcb09b5b57875f334f61aebed695e2e4193db5e) as `registry.example.com/release/hello-service@"
+                        + "sha256:b5b2b2c507a0944348e0303114d8d93aaaa081732b86451d9bce1f432a537bc7` ([artifact](https://"
+                        + "registry.example.com/release/hello-service@sha256:b5b2b2c507a0944348e0303114d8d93aaaa081732b86451d9bce1f432a537bc7)). Closing.",
+                "close 1",
+                "open Slipway: main of octo-org/hello-service is failing");
+        assertThat(memories.load(ISSUES, REPOSITORY).openIssues()).containsOnlyKeys("main", "develop");
+    }
+
+    @Test
+    void aPublicationOfAnOlderRunLeavesOpenTheIssueOfANewerFailure() {
+        deliver(ISSUES, failed(REPOSITORY, "main", T0.plusSeconds(60)));
+
+        assertThat(deliver(ISSUES, published(REPOSITORY, "main", T0))).isEqualTo(
+                new DeliveryOutcome.Sent("issue 1 stays open: it reports a newer failure"));
+        assertThat(remote.calls).hasSize(1);
+    }
+
+    @Test
+    void notifiesEachEventIdOncePerChannel() {
+        Notification failure = failed(REPOSITORY, "main", T0);
+
+        assertThat(deliver(SLACK, failure)).isInstanceOf(DeliveryOutcome.Sent.class);
+        assertThat(deliver(STATUS, failure)).isEqualTo(new DeliveryOutcome.Sent("status FAILURE"));
+        assertThat(deliver(SLACK, failure)).isEqualTo(new DeliveryOutcome.Duplicate());
+        assertThat(deliver(ISSUES, failure)).isInstanceOf(DeliveryOutcome.Sent.class);
+        assertThat(deliver(ISSUES, failure)).isEqualTo(new DeliveryOutcome.Duplicate());
+
+        assertThat(remote.calls).containsExactly("announce FAILED",
+                "status FAILURE BUILD failed: BUILD_ERROR - The Dockerfile step RUN make failed with exit code 2.",
+                "open Slipway: main of octo-org/hello-service is failing");
+    }
+
+    @Test
+    void remembersOnlyTheLatestEventIdsWithinTheWindow() {
+        List<Notification> sent = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            sent.add(failed(REPOSITORY, "main", T0.plusSeconds(i)));
+            deliver(SLACK, sent.get(i));
+        }
+
+        assertThat(memories.load(SLACK, REPOSITORY).notified()).containsExactly(
+                sent.get(1).eventId(), sent.get(2).eventId(), sent.get(3).eventId());
+    }
+
+    @Test
+    void retriesAnUnavailableChannelAndHonoursItsRetryAfter() {
+        remote.failNext("announce", new ChannelUnavailable("500", null, null));
+        remote.failNext("announce", new ChannelUnavailable("429", Duration.ofSeconds(30), null));
+
+        assertThat(deliver(SLACK, failed(REPOSITORY, "main", T0))).isEqualTo(new DeliveryOutcome.Sent("posted"));
+        assertThat(waits).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(30));
+        assertThat(remote.calls).hasSize(3);
+    }
+
+    @Test
+    void aRejectedNotificationIsReportedWithTheResponseAndNotRemembered() {
+        NotificationRejected rejected = new NotificationRejected("slack:ops POST", 404, "channel_not_found");
+        remote.failNext("announce", rejected);
+        Notification failure = failed(REPOSITORY, "main", T0);
+
+        assertThat(deliver(SLACK, failure)).isEqualTo(new DeliveryOutcome.Rejected(rejected));
+        assertThat(memories.load(SLACK, REPOSITORY).hasNotified(failure.eventId())).isFalse();
+    }
+
+    @Test
+    void abandonsAChannelThatStaysUnavailableThroughTheRetryBudget() {
+        for (int i = 0; i < 4; i++) {
+            remote.failNext("status", new ChannelUnavailable("503", null, null));
+        }
+
+        DeliveryOutcome outcome = deliver(STATUS, failed(REPOSITORY, "main", T0));
+
+        assertThat(outcome).isInstanceOfSatisfying(DeliveryOutcome.Abandoned.class,
+                a -> assertThat(a.cause().attempts()).isEqualTo(4));
+        assertThat(waits).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4));
+    }
+
+    @Test
+    void aFailureWhoseIssueWasDeletedOpensANewIssue() {
+        deliver(ISSUES, failed(REPOSITORY, "main", T0));
+        remote.failNext("comment", new NotificationRejected("github", 410, "{\"message\":\"Issue is deleted\"}"));
+
+        assertThat(deliver(ISSUES, failed(REPOSITORY, "main", T0.plusSeconds(5)))).isEqualTo(new DeliveryOutcome.Sent("opened issue 2"));
+    }
+
+    @Test
+    void aStepThatSucceededIsNotRepeatedWhenALaterStepIsRetried() {
+        deliver(ISSUES, failed(REPOSITORY, "main", T0));
+        remote.calls.clear();
+        remote.failNext("close", new ChannelUnavailable("502", null, null));
+
+        assertThat(deliver(ISSUES, published(REPOSITORY, "main", T0.plusSeconds(5)))).isEqualTo(new DeliveryOutcome.Sent("closed issue 1"));
+        assertThat(remote.calls).extracting(c -> c.split(" ")[0]).containsExactly("comment", "close", "close");
+    }
+
+    @Test
+    void aStartedEventReadAfterTheRunsResultDoesNotTurnTheStatusBackToPending() {
+        Notification failure = failed(REPOSITORY, "main", T0);
+        Notification started = new Notification("started-1", EventKind.STARTED, failure.runId(), 1, REPOSITORY, null,
+                failure.ref(), failure.sha(), "", "", "TRIGGER", null, null, null, null, T0, T0);
+        Notification rerun = new Notification("started-2", EventKind.STARTED, failure.runId(), 2, REPOSITORY, null,
+                failure.ref(), failure.sha(), "", "", "TRIGGER", null, null, null, null, T0, T0);
+
+        deliver(STATUS, failure);
+
+        assertThat(deliver(STATUS, started)).isEqualTo(new DeliveryOutcome.Sent("status already final"));
+        assertThat(deliver(STATUS, rerun)).isEqualTo(new DeliveryOutcome.Sent("status PENDING"));
+        assertThat(remote.calls).extracting(c -> c.split(" ")[1]).containsExactly("FAILURE", "PENDING");
+    }
+
+    @Test
+    void aSupersededRunSetsACancelledStatusAndLeavesIssuesAlone() {
+        assertThat(deliver(STATUS, notification(EventKind.CANCELLED, REPOSITORY, "main", T0)))
+                .isEqualTo(new DeliveryOutcome.Sent("status CANCELLED"));
+        assertThat(deliver(ISSUES, notification(EventKind.CANCELLED, REPOSITORY, "main", T0)))
+                .isEqualTo(new DeliveryOutcome.Sent("no issue to update"));
+        assertThat(remote.calls).containsExactly("status CANCELLED Superseded by a newer commit");
+    }
+}

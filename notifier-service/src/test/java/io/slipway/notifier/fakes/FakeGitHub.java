@@ -1,0 +1,143 @@
+package io.slipway.notifier.fakes;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * GitHub's REST API as documented in {@code shared/fixtures/github/rest}: issues (create, comment, close) and commit
+ * statuses, with a bearer token, {@code Accept: application/vnd.github+json}, {@code X-GitHub-Api-Version: 2022-11-28}
+ * and a {@code User-Agent}. Bodies are checked against the documented request examples; answers are the documented
+ * responses (201 with {@code Location}, 200 for an update), 401 for a wrong token, 404 for an unknown issue and 422
+ * "Validation Failed" for a malformed body.
+ */
+public final class FakeGitHub extends FakeApi {
+
+    private static final Pattern ISSUES = Pattern.compile("/repos/([\\w.-]+/[\\w.-]+)/issues");
+    private static final Pattern ISSUE = Pattern.compile("/repos/([\\w.-]+/[\\w.-]+)/issues/(\\d+)");
+    private static final Pattern COMMENTS = Pattern.compile("/repos/([\\w.-]+/[\\w.-]+)/issues/(\\d+)/comments");
+    private static final Pattern STATUSES = Pattern.compile("/repos/([\\w.-]+/[\\w.-]+)/statuses/([0-9a-f]{40})");
+    private static final Set<String> STATES = Set.of("error", "failure", "pending", "success");
+
+    private final String token;
+    private final AtomicInteger numbers = new AtomicInteger(1346);
+    private final Map<String, ObjectNode> issues = new ConcurrentHashMap<>();
+
+    public FakeGitHub(String token) {
+        this.token = token;
+    }
+
+    /** Every issue of a repository, as GitHub now has it, in the order they were opened. */
+    public java.util.List<ObjectNode> issuesOf(String repository) {
+        return issues.entrySet().stream().filter(e -> e.getKey().startsWith(repository + "#"))
+                .sorted(java.util.Map.Entry.comparingByKey()).map(java.util.Map.Entry::getValue).toList();
+    }
+
+    /** The issue as GitHub now has it, e.g. {@code issue("octo/app", "1347").get("state")}. */
+    public ObjectNode issue(String repository, String number) {
+        return issues.get(repository + "#" + number);
+    }
+
+    @Override
+    protected Answer check(Request r) {
+        String auth = r.header("authorization");
+        if (auth == null) {
+            return Answer.json(401, error("Requires authentication"));
+        }
+        if (!auth.equals("Bearer " + token) && !auth.equals("token " + token)) {
+            return Answer.json(401, error("Bad credentials"));
+        }
+        if (!"application/vnd.github+json".equals(r.header("accept")) || !"2022-11-28".equals(r.header("x-github-api-version"))) {
+            return violation(r, "Accept / X-GitHub-Api-Version not as documented", Answer.json(400, error("Unsupported API version")));
+        }
+        if (r.header("user-agent") == null || r.header("content-type") == null || !r.header("content-type").startsWith("application/json")) {
+            return violation(r, "User-Agent and Content-Type: application/json are required",
+                    Answer.json(403, error("Request forbidden by administrative rules. Please make sure your request has a User-Agent header")));
+        }
+        String path = r.rawPath();
+        String problem;
+        if (r.method().equals("POST") && ISSUES.matcher(path).matches()) {
+            problem = shapeProblem(r.json(), Fixtures.json("github/rest/create-issue.request.json"), Set.of(), "title");
+        } else if (r.method().equals("POST") && COMMENTS.matcher(path).matches()) {
+            problem = shapeProblem(r.json(), Fixtures.json("github/rest/create-issue-comment.request.json"), Set.of(), "body");
+        } else if (r.method().equals("PATCH") && ISSUE.matcher(path).matches()) {
+            problem = shapeProblem(r.json(), Fixtures.json("github/rest/update-issue.request.json"), Set.of("state_reason"));
+            if (problem == null && r.json().has("state") && !Set.of("open", "closed").contains(r.json().get("state").asText())) {
+                problem = "state must be open or closed";
+            }
+        } else if (r.method().equals("POST") && STATUSES.matcher(path).matches()) {
+            problem = shapeProblem(r.json(), Fixtures.json("github/rest/create-commit-status.request.json"), Set.of(), "state");
+            if (problem == null && !STATES.contains(r.json().get("state").asText())) {
+                problem = "state must be one of " + STATES;
+            }
+        } else {
+            return violation(r, "no such endpoint", Answer.json(404, error("Not Found")));
+        }
+        if (problem != null) {
+            return violation(r, problem, Answer.json(422, Fixtures.json("github/rest/error-422-validation-failed.exchange.recorded.json").get("response")));
+        }
+        Matcher issue = path.contains("/issues/") ? matching(path, COMMENTS, ISSUE) : null;
+        if (issue != null && !issues.containsKey(issue.group(1) + "#" + issue.group(2))) {
+            return Answer.json(404, error("Not Found"));
+        }
+        return null;
+    }
+
+    @Override
+    protected Answer respond(Request r) {
+        String path = r.rawPath();
+        Matcher m;
+        if ((m = ISSUES.matcher(path)).matches()) {
+            String number = Integer.toString(numbers.incrementAndGet());
+            ObjectNode issue = Fixtures.object("github/rest/issue.response.documented.json");
+            issue.put("number", Integer.parseInt(number)).put("title", r.json().get("title").asText())
+                    .put("body", r.json().path("body").asText(null)).put("state", "open")
+                    .put("url", "https://api.github.com/repos/" + m.group(1) + "/issues/" + number)
+                    .put("html_url", "https://github.com/" + m.group(1) + "/issues/" + number);
+            issues.put(m.group(1) + "#" + number, issue);
+            return Answer.json(201, issue, "Location", issue.get("url").asText());
+        }
+        if ((m = COMMENTS.matcher(path)).matches()) {
+            ObjectNode comment = Fixtures.object("github/rest/issue-comment.response.documented.json");
+            comment.put("body", r.json().get("body").asText())
+                    .put("html_url", "https://github.com/" + m.group(1) + "/issues/" + m.group(2) + "#issuecomment-1");
+            return Answer.json(201, comment, "Location", comment.get("url").asText());
+        }
+        if ((m = ISSUE.matcher(path)).matches()) {
+            ObjectNode issue = issues.get(m.group(1) + "#" + m.group(2));
+            if ("closed".equals(r.json().path("state").asText())) {
+                issue.put("state", "closed").put("state_reason", r.json().path("state_reason").asText("completed"))
+                        .put("closed_at", "2025-03-14T09:30:00Z");
+            }
+            return Answer.json(200, issue);
+        }
+        m = STATUSES.matcher(path);
+        m.matches();
+        ObjectNode status = (ObjectNode) Fixtures.json("github/rest/list-commit-statuses.response.documented.json").get(0);
+        status.put("state", r.json().get("state").asText()).put("context", r.json().path("context").asText("default"))
+                .put("description", r.json().path("description").asText(null))
+                .put("target_url", r.json().path("target_url").asText(null))
+                .put("url", "https://api.github.com/repos/" + m.group(1) + "/statuses/" + m.group(2));
+        return Answer.json(201, status, "Location", status.get("url").asText());
+    }
+
+    private static Matcher matching(String path, Pattern... patterns) {
+        for (Pattern pattern : patterns) {
+            Matcher m = pattern.matcher(path);
+            if (m.matches()) {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    private static ObjectNode error(String message) {
+        return Fixtures.JSON.createObjectNode().put("message", message)
+                .put("documentation_url", "https://docs.github.com/rest");
+    }
+}

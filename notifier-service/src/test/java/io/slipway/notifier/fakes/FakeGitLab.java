@@ -1,0 +1,141 @@
+package io.slipway.notifier.fakes;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A self-hosted GitLab's REST API v4 (under {@code /api/v4}) as documented in {@code shared/fixtures/gitlab/rest}:
+ * issues (create, note, close with {@code state_event}) and commit statuses, with a {@code PRIVATE-TOKEN} and the
+ * project addressed by its URL-encoded path. Bodies are checked against the documented attributes ({@code labels}
+ * is a comma-separated string); answers are the documented responses, 401 for a wrong token, 404 for an unknown
+ * issue, 400 for a malformed body, and 400 "Cannot transition status" when a commit already has that status.
+ */
+public final class FakeGitLab extends FakeApi {
+
+    private static final String PROJECT = "/api/v4/projects/([\\w.-]+%2F[\\w.%-]+)";
+    private static final Pattern ISSUES = Pattern.compile(PROJECT + "/issues");
+    private static final Pattern ISSUE = Pattern.compile(PROJECT + "/issues/(\\d+)");
+    private static final Pattern NOTES = Pattern.compile(PROJECT + "/issues/(\\d+)/notes");
+    private static final Pattern STATUSES = Pattern.compile(PROJECT + "/statuses/([0-9a-f]{40})");
+    private static final Set<String> STATES = Set.of("pending", "running", "success", "failed", "canceled", "skipped");
+    private static final Set<String> ISSUE_ATTRIBUTES = Set.of("description", "assignee_id", "assignee_ids",
+            "confidential", "due_date", "issue_type", "milestone_id");
+    private static final Set<String> STATUS_ATTRIBUTES = Set.of("name", "context", "target_url", "description", "ref",
+            "coverage", "pipeline_id");
+
+    private final String token;
+    private final AtomicInteger iids = new AtomicInteger(13);
+    private final Map<String, ObjectNode> issues = new ConcurrentHashMap<>();
+    private final Map<String, String> statuses = new ConcurrentHashMap<>();
+
+    public FakeGitLab(String token) {
+        this.token = token;
+    }
+
+    /** The API base URL to configure, as for a self-hosted instance. */
+    public URI apiUrl() {
+        return uri().resolve("/api/v4");
+    }
+
+    public ObjectNode issue(String project, String iid) {
+        return issues.get(project + "#" + iid);
+    }
+
+    @Override
+    protected Answer check(Request r) {
+        if (!token.equals(r.header("private-token")) && !("Bearer " + token).equals(r.header("authorization"))) {
+            return Answer.json(401, message("401 Unauthorized"));
+        }
+        if (r.header("content-type") == null || !r.header("content-type").startsWith("application/json")) {
+            return violation(r, "a JSON body needs Content-Type: application/json", Answer.json(400, message("400 Bad request")));
+        }
+        String path = r.rawPath();
+        String problem;
+        if (r.method().equals("POST") && ISSUES.matcher(path).matches()) {
+            problem = shapeProblem(r.json(), Fixtures.json("gitlab/rest/create-issue.request.json"), ISSUE_ATTRIBUTES, "title");
+        } else if (r.method().equals("POST") && NOTES.matcher(path).matches()) {
+            problem = shapeProblem(r.json(), Fixtures.JSON.createObjectNode().put("body", ""), Set.of("internal", "created_at"), "body");
+        } else if (r.method().equals("PUT") && ISSUE.matcher(path).matches()) {
+            problem = shapeProblem(r.json(), Fixtures.JSON.createObjectNode().put("state_event", ""),
+                    Set.of("title", "description", "labels", "assignee_ids"), "state_event");
+            if (problem == null && !Set.of("close", "reopen").contains(r.json().get("state_event").asText())) {
+                problem = "state_event must be close or reopen";
+            }
+        } else if (r.method().equals("POST") && STATUSES.matcher(path).matches()) {
+            problem = shapeProblem(r.json(), Fixtures.json("gitlab/rest/commit-status.request.json"), STATUS_ATTRIBUTES, "state");
+            if (problem == null && !STATES.contains(r.json().get("state").asText())) {
+                problem = "state does not have a valid value";
+            }
+        } else {
+            return violation(r, "no such endpoint (is the project path URL-encoded?)", Answer.json(404, message("404 Not Found")));
+        }
+        if (problem != null) {
+            return violation(r, problem, Answer.json(400, Fixtures.json("gitlab/rest/error-400-missing-attribute.json")));
+        }
+        Matcher issue = path.contains("/issues/") ? (NOTES.matcher(path).matches() ? NOTES.matcher(path) : ISSUE.matcher(path)) : null;
+        if (issue != null && issue.matches() && !issues.containsKey(project(issue) + "#" + issue.group(2))) {
+            return Answer.json(404, message("404 Issue Not Found"));
+        }
+        return null;
+    }
+
+    @Override
+    protected Answer respond(Request r) {
+        String path = r.rawPath();
+        Matcher m;
+        if ((m = ISSUES.matcher(path)).matches()) {
+            String iid = Integer.toString(iids.incrementAndGet());
+            ObjectNode issue = Fixtures.object("gitlab/rest/create-issue.response.json");
+            issue.put("iid", Integer.parseInt(iid)).put("title", r.json().get("title").asText())
+                    .put("description", r.json().path("description").asText(null)).put("state", "opened")
+                    .put("web_url", "http://gitlab.example.com/" + project(m) + "/-/issues/" + iid);
+            issue.putArray("labels").addAll(java.util.Arrays.stream(r.json().path("labels").asText("").split(","))
+                    .filter(l -> !l.isBlank()).map(Fixtures.JSON.getNodeFactory()::textNode).toList());
+            issues.put(project(m) + "#" + iid, issue);
+            return Answer.json(201, issue);
+        }
+        if ((m = NOTES.matcher(path)).matches()) {
+            return Answer.json(201, Fixtures.JSON.createObjectNode().put("id", 302).put("body", r.json().get("body").asText())
+                    .put("noteable_type", "Issue").put("noteable_iid", Integer.parseInt(m.group(2))).put("system", false)
+                    .put("created_at", "2025-03-14T09:30:00.000Z"));
+        }
+        if ((m = ISSUE.matcher(path)).matches()) {
+            ObjectNode issue = issues.get(project(m) + "#" + m.group(2));
+            if ("close".equals(r.json().get("state_event").asText())) {
+                issue.put("state", "closed").put("closed_at", "2025-03-14T09:30:00.000Z");
+            }
+            return Answer.json(200, issue);
+        }
+        m = STATUSES.matcher(path);
+        m.matches();
+        String state = r.json().get("state").asText();
+        String name = r.json().path("name").asText(r.json().path("context").asText("default"));
+        String previous = statuses.put(m.group(2) + "/" + name, state);
+        if (state.equals(previous)) {
+            return Answer.json(400, message("Cannot transition status via :" + state + " from :" + previous
+                    + " (Reasons: status cannot transition via \"" + state + "\")"));
+        }
+        ObjectNode status = Fixtures.object("gitlab/rest/commit-status.response.json");
+        status.put("sha", m.group(2)).put("status", state).put("name", name)
+                .put("description", r.json().path("description").asText(null))
+                .put("target_url", r.json().path("target_url").asText(null)).put("ref", r.json().path("ref").asText(null));
+        return Answer.json(201, status);
+    }
+
+    private static String project(Matcher m) {
+        return URLDecoder.decode(m.group(1), StandardCharsets.UTF_8);
+    }
+
+    private static ObjectNode message(String message) {
+        return Fixtures.JSON.createObjectNode().put("message", message);
+    }
+}

@@ -1,0 +1,84 @@
+package io.slipway.notifier.messaging;
+
+import io.slipway.common.kafka.EventPublisher;
+import io.slipway.devstack.testing.SharedDevStack;
+import io.slipway.events.BuildFailed;
+import io.slipway.events.Repository;
+import io.slipway.events.RunContext;
+import io.slipway.schemas.SampleEvents;
+import io.slipway.schemas.Topics;
+import io.slipway.schemas.registry.SchemaRegistryClient;
+import io.slipway.schemas.serde.AvroEventSerializer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The Python block of the README, run as ops would run it (Debian's python3-confluent-kafka and python3-avro), prints
+ * each BuildFailed on {@code slipway.failures} decoded through the schema registry.
+ */
+class OpsFailureFeedTest {
+
+    private static final String PYTHON = "/usr/bin/python3";
+
+    private static String readmePython() throws IOException {
+        Path here = Path.of(System.getProperty("user.dir"));
+        Path readme = Files.exists(here.resolve("README.md")) && here.endsWith("notifier-service")
+                ? here.resolve("README.md") : here.resolve("notifier-service/README.md");
+        String text = Files.readString(readme);
+        int start = text.indexOf("```python\n") + "```python\n".length();
+        return text.substring(start, text.indexOf("\n```", start) + 1);
+    }
+
+    @Test
+    void theReadmesPythonFeedPrintsEachFailureDecodedThroughTheRegistry() throws Exception {
+        assertThat(Path.of(PYTHON)).as("Debian's python3 with python3-confluent-kafka and python3-avro").isExecutable();
+        SharedDevStack stack = SharedDevStack.get();
+        stack.createTopic(Topics.FAILURES, 1);
+        Path script = Files.createTempFile("ops-failures", ".py");
+        Files.writeString(script, readmePython());
+        String repository = "ops-feed/app-" + UUID.randomUUID().toString().substring(0, 8);
+        RunContext run = RunContext.newBuilder(SampleEvents.run()).setRepository(Repository.newBuilder(
+                SampleEvents.run().getRepository()).setFullName(repository).build()).build();
+        BuildFailed failure = BuildFailed.newBuilder(SampleEvents.buildFailed()).setRun(run).build();
+        try (EventPublisher events = new EventPublisher(new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                stack.bootstrapServers()), new StringSerializer(), new AvroEventSerializer(new SchemaRegistryClient(stack.registryUrl()))),
+                Duration.ofSeconds(30))) {
+            events.publish(failure);
+        }
+
+        ProcessBuilder builder = new ProcessBuilder(PYTHON, script.toString()).redirectErrorStream(true);
+        builder.environment().putAll(Map.of("KAFKA_BOOTSTRAP_SERVERS", stack.bootstrapServers(),
+                "SCHEMA_REGISTRY_URL", stack.registryUrl(), "OPS_GROUP_ID", "ops-" + UUID.randomUUID()));
+        Process feed = builder.start();
+        List<String> lines = new CopyOnWriteArrayList<>();
+        Thread reader = new Thread(() -> new BufferedReader(new InputStreamReader(feed.getInputStream(), StandardCharsets.UTF_8))
+                .lines().forEach(lines::add));
+        reader.start();
+        try {
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(lines).as("feed output")
+                    .contains(repository + " refs/heads/main 6dcb09b BUILD BUILD_ERROR: " + failure.getMessage()));
+        } finally {
+            feed.destroy();
+            feed.waitFor(10, TimeUnit.SECONDS);
+            Files.deleteIfExists(script);
+        }
+    }
+}
