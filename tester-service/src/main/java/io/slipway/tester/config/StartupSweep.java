@@ -1,0 +1,45 @@
+package io.slipway.tester.config;
+
+import io.micronaut.context.annotation.Context;
+import io.slipway.tester.adapter.docker.DockerContainerEngine;
+import io.slipway.tester.adapter.files.FileReportStore;
+import jakarta.annotation.PostConstruct;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+
+/**
+ * Before the listener takes its first record, removes the containers and images a killed tester left behind (see
+ * {@link DockerContainerEngine#sweep}) and reports past their retention. An unreachable engine does not stop the
+ * start-up: runs retry until it is back, and the next start sweeps.
+ */
+@Context
+public class StartupSweep {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StartupSweep.class);
+
+    private final DockerContainerEngine engine;
+    private final FileReportStore reports;
+    private final TesterProperties properties;
+
+    StartupSweep(DockerContainerEngine engine, FileReportStore reports, TesterProperties properties) {
+        this.engine = engine;
+        this.reports = reports;
+        this.properties = properties;
+    }
+
+    @PostConstruct
+    void sweep() {
+        try {
+            engine.sweep(properties.orphanAge());
+        } catch (RuntimeException e) {
+            LOG.warn("Could not sweep leftover tester containers: {}", e.getMessage());
+        }
+        try {
+            reports.purge(properties.reportRetention());
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Could not purge old reports: {}", e.getMessage());
+        }
+    }
+}

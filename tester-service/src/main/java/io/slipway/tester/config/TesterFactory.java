@@ -1,0 +1,87 @@
+package io.slipway.tester.config;
+
+import com.github.dockerjava.api.DockerClient;
+import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Factory;
+import io.slipway.container.DockerEngine;
+import io.slipway.tester.adapter.docker.DockerContainerEngine;
+import io.slipway.tester.adapter.files.FileReportStore;
+import io.slipway.tester.adapter.files.PolicyDirectory;
+import io.slipway.tester.domain.ImagePolicies;
+import io.slipway.tester.domain.Severity;
+import io.slipway.tester.domain.StructureTests;
+import io.slipway.tester.domain.SuiteParser;
+import io.slipway.tester.domain.TesterService;
+import jakarta.inject.Singleton;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Locale;
+
+/** Builds the tester's domain objects and adapters from {@link TesterProperties}. */
+@Factory
+public class TesterFactory {
+
+    @Singleton
+    @Bean(preDestroy = "close")
+    DockerClient dockerClient(TesterProperties p) {
+        return DockerEngine.connect(p.dockerHost(), p.dockerTimeout());
+    }
+
+    @Singleton
+    @Bean(preDestroy = "close")
+    DockerContainerEngine containerEngine(DockerClient docker, TesterProperties p) {
+        return new DockerContainerEngine(docker, bytes(p.memory()), p.cpus(), p.pids(), p.serviceNetwork(),
+                new DockerContainerEngine.Registry(p.stagingRegistry(), p.registryUsername(), p.registryPassword()),
+                instanceId(p),
+                p.pullTimeout());
+    }
+
+    @Singleton
+    FileReportStore reportStore(TesterProperties p) {
+        return new FileReportStore(Path.of(p.reportsDir()), p.publicUrl());
+    }
+
+    @Singleton
+    TesterService testerService(DockerContainerEngine engine, FileReportStore reports, TesterProperties p) {
+        TesterProperties.Policies policies = p.policies();
+        ImagePolicies.Settings settings = new ImagePolicies.Settings(Severity.parse(policies.nonRootUser()),
+                Severity.parse(policies.healthcheck()), Severity.parse(policies.noSetuidSetgid()),
+                Severity.parse(policies.noSecretEnv()), policies.secretEnvNames());
+        PolicyDirectory provider = new PolicyDirectory(p.policyDir() == null || p.policyDir().isBlank() ? null
+                : Path.of(p.policyDir()));
+        return new TesterService(engine, new SuiteParser(p.serviceStartupTimeout()), new StructureTests(p.testTimeout()),
+                new ImagePolicies(settings), provider, reports, policies.warningThreshold(), Clock.systemUTC());
+    }
+
+    /** The id on this instance's containers: configured, else the host name (a pod name in Kubernetes). */
+    static String instanceId(TesterProperties p) {
+        if (p.instanceId() != null && !p.instanceId().isBlank()) {
+            return p.instanceId();
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "tester";
+        }
+    }
+
+    /** Docker's {@code --memory} notation: {@code 512m}, {@code 1g}, {@code 65536k} or bytes. */
+    static long bytes(String size) {
+        String s = size.trim().toLowerCase(Locale.ROOT).replaceFirst("b$", "");
+        long factor = switch (s.isEmpty() ? ' ' : s.charAt(s.length() - 1)) {
+            case 'k' -> 1024L;
+            case 'm' -> 1024L * 1024;
+            case 'g' -> 1024L * 1024 * 1024;
+            default -> 1L;
+        };
+        String digits = factor == 1 ? s : s.substring(0, s.length() - 1);
+        try {
+            return Long.parseLong(digits.trim()) * factor;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("memory limit must look like 512m or 1g, was '" + size + "'", e);
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package io.slipway.tester.domain;
+
+/**
+ * Where images are pulled and containers run (a Docker engine). Implementations throw the common
+ * {@code TransientFailure} when the engine or the registry cannot be reached.
+ */
+public interface ContainerEngine {
+
+    /**
+     * Pulls the image by digest and opens it for testing; containers it starts carry {@code runId}.
+     *
+     * @throws ImageUnavailable when the registry answers that the image does not exist or may not be read
+     */
+    ImageUnderTest open(ImageRef image, String runId);
+
+    /** The registry refused the image: unknown digest, or credentials refused. */
+    final class ImageUnavailable extends RuntimeException {
+        private final boolean retryable;
+
+        public ImageUnavailable(String message, boolean retryable, Throwable cause) {
+            super(message, cause);
+            this.retryable = retryable;
+        }
+
+        /** True when fixing the tester's configuration (credentials) and re-running can help. */
+        public boolean retryable() {
+            return retryable;
+        }
+    }
+}

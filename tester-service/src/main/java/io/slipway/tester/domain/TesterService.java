@@ -1,0 +1,119 @@
+package io.slipway.tester.domain;
+
+import io.slipway.tester.domain.Outcome.Reason;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The tester's use case: an image reaches the deliverer only if every application suite, every provider suite and
+ * every built-in policy at fail severity passed against containers of exactly its digest, and the warnings stay
+ * within the threshold. Suite files are all parsed before anything runs, so an invalid one costs no container; the
+ * JUnit report of every run that got that far is stored and its location travels with the outcome.
+ */
+public final class TesterService {
+
+    private final ContainerEngine engine;
+    private final SuiteParser parser;
+    private final StructureTests tests;
+    private final ImagePolicies policies;
+    private final ProviderSuites providerSuites;
+    private final ReportStore reports;
+    private final int warningThreshold;
+    private final Clock clock;
+
+    /** {@code warningThreshold} is the number of warnings still tolerated; negative tolerates any number. */
+    public TesterService(ContainerEngine engine, SuiteParser parser, StructureTests tests, ImagePolicies policies,
+                         ProviderSuites providerSuites, ReportStore reports, int warningThreshold, Clock clock) {
+        this.engine = engine;
+        this.parser = parser;
+        this.tests = tests;
+        this.policies = policies;
+        this.providerSuites = providerSuites;
+        this.reports = reports;
+        this.warningThreshold = warningThreshold;
+        this.clock = clock;
+    }
+
+    public Outcome test(TestRequest request) {
+        ImageRef image = request.image();
+        if (!request.containerImage()) {
+            return failed(Reason.UNSUPPORTED_ARTIFACT, "the tester runs container suites only; VM image "
+                    + image.digest() + " was not tested", false, List.of(), null);
+        }
+        if (!image.hasDigest()) {
+            return failed(Reason.IMAGE_UNAVAILABLE, "ImageBuilt names no sha256 digest for " + image.name() + " ('"
+                    + image.digest() + "'); the tester never tests an image by tag", false, List.of(), null);
+        }
+        List<Suite> suites = new ArrayList<>();
+        List<SuiteReport> invalid = new ArrayList<>();
+        parse(request.applicationSuites(), Origin.APPLICATION, suites, invalid);
+        parse(providerSuites.load(), Origin.PROVIDER, suites, invalid);
+        if (!invalid.isEmpty()) {
+            boolean providerAtFault = invalid.stream().anyMatch(r -> r.origin() == Origin.PROVIDER);
+            return failed(Reason.CONFIG_INVALID, invalid.size() + " suite file(s) cannot be run as written: "
+                    + String.join(", ", invalid.stream().map(SuiteReport::name).toList()), providerAtFault, invalid,
+                    store(request, invalid));
+        }
+        List<SuiteReport> results = new ArrayList<>();
+        try (ImageUnderTest underTest = engine.open(image, request.runId())) {
+            for (Suite suite : suites) {
+                results.add(tests.run(suite, underTest));
+            }
+            results.add(policies.run(underTest));
+        } catch (ContainerEngine.ImageUnavailable e) {
+            return failed(Reason.IMAGE_UNAVAILABLE, e.getMessage(), e.retryable(), List.of(), null);
+        }
+        return decide(image, results, store(request, results));
+    }
+
+    private void parse(List<SuiteFile> files, Origin origin, List<Suite> suites, List<SuiteReport> invalid) {
+        for (SuiteFile file : files) {
+            try {
+                suites.add(parser.parse(file.path(), file.content(), origin));
+            } catch (InvalidSuite e) {
+                invalid.add(new SuiteReport(file.path(), origin, List.of(SuiteReport.TestCase.of("suite file",
+                        Severity.FAIL, List.of(new SuiteReport.Failure("suite file",
+                                "valid container-structure-test YAML", e.getMessage())), 0, "")), 0));
+            }
+        }
+    }
+
+    private Outcome decide(ImageRef image, List<SuiteReport> results, String location) {
+        int applicationFailed = failed(results, Origin.APPLICATION);
+        int providerFailed = failed(results, Origin.PROVIDER);
+        int warnings = results.stream().mapToInt(r -> (int) r.count(SuiteReport.Status.WARNED)).sum();
+        int total = results.stream().mapToInt(r -> r.cases().size()).sum();
+        if (applicationFailed > 0) {
+            return failed(Reason.TESTS_FAILED, applicationFailed + " of " + total + " tests failed against "
+                    + image.reference() + (providerFailed > 0 ? ", and " + providerFailed + " provider policy checks"
+                    : ""), false, results, location);
+        }
+        if (providerFailed > 0) {
+            return failed(Reason.POLICY_VIOLATION, providerFailed + " provider policy checks failed against "
+                    + image.reference(), false, results, location);
+        }
+        if (warningThreshold >= 0 && warnings > warningThreshold) {
+            return failed(Reason.POLICY_VIOLATION, warnings + " warnings exceed the threshold of " + warningThreshold
+                    + " for " + image.reference(), false, results, location);
+        }
+        return new Outcome.Passed(List.copyOf(results), location, warnings);
+    }
+
+    private static int failed(List<SuiteReport> results, Origin origin) {
+        return results.stream().filter(r -> r.origin() == origin).mapToInt(SuiteReport::failed).sum();
+    }
+
+    private String store(TestRequest request, List<SuiteReport> results) {
+        String name = "slipway tester run " + request.runId() + " attempt " + request.attempt() + " of "
+                + request.image().reference();
+        return reports.store(request.runId(), request.attempt(), JUnitXml.render(name, results, clock.instant()));
+    }
+
+    private static Outcome failed(Reason reason, String message, boolean retryable, List<SuiteReport> results,
+                                  String location) {
+        return new Outcome.Failed(reason, message, FailureExcerpt.of(results, location), retryable,
+                List.copyOf(results), location);
+    }
+}
