@@ -25,7 +25,9 @@ public final class ReleaseTargets {
 
     /** {@code defaults} gives the release registry, prefix and mirrors every repository gets unless a rule matches. */
     public ReleaseTargets(String stagingPrefix, Rule defaults, List<Rule> rules) {
-        this.stagingPrefix = stagingPrefix == null ? "" : stagingPrefix;
+        // The builder's SLIPWAY_STAGING_PREFIX is a path segment ("staging"); accept it with or without the slash.
+        this.stagingPrefix = stagingPrefix == null || stagingPrefix.isEmpty() ? ""
+                : stagingPrefix.endsWith("/") ? stagingPrefix : stagingPrefix + "/";
         this.defaults = defaults;
         this.rules = rules.stream().map(r -> new CompiledRule(glob(r.pattern()), r)).toList();
     }
