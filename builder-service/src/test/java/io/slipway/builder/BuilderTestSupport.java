@@ -1,25 +1,18 @@
 package io.slipway.builder;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.slipway.builder.config.BuilderProperties;
 import io.slipway.builder.domain.BuildRequest;
 import io.slipway.common.testing.LocalRegistry;
 import io.slipway.schemas.RunIds;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-/** Configuration and checks shared by the tests that build on the real engine and push to the real registry. */
+/** Configuration shared by the tests that build on the real engine and push to the real registry. */
 public final class BuilderTestSupport {
 
     public static final String REGISTRY_USER = "slipway-ci";
@@ -46,16 +39,5 @@ public final class BuilderTestSupport {
     public static BuildRequest request(String repository, TestRepository repo, String sha, String ref, long position) {
         return new BuildRequest(RunIds.runId(repository, sha, ref), repository, repo.cloneUrl(), null, sha, ref,
                 Instant.now(), 0, position);
-    }
-
-    /** {@code skopeo inspect} of an image in the test registry: an independent client reads what was pushed. */
-    public static JsonNode inspect(LocalRegistry registry, String reference) throws IOException, InterruptedException {
-        Process skopeo = new ProcessBuilder("skopeo", "inspect", "--tls-verify=false", "--creds",
-                REGISTRY_USER + ":" + REGISTRY_PASSWORD, "docker://" + registry.host() + "/" + reference)
-                .redirectErrorStream(true).start();
-        String output = new String(skopeo.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(skopeo.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(skopeo.exitValue()).as(output).isZero();
-        return new ObjectMapper().readTree(output);
     }
 }

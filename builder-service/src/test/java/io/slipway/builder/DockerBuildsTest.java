@@ -10,6 +10,7 @@ import io.slipway.builder.domain.Reason;
 import io.slipway.builder.domain.Supersession;
 import io.slipway.common.testing.DockerTestImages;
 import io.slipway.common.testing.LocalRegistry;
+import io.slipway.common.testing.Skopeo;
 import io.slipway.container.DockerEngine;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,7 +27,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.slipway.builder.BuilderTestSupport.REGISTRY_PASSWORD;
-import static io.slipway.builder.BuilderTestSupport.inspect;
 import static io.slipway.builder.BuilderTestSupport.properties;
 import static io.slipway.builder.BuilderTestSupport.request;
 import static io.slipway.builder.BuilderTestSupport.unique;
@@ -92,7 +92,7 @@ class DockerBuildsTest {
         assertThat(built.cacheHit()).isFalse();
         assertThat(built.image().repository()).isEqualTo("staging/it/" + image);
         assertThat(built.testSuites()).extracting(BuildOutcome.TestSuite::path).containsExactly("tests/suite.yaml");
-        JsonNode pushed = inspect(registry, "staging/it/" + image + ":" + request.sha());
+        JsonNode pushed = Skopeo.inspect(registry, "staging/it/" + image + ":" + request.sha());
         assertThat(pushed.get("Digest").asText()).isEqualTo(built.image().digest());
         JsonNode labels = pushed.get("Labels");
         assertThat(labels.get("org.opencontainers.image.revision").asText()).isEqualTo(request.sha());

@@ -8,6 +8,7 @@ import io.slipway.events.TestsPassed;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
@@ -40,22 +41,29 @@ public final class Topics {
     /**
      * notifier-service's queue: one JSON record per notification and channel, keyed by repository full name, header
      * {@code slipway.notifier.channel}; each channel consumes it with its own group. Its {@code .dlq} holds the
-     * notifications a channel rejected, with the response. Created by notifier-service.
+     * notifications a channel rejected, with the response.
      */
     public static final String NOTIFIER_DELIVERIES = "slipway.notifier.deliveries";
 
     /**
      * notifier-service's memory (compacted): per channel and repository, the event ids already notified and the
-     * issue open per branch, as JSON keyed {@code <channel>|<repository>}. Created, compacted, by notifier-service.
+     * issue open per branch, as JSON keyed {@code <channel>|<repository>}.
      */
     public static final String NOTIFIER_STATE = "slipway.notifier.state";
 
     /**
      * deliverer-service's own state: which run each release tag belongs to and which run attempts were already
-     * delivered, as JSON strings keyed by tag or run. Compacted (the deliverer sets {@code cleanup.policy=compact});
-     * internal to deliverer-service; nothing else consumes it.
+     * delivered, as JSON strings keyed by tag or run. Compacted; internal to deliverer-service; nothing else
+     * consumes it.
      */
     public static final String DELIVERER_STATE = "slipway.deliverer.state";
+
+    /**
+     * The topics that are a service's memory rather than a stream of events: created with
+     * {@code cleanup.policy=compact}, so the latest record of each key is kept forever. Their dead-letter topics are not
+     * compacted. Where the platform team manages topics, it must create these compacted.
+     */
+    public static final Set<String> COMPACTED = Set.of(DELIVERER_STATE, NOTIFIER_STATE);
 
     /** Suffix of the dead-letter topic that receives the records a consumer of a topic could not process. */
     public static final String DEAD_LETTER_SUFFIX = ".dlq";
@@ -86,7 +94,8 @@ public final class Topics {
 
     /** Every topic a Slipway deployment creates (each also gets a dead-letter topic): pipeline and internal. */
     public static List<String> allTopics() {
-        return java.util.stream.Stream.concat(pipelineTopics().stream(), java.util.stream.Stream.of(TRIGGER_INTAKE, DELIVERER_STATE)).toList();
+        return java.util.stream.Stream.concat(pipelineTopics().stream(), java.util.stream.Stream.of(TRIGGER_INTAKE,
+                DELIVERER_STATE, NOTIFIER_DELIVERIES, NOTIFIER_STATE)).toList();
     }
 
     /** The event class a pipeline topic carries, or empty for a topic that is not a pipeline topic. */

@@ -43,4 +43,12 @@ class TopicsTest {
         assertThat(Topics.keySubject(Topics.IMAGES)).isEqualTo("slipway.images-key");
         assertThatThrownBy(() -> Topics.deadLetter(" ")).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void createsEveryInternalTopicAndCompactsOnlyTheStateTopics() {
+        assertThat(Topics.allTopics()).containsSubsequence(Topics.pipelineTopics()).contains(Topics.TRIGGER_INTAKE,
+                Topics.DELIVERER_STATE, Topics.NOTIFIER_DELIVERIES, Topics.NOTIFIER_STATE).doesNotHaveDuplicates();
+        assertThat(Topics.COMPACTED).containsExactlyInAnyOrder(Topics.DELIVERER_STATE, Topics.NOTIFIER_STATE);
+        assertThat(Topics.allTopics()).containsAll(Topics.COMPACTED);
+    }
 }

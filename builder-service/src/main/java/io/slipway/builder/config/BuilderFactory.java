@@ -13,7 +13,8 @@ import io.slipway.builder.domain.Supersession;
 import io.slipway.common.kafka.RetryPolicy;
 import io.slipway.common.policy.CloneUrlPolicy;
 import io.slipway.container.DockerEngine;
-import io.slipway.container.OciRegistryClient;
+import io.slipway.container.oci.HttpOciRegistryClient;
+import io.slipway.container.oci.RegistryEndpoint;
 import jakarta.inject.Singleton;
 import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 
@@ -27,6 +28,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /** Builds the builder's domain service and its adapters (git, Docker, registry) from configuration. */
@@ -34,6 +36,7 @@ import java.util.Set;
 public class BuilderFactory {
 
     private static final int EXCERPT_BYTES = 8 * 1024;
+    private static final Duration REGISTRY_TIMEOUT = Duration.ofSeconds(30);
 
     @Singleton
     Clock clock() {
@@ -52,10 +55,11 @@ public class BuilderFactory {
     public BuildService buildService(BuilderProperties properties, DockerClient docker, Supersession supersession,
                                      Clock clock) {
         BuilderProperties.Registry registry = properties.registry();
-        OciRegistryClient.Credentials credentials = blank(registry.username()) ? null
-                : new OciRegistryClient.Credentials(registry.username(), registry.password() == null ? "" : registry.password());
-        AuthConfig auth = credentials == null ? null : new AuthConfig().withUsername(credentials.username())
-                .withPassword(credentials.password()).withRegistryAddress(registry.host());
+        boolean anonymous = blank(registry.username());
+        RegistryEndpoint endpoint = new RegistryEndpoint(registry.host(), registry.insecure(), anonymous ? null
+                : registry.username(), anonymous ? null : Objects.requireNonNullElse(registry.password(), ""));
+        AuthConfig auth = anonymous ? null : new AuthConfig().withUsername(endpoint.username())
+                .withPassword(endpoint.password()).withRegistryAddress(registry.host());
         BuilderProperties.Git git = properties.git();
         BuilderProperties.CloneUrls urls = properties.cloneUrls();
         CloneUrlPolicy policy = new CloneUrlPolicy(new CloneUrlPolicy.Settings(Set.copyOf(urls.schemes()),
@@ -68,24 +72,24 @@ public class BuilderFactory {
         DockerImageBuilder builder = new DockerImageBuilder(docker, properties.docker().host(),
                 new DockerImageBuilder.Limits(bytes(properties.docker().memory()), properties.docker().cpuShares(),
                         properties.docker().cpusetCpus(), properties.docker().pushTimeout()), auth);
-        RegistryStaging staging = new RegistryStaging(new OciRegistryClient(registry.host(), registry.insecure(),
-                credentials, Duration.ofSeconds(30)), registry.host(), registry.prefix());
+        RegistryStaging staging = new RegistryStaging(new HttpOciRegistryClient(endpoint, REGISTRY_TIMEOUT,
+                REGISTRY_TIMEOUT), registry.prefix());
         Map<String, String> buildArgs = properties.buildArgs() == null ? Map.of() : properties.buildArgs();
         BuilderProperties.Retry retry = properties.retry();
         return new BuildService(new BuildService.Settings(properties.timeout(),
                 new RetryPolicy(retry.attempts(), retry.initialBackoff(), retry.maxBackoff()), workdir.resolve("workspaces"),
-                EXCERPT_BYTES, buildArgs), sources, staging, builder, supersession, mask(properties, credentials, buildArgs),
+                EXCERPT_BYTES, buildArgs), sources, staging, builder, supersession, mask(properties, endpoint, buildArgs),
                 clock);
     }
 
     /** Everything a build log could leak: registry and git secrets (also base64 as in auth headers) and build args. */
-    private static LogMask mask(BuilderProperties properties, OciRegistryClient.Credentials registry,
+    private static LogMask mask(BuilderProperties properties, RegistryEndpoint registry,
                                 Map<String, String> buildArgs) {
         List<String> secrets = new ArrayList<>(buildArgs.values());
         if (properties.mask() != null) {
             secrets.addAll(properties.mask());
         }
-        if (registry != null) {
+        if (registry.hasCredentials()) {
             secrets.add(registry.password());
             secrets.add(Base64.getEncoder().encodeToString((registry.username() + ":" + registry.password())
                     .getBytes(StandardCharsets.UTF_8)));

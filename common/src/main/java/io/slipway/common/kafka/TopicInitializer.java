@@ -2,7 +2,12 @@ package io.slipway.common.kafka;
 
 import io.slipway.schemas.Topics;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,16 +17,23 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * Creates topics explicitly (broker auto-creation stays off), each with its dead-letter topic, and waits for the
- * broker while it is still starting. Existing topics are left as they are.
+ * broker while it is still starting. A topic named compacted ({@link Topics#COMPACTED} by default) is created with
+ * {@code cleanup.policy=compact}, and made compacted if it already exists without; its dead-letter topic is not.
+ * Other existing topics are left as they are.
  */
 public final class TopicInitializer {
 
     private static final Logger LOG = LoggerFactory.getLogger(TopicInitializer.class);
+    private static final Map<String, String> COMPACT = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG,
+            TopicConfig.CLEANUP_POLICY_COMPACT);
 
     private final Admin admin;
     private final int partitions;
@@ -34,14 +46,24 @@ public final class TopicInitializer {
     }
 
     /**
-     * Ensures every topic and its {@code .dlq} exists.
+     * Ensures every topic and its {@code .dlq} exists, those in {@link Topics#COMPACTED} compacted.
      *
      * @throws IllegalStateException naming the topics when the broker cannot be reached before the deadline
      */
     public void ensureTopics(Collection<String> topics, Duration deadline) {
+        ensureTopics(topics, Topics.COMPACTED, deadline);
+    }
+
+    /**
+     * Ensures every topic and its {@code .dlq} exists, those among {@code compacted} compacted.
+     *
+     * @throws IllegalStateException naming the topics when the broker cannot be reached before the deadline
+     */
+    public void ensureTopics(Collection<String> topics, Set<String> compacted, Duration deadline) {
         List<NewTopic> wanted = new ArrayList<>();
         for (String topic : topics) {
-            wanted.add(new NewTopic(topic, partitions, replicationFactor));
+            NewTopic newTopic = new NewTopic(topic, partitions, replicationFactor);
+            wanted.add(compacted.contains(topic) ? newTopic.configs(COMPACT) : newTopic);
             wanted.add(new NewTopic(Topics.deadLetter(topic), partitions, replicationFactor));
         }
         Instant until = Instant.now().plus(deadline);
@@ -54,6 +76,7 @@ public final class TopicInitializer {
                     createAll(missing);
                     LOG.info("Created topics {}", missing.stream().map(NewTopic::name).toList());
                 }
+                compact(topics.stream().filter(t -> compacted.contains(t) && existing.contains(t)).toList());
                 return;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -80,5 +103,30 @@ public final class TopicInitializer {
                 }
             }
         }
+    }
+
+    /** Sets {@code cleanup.policy=compact} on those of the existing topics that have another policy. */
+    private void compact(List<String> existing) throws InterruptedException, ExecutionException,
+            java.util.concurrent.TimeoutException {
+        if (existing.isEmpty()) {
+            return;
+        }
+        List<ConfigResource> resources = existing.stream()
+                .map(topic -> new ConfigResource(ConfigResource.Type.TOPIC, topic)).toList();
+        Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all().get(30, TimeUnit.SECONDS);
+        AlterConfigOp compact = new AlterConfigOp(new ConfigEntry(TopicConfig.CLEANUP_POLICY_CONFIG,
+                TopicConfig.CLEANUP_POLICY_COMPACT), AlterConfigOp.OpType.SET);
+        Map<ConfigResource, Collection<AlterConfigOp>> alter = configs.entrySet().stream()
+                .filter(e -> !isCompact(e.getValue()))
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> List.of(compact)));
+        if (!alter.isEmpty()) {
+            admin.incrementalAlterConfigs(alter).all().get(30, TimeUnit.SECONDS);
+            LOG.info("Made topics {} compacted", alter.keySet().stream().map(ConfigResource::name).toList());
+        }
+    }
+
+    private static boolean isCompact(Config config) {
+        ConfigEntry policy = config.get(TopicConfig.CLEANUP_POLICY_CONFIG);
+        return policy != null && TopicConfig.CLEANUP_POLICY_COMPACT.equals(policy.value());
     }
 }

@@ -12,9 +12,10 @@ import org.apache.kafka.clients.admin.Admin;
 import java.util.Properties;
 
 /**
- * Creates every pipeline topic and its dead-letter topic when a service starts, before its listeners subscribe
- * (a {@code @Context} bean is initialised before Micronaut starts the Kafka consumers).
- * Turn off with {@code slipway.kafka.create-topics=false} where topics are managed by the platform team.
+ * Creates every topic of {@link Topics#allTopics()} and its dead-letter topic when a service starts, before its
+ * listeners subscribe (a {@code @Context} bean is initialised before Micronaut starts the Kafka consumers); the
+ * state topics of {@link Topics#COMPACTED} are made compacted. Turn off with {@code slipway.kafka.create-topics=false}
+ * where topics are managed by the platform team.
  */
 @Context
 @Requires(property = "slipway.kafka.create-topics", notEquals = "false")

@@ -1,7 +1,7 @@
 package io.slipway.deliverer.config;
 
 import io.micronaut.context.annotation.Factory;
-import io.slipway.deliverer.adapter.oci.RegistryEndpoint;
+import io.slipway.container.oci.RegistryEndpoint;
 import io.slipway.deliverer.adapter.registry.RegistryClients;
 import io.slipway.deliverer.adapter.registry.RegistryPromoter;
 import io.slipway.deliverer.domain.DeliveryLedger;

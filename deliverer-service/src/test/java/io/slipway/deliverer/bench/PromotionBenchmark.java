@@ -1,8 +1,8 @@
 package io.slipway.deliverer.bench;
 
 import io.slipway.common.testing.LocalRegistry;
-import io.slipway.deliverer.TestImages;
-import io.slipway.deliverer.adapter.oci.RegistryEndpoint;
+import io.slipway.common.testing.TestImages;
+import io.slipway.container.oci.RegistryEndpoint;
 import io.slipway.deliverer.adapter.registry.RegistryClients;
 import io.slipway.deliverer.adapter.registry.RegistryPromoter;
 import io.slipway.deliverer.domain.ImageRef;

@@ -1,8 +1,8 @@
 package io.slipway.deliverer.adapter.registry;
 
-import io.slipway.deliverer.adapter.oci.HttpOciRegistryClient;
-import io.slipway.deliverer.adapter.oci.OciRegistryClient;
-import io.slipway.deliverer.adapter.oci.RegistryEndpoint;
+import io.slipway.container.oci.HttpOciRegistryClient;
+import io.slipway.container.oci.OciRegistryClient;
+import io.slipway.container.oci.RegistryEndpoint;
 
 import java.time.Duration;
 import java.util.List;

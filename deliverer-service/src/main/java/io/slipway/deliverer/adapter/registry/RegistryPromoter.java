@@ -1,9 +1,11 @@
 package io.slipway.deliverer.adapter.registry;
 
-import io.slipway.deliverer.adapter.oci.ImageCopier;
-import io.slipway.deliverer.adapter.oci.Manifest;
-import io.slipway.deliverer.adapter.oci.OciRegistryClient;
-import io.slipway.deliverer.adapter.oci.OciRegistryException;
+import io.slipway.common.kafka.TransientFailure;
+import io.slipway.container.oci.ImageCopier;
+import io.slipway.container.oci.Manifest;
+import io.slipway.container.oci.OciRegistryClient;
+import io.slipway.container.oci.OciRegistryException;
+import io.slipway.container.oci.RegistryUnavailableException;
 import io.slipway.deliverer.domain.ImageRef;
 import io.slipway.deliverer.domain.ImageRegistry;
 import io.slipway.deliverer.domain.PromotionFailed;
@@ -16,6 +18,7 @@ import java.util.Optional;
  * The deliverer's {@link ImageRegistry} on real registries through the OCI distribution API: copies with
  * {@link ImageCopier}, tags by putting the stored manifest's exact bytes under each tag, and turns registry refusals
  * into reason codes (credentials refused → REGISTRY_AUTH, tested manifest or blob not found → ARTIFACT_MISSING).
+ * An unavailable registry becomes a {@link TransientFailure}, so the record is retried with backoff.
  */
 public final class RegistryPromoter implements ImageRegistry {
 
@@ -35,6 +38,8 @@ public final class RegistryPromoter implements ImageRegistry {
                     report.bytesUploaded());
         } catch (OciRegistryException e) {
             throw refused(e, "copying " + source + "@" + digest + " to " + target);
+        } catch (RegistryUnavailableException e) {
+            throw unavailable(e);
         }
     }
 
@@ -48,6 +53,8 @@ public final class RegistryPromoter implements ImageRegistry {
             }
         } catch (OciRegistryException e) {
             throw refused(e, "tagging " + target + "@" + digest + " as " + tags);
+        } catch (RegistryUnavailableException e) {
+            throw unavailable(e);
         }
     }
 
@@ -60,7 +67,13 @@ public final class RegistryPromoter implements ImageRegistry {
                 return Optional.empty();
             }
             throw refused(e, "reading back " + image + ":" + reference);
+        } catch (RegistryUnavailableException e) {
+            throw unavailable(e);
         }
+    }
+
+    private static TransientFailure unavailable(RegistryUnavailableException e) {
+        return new TransientFailure(e.getMessage(), e);
     }
 
     private static PromotionFailed refused(OciRegistryException e, String during) {

@@ -1,10 +1,12 @@
 package io.slipway.deliverer.adapter.registry;
 
+import io.slipway.common.kafka.TransientFailure;
 import io.slipway.common.testing.LocalRegistry;
-import io.slipway.deliverer.Skopeo;
-import io.slipway.deliverer.TestImages;
-import io.slipway.deliverer.adapter.oci.OciRegistryException;
-import io.slipway.deliverer.adapter.oci.RegistryEndpoint;
+import io.slipway.common.testing.Skopeo;
+import io.slipway.common.testing.TestImages;
+import io.slipway.container.oci.OciRegistryException;
+import io.slipway.container.oci.RegistryEndpoint;
+import io.slipway.container.oci.RegistryUnavailableException;
 import io.slipway.deliverer.domain.ImageRef;
 import io.slipway.deliverer.domain.PromotionFailed;
 import org.junit.jupiter.api.AfterAll;
@@ -13,6 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -20,7 +24,10 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The domain's registry port on a real registry: copy, tag, read back, and refusals as reason codes. */
+/**
+ * The domain's registry port on a real registry: copy, tag, read back, refusals as reason codes, and an unavailable
+ * registry as a transient failure.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RegistryPromoterTest {
 
@@ -93,5 +100,19 @@ class RegistryPromoterTest {
                     assertThat(e.kind()).isEqualTo(OciRegistryException.Kind.UNAUTHORIZED);
                     assertThat(e.getMessage()).startsWith("HEAD http://" + registry.host());
                 });
+    }
+
+    @Test
+    void aRegistryThatIsDownIsATransientFailureSoTheRecordIsRetried() throws IOException {
+        String gone;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            gone = "127.0.0.1:" + socket.getLocalPort();
+        }
+        RegistryPromoter promoter = new RegistryPromoter(new RegistryClients(List.of(), Duration.ofSeconds(2),
+                Duration.ofSeconds(2)));
+
+        assertThatThrownBy(() -> promoter.digestOf(new ImageRef(gone, "promoted"), "latest"))
+                .isInstanceOf(TransientFailure.class).hasMessageContaining(gone)
+                .hasCauseInstanceOf(RegistryUnavailableException.class);
     }
 }

@@ -1,8 +1,7 @@
-package io.slipway.deliverer;
+package io.slipway.common.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.slipway.common.testing.LocalRegistry;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Debian's {@code skopeo}, an independent registry client, to check what the deliverer published. */
+/** Debian's {@code skopeo}, a registry client independent of Slipway's, to check what a stage pushed or published. */
 public final class Skopeo {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -1,10 +1,10 @@
-package io.slipway.deliverer.adapter.oci;
+package io.slipway.container.oci;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.slipway.common.testing.LocalRegistry;
-import io.slipway.deliverer.Skopeo;
-import io.slipway.deliverer.TestImages;
-import io.slipway.deliverer.TestImages.Pushed;
+import io.slipway.common.testing.Skopeo;
+import io.slipway.common.testing.TestImages;
+import io.slipway.common.testing.TestImages.Pushed;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.slipway.deliverer.adapter.oci;
+package io.slipway.container.oci;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -106,6 +106,28 @@ class RegistryProtocolTest {
                 .contains("service=test-registry", "scope=repository:app:pull", BASIC));
         assertThat(seen).filteredOn(s -> s.startsWith("HEAD")).extracting(s -> s.substring(s.lastIndexOf(' ') + 1))
                 .containsExactly("null", "tok-1", "tok-1");
+    }
+
+    @Test
+    void headsAManifestAnonymouslyWithABearerTokenAcceptingEveryManifestTypeAndReadsTheDigestHeader() {
+        String digest = "sha256:" + "d".repeat(64);
+        List<String> accepted = new CopyOnWriteArrayList<>();
+        bearerProtected("/v2/staging/app/manifests/abc", Answer.of(200, "Docker-Content-Digest", digest,
+                "Content-Type", Manifest.OCI_INDEX));
+        Function<HttpExchange, Answer> manifest = routes.get("/v2/staging/app/manifests/abc");
+        routes.put("/v2/staging/app/manifests/abc", e -> {
+            accepted.add(e.getRequestHeaders().getFirst("Accept"));
+            return manifest.apply(e);
+        });
+        routes.put("/token", e -> e.getRequestHeaders().containsKey("Authorization") ? Answer.of(400)
+                : Answer.of(200).body("{\"access_token\":\"tok-1\"}"));
+
+        assertThat(client(null, null).headManifest("staging/app", "abc")).get()
+                .extracting(Descriptor::mediaType, Descriptor::digest).containsExactly(Manifest.OCI_INDEX, digest);
+
+        assertThat(accepted).isNotEmpty().allSatisfy(accept -> assertThat(accept).contains(Manifest.MEDIA_TYPES));
+        assertThat(seen).filteredOn(s -> s.contains("/token")).singleElement().asString()
+                .contains("scope=repository:staging/app:pull").endsWith(" null");
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.slipway.deliverer.adapter.oci;
+package io.slipway.container.oci;
 
 import java.io.InputStream;
 import java.util.Optional;

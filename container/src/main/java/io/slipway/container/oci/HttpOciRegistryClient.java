@@ -1,4 +1,4 @@
-package io.slipway.deliverer.adapter.oci;
+package io.slipway.container.oci;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,8 +1,7 @@
-package io.slipway.deliverer;
+package io.slipway.common.testing;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.slipway.common.testing.LocalRegistry;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

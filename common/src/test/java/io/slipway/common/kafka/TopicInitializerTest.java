@@ -1,0 +1,69 @@
+package io.slipway.common.kafka;
+
+import io.slipway.devstack.testing.SharedDevStack;
+import io.slipway.schemas.Topics;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Topic creation on the real broker: a topic named compacted is created (or made) compacted so a service's state is
+ * kept forever; its dead-letter topic and every other topic keep the broker's default, delete.
+ */
+class TopicInitializerTest {
+
+    private static final Duration DEADLINE = Duration.ofSeconds(60);
+
+    private final SharedDevStack stack = SharedDevStack.get();
+    private final Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+            stack.bootstrapServers()));
+    private final TopicInitializer initializer = new TopicInitializer(admin, 1, (short) 1);
+
+    @AfterEach
+    void close() {
+        admin.close();
+    }
+
+    @Test
+    void createsACompactedTopicCompactedAndItsDeadLetterTopicAndOtherTopicsNot() throws Exception {
+        String state = stack.uniqueTopic("test.state");
+        String events = stack.uniqueTopic("test.events");
+
+        initializer.ensureTopics(List.of(state, events), Set.of(state), DEADLINE);
+
+        assertThat(cleanupPolicies(state, Topics.deadLetter(state), events, Topics.deadLetter(events))).containsExactly(
+                TopicConfig.CLEANUP_POLICY_COMPACT, TopicConfig.CLEANUP_POLICY_DELETE,
+                TopicConfig.CLEANUP_POLICY_DELETE, TopicConfig.CLEANUP_POLICY_DELETE);
+    }
+
+    @Test
+    void makesAnExistingTopicCompactedWhenItIsNamedCompacted() throws Exception {
+        String state = stack.uniqueTopic("test.state");
+        stack.createTopic(state, 1);
+        assertThat(cleanupPolicies(state)).containsExactly(TopicConfig.CLEANUP_POLICY_DELETE);
+
+        initializer.ensureTopics(List.of(state), Set.of(state), DEADLINE);
+
+        assertThat(cleanupPolicies(state, Topics.deadLetter(state))).containsExactly(
+                TopicConfig.CLEANUP_POLICY_COMPACT, TopicConfig.CLEANUP_POLICY_DELETE);
+    }
+
+    private List<String> cleanupPolicies(String... topics) throws Exception {
+        List<ConfigResource> resources = Stream.of(topics)
+                .map(topic -> new ConfigResource(ConfigResource.Type.TOPIC, topic)).toList();
+        var configs = admin.describeConfigs(resources).all().get(30, TimeUnit.SECONDS);
+        return resources.stream().map(r -> configs.get(r).get(TopicConfig.CLEANUP_POLICY_CONFIG).value()).toList();
+    }
+}
