@@ -1,5 +1,6 @@
 package io.slipway.notifier.messaging;
 
+import io.slipway.common.messaging.TopicsAtStartup;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.configuration.kafka.config.KafkaDefaultConfiguration;
 import io.micronaut.context.annotation.Context;
@@ -36,7 +37,7 @@ public class ChannelWorkers implements HealthIndicator {
 
     ChannelWorkers(Routing routing, NotificationDispatcher dispatcher, DeadLetterPublisher deadLetters,
                    KafkaStateStore state, KafkaDefaultConfiguration kafka, SlipwayKafkaProperties settings,
-                   MeterRegistry meters, @Nullable NotifierTopics created) {
+                   MeterRegistry meters, @Nullable TopicsAtStartup created) {
         for (ChannelId channel : routing.channels()) {
             workers.add(new ChannelWorker(channel, NotifierKafka.consumer(kafka, "notifier-" + channel,
                     ChannelWorker.groupOf(channel)), dispatcher, deadLetters, state, meters, settings.startupTimeout()));

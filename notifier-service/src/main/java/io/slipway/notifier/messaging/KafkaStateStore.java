@@ -1,5 +1,6 @@
 package io.slipway.notifier.messaging;
 
+import io.slipway.common.messaging.TopicsAtStartup;
 import io.micronaut.configuration.kafka.config.KafkaDefaultConfiguration;
 import io.micronaut.core.annotation.Nullable;
 import io.slipway.common.config.SlipwayKafkaProperties;
@@ -50,7 +51,7 @@ public class KafkaStateStore implements ChannelMemoryStore {
     private final SlipwayKafkaProperties settings;
     private List<TopicPartition> partitions;
 
-    KafkaStateStore(KafkaDefaultConfiguration kafka, SlipwayKafkaProperties settings, @Nullable NotifierTopics created) {
+    KafkaStateStore(KafkaDefaultConfiguration kafka, SlipwayKafkaProperties settings, @Nullable TopicsAtStartup created) {
         this.reader = new KafkaConsumer<>(NotifierKafka.consumer(kafka, "notifier-service-state-reader", null),
                 new StringDeserializer(), new ByteArrayDeserializer());
         this.writer = NotifierKafka.producer(kafka, "notifier-service-state");
