@@ -1,0 +1,63 @@
+package io.slipway.tools;
+
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * docker-compose.yml is checked statically (it cannot be run here: its images come from Docker Hub): Debian's
+ * docker-compose accepts it, and every variable it sets for a Slipway service is one that service reads.
+ */
+class DeploymentFilesTest {
+
+    private static final Path ROOT = Path.of(System.getProperty("user.dir")).toAbsolutePath().getParent();
+    /** Read by the JVM or by Micronaut's own mapping of environment variables, not by application.yml. */
+    private static final Set<String> READ_ELSEWHERE = Set.of("JAVA_TOOL_OPTIONS");
+
+    @Test
+    void dockerComposeAcceptsTheFile() throws Exception {
+        Process process = new ProcessBuilder("docker-compose", "-f", ROOT.resolve("docker-compose.yml").toString(),
+                "config", "-q").redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as("docker-compose config: %s", output).isZero();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyVariableSetForAServiceIsOneItReads() throws IOException {
+        Map<String, Object> compose = new Yaml().load(Files.readString(ROOT.resolve("docker-compose.yml")));
+        Map<String, Map<String, Object>> services = (Map<String, Map<String, Object>>) compose.get("services");
+        List<String> unread = new ArrayList<>();
+        int checked = 0;
+        for (var service : services.entrySet()) {
+            Path config = ROOT.resolve(service.getKey()).resolve("src/main/resources/application.yml");
+            if (!Files.exists(config)) {
+                continue;
+            }
+            String yml = Files.readString(config);
+            Map<String, Object> environment = (Map<String, Object>) service.getValue().get("environment");
+            for (String variable : environment.keySet()) {
+                checked++;
+                if (!yml.contains("${" + variable + ":") && !READ_ELSEWHERE.contains(variable)) {
+                    unread.add(service.getKey() + ": " + variable);
+                }
+            }
+        }
+        assertThat(checked).as("variables checked").isGreaterThan(20);
+        assertThat(unread).as("variables set in docker-compose.yml that the service's application.yml never reads")
+                .isEmpty();
+    }
+}
