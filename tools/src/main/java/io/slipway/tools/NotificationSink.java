@@ -26,7 +26,8 @@ public final class NotificationSink {
     private final AtomicInteger ids = new AtomicInteger();
     private final PrintStream out;
 
-    NotificationSink(PrintStream out) {
+    /** A sink that prints every notification to {@code out}; serve it with {@link #handle}. */
+    public NotificationSink(PrintStream out) {
         this.out = out;
     }
 
@@ -39,7 +40,8 @@ public final class NotificationSink {
         System.out.println("Notification sink listening on http://127.0.0.1:" + port + " (/slack/…, /github/…)");
     }
 
-    void handle(HttpExchange exchange) throws IOException {
+    /** Prints the request and answers it as Slack or GitHub would (404 for anything else). */
+    public void handle(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getPath();
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         synchronized (out) {

@@ -1,0 +1,226 @@
+package io.slipway.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.slipway.common.testing.LocalRegistry;
+import io.slipway.common.testing.Skopeo;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Slipway started the way a user starts it: {@code ./slipway up} with its own {@code SLIPWAY_HOME}, free ports and
+ * a settings file ({@code SLIPWAY_ENV_FILE}, the keys {@code ./slipway demo} writes), so the dev stack and the five
+ * services run as separate processes from their {@code *-all.jar}. Around it: two Debian {@code docker-registry}
+ * instances with htpasswd (staging and release), the {@link LocalEndpoints} for Slack and GitHub, and
+ * {@link PipelineEvents}. {@link #close} runs {@code ./slipway down}, also from a shutdown hook if the JVM is stopped.
+ */
+final class SlipwayStack implements AutoCloseable {
+
+    private static final Duration UP_TIMEOUT = Duration.ofMinutes(5);
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path repo = repositoryRoot();
+    private final Path home;
+    private final Map<String, String> env = new HashMap<>();
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final AtomicBoolean down = new AtomicBoolean();
+    private final Thread shutdownHook = new Thread(this::down, "slipway-down");
+    private LocalRegistry staging;
+    private LocalRegistry release;
+    private LocalEndpoints endpoints;
+    private PipelineEvents events;
+
+    private SlipwayStack(Path home) {
+        this.home = home;
+        env.put("SLIPWAY_HOME", home.toString());
+    }
+
+    /** Starts everything under a fresh directory in {@code target/}, where the services' logs stay for a post-mortem. */
+    static SlipwayStack start() {
+        try {
+            Files.createDirectories(Path.of("target"));
+            SlipwayStack stack = new SlipwayStack(Files.createTempDirectory(Path.of("target").toAbsolutePath(), "slipway-e2e-"));
+            try {
+                stack.up();
+            } catch (RuntimeException | Error e) {
+                stack.close();
+                throw e;
+            }
+            return stack;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void up() throws IOException {
+        for (String port : List.of("SLIPWAY_KAFKA_PORT", "SLIPWAY_CONTROLLER_PORT", "SLIPWAY_REGISTRY_PORT",
+                "TRIGGER_PORT", "BUILDER_PORT", "TESTER_PORT", "DELIVERER_PORT", "NOTIFIER_PORT")) {
+            env.put(port, String.valueOf(freePort()));
+        }
+        env.put("SLIPWAY_ENV_FILE", home.resolve("e2e.env").toString());
+        staging = keep(LocalRegistry.start(home.resolve("staging-registry"), "stager", "staging-" + UUID.randomUUID()));
+        release = keep(LocalRegistry.start(home.resolve("release-registry"), "releaser", "release-" + UUID.randomUUID()));
+        endpoints = keep(new LocalEndpoints(triggerUrl()));
+        Path secret = secretFile();
+        Files.writeString(home.resolve("e2e.env"), String.join("\n",
+                "SLIPWAY_WATCH='e2e/**'",
+                "SLIPWAY_WEBHOOK_SECRET='" + Files.readString(secret) + "'",
+                "SLIPWAY_CLONE_URL_SCHEMES=file,https,ssh",
+                "SLIPWAY_ALLOW_FILE_URLS=true",
+                "SLIPWAY_ALLOW_LOOPBACK_URLS=true",
+                "SLIPWAY_STAGING_REGISTRY=" + staging.host(),
+                "SLIPWAY_STAGING_REGISTRY_USER='" + staging.user() + "'",
+                "SLIPWAY_STAGING_REGISTRY_PASSWORD='" + staging.password() + "'",
+                "SLIPWAY_STAGING_REGISTRY_INSECURE=true",
+                "SLIPWAY_RELEASE_REGISTRY=" + release.host(),
+                "SLIPWAY_RELEASE_REGISTRY_USER='" + release.user() + "'",
+                "SLIPWAY_RELEASE_REGISTRY_PASSWORD='" + release.password() + "'",
+                "SLIPWAY_RELEASE_REGISTRY_INSECURE=true",
+                "SLIPWAY_BUILDER_WORKDIR=" + home.resolve("builder"),
+                "SLIPWAY_TESTER_REPORTS_DIR=" + home.resolve("tester/reports"),
+                "SLIPWAY_TESTER_PUBLIC_URL=http://127.0.0.1:" + env.get("TESTER_PORT"),
+                "SLACK_WEBHOOK_URL=" + endpoints.url("/slack/e2e"),
+                "GITHUB_API_URL=" + endpoints.url("/github"),
+                "GITHUB_TOKEN=e2e-token",
+                "SLIPWAY_ISSUE_TRACKERS=github", ""));
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        slipway("up");
+        events = keep(new PipelineEvents(bootstrapServers(), "http://127.0.0.1:" + env.get("SLIPWAY_REGISTRY_PORT")));
+    }
+
+    /** A new sample repository named {@code name}; its hook posts to trigger-service, or through the relay. */
+    SampleRepository repository(String name, boolean relayed) {
+        try {
+            Path dir = Files.createDirectories(home.resolve("repositories").resolve(name));
+            String hookUrl = relayed ? endpoints.url("/relay") : triggerUrl().toString();
+            return SampleRepository.create(repo, dir, name, hookUrl, secretFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    PipelineEvents events() {
+        return events;
+    }
+
+    LocalEndpoints endpoints() {
+        return endpoints;
+    }
+
+    LocalRegistry releaseRegistry() {
+        return release;
+    }
+
+    String bootstrapServers() {
+        return "127.0.0.1:" + env.get("SLIPWAY_KAFKA_PORT");
+    }
+
+    /** The tags of a release repository, from the registry's {@code tags/list}; empty when it has none. */
+    List<String> releaseTags(String repository) {
+        HttpRequest request = HttpRequest.newBuilder(release.url().resolve("/v2/" + repository + "/tags/list"))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                        (release.user() + ":" + release.password()).getBytes(StandardCharsets.UTF_8))).build();
+        try {
+            HttpResponse<String> answer = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            if (answer.statusCode() == 404) {
+                return List.of();
+            }
+            List<String> tags = new ArrayList<>();
+            JSON.readTree(answer.body()).path("tags").forEach(tag -> tags.add(tag.asText()));
+            return tags;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** {@code skopeo inspect} of a release image: {@code Digest} (of the manifest the tag names) and {@code Labels}. */
+    JsonNode releaseImage(String repository, String tag) {
+        return Skopeo.inspect(release, repository + ":" + tag);
+    }
+
+    @Override
+    public void close() {
+        try {
+            down();
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } finally {
+            for (int i = resources.size() - 1; i >= 0; i--) {
+                try {
+                    resources.get(i).close();
+                } catch (Exception e) {
+                    // Closing the rest matters more than this one's failure.
+                }
+            }
+        }
+    }
+
+    private void down() {
+        if (down.compareAndSet(false, true)) {
+            slipway("down");
+        }
+    }
+
+    private void slipway(String command) {
+        try {
+            Commands.run(repo, env, UP_TIMEOUT, repo.resolve("slipway").toString(), command);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\n(service logs: " + home + ")", e);
+        }
+    }
+
+    private URI triggerUrl() {
+        return URI.create("http://127.0.0.1:" + env.get("TRIGGER_PORT"));
+    }
+
+    private Path secretFile() throws IOException {
+        Path file = home.resolve("webhook.secret");
+        if (!Files.exists(file)) {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(file, UUID.randomUUID().toString().replace("-", ""));
+        }
+        return file;
+    }
+
+    private <T extends AutoCloseable> T keep(T resource) {
+        resources.add(resource);
+        return resource;
+    }
+
+    private static Path repositoryRoot() {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isExecutable(dir.resolve("slipway")) && Files.isDirectory(dir.resolve("examples/hello-app"))) {
+                return dir;
+            }
+        }
+        throw new IllegalStateException("the Slipway repository (./slipway, examples/hello-app) is not above "
+                + Path.of("").toAbsolutePath());
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
