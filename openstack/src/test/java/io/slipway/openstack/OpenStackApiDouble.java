@@ -42,16 +42,16 @@ import java.util.regex.Pattern;
  * provisioning marker to its console, snapshots go queued→saving→active. Failures are injected per request pattern.
  * State changes are counted in polls, not in time, so tests are deterministic.
  */
-final class OpenStackApiDouble implements AutoCloseable {
+public final class OpenStackApiDouble implements AutoCloseable {
 
-    static final String TOKEN = "gAAAAABmPd1xSlipwayDoubleToken";
-    static final String BASE_IMAGE = "70a599e0-31e7-49b7-b260-868f441e862b";
-    static final String FLAVOR = "1";
-    static final String NETWORK = "3cb9bc59-5699-4588-a4b1-b87f96708bc6";
-    static final String APP_CREDENTIAL_ID = "423f19a4ac1e4f48bbb4180756e6eb6c";
-    static final String APP_CREDENTIAL_SECRET = "rEaqvJka48mpv";
-    static final String USER = "slipway";
-    static final String PASSWORD = "s3cr3t";
+    public static final String TOKEN = "gAAAAABmPd1xSlipwayDoubleToken";
+    public static final String BASE_IMAGE = "70a599e0-31e7-49b7-b260-868f441e862b";
+    public static final String FLAVOR = "1";
+    public static final String NETWORK = "3cb9bc59-5699-4588-a4b1-b87f96708bc6";
+    public static final String APP_CREDENTIAL_ID = "423f19a4ac1e4f48bbb4180756e6eb6c";
+    public static final String APP_CREDENTIAL_SECRET = "rEaqvJka48mpv";
+    public static final String USER = "slipway";
+    public static final String PASSWORD = "s3cr3t";
 
     private static final String API = "openstack-api/";
     private static final String PATCH_MEDIA_TYPE = "application/openstack-images-v2.1-json-patch";
@@ -83,7 +83,7 @@ final class OpenStackApiDouble implements AutoCloseable {
     private final Set<String> deletedImages = ConcurrentHashMap.newKeySet();
 
     /** A server as the double knows it: what it was booted with and where it is in its life. */
-    static final class Guest {
+    public static final class Guest {
         final String id;
         final String name;
         final String image;
@@ -119,7 +119,7 @@ final class OpenStackApiDouble implements AutoCloseable {
         }
     }
 
-    OpenStackApiDouble() throws IOException {
+    public OpenStackApiDouble() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", this::handle);
         server.setExecutor(executor);
@@ -128,12 +128,12 @@ final class OpenStackApiDouble implements AutoCloseable {
                 BASE_IMAGE);
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
     /** An environment that authenticates with the double's application credential. */
-    Map<String, String> environment() {
+    public Map<String, String> environment() {
         Map<String, String> env = new HashMap<>();
         env.put("OS_AUTH_URL", url() + "/identity/v3");
         env.put("OS_AUTH_TYPE", "v3applicationcredential");
@@ -149,43 +149,43 @@ final class OpenStackApiDouble implements AutoCloseable {
     }
 
     /** Answers the next {@code times} requests matching with {@code status} and the body in {@code resource}. */
-    void failNext(String method, String pathRegex, int times, int status, String resource) {
+    public void failNext(String method, String pathRegex, int times, int status, String resource) {
         rules.add(new Rule(method, Pattern.compile(pathRegex), new AtomicInteger(times), status, resource, false));
     }
 
     /** Carries out the next matching request but holds its answer until the double closes (a read timeout). */
-    void hangNext(String method, String pathRegex) {
+    public void hangNext(String method, String pathRegex) {
         rules.add(new Rule(method, Pattern.compile(pathRegex), new AtomicInteger(1), 0, null, true));
     }
 
     /** How many requests matched, e.g. {@code count("PATCH", "/image/v2/images/")}. */
-    long count(String method, String pathRegex) {
+    public long count(String method, String pathRegex) {
         Pattern pattern = Pattern.compile(pathRegex);
         return requests.stream().filter(r -> r.startsWith(method + " ") && pattern.matcher(r).find()).count();
     }
 
-    List<JsonNode> authRequests() {
+    public List<JsonNode> authRequests() {
         return List.copyOf(authRequests);
     }
 
-    synchronized List<Guest> servers() {
+    public synchronized List<Guest> servers() {
         return List.copyOf(servers.values());
     }
 
-    Set<String> deletedServers() {
+    public Set<String> deletedServers() {
         return Set.copyOf(deletedServers);
     }
 
-    Set<String> deletedImages() {
+    public Set<String> deletedImages() {
         return Set.copyOf(deletedImages);
     }
 
-    synchronized ObjectNode image(String id) {
+    public synchronized ObjectNode image(String id) {
         ObjectNode image = images.get(id);
         return image == null ? null : image.deepCopy();
     }
 
-    synchronized List<ObjectNode> images() {
+    public synchronized List<ObjectNode> images() {
         return images.values().stream().map(ObjectNode::deepCopy).toList();
     }
 
@@ -207,7 +207,7 @@ final class OpenStackApiDouble implements AutoCloseable {
     }
 
     /** A server a previous (killed) stage left, e.g. to test the sweep. */
-    synchronized String seedServer(String name, String status, Map<String, String> metadata) {
+    public synchronized String seedServer(String name, String status, Map<String, String> metadata) {
         String id = UUID.randomUUID().toString();
         servers.put(id, new Guest(id, name, BASE_IMAGE, FLAVOR, "", new LinkedHashMap<>(metadata),
                 json.createObjectNode(), status));
