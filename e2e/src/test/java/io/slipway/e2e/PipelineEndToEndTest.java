@@ -17,6 +17,7 @@ import org.junit.jupiter.api.TestInstance;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.IntStream;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -169,6 +170,32 @@ class PipelineEndToEndTest {
         assertThat(events.ofRun(push.runId(), CommitReceived.class)).hasSize(1);
         assertThat(events.ofRun(push.runId(), ImageBuilt.class)).hasSize(1);
         assertThat(events.ofRun(push.runId(), ArtifactPublished.class)).hasSize(1);
+    }
+
+    @Test
+    void aThousandRedeliveriesDuringARunCauseNoDuplicateSideEffects() {
+        SampleRepository app = newRepository(true);
+        SampleRepository.Push push = app.push();
+        LocalEndpoints.Request webhook = slipway.endpoints().requests("/relay/").stream()
+                .filter(r -> r.body().contains("\"" + app.name() + "\"")).findFirst().orElseThrow();
+        String delivery = webhook.headers().get("X-Slipway-Delivery");
+
+        List<Integer> codes = IntStream.range(0, 1000).parallel()
+                .mapToObj(i -> slipway.endpoints().deliver(webhook, i % 2 == 0 ? delivery : UUID.randomUUID().toString()))
+                .map(HttpResponse::statusCode).toList();
+        events.awaitPublished(push.runId());
+        await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> assertThat(
+                slipway.endpoints().requests("/github/repos/" + app.name() + "/statuses/" + push.sha()))
+                .anySatisfy(status -> assertThat(status.body()).contains("\"success\"")));
+
+        assertThat(codes).hasSize(1000).allMatch(code -> code == 200 || code == 202);
+        assertThat(events.ofRun(push.runId(), CommitReceived.class)).hasSize(1);
+        assertThat(events.ofRun(push.runId(), ImageBuilt.class)).hasSize(1);
+        assertThat(events.ofRun(push.runId(), ArtifactPublished.class)).hasSize(1);
+        assertThat(slipway.endpoints().requests("/slack/e2e")).filteredOn(m -> m.body().contains(push.runId()))
+                .as("Slack messages about the run").hasSize(1);
+        assertThat(slipway.endpoints().requests("/github/repos/" + app.name() + "/statuses/" + push.sha()))
+                .filteredOn(status -> status.body().contains("\"success\"")).as("success statuses").hasSize(1);
     }
 
     private void assertTagsPointAt(SampleRepository app, String digest, String... tags) {
