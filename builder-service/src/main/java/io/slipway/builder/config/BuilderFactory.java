@@ -6,6 +6,7 @@ import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.slipway.builder.adapter.docker.DockerImageBuilder;
 import io.slipway.builder.adapter.git.JGitSources;
+import io.slipway.builder.adapter.openstack.OpenStackVmImages;
 import io.slipway.builder.adapter.registry.RegistryStaging;
 import io.slipway.builder.domain.BuildService;
 import io.slipway.builder.domain.LogMask;
@@ -15,8 +16,16 @@ import io.slipway.common.policy.CloneUrlPolicy;
 import io.slipway.container.DockerEngine;
 import io.slipway.container.oci.HttpOciRegistryClient;
 import io.slipway.container.oci.RegistryEndpoint;
+import io.slipway.openstack.OpenStackCloud;
+import io.slipway.openstack.OpenStackSettings;
+import io.slipway.openstack.OpenStackVmImageBuilder;
+import io.slipway.openstack.SweepReport;
+import io.slipway.openstack.VmBuilderSettings;
+import io.slipway.openstack.VmImageBuilder;
 import jakarta.inject.Singleton;
 import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -29,6 +38,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /** Builds the builder's domain service and its adapters (git, Docker, registry) from configuration. */
@@ -37,6 +47,7 @@ public class BuilderFactory {
 
     private static final int EXCERPT_BYTES = 8 * 1024;
     private static final Duration REGISTRY_TIMEOUT = Duration.ofSeconds(30);
+    private static final Logger LOG = LoggerFactory.getLogger(BuilderFactory.class);
 
     @Singleton
     Clock clock() {
@@ -54,6 +65,37 @@ public class BuilderFactory {
     @Singleton
     public BuildService buildService(BuilderProperties properties, DockerClient docker, Supersession supersession,
                                      Clock clock) {
+        // Created with the service, so the sweep runs before the listener consumes its first commit.
+        return buildService(properties, docker, supersession, clock, openStack(System.getenv()).orElse(null));
+    }
+
+    /**
+     * The OpenStack VM backend when the environment configures it ({@code OS_AUTH_URL} set), after sweeping what a
+     * killed builder of this owner (or any expired one) left in the cloud; empty otherwise.
+     *
+     * @throws io.slipway.openstack.VmImageException CONFIG_INVALID when {@code OS_AUTH_URL} is set but the rest of
+     *                                               the OpenStack settings are missing or wrong
+     */
+    public static Optional<VmImageBuilder> openStack(Map<String, String> environment) {
+        if (blank(environment.get("OS_AUTH_URL"))) {
+            LOG.info("OpenStack backend not configured (OS_AUTH_URL is not set): repositories asking for "
+                    + "'backend: openstack' fail as CONFIG_INVALID");
+            return Optional.empty();
+        }
+        OpenStackSettings settings = OpenStackSettings.fromEnvironment(environment);
+        VmImageBuilder builder = new OpenStackVmImageBuilder(new OpenStackCloud(settings),
+                VmBuilderSettings.fromEnvironment(environment));
+        LOG.info("OpenStack backend configured: {}", settings);
+        SweepReport swept = builder.sweep();
+        LOG.info("OpenStack start-up sweep removed {} server(s) {} and {} unfinished image(s) {}{}",
+                swept.deletedServers().size(), swept.deletedServers(), swept.deletedImages().size(),
+                swept.deletedImages(), swept.failures().isEmpty() ? "" : "; could not remove: " + swept.failures());
+        return Optional.of(builder);
+    }
+
+    /** The build service; {@code vmImageBuilder} null when this builder has no OpenStack backend. */
+    public BuildService buildService(BuilderProperties properties, DockerClient docker, Supersession supersession,
+                                     Clock clock, VmImageBuilder vmImageBuilder) {
         BuilderProperties.Registry registry = properties.registry();
         boolean anonymous = blank(registry.username());
         RegistryEndpoint endpoint = new RegistryEndpoint(registry.host(), registry.insecure(), anonymous ? null
@@ -79,7 +121,7 @@ public class BuilderFactory {
         return new BuildService(new BuildService.Settings(properties.timeout(),
                 new RetryPolicy(retry.attempts(), retry.initialBackoff(), retry.maxBackoff()), workdir.resolve("workspaces"),
                 EXCERPT_BYTES, buildArgs), sources, staging, builder, supersession, mask(properties, endpoint, buildArgs),
-                clock);
+                clock, vmImageBuilder == null ? null : new OpenStackVmImages(vmImageBuilder));
     }
 
     /** Everything a build log could leak: registry and git secrets (also base64 as in auth headers) and build args. */

@@ -5,16 +5,31 @@ import java.util.List;
 /** How a build request ended: an image staged in the registry, or a failure with its reason. */
 public sealed interface BuildOutcome {
 
+    /** What the build produced. */
+    enum Kind {
+        /** A container image in the staging registry. */
+        CONTAINER,
+        /** A VM image in the image service (Glance). */
+        VM
+    }
+
     /** The image is in the staging repository under {@code digest}; {@code cacheHit} when it was there already. */
-    record Built(StagedImage image, long durationMillis, boolean cacheHit, List<TestSuite> testSuites)
+    record Built(StagedImage image, long durationMillis, boolean cacheHit, List<TestSuite> testSuites, Kind kind)
             implements BuildOutcome {
+
+        public Built(StagedImage image, long durationMillis, boolean cacheHit, List<TestSuite> testSuites) {
+            this(image, durationMillis, cacheHit, testSuites, Kind.CONTAINER);
+        }
     }
 
     /** The build ended without an image; {@code logExcerpt} holds the last lines of the masked log, or null. */
     record Failed(Reason reason, String message, String logExcerpt, boolean retryable) implements BuildOutcome {
     }
 
-    /** Where a staged image lives: registry host, repository ({@code staging/<image>}), tag (the sha) and digest. */
+    /**
+     * Where a staged image lives: registry host, repository ({@code staging/<image>}), tag (the sha) and digest. For a
+     * VM image: the image service URL, the image name, no tag, and the image id.
+     */
     record StagedImage(String registry, String repository, String tag, String digest) {
     }
 

@@ -66,11 +66,19 @@ public final class BuildService {
     private final Supersession supersession;
     private final LogMask mask;
     private final Clock clock;
+    private final VmImages vmImages;
     private final Set<Cancellation> running = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
 
     public BuildService(Settings settings, Sources sources, StagingRegistry registry, ImageBuilder builder,
                         Supersession supersession, LogMask mask, Clock clock) {
+        this(settings, sources, registry, builder, supersession, mask, clock, null);
+    }
+
+    /** With {@code vmImages} null, a repository asking for {@code backend: openstack} fails as CONFIG_INVALID. */
+    public BuildService(Settings settings, Sources sources, StagingRegistry registry, ImageBuilder builder,
+                        Supersession supersession, LogMask mask, Clock clock, VmImages vmImages) {
+        this.vmImages = vmImages;
         this.settings = settings;
         this.sources = sources;
         this.registry = registry;
@@ -154,6 +162,9 @@ public final class BuildService {
         }
         try (Sources.Tree tree = sources.fetch(request.repository(), request.cloneUrl(), request.sha())) {
             PipelineFile file = pipelineFile(tree, request);
+            if (file.backend() == PipelineFile.Backend.OPENSTACK) {
+                return buildVm(request, started, tree, file, log, cancellation);
+            }
             if (tree.size(file.dockerfile()).isEmpty()) {
                 throw PipelineFileParser.invalid(file.line("dockerfile"), "no Dockerfile at '" + file.dockerfile()
                         + "' in commit " + request.shortSha() + (file.lines().containsKey("dockerfile") ? ""
@@ -184,6 +195,38 @@ public final class BuildService {
                 delete(workspace);
             }
         }
+    }
+
+    /** Backend {@code openstack}: the provisioning script at the commit, run in a VM snapshotted into Glance. */
+    private BuildOutcome buildVm(BuildRequest request, Instant started, Sources.Tree tree, PipelineFile file,
+                                 BuildLog log, Cancellation cancellation) {
+        if (vmImages == null) {
+            throw new StageFailure(Reason.CONFIG_INVALID, "OpenStack backend is not configured on this builder", false);
+        }
+        PipelineFile.OpenStack openstack = file.openstack();
+        String script = provisionScript(tree, file, request);
+        List<TestSuite> suites = suites(tree, file);
+        VmImages.VmImage image = vmImages.build(new VmImages.VmBuild(request.runId(), request.repository(),
+                source(request), request.sha(), request.ref(), script, openstack.server()), log, cancellation);
+        LOG.info("Run {}: VM image {} ({}) is in {}", request.runId(), image.name(), image.imageId(),
+                image.imageServiceUrl());
+        long millis = Duration.between(started, clock.instant()).toMillis();
+        return new Built(new StagedImage(image.imageServiceUrl(), image.name(), null, image.imageId()), millis, false,
+                suites, BuildOutcome.Kind.VM);
+    }
+
+    private static String provisionScript(Sources.Tree tree, PipelineFile file, BuildRequest request) {
+        String path = file.openstack().provision();
+        OptionalLong size = tree.size(path);
+        if (size.isEmpty()) {
+            throw PipelineFileParser.invalid(file.line("openstack.provision"), "provisioning script '" + path
+                    + "' does not exist in commit " + request.shortSha());
+        }
+        if (size.getAsLong() > MAX_CONFIG_BYTES) {
+            throw PipelineFileParser.invalid(file.line("openstack.provision"), "provisioning script '" + path
+                    + "' is larger than " + MAX_CONFIG_BYTES + " bytes");
+        }
+        return new String(tree.read(path), StandardCharsets.UTF_8);
     }
 
     private PipelineFile pipelineFile(Sources.Tree tree, BuildRequest request) {
@@ -227,13 +270,17 @@ public final class BuildService {
     Map<String, String> labels(BuildRequest request) {
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put("org.opencontainers.image.revision", request.sha());
-        labels.put("org.opencontainers.image.source", request.webUrl() != null && !request.webUrl().isBlank()
-                ? request.webUrl() : withoutUserInfo(request.cloneUrl()));
+        labels.put("org.opencontainers.image.source", source(request));
         labels.put("org.opencontainers.image.created", clock.instant().toString());
         labels.put("org.opencontainers.image.version", request.isTag() ? request.shortRef()
                 : request.shortRef() + "-" + request.shortSha());
         labels.put("io.slipway.run-id", request.runId());
         return labels;
+    }
+
+    private static String source(BuildRequest request) {
+        return request.webUrl() != null && !request.webUrl().isBlank() ? request.webUrl()
+                : withoutUserInfo(request.cloneUrl());
     }
 
     static String withoutUserInfo(String url) {

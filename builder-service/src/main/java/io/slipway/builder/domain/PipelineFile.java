@@ -15,12 +15,42 @@ import java.util.Map;
  * @param buildArgs  build arguments, in the order written
  * @param tests      test suite files for the tester, relative to the repository root
  * @param timeout    the build timeout the repository asks for, or null for the service's
+ * @param backend    what builds the image: a Docker engine (container image) or OpenStack (VM image)
+ * @param openstack  the {@code openstack:} block; present exactly when {@code backend} is {@link Backend#OPENSTACK}
  */
 public record PipelineFile(String image, String context, String dockerfile, String target,
                            Map<String, String> buildArgs, List<String> tests, Duration timeout,
-                           Map<String, Integer> lines) {
+                           Backend backend, OpenStack openstack, Map<String, Integer> lines) {
 
     public static final String PATH = ".slipway.yml";
+
+    /** {@code backend:} in {@code .slipway.yml}. */
+    public enum Backend {
+        /** A container image built on the Docker engine and staged in the registry (the default). */
+        CONTAINER,
+        /** A VM image: a server provisioned by the repository's script, snapshotted into Glance. */
+        OPENSTACK
+    }
+
+    /**
+     * The {@code openstack:} block.
+     *
+     * @param provision the provisioning script, relative to the repository root
+     * @param server    the build server's spec; empty fields take the builder's {@code SLIPWAY_OPENSTACK_*} defaults
+     * @param test      the tester's server spec ({@code openstack.test}); read by tester-service, only checked here
+     */
+    public record OpenStack(String provision, Server server, Server test) {
+    }
+
+    /** Glance image id, Nova flavor id, Neutron network id, key pair and security groups; null when not given. */
+    public record Server(String baseImage, String flavor, String network, String keyPair, List<String> securityGroups) {
+
+        public static final Server DEFAULTS = new Server(null, null, null, null, List.of());
+
+        public Server {
+            securityGroups = securityGroups == null ? List.of() : List.copyOf(securityGroups);
+        }
+    }
 
     /** The line where {@code key} was written, or 1 when it was not. */
     public int line(String key) {

@@ -30,7 +30,17 @@ import java.util.regex.Pattern;
  */
 public final class PipelineFileParser {
 
-    static final List<String> KEYS = List.of("image", "dockerfile", "context", "target", "buildArgs", "tests", "timeout");
+    static final List<String> KEYS = List.of("image", "dockerfile", "context", "target", "buildArgs", "tests", "timeout",
+            "backend", "openstack");
+    static final List<String> SERVER_KEYS = List.of("baseImage", "flavor", "network", "keyPair", "securityGroups");
+    static final List<String> OPENSTACK_KEYS;
+
+    static {
+        List<String> keys = new ArrayList<>(List.of("provision"));
+        keys.addAll(SERVER_KEYS);
+        keys.add("test");
+        OPENSTACK_KEYS = List.copyOf(keys);
+    }
 
     private static final String COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
     private static final Pattern IMAGE = Pattern.compile(COMPONENT + "(?:/" + COMPONENT + ")*");
@@ -47,35 +57,14 @@ public final class PipelineFileParser {
      * @throws StageFailure with {@link Reason#CONFIG_INVALID}, naming the line
      */
     public static PipelineFile parse(String text, String defaultImage) {
-        Node root;
-        try {
-            LoaderOptions options = new LoaderOptions();
-            options.setMaxAliasesForCollections(20);
-            options.setAllowRecursiveKeys(false);
-            options.setCodePointLimit(256 * 1024);
-            root = new Yaml(options).compose(new StringReader(text));
-        } catch (MarkedYAMLException e) {
-            int line = e.getProblemMark() != null ? e.getProblemMark().getLine() + 1 : 1;
-            throw invalid(line, "not valid YAML: " + e.getProblem());
-        } catch (YAMLException e) {
-            throw invalid(1, "not valid YAML: " + e.getMessage());
-        }
+        Node root = compose(text);
         Map<String, Node> values = new LinkedHashMap<>();
         Map<String, Integer> lines = new HashMap<>();
         if (root != null && !(root instanceof ScalarNode scalar && scalar.getTag().equals(Tag.NULL))) {
             if (!(root instanceof MappingNode mapping)) {
                 throw invalid(line(root), PipelineFile.PATH + " must be a mapping of keys (" + String.join(", ", KEYS) + ")");
             }
-            for (NodeTuple tuple : mapping.getValue()) {
-                String key = scalarKey(tuple.getKeyNode());
-                if (!KEYS.contains(key)) {
-                    throw invalid(line(tuple.getKeyNode()), "unknown key '" + key + "' (known keys: " + String.join(", ", KEYS) + ")");
-                }
-                if (values.put(key, tuple.getValueNode()) != null) {
-                    throw invalid(line(tuple.getKeyNode()), "key '" + key + "' is given twice");
-                }
-                lines.put(key, line(tuple.getKeyNode()));
-            }
+            mapping(mapping, KEYS, "", values, lines);
         }
         String image = values.containsKey("image") ? image(values.get("image")) : defaultImage;
         String context = values.containsKey("context") ? path(values.get("context"), "context", true) : "";
@@ -86,7 +75,116 @@ public final class PipelineFileParser {
         Map<String, String> buildArgs = values.containsKey("buildArgs") ? buildArgs(values.get("buildArgs")) : Map.of();
         List<String> tests = values.containsKey("tests") ? tests(values.get("tests")) : List.of();
         Duration timeout = values.containsKey("timeout") ? timeout(values.get("timeout")) : null;
-        return new PipelineFile(image, context, dockerfile, target, buildArgs, tests, timeout, Map.copyOf(lines));
+        PipelineFile.Backend backend = values.containsKey("backend") ? backend(values.get("backend"))
+                : PipelineFile.Backend.CONTAINER;
+        PipelineFile.OpenStack openstack = null;
+        if (values.containsKey("openstack")) {
+            if (backend != PipelineFile.Backend.OPENSTACK) {
+                throw invalid(lines.get("openstack"), "the 'openstack' block needs 'backend: openstack'");
+            }
+            openstack = openstack(values.get("openstack"), lines);
+        } else if (backend == PipelineFile.Backend.OPENSTACK) {
+            throw invalid(lines.get("backend"), "'backend: openstack' needs an 'openstack' block with at least "
+                    + "'provision' (the provisioning script)");
+        }
+        return new PipelineFile(image, context, dockerfile, target, buildArgs, tests, timeout, backend, openstack,
+                Map.copyOf(lines));
+    }
+
+    /** Reads the keys of {@code mapping} (each must be in {@code known}) into {@code values}, their lines under {@code prefix + key}. */
+    private static void mapping(MappingNode mapping, List<String> known, String prefix, Map<String, Node> values,
+                                Map<String, Integer> lines) {
+        for (NodeTuple tuple : mapping.getValue()) {
+            String key = scalarKey(tuple.getKeyNode());
+            if (!known.contains(key)) {
+                throw invalid(line(tuple.getKeyNode()), "unknown key '" + prefix + key + "' (known keys"
+                        + (prefix.isEmpty() ? "" : " of '" + prefix.substring(0, prefix.length() - 1) + "'") + ": "
+                        + String.join(", ", known) + ")");
+            }
+            if (values.put(key, tuple.getValueNode()) != null) {
+                throw invalid(line(tuple.getKeyNode()), "key '" + prefix + key + "' is given twice");
+            }
+            lines.put(prefix + key, line(tuple.getKeyNode()));
+        }
+    }
+
+    private static PipelineFile.Backend backend(Node node) {
+        String value = string(node, "backend");
+        return switch (value) {
+            case "container" -> PipelineFile.Backend.CONTAINER;
+            case "openstack" -> PipelineFile.Backend.OPENSTACK;
+            default -> throw invalid(line(node), "'backend' must be container or openstack, not '" + value + "'");
+        };
+    }
+
+    private static PipelineFile.OpenStack openstack(Node node, Map<String, Integer> lines) {
+        if (!(node instanceof MappingNode mapping)) {
+            throw invalid(line(node), "'openstack' must be a mapping (provision, " + String.join(", ", SERVER_KEYS)
+                    + ", test), not " + kind(node));
+        }
+        Map<String, Node> values = new LinkedHashMap<>();
+        mapping(mapping, OPENSTACK_KEYS, "openstack.", values, lines);
+        if (!values.containsKey("provision")) {
+            throw invalid(lines.get("openstack"), "the 'openstack' block needs 'provision': the path of the provisioning script");
+        }
+        String provision = path(values.get("provision"), "openstack.provision", false);
+        PipelineFile.Server server = server(values, "openstack.");
+        PipelineFile.Server test = PipelineFile.Server.DEFAULTS;
+        if (values.containsKey("test")) {
+            Node testNode = values.get("test");
+            if (!(testNode instanceof MappingNode testMapping)) {
+                throw invalid(line(testNode), "'openstack.test' must be a mapping (" + String.join(", ", SERVER_KEYS)
+                        + "), not " + kind(testNode));
+            }
+            Map<String, Node> testValues = new LinkedHashMap<>();
+            mapping(testMapping, SERVER_KEYS, "openstack.test.", testValues, lines);
+            test = server(testValues, "openstack.test.");
+        }
+        return new PipelineFile.OpenStack(provision, server, test);
+    }
+
+    private static PipelineFile.Server server(Map<String, Node> values, String prefix) {
+        List<String> groups = List.of();
+        if (values.containsKey("securityGroups")) {
+            Node node = values.get("securityGroups");
+            if (!(node instanceof SequenceNode sequence)) {
+                throw invalid(line(node), "'" + prefix + "securityGroups' must be a list of names, not " + kind(node));
+            }
+            groups = sequence.getValue().stream().map(item -> id(item, prefix + "securityGroups")).toList();
+        }
+        return new PipelineFile.Server(optionalId(values, "baseImage", prefix), optionalId(values, "flavor", prefix),
+                optionalId(values, "network", prefix), optionalId(values, "keyPair", prefix), groups);
+    }
+
+    private static String optionalId(Map<String, Node> values, String key, String prefix) {
+        return values.containsKey(key) ? id(values.get(key), prefix + key) : null;
+    }
+
+    /** An OpenStack id or name: text, or a number written without quotes (flavor ids often are). */
+    private static String id(Node node, String key) {
+        if (node instanceof ScalarNode scalar && scalar.getTag().equals(Tag.INT)) {
+            return scalar.getValue();
+        }
+        String value = string(node, key);
+        if (value.isBlank()) {
+            throw invalid(line(node), "'" + key + "' must not be empty");
+        }
+        return value;
+    }
+
+    private static Node compose(String text) {
+        try {
+            LoaderOptions options = new LoaderOptions();
+            options.setMaxAliasesForCollections(20);
+            options.setAllowRecursiveKeys(false);
+            options.setCodePointLimit(256 * 1024);
+            return new Yaml(options).compose(new StringReader(text));
+        } catch (MarkedYAMLException e) {
+            int line = e.getProblemMark() != null ? e.getProblemMark().getLine() + 1 : 1;
+            throw invalid(line, "not valid YAML: " + e.getProblem());
+        } catch (YAMLException e) {
+            throw invalid(1, "not valid YAML: " + e.getMessage());
+        }
     }
 
     /** The image name used when {@code .slipway.yml} names none: the repository full name, lower-cased. */

@@ -20,5 +20,13 @@ public enum Reason {
     /** The Docker engine or the registry stayed unreachable through the retry budget. */
     INFRASTRUCTURE,
     /** A newer commit of the same branch was waiting; only the newest is built. */
-    SUPERSEDED
+    SUPERSEDED,
+    /** VM backend: Nova or Glance refused the request because a quota is used up. */
+    QUOTA_EXCEEDED,
+    /** VM backend: the build server went to ERROR (Nova's fault in the message) or the cloud refused an action. */
+    SERVER_ERROR,
+    /** VM backend: the repository's provisioning script exited non-zero (console tail in the excerpt). */
+    PROVISION_FAILED,
+    /** VM backend: the image service could not store the snapshot. */
+    SNAPSHOT_FAILED
 }

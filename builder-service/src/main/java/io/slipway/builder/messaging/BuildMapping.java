@@ -36,7 +36,7 @@ final class BuildMapping {
                     .setImage(ImageReference.newBuilder().setRegistry(built.image().registry())
                             .setRepository(built.image().repository()).setTag(built.image().tag())
                             .setDigest(built.image().digest()).build())
-                    .setKind(ArtifactKind.CONTAINER)
+                    .setKind(built.kind() == BuildOutcome.Kind.VM ? ArtifactKind.VM : ArtifactKind.CONTAINER)
                     .setBuildDurationMillis(built.durationMillis())
                     .setCacheHit(built.cacheHit())
                     .setTestSuites(built.testSuites().stream()

@@ -85,6 +85,80 @@ class PipelineFileParserTest {
     }
 
     @Test
+    void theBackendIsContainerUnlessTheFileSaysOpenstack() {
+        PipelineFile file = parse("image: team/app\n");
+
+        assertThat(file.backend()).isEqualTo(PipelineFile.Backend.CONTAINER);
+        assertThat(file.openstack()).isNull();
+        assertThat(parse("backend: container\n").backend()).isEqualTo(PipelineFile.Backend.CONTAINER);
+    }
+
+    @Test
+    void readsTheOpenstackBlock() {
+        PipelineFile file = parse("""
+                backend: openstack
+                tests:
+                  - tests/vm.yaml
+                openstack:
+                  provision: ./ci/provision.sh
+                  baseImage: 70a599e0-31e7-49b7-b260-868f441e862b
+                  flavor: 1
+                  network: 3cb9bc59-5699-4588-a4b1-b87f96708bc6
+                  keyPair: ops
+                  securityGroups: [default, web]
+                  test:
+                    flavor: "2"
+                    securityGroups:
+                      - ssh-from-slipway
+                """);
+
+        assertThat(file.backend()).isEqualTo(PipelineFile.Backend.OPENSTACK);
+        assertThat(file.tests()).containsExactly("tests/vm.yaml");
+        PipelineFile.OpenStack openstack = file.openstack();
+        assertThat(openstack.provision()).isEqualTo("ci/provision.sh");
+        assertThat(openstack.server()).isEqualTo(new PipelineFile.Server("70a599e0-31e7-49b7-b260-868f441e862b", "1",
+                "3cb9bc59-5699-4588-a4b1-b87f96708bc6", "ops", List.of("default", "web")));
+        assertThat(openstack.test()).isEqualTo(new PipelineFile.Server(null, "2", null, null,
+                List.of("ssh-from-slipway")));
+        assertThat(file.line("openstack.provision")).isEqualTo(5);
+        assertThat(file.line("openstack.test.flavor")).isEqualTo(12);
+    }
+
+    @Test
+    void onlyProvisionIsRequiredInTheOpenstackBlock() {
+        PipelineFile file = parse("backend: openstack\nopenstack:\n  provision: provision.sh\n");
+
+        assertThat(file.openstack().provision()).isEqualTo("provision.sh");
+        assertThat(file.openstack().server()).isEqualTo(PipelineFile.Server.DEFAULTS);
+        assertThat(file.openstack().test()).isEqualTo(PipelineFile.Server.DEFAULTS);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            unknown backend            | backend: vmware                                          | line 1: 'backend' must be container or openstack, not 'vmware'
+            backend not text           | backend: [openstack]                                     | line 1: 'backend' must be text, not a list
+            openstack without block    | image: a\\nbackend: openstack                             | line 2: 'backend: openstack' needs an 'openstack' block
+            block without provision    | backend: openstack\\nopenstack:\\n  flavor: m1             | line 2: the 'openstack' block needs 'provision'
+            block not a mapping        | backend: openstack\\nopenstack: ci/provision.sh           | line 2: 'openstack' must be a mapping
+            block without backend      | openstack:\\n  provision: p.sh                            | line 1: the 'openstack' block needs 'backend: openstack'
+            unknown key in block       | backend: openstack\\nopenstack:\\n  provision: p.sh\\n  flavour: m1 | line 4: unknown key 'openstack.flavour'
+            unknown key in test        | backend: openstack\\nopenstack:\\n  provision: p.sh\\n  test:\\n    provision: x | line 5: unknown key 'openstack.test.provision'
+            provision leaves the repo  | backend: openstack\\nopenstack:\\n  provision: ../p.sh    | line 3: 'openstack.provision' must be a relative path inside the repository
+            provision not text         | backend: openstack\\nopenstack:\\n  provision: [p.sh]    | line 3: 'openstack.provision' must be text, not a list
+            security groups not a list | backend: openstack\\nopenstack:\\n  provision: p.sh\\n  securityGroups: default | line 4: 'openstack.securityGroups' must be a list
+            key pair a boolean         | backend: openstack\\nopenstack:\\n  provision: p.sh\\n  keyPair: yes | line 4: 'openstack.keyPair' must be text, not a boolean
+            duplicate key in block     | backend: openstack\\nopenstack:\\n  provision: p.sh\\n  provision: q.sh | line 4: key 'openstack.provision' is given twice
+            """)
+    void refusesAWrongOpenstackBlockNamingTheLine(String name, String yaml, String expected) {
+        assertThatThrownBy(() -> parse(yaml.replace("\\n", "\n")))
+                .isInstanceOfSatisfying(StageFailure.class, e -> {
+                    assertThat(e.reason()).isEqualTo(Reason.CONFIG_INVALID);
+                    assertThat(e.retryable()).isFalse();
+                    assertThat(e.getMessage()).startsWith(".slipway.yml ").contains(expected);
+                });
+    }
+
+    @Test
     void derivesTheDefaultImageFromTheRepositoryName() {
         assertThat(PipelineFileParser.defaultImage("Octocoders/Hello_World")).isEqualTo("octocoders/hello_world");
         assertThat(PipelineFileParser.defaultImage("team/App Name!")).isEqualTo("team/app-name");
