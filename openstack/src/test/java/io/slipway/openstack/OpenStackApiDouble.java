@@ -189,8 +189,9 @@ public final class OpenStackApiDouble implements AutoCloseable {
         return images.values().stream().map(ObjectNode::deepCopy).toList();
     }
 
-    synchronized String seedImage(String name, String status, Map<String, String> properties, List<String> tags,
-                                  String visibility) {
+    /** Puts an image into Glance as if a builder had made it (public: services seed the images they test or promote). */
+    public synchronized String seedImage(String name, String status, Map<String, String> properties, List<String> tags,
+                                         String visibility) {
         return seedImage(name, status, properties, tags, visibility, UUID.randomUUID().toString());
     }
 

@@ -2,21 +2,31 @@ package io.slipway.deliverer.config;
 
 import io.micronaut.context.annotation.Factory;
 import io.slipway.container.oci.RegistryEndpoint;
+import io.slipway.deliverer.adapter.openstack.GlanceVmImages;
 import io.slipway.deliverer.adapter.registry.RegistryClients;
 import io.slipway.deliverer.adapter.registry.RegistryPromoter;
 import io.slipway.deliverer.domain.DeliveryLedger;
 import io.slipway.deliverer.domain.DeliveryService;
 import io.slipway.deliverer.domain.ReleaseTargets;
 import io.slipway.deliverer.domain.TagRules;
+import io.slipway.deliverer.domain.VmImages;
+import io.slipway.openstack.OpenStackCloud;
+import io.slipway.openstack.OpenStackGlancePromoter;
+import io.slipway.openstack.OpenStackSettings;
 import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 
 /** Builds the deliverer's plain domain objects and registry adapter from configuration. */
 @Factory
 public class DelivererFactory {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DelivererFactory.class);
 
     @Singleton
     Clock clock() {
@@ -49,7 +59,24 @@ public class DelivererFactory {
     DeliveryService deliveryService(DelivererProperties properties, ReleaseTargets targets, RegistryClients clients,
                                     DeliveryLedger ledger) {
         return new DeliveryService(targets, new TagRules(properties.defaultBranch()), new RegistryPromoter(clients),
-                ledger);
+                ledger, vmImages(System.getenv()));
+    }
+
+    /**
+     * Glance promotion of VM images when {@code OS_AUTH_URL} is set (settings as the {@code openstack} module reads
+     * them; incomplete ones stop the start-up), else null: VM images then fail with {@code CONFIG_INVALID}.
+     */
+    static VmImages vmImages(Map<String, String> environment) {
+        String authUrl = environment.get("OS_AUTH_URL");
+        if (authUrl == null || authUrl.isBlank()) {
+            LOG.info("OS_AUTH_URL is not set: VM images will fail delivery with CONFIG_INVALID");
+            return null;
+        }
+        String visibility = blankToNull(environment.get("SLIPWAY_OPENSTACK_RELEASE_VISIBILITY"));
+        OpenStackSettings settings = OpenStackSettings.fromEnvironment(environment);
+        LOG.info("VM images are promoted in Glance ({}), release visibility {}", settings.identityUrl(),
+                visibility == null ? "unchanged" : visibility);
+        return new GlanceVmImages(new OpenStackGlancePromoter(new OpenStackCloud(settings)), visibility);
     }
 
     private static List<String> nonBlank(List<String> values) {

@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
  * Delivers a tested container image: copies the tested digest from staging to every release target (primary, then
  * mirrors) before any tag moves, then moves the tags the run may hold, reads each one back and fails unless it
  * names the tested digest. A tag moves only to a run whose {@link Precedence} is not lower than its holder's; a
- * run attempt that already has an outcome is not delivered again.
+ * run attempt that already has an outcome is not delivered again. A tested VM image is promoted in place in its
+ * image service ({@link VmImages}) with the same tag rules, the tags held per source repository.
  */
 public final class DeliveryService {
 
@@ -23,12 +24,21 @@ public final class DeliveryService {
     private final TagRules rules;
     private final ImageRegistry registry;
     private final DeliveryLedger ledger;
+    private final VmImages vmImages;
 
+    /** A deliverer of container images only: a VM image fails with {@code CONFIG_INVALID}. */
     public DeliveryService(ReleaseTargets targets, TagRules rules, ImageRegistry registry, DeliveryLedger ledger) {
+        this(targets, rules, registry, ledger, null);
+    }
+
+    /** {@code vmImages} null: OpenStack is not configured, a VM image fails with {@code CONFIG_INVALID}. */
+    public DeliveryService(ReleaseTargets targets, TagRules rules, ImageRegistry registry, DeliveryLedger ledger,
+                           VmImages vmImages) {
         this.targets = targets;
         this.rules = rules;
         this.registry = registry;
         this.ledger = ledger;
+        this.vmImages = vmImages;
     }
 
     /** Delivers the artifact unless this run attempt already has an outcome; transient registry faults propagate. */
@@ -57,8 +67,7 @@ public final class DeliveryService {
 
     private Outcome.Published publish(Delivery delivery) {
         if (!delivery.container()) {
-            throw new PromotionFailed(Reason.UNSUPPORTED_ARTIFACT, "only container images are delivered; "
-                    + delivery.staged() + "@" + delivery.digest() + " is a VM image", null);
+            return publishVm(delivery);
         }
         if (!DIGEST.matcher(delivery.digest()).matches()) {
             throw new PromotionFailed(Reason.ARTIFACT_MISSING, "'" + delivery.digest() + "' is not a content digest",
@@ -83,6 +92,27 @@ public final class DeliveryService {
                     new TagHolder(delivery.runId(), delivery.attempt(), delivery.digest(), claim.precedence()));
         }
         return new Outcome.Published(delivery.digest(), tags, publications);
+    }
+
+    /**
+     * Promotes the tested Glance image (digest = image id) in place. Release tags are held per image service and
+     * source repository (the promoter moves a tag from the repository's other images), under the same precedence.
+     */
+    private Outcome.Published publishVm(Delivery delivery) {
+        if (vmImages == null) {
+            throw new PromotionFailed(Reason.CONFIG_INVALID, "OpenStack is not configured on this deliverer", null);
+        }
+        ImageRef release = new ImageRef(delivery.staged().registry(), delivery.repository());
+        List<TagClaim> won = rules.claims(delivery).stream().filter(claim -> mayMove(release, claim)).toList();
+        VmImages.ReleasedVm released = vmImages.promote(delivery.runId(), delivery.digest(),
+                won.stream().map(TagClaim::tag).toList());
+        for (TagClaim claim : won) {
+            ledger.recordTag(release, claim.tag(),
+                    new TagHolder(delivery.runId(), delivery.attempt(), delivery.digest(), claim.precedence()));
+        }
+        ImageRef target = new ImageRef(released.imageServiceUrl(), released.name());
+        return new Outcome.Published(released.imageId(), released.tags(),
+                List.of(new Outcome.Publication(target, new ImageRegistry.Promotion(0, 0, 0, 0))), true);
     }
 
     private boolean mayMove(ImageRef release, TagClaim claim) {

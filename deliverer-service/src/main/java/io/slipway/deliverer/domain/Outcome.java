@@ -5,8 +5,16 @@ import java.util.List;
 /** What delivering a tested artifact came to. */
 public sealed interface Outcome {
 
-    /** The digest is in every target under these tags (primary target first); {@code ArtifactPublished} each. */
-    record Published(String digest, List<String> tags, List<Publication> publications) implements Outcome {
+    /**
+     * The digest is in every target under these tags (primary target first); {@code ArtifactPublished} each. For a VM
+     * image ({@code vm}) the digest is the Glance image id, the one target is the image service URL and image name,
+     * and the tags are every tag the image has.
+     */
+    record Published(String digest, List<String> tags, List<Publication> publications, boolean vm) implements Outcome {
+
+        public Published(String digest, List<String> tags, List<Publication> publications) {
+            this(digest, tags, publications, false);
+        }
     }
 
     /** The delivery cannot succeed as it is; {@code BuildFailed} at stage DELIVER. */

@@ -16,8 +16,20 @@ public class PromotionFailed extends RuntimeException {
         DIGEST_MISMATCH(false),
         /** A registry refused a request for another reason (invalid name, manifest, size …). */
         REGISTRY_REJECTED(false),
-        /** The artifact is not a container image (VM images are not delivered yet). */
-        UNSUPPORTED_ARTIFACT(false);
+        /** The artifact is of a kind this deliverer cannot deliver (no longer emitted: VM images go to Glance). */
+        UNSUPPORTED_ARTIFACT(false),
+        /** VM: the deliverer is not configured for OpenStack, or the cloud refused a request (policy, credentials). */
+        CONFIG_INVALID(false),
+        /** VM: the tested image is missing from Glance or not active. */
+        IMAGE_NOT_FOUND(false),
+        /** VM: the image was built by another run than the one delivering it. */
+        IMAGE_MISMATCH(false),
+        /** VM: Glance refused the change because a quota is used up. */
+        QUOTA_EXCEEDED(false),
+        /** VM: the cloud refused the change in the image's state (409) or failed otherwise for good. */
+        SERVER_ERROR(false),
+        /** VM: a deadline of the cloud client passed. */
+        TIMEOUT(false);
 
         private final boolean retryable;
 

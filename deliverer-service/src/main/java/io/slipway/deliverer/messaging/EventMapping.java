@@ -42,7 +42,7 @@ final class EventMapping {
             return published.publications().stream().<SpecificRecord>map(p -> ArtifactPublished.newBuilder()
                     .setEventId(eventId(run, "ArtifactPublished", p.target().toString()))
                     .setRun(run)
-                    .setKind(ArtifactKind.CONTAINER)
+                    .setKind(published.vm() ? ArtifactKind.VM : ArtifactKind.CONTAINER)
                     .setRegistry(p.target().registry())
                     .setRepository(p.target().repository())
                     .setDigest(published.digest())

@@ -162,13 +162,13 @@ class DeliveryServiceTest {
     }
 
     @Test
-    void vmImagesAndMalformedDigestsAreRefusedWithoutTouchingARegistry() {
+    void vmImagesWithoutOpenStackAndMalformedDigestsAreRefusedWithoutTouchingARegistry() {
         Delivery vm = new Delivery("run-k", 1, "org/app", "k1", "refs/heads/main", T0, T0,
                 new ImageRef("glance", "images"), "0b9d-image-id", false);
         Delivery malformed = new Delivery("run-l", 1, "org/app", "l1", "refs/heads/main", T0, T0,
                 new ImageRef("staging:5000", "staging/app"), "latest", true);
 
-        assertThat(deliver(vm)).extracting(o -> ((Outcome.Failed) o).reason()).isEqualTo(Reason.UNSUPPORTED_ARTIFACT);
+        assertThat(deliver(vm)).extracting(o -> ((Outcome.Failed) o).reason()).isEqualTo(Reason.CONFIG_INVALID);
         assertThat(deliver(malformed)).extracting(o -> ((Outcome.Failed) o).reason()).isEqualTo(Reason.ARTIFACT_MISSING);
         assertThat(registry.calls).isEmpty();
     }

@@ -11,7 +11,8 @@ import java.io.IOException;
 
 /**
  * Before the listener takes its first record, removes the containers and images a killed tester left behind (see
- * {@link DockerContainerEngine#sweep}) and reports past their retention. An unreachable engine does not stop the
+ * {@link DockerContainerEngine#sweep}), the OpenStack test servers of this owner or past their lease (when OpenStack
+ * is configured), and reports past their retention. An unreachable engine does not stop the
  * start-up: runs retry until it is back, and the next start sweeps.
  */
 @Context
@@ -22,8 +23,11 @@ public class StartupSweep {
     private final DockerContainerEngine engine;
     private final FileReportStore reports;
     private final TesterProperties properties;
+    private final OpenStackTesting openStack;
 
-    StartupSweep(DockerContainerEngine engine, FileReportStore reports, TesterProperties properties) {
+    StartupSweep(DockerContainerEngine engine, FileReportStore reports, TesterProperties properties,
+                 OpenStackTesting openStack) {
+        this.openStack = openStack;
         this.engine = engine;
         this.reports = reports;
         this.properties = properties;
@@ -35,6 +39,13 @@ public class StartupSweep {
             engine.sweep(properties.orphanAge());
         } catch (RuntimeException e) {
             LOG.warn("Could not sweep leftover tester containers: {}", e.getMessage());
+        }
+        if (openStack.configured()) {
+            try {
+                LOG.info("OpenStack sweep of leftover test servers: {}", openStack.tester().sweep());
+            } catch (RuntimeException e) {
+                LOG.warn("Could not sweep leftover OpenStack test servers: {}", e.getMessage());
+            }
         }
         try {
             reports.purge(properties.reportRetention());

@@ -7,6 +7,7 @@ import io.slipway.container.DockerEngine;
 import io.slipway.tester.adapter.docker.DockerContainerEngine;
 import io.slipway.tester.adapter.files.FileReportStore;
 import io.slipway.tester.adapter.files.PolicyDirectory;
+import io.slipway.tester.adapter.openstack.OpenStackVmSuites;
 import io.slipway.tester.domain.ImagePolicies;
 import io.slipway.tester.domain.Severity;
 import io.slipway.tester.domain.StructureTests;
@@ -45,7 +46,13 @@ public class TesterFactory {
     }
 
     @Singleton
-    TesterService testerService(DockerContainerEngine engine, FileReportStore reports, TesterProperties p) {
+    OpenStackTesting openStackTesting() {
+        return OpenStackTesting.fromEnvironment(System.getenv());
+    }
+
+    @Singleton
+    TesterService testerService(DockerContainerEngine engine, FileReportStore reports, TesterProperties p,
+                                OpenStackTesting openStack) {
         TesterProperties.Policies policies = p.policies();
         ImagePolicies.Settings settings = new ImagePolicies.Settings(Severity.parse(policies.nonRootUser()),
                 Severity.parse(policies.healthcheck()), Severity.parse(policies.noSetuidSetgid()),
@@ -53,7 +60,8 @@ public class TesterFactory {
         PolicyDirectory provider = new PolicyDirectory(p.policyDir() == null || p.policyDir().isBlank() ? null
                 : Path.of(p.policyDir()));
         return new TesterService(engine, new SuiteParser(p.serviceStartupTimeout()), new StructureTests(p.testTimeout()),
-                new ImagePolicies(settings), provider, reports, policies.warningThreshold(), Clock.systemUTC());
+                new ImagePolicies(settings), provider, reports, policies.warningThreshold(), Clock.systemUTC(),
+                openStack.configured() ? new OpenStackVmSuites(openStack.tester()) : null);
     }
 
     /** The id on this instance's containers: configured, else the host name (a pod name in Kubernetes). */

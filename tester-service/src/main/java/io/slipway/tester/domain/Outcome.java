@@ -26,7 +26,15 @@ public sealed interface Outcome {
         IMAGE_UNAVAILABLE,
         /** The Docker engine or the registry stayed unreachable through every retry. */
         INFRASTRUCTURE,
-        /** The artifact is not a container image (VM images are not tested yet). */
-        UNSUPPORTED_ARTIFACT
+        /** The artifact is of a kind this tester cannot test (no longer emitted: VM images are tested on OpenStack). */
+        UNSUPPORTED_ARTIFACT,
+        /** VM: the image is missing from Glance or not active. */
+        IMAGE_NOT_FOUND,
+        /** VM: a quota (instances, cores, RAM) is used up. */
+        QUOTA_EXCEEDED,
+        /** VM: the test server went to ERROR or the cloud refused an action in its state. */
+        SERVER_ERROR,
+        /** VM: the test server did not boot or accept SSH in time. */
+        TIMEOUT
     }
 }

@@ -22,10 +22,19 @@ public final class TesterService {
     private final ReportStore reports;
     private final int warningThreshold;
     private final Clock clock;
+    private final VmImageTester vmTester;
 
     /** {@code warningThreshold} is the number of warnings still tolerated; negative tolerates any number. */
     public TesterService(ContainerEngine engine, SuiteParser parser, StructureTests tests, ImagePolicies policies,
                          ProviderSuites providerSuites, ReportStore reports, int warningThreshold, Clock clock) {
+        this(engine, parser, tests, policies, providerSuites, reports, warningThreshold, clock, null);
+    }
+
+    /** {@code vmTester} null: OpenStack is not configured, a VM image fails with {@code CONFIG_INVALID}. */
+    public TesterService(ContainerEngine engine, SuiteParser parser, StructureTests tests, ImagePolicies policies,
+                         ProviderSuites providerSuites, ReportStore reports, int warningThreshold, Clock clock,
+                         VmImageTester vmTester) {
+        this.vmTester = vmTester;
         this.engine = engine;
         this.parser = parser;
         this.tests = tests;
@@ -38,11 +47,11 @@ public final class TesterService {
 
     public Outcome test(TestRequest request) {
         ImageRef image = request.image();
-        if (!request.containerImage()) {
-            return failed(Reason.UNSUPPORTED_ARTIFACT, "the tester runs container suites only; VM image "
+        if (!request.containerImage() && vmTester == null) {
+            return failed(Reason.CONFIG_INVALID, "OpenStack is not configured on this tester; VM image "
                     + image.digest() + " was not tested", false, List.of(), null);
         }
-        if (!image.hasDigest()) {
+        if (request.containerImage() && !image.hasDigest()) {
             return failed(Reason.IMAGE_UNAVAILABLE, "ImageBuilt names no sha256 digest for " + image.name() + " ('"
                     + image.digest() + "'); the tester never tests an image by tag", false, List.of(), null);
         }
@@ -55,6 +64,16 @@ public final class TesterService {
             return failed(Reason.CONFIG_INVALID, invalid.size() + " suite file(s) cannot be run as written: "
                     + String.join(", ", invalid.stream().map(SuiteReport::name).toList()), providerAtFault, invalid,
                     store(request, invalid));
+        }
+        if (!request.containerImage()) {
+            List<SuiteReport> results;
+            try {
+                results = vmTester.test(request.runId(), image.digest(), suites);
+            } catch (VmImageTester.Unavailable e) {
+                return new Outcome.Failed(e.reason(), e.getMessage(), e.excerpt() == null ? "" : e.excerpt(),
+                        e.retryable(), List.of(), null);
+            }
+            return decide(image, results, store(request, results));
         }
         List<SuiteReport> results = new ArrayList<>();
         try (ImageUnderTest underTest = engine.open(image, request.runId())) {

@@ -128,7 +128,8 @@ class TesterServiceTest {
 
         assertThat(tag.reason()).isEqualTo(Reason.IMAGE_UNAVAILABLE);
         assertThat(tag.message()).contains("never tests an image by tag");
-        assertThat(machine.reason()).isEqualTo(Reason.UNSUPPORTED_ARTIFACT);
+        assertThat(machine.reason()).isEqualTo(Reason.CONFIG_INVALID);
+        assertThat(machine.message()).contains("OpenStack is not configured on this tester");
         assertThat(opened).isZero();
     }
 
