@@ -5,10 +5,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /** A {@link DeliveryLedger} in a map, for tests of the domain without Kafka. */
-final class InMemoryLedger implements DeliveryLedger {
+public final class InMemoryLedger implements DeliveryLedger {
 
-    final Map<String, TagHolder> tags = new HashMap<>();
-    final Map<String, Delivered> runs = new HashMap<>();
+    public final Map<String, TagHolder> tags = new HashMap<>();
+    public final Map<String, Delivered> runs = new HashMap<>();
 
     @Override
     public Optional<TagHolder> holder(ImageRef release, String tag) {

@@ -3,7 +3,7 @@ package io.slipway.deliverer.adapter.openstack;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.slipway.common.kafka.TransientFailure;
 import io.slipway.deliverer.domain.Delivery;
-import io.slipway.deliverer.domain.DeliveryLedger;
+import io.slipway.deliverer.domain.InMemoryLedger;
 import io.slipway.deliverer.domain.DeliveryService;
 import io.slipway.deliverer.domain.ImageRef;
 import io.slipway.deliverer.domain.ImageRegistry;
@@ -39,7 +39,7 @@ class VmDeliveryTest {
     private static final String NEWER_SHA = "4a2c1a9b0c1d4e5f60718293a4b5c6d7e8f90123";
 
     private OpenStackApiDouble api;
-    private final Ledger ledger = new Ledger();
+    private final InMemoryLedger ledger = new InMemoryLedger();
     private final List<String> registryCalls = new ArrayList<>();
 
     @BeforeEach
@@ -246,31 +246,6 @@ class VmDeliveryTest {
         public Optional<String> digestOf(ImageRef image, String reference) {
             registryCalls.add("digestOf");
             throw new AssertionError("digestOf");
-        }
-    }
-
-    private static final class Ledger implements DeliveryLedger {
-        final Map<String, TagHolder> tags = new HashMap<>();
-        final Map<String, Delivered> runs = new HashMap<>();
-
-        @Override
-        public Optional<TagHolder> holder(ImageRef release, String tag) {
-            return Optional.ofNullable(tags.get(release + ":" + tag));
-        }
-
-        @Override
-        public void recordTag(ImageRef release, String tag, TagHolder holder) {
-            tags.put(release + ":" + tag, holder);
-        }
-
-        @Override
-        public Optional<Delivered> delivered(String runId, int attempt) {
-            return Optional.ofNullable(runs.get(runId + "/" + attempt));
-        }
-
-        @Override
-        public void recordDelivered(Delivered delivered) {
-            runs.put(delivered.runId() + "/" + delivered.attempt(), delivered);
         }
     }
 }
