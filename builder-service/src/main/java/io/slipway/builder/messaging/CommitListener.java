@@ -1,10 +1,6 @@
 package io.slipway.builder.messaging;
 
-import io.micronaut.configuration.kafka.annotation.KafkaListener;
-import io.micronaut.configuration.kafka.annotation.OffsetReset;
-import io.micronaut.configuration.kafka.annotation.OffsetStrategy;
 import io.micronaut.configuration.kafka.annotation.Topic;
-import io.micronaut.context.annotation.Property;
 import io.micronaut.context.event.ShutdownEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
 import io.slipway.builder.config.BuilderProperties;
@@ -12,33 +8,21 @@ import io.slipway.builder.domain.BuildInterrupted;
 import io.slipway.builder.domain.BuildService;
 import io.slipway.common.kafka.EventPublisher;
 import io.slipway.common.kafka.RecordPipeline;
+import io.slipway.common.kafka.SlipwayListener;
 import io.slipway.common.kafka.TransientFailure;
 import io.slipway.events.CommitReceived;
 import io.slipway.schemas.Topics;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import java.time.Clock;
 
 /**
  * Builds each commit of {@code slipway.commits} and publishes {@code ImageBuilt} or {@code BuildFailed}; the offset
- * is committed only after that. It keeps the {@link io.slipway.common.kafka.SlipwayListener} contract (earliest,
- * synchronous commit per record, no topic auto-creation, read_committed) but declares it in full, because it also
- * needs one consumer thread per build slot ({@code slipway.builder.slots}) taking one record per poll, so a long
- * build never holds polled records hostage, and Micronaut does not merge those into the shared stereotype. A build
- * cancelled at shutdown is handed back.
+ * is committed only after that. One consumer thread per build slot ({@code slipway.builder.slots}), each taking one
+ * record per poll ({@code slipway.kafka.max-poll-records: 1} in application.yml), so a long build never holds polled
+ * records hostage. A build cancelled at shutdown is handed back.
  */
-@KafkaListener(groupId = "${slipway.builder.group-id:builder-service}",
-        threadsValue = "${slipway.builder.slots:2}",
-        offsetReset = OffsetReset.EARLIEST,
-        offsetStrategy = OffsetStrategy.SYNC_PER_RECORD,
-        properties = {
-                @Property(name = ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, value = "false"),
-                @Property(name = ConsumerConfig.ISOLATION_LEVEL_CONFIG, value = "read_committed"),
-                @Property(name = ConsumerConfig.MAX_POLL_RECORDS_CONFIG, value = "1"),
-                // A build (with its retries) runs between two polls: the group must not evict the consumer meanwhile.
-                @Property(name = ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, value = "${slipway.builder.max-poll-interval-ms:7200000}")
-        })
+@SlipwayListener(value = "${slipway.builder.group-id:builder-service}", threads = "${slipway.builder.slots:2}")
 public class CommitListener {
 
     private final RecordPipeline pipeline;

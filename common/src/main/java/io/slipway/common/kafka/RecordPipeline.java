@@ -143,9 +143,6 @@ public final class RecordPipeline {
                     || t instanceof SchemaRegistryException registry && registry.isTransient()) {
                 return true;
             }
-            if (t.getCause() == t) {
-                break;
-            }
         }
         return false;
     }

@@ -17,7 +17,10 @@ import java.lang.annotation.Target;
  * The one way a Slipway stage listens to a topic: a consumer group that starts from the earliest record,
  * commits each record's offset synchronously only after the listener returned (that is, after its outcome was
  * published or it was dead-lettered), never auto-creates topics, and receives raw bytes so that a record that
- * cannot be decoded still reaches the dead-letter topic as it was received.
+ * cannot be decoded still reaches the dead-letter topic as it was received. What differs between stages is
+ * configuration, not a second annotation: {@link #threads()} consumers per instance, and
+ * {@code slipway.kafka.max-poll-records} / {@code slipway.kafka.max-poll-interval-ms} for stages where one record is
+ * minutes of work (a build, a test run).
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
@@ -28,11 +31,17 @@ import java.lang.annotation.Target;
         properties = {
                 @Property(name = ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, value = "false"),
                 @Property(name = ConsumerConfig.ISOLATION_LEVEL_CONFIG, value = "read_committed"),
-                @Property(name = ConsumerConfig.MAX_POLL_RECORDS_CONFIG, value = "50")
+                @Property(name = ConsumerConfig.MAX_POLL_RECORDS_CONFIG, value = "${slipway.kafka.max-poll-records:50}"),
+                @Property(name = ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
+                        value = "${slipway.kafka.max-poll-interval-ms:300000}")
         })
 public @interface SlipwayListener {
 
     /** The consumer group; instances of one service share it and so share the work. */
     @AliasFor(annotation = KafkaListener.class, member = "groupId")
     String value();
+
+    /** Consumer threads per instance (a property placeholder is allowed); each takes its own partitions. */
+    @AliasFor(annotation = KafkaListener.class, member = "threadsValue")
+    String threads() default "1";
 }
