@@ -27,7 +27,8 @@ import java.util.concurrent.Executors;
  * The HTTP endpoints the pipeline talks to besides itself, on one loopback port, recording every request: Slack and
  * GitHub (under {@code /slack/} and {@code /github/}, answered as the demo's {@link NotificationSink} answers them),
  * and a relay ({@code /relay/}) that passes a post-receive hook's webhooks on to trigger-service unchanged, so a test
- * can deliver the very same webhook again.
+ * can deliver the very same webhook again. Slack and GitHub can be made {@link #unavailable} for a while: they answer
+ * 503 and those requests are kept apart ({@link #refused}), so {@link #requests} holds only what was accepted.
  */
 final class LocalEndpoints implements AutoCloseable {
 
@@ -42,6 +43,8 @@ final class LocalEndpoints implements AutoCloseable {
     private final ExecutorService executor = Executors.newFixedThreadPool(4);
     private final HttpClient http = HttpClient.newHttpClient();
     private final List<Request> requests = new CopyOnWriteArrayList<>();
+    private final List<Request> refused = new CopyOnWriteArrayList<>();
+    private volatile boolean unavailable;
     private final URI trigger;
 
     LocalEndpoints(URI trigger) {
@@ -52,7 +55,9 @@ final class LocalEndpoints implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         NotificationSink sink = new NotificationSink(new PrintStream(OutputStream.nullOutputStream()));
-        server.createContext("/", sink::handle).getFilters().add(Filter.beforeHandler("record", this::record));
+        var notifications = server.createContext("/", sink::handle);
+        notifications.getFilters().add(new Outage());
+        notifications.getFilters().add(Filter.beforeHandler("record", this::record));
         server.createContext("/relay/", this::relay).getFilters().add(Filter.beforeHandler("record", this::record));
         server.setExecutor(executor);
         server.start();
@@ -66,6 +71,16 @@ final class LocalEndpoints implements AutoCloseable {
     /** Every request whose path starts with {@code prefix}, in arrival order. */
     List<Request> requests(String prefix) {
         return requests.stream().filter(r -> r.path().startsWith(prefix)).toList();
+    }
+
+    /** Every request answered 503 during an outage whose path starts with {@code prefix}, in arrival order. */
+    List<Request> refused(String prefix) {
+        return refused.stream().filter(r -> r.path().startsWith(prefix)).toList();
+    }
+
+    /** While {@code true}, Slack and GitHub answer every request with 503 Service Unavailable. */
+    void unavailable(boolean down) {
+        unavailable = down;
     }
 
     /** Delivers a recorded webhook to trigger-service's generic endpoint again, byte for byte, under {@code deliveryId}. */
@@ -101,6 +116,27 @@ final class LocalEndpoints implements AutoCloseable {
             exchange.setStreams(new ByteArrayInputStream(body), null);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Answers 503 while the endpoints are {@link #unavailable}, before the request is recorded as accepted. */
+    private final class Outage extends Filter {
+
+        @Override
+        public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
+            if (!unavailable) {
+                chain.doFilter(exchange);
+                return;
+            }
+            refused.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), Map.of(),
+                    new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
+            exchange.sendResponseHeaders(503, -1);
+            exchange.close();
+        }
+
+        @Override
+        public String description() {
+            return "503 while unavailable";
         }
     }
 

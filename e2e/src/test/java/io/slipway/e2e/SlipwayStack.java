@@ -44,21 +44,29 @@ final class SlipwayStack implements AutoCloseable {
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final AtomicBoolean down = new AtomicBoolean();
     private final Thread shutdownHook = new Thread(this::down, "slipway-down");
+    private final Map<String, String> settings;
     private LocalRegistry staging;
     private LocalRegistry release;
     private LocalEndpoints endpoints;
     private PipelineEvents events;
 
-    private SlipwayStack(Path home) {
+    private SlipwayStack(Path home, Map<String, String> settings) {
         this.home = home;
+        this.settings = settings;
         env.put("SLIPWAY_HOME", home.toString());
     }
 
     /** Starts everything under a fresh directory in {@code target/}, where the services' logs stay for a post-mortem. */
     static SlipwayStack start() {
+        return start(Map.of());
+    }
+
+    /** As {@link #start()}, with {@code settings} added to (or overriding) the settings file's keys. */
+    static SlipwayStack start(Map<String, String> settings) {
         try {
             Files.createDirectories(Path.of("target"));
-            SlipwayStack stack = new SlipwayStack(Files.createTempDirectory(Path.of("target").toAbsolutePath(), "slipway-e2e-"));
+            SlipwayStack stack = new SlipwayStack(Files.createTempDirectory(Path.of("target").toAbsolutePath(),
+                    "slipway-e2e-"), settings);
             try {
                 stack.up();
             } catch (RuntimeException | Error e) {
@@ -101,7 +109,9 @@ final class SlipwayStack implements AutoCloseable {
                 "SLACK_WEBHOOK_URL=" + endpoints.url("/slack/e2e"),
                 "GITHUB_API_URL=" + endpoints.url("/github"),
                 "GITHUB_TOKEN=e2e-token",
-                "SLIPWAY_ISSUE_TRACKERS=github", ""));
+                "SLIPWAY_ISSUE_TRACKERS=github",
+                String.join("\n", settings.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList()),
+                ""));
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         slipway("up");
         events = keep(new PipelineEvents(bootstrapServers(), "http://127.0.0.1:" + env.get("SLIPWAY_REGISTRY_PORT")));
@@ -118,6 +128,47 @@ final class SlipwayStack implements AutoCloseable {
         }
     }
 
+    /**
+     * Kills a component ({@code devstack}, {@code builder-service}, {@code builder-service-2} …) with SIGKILL, as a
+     * crash or the OOM killer would: no shutdown hook, no {@code finally}. Returns once the process is gone.
+     */
+    synchronized void kill(String component) {
+        try {
+            long pid = Long.parseLong(Files.readString(home.resolve(component + ".pid")).strip());
+            ProcessHandle process = ProcessHandle.of(pid).orElseThrow(() -> new AssertionError(component + " is not running"));
+            process.destroyForcibly();
+            process.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (Exception e) {
+            throw new AssertionError("could not kill " + component, e);
+        }
+    }
+
+    /** {@code ./slipway up}: starts again whatever is not running (a killed service, instance or dev stack). */
+    synchronized void upAgain() {
+        slipway("up");
+    }
+
+    /** {@code ./slipway scale <service> <instances>}. */
+    synchronized void scale(String service, int instances) {
+        slipway("scale", service, String.valueOf(instances));
+    }
+
+    /** The log of a component so far ({@code <component>.log} under {@code SLIPWAY_HOME}). */
+    String log(String component) {
+        try {
+            return Files.readString(home.resolve(component + ".log"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The builder's workspaces: instance 1's under {@code SLIPWAY_BUILDER_WORKDIR}, instance k's under its {@code -k}. */
+    Path builderWorkspaces(int instance) {
+        return Path.of(home.resolve("builder") + (instance == 1 ? "" : "-" + instance)).resolve("workspaces");
+    }
+
     PipelineEvents events() {
         return events;
     }
@@ -126,7 +177,11 @@ final class SlipwayStack implements AutoCloseable {
         return endpoints;
     }
 
-    LocalRegistry releaseRegistry() {
+    LocalRegistry stagingRegistry() {
+        return staging;
+    }
+
+        LocalRegistry releaseRegistry() {
         return release;
     }
 
@@ -182,9 +237,11 @@ final class SlipwayStack implements AutoCloseable {
         }
     }
 
-    private void slipway(String command) {
+    private void slipway(String... command) {
         try {
-            Commands.run(repo, env, UP_TIMEOUT, repo.resolve("slipway").toString(), command);
+            List<String> line = new ArrayList<>(List.of(repo.resolve("slipway").toString()));
+            line.addAll(List.of(command));
+            Commands.run(repo, env, UP_TIMEOUT, line.toArray(String[]::new));
         } catch (AssertionError e) {
             throw new AssertionError(e.getMessage() + "\n(service logs: " + home + ")", e);
         }

@@ -33,12 +33,13 @@ import java.util.stream.Stream;
  * The builder's use case: turns a commit into an image staged at {@code <registry>/<prefix>/<image>:<sha>}.
  * A request superseded by a newer commit of its branch is not built; an image already staged for the sha is not
  * rebuilt (cache hit); otherwise the commit's tree is exported into a fresh workspace (removed afterwards), built
- * with its OCI labels and pushed. Business failures become a {@link Failed} outcome; an unreachable Docker engine,
- * registry or git server is retried with backoff and becomes {@code INFRASTRUCTURE} (or {@code SOURCE_UNAVAILABLE})
- * with {@code retryable=true} when the budget is spent. On shutdown running builds get a grace period, then are
+ * with its OCI labels and pushed; workspaces a killed instance left behind are removed when the service is created
+ * (the workspace directory belongs to one instance). Business failures become a {@link Failed} outcome; an
+ * unreachable Docker engine, registry or git server is retried with backoff and becomes {@code INFRASTRUCTURE}
+ * (or {@code SOURCE_UNAVAILABLE}) with {@code retryable=true} when the budget is spent. On shutdown running builds get a grace period, then are
  * cancelled and handed back ({@link BuildInterrupted}).
  */
-public final class BuildService {
+public final class BuildService implements Builds {
 
     /**
      * Service settings.
@@ -86,13 +87,10 @@ public final class BuildService {
         this.supersession = supersession;
         this.mask = mask;
         this.clock = clock;
+        sweepLeftoverWorkspaces(settings.workspaces());
     }
 
-    /**
-     * Builds the request to its outcome.
-     *
-     * @throws BuildInterrupted when the service shuts down before the build has an outcome; hand the request back
-     */
+    @Override
     public BuildOutcome build(BuildRequest request) {
         if (stopping) {
             throw new BuildInterrupted("the builder is shutting down");
@@ -134,6 +132,7 @@ public final class BuildService {
      * Stops taking builds, lets running ones finish for up to {@code grace}, then cancels the rest (their requests
      * are handed back and built again by whichever instance gets them next).
      */
+    @Override
     public void shutdown(Duration grace) {
         stopping = true;
         long deadline = System.nanoTime() + grace.toNanos();
@@ -298,6 +297,25 @@ public final class BuildService {
             return Files.createDirectories(settings.workspaces().resolve(request.runId() + "-" + UUID.randomUUID()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a workspace under " + settings.workspaces(), e);
+        }
+    }
+
+    /**
+     * Before this instance's first build: a previous life of it killed mid-build (no {@code finally}, no shutdown
+     * hook) left its workspace here, and nothing else would ever remove it.
+     */
+    private static void sweepLeftoverWorkspaces(Path workspaces) {
+        if (!Files.isDirectory(workspaces)) {
+            return;
+        }
+        try (Stream<Path> leftovers = Files.list(workspaces)) {
+            List<Path> dirs = leftovers.toList();
+            dirs.forEach(BuildService::delete);
+            if (!dirs.isEmpty()) {
+                LOG.info("Removed {} workspace(s) a previous builder left in {}", dirs.size(), workspaces);
+            }
+        } catch (IOException e) {
+            LOG.warn("Could not list leftover workspaces in {}: {}", workspaces, e.toString());
         }
     }
 

@@ -130,6 +130,17 @@ class BuildServiceTest {
     }
 
     @Test
+    void removesTheWorkspacesAKilledBuilderLeftWhenItStartsAgain() throws Exception {
+        Path leftover = Files.createDirectories(tmp.resolve("ws/run-0-killed/www"));
+        Files.writeString(leftover.resolve("index.html"), "half exported");
+
+        BuildService service = service(3);
+
+        assertThat(tmp.resolve("ws")).isEmptyDirectory();
+        assertThat(service.build(REQUEST)).isInstanceOf(BuildOutcome.Built.class);
+    }
+
+    @Test
     void anImageAlreadyStagedForTheShaIsACacheHitWithoutBuilding() {
         staged.put("staging/team/app:" + SHA, "sha256:cached");
 

@@ -20,7 +20,9 @@ import java.lang.annotation.Target;
  * cannot be decoded still reaches the dead-letter topic as it was received. What differs between stages is
  * configuration, not a second annotation: {@link #threads()} consumers per instance, and
  * {@code slipway.kafka.max-poll-records} / {@code slipway.kafka.max-poll-interval-ms} for stages where one record is
- * minutes of work (a build, a test run).
+ * minutes of work (a build, a test run). A killed instance is noticed by the group after
+ * {@code slipway.kafka.session-timeout-ms} (10 s; the broker refuses less than its {@code group.min.session.timeout.ms},
+ * 6 s by default), and its partitions, with their uncommitted records, go to the instances left.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
@@ -33,7 +35,11 @@ import java.lang.annotation.Target;
                 @Property(name = ConsumerConfig.ISOLATION_LEVEL_CONFIG, value = "read_committed"),
                 @Property(name = ConsumerConfig.MAX_POLL_RECORDS_CONFIG, value = "${slipway.kafka.max-poll-records:50}"),
                 @Property(name = ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
-                        value = "${slipway.kafka.max-poll-interval-ms:300000}")
+                        value = "${slipway.kafka.max-poll-interval-ms:300000}"),
+                @Property(name = ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG,
+                        value = "${slipway.kafka.session-timeout-ms:10000}"),
+                @Property(name = ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG,
+                        value = "${slipway.kafka.heartbeat-interval-ms:3000}")
         })
 public @interface SlipwayListener {
 
