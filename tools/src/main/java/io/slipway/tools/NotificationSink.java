@@ -23,16 +23,31 @@ public final class NotificationSink {
     private static final Pattern COMMENTS = Pattern.compile("/github/repos/[^/]+/[^/]+/issues/(\\d+)/comments");
     private static final Pattern STATUSES = Pattern.compile("/github/repos/[^/]+/[^/]+/statuses/[0-9a-f]+");
 
+    /** Sees every request before it is answered (the pipeline benchmark times notifications with it). */
+    @FunctionalInterface
+    public interface Observer {
+        void request(String method, String path, String body);
+    }
+
     private final AtomicInteger ids = new AtomicInteger();
     private final PrintStream out;
+    private final Observer observer;
 
     /** A sink that prints every notification to {@code out}; serve it with {@link #handle}. */
     public NotificationSink(PrintStream out) {
+        this(out, (method, path, body) -> { });
+    }
+
+    /** A sink that prints every notification to {@code out} and shows it to {@code observer}. */
+    public NotificationSink(PrintStream out, Observer observer) {
         this.out = out;
+        this.observer = observer;
     }
 
     public static void main(String[] args) throws IOException {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 8099;
+        // Answer without waiting for the client's delayed ACK (the JDK server writes headers and body apart).
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         NotificationSink sink = new NotificationSink(System.out);
         server.createContext("/", sink::handle);
@@ -49,6 +64,7 @@ public final class NotificationSink {
             out.println(body);
             out.flush();
         }
+        observer.request(exchange.getRequestMethod(), path, body);
         int id = ids.incrementAndGet();
         Matcher issue = ISSUE.matcher(path);
         Matcher comments = COMMENTS.matcher(path);

@@ -4,11 +4,13 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.AuthConfig;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Requires;
 import io.slipway.builder.adapter.docker.DockerImageBuilder;
 import io.slipway.builder.adapter.git.JGitSources;
 import io.slipway.builder.adapter.openstack.OpenStackVmImages;
 import io.slipway.builder.adapter.registry.RegistryStaging;
 import io.slipway.builder.domain.BuildService;
+import io.slipway.builder.domain.DryRunBuilds;
 import io.slipway.builder.domain.LogMask;
 import io.slipway.builder.domain.Supersession;
 import io.slipway.common.kafka.RetryPolicy;
@@ -48,6 +50,7 @@ public class BuilderFactory {
     private static final int EXCERPT_BYTES = 8 * 1024;
     private static final Duration REGISTRY_TIMEOUT = Duration.ofSeconds(30);
     private static final Logger LOG = LoggerFactory.getLogger(BuilderFactory.class);
+    private static final String DRY_RUN = "slipway.dry-run";
 
     @Singleton
     Clock clock() {
@@ -63,10 +66,19 @@ public class BuilderFactory {
     }
 
     @Singleton
+    @Requires(property = DRY_RUN, notEquals = "true")
     public BuildService buildService(BuilderProperties properties, DockerClient docker, Supersession supersession,
                                      Clock clock) {
         // Created with the service, so the sweep runs before the listener consumes its first commit.
         return buildService(properties, docker, supersession, clock, openStack(System.getenv()).orElse(null));
+    }
+
+    /** The dry-run backend: announces an image for every commit without building anything (see {@link DryRunBuilds}). */
+    @Singleton
+    @Requires(property = DRY_RUN, value = "true")
+    public DryRunBuilds dryRunBuilds(BuilderProperties properties) {
+        LOG.warn("DRY RUN: commits are not fetched, built or pushed; ImageBuilt names an image that does not exist");
+        return new DryRunBuilds(properties.registry().host(), properties.registry().prefix());
     }
 
     /**

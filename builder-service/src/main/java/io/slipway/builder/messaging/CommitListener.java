@@ -5,7 +5,7 @@ import io.micronaut.context.event.ShutdownEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
 import io.slipway.builder.config.BuilderProperties;
 import io.slipway.builder.domain.BuildInterrupted;
-import io.slipway.builder.domain.BuildService;
+import io.slipway.builder.domain.Builds;
 import io.slipway.common.kafka.EventPublisher;
 import io.slipway.common.kafka.RecordPipeline;
 import io.slipway.common.kafka.SlipwayListener;
@@ -26,12 +26,12 @@ import java.time.Clock;
 public class CommitListener {
 
     private final RecordPipeline pipeline;
-    private final BuildService builder;
+    private final Builds builder;
     private final EventPublisher publisher;
     private final BuilderProperties properties;
     private final Clock clock;
 
-    CommitListener(RecordPipeline pipeline, BuildService builder, EventPublisher publisher, BuilderProperties properties,
+    CommitListener(RecordPipeline pipeline, Builds builder, EventPublisher publisher, BuilderProperties properties,
                    Clock clock) {
         this.pipeline = pipeline;
         this.builder = builder;

@@ -1,6 +1,7 @@
 package io.slipway.common.kafka;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.slipway.schemas.registry.SchemaRegistryException;
 import io.slipway.schemas.serde.SchemaRegistryAccessException;
 import org.apache.avro.specific.SpecificRecord;
@@ -11,6 +12,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.ConnectException;
 import java.net.http.HttpTimeoutException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 
@@ -19,6 +21,9 @@ import java.util.concurrent.TimeoutException;
  * faults with exponential backoff, and send what can never be processed to {@code <topic>.dlq}. It returns only
  * when the record has an outcome (handled or dead-lettered), so the caller may commit the offset afterwards; it
  * throws only when the record must stay uncommitted (interrupted during shutdown, dead-letter topic unwritable).
+ * <p>
+ * Every record's hop — from the producer's timestamp to the moment this stage takes it — is recorded in the timer
+ * {@code slipway.hop} (tag {@code topic}) as a percentile histogram, which is what the pipeline benchmark reads.
  */
 public final class RecordPipeline {
 
@@ -35,19 +40,22 @@ public final class RecordPipeline {
     private final RetryPolicy retryPolicy;
     private final MeterRegistry meters;
     private final Sleeper sleeper;
+    private final Clock clock;
 
     public RecordPipeline(Deserializer<SpecificRecord> deserializer, DeadLetterPublisher deadLetters,
                           RetryPolicy retryPolicy, MeterRegistry meters) {
-        this(deserializer, deadLetters, retryPolicy, meters, duration -> Thread.sleep(duration.toMillis()));
+        this(deserializer, deadLetters, retryPolicy, meters, duration -> Thread.sleep(duration.toMillis()),
+                Clock.systemUTC());
     }
 
     RecordPipeline(Deserializer<SpecificRecord> deserializer, DeadLetterPublisher deadLetters,
-                   RetryPolicy retryPolicy, MeterRegistry meters, Sleeper sleeper) {
+                   RetryPolicy retryPolicy, MeterRegistry meters, Sleeper sleeper, Clock clock) {
         this.deserializer = deserializer;
         this.deadLetters = deadLetters;
         this.retryPolicy = retryPolicy;
         this.meters = meters;
         this.sleeper = sleeper;
+        this.clock = clock;
     }
 
     /**
@@ -57,6 +65,7 @@ public final class RecordPipeline {
      */
     public <T extends SpecificRecord> boolean process(ConsumerRecord<byte[], byte[]> record, Class<T> type,
                                                       RecordHandler<? super T> handler) {
+        recordHop(record);
         SpecificRecord decoded;
         try {
             decoded = withRetries(record, () -> deserializer.deserialize(record.topic(), record.headers(), record.value()));
@@ -122,6 +131,18 @@ public final class RecordPipeline {
         deadLetters.publish(record, reason, cause);
         count(record, "dead_lettered");
         return false;
+    }
+
+    /** Producer timestamp to now; a record without a timestamp (-1) or from a skewed clock is not counted. */
+    private void recordHop(ConsumerRecord<?, ?> record) {
+        long hop = clock.millis() - record.timestamp();
+        if (record.timestamp() < 0 || hop < 0) {
+            return;
+        }
+        Timer.builder("slipway.hop").description("Producer timestamp of a record to this stage taking it")
+                .tag("topic", record.topic()).publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(30))
+                .register(meters).record(Duration.ofMillis(hop));
     }
 
     private void count(ConsumerRecord<?, ?> record, String outcome) {

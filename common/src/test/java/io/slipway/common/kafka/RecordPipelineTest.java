@@ -9,15 +9,19 @@ import io.slipway.events.Repository;
 import io.slipway.events.RunContext;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.junit.jupiter.api.Test;
 
 import java.net.ConnectException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,12 +32,14 @@ class RecordPipelineTest {
     private final List<String> deadLetters = new ArrayList<>();
     private final List<Duration> waits = new ArrayList<>();
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private static final Instant TAKEN_AT = Instant.parse("2026-11-22T10:00:00.250Z");
+    private final Clock clock = Clock.fixed(TAKEN_AT, java.time.ZoneOffset.UTC);
     private final RetryPolicy retry = new RetryPolicy(4, Duration.ofMillis(100), Duration.ofMillis(250));
     private final DeadLetterPublisher dlq = (record, reason, cause) ->
             deadLetters.add(reason + ":" + cause.getClass().getSimpleName());
 
     private RecordPipeline pipeline(Deserializer<SpecificRecord> deserializer) {
-        return new RecordPipeline(deserializer, dlq, retry, meters, waits::add);
+        return new RecordPipeline(deserializer, dlq, retry, meters, waits::add, clock);
     }
 
     private static ConsumerRecord<byte[], byte[]> record() {
@@ -153,13 +159,47 @@ class RecordPipelineTest {
         RecordPipeline interrupted = new RecordPipeline((topic, data) -> commitReceived(), dlq, retry, meters,
                 duration -> {
                     throw new InterruptedException("shutdown");
-                });
+                }, clock);
 
         assertThatThrownBy(() -> interrupted.process(record(), CommitReceived.class, event -> {
             throw new TransientFailure("down");
         })).isInstanceOf(RecordPipeline.RecordHandedBack.class);
         assertThat(deadLetters).isEmpty();
         assertThat(Thread.interrupted()).isTrue();
+    }
+
+    @Test
+    void recordsTheHopFromTheProducersTimestampToTheMomentTheStageTakesTheRecord() {
+        pipeline((topic, data) -> commitReceived()).process(record(TAKEN_AT.minusMillis(7).toEpochMilli()),
+                CommitReceived.class, event -> { });
+        pipeline((topic, data) -> commitReceived()).process(record(TAKEN_AT.minusMillis(3).toEpochMilli()),
+                CommitReceived.class, event -> { });
+        // No timestamp at all (-1) is not a hop of 1.7 billion seconds.
+        pipeline((topic, data) -> commitReceived()).process(record(-1), CommitReceived.class, event -> { });
+
+        var hop = meters.get("slipway.hop").tag("topic", "slipway.commits").timer();
+        assertThat(hop.count()).isEqualTo(2);
+        assertThat(hop.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS)).isEqualTo(10.0);
+        assertThat(hop.max(java.util.concurrent.TimeUnit.MILLISECONDS)).isEqualTo(7.0);
+    }
+
+    @Test
+    void publishesTheHopAsAPrometheusHistogramPerTopic() {
+        var prometheus = new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+                io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+        new RecordPipeline((topic, data) -> commitReceived(), dlq, retry, prometheus, waits::add, clock)
+                .process(record(TAKEN_AT.minusMillis(4).toEpochMilli()), CommitReceived.class, event -> { });
+
+        String scrape = prometheus.scrape();
+
+        assertThat(scrape).contains("slipway_hop_seconds_count{topic=\"slipway.commits\"} 1")
+                .containsPattern("slipway_hop_seconds_bucket\\{topic=\"slipway.commits\",le=\"0\\.00[3-4][0-9]*\"} 0")
+                .containsPattern("slipway_hop_seconds_bucket\\{topic=\"slipway.commits\",le=\"0\\.00[4-5][0-9]*\"} 1");
+    }
+
+    private static ConsumerRecord<byte[], byte[]> record(long timestamp) {
+        return new ConsumerRecord<>("slipway.commits", 0, 42L, timestamp, TimestampType.CREATE_TIME, 7, 5,
+                "org/app".getBytes(), new byte[]{0, 0, 0, 0, 1}, new RecordHeaders(), Optional.empty());
     }
 
     @Test

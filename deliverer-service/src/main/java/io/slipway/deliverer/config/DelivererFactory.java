@@ -1,7 +1,9 @@
 package io.slipway.deliverer.config;
 
 import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Requires;
 import io.slipway.container.oci.RegistryEndpoint;
+import io.slipway.deliverer.adapter.dryrun.DryRunRegistry;
 import io.slipway.deliverer.adapter.openstack.GlanceVmImages;
 import io.slipway.deliverer.adapter.registry.RegistryClients;
 import io.slipway.deliverer.adapter.registry.RegistryPromoter;
@@ -56,10 +58,19 @@ public class DelivererFactory {
     }
 
     @Singleton
+    @Requires(property = "slipway.dry-run", notEquals = "true")
     DeliveryService deliveryService(DelivererProperties properties, ReleaseTargets targets, RegistryClients clients,
                                     DeliveryLedger ledger) {
         return new DeliveryService(targets, new TagRules(properties.defaultBranch()), new RegistryPromoter(clients),
                 ledger, vmImages(System.getenv()));
+    }
+
+    /** The dry-run backend: tag rules, precedence and the ledger run for real, the registry is in memory. */
+    @Singleton
+    @Requires(property = "slipway.dry-run", value = "true")
+    DeliveryService dryRunDeliveryService(DelivererProperties properties, ReleaseTargets targets, DeliveryLedger ledger) {
+        LOG.warn("DRY RUN: nothing is copied or tagged in any registry; ArtifactPublished names images that do not exist");
+        return new DeliveryService(targets, new TagRules(properties.defaultBranch()), new DryRunRegistry(), ledger, null);
     }
 
     /**

@@ -3,20 +3,24 @@ package io.slipway.tester.config;
 import com.github.dockerjava.api.DockerClient;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Requires;
 import io.slipway.container.DockerEngine;
 import io.slipway.tester.adapter.docker.DockerContainerEngine;
 import io.slipway.tester.adapter.files.FileReportStore;
 import io.slipway.tester.adapter.files.PolicyDirectory;
 import io.slipway.tester.adapter.openstack.OpenStackVmSuites;
+import io.slipway.tester.domain.DryRunTests;
 import io.slipway.tester.domain.ImagePolicies;
 import io.slipway.tester.domain.Severity;
 import io.slipway.tester.domain.StructureTests;
 import io.slipway.tester.domain.SuiteParser;
 import io.slipway.tester.domain.TesterService;
 import jakarta.inject.Singleton;
+import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Locale;
@@ -50,7 +54,16 @@ public class TesterFactory {
         return OpenStackTesting.fromEnvironment(System.getenv());
     }
 
+    /** The dry-run backend: every image passes untested (see {@link DryRunTests}). */
     @Singleton
+    @Requires(property = "slipway.dry-run", value = "true")
+    DryRunTests dryRunTests() {
+        LoggerFactory.getLogger(TesterFactory.class).warn("DRY RUN: images are not pulled or tested; every image passes");
+        return new DryRunTests();
+    }
+
+    @Singleton
+    @Requires(property = "slipway.dry-run", notEquals = "true")
     TesterService testerService(DockerContainerEngine engine, FileReportStore reports, TesterProperties p,
                                 OpenStackTesting openStack) {
         TesterProperties.Policies policies = p.policies();

@@ -12,7 +12,7 @@ import java.util.List;
  * within the threshold. Suite files are all parsed before anything runs, so an invalid one costs no container; the
  * JUnit report of every run that got that far is stored and its location travels with the outcome.
  */
-public final class TesterService {
+public final class TesterService implements ImageTests {
 
     private final ContainerEngine engine;
     private final SuiteParser parser;
@@ -45,6 +45,7 @@ public final class TesterService {
         this.clock = clock;
     }
 
+    @Override
     public Outcome test(TestRequest request) {
         ImageRef image = request.image();
         if (!request.containerImage() && vmTester == null) {

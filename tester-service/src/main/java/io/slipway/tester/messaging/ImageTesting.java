@@ -6,7 +6,7 @@ import io.slipway.common.kafka.EventPublisher;
 import io.slipway.common.kafka.TransientFailure;
 import io.slipway.events.ImageBuilt;
 import io.slipway.tester.domain.Outcome;
-import io.slipway.tester.domain.TesterService;
+import io.slipway.tester.domain.ImageTests;
 import jakarta.inject.Singleton;
 
 import java.time.Clock;
@@ -22,14 +22,14 @@ import java.util.concurrent.ConcurrentHashMap;
 @Singleton
 public class ImageTesting {
 
-    private final TesterService tester;
+    private final ImageTests tester;
     private final EventPublisher publisher;
     private final MeterRegistry meters;
     private final int attemptBudget;
     private final Clock clock = Clock.systemUTC();
     private final Map<String, Integer> attempts = new ConcurrentHashMap<>();
 
-    ImageTesting(TesterService tester, EventPublisher publisher, MeterRegistry meters, SlipwayKafkaProperties kafka) {
+    ImageTesting(ImageTests tester, EventPublisher publisher, MeterRegistry meters, SlipwayKafkaProperties kafka) {
         this.tester = tester;
         this.publisher = publisher;
         this.meters = meters;

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Benchmark: the orchestration alone — per-hop latency, the no-op pipeline end to end, and throughput.
+# Starts its own Slipway (./slipway up under a temporary SLIPWAY_HOME, spare ports) with builder, tester and deliverer
+# on the dry-run backend (SLIPWAY_DRY_RUN=true: nothing is cloned, built, pulled, tested or copied; see
+# docs/benchmarks.md), notifier-service posting to a local Slack/GitHub sink, and drives it with signed webhooks.
+# Usage: bench/pipeline.sh [--write] [RATE=20] [LATENCY_RUNS=600] [THROUGHPUT_RUNS=3000]
+#   --write  also puts the figures into docs/benchmarks.md (between the pipeline-bench markers)
+# BENCH_LOG_LEVEL=INFO makes the services log every step; BENCH_LOGS=<dir> keeps their logs there afterwards, with
+# latency.csv: the latency phase run by run (webhook sent, each event's record timestamp, notified; epoch ms).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+WRITE=0
+if [ "${1:-}" = "--write" ]; then WRITE=1; shift; fi
+RATE="${1:-20}"
+LATENCY_RUNS="${2:-600}"
+THROUGHPUT_RUNS="${3:-3000}"
+WORK="$(mktemp -d)"
+SECRET="bench-$RANDOM$RANDOM"
+SINK_PORT=28099
+
+export SLIPWAY_HOME="$WORK/home" SLIPWAY_ENV_FILE="$WORK/bench.env"
+export SLIPWAY_KAFKA_PORT=29092 SLIPWAY_CONTROLLER_PORT=29093 SLIPWAY_REGISTRY_PORT=28081
+export TRIGGER_PORT=28080 BUILDER_PORT=28082 TESTER_PORT=28083 DELIVERER_PORT=28084 NOTIFIER_PORT=28085
+
+cleanup() {
+  "$ROOT/slipway" down >/dev/null 2>&1 || true
+  if [ -n "${BENCH_LOGS:-}" ]; then mkdir -p "$BENCH_LOGS" && cp "$SLIPWAY_HOME"/*.log "$BENCH_LOGS"/ 2>/dev/null || true; fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+cat >"$SLIPWAY_ENV_FILE" <<ENV
+SLIPWAY_DRY_RUN=true
+SLIPWAY_WATCH='bench/**'
+SLIPWAY_WEBHOOK_SECRET='$SECRET'
+SLIPWAY_STAGING_REGISTRY=registry.bench.invalid
+SLIPWAY_RELEASE_REGISTRY=registry.bench.invalid
+SLIPWAY_BUILDER_WORKDIR=$WORK/builder
+SLIPWAY_TESTER_REPORTS_DIR=$WORK/reports
+SLACK_WEBHOOK_URL=http://127.0.0.1:$SINK_PORT/slack/bench
+GITHUB_API_URL=http://127.0.0.1:$SINK_PORT/github
+GITHUB_TOKEN=bench-token
+SLIPWAY_ISSUE_TRACKERS=github
+LOG_LEVEL=${BENCH_LOG_LEVEL:-WARN}
+ENV
+
+"$ROOT/slipway" up >/dev/null
+TOOLS_JAR="$(ls "$ROOT"/tools/target/tools-*-all.jar | head -n 1)"
+METRICS=""
+for service in trigger:$TRIGGER_PORT builder:$BUILDER_PORT tester:$TESTER_PORT deliverer:$DELIVERER_PORT \
+               notifier:$NOTIFIER_PORT; do
+  METRICS="$METRICS${METRICS:+,}${service%%:*}=http://127.0.0.1:${service#*:}/prometheus"
+done
+COMMAND="bench/pipeline.sh $RATE $LATENCY_RUNS $THROUGHPUT_RUNS"
+mkdir -p "${BENCH_LOGS:-$WORK}"
+java -cp "$TOOLS_JAR" io.slipway.tools.bench.PipelineBench --trigger="http://127.0.0.1:$TRIGGER_PORT" \
+  --secret="$SECRET" --bootstrap="127.0.0.1:$SLIPWAY_KAFKA_PORT" --registry="http://127.0.0.1:$SLIPWAY_REGISTRY_PORT" \
+  --metrics="$METRICS" --sink-port=$SINK_PORT --rate="$RATE" --latency="$LATENCY_RUNS" \
+  --throughput="$THROUGHPUT_RUNS" --out="$WORK/report.md" --command="$COMMAND" \
+  ${BENCH_LOGS:+--csv="$BENCH_LOGS/latency.csv"}
+
+if [ "$WRITE" = 1 ]; then
+  /usr/bin/env python3 - "$ROOT/docs/benchmarks.md" "$WORK/report.md" <<'PY'
+import re, sys
+doc_path, report_path = sys.argv[1], sys.argv[2]
+doc, report = open(doc_path).read(), open(report_path).read().strip()
+start, end = "<!-- pipeline-bench:start -->", "<!-- pipeline-bench:end -->"
+if start not in doc:
+    sys.exit("docs/benchmarks.md has no %s marker" % start)
+doc = re.sub(re.escape(start) + ".*?" + re.escape(end), lambda m: start + "\n" + report + "\n" + end, doc, flags=re.S)
+open(doc_path, "w").write(doc)
+print("figures written to docs/benchmarks.md")
+PY
+fi

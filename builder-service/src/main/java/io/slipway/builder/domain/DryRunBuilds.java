@@ -1,0 +1,49 @@
+package io.slipway.builder.domain;
+
+import io.slipway.builder.domain.BuildOutcome.Built;
+import io.slipway.builder.domain.BuildOutcome.StagedImage;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * The dry-run backend ({@code SLIPWAY_DRY_RUN=true}): every request is "built" at once without fetching the commit,
+ * touching a Docker engine or a registry. The image it announces is {@code <registry>/<prefix>/<repository>:<sha>}
+ * with the digest {@code sha256(repository@sha)}, so a run and its redelivery announce the same image. It exists to
+ * measure the orchestration alone (the pipeline benchmark); it must never be used where images matter.
+ */
+public final class DryRunBuilds implements Builds {
+
+    private final String registry;
+    private final String prefix;
+
+    public DryRunBuilds(String registry, String prefix) {
+        this.registry = registry;
+        this.prefix = prefix;
+    }
+
+    @Override
+    public BuildOutcome build(BuildRequest request) {
+        String digest = "sha256:" + sha256(request.repository() + "@" + request.sha());
+        return new Built(new StagedImage(registry, prefix + "/" + request.repository(), request.sha(), digest), 0,
+                false, List.of());
+    }
+
+    @Override
+    public void shutdown(Duration grace) {
+        // Nothing runs for longer than a method call.
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+}
