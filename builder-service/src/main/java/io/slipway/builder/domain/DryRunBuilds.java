@@ -13,13 +13,15 @@ import java.util.List;
 /**
  * The dry-run backend ({@code SLIPWAY_DRY_RUN=true}): every request is "built" at once without fetching the commit,
  * touching a Docker engine or a registry. The image it announces is {@code <registry>/<prefix>/<repository>:<sha>}
- * with the digest {@code sha256(repository@sha)}, so a run and its redelivery announce the same image. It exists to
- * measure the orchestration alone (the pipeline benchmark); it must never be used where images matter.
+ * with the digest {@code sha256(repository@sha)}, so a run and its redelivery announce the same image. Nothing waits,
+ * so nothing is superseded either. It exists to measure the orchestration alone (the pipeline benchmark); it must
+ * never be used where images matter.
  */
 public final class DryRunBuilds implements Builds {
 
     private final String registry;
     private final String prefix;
+    private volatile boolean stopping;
 
     public DryRunBuilds(String registry, String prefix) {
         this.registry = registry;
@@ -28,6 +30,9 @@ public final class DryRunBuilds implements Builds {
 
     @Override
     public BuildOutcome build(BuildRequest request) {
+        if (stopping) {
+            throw new BuildInterrupted("the builder is shutting down");
+        }
         String digest = "sha256:" + sha256(request.repository() + "@" + request.sha());
         return new Built(new StagedImage(registry, prefix + "/" + request.repository(), request.sha(), digest), 0,
                 false, List.of());
@@ -35,7 +40,8 @@ public final class DryRunBuilds implements Builds {
 
     @Override
     public void shutdown(Duration grace) {
-        // Nothing runs for longer than a method call.
+        // Nothing runs for longer than a method call: there is nothing to wait for, only new builds to refuse.
+        stopping = true;
     }
 
     private static String sha256(String text) {

@@ -1,6 +1,7 @@
 package io.slipway.tester.config;
 
 import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Requires;
 import io.slipway.tester.adapter.docker.DockerContainerEngine;
 import io.slipway.tester.adapter.files.FileReportStore;
 import jakarta.annotation.PostConstruct;
@@ -13,9 +14,10 @@ import java.io.IOException;
  * Before the listener takes its first record, removes the containers and images a killed tester left behind (see
  * {@link DockerContainerEngine#sweep}), the OpenStack test servers of this owner or past their lease (when OpenStack
  * is configured), and reports past their retention. An unreachable engine does not stop the
- * start-up: runs retry until it is back, and the next start sweeps.
+ * start-up: runs retry until it is back, and the next start sweeps. A dry-run tester (benchmarks) touches no engine.
  */
 @Context
+@Requires(property = "slipway.dry-run", notEquals = "true")
 public class StartupSweep {
 
     private static final Logger LOG = LoggerFactory.getLogger(StartupSweep.class);

@@ -1,0 +1,234 @@
+package io.slipway.deliverer.messaging;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.context.ApplicationContext;
+import io.slipway.common.testing.SlipwayTestProperties;
+import io.slipway.devstack.testing.SharedDevStack;
+import io.slipway.events.ArtifactPublished;
+import io.slipway.events.Commit;
+import io.slipway.events.ImageReference;
+import io.slipway.events.Repository;
+import io.slipway.events.RunContext;
+import io.slipway.events.TestsPassed;
+import io.slipway.schemas.RunIds;
+import io.slipway.schemas.SampleEvents;
+import io.slipway.schemas.Topics;
+import io.slipway.schemas.registry.SchemaRegistryClient;
+import io.slipway.schemas.serde.AvroEventDeserializer;
+import io.slipway.schemas.serde.AvroEventSerializer;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * deliverer-service with {@code slipway.dry-run=true} through a real broker and schema registry, with staging and
+ * release registries nobody can reach: the in-memory registry replaces the real one while the tag rules, their
+ * precedence and the ledger on Kafka stay real, so a {@code TestsPassed} becomes exactly one
+ * {@code ArtifactPublished} with the tags the rules give, an older run does not take the branch tags back, and a
+ * {@code TestsPassed} redelivered to a restarted deliverer publishes nothing twice.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DryRunDeliveryThroughKafkaTest {
+
+    private static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
+    private static final String STAGING = "127.0.0.1:1";
+    private static final String RELEASE = "127.0.0.1:2";
+
+    private final SharedDevStack stack = SharedDevStack.get();
+    private ApplicationContext service;
+    private KafkaProducer<String, SpecificRecord> producer;
+    private AvroEventDeserializer deserializer;
+
+    @BeforeAll
+    void start() {
+        service = ApplicationContext.run(config());
+        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()),
+                new StringSerializer(), new AvroEventSerializer(new SchemaRegistryClient(stack.registryUrl())));
+        deserializer = new AvroEventDeserializer(new SchemaRegistryClient(stack.registryUrl()));
+    }
+
+    @AfterAll
+    void stop() {
+        if (producer != null) {
+            producer.close();
+        }
+        if (service != null) {
+            service.close();
+        }
+    }
+
+    /** Real registries named nowhere reachable, and a retry budget that a real copy would exhaust at once. */
+    private Map<String, Object> config() {
+        Map<String, Object> config = new HashMap<>(SlipwayTestProperties.against(stack));
+        config.put("slipway.dry-run", "true");
+        config.put("slipway.deliverer.release-registry", RELEASE);
+        config.put("slipway.deliverer.registries[0].host", STAGING);
+        config.put("slipway.deliverer.registries[1].host", RELEASE);
+        config.put("slipway.kafka.retry-attempts", "2");
+        config.put("slipway.kafka.retry-initial-backoff", "100ms");
+        config.put("slipway.kafka.retry-max-backoff", "200ms");
+        return config;
+    }
+
+    private static String sha() {
+        byte[] sha = new byte[20];
+        ThreadLocalRandom.current().nextBytes(sha);
+        return HexFormat.of().formatHex(sha);
+    }
+
+    private static String repository() {
+        return "test/dry-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** The image name of a repository: {@code test/dry-1} is staged as {@code staging/dry-1}. */
+    private static String image(String repository) {
+        return repository.substring("test/".length());
+    }
+
+    /** A fresh run of {@code repository} at {@code ref} whose image (never pushed anywhere) has a random digest. */
+    private static TestsPassed passed(String repository, String ref, Instant committedAt) {
+        String sha = sha();
+        RunContext sample = SampleEvents.run();
+        RunContext run = RunContext.newBuilder(sample)
+                .setRunId(RunIds.runId(repository, sha, ref))
+                .setRepository(Repository.newBuilder(sample.getRepository()).setFullName(repository).build())
+                .setCommit(Commit.newBuilder(sample.getCommit()).setSha(sha).setRef(ref).setTimestamp(committedAt).build())
+                .setTriggeredAt(committedAt.plusSeconds(3))
+                .build();
+        return TestsPassed.newBuilder(SampleEvents.testsPassed())
+                .setEventId(UUID.randomUUID().toString())
+                .setRun(run)
+                .setImage(ImageReference.newBuilder().setRegistry(STAGING).setRepository("staging/" + image(repository))
+                        .setTag(sha).setDigest("sha256:" + sha() + sha().substring(0, 24)).build())
+                .build();
+    }
+
+    private void send(TestsPassed event) {
+        try {
+            producer.send(new ProducerRecord<>(Topics.TESTS, event.getRun().getRepository().getFullName(), event))
+                    .get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Every event of {@code topic} about {@code repository}, read to the topic's current end. */
+    private List<SpecificRecord> eventsOf(String topic, String repository) {
+        List<SpecificRecord> events = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            TopicScan.readToEnd(consumer, topic, Duration.ofSeconds(30), record -> {
+                if (repository.equals(new String(record.key(), StandardCharsets.UTF_8))) {
+                    events.add(deserializer.deserialize(record.topic(), record.headers(), record.value()));
+                }
+            });
+        }
+        return events;
+    }
+
+    /**
+     * The ArtifactPublished events of a repository once the one of {@code lastRun} has arrived; its runs are sent in
+     * order on one partition, so every outcome of an earlier run is among them by then.
+     */
+    private List<ArtifactPublished> publishedUntil(String repository, TestsPassed lastRun) {
+        List<ArtifactPublished> published = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            published.clear();
+            eventsOf(Topics.ARTIFACTS, repository).forEach(e -> published.add((ArtifactPublished) e));
+            assertThat(published).extracting(e -> e.getRun().getRunId()).contains(lastRun.getRun().getRunId());
+        });
+        return published;
+    }
+
+    private static ArtifactPublished of(List<ArtifactPublished> events, TestsPassed run) {
+        return events.stream().filter(e -> e.getRun().getRunId().equals(run.getRun().getRunId())).findFirst().orElseThrow();
+    }
+
+    @Test
+    void aTestsPassedForMainBecomesExactlyOneArtifactPublishedWithTheShaBranchAndLatestTags() {
+        String repository = repository();
+        TestsPassed run = passed(repository, "refs/heads/main", T0);
+        TestsPassed sentinel = passed(repository, "refs/heads/feature/x", T0.plusSeconds(60));
+
+        send(run);
+        send(sentinel);
+
+        List<ArtifactPublished> published = publishedUntil(repository, sentinel);
+        assertThat(published).extracting(e -> e.getRun().getRunId())
+                .containsExactly(run.getRun().getRunId(), sentinel.getRun().getRunId());
+        ArtifactPublished main = published.get(0);
+        assertThat(main.getRun()).isEqualTo(run.getRun());
+        assertThat(main.getRegistry()).isEqualTo(RELEASE);
+        assertThat(main.getRepository()).isEqualTo(image(repository));
+        assertThat(main.getDigest()).isEqualTo(run.getImage().getDigest());
+        assertThat(main.getTags()).containsExactly(run.getRun().getCommit().getSha(), "main", "latest");
+        assertThat(of(published, sentinel).getTags())
+                .containsExactly(sentinel.getRun().getCommit().getSha(), "feature-x");
+        assertThat(eventsOf(Topics.FAILURES, repository)).isEmpty();
+    }
+
+    @Test
+    void aRunThatFinishesAfterANewerRunOfItsBranchDoesNotTakeTheBranchTagOrLatestBack() {
+        String repository = repository();
+        TestsPassed older = passed(repository, "refs/heads/main", T0);
+        TestsPassed newer = passed(repository, "refs/heads/main", T0.plusSeconds(120));
+
+        send(newer);
+        send(older);
+
+        List<ArtifactPublished> published = publishedUntil(repository, older);
+        assertThat(published).hasSize(2);
+        assertThat(of(published, newer).getTags()).containsExactly(newer.getRun().getCommit().getSha(), "main", "latest");
+        assertThat(of(published, older).getTags()).containsExactly(older.getRun().getCommit().getSha());
+    }
+
+    @Test
+    void aTestsPassedRedeliveredToARestartedDelivererPublishesNothingTwice() {
+        String repository = repository();
+        TestsPassed first = passed(repository, "refs/heads/main", T0);
+        send(first);
+        publishedUntil(repository, first);
+        send(first);
+        TestsPassed second = passed(repository, "refs/heads/feature/y", T0.plusSeconds(30));
+        send(second);
+        publishedUntil(repository, second);
+        service.close();
+        service = ApplicationContext.run(config());
+
+        send(first);
+        TestsPassed sentinel = passed(repository, "refs/heads/feature/z", T0.plusSeconds(60));
+        send(sentinel);
+
+        List<ArtifactPublished> published = publishedUntil(repository, sentinel);
+        assertThat(published).extracting(e -> e.getRun().getRunId()).containsExactly(first.getRun().getRunId(),
+                second.getRun().getRunId(), sentinel.getRun().getRunId());
+        assertThat(service.getBean(MeterRegistry.class).counter("slipway.deliverer.deliveries", "outcome", "duplicate")
+                .count()).as("the restarted deliverer found the first run in the ledger").isEqualTo(1.0);
+        assertThat(eventsOf(Topics.FAILURES, repository)).isEmpty();
+    }
+}
