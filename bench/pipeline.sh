@@ -5,8 +5,10 @@
 # docs/benchmarks.md), notifier-service posting to a local Slack/GitHub sink, and drives it with signed webhooks.
 # Usage: bench/pipeline.sh [--write] [RATE=20] [LATENCY_RUNS=600] [THROUGHPUT_RUNS=3000]
 #   --write  also puts the figures into docs/benchmarks.md (between the pipeline-bench markers)
-# BENCH_LOG_LEVEL=INFO makes the services log every step; BENCH_LOGS=<dir> keeps their logs there afterwards, with
-# latency.csv: the latency phase run by run (webhook sent, each event's record timestamp, notified; epoch ms).
+# BENCH_JAVA_OPTS sets the services' JVM options (default as ./slipway up); BENCH_BUILDER_MAX_POLL_RECORDS the
+# builder's records per poll (default 1, as in production: one record is one build). BENCH_LOG_LEVEL=INFO makes
+# the services log every step; BENCH_LOGS=<dir> keeps their logs there afterwards, with latency.csv: the latency
+# phase run by run (webhook sent, each event's record timestamp, notified; epoch ms).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 WRITE=0
@@ -42,6 +44,8 @@ GITHUB_API_URL=http://127.0.0.1:$SINK_PORT/github
 GITHUB_TOKEN=bench-token
 SLIPWAY_ISSUE_TRACKERS=github
 LOG_LEVEL=${BENCH_LOG_LEVEL:-WARN}
+SLIPWAY_JAVA_OPTS='${BENCH_JAVA_OPTS:--Xmx384m -XX:TieredStopAtLevel=1}'
+SLIPWAY_BUILDER_MAX_POLL_RECORDS=${BENCH_BUILDER_MAX_POLL_RECORDS:-1}
 ENV
 
 "$ROOT/slipway" up >/dev/null
