@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Slipway started the way a user starts it: {@code ./slipway up} with its own {@code SLIPWAY_HOME}, free ports and
@@ -45,6 +46,7 @@ final class SlipwayStack implements AutoCloseable {
     private final AtomicBoolean down = new AtomicBoolean();
     private final Thread shutdownHook = new Thread(this::down, "slipway-down");
     private final Map<String, String> settings;
+    private final AtomicLong kills = new AtomicLong();
     private LocalRegistry staging;
     private LocalRegistry release;
     private LocalEndpoints endpoints;
@@ -130,14 +132,16 @@ final class SlipwayStack implements AutoCloseable {
 
     /**
      * Kills a component ({@code devstack}, {@code builder-service}, {@code builder-service-2} …) with SIGKILL, as a
-     * crash or the OOM killer would: no shutdown hook, no {@code finally}. Returns once the process is gone.
+     * crash or the OOM killer would: no shutdown hook, no {@code finally}. Returns once the process is gone. Not held
+     * up by an {@link #upAgain} under way (a fault must land while the stage is at work, not once a restart is over).
      */
-    synchronized void kill(String component) {
+    void kill(String component) {
         try {
             long pid = Long.parseLong(Files.readString(home.resolve(component + ".pid")).strip());
             ProcessHandle process = ProcessHandle.of(pid).orElseThrow(() -> new AssertionError(component + " is not running"));
             process.destroyForcibly();
             process.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            kills.incrementAndGet();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (Exception e) {
@@ -145,9 +149,23 @@ final class SlipwayStack implements AutoCloseable {
         }
     }
 
-    /** {@code ./slipway up}: starts again whatever is not running (a killed service, instance or dev stack). */
+    /**
+     * {@code ./slipway up}: starts again whatever is not running (a killed service, instance or dev stack). One at a
+     * time; a component {@link #kill killed} while it runs makes it fail ("exited while starting"), so it is run
+     * again then, and only then.
+     */
     synchronized void upAgain() {
-        slipway("up");
+        while (true) {
+            long killsBefore = kills.get();
+            try {
+                slipway("up");
+                return;
+            } catch (AssertionError e) {
+                if (kills.get() == killsBefore || !e.getMessage().contains(" exited while starting")) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /** {@code ./slipway scale <service> <instances>}. */
