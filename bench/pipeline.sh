@@ -6,7 +6,10 @@
 # Usage: bench/pipeline.sh [--write] [RATE=20] [LATENCY_RUNS=600] [THROUGHPUT_RUNS=3000]
 #   --write  also puts the figures into docs/benchmarks.md (between the pipeline-bench markers)
 # BENCH_JAVA_OPTS sets the services' JVM options (default as ./slipway up); BENCH_BUILDER_MAX_POLL_RECORDS the
-# builder's records per poll (default 1, as in production: one record is one build). BENCH_LOG_LEVEL=INFO makes
+# builder's records per poll (default 1, as in production: one record is one build); BENCH_FETCH_MAX_WAIT_MS every
+# consumer's fetch.max.wait.ms (default: 10 ms for builder and tester, Kafka's 500 ms for the others; see
+# docs/benchmarks.md). BENCH_IDLE_SECONDS (default 20): how long the idle stack's CPU is measured before the
+# pipelines are sent. BENCH_LOG_LEVEL=INFO makes
 # the services log every step; BENCH_LOGS=<dir> keeps their logs there afterwards, with latency.csv: the latency
 # phase run by run (webhook sent, each event's record timestamp, notified; epoch ms).
 set -euo pipefail
@@ -46,22 +49,50 @@ SLIPWAY_ISSUE_TRACKERS=github
 LOG_LEVEL=${BENCH_LOG_LEVEL:-WARN}
 SLIPWAY_JAVA_OPTS='${BENCH_JAVA_OPTS:--Xmx384m -XX:TieredStopAtLevel=1}'
 SLIPWAY_BUILDER_MAX_POLL_RECORDS=${BENCH_BUILDER_MAX_POLL_RECORDS:-1}
+${BENCH_FETCH_MAX_WAIT_MS:+SLIPWAY_KAFKA_FETCH_MAX_WAIT_MS=$BENCH_FETCH_MAX_WAIT_MS}
 ENV
 
 "$ROOT/slipway" up >/dev/null
+
+# CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat (fields 14 and 15, in clock ticks).
+cpu_seconds() {
+  awk -v hz="$(getconf CLK_TCK)" '{ sub(/.*\) /, ""); printf "%.3f", ($12 + $13) / hz }' "/proc/$1/stat"
+}
+IDLE_SECONDS="${BENCH_IDLE_SECONDS:-20}"
+sleep 10 # start-up work (JIT, topic metadata) is not idle work
+declare -A IDLE_BEFORE
+for pidfile in "$SLIPWAY_HOME"/*.pid; do IDLE_BEFORE[$pidfile]="$(cpu_seconds "$(cat "$pidfile")")"; done
+sleep "$IDLE_SECONDS"
+{
+  echo "Idle, before the first webhook: CPU used in $IDLE_SECONDS s by each process of the stack (% of one core):"
+  echo
+  echo "| process | CPU |"
+  echo "|---|---|"
+  for pidfile in "$SLIPWAY_HOME"/*.pid; do
+    used="$(cpu_seconds "$(cat "$pidfile")")"
+    awk -v n="$(basename "$pidfile" .pid)" -v a="${IDLE_BEFORE[$pidfile]}" -v b="$used" -v s="$IDLE_SECONDS" \
+      'BEGIN { printf "| %s | %.1f %% |\n", n, (b - a) * 100 / s }'
+  done
+} >"$WORK/idle.md"
 TOOLS_JAR="$(ls "$ROOT"/tools/target/tools-*-all.jar | head -n 1)"
 METRICS=""
 for service in trigger:$TRIGGER_PORT builder:$BUILDER_PORT tester:$TESTER_PORT deliverer:$DELIVERER_PORT \
                notifier:$NOTIFIER_PORT; do
   METRICS="$METRICS${METRICS:+,}${service%%:*}=http://127.0.0.1:${service#*:}/prometheus"
 done
-COMMAND="bench/pipeline.sh $RATE $LATENCY_RUNS $THROUGHPUT_RUNS"
+SETTINGS=""
+for name in BENCH_BUILDER_MAX_POLL_RECORDS BENCH_FETCH_MAX_WAIT_MS BENCH_JAVA_OPTS; do
+  if [ -n "${!name:-}" ]; then SETTINGS="$SETTINGS$name=$(printf '%q' "${!name}") "; fi
+done
+COMMAND="${SETTINGS}bench/pipeline.sh $RATE $LATENCY_RUNS $THROUGHPUT_RUNS"
 mkdir -p "${BENCH_LOGS:-$WORK}"
 java -cp "$TOOLS_JAR" io.slipway.tools.bench.PipelineBench --trigger="http://127.0.0.1:$TRIGGER_PORT" \
   --secret="$SECRET" --bootstrap="127.0.0.1:$SLIPWAY_KAFKA_PORT" --registry="http://127.0.0.1:$SLIPWAY_REGISTRY_PORT" \
   --metrics="$METRICS" --sink-port=$SINK_PORT --rate="$RATE" --latency="$LATENCY_RUNS" \
   --throughput="$THROUGHPUT_RUNS" --out="$WORK/report.md" --command="$COMMAND" \
   ${BENCH_LOGS:+--csv="$BENCH_LOGS/latency.csv"}
+{ echo; cat "$WORK/idle.md"; } >>"$WORK/report.md"
+echo; cat "$WORK/idle.md"
 
 if [ "$WRITE" = 1 ]; then
   /usr/bin/env python3 - "$ROOT/docs/benchmarks.md" "$WORK/report.md" <<'PY'

@@ -20,7 +20,9 @@ import java.lang.annotation.Target;
  * cannot be decoded still reaches the dead-letter topic as it was received. What differs between stages is
  * configuration, not a second annotation: {@link #threads()} consumers per instance, and
  * {@code slipway.kafka.max-poll-records} / {@code slipway.kafka.max-poll-interval-ms} for stages where one record is
- * minutes of work (a build, a test run). A killed instance is noticed by the group after
+ * minutes of work (a build, a test run), which also set {@code slipway.kafka.fetch-max-wait-ms} low: with one record
+ * per poll, a consumer does not fetch a partition it still holds a record of, and its fetch for its other partitions
+ * waits up to {@code fetch.max.wait.ms} (Kafka's 500 ms by default) for data. A killed instance is noticed by the group after
  * {@code slipway.kafka.session-timeout-ms} (10 s; the broker refuses less than its {@code group.min.session.timeout.ms},
  * 6 s by default), and its partitions, with their uncommitted records, go to the instances left.
  */
@@ -36,6 +38,8 @@ import java.lang.annotation.Target;
                 @Property(name = ConsumerConfig.MAX_POLL_RECORDS_CONFIG, value = "${slipway.kafka.max-poll-records:50}"),
                 @Property(name = ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
                         value = "${slipway.kafka.max-poll-interval-ms:300000}"),
+                @Property(name = ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG,
+                        value = "${slipway.kafka.fetch-max-wait-ms:500}"),
                 @Property(name = ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG,
                         value = "${slipway.kafka.session-timeout-ms:10000}"),
                 @Property(name = ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG,
