@@ -20,29 +20,18 @@ import io.slipway.events.TestsPassed;
 import io.slipway.schemas.RunIds;
 import io.slipway.schemas.SampleEvents;
 import io.slipway.schemas.Topics;
-import io.slipway.schemas.registry.SchemaRegistryClient;
-import io.slipway.schemas.serde.AvroEventDeserializer;
-import io.slipway.schemas.serde.AvroEventSerializer;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -75,8 +64,7 @@ class DeliveryThroughKafkaTest {
     private LocalRegistry release;
     private LocalRegistry locked;
     private ApplicationContext service;
-    private KafkaProducer<String, SpecificRecord> producer;
-    private AvroEventDeserializer deserializer;
+    private DelivererTopics topics;
 
     @BeforeAll
     void start() {
@@ -84,14 +72,12 @@ class DeliveryThroughKafkaTest {
         release = LocalRegistry.start(dir.resolve("release"), "deliverer", "release-secret");
         locked = LocalRegistry.start(dir.resolve("locked"), "owner", "owner-secret");
         service = ApplicationContext.run(config());
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()),
-                new StringSerializer(), new AvroEventSerializer(new SchemaRegistryClient(stack.registryUrl())));
-        deserializer = new AvroEventDeserializer(new SchemaRegistryClient(stack.registryUrl()));
+        topics = new DelivererTopics(stack);
     }
 
     @AfterAll
     void stop() {
-        producer.close();
+        topics.close();
         service.close();
         staging.close();
         release.close();
@@ -158,41 +144,6 @@ class DeliveryThroughKafkaTest {
         return testsPassed(repository, sha, ref, committedAt, stage(repository, sha).digest());
     }
 
-    private void send(TestsPassed event) {
-        try {
-            producer.send(new ProducerRecord<>(Topics.TESTS, event.getRun().getRepository().getFullName(), event))
-                    .get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** Every event of {@code topic} about {@code repository}, read to the topic's current end. */
-    private List<SpecificRecord> eventsOf(String topic, String repository) {
-        List<SpecificRecord> events = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            TopicScan.readToEnd(consumer, topic, Duration.ofSeconds(30), record -> {
-                if (repository.equals(new String(record.key(), StandardCharsets.UTF_8))) {
-                    events.add(deserializer.deserialize(record.topic(), record.headers(), record.value()));
-                }
-            });
-        }
-        return events;
-    }
-
-    /** The ArtifactPublished events of a repository once the one of {@code lastRun} has arrived. */
-    private List<ArtifactPublished> publishedUntil(String repository, String lastRun) {
-        List<ArtifactPublished> published = new ArrayList<>();
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-            published.clear();
-            eventsOf(Topics.ARTIFACTS, repository).forEach(e -> published.add((ArtifactPublished) e));
-            assertThat(published).extracting(e -> e.getRun().getRunId()).contains(lastRun);
-        });
-        return published;
-    }
-
     private static ArtifactPublished of(List<ArtifactPublished> events, TestsPassed run) {
         return events.stream().filter(e -> e.getRun().getRunId().equals(run.getRun().getRunId())).findFirst().orElseThrow();
     }
@@ -207,9 +158,9 @@ class DeliveryThroughKafkaTest {
         TestsPassed run = passed(repository, "refs/heads/main", T0);
         String sha = run.getRun().getCommit().getSha();
 
-        send(run);
+        topics.send(run);
 
-        ArtifactPublished published = publishedUntil(repository, run.getRun().getRunId()).get(0);
+        ArtifactPublished published = topics.publishedUntil(repository, run.getRun().getRunId()).get(0);
         assertThat(published.getRun()).isEqualTo(run.getRun());
         assertThat(published.getRegistry()).isEqualTo(release.host());
         assertThat(published.getRepository()).isEqualTo(image(repository));
@@ -229,17 +180,17 @@ class DeliveryThroughKafkaTest {
     void aTestsPassedRedeliveredAfterARestartUploadsNothingAndPublishesNoSecondEvent() {
         String repository = repository("app");
         TestsPassed first = passed(repository, "refs/heads/main", T0);
-        send(first);
-        publishedUntil(repository, first.getRun().getRunId());
+        topics.send(first);
+        topics.publishedUntil(repository, first.getRun().getRunId());
         service.close();
         service = ApplicationContext.run(config());
         int mark = release.requests().size();
 
-        send(first);
+        topics.send(first);
         TestsPassed sentinel = passed(repository, "refs/heads/feature/x", T0.plusSeconds(60));
-        send(sentinel);
+        topics.send(sentinel);
 
-        List<ArtifactPublished> published = publishedUntil(repository, sentinel.getRun().getRunId());
+        List<ArtifactPublished> published = topics.publishedUntil(repository, sentinel.getRun().getRunId());
         assertThat(published).extracting(e -> e.getRun().getRunId())
                 .containsExactly(first.getRun().getRunId(), sentinel.getRun().getRunId());
         List<LocalRegistry.Request> requests = release.requests();
@@ -265,10 +216,10 @@ class DeliveryThroughKafkaTest {
         TestsPassed older = passed(repository, "refs/heads/main", T0);
         TestsPassed newer = passed(repository, "refs/heads/main", T0.plusSeconds(120));
 
-        send(newer);
-        send(older);
+        topics.send(newer);
+        topics.send(older);
 
-        List<ArtifactPublished> published = publishedUntil(repository, older.getRun().getRunId());
+        List<ArtifactPublished> published = topics.publishedUntil(repository, older.getRun().getRunId());
         assertThat(of(published, newer).getTags()).containsExactly(newer.getRun().getCommit().getSha(), "main", "latest");
         assertThat(of(published, older).getTags()).containsExactly(older.getRun().getCommit().getSha());
         assertThat(digestOf(release, image(repository) + ":main")).isEqualTo(newer.getImage().getDigest());
@@ -283,10 +234,10 @@ class DeliveryThroughKafkaTest {
         TestsPassed v210 = passed(repository, "refs/tags/v2.1.0", T0);
         TestsPassed v205 = passed(repository, "refs/tags/v2.0.5", T0.plusSeconds(300));
 
-        send(v210);
-        send(v205);
+        topics.send(v210);
+        topics.send(v205);
 
-        List<ArtifactPublished> published = publishedUntil(repository, v205.getRun().getRunId());
+        List<ArtifactPublished> published = topics.publishedUntil(repository, v205.getRun().getRunId());
         assertThat(of(published, v210).getTags()).containsExactly(v210.getRun().getCommit().getSha(), "2.1.0", "2.1", "2");
         assertThat(of(published, v205).getTags()).containsExactly(v205.getRun().getCommit().getSha(), "2.0.5", "2.0");
         assertThat(digestOf(release, image(repository) + ":2")).isEqualTo(v210.getImage().getDigest());
@@ -302,17 +253,17 @@ class DeliveryThroughKafkaTest {
         double retriedBefore = meters.counter("slipway.records", "topic", Topics.TESTS, "outcome", "retried").count();
         release.stop();
         try {
-            send(run);
+            topics.send(run);
             await().atMost(Duration.ofSeconds(30)).until(() -> meters.counter("slipway.records", "topic", Topics.TESTS,
                     "outcome", "retried").count() >= retriedBefore + 3);
-            assertThat(eventsOf(Topics.ARTIFACTS, repository)).isEmpty();
+            assertThat(topics.eventsOf(Topics.ARTIFACTS, repository)).isEmpty();
         } finally {
             release.restart();
         }
 
-        ArtifactPublished published = publishedUntil(repository, run.getRun().getRunId()).get(0);
+        ArtifactPublished published = topics.publishedUntil(repository, run.getRun().getRunId()).get(0);
         assertThat(digestOf(release, image(repository) + ":main")).isEqualTo(published.getDigest());
-        assertThat(eventsOf(Topics.FAILURES, repository)).isEmpty();
+        assertThat(topics.eventsOf(Topics.FAILURES, repository)).isEmpty();
     }
 
     @Test
@@ -320,12 +271,12 @@ class DeliveryThroughKafkaTest {
         String repository = repository("locked");
         TestsPassed run = passed(repository, "refs/heads/main", T0);
 
-        send(run);
+        topics.send(run);
 
         List<SpecificRecord> failures = new ArrayList<>();
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             failures.clear();
-            failures.addAll(eventsOf(Topics.FAILURES, repository));
+            failures.addAll(topics.eventsOf(Topics.FAILURES, repository));
             assertThat(failures).hasSize(1);
         });
         BuildFailed failed = (BuildFailed) failures.get(0);
@@ -334,7 +285,7 @@ class DeliveryThroughKafkaTest {
         assertThat(failed.getRetryable()).isTrue();
         assertThat(failed.getRun()).isEqualTo(run.getRun());
         assertThat(failed.getMessage() + failed.getLogExcerpt()).contains(locked.host()).doesNotContain("a-guess");
-        assertThat(eventsOf(Topics.ARTIFACTS, repository)).isEmpty();
+        assertThat(topics.eventsOf(Topics.ARTIFACTS, repository)).isEmpty();
     }
 
     @Test
@@ -342,9 +293,9 @@ class DeliveryThroughKafkaTest {
         String repository = repository("app");
         TestsPassed run = testsPassed(repository, sha(), "refs/heads/main", T0, "sha256:" + "0".repeat(64));
 
-        send(run);
+        topics.send(run);
 
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(eventsOf(Topics.FAILURES, repository))
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(topics.eventsOf(Topics.FAILURES, repository))
                 .singleElement().satisfies(e -> assertThat(((BuildFailed) e).getReasonCode()).isEqualTo("ARTIFACT_MISSING")));
     }
 
@@ -353,11 +304,11 @@ class DeliveryThroughKafkaTest {
         String repository = repository("mirrored");
         TestsPassed run = passed(repository, "refs/heads/main", T0);
 
-        send(run);
+        topics.send(run);
 
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(eventsOf(Topics.ARTIFACTS, repository))
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(topics.eventsOf(Topics.ARTIFACTS, repository))
                 .hasSize(2));
-        List<SpecificRecord> published = eventsOf(Topics.ARTIFACTS, repository);
+        List<SpecificRecord> published = topics.eventsOf(Topics.ARTIFACTS, repository);
         assertThat(published).extracting(e -> ((ArtifactPublished) e).getRegistry() + "/" + ((ArtifactPublished) e).getRepository())
                 .containsExactly(release.host() + "/" + image(repository), staging.host() + "/mirror/" + image(repository));
         assertThat(published).extracting(e -> ((ArtifactPublished) e).getEventId()).doesNotHaveDuplicates();

@@ -13,36 +13,20 @@ import io.slipway.events.TestsPassed;
 import io.slipway.schemas.RunIds;
 import io.slipway.schemas.SampleEvents;
 import io.slipway.schemas.Topics;
-import io.slipway.schemas.registry.SchemaRegistryClient;
-import io.slipway.schemas.serde.AvroEventDeserializer;
-import io.slipway.schemas.serde.AvroEventSerializer;
-import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * deliverer-service with {@code slipway.dry-run=true} through a real broker and schema registry, with staging and
@@ -60,21 +44,18 @@ class DryRunDeliveryThroughKafkaTest {
 
     private final SharedDevStack stack = SharedDevStack.get();
     private ApplicationContext service;
-    private KafkaProducer<String, SpecificRecord> producer;
-    private AvroEventDeserializer deserializer;
+    private DelivererTopics topics;
 
     @BeforeAll
     void start() {
         service = ApplicationContext.run(config());
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()),
-                new StringSerializer(), new AvroEventSerializer(new SchemaRegistryClient(stack.registryUrl())));
-        deserializer = new AvroEventDeserializer(new SchemaRegistryClient(stack.registryUrl()));
+        topics = new DelivererTopics(stack);
     }
 
     @AfterAll
     void stop() {
-        if (producer != null) {
-            producer.close();
+        if (topics != null) {
+            topics.close();
         }
         if (service != null) {
             service.close();
@@ -127,44 +108,6 @@ class DryRunDeliveryThroughKafkaTest {
                 .build();
     }
 
-    private void send(TestsPassed event) {
-        try {
-            producer.send(new ProducerRecord<>(Topics.TESTS, event.getRun().getRepository().getFullName(), event))
-                    .get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** Every event of {@code topic} about {@code repository}, read to the topic's current end. */
-    private List<SpecificRecord> eventsOf(String topic, String repository) {
-        List<SpecificRecord> events = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            TopicScan.readToEnd(consumer, topic, Duration.ofSeconds(30), record -> {
-                if (repository.equals(new String(record.key(), StandardCharsets.UTF_8))) {
-                    events.add(deserializer.deserialize(record.topic(), record.headers(), record.value()));
-                }
-            });
-        }
-        return events;
-    }
-
-    /**
-     * The ArtifactPublished events of a repository once the one of {@code lastRun} has arrived; its runs are sent in
-     * order on one partition, so every outcome of an earlier run is among them by then.
-     */
-    private List<ArtifactPublished> publishedUntil(String repository, TestsPassed lastRun) {
-        List<ArtifactPublished> published = new ArrayList<>();
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-            published.clear();
-            eventsOf(Topics.ARTIFACTS, repository).forEach(e -> published.add((ArtifactPublished) e));
-            assertThat(published).extracting(e -> e.getRun().getRunId()).contains(lastRun.getRun().getRunId());
-        });
-        return published;
-    }
-
     private static ArtifactPublished of(List<ArtifactPublished> events, TestsPassed run) {
         return events.stream().filter(e -> e.getRun().getRunId().equals(run.getRun().getRunId())).findFirst().orElseThrow();
     }
@@ -175,10 +118,10 @@ class DryRunDeliveryThroughKafkaTest {
         TestsPassed run = passed(repository, "refs/heads/main", T0);
         TestsPassed sentinel = passed(repository, "refs/heads/feature/x", T0.plusSeconds(60));
 
-        send(run);
-        send(sentinel);
+        topics.send(run);
+        topics.send(sentinel);
 
-        List<ArtifactPublished> published = publishedUntil(repository, sentinel);
+        List<ArtifactPublished> published = topics.publishedUntil(repository, sentinel.getRun().getRunId());
         assertThat(published).extracting(e -> e.getRun().getRunId())
                 .containsExactly(run.getRun().getRunId(), sentinel.getRun().getRunId());
         ArtifactPublished main = published.get(0);
@@ -189,7 +132,7 @@ class DryRunDeliveryThroughKafkaTest {
         assertThat(main.getTags()).containsExactly(run.getRun().getCommit().getSha(), "main", "latest");
         assertThat(of(published, sentinel).getTags())
                 .containsExactly(sentinel.getRun().getCommit().getSha(), "feature-x");
-        assertThat(eventsOf(Topics.FAILURES, repository)).isEmpty();
+        assertThat(topics.eventsOf(Topics.FAILURES, repository)).isEmpty();
     }
 
     @Test
@@ -198,10 +141,10 @@ class DryRunDeliveryThroughKafkaTest {
         TestsPassed older = passed(repository, "refs/heads/main", T0);
         TestsPassed newer = passed(repository, "refs/heads/main", T0.plusSeconds(120));
 
-        send(newer);
-        send(older);
+        topics.send(newer);
+        topics.send(older);
 
-        List<ArtifactPublished> published = publishedUntil(repository, older);
+        List<ArtifactPublished> published = topics.publishedUntil(repository, older.getRun().getRunId());
         assertThat(published).hasSize(2);
         assertThat(of(published, newer).getTags()).containsExactly(newer.getRun().getCommit().getSha(), "main", "latest");
         assertThat(of(published, older).getTags()).containsExactly(older.getRun().getCommit().getSha());
@@ -211,24 +154,24 @@ class DryRunDeliveryThroughKafkaTest {
     void aTestsPassedRedeliveredToARestartedDelivererPublishesNothingTwice() {
         String repository = repository();
         TestsPassed first = passed(repository, "refs/heads/main", T0);
-        send(first);
-        publishedUntil(repository, first);
-        send(first);
+        topics.send(first);
+        topics.publishedUntil(repository, first.getRun().getRunId());
+        topics.send(first);
         TestsPassed second = passed(repository, "refs/heads/feature/y", T0.plusSeconds(30));
-        send(second);
-        publishedUntil(repository, second);
+        topics.send(second);
+        topics.publishedUntil(repository, second.getRun().getRunId());
         service.close();
         service = ApplicationContext.run(config());
 
-        send(first);
+        topics.send(first);
         TestsPassed sentinel = passed(repository, "refs/heads/feature/z", T0.plusSeconds(60));
-        send(sentinel);
+        topics.send(sentinel);
 
-        List<ArtifactPublished> published = publishedUntil(repository, sentinel);
+        List<ArtifactPublished> published = topics.publishedUntil(repository, sentinel.getRun().getRunId());
         assertThat(published).extracting(e -> e.getRun().getRunId()).containsExactly(first.getRun().getRunId(),
                 second.getRun().getRunId(), sentinel.getRun().getRunId());
         assertThat(service.getBean(MeterRegistry.class).counter("slipway.deliverer.deliveries", "outcome", "duplicate")
                 .count()).as("the restarted deliverer found the first run in the ledger").isEqualTo(1.0);
-        assertThat(eventsOf(Topics.FAILURES, repository)).isEmpty();
+        assertThat(topics.eventsOf(Topics.FAILURES, repository)).isEmpty();
     }
 }
