@@ -43,10 +43,13 @@ final class SlipwayStack implements AutoCloseable {
     private final Path home;
     private final Map<String, String> env = new HashMap<>();
     private final List<AutoCloseable> resources = new ArrayList<>();
+    /** How long before an {@code up} a kill can still be under way (the process exiting) when {@code up} looks. */
+    private static final Duration KILL_EXIT_MARGIN = Duration.ofSeconds(5);
     private final AtomicBoolean down = new AtomicBoolean();
     private final Thread shutdownHook = new Thread(this::down, "slipway-down");
     private final Map<String, String> settings;
-    private final AtomicLong kills = new AtomicLong();
+    /** When the last {@link #kill} began ({@link System#nanoTime}), or {@code Long.MIN_VALUE} before the first. */
+    private final AtomicLong lastKill = new AtomicLong(Long.MIN_VALUE);
     private LocalRegistry staging;
     private LocalRegistry release;
     private LocalEndpoints endpoints;
@@ -139,9 +142,10 @@ final class SlipwayStack implements AutoCloseable {
         try {
             long pid = Long.parseLong(Files.readString(home.resolve(component + ".pid")).strip());
             ProcessHandle process = ProcessHandle.of(pid).orElseThrow(() -> new AssertionError(component + " is not running"));
+            // Noted before the signal: an `up` under way may see the process gone before onExit() here does.
+            lastKill.set(System.nanoTime());
             process.destroyForcibly();
             process.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
-            kills.incrementAndGet();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (Exception e) {
@@ -151,17 +155,19 @@ final class SlipwayStack implements AutoCloseable {
 
     /**
      * {@code ./slipway up}: starts again whatever is not running (a killed service, instance or dev stack). One at a
-     * time; a component {@link #kill killed} while it runs makes it fail ("exited while starting"), so it is run
-     * again then, and only then.
+     * time; a component {@link #kill killed} while it runs, or just before it (still exiting when {@code up} looked),
+     * makes it fail ("exited while starting"), so it is run again then, and only then, at most three times.
      */
     synchronized void upAgain() {
-        while (true) {
-            long killsBefore = kills.get();
+        for (int attempt = 1; ; attempt++) {
+            long started = System.nanoTime();
             try {
                 slipway("up");
                 return;
             } catch (AssertionError e) {
-                if (kills.get() == killsBefore || !e.getMessage().contains(" exited while starting")) {
+                long killed = lastKill.get();
+                boolean killHitIt = killed != Long.MIN_VALUE && killed - started > -KILL_EXIT_MARGIN.toNanos();
+                if (attempt == 3 || !killHitIt || !e.getMessage().contains(" exited while starting")) {
                     throw e;
                 }
             }
