@@ -4,9 +4,11 @@ import io.slipway.builder.domain.BuildOutcome.Built;
 import io.slipway.builder.domain.BuildOutcome.StagedImage;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.time.Instant;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The dry-run backend announces, for any commit and without fetching it, the staged reference
@@ -58,10 +60,10 @@ class DryRunBuildsTest {
 
     @Test
     void refusesNewBuildsOnceShutDownSoTheirCommitsAreHandedBack() {
-        builds.shutdown(java.time.Duration.ofSeconds(1));
+        builds.shutdown(Duration.ofSeconds(1));
 
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> builds.build(request("team/app", SHA,
-                "refs/heads/main", 1))).isInstanceOf(BuildInterrupted.class);
+        assertThatThrownBy(() -> builds.build(request("team/app", SHA, "refs/heads/main", 1)))
+                .isInstanceOf(BuildInterrupted.class);
     }
 
     private static String digest(BuildOutcome outcome) {

@@ -6,6 +6,7 @@ import io.slipway.builder.domain.BuildService;
 import io.slipway.builder.domain.Builds;
 import io.slipway.builder.domain.DryRunBuilds;
 import io.slipway.common.kafka.EventPublisher;
+import io.slipway.common.kafka.TopicScan;
 import io.slipway.common.testing.SlipwayTestProperties;
 import io.slipway.devstack.testing.SharedDevStack;
 import io.slipway.events.ArtifactKind;
@@ -21,7 +22,6 @@ import io.slipway.schemas.serde.AvroEventDeserializer;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -113,18 +113,11 @@ class DryRunBuildsThroughKafkaTest {
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                consumer.poll(Duration.ofMillis(200)).forEach(record -> {
-                    if (repository.equals(new String(record.key(), StandardCharsets.UTF_8))) {
-                        events.add(deserializer.deserialize(record.topic(), record.headers(), record.value()));
-                    }
-                });
-            }
+            TopicScan.readToEnd(consumer, topic, Duration.ofSeconds(30), record -> {
+                if (repository.equals(new String(record.key(), StandardCharsets.UTF_8))) {
+                    events.add(deserializer.deserialize(record.topic(), record.headers(), record.value()));
+                }
+            });
         }
         return events;
     }

@@ -7,6 +7,7 @@ import io.micronaut.configuration.kafka.config.KafkaDefaultConfiguration;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Value;
 import io.slipway.common.config.SlipwayKafkaProperties;
+import io.slipway.common.kafka.TopicScan;
 import io.slipway.common.kafka.TransientFailure;
 import io.slipway.deliverer.domain.DeliveryLedger;
 import io.slipway.deliverer.domain.ImageRef;

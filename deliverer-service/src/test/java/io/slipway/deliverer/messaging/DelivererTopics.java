@@ -1,5 +1,6 @@
 package io.slipway.deliverer.messaging;
 
+import io.slipway.common.kafka.TopicScan;
 import io.slipway.devstack.testing.SharedDevStack;
 import io.slipway.events.ArtifactPublished;
 import io.slipway.events.TestsPassed;

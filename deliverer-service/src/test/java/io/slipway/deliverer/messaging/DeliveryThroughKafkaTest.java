@@ -11,14 +11,8 @@ import io.slipway.common.testing.TestImages.Pushed;
 import io.slipway.devstack.testing.SharedDevStack;
 import io.slipway.events.ArtifactPublished;
 import io.slipway.events.BuildFailed;
-import io.slipway.events.Commit;
-import io.slipway.events.ImageReference;
-import io.slipway.events.Repository;
-import io.slipway.events.RunContext;
 import io.slipway.events.Stage;
 import io.slipway.events.TestsPassed;
-import io.slipway.schemas.RunIds;
-import io.slipway.schemas.SampleEvents;
 import io.slipway.schemas.Topics;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
@@ -37,13 +31,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
+import static io.slipway.deliverer.messaging.DeliveryRuns.image;
+import static io.slipway.deliverer.messaging.DeliveryRuns.publishedOf;
+import static io.slipway.deliverer.messaging.DeliveryRuns.repository;
+import static io.slipway.deliverer.messaging.DeliveryRuns.sha;
+import static io.slipway.deliverer.messaging.DeliveryRuns.testsPassed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -104,48 +100,13 @@ class DeliveryThroughKafkaTest {
         return config;
     }
 
-    private static String sha() {
-        byte[] sha = new byte[20];
-        ThreadLocalRandom.current().nextBytes(sha);
-        return HexFormat.of().formatHex(sha);
-    }
-
-    private static String repository(String prefix) {
-        return "test/" + prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-    }
-
-    /** The image name of a repository: {@code test/app-1} is staged as {@code staging/app-1}. */
-    private static String image(String repository) {
-        return repository.substring("test/".length());
-    }
-
     private Pushed stage(String repository, String sha) {
         return TestImages.pushSmall(staging, "staging/" + image(repository), sha, "run-" + sha);
     }
 
-    private TestsPassed testsPassed(String repository, String sha, String ref, Instant committedAt, String digest) {
-        RunContext sample = SampleEvents.run();
-        RunContext run = RunContext.newBuilder(sample)
-                .setRunId(RunIds.runId(repository, sha, ref))
-                .setRepository(Repository.newBuilder(sample.getRepository()).setFullName(repository).build())
-                .setCommit(Commit.newBuilder(sample.getCommit()).setSha(sha).setRef(ref).setTimestamp(committedAt).build())
-                .setTriggeredAt(committedAt.plusSeconds(3))
-                .build();
-        return TestsPassed.newBuilder(SampleEvents.testsPassed())
-                .setEventId(UUID.randomUUID().toString())
-                .setRun(run)
-                .setImage(ImageReference.newBuilder().setRegistry(staging.host())
-                        .setRepository("staging/" + image(repository)).setTag(sha.substring(0, 12)).setDigest(digest).build())
-                .build();
-    }
-
     private TestsPassed passed(String repository, String ref, Instant committedAt) {
         String sha = sha();
-        return testsPassed(repository, sha, ref, committedAt, stage(repository, sha).digest());
-    }
-
-    private static ArtifactPublished of(List<ArtifactPublished> events, TestsPassed run) {
-        return events.stream().filter(e -> e.getRun().getRunId().equals(run.getRun().getRunId())).findFirst().orElseThrow();
+        return testsPassed(repository, sha, ref, committedAt, staging.host(), stage(repository, sha).digest());
     }
 
     private String digestOf(LocalRegistry registry, String reference) {
@@ -220,8 +181,8 @@ class DeliveryThroughKafkaTest {
         topics.send(older);
 
         List<ArtifactPublished> published = topics.publishedUntil(repository, older.getRun().getRunId());
-        assertThat(of(published, newer).getTags()).containsExactly(newer.getRun().getCommit().getSha(), "main", "latest");
-        assertThat(of(published, older).getTags()).containsExactly(older.getRun().getCommit().getSha());
+        assertThat(publishedOf(published, newer).getTags()).containsExactly(newer.getRun().getCommit().getSha(), "main", "latest");
+        assertThat(publishedOf(published, older).getTags()).containsExactly(older.getRun().getCommit().getSha());
         assertThat(digestOf(release, image(repository) + ":main")).isEqualTo(newer.getImage().getDigest());
         assertThat(digestOf(release, image(repository) + ":latest")).isEqualTo(newer.getImage().getDigest());
         assertThat(digestOf(release, image(repository) + ":" + older.getRun().getCommit().getSha()))
@@ -238,8 +199,8 @@ class DeliveryThroughKafkaTest {
         topics.send(v205);
 
         List<ArtifactPublished> published = topics.publishedUntil(repository, v205.getRun().getRunId());
-        assertThat(of(published, v210).getTags()).containsExactly(v210.getRun().getCommit().getSha(), "2.1.0", "2.1", "2");
-        assertThat(of(published, v205).getTags()).containsExactly(v205.getRun().getCommit().getSha(), "2.0.5", "2.0");
+        assertThat(publishedOf(published, v210).getTags()).containsExactly(v210.getRun().getCommit().getSha(), "2.1.0", "2.1", "2");
+        assertThat(publishedOf(published, v205).getTags()).containsExactly(v205.getRun().getCommit().getSha(), "2.0.5", "2.0");
         assertThat(digestOf(release, image(repository) + ":2")).isEqualTo(v210.getImage().getDigest());
         assertThat(digestOf(release, image(repository) + ":2.0")).isEqualTo(v205.getImage().getDigest());
         assertThat(Skopeo.tags(release, image(repository))).doesNotContain("latest");
@@ -291,7 +252,7 @@ class DeliveryThroughKafkaTest {
     @Test
     void aDigestThatIsNotInStagingEndsTheRunWithArtifactMissing() {
         String repository = repository("app");
-        TestsPassed run = testsPassed(repository, sha(), "refs/heads/main", T0, "sha256:" + "0".repeat(64));
+        TestsPassed run = testsPassed(repository, sha(), "refs/heads/main", T0, staging.host(), "sha256:" + "0".repeat(64));
 
         topics.send(run);
 

@@ -5,13 +5,7 @@ import io.micronaut.context.ApplicationContext;
 import io.slipway.common.testing.SlipwayTestProperties;
 import io.slipway.devstack.testing.SharedDevStack;
 import io.slipway.events.ArtifactPublished;
-import io.slipway.events.Commit;
-import io.slipway.events.ImageReference;
-import io.slipway.events.Repository;
-import io.slipway.events.RunContext;
 import io.slipway.events.TestsPassed;
-import io.slipway.schemas.RunIds;
-import io.slipway.schemas.SampleEvents;
 import io.slipway.schemas.Topics;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,12 +14,14 @@ import org.junit.jupiter.api.TestInstance;
 
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 
+import static io.slipway.deliverer.messaging.DeliveryRuns.image;
+import static io.slipway.deliverer.messaging.DeliveryRuns.publishedOf;
+import static io.slipway.deliverer.messaging.DeliveryRuns.repository;
+import static io.slipway.deliverer.messaging.DeliveryRuns.sha;
+import static io.slipway.deliverer.messaging.DeliveryRuns.testsPassed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -75,46 +71,14 @@ class DryRunDeliveryThroughKafkaTest {
         return config;
     }
 
-    private static String sha() {
-        byte[] sha = new byte[20];
-        ThreadLocalRandom.current().nextBytes(sha);
-        return HexFormat.of().formatHex(sha);
-    }
-
-    private static String repository() {
-        return "test/dry-" + UUID.randomUUID().toString().substring(0, 8);
-    }
-
-    /** The image name of a repository: {@code test/dry-1} is staged as {@code staging/dry-1}. */
-    private static String image(String repository) {
-        return repository.substring("test/".length());
-    }
-
     /** A fresh run of {@code repository} at {@code ref} whose image (never pushed anywhere) has a random digest. */
     private static TestsPassed passed(String repository, String ref, Instant committedAt) {
-        String sha = sha();
-        RunContext sample = SampleEvents.run();
-        RunContext run = RunContext.newBuilder(sample)
-                .setRunId(RunIds.runId(repository, sha, ref))
-                .setRepository(Repository.newBuilder(sample.getRepository()).setFullName(repository).build())
-                .setCommit(Commit.newBuilder(sample.getCommit()).setSha(sha).setRef(ref).setTimestamp(committedAt).build())
-                .setTriggeredAt(committedAt.plusSeconds(3))
-                .build();
-        return TestsPassed.newBuilder(SampleEvents.testsPassed())
-                .setEventId(UUID.randomUUID().toString())
-                .setRun(run)
-                .setImage(ImageReference.newBuilder().setRegistry(STAGING).setRepository("staging/" + image(repository))
-                        .setTag(sha).setDigest("sha256:" + sha() + sha().substring(0, 24)).build())
-                .build();
-    }
-
-    private static ArtifactPublished of(List<ArtifactPublished> events, TestsPassed run) {
-        return events.stream().filter(e -> e.getRun().getRunId().equals(run.getRun().getRunId())).findFirst().orElseThrow();
+        return testsPassed(repository, sha(), ref, committedAt, STAGING, "sha256:" + sha() + sha().substring(0, 24));
     }
 
     @Test
     void aTestsPassedForMainBecomesExactlyOneArtifactPublishedWithTheShaBranchAndLatestTags() {
-        String repository = repository();
+        String repository = repository("dry");
         TestsPassed run = passed(repository, "refs/heads/main", T0);
         TestsPassed sentinel = passed(repository, "refs/heads/feature/x", T0.plusSeconds(60));
 
@@ -130,14 +94,14 @@ class DryRunDeliveryThroughKafkaTest {
         assertThat(main.getRepository()).isEqualTo(image(repository));
         assertThat(main.getDigest()).isEqualTo(run.getImage().getDigest());
         assertThat(main.getTags()).containsExactly(run.getRun().getCommit().getSha(), "main", "latest");
-        assertThat(of(published, sentinel).getTags())
+        assertThat(publishedOf(published, sentinel).getTags())
                 .containsExactly(sentinel.getRun().getCommit().getSha(), "feature-x");
         assertThat(topics.eventsOf(Topics.FAILURES, repository)).isEmpty();
     }
 
     @Test
     void aRunThatFinishesAfterANewerRunOfItsBranchDoesNotTakeTheBranchTagOrLatestBack() {
-        String repository = repository();
+        String repository = repository("dry");
         TestsPassed older = passed(repository, "refs/heads/main", T0);
         TestsPassed newer = passed(repository, "refs/heads/main", T0.plusSeconds(120));
 
@@ -146,13 +110,13 @@ class DryRunDeliveryThroughKafkaTest {
 
         List<ArtifactPublished> published = topics.publishedUntil(repository, older.getRun().getRunId());
         assertThat(published).hasSize(2);
-        assertThat(of(published, newer).getTags()).containsExactly(newer.getRun().getCommit().getSha(), "main", "latest");
-        assertThat(of(published, older).getTags()).containsExactly(older.getRun().getCommit().getSha());
+        assertThat(publishedOf(published, newer).getTags()).containsExactly(newer.getRun().getCommit().getSha(), "main", "latest");
+        assertThat(publishedOf(published, older).getTags()).containsExactly(older.getRun().getCommit().getSha());
     }
 
     @Test
     void aTestsPassedRedeliveredToARestartedDelivererPublishesNothingTwice() {
-        String repository = repository();
+        String repository = repository("dry");
         TestsPassed first = passed(repository, "refs/heads/main", T0);
         topics.send(first);
         topics.publishedUntil(repository, first.getRun().getRunId());

@@ -1,4 +1,4 @@
-package io.slipway.deliverer.messaging;
+package io.slipway.common.kafka;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;

@@ -1,0 +1,64 @@
+package io.slipway.deliverer.messaging;
+
+import io.slipway.events.ArtifactPublished;
+import io.slipway.events.Commit;
+import io.slipway.events.ImageReference;
+import io.slipway.events.Repository;
+import io.slipway.events.RunContext;
+import io.slipway.events.TestsPassed;
+import io.slipway.schemas.RunIds;
+import io.slipway.schemas.SampleEvents;
+
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The runs the deliverer's Kafka tests send: {@code TestsPassed} of fresh repositories {@code test/<prefix>-<id>},
+ * whose images were staged as {@code staging/<prefix>-<id>}.
+ */
+final class DeliveryRuns {
+
+    private DeliveryRuns() {
+    }
+
+    static String sha() {
+        byte[] sha = new byte[20];
+        ThreadLocalRandom.current().nextBytes(sha);
+        return HexFormat.of().formatHex(sha);
+    }
+
+    static String repository(String prefix) {
+        return "test/" + prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** The image name of a repository: {@code test/app-1} is staged as {@code staging/app-1}. */
+    static String image(String repository) {
+        return repository.substring("test/".length());
+    }
+
+    /** The tester's verdict on commit {@code sha} at {@code ref}, whose image was staged in {@code staging}. */
+    static TestsPassed testsPassed(String repository, String sha, String ref, Instant committedAt, String staging,
+                                   String digest) {
+        RunContext sample = SampleEvents.run();
+        RunContext run = RunContext.newBuilder(sample)
+                .setRunId(RunIds.runId(repository, sha, ref))
+                .setRepository(Repository.newBuilder(sample.getRepository()).setFullName(repository).build())
+                .setCommit(Commit.newBuilder(sample.getCommit()).setSha(sha).setRef(ref).setTimestamp(committedAt).build())
+                .setTriggeredAt(committedAt.plusSeconds(3))
+                .build();
+        return TestsPassed.newBuilder(SampleEvents.testsPassed())
+                .setEventId(UUID.randomUUID().toString())
+                .setRun(run)
+                .setImage(ImageReference.newBuilder().setRegistry(staging)
+                        .setRepository("staging/" + image(repository)).setTag(sha.substring(0, 12)).setDigest(digest).build())
+                .build();
+    }
+
+    /** The one of {@code events} that is about {@code run}. */
+    static ArtifactPublished publishedOf(List<ArtifactPublished> events, TestsPassed run) {
+        return events.stream().filter(e -> e.getRun().getRunId().equals(run.getRun().getRunId())).findFirst().orElseThrow();
+    }
+}
