@@ -34,7 +34,7 @@ class SlipwayScriptTest {
             "tester-service", "deliverer-service", "notifier-service");
     private static final Map<String, String> SECRETS = secrets();
     private static final Map<String, Set<String>> USES = Map.of(
-            "devstack", Set.of(),
+            "devstack", Set.of("SLIPWAY_REGISTRY_BASIC_AUTH"),
             "trigger-service", Set.of("SLIPWAY_WEBHOOK_SECRET", "SLIPWAY_RUN_TOKEN", "SCHEMA_REGISTRY_USER_INFO",
                     "KAFKA_SASL_JAAS_CONFIG"),
             "builder-service", Set.of("SLIPWAY_GIT_PASSWORD", "SLIPWAY_STAGING_REGISTRY_PASSWORD", "OS_PASSWORD",
@@ -55,7 +55,8 @@ class SlipwayScriptTest {
         for (String name : List.of("SLIPWAY_WEBHOOK_SECRET", "SLIPWAY_RUN_TOKEN", "SLIPWAY_GIT_PASSWORD",
                 "SLIPWAY_STAGING_REGISTRY_PASSWORD", "SLIPWAY_RELEASE_REGISTRY_PASSWORD", "OS_PASSWORD",
                 "OS_APPLICATION_CREDENTIAL_SECRET", "GITHUB_TOKEN", "GITLAB_TOKEN", "SLACK_WEBHOOK_URL",
-                "SLACK_OPS_WEBHOOK_URL", "SCHEMA_REGISTRY_USER_INFO", "KAFKA_SASL_JAAS_CONFIG", "MY_OWN_API_TOKEN")) {
+                "SLACK_OPS_WEBHOOK_URL", "SCHEMA_REGISTRY_USER_INFO", "KAFKA_SASL_JAAS_CONFIG", "SLIPWAY_REGISTRY_BASIC_AUTH",
+                "MY_OWN_API_TOKEN")) {
             secrets.put(name, "value-of-" + name.toLowerCase().replace('_', '-'));
         }
         return secrets;
