@@ -40,7 +40,7 @@ public final class RunsCommand implements AutoCloseable {
 
     static final String USAGE = "usage: runs [limit] [--command-config <file>] | watch <runId> [--command-config <file>]";
 
-    private static final Duration READ_LIMIT = Duration.ofSeconds(60);
+    private static final Duration READ_LIMIT = Duration.ofSeconds(30);
     private static final String REGISTRY_URL = "schema.registry.url";
     private static final String REGISTRY_USER_INFO = "basic.auth.user.info";
 

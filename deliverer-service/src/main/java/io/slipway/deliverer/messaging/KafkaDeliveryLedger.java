@@ -37,53 +37,48 @@ public class KafkaDeliveryLedger implements DeliveryLedger, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaDeliveryLedger.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final CompactedTopicStore.Codec<JsonNode> JSON_VALUES = CompactedTopicStore.Codec.of(
-            KafkaDeliveryLedger::bytes, KafkaDeliveryLedger::json);
 
-    private final CompactedTopicStore<String, JsonNode> state;
+    /** A state value: a tag's holder or a run attempt's outcome (a run value is the one with an outcome). */
+    private sealed interface StateValue {
+    }
+
+    private record Tag(TagHolder holder) implements StateValue {
+    }
+
+    private record Run(Delivered delivered) implements StateValue {
+    }
+
+    private static final CompactedTopicStore.Codec<StateValue> VALUES = CompactedTopicStore.Codec.of(
+            KafkaDeliveryLedger::encode, KafkaDeliveryLedger::decode);
+
+    private final CompactedTopicStore<String, StateValue> state;
     private final Duration loadTimeout;
 
     KafkaDeliveryLedger(KafkaClients clients, SlipwayKafkaProperties settings,
                         @Value("${micronaut.application.name:deliverer-service}") String service) {
         this.state = new CompactedTopicStore<>(clients, Topics.DELIVERER_STATE, service + "-state",
-                CompactedTopicStore.Codec.utf8(), JSON_VALUES, settings.stateMaxKeys(), settings.sendTimeout());
+                CompactedTopicStore.Codec.utf8(), VALUES, settings.stateMaxKeys(), settings.sendTimeout());
         this.loadTimeout = settings.startupTimeout();
     }
 
     @Override
     public Optional<TagHolder> holder(ImageRef release, String tag) {
-        return state.get(tagKey(release, tag)).map(json -> new TagHolder(json.path("runId").asText(),
-                json.path("attempt").asInt(), json.path("digest").asText(), new Precedence(json.path("major").asInt(),
-                json.path("minor").asInt(), json.path("patch").asInt(),
-                Instant.ofEpochMilli(json.path("committedAt").asLong()),
-                Instant.ofEpochMilli(json.path("triggeredAt").asLong()), json.path("attempt").asInt())));
+        return state.get(tagKey(release, tag)).filter(Tag.class::isInstance).map(v -> ((Tag) v).holder());
     }
 
     @Override
     public void recordTag(ImageRef release, String tag, TagHolder holder) {
-        Precedence p = holder.precedence();
-        ObjectNode json = JSON.createObjectNode().put("runId", holder.runId()).put("attempt", holder.attempt())
-                .put("digest", holder.digest()).put("major", p.major()).put("minor", p.minor()).put("patch", p.patch())
-                .put("committedAt", p.committedAt().toEpochMilli()).put("triggeredAt", p.triggeredAt().toEpochMilli());
-        state.put(tagKey(release, tag), json);
+        state.put(tagKey(release, tag), new Tag(holder));
     }
 
     @Override
     public Optional<Delivered> delivered(String runId, int attempt) {
-        return state.get(runKey(runId, attempt)).map(json -> {
-            List<String> pushed = new ArrayList<>();
-            json.path("tags").forEach(tag -> pushed.add(tag.asText()));
-            return new Delivered(json.path("runId").asText(), json.path("attempt").asInt(),
-                    json.path("outcome").asText(), json.path("digest").asText(), pushed);
-        });
+        return state.get(runKey(runId, attempt)).filter(Run.class::isInstance).map(v -> ((Run) v).delivered());
     }
 
     @Override
     public void recordDelivered(Delivered delivered) {
-        ObjectNode json = JSON.createObjectNode().put("runId", delivered.runId()).put("attempt", delivered.attempt())
-                .put("outcome", delivered.outcome()).put("digest", delivered.digest());
-        delivered.tags().forEach(json.putArray("tags")::add);
-        state.put(runKey(delivered.runId(), delivered.attempt()), json);
+        state.put(runKey(delivered.runId(), delivered.attempt()), new Run(delivered));
     }
 
     /**
@@ -105,7 +100,20 @@ public class KafkaDeliveryLedger implements DeliveryLedger, AutoCloseable {
         return "run/" + runId + "/" + attempt;
     }
 
-    private static byte[] bytes(JsonNode json) {
+    private static byte[] encode(StateValue value) {
+        ObjectNode json = JSON.createObjectNode();
+        if (value instanceof Tag tag) {
+            TagHolder holder = tag.holder();
+            Precedence p = holder.precedence();
+            json.put("runId", holder.runId()).put("attempt", holder.attempt()).put("digest", holder.digest())
+                    .put("major", p.major()).put("minor", p.minor()).put("patch", p.patch())
+                    .put("committedAt", p.committedAt().toEpochMilli()).put("triggeredAt", p.triggeredAt().toEpochMilli());
+        } else if (value instanceof Run run) {
+            Delivered delivered = run.delivered();
+            json.put("runId", delivered.runId()).put("attempt", delivered.attempt())
+                    .put("outcome", delivered.outcome()).put("digest", delivered.digest());
+            delivered.tags().forEach(json.putArray("tags")::add);
+        }
         try {
             return JSON.writeValueAsBytes(json);
         } catch (IOException e) {
@@ -113,12 +121,23 @@ public class KafkaDeliveryLedger implements DeliveryLedger, AutoCloseable {
         }
     }
 
-    private static JsonNode json(byte[] bytes) {
+    private static StateValue decode(byte[] bytes) {
+        JsonNode json;
         try {
-            return JSON.readTree(bytes);
+            json = JSON.readTree(bytes);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        if (json.has("outcome")) {
+            List<String> pushed = new ArrayList<>();
+            json.path("tags").forEach(tag -> pushed.add(tag.asText()));
+            return new Run(new Delivered(json.path("runId").asText(), json.path("attempt").asInt(),
+                    json.path("outcome").asText(), json.path("digest").asText(), pushed));
+        }
+        return new Tag(new TagHolder(json.path("runId").asText(), json.path("attempt").asInt(),
+                json.path("digest").asText(), new Precedence(json.path("major").asInt(), json.path("minor").asInt(),
+                json.path("patch").asInt(), Instant.ofEpochMilli(json.path("committedAt").asLong()),
+                Instant.ofEpochMilli(json.path("triggeredAt").asLong()), json.path("attempt").asInt())));
     }
 
     @Override
