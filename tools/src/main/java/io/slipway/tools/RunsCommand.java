@@ -52,6 +52,7 @@ public final class RunsCommand implements AutoCloseable {
          * stack's addresses.
          *
          * @throws IOException when the file cannot be read
+         * @throws IllegalArgumentException when the registry URL is not one
          */
         static Connection of(Map<String, String> environment, Path commandConfig) throws IOException {
             Map<String, Object> kafka = new HashMap<>();
@@ -122,6 +123,9 @@ public final class RunsCommand implements AutoCloseable {
             connection = Connection.of(environment, commandConfig);
         } catch (IOException e) {
             err.println("slipway: cannot read the client properties file " + commandConfig + ": " + e);
+            return 2;
+        } catch (IllegalArgumentException e) {
+            err.println("slipway: " + e.getMessage());
             return 2;
         }
         try (RunsCommand command = new RunsCommand(connection, out)) {

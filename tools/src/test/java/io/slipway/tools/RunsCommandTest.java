@@ -112,6 +112,14 @@ class RunsCommandTest {
     }
 
     @Test
+    void aMalformedRegistryAddressIsNamed() {
+        int status = run(Map.of("SCHEMA_REGISTRY_URL", "ftp://registry.example"), "runs");
+
+        assertThat(status).isEqualTo(2);
+        assertThat(text(err)).contains("schema registry URL must be http(s)://");
+    }
+
+    @Test
     void aWrongCommandLineGetsTheUsage() {
         assertThat(run(WRONG_ADDRESSES, "runs", "--command-config")).isEqualTo(2);
         assertThat(run(WRONG_ADDRESSES, "runs", "many")).isEqualTo(2);

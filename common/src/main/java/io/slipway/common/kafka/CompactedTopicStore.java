@@ -27,7 +27,8 @@ import java.util.function.Function;
  * State kept in a compacted topic and in memory: {@link #catchUp} reads the topic on to its current end (at start and
  * whenever partitions move to this instance), {@link #put} and {@link #delete} return once the broker acknowledged
  * them. Per key the record with the highest offset wins, whether it was read or written here, and a tombstone
- * deletes. At most {@code maxKeys} keys are held: one more evicts the key whose value was set longest ago.
+ * deletes. At most {@code maxKeys} keys are held: one more evicts the key whose value was set (or read) longest ago,
+ * and the key is then unknown until it is written again. Safe for concurrent use.
  */
 public final class CompactedTopicStore<K, V> implements AutoCloseable {
 
