@@ -57,6 +57,11 @@ public final class YamlMap {
         return InvalidYaml.at(node.source(), node.line(), "key '" + YamlNode.shorten(node.child(key)) + "' is required");
     }
 
+    /** A refusal of the key itself (not its value): {@code line N: key 'path' <problem>}, at the key's line. */
+    public InvalidYaml invalidKey(String key, String problem) {
+        return InvalidYaml.at(node.source(), keyLine(key), "key '" + YamlNode.shorten(node.child(key)) + "' " + problem);
+    }
+
     /** The line where the key is written. */
     public int keyLine(String key) {
         Entry entry = entries.get(key);
