@@ -1,8 +1,8 @@
 package io.slipway.trigger.config;
 
 import io.micronaut.context.annotation.Factory;
+import io.slipway.common.glob.Glob;
 import io.slipway.common.policy.CloneUrlPolicy;
-import io.slipway.trigger.domain.Glob;
 import io.slipway.trigger.domain.PushAdmission;
 import io.slipway.trigger.domain.RefFilter;
 import io.slipway.trigger.domain.RunEmitter;
