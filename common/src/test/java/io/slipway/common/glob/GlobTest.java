@@ -31,6 +31,7 @@ class GlobTest {
             main                | main                    | true
             main                | Main                    | false
             main                | main2                   | false
+            main                | ''                      | false
             octo-org/payments-* | octo-org/payments-api   | true
             {main,develop}      | develop                 | true
             {main,develop}      | feature                 | false
