@@ -102,6 +102,17 @@ class JGitSourcesOverHttpTest {
     }
 
     @Test
+    void credentialsWrittenIntoTheCloneUrlGoToItsOwnHost() throws IOException {
+        try (GitHttpServer git = server().answerFirst(JGitSourcesOverHttpTest::requireBasic);
+             Sources.Tree tree = sources(null).fetch("org/app", git.cloneUrl().replace("http://",
+                     "http://" + USER + ":" + PASSWORD + "@"), sha)) {
+
+            assertThat(tree.size("app.txt")).hasValue(3);
+            assertThat(git.seen()).extracting(GitHttpServer.Seen::authorization).contains(BASIC);
+        }
+    }
+
+    @Test
     void aServerThatIsNotTheCredentialHostSeesNoAuthorizationWhenItChallenges() throws IOException {
         try (GitHttpServer credentialHost = server();
              GitHttpServer other = server().answerFirst(exchange -> {

@@ -70,6 +70,7 @@ final class FetchSession implements AutoCloseable {
     private final CloneUrlPolicy policy;
     private final CloneUrlPolicy.Resolver resolver;
     private final Origin credentialHost;
+    private final Origin cloneUrlCredentialHost;
     private final Duration readTimeout;
     private final Duration deadline;
     private final long deadlineNanos;
@@ -81,10 +82,11 @@ final class FetchSession implements AutoCloseable {
     private volatile String refusal;
 
     private FetchSession(CloneUrlPolicy policy, CloneUrlPolicy.Resolver resolver, Origin credentialHost,
-                         Duration readTimeout, Duration deadline) {
+                         Origin cloneUrlCredentialHost, Duration readTimeout, Duration deadline) {
         this.policy = policy;
         this.resolver = resolver;
         this.credentialHost = credentialHost;
+        this.cloneUrlCredentialHost = cloneUrlCredentialHost;
         this.readTimeout = readTimeout;
         this.deadline = deadline;
         this.deadlineNanos = System.nanoTime() + deadline.toNanos();
@@ -104,12 +106,15 @@ final class FetchSession implements AutoCloseable {
     }
 
     /**
-     * Starts the session of a fetch on the calling thread; {@code checked} is the policy's answer for the clone URL,
-     * whose addresses the first connection uses. {@code credentialHost} may be null (credentials go nowhere).
+     * Starts the session of a fetch of {@code cloneUrl} on the calling thread; {@code checked} is the policy's answer
+     * for it, whose addresses the first connection uses. {@code credentialHost} may be null (the configured credentials
+     * go nowhere); credentials written into the clone URL itself go only to the clone URL's own origin.
      */
-    static FetchSession open(CloneUrlPolicy policy, CloneUrlPolicy.Resolver resolver, CloneUrlPolicy.Checked checked,
-                             Origin credentialHost, Duration readTimeout, Duration deadline) {
-        FetchSession session = new FetchSession(policy, resolver, credentialHost, readTimeout, deadline);
+    static FetchSession open(CloneUrlPolicy policy, CloneUrlPolicy.Resolver resolver, String cloneUrl,
+                             CloneUrlPolicy.Checked checked, Origin credentialHost, Duration readTimeout,
+                             Duration deadline) {
+        FetchSession session = new FetchSession(policy, resolver, credentialHost, ownCredentialsOrigin(cloneUrl),
+                readTimeout, deadline);
         if (checked.host() != null && !checked.addresses().isEmpty()) {
             session.pins.put(checked.host(), checked.addresses());
         }
@@ -166,7 +171,18 @@ final class FetchSession implements AutoCloseable {
     }
 
     boolean mayAuthorize(URI uri) {
-        return credentialHost != null && credentialHost.matches(uri);
+        return credentialHost != null && credentialHost.matches(uri)
+                || cloneUrlCredentialHost != null && cloneUrlCredentialHost.matches(uri);
+    }
+
+    private static Origin ownCredentialsOrigin(String cloneUrl) {
+        try {
+            URI uri = new URI(cloneUrl.strip());
+            return uri.getRawUserInfo() != null && uri.getRawUserInfo().contains(":") ? Origin.of(uri).orElse(null)
+                    : null;
+        } catch (URISyntaxException e) {
+            return null;
+        }
     }
 
     Duration readTimeout() {

@@ -133,7 +133,7 @@ public final class JGitSources implements Sources {
 
     private void fetchInto(Repository mirror, String cloneUrl, String url, ObjectId id, CloneUrlPolicy.Checked checked) {
         long started = System.nanoTime();
-        try (FetchSession session = FetchSession.open(policy, resolver, checked,
+        try (FetchSession session = FetchSession.open(policy, resolver, cloneUrl, checked,
                 credentials == null ? null : credentials.host(), timeout, deadline);
              Git git = Git.wrap(mirror)) {
             try {

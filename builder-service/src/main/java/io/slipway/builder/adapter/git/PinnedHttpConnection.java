@@ -26,7 +26,9 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -130,9 +132,9 @@ final class PinnedHttpConnection implements HttpConnection {
         if (response != null) {
             return;
         }
-        HttpUriRequestBase request = new HttpUriRequestBase(method, uri);
+        HttpUriRequestBase request = new HttpUriRequestBase(method, withoutUserInfo(uri));
         for (String[] header : headers) {
-            if (!MANAGED_BY_CLIENT.contains(header[0].toLowerCase(java.util.Locale.ROOT))) {
+            if (!MANAGED_BY_CLIENT.contains(header[0].toLowerCase(Locale.ROOT))) {
                 request.addHeader(header[0], header[1]);
             }
         }
@@ -155,6 +157,16 @@ final class PinnedHttpConnection implements HttpConnection {
         } else {
             content = session.guard(entity.getContent());
         }
+    }
+
+    /** User info in a URL is a credential: JGit sends it as a header (to the right origin only), never in the URL. */
+    private static URI withoutUserInfo(URI uri) {
+        if (uri.getRawUserInfo() == null) {
+            return uri;
+        }
+        String authority = uri.getRawAuthority();
+        return URI.create(uri.getScheme() + "://" + authority.substring(authority.lastIndexOf('@') + 1)
+                + Objects.toString(uri.getRawPath(), "") + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
     }
 
     @Override
