@@ -8,7 +8,6 @@ import io.slipway.events.ImageBuilt;
 import io.slipway.events.Stage;
 import io.slipway.events.SuiteResult;
 import io.slipway.events.TestsPassed;
-import io.slipway.tester.domain.ImageRef;
 import io.slipway.tester.support.StagedImages;
 import io.slipway.tester.support.TesterRuns;
 import org.apache.avro.specific.SpecificRecord;
@@ -98,16 +97,5 @@ class ImagesThroughKafkaTest {
         assertThat(failed.getRetryable()).isFalse();
         assertThat(failed.getLogExcerpt()).contains("FAIL [APPLICATION tests/failing_command.yaml] Command Test: "
                 + "wrong greeting — stdout: expected to match 'goodbye', actual 'hello\n'", "Full report (JUnit XML): ");
-    }
-
-    @Test
-    void anUnreachableRegistryEndsAsRetryableInfrastructureFailureAfterTheRetries() {
-        ImageBuilt event = runs.publish(new ImageRef("127.0.0.1:1", "staging/sample", staged.sample().digest()));
-
-        BuildFailed failed = (BuildFailed) onlyOutcomeOf(event);
-
-        assertThat(failed.getReasonCode()).isEqualTo("INFRASTRUCTURE");
-        assertThat(failed.getRetryable()).isTrue();
-        assertThat(failed.getMessage()).contains("in 2 attempts").contains("127.0.0.1:1");
     }
 }

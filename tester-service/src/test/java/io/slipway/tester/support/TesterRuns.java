@@ -53,6 +53,7 @@ public final class TesterRuns {
         Map<String, Object> config = new HashMap<>(SlipwayTestProperties.against(stack));
         config.put("micronaut.server.port", String.valueOf(port));
         config.put("slipway.tester.instance-id", instance);
+        config.put("slipway.tester.staging-registry", StagedImages.get().registry().host());
         config.put("slipway.tester.registry-username", StagedImages.USER);
         config.put("slipway.tester.registry-password", StagedImages.PASSWORD);
         config.put("slipway.tester.reports-dir", reports.toString());
