@@ -7,10 +7,11 @@ import java.util.regex.Pattern;
 
 /**
  * The one check of the names a webhook or API request brings, made at the door before they become events, paths or
- * URLs: repository full names ({@code owner/name}, GitLab subgroups allowed; segments of {@code [A-Za-z0-9._-]}, no
- * {@code .} or {@code ..} segment, none starting with {@code -}, bounded length), git refs (full {@code refs/...} names
- * as {@code git check-ref-format} allows, without control, format or space characters, also after Unicode NFKC
- * normalisation) and commit shas (40 or 64 hex digits). A refusal is a {@link Invalid} naming the request field.
+ * URLs: repository full names ({@code owner/name}, GitLab subgroups and a bare repository's single name allowed;
+ * segments of {@code [A-Za-z0-9._-]}, no {@code .} or {@code ..} segment, none starting with {@code -}, bounded
+ * length), git refs (full {@code refs/...} names as {@code git check-ref-format} allows, without control, format or
+ * space characters, also after Unicode NFKC normalisation) and commit shas (40 or 64 hex digits). A refusal is an
+ * {@link Invalid} naming the request field.
  */
 public final class Names {
 
@@ -91,9 +92,6 @@ public final class Names {
             return Optional.of("longer than " + MAX_REPOSITORY_LENGTH + " characters");
         }
         String[] segments = name.split("/", -1);
-        if (segments.length < 2) {
-            return Optional.of("expected owner/name");
-        }
         if (segments.length > MAX_REPOSITORY_SEGMENTS) {
             return Optional.of("more than " + MAX_REPOSITORY_SEGMENTS + " segments");
         }

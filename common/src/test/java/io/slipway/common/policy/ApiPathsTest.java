@@ -48,7 +48,7 @@ class ApiPathsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"group/../victim", "group//project", "group", "group/pro ject"})
+    @ValueSource(strings = {"group/../victim", "group//project", "group/", "group/pro ject"})
     void refusesWhatIsNotAGitLabProjectPath(String path) {
         assertThatThrownBy(() -> ApiPaths.gitlabProject(path)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("not a GitLab project path");

@@ -13,6 +13,7 @@ class NamesTest {
     @ValueSource(strings = {
             "octo-org/hello-service",
             "demo/x",
+            "shop",
             "octo-org/.github",
             "group/sub/sub2/project",
             "Some_User/repo.name",
@@ -47,7 +48,6 @@ class NamesTest {
             "demo//x",
             "/demo/x",
             "demo/x/",
-            "demo",
             "demo/-x",
             "demo/x?y",
             "demo/x#y",
