@@ -274,9 +274,9 @@ public final class StructureTests {
         String prefix = "Service Test: " + t.name() + " › ";
         String portCase = prefix + "port " + t.port() + " listening";
         if (cases.budgetSpent()) {
-            cases.skipAll(portCase);
-            t.http().forEach(check -> cases.skipAll(prefix + check.method() + " " + check.path()));
-            t.commands().forEach(command -> cases.skipAll(prefix + command.name()));
+            cases.notRun(portCase);
+            t.http().forEach(check -> cases.notRun(prefix + check.method() + " " + check.path()));
+            t.commands().forEach(command -> cases.notRun(prefix + command.name()));
             return;
         }
         String clamped = t.requestedStartupTimeout() == null ? "" : "startupTimeout "
@@ -291,7 +291,7 @@ public final class StructureTests {
             boolean up = listening.failures().isEmpty();
             Consumer<String> notUp = name -> {
                 if (listening.status() == SuiteReport.Status.SKIPPED) {
-                    cases.skipAll(name);
+                    cases.notRun(name);
                 } else {
                     cases.add(TestCase.skipped(name, "port " + t.port() + " never listened"));
                 }
@@ -348,7 +348,7 @@ public final class StructureTests {
     private static final class Cases {
         private final SuiteBudget budget;
         private final List<TestCase> cases = new ArrayList<>();
-        private int notRun;
+        private int notRunCount;
 
         Cases(SuiteBudget budget) {
             this.budget = budget;
@@ -362,15 +362,15 @@ public final class StructureTests {
             cases.add(testCase);
         }
 
-        /** Skips {@code name} because the budget is spent. */
-        void skipAll(String name) {
-            notRun++;
+        /** Records {@code name} as skipped because the budget is spent. */
+        void notRun(String name) {
+            notRunCount++;
             cases.add(TestCase.skipped(name, "the run's suites used up their time limit of " + shown(budget.total())));
         }
 
         TestCase timed(String name, Severity severity, Supplier<Checked> check) {
             if (budget.spent()) {
-                skipAll(name);
+                notRun(name);
                 return cases.get(cases.size() - 1);
             }
             long start = System.nanoTime();
@@ -381,9 +381,9 @@ public final class StructureTests {
         }
 
         List<TestCase> done() {
-            if (notRun > 0) {
+            if (notRunCount > 0) {
                 cases.add(TestCase.of("Suite time limit", Severity.FAIL, List.of(new Failure("suite time",
-                        "every test to run within " + shown(budget.total()), notRun + " test(s) not run")), 0, ""));
+                        "every test to run within " + shown(budget.total()), notRunCount + " test(s) not run")), 0, ""));
             }
             return List.copyOf(cases);
         }
