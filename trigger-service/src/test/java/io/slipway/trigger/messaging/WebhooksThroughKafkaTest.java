@@ -310,6 +310,42 @@ class WebhooksThroughKafkaTest {
     }
 
     @Test
+    void aManualRunObeysTheWatchListFiltersAndCloneUrlPolicyAsAPushDoes() throws Exception {
+        String marker = "manual-" + UUID.randomUUID().toString().substring(0, 8);
+        String repository = repo();
+        String sha = sha();
+        String[] requests = {
+                "{\"repository\":\"nobody/" + marker + "\",\"ref\":\"refs/heads/main\",\"sha\":\"" + sha
+                        + "\",\"cloneUrl\":\"https://git.example.org/x.git\"}",
+                "{\"repository\":\"" + repository + "\",\"ref\":\"refs/heads/wip/" + marker + "\",\"sha\":\"" + sha
+                        + "\",\"cloneUrl\":\"https://git.example.org/x.git\"}",
+                "{\"repository\":\"" + repository + "\",\"ref\":\"refs/heads/main\",\"sha\":\"" + sha
+                        + "\",\"cloneUrl\":\"https://169.254.169.254/latest\"}"};
+        List<HttpResponse<String>> answers = new ArrayList<>();
+        for (String request : requests) {
+            answers.add(client.post("/runs", request.getBytes(StandardCharsets.UTF_8), "Content-Type",
+                    "application/json", "Authorization", "Bearer run-token-for-tests"));
+        }
+
+        assertThat(answers.get(0).statusCode()).as(answers.get(0).body()).isEqualTo(404);
+        assertThat(body(answers.get(0)).get("message").asText()).contains("nobody/" + marker).contains("not watched");
+        assertThat(answers.get(1).statusCode()).as(answers.get(1).body()).isEqualTo(200);
+        assertThat(body(answers.get(1)).get("status").asText()).isEqualTo("ignored");
+        assertThat(body(answers.get(1)).get("message").asText()).contains("wip/**");
+        assertThat(answers.get(2).statusCode()).as(answers.get(2).body()).isEqualTo(422);
+        assertThat(body(answers.get(2)).get("message").asText()).startsWith("clone URL refused");
+
+        // The refused runs of `repository` would have been keyed onto its partition ahead of this push.
+        String sentinel = sha();
+        assertThat(client.pushGeneric(repository, "refs/heads/main", sentinel, "ok").statusCode()).isEqualTo(202);
+        assertThat(commitsOf(repository, sentinel)).extracting(e -> e.getRun().getCommit().getSha())
+                .containsExactly(sentinel);
+        assertThat(keysThrough(Topics.TRIGGER_INTAKE, repository)).containsOnlyOnce(repository)
+                .noneMatch(key -> key.contains(marker));
+        assertThat(keysThrough(Topics.COMMITS, repository)).noneMatch(key -> key.contains(marker));
+    }
+
+    @Test
     void rejectedRequestsGetAClearAnswerAndProduceNoEvent() throws Exception {
         String repository = repo();
         String sha = sha();
