@@ -88,20 +88,11 @@ class AttacksEndToEndTest {
     void aLinkToEtcBringsNoHostFileIntoTheBuildOrAnythingSlipwayShows() throws IOException {
         String hostname = Files.readString(Path.of("/etc/hostname")).strip();
         String machineId = Files.readString(Path.of("/etc/machine-id")).strip();
-        SampleRepository app = newRepository("link-etc", false);
-        app.commit("Read the builder's /etc through a link", Map.of(), work -> {
-            link(work.resolve("e"), "/etc");
-            SampleRepository.rewrite(work.resolve("Dockerfile"), dockerfile -> dockerfile
-                    + "COPY e /e\nRUN echo \"host=[$(cat /e/hostname)] machine=[$(cat /e/machine-id)]\"; exit 1\n");
-        });
-        SampleRepository.Push push = app.push();
 
-        BuildFailed failed = events.awaitFailed(push.runId());
-        assertThat(failed.getStage()).isEqualTo(Stage.BUILD);
-        assertThat(failed.getReasonCode()).isEqualTo("BUILD_ERROR");
+        BuildFailed failed = pushLinkAttack("link-etc", "e", "/etc",
+                "COPY e /e\nRUN echo \"host=[$(cat /e/hostname)] machine=[$(cat /e/machine-id)]\"; exit 1\n");
+
         assertThat(failed.getLogExcerpt()).contains("not found");
-        assertNothingBuiltOrPublished(app, push);
-        awaitFailureAnnounced(app, push);
         assertAppearsNowhere("the host's /etc/hostname", "host=[" + hostname + "]");
         assertAppearsNowhere("the host's /etc/machine-id", machineId);
     }
@@ -110,20 +101,11 @@ class AttacksEndToEndTest {
     void aLinkClimbingOutOfTheWorkspaceBringsNoFileOfTheStackIntoTheBuild() throws IOException {
         String marker = "marker-" + UUID.randomUUID();
         Files.writeString(slipway.home().resolve("attack-marker.txt"), marker);
-        SampleRepository app = newRepository("link-up", false);
-        // The builder exports a commit into <home>/builder/workspaces/<run>/, so ../../.. is the stack's home.
-        app.commit("Read the stack's files through ../../..", Map.of(), work -> {
-            link(work.resolve("up"), "../../..");
-            SampleRepository.rewrite(work.resolve("Dockerfile"), dockerfile -> dockerfile
-                    + "COPY up /up\nRUN cat /up/attack-marker.txt /up/webhook.secret /up/e2e.env; ls -la /up; exit 1\n");
-        });
-        SampleRepository.Push push = app.push();
 
-        BuildFailed failed = events.awaitFailed(push.runId());
-        assertThat(failed.getStage()).isEqualTo(Stage.BUILD);
-        assertThat(failed.getReasonCode()).isEqualTo("BUILD_ERROR");
-        assertNothingBuiltOrPublished(app, push);
-        awaitFailureAnnounced(app, push);
+        // The builder exports a commit into <home>/builder/workspaces/<run>/, so ../../.. is the stack's home.
+        pushLinkAttack("link-up", "up", "../../..",
+                "COPY up /up\nRUN cat /up/attack-marker.txt /up/webhook.secret /up/e2e.env; ls -la /up; exit 1\n");
+
         assertAppearsNowhere("a file in the stack's home", marker);
         assertAppearsNowhere("the webhook secret", slipway.webhookSecret());
         assertAppearsNowhere("the release registry's password", slipway.releaseRegistry().password());
@@ -270,6 +252,26 @@ class AttacksEndToEndTest {
             }
         }
         events.awaitPublished(push.runId());
+    }
+
+    /**
+     * Pushes a commit adding the link {@code name -> target} and {@code steps} at the end of the Dockerfile; the run
+     * must fail to build ({@code BUILD_ERROR}), build and publish nothing, and be announced on Slack and in an issue.
+     */
+    private BuildFailed pushLinkAttack(String role, String name, String target, String steps) {
+        SampleRepository app = newRepository(role, false);
+        app.commit("Read outside the repository through " + name + " -> " + target, Map.of(), work -> {
+            link(work.resolve(name), target);
+            SampleRepository.rewrite(work.resolve("Dockerfile"), dockerfile -> dockerfile + steps);
+        });
+        SampleRepository.Push push = app.push();
+
+        BuildFailed failed = events.awaitFailed(push.runId());
+        assertThat(failed.getStage()).isEqualTo(Stage.BUILD);
+        assertThat(failed.getReasonCode()).isEqualTo("BUILD_ERROR");
+        assertNothingBuiltOrPublished(app, push);
+        awaitFailureAnnounced(app, push);
+        return failed;
     }
 
     private String startRun(String role, String cloneUrl) {
