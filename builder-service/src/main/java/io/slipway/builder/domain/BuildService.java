@@ -6,6 +6,8 @@ import io.slipway.builder.domain.BuildOutcome.StagedImage;
 import io.slipway.builder.domain.BuildOutcome.TestSuite;
 import io.slipway.common.kafka.RetryPolicy;
 import io.slipway.common.policy.ImageOwnership;
+import io.slipway.common.text.SecretMask;
+import io.slipway.common.text.TerminalText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,20 +72,20 @@ public final class BuildService implements Builds {
     private final StagingRegistry registry;
     private final ImageBuilder builder;
     private final Supersession supersession;
-    private final LogMask mask;
+    private final SecretMask mask;
     private final Clock clock;
     private final VmImages vmImages;
     private final Set<Cancellation> running = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
 
     public BuildService(Settings settings, Sources sources, StagingRegistry registry, ImageBuilder builder,
-                        Supersession supersession, LogMask mask, Clock clock) {
+                        Supersession supersession, SecretMask mask, Clock clock) {
         this(settings, sources, registry, builder, supersession, mask, clock, null);
     }
 
     /** With {@code vmImages} null, a repository asking for {@code backend: openstack} fails as CONFIG_INVALID. */
     public BuildService(Settings settings, Sources sources, StagingRegistry registry, ImageBuilder builder,
-                        Supersession supersession, LogMask mask, Clock clock, VmImages vmImages) {
+                        Supersession supersession, SecretMask mask, Clock clock, VmImages vmImages) {
         this.vmImages = vmImages;
         this.settings = settings;
         this.sources = sources;
@@ -112,11 +114,11 @@ public final class BuildService implements Builds {
                 } catch (StageFailure failure) {
                     LOG.info("Run {} of {}@{} failed: {} {}", request.runId(), request.repository(), request.shortSha(),
                             failure.reason(), failure.getMessage());
-                    return new Failed(failure.reason(), mask.apply(failure.getMessage()), log.excerpt(settings.excerptBytes()),
+                    return new Failed(failure.reason(), shown(failure.getMessage()), log.excerpt(settings.excerptBytes()),
                             failure.retryable());
                 } catch (InfrastructureUnavailable unavailable) {
                     if (attempt >= settings.retries().maxAttempts()) {
-                        return new Failed(unavailable.reason(), mask.apply(unavailable.getMessage()) + " (gave up after " + attempt
+                        return new Failed(unavailable.reason(), shown(unavailable.getMessage()) + " (gave up after " + attempt
                                 + " attempts)", log.excerpt(settings.excerptBytes()), true);
                     }
                     Duration backoff = settings.retries().backoffAfter(attempt);
@@ -299,6 +301,11 @@ public final class BuildService implements Builds {
         } catch (java.net.URISyntaxException e) {
             return url;
         }
+    }
+
+    /** A failure message as the event shows it: without terminal escapes, secrets masked (as each log line). */
+    private String shown(String message) {
+        return mask.apply(TerminalText.strip(message));
     }
 
     private Path workspace(BuildRequest request) {

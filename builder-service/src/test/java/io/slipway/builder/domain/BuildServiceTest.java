@@ -2,6 +2,7 @@ package io.slipway.builder.domain;
 
 import io.slipway.common.kafka.RetryPolicy;
 import io.slipway.common.policy.ImageOwnership;
+import io.slipway.common.text.SecretMask;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -110,7 +111,7 @@ class BuildServiceTest {
         return new BuildService(new BuildService.Settings(Duration.ofMinutes(30),
                 new RetryPolicy(attempts, Duration.ofMillis(1), Duration.ofMillis(5)), tmp.resolve("ws"), 8192,
                 Map.of("HTTP_PROXY", "http://proxy:3128"), OWNERSHIP), sources, registry, engine, request -> newer,
-                new LogMask(List.of()), Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC));
+                new SecretMask(List.of()), Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC));
     }
 
     @Test

@@ -60,7 +60,8 @@ class DockerTesterTest {
     }
 
     private DockerContainerEngine engine(String dockerHost, String password) {
-        return engine(dockerHost, new DockerContainerEngine.Registry(null, StagedImages.USER, password));
+        return engine(dockerHost, new DockerContainerEngine.Registry(staged.registry().host(), StagedImages.USER,
+                password));
     }
 
     private DockerContainerEngine engine(String dockerHost, DockerContainerEngine.Registry registry) {
@@ -309,7 +310,7 @@ class DockerTesterTest {
     void anUnreachableRegistryOrEngineIsATransientFailure() {
         ImageRef nowhere = new ImageRef("127.0.0.1:1", "staging/sample", staged.sample().digest());
 
-        assertThatThrownBy(() -> engine(null, StagedImages.PASSWORD).open(nowhere, "run"))
+        assertThatThrownBy(() -> engine(null, new DockerContainerEngine.Registry(null, null, null)).open(nowhere, "run"))
                 .isInstanceOf(TransientFailure.class).hasMessageContaining("127.0.0.1:1");
         assertThatThrownBy(() -> engine("unix:///nonexistent/docker.sock", StagedImages.PASSWORD).open(staged.sample(), "run"))
                 .isInstanceOf(TransientFailure.class);
