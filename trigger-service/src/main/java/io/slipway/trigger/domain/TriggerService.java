@@ -1,6 +1,5 @@
 package io.slipway.trigger.domain;
 
-import io.slipway.common.policy.CloneUrlPolicy;
 import io.slipway.schemas.RunIds;
 
 import java.time.Clock;
@@ -11,7 +10,8 @@ import java.util.Optional;
  * Turns authenticated pushes and manual requests into runs. A push passes {@link PushAdmission} (filters,
  * clone URL policy), is answered as a duplicate at once when the ledger already knows it, and otherwise goes to
  * the {@link RunIntake}; {@link #start} is the single, per-partition decision that emits the run. A manual run
- * reuses the run id of its repository, ref and sha and becomes its next attempt.
+ * passes the same admission (watch list entry, ref filters, clone URL policy), reuses the run id of its repository,
+ * ref and sha and becomes its next attempt.
  */
 public final class TriggerService {
 
@@ -19,38 +19,33 @@ public final class TriggerService {
     private final RunLedger ledger;
     private final RunIntake intake;
     private final RunEmitter emitter;
-    private final CloneUrlPolicy cloneUrls;
     private final Clock clock;
 
     public TriggerService(PushAdmission admission, RunLedger ledger, RunIntake intake, RunEmitter emitter,
-                          CloneUrlPolicy cloneUrls, Clock clock) {
+                          Clock clock) {
         this.admission = admission;
         this.ledger = ledger;
         this.intake = intake;
         this.emitter = emitter;
-        this.cloneUrls = cloneUrls;
         this.clock = clock;
     }
 
     /** Handles a push whose request was authenticated for {@code repository}. */
     public Outcome submit(Push push, WatchedRepository repository) {
         Admission decision = admission.admit(push, repository);
-        if (decision instanceof Admission.Ignore ignore) {
-            return new Outcome.Ignored(ignore.reason());
+        if (!(decision instanceof Admission.Start start)) {
+            return notStarted(decision);
         }
-        if (decision instanceof Admission.Refuse refuse) {
-            return new Outcome.Refused(refuse.reason());
-        }
-        String runId = ((Admission.Start) decision).runId();
-        if (ledger.decide(runId, push, false) instanceof RunLedger.Verdict.Duplicate duplicate) {
+        String runId = start.runId();
+        if (ledger.decide(runId, push, false, clock.instant()) instanceof RunLedger.Verdict.Duplicate duplicate) {
             return new Outcome.Duplicate(duplicate.runId(), duplicate.reason());
         }
         intake.submit(push, runId, false);
         return new Outcome.Accepted(runId);
     }
 
-    /** Handles a manual (re-)run request from an authorised caller. */
-    public Outcome manual(ManualRun request) {
+    /** Handles a manual (re-)run request from an authorised caller for a repository the watch list matched. */
+    public Outcome manual(ManualRun request, WatchedRepository repository) {
         Optional<RunLedger.Entry> base = request.sha() == null
                 ? ledger.latest(request.repository(), request.ref())
                 : ledger.run(RunIds.runId(request.repository(), request.sha(), request.ref()));
@@ -65,10 +60,6 @@ public final class TriggerService {
             return new Outcome.Unknown("repository " + request.repository()
                     + " has never been built; give its cloneUrl to run it");
         }
-        Optional<String> refused = cloneUrls.refusal(cloneUrl);
-        if (refused.isPresent()) {
-            return new Outcome.Refused("clone URL refused: " + refused.get());
-        }
         Push template = base.map(RunLedger.Entry::push).orElse(null);
         Push push = new Push("manual", null, request.repository(), cloneUrl,
                 template == null ? null : template.webUrl(), request.ref(), sha,
@@ -76,23 +67,33 @@ public final class TriggerService {
                 template == null ? request.requestedBy() : template.authorName(),
                 template == null ? null : template.authorEmail(),
                 template == null ? clock.instant() : template.timestamp(), false);
-        String runId = RunIds.runId(push.repository(), push.sha(), push.ref());
+        Admission decision = admission.admitManual(push, repository);
+        if (!(decision instanceof Admission.Start start)) {
+            return notStarted(decision);
+        }
+        String runId = start.runId();
         intake.submit(push, runId, true);
         return new Outcome.Accepted(runId);
     }
 
+    private static Outcome notStarted(Admission decision) {
+        return decision instanceof Admission.Refuse refuse ? new Outcome.Refused(refuse.reason())
+                : new Outcome.Ignored(((Admission.Ignore) decision).reason());
+    }
+
     /**
      * The partition owner's decision for a submitted push: emits it as a new run (or the next attempt of a
-     * manual re-run) unless the ledger already has it. Called in partition order, so it sees every earlier run.
+     * manual re-run) unless the ledger already has it. Called in partition order, so it sees every earlier run
+     * and gives the run the repository's next accepted sequence (a re-run keeps its run's).
      *
      * @return true when a run was emitted
      */
     public boolean start(Push push, String runId, Instant triggeredAt) {
         boolean manual = "manual".equals(push.source());
-        RunLedger.Verdict verdict = ledger.decide(runId, push, manual);
+        RunLedger.Verdict verdict = ledger.decide(runId, push, manual, triggeredAt);
         if (verdict instanceof RunLedger.Verdict.NewRun run) {
-            emitter.emit(push, runId, run.attempt(), triggeredAt);
-            ledger.record(runId, run.attempt(), push);
+            emitter.emit(push, runId, run.attempt(), triggeredAt, run.sequence());
+            ledger.record(runId, run.attempt(), push, run.sequence());
             return true;
         }
         return false;
