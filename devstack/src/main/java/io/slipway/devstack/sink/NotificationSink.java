@@ -1,4 +1,4 @@
-package io.slipway.tools;
+package io.slipway.devstack.sink;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;

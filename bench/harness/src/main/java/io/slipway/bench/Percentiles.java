@@ -1,4 +1,4 @@
-package io.slipway.tools.bench;
+package io.slipway.bench;
 
 import java.util.ArrayList;
 import java.util.Collections;

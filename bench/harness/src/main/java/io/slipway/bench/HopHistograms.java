@@ -1,4 +1,4 @@
-package io.slipway.tools.bench;
+package io.slipway.bench;
 
 import java.io.IOException;
 import java.net.URI;

@@ -1,7 +1,7 @@
-package io.slipway.tools.bench;
+package io.slipway.bench;
 
 import com.sun.net.httpserver.HttpServer;
-import io.slipway.tools.NotificationSink;
+import io.slipway.devstack.sink.NotificationSink;
 
 import java.io.IOException;
 import java.io.OutputStream;
