@@ -14,8 +14,8 @@ import java.io.UncheckedIOException;
 /**
  * Gives every service the settings all five share ({@value #RESOURCE}: Kafka, schema registry, topics, metrics,
  * endpoints) as one property source ordered below the service's own {@code application.yml}, so the service file, a
- * config file or an environment variable overrides any of them. Micronaut reads one {@code application.yml} from the
- * classpath, so the shared file has its own name and is added to every context built while common is present.
+ * config file or an environment variable overrides any of them. The file has its own name because Micronaut reads
+ * only the first {@code application.yml} on the classpath; it is added to every context built while common is there.
  */
 @ContextConfigurer
 public final class SharedDefaults implements ApplicationContextConfigurer {
@@ -30,8 +30,7 @@ public final class SharedDefaults implements ApplicationContextConfigurer {
         builder.propertySources(propertySource());
     }
 
-    /** The shared settings as they are added to a context. */
-    static PropertySource propertySource() {
+    private static PropertySource propertySource() {
         try (InputStream in = SharedDefaults.class.getClassLoader().getResourceAsStream(RESOURCE)) {
             if (in == null) {
                 throw new IllegalStateException(RESOURCE + " is missing from the classpath; it ships in common's jar");
