@@ -1,11 +1,11 @@
 package io.slipway.notifier.config;
 
 import io.micronaut.context.annotation.Factory;
+import io.slipway.common.glob.Glob;
 import io.slipway.common.kafka.RetryPolicy;
 import io.slipway.notifier.adapter.http.JsonHttp;
 import io.slipway.notifier.domain.ChannelMemoryStore;
 import io.slipway.notifier.domain.EventKind;
-import io.slipway.notifier.domain.NameGlob;
 import io.slipway.notifier.domain.NotificationDispatcher;
 import io.slipway.notifier.domain.NotificationTexts;
 import io.slipway.notifier.domain.Retrier;
@@ -73,8 +73,8 @@ public class NotifierFactory {
     private static Route route(RouteProperties r, ConfiguredChannels channels) {
         String where = "slipway.notifier.routes[" + r.index() + "]";
         return new Route(
-                or(r.repositories(), List.of("**")).stream().map(NameGlob::of).toList(),
-                or(r.branches(), List.of("**")).stream().map(NameGlob::of).toList(),
+                or(r.repositories(), List.of("**")).stream().map(Glob::of).toList(),
+                or(r.branches(), List.of("**")).stream().map(Glob::of).toList(),
                 Set.copyOf(or(r.stages(), List.<String>of()).stream().map(s -> s.strip().toUpperCase(Locale.ROOT)).toList()),
                 Set.copyOf(or(r.events(), List.of("FAILED", "PUBLISHED")).stream()
                         .map(e -> EventKind.valueOf(e.strip().toUpperCase(Locale.ROOT))).toList()),
