@@ -125,7 +125,8 @@ public class BuilderFactory {
                         git.password() == null ? "" : git.password()), git.timeout());
         DockerImageBuilder builder = new DockerImageBuilder(docker, properties.docker().host(),
                 new DockerImageBuilder.Limits(bytes(properties.docker().memory()), properties.docker().cpuShares(),
-                        properties.docker().cpusetCpus(), properties.docker().pushTimeout()), auth);
+                        properties.docker().cpusetCpus(), properties.docker().pushTimeout(),
+                        bytes(properties.docker().contextMax())), auth);
         RegistryStaging staging = new RegistryStaging(new HttpOciRegistryClient(endpoint, REGISTRY_TIMEOUT,
                 REGISTRY_TIMEOUT), registry.prefix());
         Map<String, String> buildArgs = properties.buildArgs() == null ? Map.of() : properties.buildArgs();

@@ -184,8 +184,9 @@ public final class BuildService implements Builds {
                 Map<String, String> args = new LinkedHashMap<>(settings.serviceBuildArgs());
                 args.putAll(file.buildArgs());
                 String image = registry.host() + "/" + repository;
-                builder.build(new ImageBuilder.BuildSpec(workspace.resolve(file.context()), workspace.resolve(file.dockerfile()),
-                        image + ":" + request.sha(), labels(request), args, file.target(), timeout), log, cancellation);
+                builder.build(new ImageBuilder.BuildSpec(workspace, workspace.resolve(file.context()),
+                        workspace.resolve(file.dockerfile()), image + ":" + request.sha(), labels(request), args,
+                        file.target(), timeout), log, cancellation);
                 ImageBuilder.PushResult pushed = builder.push(image, request.sha(), log, cancellation);
                 LOG.info("Run {}: staged {}:{} as {} ({} bytes uploaded)", request.runId(), image, request.sha(),
                         pushed.digest(), pushed.bytesPushed());

@@ -167,7 +167,7 @@ class OpenStackBuildsTest {
     private BuildService service(boolean openStack) {
         BuilderProperties properties = new BuilderProperties(Duration.ofMinutes(2), Duration.ofSeconds(1),
                 tmp.resolve("work").toString(), Map.of(), List.of(),
-                new BuilderProperties.Docker(DockerEngine.DEFAULT_HOST, "256m", 512, null, Duration.ofMinutes(1)),
+                new BuilderProperties.Docker(DockerEngine.DEFAULT_HOST, "256m", 512, null, Duration.ofMinutes(1), "1g"),
                 new BuilderProperties.Registry("127.0.0.1:1", true, "staging", null, null),
                 new BuilderProperties.Git(null, null, Duration.ofSeconds(30)),
                 new BuilderProperties.Retry(1, Duration.ofMillis(10), Duration.ofMillis(10)),
