@@ -3,6 +3,7 @@ package io.slipway.builder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dockerjava.api.DockerClient;
 import io.slipway.builder.config.BuilderFactory;
+import io.slipway.common.policy.ImageOwnership;
 import io.slipway.builder.domain.BuildOutcome;
 import io.slipway.builder.domain.BuildRequest;
 import io.slipway.builder.domain.BuildService;
@@ -63,7 +64,8 @@ class DockerBuildsTest {
         var properties = properties(tmp.resolve(unique("work")), dockerHost, registry, password, attempts,
                 Map.of("TOKEN", SECRET_ARG));
         DockerClient docker = factory.dockerClient(properties);
-        return factory.buildService(properties, docker, supersession, Clock.systemUTC());
+        return factory.buildService(properties, docker, supersession, Clock.systemUTC(),
+                ImageOwnership.ownNamesOnly());
     }
 
     private BuildService service() {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.dockerjava.api.DockerClient;
 import io.slipway.builder.TestRepository;
 import io.slipway.builder.config.BuilderFactory;
+import io.slipway.common.policy.ImageOwnership;
 import io.slipway.builder.config.BuilderProperties;
 import io.slipway.builder.domain.BuildOutcome;
 import io.slipway.builder.domain.BuildRequest;
@@ -175,7 +176,7 @@ class OpenStackBuildsTest {
         BuilderFactory factory = new BuilderFactory();
         docker = factory.dockerClient(properties);
         return factory.buildService(properties, docker, request -> Optional.empty(), Clock.systemUTC(),
-                openStack ? BuilderFactory.openStack(environment).orElseThrow() : null);
+                ImageOwnership.ownNamesOnly(), openStack ? BuilderFactory.openStack(environment).orElseThrow() : null);
     }
 
     private CommitReceived commit(Map<String, String> files) {

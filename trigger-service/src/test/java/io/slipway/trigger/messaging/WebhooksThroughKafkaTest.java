@@ -278,6 +278,38 @@ class WebhooksThroughKafkaTest {
     }
 
     @Test
+    void runsCarryTheOrderTheyWereAcceptedInAndAReRunKeepsItsRunsSequence() throws Exception {
+        String repository = repo();
+        String older = sha();
+        String newer = sha();
+        client.pushGeneric(repository, "refs/heads/main", older, "first");
+        commitsOf(repository, older);
+        client.pushGeneric(repository, "refs/heads/main", newer, "second");
+        commitsOf(repository, newer);
+        String rerun = "{\"repository\":\"" + repository + "\",\"ref\":\"refs/heads/main\",\"sha\":\"" + older + "\"}";
+        assertThat(client.post("/runs", rerun.getBytes(StandardCharsets.UTF_8), "Content-Type", "application/json",
+                "Authorization", "Bearer run-token-for-tests").statusCode()).isEqualTo(202);
+        await().until(() -> commitsOf(repository, older).size() == 3);
+        WebhookClient restarted = startInstance();
+        String latest = sha();
+        restarted.pushGeneric(repository, "refs/heads/main", latest, "after restart");
+
+        Map<String, Long> sequences = new HashMap<>();
+        for (CommitReceived event : commitsOf(repository, latest)) {
+            sequences.put(event.getRun().getCommit().getSha() + "#" + event.getRun().getAttempt(),
+                    event.getRun().getAcceptedSequence());
+        }
+
+        assertThat(sequences).containsOnlyKeys(older + "#1", newer + "#1", older + "#2", latest + "#1");
+        assertThat(sequences.get(older + "#1")).isPositive();
+        assertThat(sequences.get(newer + "#1")).isGreaterThan(sequences.get(older + "#1"));
+        assertThat(sequences.get(older + "#2")).as("a re-run ranks where its run was accepted")
+                .isEqualTo(sequences.get(older + "#1"));
+        assertThat(sequences.get(latest + "#1")).as("an instance that read the topic continues the order")
+                .isGreaterThan(sequences.get(newer + "#1"));
+    }
+
+    @Test
     void rejectedRequestsGetAClearAnswerAndProduceNoEvent() throws Exception {
         String repository = repo();
         String sha = sha();
