@@ -51,7 +51,8 @@ public final class BuildService implements Builds {
      * @param retries         attempts and backoff for an unreachable dependency
      * @param workspaces      where fresh workspaces are created
      * @param excerptBytes    the size limit of the log excerpt in {@code BuildFailed}
-     * @param serviceBuildArgs build args the service passes to every build (e.g. proxies), masked in the log
+     * @param serviceBuildArgs build args the service passes to every build (e.g. proxies), masked in the log; a
+     *                         repository cannot override them ({@link BuildArgs})
      * @param imageOwnership  which image names a repository may ask for in {@code image:}
      */
     public record Settings(Duration maxTimeout, RetryPolicy retries, Path workspaces, int excerptBytes,
@@ -172,6 +173,7 @@ public final class BuildService implements Builds {
             if (file.backend() == PipelineFile.Backend.OPENSTACK) {
                 return buildVm(request, started, tree, file, log, cancellation);
             }
+            Map<String, String> args = BuildArgs.merge(settings.serviceBuildArgs(), file);
             if (tree.size(file.dockerfile()).isEmpty()) {
                 throw PipelineFileParser.invalid(file.line("dockerfile"), "no Dockerfile at '" + file.dockerfile()
                         + "' in commit " + request.shortSha() + (file.lines().containsKey("dockerfile") ? ""
@@ -189,8 +191,6 @@ public final class BuildService implements Builds {
                 tree.export(workspace);
                 Duration timeout = file.timeout() == null || file.timeout().compareTo(settings.maxTimeout()) > 0
                         ? settings.maxTimeout() : file.timeout();
-                Map<String, String> args = new LinkedHashMap<>(settings.serviceBuildArgs());
-                args.putAll(file.buildArgs());
                 String image = registry.host() + "/" + repository;
                 builder.build(new ImageBuilder.BuildSpec(workspace, workspace.resolve(file.context()),
                         workspace.resolve(file.dockerfile()), image + ":" + request.sha(), labels(request), args,

@@ -211,6 +211,20 @@ class BuildServiceTest {
     }
 
     @Test
+    void aRepositoryThatSetsOneOfTheServiceBuildArgsFailsAsConfigInvalidBeforeAnythingIsBuilt() {
+        files.put(".slipway.yml", "image: team/app\nbuildArgs:\n  VERSION: '2'\n  http_proxy: http://evil:3128\n");
+
+        BuildOutcome outcome = service(3).build(REQUEST);
+
+        assertThat(outcome).isInstanceOfSatisfying(BuildOutcome.Failed.class, failed -> {
+            assertThat(failed.reason()).isEqualTo(Reason.CONFIG_INVALID);
+            assertThat(failed.retryable()).isFalse();
+            assertThat(failed.message()).contains("line 2").contains("http_proxy").contains("cannot be overridden");
+        });
+        assertThat(builds).isEmpty();
+    }
+
+    @Test
     void anUnreachableDependencyIsRetriedThenReportedAsRetryableInfrastructure() {
         registryFault = new InfrastructureUnavailable(Reason.INFRASTRUCTURE, "registry down", null);
         registryFaults = 2;

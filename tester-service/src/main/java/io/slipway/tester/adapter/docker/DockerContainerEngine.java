@@ -53,16 +53,24 @@ public final class DockerContainerEngine implements ContainerEngine, AutoCloseab
     }
 
     private final DockerClient docker;
-    private final Sandbox.Limits limits;
+    private final Limits limits;
     private final Registry registry;
     private final String instanceId;
     private final Duration pullTimeout;
     private final Set<String> live = ConcurrentHashMap.newKeySet();
 
-    public DockerContainerEngine(DockerClient docker, long memoryBytes, double cpus, long pids, String serviceNetwork,
-                                 Registry registry, String instanceId, Duration pullTimeout) {
+    /**
+     * Container limits of every test container; with {@code readOnlyRoot}, containers that need no writable layer
+     * run with a read-only root and a tmpfs of {@code tmpfsBytes} at {@code /tmp}.
+     */
+    public record Limits(long memoryBytes, double cpus, long pids, String serviceNetwork, boolean readOnlyRoot,
+                         long tmpfsBytes) {
+    }
+
+    public DockerContainerEngine(DockerClient docker, Limits limits, Registry registry, String instanceId,
+                                 Duration pullTimeout) {
         this.docker = docker;
-        this.limits = new Sandbox.Limits(memoryBytes, cpus, pids, serviceNetwork);
+        this.limits = limits;
         this.registry = registry;
         this.instanceId = instanceId;
         this.pullTimeout = pullTimeout;

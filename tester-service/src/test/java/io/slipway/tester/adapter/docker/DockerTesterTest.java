@@ -64,17 +64,23 @@ class DockerTesterTest {
     }
 
     private DockerContainerEngine engine(String dockerHost, DockerContainerEngine.Registry registry) {
-        return new DockerContainerEngine(DockerEngine.connect(dockerHost, Duration.ofSeconds(60)), 256L * 1024 * 1024,
-                1.0, 128, "bridge", registry, instance, Duration.ofMinutes(2));
+        return new DockerContainerEngine(DockerEngine.connect(dockerHost, Duration.ofSeconds(60)),
+                new DockerContainerEngine.Limits(256L * 1024 * 1024, 1.0, 128, "bridge", true, 1024 * 1024), registry,
+                instance, Duration.ofMinutes(2));
     }
 
     private TesterService tester(ImagePolicies.Settings policies, int threshold, Path policyDir, Duration timeout) {
+        return tester(policies, threshold, policyDir, timeout, new SuiteParser(Duration.ofSeconds(20)));
+    }
+
+    private TesterService tester(ImagePolicies.Settings policies, int threshold, Path policyDir, Duration timeout,
+                                 SuiteParser parser) {
         ContainerEngine engine = engine(null, StagedImages.PASSWORD);
         ContainerEngine counting = (image, runId) -> {
             opened.incrementAndGet();
             return engine.open(image, runId);
         };
-        return new TesterService(counting, new SuiteParser(Duration.ofSeconds(20)), new StructureTests(timeout),
+        return new TesterService(counting, parser, new StructureTests(timeout),
                 new ImagePolicies(policies), new PolicyDirectory(policyDir),
                 new FileReportStore(reports, "http://tester.example:8083"), threshold, Clock.systemUTC());
     }
@@ -156,6 +162,32 @@ class DockerTesterTest {
                 tuple("Service Test: wrong port › port 9999 listening", SuiteReport.Status.FAILED),
                 tuple("Service Test: wrong port › GET /", SuiteReport.Status.SKIPPED));
         assertThat(failed.excerpt()).contains("port 9999: expected listening within 2000 ms, actual not listening");
+    }
+
+    @Test
+    void aServiceTestAskingForAHundredHoursIsClampedAndTheStageKeepsFlowing() {
+        SuiteParser parser = new SuiteParser(new SuiteParser.Limits(Duration.ofSeconds(20), Duration.ofSeconds(3), 10,
+                100));
+        TesterService tester = tester(DEFAULT_POLICIES, -1, null, Duration.ofSeconds(30), parser);
+        long start = System.nanoTime();
+
+        Outcome.Failed clamped = failed(tester.test(request(staged.sample(), "service_startup_100h.yaml")));
+        Outcome next = tester.test(request(staged.sample(), "busybox_test.yaml"));
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(60));
+        assertThat(clamped.reason()).isEqualTo(Outcome.Reason.TESTS_FAILED);
+        assertThat(clamped.excerpt()).contains("Service Test: forever › port 9999 listening — port 9999: expected "
+                + "listening within 3000 ms, actual not listening");
+        SuiteReport.TestCase port = clamped.suites().get(0).cases().get(0);
+        assertThat(port.output()).startsWith("startupTimeout 100h is above this tester's maximum; clamped to 3s");
+        assertThat(next).as("the next image is tested as usual").isInstanceOf(Outcome.Passed.class);
+    }
+
+    @Test
+    void aCommandTestRunsOnAReadOnlyRootWithABoundedTmpfs() {
+        Outcome outcome = test(staged.sample(), "read_only_root.yaml");
+
+        assertThat(outcome).as(outcome.toString()).isInstanceOf(Outcome.Passed.class);
     }
 
     @Test
