@@ -3,7 +3,7 @@ package io.slipway.e2e;
 import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.slipway.tools.NotificationSink;
+import io.slipway.devstack.sink.NotificationSink;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

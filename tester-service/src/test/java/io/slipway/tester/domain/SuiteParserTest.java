@@ -1,7 +1,7 @@
 package io.slipway.tester.domain;
 
+import io.slipway.schemas.Fixtures;
 import io.slipway.tester.domain.Suite.EnvVar;
-import io.slipway.tester.support.CstFixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -19,7 +19,7 @@ class SuiteParserTest {
     private final SuiteParser parser = new SuiteParser(Duration.ofSeconds(30));
 
     private Suite fixture(String relative) {
-        return parser.parse(relative, CstFixtures.read(relative), Origin.APPLICATION);
+        return parser.parse(relative, Fixtures.text("container-structure-test/" + relative), Origin.APPLICATION);
     }
 
     private void assertInvalid(String yaml, String... messageParts) {

@@ -4,6 +4,7 @@ import io.slipway.common.kafka.TransientFailure;
 import io.slipway.common.testing.DockerTestImages;
 import io.slipway.container.DockerEngine;
 import io.slipway.container.SlipwayLabels;
+import io.slipway.schemas.Fixtures;
 import io.slipway.tester.adapter.files.FileReportStore;
 import io.slipway.tester.adapter.files.PolicyDirectory;
 import io.slipway.tester.domain.ContainerEngine;
@@ -18,7 +19,6 @@ import io.slipway.tester.domain.SuiteParser;
 import io.slipway.tester.domain.SuiteReport;
 import io.slipway.tester.domain.TestRequest;
 import io.slipway.tester.domain.TesterService;
-import io.slipway.tester.support.CstFixtures;
 import io.slipway.tester.support.StagedImages;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -260,7 +260,8 @@ class DockerTesterTest {
     @Test
     void upstreamsFailureSuiteFailsOnBusyboxAsItDoesOnUbuntu() {
         TestRequest request = new TestRequest(UUID.randomUUID().toString(), 1, staged.sample(), true, List.of(
-                new SuiteFile("ubuntu_22_04_failure_test.yaml", CstFixtures.read("upstream-tests/ubuntu_22_04_failure_test.yaml"))));
+                new SuiteFile("ubuntu_22_04_failure_test.yaml", Fixtures.text(
+                        "container-structure-test/upstream-tests/ubuntu_22_04_failure_test.yaml"))));
 
         Outcome.Failed failed = failed(tester(DEFAULT_POLICIES, -1, null, Duration.ofSeconds(30)).test(request));
 
