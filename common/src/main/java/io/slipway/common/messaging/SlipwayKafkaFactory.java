@@ -5,13 +5,17 @@ import io.micronaut.configuration.kafka.config.KafkaDefaultConfiguration;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
+import io.micronaut.context.env.Environment;
+import io.micronaut.context.event.ApplicationEventListener;
+import io.micronaut.context.event.ShutdownEvent;
+import io.micronaut.context.exceptions.ConfigurationException;
 import io.slipway.common.config.SchemaRegistryProperties;
 import io.slipway.common.config.SlipwayKafkaProperties;
 import io.slipway.common.kafka.DeadLetterPublisher;
 import io.slipway.common.kafka.EventPublisher;
 import io.slipway.common.kafka.KafkaDeadLetterPublisher;
 import io.slipway.common.kafka.RecordPipeline;
-import io.slipway.common.kafka.RetryPolicy;
+import io.slipway.common.kafka.RetryBudget;
 import io.slipway.schemas.serde.AvroEventDeserializer;
 import io.slipway.schemas.serde.AvroEventSerializer;
 import io.slipway.schemas.registry.RegistrySettings;
@@ -27,6 +31,8 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -36,6 +42,12 @@ import java.util.Properties;
  */
 @Factory
 public class SlipwayKafkaFactory {
+
+    /** Retry settings the time budget replaced, as an operator would have set each one. */
+    private static final Map<String, String> REPLACED_RETRY_SETTINGS = Map.of(
+            "slipway.kafka.retry-attempts", "SLIPWAY_KAFKA_RETRY_ATTEMPTS",
+            "slipway.build.retry.attempts", "SLIPWAY_BUILD_RETRY_ATTEMPTS",
+            "slipway.builder.retry.attempts", "slipway.builder.retry.attempts in application.yml");
 
     /** Publishes events; the producer is private to it (Micronaut Kafka's own Producer beans match any name). */
     @Singleton
@@ -73,13 +85,37 @@ public class SlipwayKafkaFactory {
         return new AvroEventDeserializer(registry);
     }
 
+    /**
+     * The record pipeline with the service's retry budget, checked against its listener's poll settings; a service
+     * configured with a retry setting the budget replaced, or with a budget its consumer cannot wait out, does not
+     * start.
+     */
     @Singleton
     RecordPipeline recordPipeline(@Named("slipway-events") Deserializer<SpecificRecord> deserializer,
                                   DeadLetterPublisher deadLetters, SlipwayKafkaProperties settings,
-                                  MeterRegistry meters) {
-        RetryPolicy retry = new RetryPolicy(settings.retryAttempts(), settings.retryInitialBackoff(),
+                                  MeterRegistry meters, Environment environment) {
+        REPLACED_RETRY_SETTINGS.forEach((property, setting) -> {
+            if (environment.containsProperty(property)) {
+                throw new ConfigurationException(setting + " is no longer read: a record is now "
+                        + "retried for a time, not a number of attempts. Set a retry budget instead, a duration such as "
+                        + "2m: the stage's own variable or SLIPWAY_KAFKA_RETRY_BUDGET (see \"When retries are used up\" "
+                        + "in the README)");
+            }
+        });
+        RetryBudget budget = new RetryBudget(settings.retryBudget(), settings.retryInitialBackoff(),
                 settings.retryMaxBackoff());
-        return new RecordPipeline(deserializer, deadLetters, retry, meters);
+        try {
+            budget.requireWithin(settings.maxPollRecords(), Duration.ofMillis(settings.maxPollIntervalMs()));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(e.getMessage(), e);
+        }
+        return new RecordPipeline(deserializer, deadLetters, budget, meters);
+    }
+
+    /** A record waiting for its next attempt when the service stops is handed back at once, not waited out. */
+    @Singleton
+    ApplicationEventListener<ShutdownEvent> stopRetriesAtShutdown(RecordPipeline pipeline) {
+        return event -> pipeline.stop();
     }
 
     private static Properties durableProducer(KafkaDefaultConfiguration kafka, String clientId) {
