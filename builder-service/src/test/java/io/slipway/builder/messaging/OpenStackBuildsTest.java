@@ -170,7 +170,6 @@ class OpenStackBuildsTest {
                 new BuilderProperties.Docker(DockerEngine.DEFAULT_HOST, "256m", 512, null, Duration.ofMinutes(1)),
                 new BuilderProperties.Registry("127.0.0.1:1", true, "staging", null, null),
                 new BuilderProperties.Git(null, null, Duration.ofSeconds(30)),
-                new BuilderProperties.Retry(1, Duration.ofMillis(10), Duration.ofMillis(10)),
                 new BuilderProperties.CloneUrls(List.of("https", "file"), null, true, false, false));
         BuilderFactory factory = new BuilderFactory();
         docker = factory.dockerClient(properties);

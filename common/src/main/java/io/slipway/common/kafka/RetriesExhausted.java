@@ -12,8 +12,13 @@ import java.time.Duration;
  */
 public record RetriesExhausted(Duration retriedFor, int attempts, Throwable lastFault) {
 
-    /** {@code "for 2m0s (14 attempts)"}, to append to a message that names what was unreachable. */
+    /** {@code "for 2m (14 attempts)"}. */
     public String summary() {
         return "for " + RetryBudget.human(retriedFor) + " (" + attempts + (attempts == 1 ? " attempt)" : " attempts)");
+    }
+
+    /** The last fault's message, which names what was unreachable, and for how long it was retried. */
+    public String message() {
+        return lastFault.getMessage() + "; still failing after retrying " + summary();
     }
 }

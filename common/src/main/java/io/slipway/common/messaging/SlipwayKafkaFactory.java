@@ -47,7 +47,9 @@ public class SlipwayKafkaFactory {
     private static final Map<String, String> REPLACED_RETRY_SETTINGS = Map.of(
             "slipway.kafka.retry-attempts", "SLIPWAY_KAFKA_RETRY_ATTEMPTS",
             "slipway.build.retry.attempts", "SLIPWAY_BUILD_RETRY_ATTEMPTS",
-            "slipway.builder.retry.attempts", "slipway.builder.retry.attempts in application.yml");
+            "slipway.builder.retry.attempts", "slipway.builder.retry.attempts in application.yml",
+            "slipway.notifier.retry.attempts", "SLIPWAY_NOTIFIER_RETRY_ATTEMPTS",
+            "slipway.notifier.retry.max-attempts", "slipway.notifier.retry.max-attempts in application.yml");
 
     /** Publishes events; the producer is private to it (Micronaut Kafka's own Producer beans match any name). */
     @Singleton

@@ -1,6 +1,7 @@
 package io.slipway.common.kafka;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.slipway.common.testing.TestClock;
 import io.slipway.events.ArtifactKind;
 import io.slipway.events.ArtifactPublished;
 import io.slipway.events.Commit;
@@ -19,8 +20,6 @@ import java.net.ConnectException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -180,7 +179,8 @@ class RecordPipelineTest {
         assertThat(exhausted.attempts()).isEqualTo(3);
         assertThat(exhausted.retriedFor()).isEqualTo(Duration.ofSeconds(1));
         assertThat(exhausted.lastFault()).hasMessage("registry.example:5000 unreachable");
-        assertThat(exhausted.summary()).isEqualTo("for 1s (3 attempts)");
+        assertThat(exhausted.message())
+                .isEqualTo("registry.example:5000 unreachable; still failing after retrying for 1s (3 attempts)");
         assertThat(counted("gave_up")).isEqualTo(1);
         assertThat(counted("processed")).isZero();
     }
@@ -350,34 +350,5 @@ class RecordPipelineTest {
     private static ConsumerRecord<byte[], byte[]> record(long timestamp) {
         return new ConsumerRecord<>("slipway.commits", 0, 42L, timestamp, TimestampType.CREATE_TIME, 7, 5,
                 "org/app".getBytes(), new byte[]{0, 0, 0, 0, 1}, new RecordHeaders(), Optional.empty());
-    }
-
-    /** A clock that stands still unless a test (or a wait) moves it. */
-    private static final class TestClock extends Clock {
-
-        private Instant now;
-
-        TestClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
     }
 }
