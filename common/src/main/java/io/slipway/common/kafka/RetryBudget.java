@@ -1,7 +1,6 @@
 package io.slipway.common.kafka;
 
 import java.time.Duration;
-import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -52,11 +51,13 @@ public record RetryBudget(Duration budget, Duration initialBackoff, Duration max
         }
     }
 
-    /** A duration as configuration writes it: {@code 250ms}, {@code 3s}, {@code 2m30s}, {@code 1h5m}. */
+    /** A duration as configuration writes it: {@code 250ms}, {@code 3.4s}, {@code 2m30s}, {@code 1h5m}. */
     public static String human(Duration duration) {
-        if (duration.compareTo(Duration.ofSeconds(1)) < 0) {
-            return duration.toMillis() + "ms";
+        long millis = duration.toMillis();
+        if (millis < 1000) {
+            return millis + "ms";
         }
-        return duration.truncatedTo(ChronoUnit.SECONDS).toString().substring(2).toLowerCase(Locale.ROOT);
+        Duration shown = millis < 60_000 ? Duration.ofMillis(millis - millis % 100) : Duration.ofSeconds(millis / 1000);
+        return shown.toString().substring(2).toLowerCase(Locale.ROOT);
     }
 }

@@ -46,7 +46,8 @@ class RetryBudgetTest {
     @Test
     void writesDurationsAsConfigurationDoes() {
         assertThat(RetryBudget.human(Duration.ofMillis(250))).isEqualTo("250ms");
-        assertThat(RetryBudget.human(Duration.ofMillis(3_400))).isEqualTo("3s");
+        assertThat(RetryBudget.human(Duration.ofMillis(3_460))).isEqualTo("3.4s");
+        assertThat(RetryBudget.human(Duration.ofSeconds(3))).isEqualTo("3s");
         assertThat(RetryBudget.human(Duration.ofSeconds(150))).isEqualTo("2m30s");
         assertThat(RetryBudget.human(Duration.ofMinutes(65))).isEqualTo("1h5m");
     }
