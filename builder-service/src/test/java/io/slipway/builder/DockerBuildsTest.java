@@ -133,7 +133,7 @@ class DockerBuildsTest {
 
         assertThat(missing.reason()).isEqualTo(Reason.CONFIG_MISSING);
         assertThat(invalid.reason()).isEqualTo(Reason.CONFIG_INVALID);
-        assertThat(invalid.message()).contains("line 2: unknown key 'test'");
+        assertThat(invalid.message()).contains("line 2: key 'test' is unknown");
     }
 
     @Test

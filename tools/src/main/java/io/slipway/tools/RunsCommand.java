@@ -1,19 +1,28 @@
 package io.slipway.tools;
 
+import io.slipway.common.kafka.KafkaClients;
+import io.slipway.common.kafka.TopicTail;
 import io.slipway.schemas.Topics;
+import io.slipway.schemas.registry.RegistrySettings;
 import io.slipway.schemas.registry.SchemaRegistryClient;
 import io.slipway.schemas.serde.AvroEventDeserializer;
+import io.slipway.schemas.serde.SchemaRegistryAccessException;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,51 +31,124 @@ import java.util.Properties;
 /**
  * {@code ./slipway runs} lists recent runs with stage, outcome and duration; {@code ./slipway watch <runId>}
  * follows one run live until it ends. Both replay the pipeline topics (no consumer group, nothing committed),
- * so they never disturb the services and show exactly what the event log holds.
+ * so they never disturb the services and show exactly what the event log holds. They reach Kafka and the schema
+ * registry with the services' settings: {@code KAFKA_<PROPERTY>} environment variables, {@code SCHEMA_REGISTRY_URL}
+ * and {@code SCHEMA_REGISTRY_USER_INFO}, overridden by a client properties file given with {@code --command-config}
+ * (as Kafka's own tools take it), which may also hold {@code schema.registry.url} and {@code basic.auth.user.info}.
  */
-public final class RunsCommand {
+public final class RunsCommand implements AutoCloseable {
+
+    static final String USAGE = "usage: runs [limit] [--command-config <file>] | watch <runId> [--command-config <file>]";
+
+    private static final Duration READ_LIMIT = Duration.ofSeconds(30);
+    private static final String REGISTRY_URL = "schema.registry.url";
+    private static final String REGISTRY_USER_INFO = "basic.auth.user.info";
+
+    /** Where the command reads from: Kafka client settings and the schema registry. */
+    record Connection(Map<String, Object> kafka, RegistrySettings registry) {
+
+        /**
+         * The environment's settings, then the {@code commandConfig} file's (which win); defaults are the dev
+         * stack's addresses.
+         *
+         * @throws IOException when the file cannot be read
+         * @throws IllegalArgumentException when the registry URL is not one
+         */
+        static Connection of(Map<String, String> environment, Path commandConfig) throws IOException {
+            Map<String, Object> kafka = new HashMap<>();
+            kafka.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092");
+            kafka.putAll(KafkaClients.fromEnvironment(environment));
+            String url = environment.getOrDefault("SCHEMA_REGISTRY_URL", "");
+            String userInfo = environment.getOrDefault("SCHEMA_REGISTRY_USER_INFO", "");
+            if (commandConfig != null) {
+                Properties file = new Properties();
+                try (Reader reader = Files.newBufferedReader(commandConfig)) {
+                    file.load(reader);
+                }
+                url = (String) file.getOrDefault(REGISTRY_URL, url);
+                userInfo = (String) file.getOrDefault(REGISTRY_USER_INFO, userInfo);
+                file.remove(REGISTRY_URL);
+                file.remove(REGISTRY_USER_INFO);
+                file.forEach((key, value) -> kafka.put(key.toString(), value));
+            }
+            RegistrySettings registry = RegistrySettings.of(url.isBlank() ? "http://127.0.0.1:8081" : url);
+            return new Connection(Map.copyOf(kafka), userInfo.isBlank() ? registry : registry.withBasicAuth(userInfo));
+        }
+
+        String bootstrapServers() {
+            return String.valueOf(kafka.get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG));
+        }
+    }
 
     private final KafkaConsumer<byte[], byte[]> consumer;
+    private final TopicTail<byte[], byte[]> topics;
     private final AvroEventDeserializer deserializer;
     private final RunsView view = new RunsView();
     private final PrintStream out;
 
-    RunsCommand(String bootstrap, String registryUrl, PrintStream out) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        this.deserializer = new AvroEventDeserializer(new SchemaRegistryClient(registryUrl));
+    RunsCommand(Connection connection, PrintStream out) {
+        this.consumer = KafkaClients.of(connection.kafka()).consumer("slipway-runs", new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
+        this.topics = new TopicTail<>(consumer, Topics.pipelineTopics());
+        this.deserializer = new AvroEventDeserializer(new SchemaRegistryClient(connection.registry()));
         this.out = out;
     }
 
     public static void main(String[] args) {
-        String bootstrap = env("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092");
-        String registry = env("SCHEMA_REGISTRY_URL", "http://127.0.0.1:8081");
-        if (args.length == 0 || !(args[0].equals("runs") || (args[0].equals("watch") && args.length == 2))) {
-            System.err.println("usage: runs [limit] | watch <runId>");
-            System.exit(2);
-        }
-        RunsCommand command = new RunsCommand(bootstrap, registry, System.out);
-        try {
-            if (args[0].equals("runs")) {
-                command.list(args.length > 1 ? Integer.parseInt(args[1]) : 20);
-            } else {
-                System.exit(command.watch(args[1], Duration.ofMinutes(30)) ? 0 : 1);
+        System.exit(run(List.of(args), System.getenv(), System.out, System.err));
+    }
+
+    /** Runs the command line {@code args}; returns the exit status. */
+    static int run(List<String> args, Map<String, String> environment, PrintStream out, PrintStream err) {
+        List<String> words = new ArrayList<>(args);
+        Path commandConfig = null;
+        int option = words.indexOf("--command-config");
+        if (option >= 0) {
+            if (option + 1 >= words.size()) {
+                err.println(USAGE);
+                return 2;
             }
-        } catch (org.apache.kafka.common.KafkaException e) {
-            System.err.println("slipway: cannot read the pipeline topics from " + bootstrap + " (" + e.getMessage()
-                    + "); is the stack up? (./slipway status)");
-            System.exit(1);
-        } finally {
-            command.consumer.close();
+            commandConfig = Path.of(words.remove(option + 1));
+            words.remove(option);
+        }
+        boolean runs = !words.isEmpty() && words.get(0).equals("runs") && words.size() <= 2
+                && (words.size() == 1 || words.get(1).matches("[1-9][0-9]{0,5}"));
+        boolean watch = words.size() == 2 && words.get(0).equals("watch");
+        if (!runs && !watch) {
+            err.println(USAGE);
+            return 2;
+        }
+        Connection connection;
+        try {
+            connection = Connection.of(environment, commandConfig);
+        } catch (IOException e) {
+            err.println("slipway: cannot read the client properties file " + commandConfig + ": " + e);
+            return 2;
+        } catch (IllegalArgumentException e) {
+            err.println("slipway: " + e.getMessage());
+            return 2;
+        }
+        try (RunsCommand command = new RunsCommand(connection, out)) {
+            if (watch) {
+                return command.watch(words.get(1), Duration.ofMinutes(30)) ? 0 : 1;
+            }
+            command.list(words.size() > 1 ? Integer.parseInt(words.get(1)) : 20);
+            return 0;
+        } catch (SchemaRegistryAccessException e) {
+            err.println("slipway: cannot read the event schemas from " + connection.registry().urls() + " ("
+                    + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage())
+                    + "); check SCHEMA_REGISTRY_URL / SCHEMA_REGISTRY_USER_INFO");
+            return 1;
+        } catch (KafkaException e) {
+            err.println("slipway: cannot read the pipeline topics from " + connection.bootstrapServers() + " ("
+                    + e.getMessage() + "); is the stack up? (./slipway status)");
+            return 1;
         }
     }
 
     /** Prints the most recent runs, newest first. */
     void list(int limit) {
-        readToEnd();
+        topics.catchUp(READ_LIMIT, record -> decode(record).ifPresent(view::apply));
         List<RunSummary> runs = view.recent(limit);
         if (runs.isEmpty()) {
             out.println("No runs yet.");
@@ -83,49 +165,28 @@ public final class RunsCommand {
 
     /** Follows a run until its latest attempt ends; returns true when it was published. */
     boolean watch(String runId, Duration timeout) {
-        assignAll();
-        Instant until = Instant.now().plus(timeout);
-        while (Instant.now().isBefore(until)) {
-            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                Optional<RunSummary> changed = decode(record).flatMap(view::apply)
-                        .filter(r -> r.runId().startsWith(runId));
-                changed.ifPresent(r -> out.printf("%s  attempt %d  %-8s %-10s %s%n", r.lastEventAt(), r.attempt(),
+        java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> show = record -> decode(record)
+                .flatMap(view::apply).filter(r -> r.runId().startsWith(runId))
+                .ifPresent(r -> out.printf("%s  attempt %d  %-8s %-10s %s%n", r.lastEventAt(), r.attempt(),
                         r.stage(), r.outcome(), r.detail()));
-            }
+        Instant until = Instant.now().plus(timeout);
+        topics.catchUp(READ_LIMIT, show);
+        while (Instant.now().isBefore(until)) {
             List<RunSummary> attempts = view.run(runId);
-            if (!attempts.isEmpty() && attempts.get(attempts.size() - 1).finished() && caughtUp()) {
+            if (!attempts.isEmpty() && attempts.get(attempts.size() - 1).finished() && topics.atEnd(READ_LIMIT)) {
                 return attempts.get(attempts.size() - 1).outcome().equals("PUBLISHED");
             }
+            topics.poll(Duration.ofMillis(200), show);
         }
         out.println("Still running after " + timeout + ".");
         return false;
     }
 
-    private void readToEnd() {
-        assignAll();
-        while (!caughtUp()) {
-            consumer.poll(Duration.ofMillis(200)).forEach(record -> decode(record).ifPresent(view::apply));
-        }
-    }
-
-    private void assignAll() {
-        List<TopicPartition> partitions = new ArrayList<>();
-        for (String topic : Topics.pipelineTopics()) {
-            consumer.partitionsFor(topic, Duration.ofSeconds(10))
-                    .forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
-        }
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
-    }
-
-    private boolean caughtUp() {
-        Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
-        return end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
-    }
-
     private Optional<SpecificRecord> decode(ConsumerRecord<byte[], byte[]> record) {
         try {
             return Optional.ofNullable(deserializer.deserialize(record.topic(), record.headers(), record.value()));
+        } catch (SchemaRegistryAccessException e) {
+            throw e;
         } catch (RuntimeException e) {
             // Undecodable records are the consumers' dead letters to report, not this view's.
             return Optional.empty();
@@ -136,8 +197,8 @@ public final class RunsCommand {
         return text.length() <= width ? text : text.substring(0, width - 1) + "…";
     }
 
-    private static String env(String name, String fallback) {
-        String value = System.getenv(name);
-        return value == null || value.isBlank() ? fallback : value;
+    @Override
+    public void close() {
+        consumer.close();
     }
 }

@@ -1,16 +1,15 @@
 package io.slipway.builder.messaging;
 
-import io.micronaut.configuration.kafka.config.KafkaDefaultConfiguration;
 import io.slipway.builder.domain.BuildRequest;
 import io.slipway.builder.domain.SupersedeIndex;
 import io.slipway.builder.domain.Supersession;
+import io.slipway.common.kafka.KafkaClients;
 import io.slipway.events.CommitReceived;
 import io.slipway.schemas.Topics;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
@@ -25,7 +24,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Properties;
 import java.util.Set;
 
 /**
@@ -44,16 +42,9 @@ public class CommitsLookahead implements Supersession {
     private final Deserializer<SpecificRecord> deserializer;
     private final Set<TopicPartition> assigned = new HashSet<>();
 
-    CommitsLookahead(KafkaDefaultConfiguration kafka, @Named("slipway-events") Deserializer<SpecificRecord> deserializer) {
-        Properties props = new Properties();
-        props.putAll(kafka.getConfig());
-        props.remove("health-timeout");
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "builder-service-lookahead");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
-        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    CommitsLookahead(KafkaClients clients, @Named("slipway-events") Deserializer<SpecificRecord> deserializer) {
+        this.consumer = clients.consumer("builder-service-lookahead", new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
         this.deserializer = deserializer;
     }
 

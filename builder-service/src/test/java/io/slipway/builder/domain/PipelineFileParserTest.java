@@ -31,7 +31,7 @@ class PipelineFileParserTest {
                 tests:
                   - tests/structure.yaml
                   - ./tests/http.yaml
-                timeout: 15m
+                timeout: 1h15m
                 """);
 
         assertThat(file.image()).isEqualTo("team/app");
@@ -41,7 +41,7 @@ class PipelineFileParserTest {
         assertThat(file.buildArgs()).containsExactly(Map.entry("VERSION", "1.2"), Map.entry("DEBUG", "false"),
                 Map.entry("NAME", "x y"));
         assertThat(file.tests()).containsExactly("tests/structure.yaml", "tests/http.yaml");
-        assertThat(file.timeout()).isEqualTo(Duration.ofMinutes(15));
+        assertThat(file.timeout()).isEqualTo(Duration.ofMinutes(75));
         assertThat(file.line("tests")).isEqualTo(9);
     }
 
@@ -59,28 +59,32 @@ class PipelineFileParserTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
-            unknown key                | image: a\\nimgae: b                     | line 2: unknown key 'imgae'
-            tests not a list           | image: a\\ntests: tests/a.yaml          | line 2: 'tests' must be a list of suite file paths
-            list item not text         | tests:\\n  - 3                         | line 2: 'tests' must be text, not a number
-            image not text             | image: [a, b]                          | line 1: 'image' must be text, not a list
-            image with a tag           | image: app:1.0                         | line 1: 'image' is a repository name without registry or tag
-            image upper case           | \\n\\nimage: My_App                    | line 3: 'image' must be a lower-case repository name
+            unknown key                | image: a\\nimgae: b                     | line 2: key 'imgae' is unknown (known keys: image, dockerfile,
+            tests not a list           | image: a\\ntests: tests/a.yaml          | line 2: key 'tests' must be a list, not 'tests/a.yaml'
+            list item not text         | tests:\\n  - 3                         | line 2: key 'tests[0]' must be text, not a number
+            image not text             | image: [a, b]                          | line 1: key 'image' must be text, not a list
+            image with a tag           | image: app:1.0                         | line 1: key 'image' is a repository name without registry or tag
+            image upper case           | \\n\\nimage: My_App                    | line 3: key 'image' must be a lower-case repository name
             duplicate key              | image: a\\nimage: b                     | line 2: key 'image' is given twice
             not YAML                   | image: [a\\ntests: b                    | line 2: not valid YAML
-            not a mapping              | - image                                | line 1: .slipway.yml must be a mapping
-            path leaves the repository | dockerfile: ../../etc/passwd           | line 1: 'dockerfile' must be a relative path inside the repository
-            absolute path              | context: /etc                          | line 1: 'context' must be a relative path
-            build args not a mapping   | buildArgs: [A]                         | line 1: 'buildArgs' must be a mapping
-            build arg without value    | buildArgs:\\n  A:                      | line 2: build arg 'A' must have a text, number or boolean value
-            build arg bad name         | buildArgs:\\n  'A-B': x                | line 2: build arg name 'A-B' is not a valid name
-            bad timeout                | timeout: soon                          | line 1: 'timeout' must be a duration
+            not a mapping              | - image                                | line 1: the file must be a mapping, not a list
+            path leaves the repository | dockerfile: ../../etc/passwd           | line 1: key 'dockerfile' must be a relative path inside the repository
+            absolute path              | context: /etc                          | line 1: key 'context' must be a relative path
+            build args not a mapping   | buildArgs: [A]                         | line 1: key 'buildArgs' must be a mapping, not a list
+            build arg without value    | buildArgs:\\n  A:                      | line 2: key 'buildArgs.A' must be a single value, not empty
+            build arg bad name         | buildArgs:\\n  'A-B': x                | line 2: key 'buildArgs.A-B' is not a valid build arg name
+            timeout without a unit     | timeout: 600                           | line 1: key 'timeout' must be a duration like 90s, 20m, 1h30m or 500ms, not '600' (a number needs a unit, e.g. 600s)
+            zero timeout               | timeout: 0m                            | line 1: key 'timeout' must be a duration like 90s, 20m, 1h30m or 500ms, not '0m' (it must be more than zero)
+            path with a NUL            | context: "a\\0b"                       | line 1: key 'context' must be a relative path inside the repository
+            alias bomb                 | a: &a [x,x]\\nb: [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a,*a,*a,*a,*a,*a,*a,*a,*a,*a,*a,*a] | .slipway.yml: refused: Number of aliases
+            bad timeout                | timeout: soon                          | line 1: key 'timeout' must be a duration like 90s, 20m, 1h30m or 500ms, not 'soon'
             """)
     void refusesWhatItDoesNotUnderstandNamingTheLine(String name, String yaml, String expected) {
         assertThatThrownBy(() -> parse(yaml.replace("\\n", "\n")))
                 .isInstanceOfSatisfying(StageFailure.class, e -> {
                     assertThat(e.reason()).isEqualTo(Reason.CONFIG_INVALID);
                     assertThat(e.retryable()).isFalse();
-                    assertThat(e.getMessage()).startsWith(".slipway.yml ").contains(expected);
+                    assertThat(e.getMessage()).startsWith(".slipway.yml").contains(expected);
                 });
     }
 
@@ -135,18 +139,18 @@ class PipelineFileParserTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
-            unknown backend            | backend: vmware                                          | line 1: 'backend' must be container or openstack, not 'vmware'
-            backend not text           | backend: [openstack]                                     | line 1: 'backend' must be text, not a list
+            unknown backend            | backend: vmware                                          | line 1: key 'backend' must be container or openstack, not 'vmware'
+            backend not text           | backend: [openstack]                                     | line 1: key 'backend' must be text, not a list
             openstack without block    | image: a\\nbackend: openstack                             | line 2: 'backend: openstack' needs an 'openstack' block
-            block without provision    | backend: openstack\\nopenstack:\\n  flavor: m1             | line 2: the 'openstack' block needs 'provision'
-            block not a mapping        | backend: openstack\\nopenstack: ci/provision.sh           | line 2: 'openstack' must be a mapping
+            block without provision    | backend: openstack\\nopenstack:\\n  flavor: m1             | line 3: key 'openstack.provision' is required
+            block not a mapping        | backend: openstack\\nopenstack: ci/provision.sh           | line 2: key 'openstack' must be a mapping, not 'ci/provision.sh'
             block without backend      | openstack:\\n  provision: p.sh                            | line 1: the 'openstack' block needs 'backend: openstack'
-            unknown key in block       | backend: openstack\\nopenstack:\\n  provision: p.sh\\n  flavour: m1 | line 4: unknown key 'openstack.flavour'
-            unknown key in test        | backend: openstack\\nopenstack:\\n  provision: p.sh\\n  test:\\n    provision: x | line 5: unknown key 'openstack.test.provision'
-            provision leaves the repo  | backend: openstack\\nopenstack:\\n  provision: ../p.sh    | line 3: 'openstack.provision' must be a relative path inside the repository
-            provision not text         | backend: openstack\\nopenstack:\\n  provision: [p.sh]    | line 3: 'openstack.provision' must be text, not a list
-            security groups not a list | backend: openstack\\nopenstack:\\n  provision: p.sh\\n  securityGroups: default | line 4: 'openstack.securityGroups' must be a list
-            key pair a boolean         | backend: openstack\\nopenstack:\\n  provision: p.sh\\n  keyPair: yes | line 4: 'openstack.keyPair' must be text, not a boolean
+            unknown key in block       | backend: openstack\\nopenstack:\\n  provision: p.sh\\n  flavour: m1 | line 4: key 'openstack.flavour' is unknown (known keys: provision, baseImage,
+            unknown key in test        | backend: openstack\\nopenstack:\\n  provision: p.sh\\n  test:\\n    provision: x | line 5: key 'openstack.test.provision' is unknown (known keys: baseImage,
+            provision leaves the repo  | backend: openstack\\nopenstack:\\n  provision: ../p.sh    | line 3: key 'openstack.provision' must be a relative path inside the repository
+            provision not text         | backend: openstack\\nopenstack:\\n  provision: [p.sh]    | line 3: key 'openstack.provision' must be text, not a list
+            security groups not a list | backend: openstack\\nopenstack:\\n  provision: p.sh\\n  securityGroups: default | line 4: key 'openstack.securityGroups' must be a list, not 'default'
+            key pair a boolean         | backend: openstack\\nopenstack:\\n  provision: p.sh\\n  keyPair: yes | line 4: key 'openstack.keyPair' must be text, not a boolean
             duplicate key in block     | backend: openstack\\nopenstack:\\n  provision: p.sh\\n  provision: q.sh | line 4: key 'openstack.provision' is given twice
             """)
     void refusesAWrongOpenstackBlockNamingTheLine(String name, String yaml, String expected) {

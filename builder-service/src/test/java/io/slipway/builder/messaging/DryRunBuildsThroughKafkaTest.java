@@ -6,7 +6,7 @@ import io.slipway.builder.domain.BuildService;
 import io.slipway.builder.domain.Builds;
 import io.slipway.builder.domain.DryRunBuilds;
 import io.slipway.common.kafka.EventPublisher;
-import io.slipway.common.kafka.TopicScan;
+import io.slipway.common.kafka.TopicTail;
 import io.slipway.common.testing.SlipwayTestProperties;
 import io.slipway.devstack.testing.SharedDevStack;
 import io.slipway.events.ArtifactKind;
@@ -113,7 +113,7 @@ class DryRunBuildsThroughKafkaTest {
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            TopicScan.readToEnd(consumer, topic, Duration.ofSeconds(30), record -> {
+            TopicTail.readToEnd(consumer, topic, Duration.ofSeconds(30), record -> {
                 if (repository.equals(new String(record.key(), StandardCharsets.UTF_8))) {
                     events.add(deserializer.deserialize(record.topic(), record.headers(), record.value()));
                 }

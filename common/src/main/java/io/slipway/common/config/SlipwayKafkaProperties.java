@@ -8,8 +8,9 @@ import java.time.Duration;
 
 /**
  * How a Slipway service uses Kafka beyond the client settings under {@code kafka.*}: how topics are created at
- * start-up, how its listener polls, and for how long a record that meets transient faults is retried
- * ({@code retryBudget}, a time counted from the record's first transient fault) before its stage gives up on it.
+ * start-up, how many keys a state topic's store holds in memory, how its listener polls, and for how long a record
+ * that meets transient faults is retried ({@code retryBudget}, a time counted from the record's first transient fault)
+ * before its stage gives up on it.
  *
  * @param maxPollRecords    records per poll of the service's listener (read by {@link SlipwayListener} too)
  * @param maxPollIntervalMs the listener's {@code max.poll.interval.ms} (read by {@link SlipwayListener} too)
@@ -20,6 +21,7 @@ public record SlipwayKafkaProperties(
         @Bindable(defaultValue = "3") int partitions,
         @Bindable(defaultValue = "1") short replicationFactor,
         @Bindable(defaultValue = "60s") Duration startupTimeout,
+        @Bindable(defaultValue = "100000") int stateMaxKeys,
         @Bindable(defaultValue = "30s") Duration sendTimeout,
         @Bindable(defaultValue = "3s") Duration retryBudget,
         @Bindable(defaultValue = "200ms") Duration retryInitialBackoff,

@@ -13,6 +13,7 @@ import io.slipway.common.config.SchemaRegistryProperties;
 import io.slipway.common.config.SlipwayKafkaProperties;
 import io.slipway.common.kafka.DeadLetterPublisher;
 import io.slipway.common.kafka.EventPublisher;
+import io.slipway.common.kafka.KafkaClients;
 import io.slipway.common.kafka.KafkaDeadLetterPublisher;
 import io.slipway.common.kafka.RecordPipeline;
 import io.slipway.common.kafka.RetryBudget;
@@ -23,9 +24,7 @@ import io.slipway.schemas.registry.SchemaRegistryClient;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -33,12 +32,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Properties;
 
 /**
- * Builds the Kafka clients every service shares. Connection and security settings (bootstrap servers, TLS, SASL)
- * come from Micronaut's {@code kafka.*} configuration, so a service joins a secured cluster by configuration alone;
- * durability settings (idempotence, acks=all) are fixed here and cannot be weakened by configuration.
+ * Builds the Kafka plumbing every service shares. Every raw client comes from {@link KafkaClients}: connection and
+ * security settings (bootstrap servers, TLS, SASL) from Micronaut's {@code kafka.*} configuration, so a service joins
+ * a secured cluster by configuration alone; durability settings (idempotence, acks=all) cannot be weakened.
  */
 @Factory
 public class SlipwayKafkaFactory {
@@ -51,23 +49,29 @@ public class SlipwayKafkaFactory {
             "slipway.notifier.retry.attempts", "SLIPWAY_NOTIFIER_RETRY_ATTEMPTS",
             "slipway.notifier.retry.max-attempts", "slipway.notifier.retry.max-attempts in application.yml");
 
+    /** Every raw Kafka client of the service is made by this, from the service's {@code kafka.*} configuration. */
+    @Singleton
+    KafkaClients kafkaClients(KafkaDefaultConfiguration kafka) {
+        return KafkaClients.of(kafka.getConfig());
+    }
+
     /** Publishes events; the producer is private to it (Micronaut Kafka's own Producer beans match any name). */
     @Singleton
     @Bean(preDestroy = "close")
-    EventPublisher eventPublisher(KafkaDefaultConfiguration kafka, SchemaRegistryClient registry,
+    EventPublisher eventPublisher(KafkaClients clients, SchemaRegistryClient registry,
                                   SchemaRegistryProperties registrySettings, SlipwayKafkaProperties settings,
                                   @Value("${micronaut.application.name:slipway}") String service) {
         AvroEventSerializer serializer = new AvroEventSerializer(registry, registrySettings.autoRegister());
-        return new EventPublisher(new KafkaProducer<>(durableProducer(kafka, service + "-events"),
-                new StringSerializer(), serializer), settings.sendTimeout());
+        return new EventPublisher(clients.producer(service + "-events", new StringSerializer(), serializer),
+                settings.sendTimeout());
     }
 
     @Singleton
     @Bean(preDestroy = "close")
-    KafkaDeadLetterPublisher deadLetterPublisher(KafkaDefaultConfiguration kafka, SlipwayKafkaProperties settings,
+    KafkaDeadLetterPublisher deadLetterPublisher(KafkaClients clients, SlipwayKafkaProperties settings,
                                                  @Value("${micronaut.application.name:slipway}") String service) {
-        Producer<byte[], byte[]> producer = new KafkaProducer<>(durableProducer(kafka, service + "-dead-letters"),
-                new ByteArraySerializer(), new ByteArraySerializer());
+        Producer<byte[], byte[]> producer = clients.producer(service + "-dead-letters", new ByteArraySerializer(),
+                new ByteArraySerializer());
         return new KafkaDeadLetterPublisher(producer, service, settings.sendTimeout(), Clock.systemUTC());
     }
 
@@ -118,17 +122,5 @@ public class SlipwayKafkaFactory {
     @Singleton
     ApplicationEventListener<ShutdownEvent> stopRetriesAtShutdown(RecordPipeline pipeline) {
         return event -> pipeline.stop();
-    }
-
-    private static Properties durableProducer(KafkaDefaultConfiguration kafka, String clientId) {
-        Properties props = new Properties();
-        props.putAll(kafka.getConfig());
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
-        props.put(ProducerConfig.LINGER_MS_CONFIG, "0");
-        props.remove("health-timeout");
-        return props;
     }
 }

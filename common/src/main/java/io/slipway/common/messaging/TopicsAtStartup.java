@@ -1,15 +1,14 @@
 package io.slipway.common.messaging;
 
-import io.micronaut.configuration.kafka.config.KafkaDefaultConfiguration;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.annotation.Value;
 import io.slipway.common.config.SlipwayKafkaProperties;
+import io.slipway.common.kafka.KafkaClients;
 import io.slipway.common.kafka.TopicInitializer;
 import io.slipway.schemas.Topics;
 import jakarta.annotation.PostConstruct;
 import org.apache.kafka.clients.admin.Admin;
-
-import java.util.Properties;
 
 /**
  * Creates every topic of {@link Topics#allTopics()} and its dead-letter topic when a service starts, before its
@@ -21,20 +20,20 @@ import java.util.Properties;
 @Requires(property = "slipway.kafka.create-topics", notEquals = "false")
 public class TopicsAtStartup {
 
-    private final KafkaDefaultConfiguration kafka;
+    private final KafkaClients clients;
     private final SlipwayKafkaProperties settings;
+    private final String service;
 
-    TopicsAtStartup(KafkaDefaultConfiguration kafka, SlipwayKafkaProperties settings) {
-        this.kafka = kafka;
+    TopicsAtStartup(KafkaClients clients, SlipwayKafkaProperties settings,
+                    @Value("${micronaut.application.name:slipway}") String service) {
+        this.clients = clients;
         this.settings = settings;
+        this.service = service;
     }
 
     @PostConstruct
     void createTopics() {
-        Properties props = new Properties();
-        props.putAll(kafka.getConfig());
-        props.remove("health-timeout");
-        try (Admin admin = Admin.create(props)) {
+        try (Admin admin = clients.admin(service + "-topics")) {
             new TopicInitializer(admin, settings.partitions(), settings.replicationFactor())
                     .ensureTopics(Topics.allTopics(), settings.startupTimeout());
         }

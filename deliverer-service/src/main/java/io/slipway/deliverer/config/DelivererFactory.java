@@ -1,5 +1,6 @@
 package io.slipway.deliverer.config;
 
+import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
 import io.slipway.container.oci.RegistryEndpoint;
@@ -45,7 +46,8 @@ public class DelivererFactory {
         return new RegistryClients(endpoints, properties.requestTimeout(), properties.transferTimeout());
     }
 
-    @Singleton
+    /** Built at start-up, so a malformed rule pattern stops the service before it consumes anything. */
+    @Context
     ReleaseTargets releaseTargets(DelivererProperties properties, List<RepositoryProperties> repositories) {
         ReleaseTargets.Rule defaults = new ReleaseTargets.Rule("**", properties.releaseRegistry(),
                 null, blankToNull(properties.releasePrefix()), nonBlank(properties.mirrors()));

@@ -1,14 +1,15 @@
 package io.slipway.deliverer.domain;
 
+import io.slipway.common.glob.Glob;
+
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * Where a repository's tested images are released: the image name is the staging repository without the staging
  * prefix; the release repository is a prefix plus that name on the release registry, unless the first rule whose
- * glob matches the repository's full name says otherwise ({@code *} within a path segment, {@code **} across).
- * Mirrors ({@code host[:port][/prefix]}) receive the same digest and tags after the primary target.
+ * {@link Glob} matches the repository's full name says otherwise. Mirrors ({@code host[:port][/prefix]}) receive the
+ * same digest and tags after the primary target.
  */
 public final class ReleaseTargets {
 
@@ -16,7 +17,7 @@ public final class ReleaseTargets {
     public record Rule(String pattern, String registry, String repository, String prefix, List<String> mirrors) {
     }
 
-    private record CompiledRule(Pattern pattern, Rule rule) {
+    private record CompiledRule(Glob pattern, Rule rule) {
     }
 
     private final String stagingPrefix;
@@ -29,12 +30,12 @@ public final class ReleaseTargets {
         this.stagingPrefix = stagingPrefix == null || stagingPrefix.isEmpty() ? ""
                 : stagingPrefix.endsWith("/") ? stagingPrefix : stagingPrefix + "/";
         this.defaults = defaults;
-        this.rules = rules.stream().map(r -> new CompiledRule(glob(r.pattern()), r)).toList();
+        this.rules = rules.stream().map(r -> new CompiledRule(Glob.of(r.pattern()), r)).toList();
     }
 
     /** The primary release target first, then the mirrors. */
     public List<ImageRef> of(String repository, ImageRef staged) {
-        Rule rule = rules.stream().filter(r -> r.pattern().matcher(repository).matches()).map(CompiledRule::rule)
+        Rule rule = rules.stream().filter(r -> r.pattern().matches(repository)).map(CompiledRule::rule)
                 .findFirst().orElse(defaults);
         String name = staged.repository().startsWith(stagingPrefix)
                 ? staged.repository().substring(stagingPrefix.length()) : staged.repository();
@@ -56,14 +57,5 @@ public final class ReleaseTargets {
             return name;
         }
         return prefix.endsWith("/") ? prefix + name : prefix + "/" + name;
-    }
-
-    private static Pattern glob(String glob) {
-        String[] deep = glob.split("\\*\\*", -1);
-        List<String> parts = new ArrayList<>();
-        for (String part : deep) {
-            parts.add(String.join("[^/]*", List.of(part.split("\\*", -1)).stream().map(Pattern::quote).toList()));
-        }
-        return Pattern.compile(String.join(".*", parts));
     }
 }

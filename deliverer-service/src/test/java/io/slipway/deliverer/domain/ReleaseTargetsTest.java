@@ -28,6 +28,18 @@ class ReleaseTargetsTest {
     }
 
     @Test
+    void rulesUseTheOneGlobSyntax() {
+        ReleaseTargets alternatives = new ReleaseTargets("staging/", new ReleaseTargets.Rule("**", "release:5000", null,
+                null, List.of()), List.of(new ReleaseTargets.Rule("{team-a,team-b}/svc-?", "teams.example", null, null,
+                null)));
+
+        assertThat(alternatives.of("team-b/svc-1", STAGED)).containsExactly(new ImageRef("teams.example", "team/app"));
+        assertThat(alternatives.of("team-c/svc-1", STAGED)).containsExactly(new ImageRef("release:5000", "team/app"));
+        assertThat(targets.of("octo-org/../acme/x", STAGED)).as("not a repository name: no rule matches")
+                .containsExactly(new ImageRef("release:5000", "apps/team/app"));
+    }
+
+    @Test
     void mirrorsFollowThePrimaryTarget() {
         assertThat(targets.of("acme/x/y", STAGED)).containsExactly(
                 new ImageRef("release:5000", "acme/exact"),

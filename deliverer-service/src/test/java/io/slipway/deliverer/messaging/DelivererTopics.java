@@ -1,6 +1,6 @@
 package io.slipway.deliverer.messaging;
 
-import io.slipway.common.kafka.TopicScan;
+import io.slipway.common.kafka.TopicTail;
 import io.slipway.devstack.testing.SharedDevStack;
 import io.slipway.events.ArtifactPublished;
 import io.slipway.events.TestsPassed;
@@ -70,7 +70,7 @@ final class DelivererTopics implements AutoCloseable {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            TopicScan.readToEnd(consumer, topic, Duration.ofSeconds(30), record -> {
+            TopicTail.readToEnd(consumer, topic, Duration.ofSeconds(30), record -> {
                 if (repository.equals(new String(record.key(), StandardCharsets.UTF_8))) {
                     records.add(record);
                 }

@@ -1,5 +1,6 @@
 package io.slipway.notifier.config;
 
+import io.slipway.common.glob.Glob;
 import io.slipway.notifier.adapter.github.GitHubForge;
 import io.slipway.notifier.adapter.gitlab.GitLabForge;
 import io.slipway.notifier.adapter.http.JsonHttp;
@@ -9,7 +10,6 @@ import io.slipway.notifier.domain.ChannelId;
 import io.slipway.notifier.domain.ChatChannel;
 import io.slipway.notifier.domain.CommitStatuses;
 import io.slipway.notifier.domain.IssueTracker;
-import io.slipway.notifier.domain.NameGlob;
 import io.slipway.notifier.domain.NotificationTexts;
 import io.slipway.notifier.domain.Routing;
 
@@ -84,7 +84,7 @@ public record ConfiguredChannels(Map<ChannelId, ChatChannel> chats, Map<ChannelI
             List<String> repositories = f.repositories() == null ? List.of() : f.repositories().stream().filter(r -> !blank(r)).toList();
             if (!Boolean.FALSE.equals(f.commitStatus()) && !repositories.isEmpty()) {
                 statuses.put(new ChannelId(ChannelId.Type.STATUS, f.name()), commitStatuses);
-                targets.add(new Routing.StatusTarget(f.name(), repositories.stream().map(NameGlob::of).toList()));
+                targets.add(new Routing.StatusTarget(f.name(), repositories.stream().map(Glob::of).toList()));
             }
         }
         return new ConfiguredChannels(chats, trackers, statuses, targets, slackNames, forgeNames);

@@ -1,11 +1,11 @@
 package io.slipway.notifier.config;
 
 import io.micronaut.context.annotation.Factory;
+import io.slipway.common.glob.Glob;
 import io.slipway.common.kafka.RetryBudget;
 import io.slipway.notifier.adapter.http.JsonHttp;
 import io.slipway.notifier.domain.ChannelMemoryStore;
 import io.slipway.notifier.domain.EventKind;
-import io.slipway.notifier.domain.NameGlob;
 import io.slipway.notifier.domain.NotificationDispatcher;
 import io.slipway.notifier.domain.NotificationTexts;
 import io.slipway.notifier.domain.Retrier;
@@ -62,10 +62,10 @@ public class NotifierFactory {
 
     @Singleton
     NotificationDispatcher dispatcher(ConfiguredChannels channels, ChannelMemoryStore memories, NotificationTexts texts,
-                                      NotifierProperties properties) {
+                                      NotifierProperties properties, Clock clock) {
         NotifierProperties.Retry retry = properties.retry();
         Retrier.Policy policy = new Retrier.Policy(new RetryBudget(retry.budget(), retry.initialBackoff(),
-                retry.maxBackoff()), retry.maxRetryAfter(), Clock.systemUTC());
+                retry.maxBackoff()), retry.maxRetryAfter(), clock);
         return new NotificationDispatcher(channels.chats(), channels.trackers(), channels.statuses(), memories, texts,
                 policy, properties.dedupeWindow());
     }
@@ -73,8 +73,8 @@ public class NotifierFactory {
     private static Route route(RouteProperties r, ConfiguredChannels channels) {
         String where = "slipway.notifier.routes[" + r.index() + "]";
         return new Route(
-                or(r.repositories(), List.of("**")).stream().map(NameGlob::of).toList(),
-                or(r.branches(), List.of("**")).stream().map(NameGlob::of).toList(),
+                or(r.repositories(), List.of("**")).stream().map(Glob::of).toList(),
+                or(r.branches(), List.of("**")).stream().map(Glob::of).toList(),
                 Set.copyOf(or(r.stages(), List.<String>of()).stream().map(s -> s.strip().toUpperCase(Locale.ROOT)).toList()),
                 Set.copyOf(or(r.events(), List.of("FAILED", "PUBLISHED")).stream()
                         .map(e -> EventKind.valueOf(e.strip().toUpperCase(Locale.ROOT))).toList()),

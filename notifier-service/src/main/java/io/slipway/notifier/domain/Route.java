@@ -1,5 +1,7 @@
 package io.slipway.notifier.domain;
 
+import io.slipway.common.glob.Glob;
+
 import java.util.List;
 import java.util.Set;
 
@@ -7,7 +9,7 @@ import java.util.Set;
  * One routing rule: outcomes of matching repositories, branches, stages (empty: every stage) and event kinds go to the
  * named Slack webhooks and issue trackers.
  */
-public record Route(List<NameGlob> repositories, List<NameGlob> branches, Set<String> stages, Set<EventKind> events,
+public record Route(List<Glob> repositories, List<Glob> branches, Set<String> stages, Set<EventKind> events,
                     List<String> slack, List<String> issues) {
 
     public Route {
@@ -26,6 +28,6 @@ public record Route(List<NameGlob> repositories, List<NameGlob> branches, Set<St
     }
 
     public boolean matchesRepositoryAndBranch(Notification n) {
-        return NameGlob.any(repositories, n.repository()) && NameGlob.any(branches, n.branch());
+        return Glob.any(repositories, n.repository()) && Glob.any(branches, n.branch());
     }
 }

@@ -1,5 +1,7 @@
 package io.slipway.notifier.domain;
 
+import io.slipway.common.glob.Glob;
+
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -14,7 +16,7 @@ import java.util.Set;
 public final class Routing {
 
     /** A forge that sets commit statuses for the repositories it hosts. */
-    public record StatusTarget(String forge, List<NameGlob> repositories) {
+    public record StatusTarget(String forge, List<Glob> repositories) {
     }
 
     private final List<Route> routes;
@@ -40,7 +42,7 @@ public final class Routing {
                 route.issues().forEach(name -> targets.add(new ChannelId(ChannelId.Type.ISSUES, name)));
             }
         }
-        statusTargets.stream().filter(t -> NameGlob.any(t.repositories(), n.repository())).findFirst()
+        statusTargets.stream().filter(t -> Glob.any(t.repositories(), n.repository())).findFirst()
                 .ifPresent(t -> targets.add(new ChannelId(ChannelId.Type.STATUS, t.forge())));
         List<ChannelId> result = new ArrayList<>(targets);
         result.retainAll(enabled);

@@ -21,7 +21,6 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +30,6 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -70,10 +68,10 @@ final class ChannelWorker implements ConsumerRebalanceListener {
     private volatile String activity = "starting";
     private volatile boolean broken;
 
-    ChannelWorker(ChannelId channel, Properties consumerProps, NotificationDispatcher dispatcher,
+    ChannelWorker(ChannelId channel, KafkaConsumer<byte[], byte[]> consumer, NotificationDispatcher dispatcher,
                   DeadLetterPublisher deadLetters, KafkaStateStore state, MeterRegistry meters, Duration catchUpTimeout) {
         this.channel = channel;
-        this.consumer = new KafkaConsumer<>(consumerProps, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.consumer = consumer;
         this.dispatcher = dispatcher;
         this.deadLetters = deadLetters;
         this.state = state;

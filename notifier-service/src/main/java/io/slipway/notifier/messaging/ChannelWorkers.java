@@ -2,7 +2,6 @@ package io.slipway.notifier.messaging;
 
 import io.slipway.common.messaging.TopicsAtStartup;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micronaut.configuration.kafka.config.KafkaDefaultConfiguration;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.async.publisher.Publishers;
@@ -11,11 +10,15 @@ import io.micronaut.management.health.indicator.HealthIndicator;
 import io.micronaut.management.health.indicator.HealthResult;
 import io.slipway.common.config.SlipwayKafkaProperties;
 import io.slipway.common.kafka.DeadLetterPublisher;
+import io.slipway.common.kafka.KafkaClients;
 import io.slipway.notifier.domain.ChannelId;
 import io.slipway.notifier.domain.NotificationDispatcher;
 import io.slipway.notifier.domain.Routing;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import org.reactivestreams.Publisher;
 
@@ -33,14 +36,21 @@ import java.util.Map;
 @Context
 public class ChannelWorkers implements HealthIndicator {
 
+    /** A channel starts with the oldest delivery it has not committed, and takes a few at a time. */
+    private static final Map<String, String> CHANNEL_CONSUMER = Map.of(
+            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "20");
+
     private final List<ChannelWorker> workers = new ArrayList<>();
 
     ChannelWorkers(Routing routing, NotificationDispatcher dispatcher, DeadLetterPublisher deadLetters,
-                   KafkaStateStore state, KafkaDefaultConfiguration kafka, SlipwayKafkaProperties settings,
+                   KafkaStateStore state, KafkaClients clients, SlipwayKafkaProperties settings,
                    MeterRegistry meters, @Nullable TopicsAtStartup created) {
         for (ChannelId channel : routing.channels()) {
-            workers.add(new ChannelWorker(channel, NotifierKafka.consumer(kafka, "notifier-" + channel,
-                    ChannelWorker.groupOf(channel)), dispatcher, deadLetters, state, meters, settings.startupTimeout()));
+            KafkaConsumer<byte[], byte[]> consumer = clients.consumer("notifier-" + channel,
+                    ChannelWorker.groupOf(channel), CHANNEL_CONSUMER, new ByteArrayDeserializer(),
+                    new ByteArrayDeserializer());
+            workers.add(new ChannelWorker(channel, consumer, dispatcher, deadLetters, state, meters,
+                    settings.startupTimeout()));
         }
     }
 

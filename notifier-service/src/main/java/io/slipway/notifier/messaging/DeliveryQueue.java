@@ -1,7 +1,7 @@
 package io.slipway.notifier.messaging;
 
-import io.micronaut.configuration.kafka.config.KafkaDefaultConfiguration;
 import io.slipway.common.config.SlipwayKafkaProperties;
+import io.slipway.common.kafka.KafkaClients;
 import io.slipway.common.kafka.TransientFailure;
 import io.slipway.notifier.domain.Delivery;
 import io.slipway.schemas.Topics;
@@ -10,6 +10,7 @@ import jakarta.inject.Singleton;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -33,8 +34,8 @@ public class DeliveryQueue implements AutoCloseable {
     private final Producer<String, String> producer;
     private final Duration sendTimeout;
 
-    DeliveryQueue(KafkaDefaultConfiguration kafka, SlipwayKafkaProperties settings) {
-        this.producer = NotifierKafka.producer(kafka, "notifier-service-deliveries");
+    DeliveryQueue(KafkaClients clients, SlipwayKafkaProperties settings) {
+        this.producer = clients.producer("notifier-service-deliveries", new StringSerializer(), new StringSerializer());
         this.sendTimeout = settings.sendTimeout();
     }
 

@@ -2,9 +2,8 @@ package io.slipway.tester.domain;
 
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
+import io.slipway.common.cache.BoundedCache;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
@@ -16,14 +15,15 @@ import java.util.function.Function;
  */
 public final class GoSemantics {
 
-    private static final Map<String, Pattern> PATTERNS = new ConcurrentHashMap<>();
+    /** Suites come from repositories: remember their regexes, but not without end. */
+    private static final BoundedCache<String, Pattern> PATTERNS = new BoundedCache<>(4096);
 
     private GoSemantics() {
     }
 
     /** Whether the RE2 {@code regex} matches anywhere in {@code text}, as Go's {@code regexp.MatchString}. */
     public static boolean matches(String regex, String text) {
-        return PATTERNS.computeIfAbsent(regex, GoSemantics::compile).matcher(text).find();
+        return PATTERNS.get(regex, GoSemantics::compile).matcher(text).find();
     }
 
     /** Compiles an RE2 regex; throws {@link IllegalArgumentException} with RE2's reason when it is not one. */

@@ -1,5 +1,9 @@
 package io.slipway.tester.domain;
 
+import io.slipway.common.yaml.InvalidYaml;
+import io.slipway.common.yaml.StrictYaml;
+import io.slipway.common.yaml.YamlMap;
+import io.slipway.common.yaml.YamlNode;
 import io.slipway.tester.domain.Suite.CommandTest;
 import io.slipway.tester.domain.Suite.EnvVar;
 import io.slipway.tester.domain.Suite.FileContentTest;
@@ -11,48 +15,36 @@ import io.slipway.tester.domain.Suite.OutputExpectations;
 import io.slipway.tester.domain.Suite.RunOptions;
 import io.slipway.tester.domain.Suite.ServiceCommand;
 import io.slipway.tester.domain.Suite.ServiceTest;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.error.YAMLException;
-import org.yaml.snakeyaml.nodes.MappingNode;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
-import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.SequenceNode;
-import org.yaml.snakeyaml.nodes.Tag;
 
-import java.io.StringReader;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.BiFunction;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * Reads container-structure-test YAML as that tool defines it (schemaVersion {@code 2.0.0}, and {@code 1.0.0} with
- * its argv-list {@code command}), plus the Slipway keys {@code serviceTests} and {@code severity}. Unlike upstream,
- * which ignores unknown keys, every unknown key, wrong type, invalid RE2 regex and container option that would
- * weaken the tester's isolation is an {@link InvalidSuite} naming the file, line and key.
+ * its argv-list {@code command}), plus the Slipway keys {@code serviceTests} and {@code severity}, with common's
+ * {@link StrictYaml}. Unlike upstream, which ignores unknown keys, every unknown key, wrong type, invalid RE2 regex
+ * and container option that would weaken the tester's isolation is an {@link InvalidSuite} naming the file, line and
+ * key.
  */
 public final class SuiteParser {
 
-    private static final Set<String> V2_KEYS = Set.of("schemaVersion", "globalEnvVars", "commandTests",
+    private static final List<String> V2_KEYS = keys("schemaVersion", "globalEnvVars", "commandTests",
             "fileExistenceTests", "fileContentTests", "metadataTest", "licenseTests", "containerRunOptions",
             "serviceTests", "severity");
-    private static final Set<String> V1_KEYS = Set.of("schemaVersion", "globalEnvVars", "commandTests",
+    private static final List<String> V1_KEYS = keys("schemaVersion", "globalEnvVars", "commandTests",
             "fileExistenceTests", "fileContentTests", "licenseTests", "serviceTests", "severity");
-    private static final Set<String> OUTPUT_KEYS = Set.of("expectedOutput", "excludedOutput", "expectedError",
+    private static final List<String> OUTPUT_KEYS = List.of("expectedOutput", "excludedOutput", "expectedError",
             "excludedError", "exitCode");
     private static final Set<String> LEGACY_KEYS = Set.of("shellMode", "isDirectory");
     private static final Set<String> EXECUTABLE_BY = Set.of("owner", "group", "other", "any");
-    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m)?");
 
     private final Duration defaultStartupTimeout;
 
@@ -62,19 +54,16 @@ public final class SuiteParser {
 
     /** Parses one suite file; {@code name} is how reports and messages call it (its path). */
     public Suite parse(String name, String content, Origin origin) {
-        Node root;
         try {
-            root = new Yaml(new LoaderOptions()).compose(new StringReader(content));
-        } catch (YAMLException e) {
-            throw new InvalidSuite(name + ": not valid YAML: " + e.getMessage());
+            YamlNode root = StrictYaml.read(name, content).orElseThrow(() -> new InvalidSuite(name
+                    + ": the file is empty; a suite needs at least schemaVersion"));
+            return new File(name).suite(root, origin);
+        } catch (InvalidYaml e) {
+            throw new InvalidSuite(e.getMessage());
         }
-        if (root == null) {
-            throw new InvalidSuite(name + ": the file is empty; a suite needs at least schemaVersion");
-        }
-        return new File(name).suite(root, origin);
     }
 
-    /** The walk over one file's node tree; every error names the file and the line. */
+    /** The walk over one file's values; every error names the file, the line and the key. */
     private final class File {
         private final String name;
         private boolean v1;
@@ -83,346 +72,261 @@ public final class SuiteParser {
             this.name = name;
         }
 
-        Suite suite(Node root, Origin origin) {
-            Map<String, Node> top = mapping(root, "the top level", V2_KEYS);
-            String version = string(top.get("schemaVersion"), "schemaVersion");
+        Suite suite(YamlNode root, Origin origin) {
+            YamlMap top = mapping(root, V2_KEYS);
+            YamlNode versionNode = top.optional("schemaVersion").orElseThrow(() -> root.error(
+                    "key 'schemaVersion' is required: \"2.0.0\" (or \"1.0.0\")"));
+            String version = versionNode.scalar();
             if (!"2.0.0".equals(version) && !"1.0.0".equals(version)) {
-                throw invalid(root, version == null ? "schemaVersion is required: \"2.0.0\" (or \"1.0.0\")"
-                        : "schemaVersion '" + version + "' is not supported: use \"2.0.0\" (or \"1.0.0\")");
+                throw versionNode.invalid("must be \"2.0.0\" (or \"1.0.0\"), not " + versionNode.shown());
             }
             v1 = "1.0.0".equals(version);
             if (v1) {
-                mapping(root, "the top level of a schemaVersion 1.0.0 file", V1_KEYS);
+                root.map(V1_KEYS, key -> "not in schemaVersion 1.0.0 files; known keys: " + String.join(", ", V1_KEYS));
             }
-            String severity = string(top.get("severity"), "severity");
-            return new Suite(name, origin, severity == null ? Severity.FAIL : severityOf(top.get("severity"), severity),
-                    version, envVars(top.get("globalEnvVars"), "globalEnvVars", false),
-                    runOptions(top.get("containerRunOptions")),
-                    list(top.get("commandTests"), "commandTests", this::commandTest),
-                    list(top.get("fileExistenceTests"), "fileExistenceTests", this::fileExistenceTest),
-                    list(top.get("fileContentTests"), "fileContentTests", this::fileContentTest),
-                    top.containsKey("metadataTest") && !isNull(top.get("metadataTest"))
-                            ? metadataTest(top.get("metadataTest")) : null,
-                    list(top.get("licenseTests"), "licenseTests", this::licenseTest),
-                    list(top.get("serviceTests"), "serviceTests", this::serviceTest));
+            return new Suite(name, origin, top.optional("severity").map(this::severity).orElse(Severity.FAIL),
+                    version, envVars(top, "globalEnvVars", false), runOptions(top),
+                    list(top, "commandTests", this::commandTest),
+                    list(top, "fileExistenceTests", this::fileExistenceTest),
+                    list(top, "fileContentTests", this::fileContentTest),
+                    top.optional("metadataTest").map(this::metadataTest).orElse(null),
+                    list(top, "licenseTests", this::licenseTest),
+                    list(top, "serviceTests", this::serviceTest));
         }
 
-        private Severity severityOf(Node node, String value) {
+        private Severity severity(YamlNode node) {
+            String value = node.scalar();
             if (!value.equalsIgnoreCase("fail") && !value.equalsIgnoreCase("warn")) {
-                throw invalid(node, "severity must be fail or warn, was '" + value + "'");
+                throw node.invalid("must be fail or warn, not " + node.shown());
             }
             return Severity.parse(value);
         }
 
-        private CommandTest commandTest(Node node, String where) {
-            Set<String> keys = new HashSet<>(Set.of("name", "setup", "teardown", "envVars", "command"));
-            keys.addAll(OUTPUT_KEYS);
+        private CommandTest commandTest(YamlNode node) {
+            List<String> known = new ArrayList<>(List.of("name", "setup", "teardown", "envVars", "command"));
+            known.addAll(OUTPUT_KEYS);
             if (!v1) {
-                keys.add("args");
+                known.add("args");
             }
-            Map<String, Node> m = mapping(node, where, keys);
-            String testName = required(m, "name", where, node);
+            YamlMap m = mapping(node, keys(known.toArray(String[]::new)));
+            String testName = required(m, "name");
             List<String> argv = new ArrayList<>();
-            Node command = m.get("command");
             if (v1) {
-                argv.addAll(strings(command, where + ".command"));
+                argv.addAll(strings(m, "command"));
             } else {
-                if (command instanceof SequenceNode) {
-                    throw invalid(command, where + ".command must be a string in schemaVersion 2.0.0; put the "
-                            + "arguments under args");
+                YamlNode command = m.optional("command").orElse(null);
+                if (command != null && command.kind() == YamlNode.Kind.LIST) {
+                    throw command.invalid("must be a string in schemaVersion 2.0.0; put the arguments under args");
                 }
-                String program = string(command, where + ".command");
+                String program = string(m, "command");
                 if (program != null && !program.isEmpty()) {
                     argv.add(program);
                 }
-                argv.addAll(strings(m.get("args"), where + ".args"));
+                argv.addAll(strings(m, "args"));
             }
             if (argv.isEmpty()) {
-                throw invalid(node, where + " (" + testName + "): a command to run is required");
+                throw m.missing("command");
             }
             List<List<String>> setup = new ArrayList<>();
-            for (Node step : sequence(m.get("setup"), where + ".setup")) {
-                List<String> cmd = strings(step, where + ".setup");
+            for (YamlNode step : items(m, "setup")) {
+                List<String> cmd = strings(step);
                 if (cmd.isEmpty()) {
-                    throw invalid(step, where + ".setup: remove empty setup commands");
+                    throw step.invalid("is an empty setup command; remove it");
                 }
                 setup.add(cmd);
             }
-            return new CommandTest(testName, setup, envVars(m.get("envVars"), where + ".envVars", true), argv,
-                    output(m, where));
+            return new CommandTest(testName, setup, envVars(m, "envVars", true), argv, output(m));
         }
 
-        private OutputExpectations output(Map<String, Node> m, String where) {
-            return new OutputExpectations(regexes(m.get("expectedOutput"), where + ".expectedOutput"),
-                    regexes(m.get("excludedOutput"), where + ".excludedOutput"),
-                    regexes(m.get("expectedError"), where + ".expectedError"),
-                    regexes(m.get("excludedError"), where + ".excludedError"),
-                    m.containsKey("exitCode") ? integer(m.get("exitCode"), where + ".exitCode") : 0);
+        private OutputExpectations output(YamlMap m) {
+            return new OutputExpectations(regexes(m, "expectedOutput"), regexes(m, "excludedOutput"),
+                    regexes(m, "expectedError"), regexes(m, "excludedError"),
+                    m.get("exitCode").map(YamlNode::integer).orElse(0));
         }
 
-        private FileExistenceTest fileExistenceTest(Node node, String where) {
-            Map<String, Node> m = mapping(node, where, Set.of("name", "path", "shouldExist", "permissions", "uid",
-                    "gid", "isExecutableBy"));
-            String executableBy = string(m.get("isExecutableBy"), where + ".isExecutableBy");
+        private FileExistenceTest fileExistenceTest(YamlNode node) {
+            YamlMap m = mapping(node, keys("name", "path", "shouldExist", "permissions", "uid", "gid",
+                    "isExecutableBy"));
+            String executableBy = string(m, "isExecutableBy");
             if (executableBy != null && !EXECUTABLE_BY.contains(executableBy)) {
-                throw invalid(m.get("isExecutableBy"), where + ".isExecutableBy must be owner, group, other or any, was '"
-                        + executableBy + "'");
+                YamlNode value = m.get("isExecutableBy").orElseThrow();
+                throw value.invalid("must be owner, group, other or any, not " + value.shown());
             }
-            return new FileExistenceTest(required(m, "name", where, node), required(m, "path", where, node),
-                    !m.containsKey("shouldExist") || bool(m.get("shouldExist"), where + ".shouldExist"),
-                    string(m.get("permissions"), where + ".permissions"),
-                    m.containsKey("uid") ? integer(m.get("uid"), where + ".uid") : null,
-                    m.containsKey("gid") ? integer(m.get("gid"), where + ".gid") : null, executableBy);
+            return new FileExistenceTest(required(m, "name"), required(m, "path"),
+                    m.get("shouldExist").map(YamlNode::bool).orElse(true), string(m, "permissions"),
+                    m.get("uid").map(YamlNode::integer).orElse(null), m.get("gid").map(YamlNode::integer).orElse(null),
+                    executableBy);
         }
 
-        private FileContentTest fileContentTest(Node node, String where) {
-            Map<String, Node> m = mapping(node, where, Set.of("name", "path", "expectedContents", "excludedContents"));
-            return new FileContentTest(required(m, "name", where, node), required(m, "path", where, node),
-                    regexes(m.get("expectedContents"), where + ".expectedContents"),
-                    regexes(m.get("excludedContents"), where + ".excludedContents"));
+        private FileContentTest fileContentTest(YamlNode node) {
+            YamlMap m = mapping(node, keys("name", "path", "expectedContents", "excludedContents"));
+            return new FileContentTest(required(m, "name"), required(m, "path"), regexes(m, "expectedContents"),
+                    regexes(m, "excludedContents"));
         }
 
-        private MetadataTest metadataTest(Node node) {
-            String where = "metadataTest";
-            Map<String, Node> m = mapping(node, where, Set.of("envVars", "unboundEnvVars", "exposedPorts",
-                    "unexposedPorts", "entrypoint", "cmd", "workdir", "volumes", "unmountedVolumes", "labels", "user"));
-            List<String> unbound = envVars(m.get("unboundEnvVars"), where + ".unboundEnvVars", false).stream()
-                    .map(EnvVar::key).toList();
-            return new MetadataTest(envVars(m.get("envVars"), where + ".envVars", false), unbound,
-                    envVars(m.get("labels"), where + ".labels", false),
-                    nonEmpty(m.get("exposedPorts"), where + ".exposedPorts"),
-                    nonEmpty(m.get("unexposedPorts"), where + ".unexposedPorts"),
-                    nonEmpty(m.get("volumes"), where + ".volumes"),
-                    nonEmpty(m.get("unmountedVolumes"), where + ".unmountedVolumes"),
-                    m.containsKey("entrypoint") ? strings(m.get("entrypoint"), where + ".entrypoint") : null,
-                    m.containsKey("cmd") ? strings(m.get("cmd"), where + ".cmd") : null,
-                    string(m.get("workdir"), where + ".workdir"), string(m.get("user"), where + ".user"));
+        private MetadataTest metadataTest(YamlNode node) {
+            YamlMap m = mapping(node, keys("envVars", "unboundEnvVars", "exposedPorts", "unexposedPorts", "entrypoint",
+                    "cmd", "workdir", "volumes", "unmountedVolumes", "labels", "user"));
+            List<String> unbound = envVars(m, "unboundEnvVars", false).stream().map(EnvVar::key).toList();
+            return new MetadataTest(envVars(m, "envVars", false), unbound, envVars(m, "labels", false),
+                    nonEmpty(m, "exposedPorts"), nonEmpty(m, "unexposedPorts"), nonEmpty(m, "volumes"),
+                    nonEmpty(m, "unmountedVolumes"), m.has("entrypoint") ? strings(m, "entrypoint") : null,
+                    m.has("cmd") ? strings(m, "cmd") : null, string(m, "workdir"), string(m, "user"));
         }
 
-        private LicenseTest licenseTest(Node node, String where) {
-            Map<String, Node> m = mapping(node, where, Set.of("debian", "files"));
-            return new LicenseTest(m.containsKey("debian") && bool(m.get("debian"), where + ".debian"),
-                    strings(m.get("files"), where + ".files"));
+        private LicenseTest licenseTest(YamlNode node) {
+            YamlMap m = mapping(node, keys("debian", "files"));
+            return new LicenseTest(m.get("debian").map(YamlNode::bool).orElse(false), strings(m, "files"));
         }
 
-        private ServiceTest serviceTest(Node node, String where) {
-            Map<String, Node> m = mapping(node, where, Set.of("name", "port", "startupTimeout", "envVars", "cmd",
-                    "http", "commands"));
-            String testName = required(m, "name", where, node);
-            if (!m.containsKey("port")) {
-                throw invalid(node, where + " (" + testName + "): port is required (the port the service listens on)");
-            }
-            int port = integer(m.get("port"), where + ".port");
+        private ServiceTest serviceTest(YamlNode node) {
+            YamlMap m = mapping(node, keys("name", "port", "startupTimeout", "envVars", "cmd", "http", "commands"));
+            String testName = required(m, "name");
+            YamlNode portNode = m.required("port");
+            int port = portNode.integer();
             if (port < 1 || port > 65535) {
-                throw invalid(m.get("port"), where + ".port must be between 1 and 65535, was " + port);
+                throw portNode.invalid("must be between 1 and 65535, not " + port);
             }
-            return new ServiceTest(testName, port, duration(m.get("startupTimeout"), where + ".startupTimeout"),
-                    envVars(m.get("envVars"), where + ".envVars", false),
-                    m.containsKey("cmd") ? strings(m.get("cmd"), where + ".cmd") : null,
-                    list(m.get("http"), where + ".http", this::httpCheck),
-                    list(m.get("commands"), where + ".commands", this::serviceCommand));
+            return new ServiceTest(testName, port,
+                    m.optional("startupTimeout").map(YamlNode::duration).orElse(defaultStartupTimeout),
+                    envVars(m, "envVars", false), m.has("cmd") ? strings(m, "cmd") : null,
+                    list(m, "http", this::httpCheck), list(m, "commands", this::serviceCommand));
         }
 
-        private HttpCheck httpCheck(Node node, String where) {
-            Map<String, Node> m = mapping(node, where, Set.of("method", "path", "headers", "expectedStatus",
-                    "expectedBody", "excludedBody"));
-            String method = string(m.get("method"), where + ".method");
-            String path = string(m.get("path"), where + ".path");
+        private HttpCheck httpCheck(YamlNode node) {
+            YamlMap m = mapping(node, keys("method", "path", "headers", "expectedStatus", "expectedBody",
+                    "excludedBody"));
+            String method = string(m, "method");
+            String path = string(m, "path");
             if (path != null && !path.startsWith("/")) {
-                throw invalid(m.get("path"), where + ".path must start with /, was '" + path + "'");
+                YamlNode value = m.get("path").orElseThrow();
+                throw value.invalid("must start with /, not " + value.shown());
             }
             Map<String, String> headers = new LinkedHashMap<>();
-            if (m.containsKey("headers") && !isNull(m.get("headers"))) {
-                for (Map.Entry<String, Node> h : mapping(m.get("headers"), where + ".headers", null).entrySet()) {
-                    headers.put(h.getKey(), string(h.getValue(), where + ".headers." + h.getKey()));
+            YamlMap given = m.optional("headers").map(YamlNode::map).orElse(null);
+            if (given != null) {
+                for (String header : given.keys()) {
+                    headers.put(header, given.get(header).orElseThrow().scalar());
                 }
             }
             return new HttpCheck(method == null ? "GET" : method.toUpperCase(Locale.ROOT), path == null ? "/" : path,
-                    headers, m.containsKey("expectedStatus") ? integer(m.get("expectedStatus"), where + ".expectedStatus")
-                    : 200, regexes(m.get("expectedBody"), where + ".expectedBody"),
-                    regexes(m.get("excludedBody"), where + ".excludedBody"));
+                    headers, m.get("expectedStatus").map(YamlNode::integer).orElse(200), regexes(m, "expectedBody"),
+                    regexes(m, "excludedBody"));
         }
 
-        private ServiceCommand serviceCommand(Node node, String where) {
-            Set<String> keys = new HashSet<>(Set.of("name", "command", "args"));
-            keys.addAll(OUTPUT_KEYS);
-            Map<String, Node> m = mapping(node, where, keys);
+        private ServiceCommand serviceCommand(YamlNode node) {
+            List<String> known = new ArrayList<>(List.of("name", "command", "args"));
+            known.addAll(OUTPUT_KEYS);
+            YamlMap m = mapping(node, keys(known.toArray(String[]::new)));
             List<String> argv = new ArrayList<>();
-            argv.add(required(m, "command", where, node));
-            argv.addAll(strings(m.get("args"), where + ".args"));
-            String commandName = string(m.get("name"), where + ".name");
-            return new ServiceCommand(commandName == null ? String.join(" ", argv) : commandName, argv, output(m, where));
+            argv.add(required(m, "command"));
+            argv.addAll(strings(m, "args"));
+            String commandName = string(m, "name");
+            return new ServiceCommand(commandName == null ? String.join(" ", argv) : commandName, argv, output(m));
         }
 
-        private RunOptions runOptions(Node node) {
-            if (node == null || isNull(node)) {
+        private RunOptions runOptions(YamlMap top) {
+            YamlMap m = top.optional("containerRunOptions").map(node -> mapping(node, keys("user", "privileged",
+                    "allocateTty", "envFile", "envVars", "capabilities", "bindMounts"))).orElse(null);
+            if (m == null) {
                 return RunOptions.DEFAULT;
             }
-            String where = "containerRunOptions";
-            Map<String, Node> m = mapping(node, where, Set.of("user", "privileged", "allocateTty", "envFile",
-                    "envVars", "capabilities", "bindMounts"));
-            if (m.containsKey("privileged") && bool(m.get("privileged"), where + ".privileged")) {
-                throw invalid(m.get("privileged"), where + ".privileged: the tester never runs privileged containers");
+            YamlNode privileged = m.get("privileged").orElse(null);
+            if (privileged != null && privileged.bool()) {
+                throw privileged.invalid("is refused: the tester never runs privileged containers");
             }
             for (String refused : List.of("capabilities", "bindMounts", "envVars", "envFile")) {
-                if (m.containsKey(refused) && !isNull(m.get(refused))
-                        && !(m.get(refused) instanceof SequenceNode s && s.getValue().isEmpty())) {
-                    throw invalid(m.get(refused), where + "." + refused + " is not allowed: the tester adds no "
-                            + "capabilities, mounts no host paths and passes none of its own environment to containers");
+                YamlNode value = m.optional(refused).orElse(null);
+                if (value != null && !(value.kind() == YamlNode.Kind.LIST && value.list().isEmpty())) {
+                    throw value.invalid("is not allowed: the tester adds no capabilities, mounts no host paths and "
+                            + "passes none of its own environment to containers");
                 }
             }
-            return new RunOptions(string(m.get("user"), where + ".user"),
-                    m.containsKey("allocateTty") && bool(m.get("allocateTty"), where + ".allocateTty"));
+            return new RunOptions(string(m, "user"), m.get("allocateTty").map(YamlNode::bool).orElse(false));
         }
 
-        private List<EnvVar> envVars(Node node, String where, boolean valueRequired) {
-            return list(node, where, (item, at) -> {
-                Map<String, Node> m = mapping(item, at, Set.of("key", "value", "isRegex"));
-                String key = required(m, "key", at, item);
-                String value = string(m.get("value"), at + ".value");
+        private List<EnvVar> envVars(YamlMap parent, String key, boolean valueRequired) {
+            return list(parent, key, item -> {
+                YamlMap m = mapping(item, keys("key", "value", "isRegex"));
+                String envKey = required(m, "key");
+                String value = string(m, "value");
                 if (valueRequired && (value == null || value.isEmpty())) {
-                    throw invalid(item, at + ": provide a non-empty value for " + key);
+                    throw m.missing("value");
                 }
-                boolean regex = m.containsKey("isRegex") && bool(m.get("isRegex"), at + ".isRegex");
+                boolean regex = m.get("isRegex").map(YamlNode::bool).orElse(false);
                 if (regex) {
-                    checkRegex(m.get("value"), value == null ? "" : value, at + ".value");
+                    checkRegex(m.get("value").orElse(item), value == null ? "" : value);
                 }
-                return new EnvVar(key, value == null ? "" : value, regex);
+                return new EnvVar(envKey, value == null ? "" : value, regex);
             });
         }
 
-        private List<String> regexes(Node node, String where) {
-            List<String> values = strings(node, where);
-            for (int i = 0; i < values.size(); i++) {
-                checkRegex(((SequenceNode) node).getValue().get(i), values.get(i), where + "[" + i + "]");
-            }
-            return values;
-        }
-
-        private void checkRegex(Node node, String regex, String where) {
-            try {
-                GoSemantics.compile(regex);
-            } catch (IllegalArgumentException e) {
-                throw invalid(node, where + ": " + e.getMessage());
-            }
-        }
-
-        private List<String> nonEmpty(Node node, String where) {
-            List<String> values = strings(node, where);
-            if (values.stream().anyMatch(String::isEmpty)) {
-                throw invalid(node, where + ": entries cannot be empty");
-            }
-            return values;
-        }
-
-        private Duration duration(Node node, String where) {
-            String value = string(node, where);
-            if (value == null) {
-                return defaultStartupTimeout;
-            }
-            Matcher d = DURATION.matcher(value.trim());
-            if (!d.matches()) {
-                throw invalid(node, where + " must look like 30s, 2m or 500ms, was '" + value + "'");
-            }
-            long amount = Long.parseLong(d.group(1));
-            return "ms".equals(d.group(2)) ? Duration.ofMillis(amount)
-                    : "m".equals(d.group(2)) ? Duration.ofMinutes(amount) : Duration.ofSeconds(amount);
-        }
-
-        private <T> List<T> list(Node node, String where, BiFunction<Node, String, T> item) {
-            List<T> items = new ArrayList<>();
-            List<Node> nodes = sequence(node, where);
-            for (int i = 0; i < nodes.size(); i++) {
-                items.add(item.apply(nodes.get(i), where + "[" + i + "]"));
-            }
-            return List.copyOf(items);
-        }
-
-        private String required(Map<String, Node> m, String key, String where, Node node) {
-            String value = string(m.get(key), where + "." + key);
-            if (value == null || value.isEmpty()) {
-                throw invalid(node, where + ": " + key + " is required");
-            }
-            return value;
-        }
-
-        private Map<String, Node> mapping(Node node, String where, Set<String> known) {
-            if (!(node instanceof MappingNode mapping)) {
-                throw invalid(node, where + " must be a mapping (key: value)");
-            }
-            Map<String, Node> result = new LinkedHashMap<>();
-            for (NodeTuple tuple : mapping.getValue()) {
-                String key = tuple.getKeyNode() instanceof ScalarNode s ? s.getValue() : null;
-                if (key == null) {
-                    throw invalid(tuple.getKeyNode(), where + ": keys must be plain strings");
-                }
-                if (known != null && !known.contains(key)) {
-                    throw invalid(tuple.getKeyNode(), "unknown key '" + key + "' in " + where
-                            + (LEGACY_KEYS.contains(key) ? " (a legacy key today's container-structure-test ignores; remove it)"
-                            : " (known: " + String.join(", ", new TreeSet<>(known)) + ")"));
-                }
-                if (result.put(key, tuple.getValueNode()) != null) {
-                    throw invalid(tuple.getKeyNode(), where + ": key '" + key + "' appears twice");
-                }
-            }
-            return result;
-        }
-
-        private List<Node> sequence(Node node, String where) {
-            if (node == null || isNull(node)) {
-                return List.of();
-            }
-            if (!(node instanceof SequenceNode seq)) {
-                throw invalid(node, where + " must be a list");
-            }
-            return seq.getValue();
-        }
-
-        private List<String> strings(Node node, String where) {
+        private List<String> regexes(YamlMap parent, String key) {
             List<String> values = new ArrayList<>();
-            for (Node item : sequence(node, where)) {
-                String value = string(item, where);
-                values.add(value == null ? "" : value);
+            for (YamlNode item : items(parent, key)) {
+                String regex = item.isNull() ? "" : item.scalar();
+                checkRegex(item, regex);
+                values.add(regex);
             }
             return List.copyOf(values);
         }
 
-        private String string(Node node, String where) {
-            if (node == null || isNull(node)) {
-                return null;
-            }
-            if (!(node instanceof ScalarNode scalar)) {
-                throw invalid(node, where + " must be a single value, not a " + (node instanceof SequenceNode ? "list" : "mapping"));
-            }
-            return scalar.getValue();
-        }
-
-        private int integer(Node node, String where) {
-            String value = string(node, where);
+        private void checkRegex(YamlNode node, String regex) {
             try {
-                return Integer.decode(value == null ? "" : value.replace("_", ""));
-            } catch (NumberFormatException e) {
-                throw invalid(node, where + " must be an integer, was '" + value + "'");
+                GoSemantics.compile(regex);
+            } catch (IllegalArgumentException e) {
+                throw node.invalid("is an " + e.getMessage());
             }
         }
 
-        private boolean bool(Node node, String where) {
-            String value = string(node, where);
-            String v = value == null ? "" : value.toLowerCase(Locale.ROOT);
-            return switch (v) {
-                case "true", "yes", "on", "y" -> true;
-                case "false", "no", "off", "n" -> false;
-                default -> throw invalid(node, where + " must be true or false, was '" + value + "'");
-            };
+        private List<String> nonEmpty(YamlMap parent, String key) {
+            for (YamlNode item : items(parent, key)) {
+                if (item.isNull() || item.scalar().isEmpty()) {
+                    throw item.invalid("must not be empty");
+                }
+            }
+            return strings(parent, key);
         }
 
-        private boolean isNull(Node node) {
-            return node instanceof ScalarNode s && Tag.NULL.equals(s.getTag());
+        private <T> List<T> list(YamlMap parent, String key, Function<YamlNode, T> item) {
+            return items(parent, key).stream().map(item).toList();
         }
 
-        private InvalidSuite invalid(Node node, String message) {
-            return new InvalidSuite(name + (node == null ? "" : ", line " + (node.getStartMark().getLine() + 1))
-                    + ": " + message);
+        /** The items of a list that may be left out or empty. */
+        private List<YamlNode> items(YamlMap parent, String key) {
+            return parent.optional(key).map(YamlNode::list).orElse(List.of());
         }
+
+        /** A required single value, which must not be empty text either. */
+        private String required(YamlMap m, String key) {
+            String value = string(m, key);
+            if (value == null || value.isEmpty()) {
+                throw m.missing(key);
+            }
+            return value;
+        }
+
+        private List<String> strings(YamlMap parent, String key) {
+            return parent.optional(key).map(this::strings).orElse(List.of());
+        }
+
+        private List<String> strings(YamlNode node) {
+            return node.list().stream().map(item -> item.isNull() ? "" : item.scalar()).toList();
+        }
+
+        /** A single value as written, or null when left out or empty. */
+        private String string(YamlMap m, String key) {
+            return m.optional(key).map(YamlNode::scalar).orElse(null);
+        }
+
+        private YamlMap mapping(YamlNode node, List<String> known) {
+            return node.map(known, key -> LEGACY_KEYS.contains(key)
+                    ? "a legacy key today's container-structure-test ignores; remove it" : null);
+        }
+    }
+
+    /** Keys in the order messages list them: sorted, so a reader finds the one they meant. */
+    private static List<String> keys(String... keys) {
+        return List.copyOf(new TreeSet<>(Stream.of(keys).toList()));
     }
 }

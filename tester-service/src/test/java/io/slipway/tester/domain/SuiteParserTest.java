@@ -105,31 +105,33 @@ class SuiteParserTest {
             "upstream-tests/ubuntu_22_04_containeropts_envfile_test.yaml"})
     void refusesRunOptionsThatWouldWeakenIsolation(String relative) {
         assertThatThrownBy(() -> fixture(relative)).isInstanceOf(InvalidSuite.class)
-                .hasMessageContaining(relative + ", line ").hasMessageContaining("containerRunOptions.");
+                .hasMessageContaining(relative + " line ").hasMessageContaining("key 'containerRunOptions.");
     }
 
     @Test
     void refusesLegacyKeysInsteadOfIgnoringThemAsUpstreamDoes() {
         assertThatThrownBy(() -> fixture("runtimes-common/check_if_image_tag_exists.structure_test.yaml"))
                 .isInstanceOf(InvalidSuite.class)
-                .hasMessage("runtimes-common/check_if_image_tag_exists.structure_test.yaml, line 16: unknown key "
-                        + "'shellMode' in commandTests[2] (a legacy key today's container-structure-test ignores; remove it)");
+                .hasMessage("runtimes-common/check_if_image_tag_exists.structure_test.yaml line 16: key "
+                        + "'commandTests[2].shellMode' is unknown (a legacy key today's container-structure-test ignores; "
+                        + "remove it)");
     }
 
     @Test
     void namesAnUnknownKeyWithTheKnownOnes() {
         assertInvalid("schemaVersion: '2.0.0'\nfileContentTests:\n- name: x\n  path: /x\n  expectedContent: [a]\n",
-                "suite.yaml, line 5: unknown key 'expectedContent' in fileContentTests[0] (known: excludedContents, "
+                "suite.yaml line 5: key 'fileContentTests[0].expectedContent' is unknown (known keys: excludedContents, "
                         + "expectedContents, name, path)");
-        assertInvalid("schemaVersion: '2.0.0'\nmetadataTests: {}\n", "unknown key 'metadataTests' in the top level");
+        assertInvalid("schemaVersion: '2.0.0'\nmetadataTests: {}\n", "line 2: key 'metadataTests' is unknown");
     }
 
     @Test
     void requiresASupportedSchemaVersion() {
-        assertInvalid("commandTests: []\n", "schemaVersion is required");
-        assertInvalid("schemaVersion: '3.0.0'\n", "schemaVersion '3.0.0' is not supported");
-        assertInvalid("schemaVersion: '1.0.0'\nmetadataTest: {}\n", "unknown key 'metadataTest' in the top level of a "
-                + "schemaVersion 1.0.0 file");
+        assertInvalid("commandTests: []\n", "line 1: key 'schemaVersion' is required");
+        assertInvalid("schemaVersion: '3.0.0'\n", "line 1: key 'schemaVersion' must be \"2.0.0\" (or \"1.0.0\"), not '3.0.0'");
+        assertInvalid("schemaVersion: '1.0.0'\nmetadataTest: {}\n", "line 2: key 'metadataTest' is unknown (not in "
+                + "schemaVersion 1.0.0 files");
+        assertInvalid("- schemaVersion: '2.0.0'\n", "line 1: the file must be a mapping, not a list");
         assertInvalid("", "the file is empty");
         assertInvalid("schemaVersion: [", "not valid YAML");
     }
@@ -137,27 +139,29 @@ class SuiteParserTest {
     @Test
     void refusesRegexesRe2CannotCompile() {
         assertInvalid("schemaVersion: '2.0.0'\ncommandTests:\n- name: x\n  command: ls\n  expectedOutput: ['(?=lookahead)']\n",
-                "line 5: commandTests[0].expectedOutput[0]: invalid RE2 regex '(?=lookahead)'");
+                "line 5: key 'commandTests[0].expectedOutput[0]' is an invalid RE2 regex '(?=lookahead)'");
         assertInvalid("schemaVersion: '2.0.0'\nmetadataTest:\n  labels:\n  - key: a\n    value: '(a)\\1'\n    isRegex: true\n",
-                "metadataTest.labels[0].value: invalid RE2 regex");
+                "line 5: key 'metadataTest.labels[0].value' is an invalid RE2 regex");
     }
 
     @Test
     void enforcesUpstreamsRequiredFieldsAndTypes() {
-        assertInvalid("schemaVersion: '2.0.0'\ncommandTests:\n- command: ls\n", "commandTests[0]: name is required");
-        assertInvalid("schemaVersion: '2.0.0'\ncommandTests:\n- name: x\n", "a command to run is required");
+        assertInvalid("schemaVersion: '2.0.0'\ncommandTests:\n- command: ls\n", "line 3: key 'commandTests[0].name' is required");
+        assertInvalid("schemaVersion: '2.0.0'\ncommandTests:\n- name: x\n", "line 3: key 'commandTests[0].command' is required");
         assertInvalid("schemaVersion: '2.0.0'\ncommandTests:\n- name: x\n  command: [ls, -l]\n",
-                "must be a string in schemaVersion 2.0.0");
+                "line 4: key 'commandTests[0].command' must be a string in schemaVersion 2.0.0");
         assertInvalid("schemaVersion: '2.0.0'\ncommandTests:\n- name: x\n  command: ls\n  envVars:\n  - key: A\n",
-                "provide a non-empty value for A");
+                "line 6: key 'commandTests[0].envVars[0].value' is required");
         assertInvalid("schemaVersion: '2.0.0'\ncommandTests:\n- name: x\n  command: ls\n  exitCode: one\n",
-                "exitCode must be an integer, was 'one'");
+                "line 5: key 'commandTests[0].exitCode' must be an integer, not 'one'");
         assertInvalid("schemaVersion: '2.0.0'\nfileExistenceTests:\n- name: x\n  path: /x\n  isExecutableBy: all\n",
-                "isExecutableBy must be owner, group, other or any");
+                "line 5: key 'fileExistenceTests[0].isExecutableBy' must be owner, group, other or any, not 'all'");
         assertInvalid("schemaVersion: '2.0.0'\nfileExistenceTests:\n- name: x\n  path: /x\n  shouldExist: maybe\n",
-                "shouldExist must be true or false");
-        assertInvalid("schemaVersion: '2.0.0'\ncommandTests: {}\n", "commandTests must be a list");
-        assertInvalid("schemaVersion: '2.0.0'\nseverity: fatal\n", "severity must be fail or warn");
+                "line 5: key 'fileExistenceTests[0].shouldExist' must be true or false, not 'maybe'");
+        assertInvalid("schemaVersion: '2.0.0'\ncommandTests: {}\n", "line 2: key 'commandTests' must be a list, not a mapping");
+        assertInvalid("schemaVersion: '2.0.0'\nseverity: fatal\n", "line 2: key 'severity' must be fail or warn, not 'fatal'");
+        assertInvalid("schemaVersion: '2.0.0'\ncommandTests:\n- name: x\n  command: ls\n  name: y\n",
+                "line 5: key 'commandTests[0].name' is given twice");
     }
 
     @Test
@@ -195,9 +199,14 @@ class SuiteParserTest {
         Suite.ServiceTest defaults = suite.serviceTests().get(1);
         assertThat(defaults.startupTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(defaults.cmd()).isNull();
-        assertInvalid("schemaVersion: '2.0.0'\nserviceTests:\n- name: x\n", "port is required");
+        assertInvalid("schemaVersion: '2.0.0'\nserviceTests:\n- name: x\n", "line 3: key 'serviceTests[0].port' is required");
         assertInvalid("schemaVersion: '2.0.0'\nserviceTests:\n- name: x\n  port: 70000\n", "between 1 and 65535");
         assertInvalid("schemaVersion: '2.0.0'\nserviceTests:\n- name: x\n  port: 80\n  startupTimeout: soon\n",
-                "must look like 30s");
+                "line 5: key 'serviceTests[0].startupTimeout' must be a duration like 90s, 20m, 1h30m or 500ms, not 'soon'");
+        assertInvalid("schemaVersion: '2.0.0'\nserviceTests:\n- name: x\n  port: 80\n  startupTimeout: 30\n",
+                "not '30' (a number needs a unit, e.g. 30s)");
+        assertInvalid("schemaVersion: '2.0.0'\nserviceTests:\n- name: x\n  port: 80\n  startupTimeout: 1m30s\n"
+                + "  http:\n  - path: /\n    headers: {Accept: [a]}\n",
+                "line 8: key 'serviceTests[0].http[0].headers.Accept' must be a single value, not a list");
     }
 }

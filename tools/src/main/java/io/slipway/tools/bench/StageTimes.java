@@ -1,5 +1,6 @@
 package io.slipway.tools.bench;
 
+import io.slipway.common.kafka.KafkaClients;
 import io.slipway.events.RunContext;
 import io.slipway.schemas.Topics;
 import io.slipway.schemas.registry.SchemaRegistryClient;
@@ -16,7 +17,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -32,11 +32,8 @@ final class StageTimes implements AutoCloseable {
     private volatile boolean running = true;
 
     StageTimes(String bootstrap, String registryUrl) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        consumer = KafkaClients.of(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))
+                .consumer("slipway-bench-stage-times", new ByteArrayDeserializer(), new ByteArrayDeserializer());
         deserializer = new AvroEventDeserializer(new SchemaRegistryClient(registryUrl));
         List<TopicPartition> partitions = Topics.pipelineTopics().stream()
                 .flatMap(topic -> consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()

@@ -1,8 +1,9 @@
 package io.slipway.trigger.config;
 
+import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
+import io.slipway.common.glob.Glob;
 import io.slipway.common.policy.CloneUrlPolicy;
-import io.slipway.trigger.domain.Glob;
 import io.slipway.trigger.domain.PushAdmission;
 import io.slipway.trigger.domain.RefFilter;
 import io.slipway.trigger.domain.RunEmitter;
@@ -39,7 +40,8 @@ public class TriggerFactory {
                 c.allowFile(), c.allowLoopback(), c.allowPrivate()));
     }
 
-    @Singleton
+    /** Built at start-up, so a malformed glob stops the service instead of failing every webhook. */
+    @Context
     WatchedRepositories watchedRepositories(List<RepositoryProperties> entries) {
         return new WatchedRepositories(entries.stream()
                 .filter(RepositoryProperties::isComplete)

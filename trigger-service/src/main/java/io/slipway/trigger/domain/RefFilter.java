@@ -1,5 +1,7 @@
 package io.slipway.trigger.domain;
 
+import io.slipway.common.glob.Glob;
+
 import java.util.List;
 import java.util.Optional;
 

@@ -1,10 +1,11 @@
 package io.slipway.trigger.messaging;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micronaut.configuration.kafka.config.KafkaDefaultConfiguration;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.core.annotation.Nullable;
 import io.slipway.common.config.SlipwayKafkaProperties;
+import io.slipway.common.kafka.KafkaClients;
+import io.slipway.common.kafka.TopicTail;
 import io.slipway.common.messaging.TopicsAtStartup;
 import io.slipway.events.CommitReceived;
 import io.slipway.schemas.Topics;
@@ -13,24 +14,19 @@ import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Named;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -45,6 +41,7 @@ public class CommitsTail {
     private static final Logger LOG = LoggerFactory.getLogger(CommitsTail.class);
 
     private final KafkaConsumer<byte[], byte[]> consumer;
+    private final TopicTail<byte[], byte[]> tail;
     private final Deserializer<SpecificRecord> deserializer;
     private final RunLedger ledger;
     private final MeterRegistry meters;
@@ -53,16 +50,12 @@ public class CommitsTail {
     private final Thread thread;
     private volatile boolean running = true;
 
-    CommitsTail(KafkaDefaultConfiguration kafka, @Named("slipway-events") Deserializer<SpecificRecord> deserializer,
+    CommitsTail(KafkaClients clients, @Named("slipway-events") Deserializer<SpecificRecord> deserializer,
                 RunLedger ledger, MeterRegistry meters, SlipwayKafkaProperties settings,
                 @Nullable TopicsAtStartup topicsCreated) {
-        Properties props = new Properties();
-        props.putAll(kafka.getConfig());
-        props.remove("health-timeout");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "trigger-service-commits-tail");
-        this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.consumer = clients.consumer("trigger-service-commits-tail", new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
+        this.tail = new TopicTail<>(consumer, List.of(Topics.COMMITS));
         this.deserializer = deserializer;
         this.ledger = ledger;
         this.meters = meters;
@@ -90,29 +83,33 @@ public class CommitsTail {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while reading " + Topics.COMMITS, e);
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException("could not read " + Topics.COMMITS + " to its end within " + timeout
                     + "; is Kafka reachable?", e);
         }
     }
 
     private void run() {
+        boolean following = false;
         try {
-            List<TopicPartition> partitions = assignAll();
-            Map<TopicPartition, Long> target = null;
-            CompletableFuture<Void> request = null;
             while (running) {
-                if (request == null) {
-                    request = catchUpRequest.getAndSet(null);
-                    target = request == null ? null : consumer.endOffsets(partitions);
+                CompletableFuture<Void> request = catchUpRequest.getAndSet(null);
+                if (following && request == null) {
+                    // A short poll keeps catch-up requests waiting at most this long.
+                    tail.poll(Duration.ofMillis(100), this::apply);
+                    continue;
                 }
-                // A short poll keeps catch-up requests waiting at most this long.
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-                    apply(record);
-                }
-                if (request != null && caughtUp(target)) {
-                    request.complete(null);
-                    request = null;
+                try {
+                    tail.catchUp(startupTimeout, this::apply);
+                    following = true;
+                    if (request != null) {
+                        request.complete(null);
+                    }
+                } catch (TimeoutException e) {
+                    LOG.warn("Could not read {} to its end yet: {}", Topics.COMMITS, e.getMessage());
+                    if (request != null) {
+                        request.completeExceptionally(e);
+                    }
                 }
             }
         } catch (RuntimeException e) {
@@ -124,27 +121,6 @@ public class CommitsTail {
         } finally {
             consumer.close(Duration.ofSeconds(5));
         }
-    }
-
-    private List<TopicPartition> assignAll() {
-        Instant until = Instant.now().plus(startupTimeout);
-        while (true) {
-            var infos = consumer.partitionsFor(Topics.COMMITS, Duration.ofSeconds(5));
-            if (infos != null && !infos.isEmpty()) {
-                List<TopicPartition> partitions = infos.stream()
-                        .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
-                consumer.assign(partitions);
-                consumer.seekToBeginning(partitions);
-                return partitions;
-            }
-            if (Instant.now().isAfter(until)) {
-                throw new IllegalStateException("topic " + Topics.COMMITS + " does not exist");
-            }
-        }
-    }
-
-    private boolean caughtUp(Map<TopicPartition, Long> target) {
-        return target.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
     }
 
     private void apply(ConsumerRecord<byte[], byte[]> record) {

@@ -1,5 +1,6 @@
 package io.slipway.trigger.domain;
 
+import io.slipway.common.glob.Glob;
 import io.slipway.common.policy.CloneUrlPolicy;
 import io.slipway.schemas.RunIds;
 import org.junit.jupiter.api.Test;

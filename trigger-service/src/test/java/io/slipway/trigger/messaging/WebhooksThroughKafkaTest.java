@@ -36,6 +36,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -339,6 +340,19 @@ class WebhooksThroughKafkaTest {
         assertThat(event.getRun().getCommit().getAuthorName()).isEqualTo("Ada \"Countess\" Lovelace");
         assertThat(event.getRun().getCommit().getAuthorEmail()).isEqualTo("ada@example.test");
         assertThat(event.getRun().getRepository().getCloneUrl()).startsWith("file://").endsWith("hooked.git");
+    }
+
+    @Test
+    void aMalformedWatchGlobStopsTheServiceAtStartUp() {
+        Map<String, Object> config = triggerConfig(stack);
+        config.put("slipway.trigger.repositories[1].pattern", "binkkatal/{a,b");
+        ApplicationContext context = ApplicationContext.builder().properties(config).build();
+        try {
+            assertThatThrownBy(context::start).rootCause().isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("invalid glob 'binkkatal/{a,b': '{' is not closed by '}'");
+        } finally {
+            context.close();
+        }
     }
 
     private static byte[] signedWithCloneUrl(String repository, String sha, String cloneUrl) {

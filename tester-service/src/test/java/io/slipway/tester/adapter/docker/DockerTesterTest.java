@@ -220,7 +220,7 @@ class DockerTesterTest {
 
         assertThat(failed.reason()).isEqualTo(Outcome.Reason.CONFIG_INVALID);
         assertThat(failed.message()).isEqualTo("1 suite file(s) cannot be run as written: invalid.yaml");
-        assertThat(failed.excerpt()).contains("invalid.yaml, line 5: unknown key 'expectedOuput' in commandTests[0]");
+        assertThat(failed.excerpt()).contains("invalid.yaml line 5: key 'commandTests[0].expectedOuput' is unknown");
         assertThat(opened).hasValue(0);
     }
 

@@ -1,0 +1,218 @@
+package io.slipway.common.kafka;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * State kept in a compacted topic and in memory: {@link #catchUp} reads the topic on to its current end (at start and
+ * whenever partitions move to this instance), {@link #put} and {@link #delete} return once the broker acknowledged
+ * them. Per key the record with the highest offset wins, whether it was read or written here, and a tombstone
+ * deletes. At most {@code maxKeys} keys are held: one more evicts the key whose value was set (or read) longest ago,
+ * and the key is then unknown until it is written again. Safe for concurrent use.
+ */
+public final class CompactedTopicStore<K, V> implements AutoCloseable {
+
+    /** How keys or values are written to and read from the topic; {@code decode} throws on bytes it cannot read. */
+    public interface Codec<T> {
+        byte[] encode(T value);
+
+        T decode(byte[] bytes);
+
+        /** Strings as UTF-8. */
+        static Codec<String> utf8() {
+            return of(s -> s.getBytes(StandardCharsets.UTF_8), b -> new String(b, StandardCharsets.UTF_8));
+        }
+
+        static <T> Codec<T> of(Function<T, byte[]> encode, Function<byte[], T> decode) {
+            return new Codec<>() {
+                @Override
+                public byte[] encode(T value) {
+                    return encode.apply(value);
+                }
+
+                @Override
+                public T decode(byte[] bytes) {
+                    return decode.apply(bytes);
+                }
+            };
+        }
+    }
+
+    /** A value, or a deletion ({@code value == null}) that is kept until the reader has passed it. */
+    private record Entry<V>(int partition, long offset, V value) {
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(CompactedTopicStore.class);
+
+    private final String topic;
+    private final Codec<K> keys;
+    private final Codec<V> values;
+    private final int maxKeys;
+    private final Duration sendTimeout;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final TopicTail<byte[], byte[]> reader;
+    private final Producer<byte[], byte[]> producer;
+    /** In the order values were set, oldest first; guarded by {@code this}. */
+    private final LinkedHashMap<K, Entry<V>> entries = new LinkedHashMap<>();
+    private final Map<K, Entry<V>> deletions = new HashMap<>();
+    private long evicted;
+
+    /**
+     * A store of {@code topic}, read by a consumer and written by a producer named {@code <clientId>-reader} and
+     * {@code <clientId>}; nothing is read before the first {@link #catchUp}.
+     */
+    public CompactedTopicStore(KafkaClients clients, String topic, String clientId, Codec<K> keys, Codec<V> values,
+                               int maxKeys, Duration sendTimeout) {
+        if (maxKeys < 1) {
+            throw new IllegalArgumentException("a store must hold at least one key, not " + maxKeys);
+        }
+        this.topic = topic;
+        this.keys = keys;
+        this.values = values;
+        this.maxKeys = maxKeys;
+        this.sendTimeout = sendTimeout;
+        this.consumer = clients.consumer(clientId + "-reader", new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.reader = new TopicTail<>(consumer, List.of(topic));
+        this.producer = clients.producer(clientId, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /**
+     * Reads every record written (by any instance) before this call that was not read yet; the first call reads the
+     * topic from the beginning.
+     *
+     * @throws TransientFailure when the topic does not exist or cannot be read to its end within {@code timeout}
+     */
+    public void catchUp(Duration timeout) {
+        synchronized (reader) {
+            try {
+                reader.catchUp(timeout, this::apply);
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                throw new TransientFailure("could not read " + topic + ": " + e.getMessage(), e);
+            }
+            Map<Integer, Long> positions = new HashMap<>();
+            for (TopicPartition partition : consumer.assignment()) {
+                positions.put(partition.partition(), consumer.position(partition));
+            }
+            synchronized (this) {
+                deletions.values().removeIf(d -> d.offset() < positions.getOrDefault(d.partition(), 0L));
+            }
+        }
+    }
+
+    public synchronized Optional<V> get(K key) {
+        Entry<V> entry = entries.get(key);
+        return entry == null ? Optional.empty() : Optional.of(entry.value());
+    }
+
+    public synchronized int size() {
+        return entries.size();
+    }
+
+    /** How many keys were evicted because the store was full. */
+    public synchronized long evicted() {
+        return evicted;
+    }
+
+    /**
+     * Writes a value and holds it once the broker acknowledged it.
+     *
+     * @throws TransientFailure when the broker does not acknowledge within the send timeout
+     */
+    public void put(K key, V value) {
+        RecordMetadata written = send(key, values.encode(value));
+        set(key, new Entry<>(written.partition(), written.offset(), value));
+    }
+
+    /**
+     * Writes a tombstone for the key and forgets it once the broker acknowledged it.
+     *
+     * @throws TransientFailure when the broker does not acknowledge within the send timeout
+     */
+    public void delete(K key) {
+        RecordMetadata written = send(key, null);
+        set(key, new Entry<>(written.partition(), written.offset(), null));
+    }
+
+    private RecordMetadata send(K key, byte[] value) {
+        try {
+            return producer.send(new ProducerRecord<>(topic, keys.encode(key), value))
+                    .get(sendTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TransientFailure("interrupted while writing " + key + " to " + topic, e);
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            throw new TransientFailure("could not write " + key + " to " + topic + ": " + cause.getMessage(), cause);
+        }
+    }
+
+    private void apply(ConsumerRecord<byte[], byte[]> record) {
+        K key;
+        V value;
+        try {
+            key = record.key() == null ? null : keys.decode(record.key());
+            value = record.value() == null ? null : values.decode(record.value());
+        } catch (RuntimeException e) {
+            LOG.warn("Ignoring unreadable record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
+                    e.toString());
+            return;
+        }
+        if (key != null) {
+            set(key, new Entry<>(record.partition(), record.offset(), value));
+        }
+    }
+
+    private synchronized void set(K key, Entry<V> entry) {
+        Entry<V> known = entries.containsKey(key) ? entries.get(key) : deletions.get(key);
+        if (known != null && known.partition() == entry.partition() && known.offset() >= entry.offset()) {
+            return;
+        }
+        entries.remove(key);
+        deletions.remove(key);
+        if (entry.value() == null) {
+            deletions.put(key, entry);
+            return;
+        }
+        entries.put(key, entry);
+        if (entries.size() > maxKeys) {
+            Iterator<K> oldest = entries.keySet().iterator();
+            K gone = oldest.next();
+            oldest.remove();
+            if (evicted++ == 0) {
+                LOG.warn("{} holds more than {} keys: from now on the key set longest ago is forgotten (first: {});"
+                        + " raise slipway.kafka.state-max-keys to keep more", topic, maxKeys, gone);
+            } else {
+                LOG.debug("{} is full: forgot {}", topic, gone);
+            }
+        }
+    }
+
+    /** Flushes and closes the producer and the reader. */
+    @Override
+    public void close() {
+        producer.close(sendTimeout);
+        synchronized (reader) {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+}

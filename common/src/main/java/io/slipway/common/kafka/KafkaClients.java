@@ -1,0 +1,158 @@
+package io.slipway.common.kafka;
+
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serializer;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The one place raw Kafka clients are made: connection and security settings (bootstrap servers, TLS, SASL) come
+ * from the service's {@code kafka.*} configuration, minus Micronaut's own keys; consumers read committed records
+ * only, never create topics and never commit on their own unless the code asks; producers are idempotent with
+ * {@code acks=all}. Neither the configuration nor the calling code can weaken those guarantees.
+ */
+public final class KafkaClients {
+
+    /** Keys under {@code kafka.*} that configure Micronaut Kafka itself and mean nothing to a Kafka client. */
+    private static final Set<String> MICRONAUT_KEYS = Set.of("health-timeout", "enabled");
+    private static final List<String> MICRONAUT_PREFIXES = List.of("health.", "default-listener-exception-handler.",
+            "embedded.", "consumers.", "producers.", "streams.");
+    /** The most in-flight requests an idempotent producer may have and still keep the order of its records. */
+    private static final int MAX_IN_FLIGHT = 5;
+
+    private final Map<String, Object> settings;
+
+    private KafkaClients(Map<String, Object> settings) {
+        this.settings = settings;
+    }
+
+    /**
+     * Clients configured from the entries of a service's {@code kafka.*} configuration (prefix removed), for
+     * example Micronaut's {@code KafkaDefaultConfiguration#getConfig()}; Micronaut's own keys are dropped.
+     */
+    public static KafkaClients of(Map<?, ?> configuration) {
+        Map<String, Object> settings = new HashMap<>();
+        configuration.forEach((key, value) -> {
+            String name = String.valueOf(key);
+            if (value != null && !MICRONAUT_KEYS.contains(name)
+                    && MICRONAUT_PREFIXES.stream().noneMatch(name::startsWith)) {
+                settings.put(name, value);
+            }
+        });
+        return new KafkaClients(Map.copyOf(settings));
+    }
+
+    /**
+     * The Kafka client settings named by environment variables the way the services read them: {@code KAFKA_<NAME>}
+     * is the client property {@code <name>} in lower case with dots for underscores ({@code KAFKA_SASL_JAAS_CONFIG}
+     * is {@code sasl.jaas.config}). Only variables that name a known consumer, producer or admin property count,
+     * so unrelated variables such as {@code KAFKA_HOME} are ignored.
+     */
+    public static Map<String, String> fromEnvironment(Map<String, String> environment) {
+        Set<String> known = new HashSet<>(ConsumerConfig.configNames());
+        known.addAll(ProducerConfig.configNames());
+        known.addAll(AdminClientConfig.configNames());
+        Map<String, String> settings = new HashMap<>();
+        environment.forEach((variable, value) -> {
+            if (variable.startsWith("KAFKA_") && value != null && !value.isBlank()) {
+                String name = variable.substring("KAFKA_".length()).toLowerCase(Locale.ROOT).replace('_', '.');
+                if (known.contains(name)) {
+                    settings.put(name, value);
+                }
+            }
+        });
+        return settings;
+    }
+
+    /** The client settings from configuration, without Micronaut's own keys: what every client starts from. */
+    public Map<String, Object> settings() {
+        return settings;
+    }
+
+    /**
+     * The settings of a consumer: without {@code groupId} it belongs to no group (it is assigned partitions and
+     * commits nothing). {@code overrides} are this client's own settings (fetch sizes, offset reset,
+     * {@code enable.auto.commit=true} where the code wants it); isolation level and topic creation stay fixed.
+     */
+    public Map<String, Object> consumerSettings(String clientId, String groupId, Map<String, ?> overrides) {
+        Map<String, Object> props = new HashMap<>(settings);
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.putAll(overrides);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        if (groupId != null) {
+            props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        }
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+        return props;
+    }
+
+    /** A consumer in no group, for reading assigned partitions: see {@link #consumerSettings}. */
+    public <K, V> KafkaConsumer<K, V> consumer(String clientId, Deserializer<K> keys, Deserializer<V> values) {
+        return consumer(clientId, null, Map.of(), keys, values);
+    }
+
+    /** A consumer, in group {@code groupId} unless it is null: see {@link #consumerSettings}. */
+    public <K, V> KafkaConsumer<K, V> consumer(String clientId, String groupId, Map<String, ?> overrides,
+                                               Deserializer<K> keys, Deserializer<V> values) {
+        return new KafkaConsumer<>(consumerSettings(clientId, groupId, overrides), keys, values);
+    }
+
+    /**
+     * The settings of a producer: records are sent without waiting for a batch ({@code linger.ms=0}, which
+     * configuration may change), and always with {@code acks=all}, idempotence on and at most five requests in
+     * flight, so an acknowledged record is on every in-sync replica, once, in order.
+     */
+    public Map<String, Object> producerSettings(String clientId) {
+        Map<String, Object> props = new HashMap<>(settings);
+        props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "0");
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        Object inFlight = props.get(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION);
+        if (inFlight == null || inFlight(inFlight) > MAX_IN_FLIGHT) {
+            props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, Integer.toString(MAX_IN_FLIGHT));
+        }
+        return props;
+    }
+
+    private static int inFlight(Object configured) {
+        try {
+            return Integer.parseInt(configured.toString().trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION
+                    + " must be a whole number, not '" + configured + "'", e);
+        }
+    }
+
+    /** A durable producer: see {@link #producerSettings}. */
+    public <K, V> Producer<K, V> producer(String clientId, Serializer<K> keys, Serializer<V> values) {
+        return new KafkaProducer<>(producerSettings(clientId), keys, values);
+    }
+
+    /** The settings of an admin client: the connection and security settings and its client id. */
+    public Map<String, Object> adminSettings(String clientId) {
+        Map<String, Object> props = new HashMap<>(settings);
+        props.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
+        return props;
+    }
+
+    /** An admin client: see {@link #adminSettings}. */
+    public Admin admin(String clientId) {
+        return Admin.create(adminSettings(clientId));
+    }
+}

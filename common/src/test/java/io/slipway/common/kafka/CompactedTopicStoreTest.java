@@ -1,0 +1,160 @@
+package io.slipway.common.kafka;
+
+import io.slipway.devstack.testing.SharedDevStack;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The compacted-topic store on the real broker: state rebuilt by reading the topic, the highest offset of a key wins
+ * whoever wrote it, tombstones delete, unreadable records are skipped, and the cap evicts the key set longest ago.
+ */
+class CompactedTopicStoreTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final CompactedTopicStore.Codec<Integer> NUMBERS = CompactedTopicStore.Codec.of(
+            n -> n.toString().getBytes(StandardCharsets.UTF_8),
+            b -> Integer.valueOf(new String(b, StandardCharsets.UTF_8)));
+
+    private final SharedDevStack stack = SharedDevStack.get();
+    private final KafkaClients clients = KafkaClients.of(Map.of("bootstrap.servers", stack.bootstrapServers()));
+    private final String topic = stack.uniqueTopic("test.state");
+    private final List<AutoCloseable> opened = new ArrayList<>();
+
+    CompactedTopicStoreTest() {
+        stack.createTopic(topic, 2);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        for (AutoCloseable store : opened) {
+            store.close();
+        }
+    }
+
+    @Test
+    void aRestartedStoreRebuildsTheLatestValueOfEveryKeyAndForgetsDeletedOnes() {
+        CompactedTopicStore<String, Integer> first = store(100);
+        first.catchUp(TIMEOUT);
+        first.put("a", 1);
+        first.put("a", 2);
+        first.put("b", 10);
+        first.put("c", 20);
+        first.delete("b");
+        opened.remove(first);
+        first.close();
+
+        CompactedTopicStore<String, Integer> restarted = store(100);
+        restarted.catchUp(TIMEOUT);
+
+        assertThat(restarted.get("a")).contains(2);
+        assertThat(restarted.get("b")).isEmpty();
+        assertThat(restarted.get("c")).contains(20);
+        assertThat(restarted.size()).isEqualTo(2);
+    }
+
+    @Test
+    void anOlderRecordReadAfterANewerWriteDoesNotReplaceIt() {
+        CompactedTopicStore<String, Integer> other = store(100);
+        other.put("a", 1);
+        other.put("gone", 1);
+        CompactedTopicStore<String, Integer> store = store(100);
+
+        store.put("a", 2);
+        store.delete("gone");
+        store.catchUp(TIMEOUT);
+
+        assertThat(store.get("a")).contains(2);
+        assertThat(store.get("gone")).isEmpty();
+    }
+
+    @Test
+    void aCatchUpReadsWhatAnotherInstanceWroteSinceTheLastOne() {
+        CompactedTopicStore<String, Integer> store = store(100);
+        store.put("a", 1);
+        store.catchUp(TIMEOUT);
+        CompactedTopicStore<String, Integer> other = store(100);
+
+        other.put("a", 2);
+        other.put("b", 3);
+        assertThat(store.get("a")).contains(1);
+        store.catchUp(TIMEOUT);
+
+        assertThat(store.get("a")).contains(2);
+        assertThat(store.get("b")).contains(3);
+    }
+
+    @Test
+    void anUnreadableRecordIsSkippedAndTheKeyKeepsItsValue() throws Exception {
+        CompactedTopicStore<String, Integer> store = store(100);
+        store.put("a", 1);
+        try (Producer<byte[], byte[]> raw = clients.producer("test-state-raw", new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            raw.send(new ProducerRecord<>(topic, bytes("a"), bytes("not a number"))).get(30, TimeUnit.SECONDS);
+            raw.send(new ProducerRecord<>(topic, null, bytes("7"))).get(30, TimeUnit.SECONDS);
+        }
+
+        CompactedTopicStore<String, Integer> restarted = store(100);
+        restarted.catchUp(TIMEOUT);
+
+        assertThat(restarted.get("a")).contains(1);
+        assertThat(restarted.size()).isEqualTo(1);
+    }
+
+    @Test
+    void aFullStoreForgetsTheKeySetLongestAgoAndSoDoesItsRebuild() {
+        String single = stack.uniqueTopic("test.state-single");
+        stack.createTopic(single, 1);
+        CompactedTopicStore<String, Integer> store = store(single, 2);
+        store.put("a", 1);
+        store.put("b", 2);
+        store.put("a", 3);
+        store.put("c", 4);
+
+        assertThat(store.get("b")).isEmpty();
+        assertThat(store.get("a")).contains(3);
+        assertThat(store.get("c")).contains(4);
+        assertThat(store.evicted()).isEqualTo(1);
+
+        CompactedTopicStore<String, Integer> rebuilt = store(single, 2);
+        rebuilt.catchUp(TIMEOUT);
+        assertThat(rebuilt.get("b")).isEmpty();
+        assertThat(rebuilt.get("a")).contains(3);
+        assertThat(rebuilt.get("c")).contains(4);
+    }
+
+    @Test
+    void aMissingTopicIsATransientFailure() {
+        CompactedTopicStore<String, Integer> store = store(stack.uniqueTopic("test.state-missing"), 10);
+
+        assertThatThrownBy(() -> store.catchUp(Duration.ofSeconds(2))).isInstanceOf(TransientFailure.class)
+                .hasMessageContaining("does not exist");
+    }
+
+    private CompactedTopicStore<String, Integer> store(int maxKeys) {
+        return store(topic, maxKeys);
+    }
+
+    private CompactedTopicStore<String, Integer> store(String name, int maxKeys) {
+        CompactedTopicStore<String, Integer> store = new CompactedTopicStore<>(clients, name, "test-state",
+                CompactedTopicStore.Codec.utf8(), NUMBERS, maxKeys, TIMEOUT);
+        opened.add(store);
+        return store;
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}

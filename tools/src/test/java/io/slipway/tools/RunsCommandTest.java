@@ -1,0 +1,142 @@
+package io.slipway.tools;
+
+import io.slipway.devstack.testing.SharedDevStack;
+import io.slipway.schemas.SampleEvents;
+import io.slipway.schemas.Topics;
+import io.slipway.schemas.registry.SchemaRegistryClient;
+import io.slipway.schemas.serde.AvroEventSerializer;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
+
+/**
+ * {@code ./slipway runs} and {@code watch} reach Kafka and the registry with the services' settings: environment
+ * variables, overridden by a client properties file ({@code --command-config}), here against the real broker.
+ */
+class RunsCommandTest {
+
+    /** Nothing listens there: a command that used these would fail. */
+    private static final Map<String, String> WRONG_ADDRESSES = Map.of(
+            "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9",
+            "SCHEMA_REGISTRY_URL", "http://127.0.0.1:9");
+
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    @BeforeAll
+    static void publishARun() throws Exception {
+        SharedDevStack stack = SharedDevStack.get();
+        Topics.pipelineTopics().forEach(topic -> stack.createTopic(topic, 1));
+        try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()), new StringSerializer(),
+                new AvroEventSerializer(new SchemaRegistryClient(stack.registryUrl())))) {
+            for (SpecificRecord event : List.of(SampleEvents.commitReceived(), SampleEvents.imageBuilt(),
+                    SampleEvents.testsPassed(), SampleEvents.artifactPublished())) {
+                producer.send(new ProducerRecord<>(Topics.topicOf(event.getClass()), SampleEvents.REPOSITORY, event))
+                        .get(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Test
+    void listsRunsFromTheClusterAndRegistryNamedInTheCommandConfigFile() throws IOException {
+        SharedDevStack stack = SharedDevStack.get();
+        Path config = file("bootstrap.servers=" + stack.bootstrapServers(), "schema.registry.url=" + stack.registryUrl());
+
+        int status = run(WRONG_ADDRESSES, "runs", "--command-config", config.toString());
+
+        assertThat(status).as(text(err)).isZero();
+        assertThat(text(out)).contains(SampleEvents.run().getRunId()).contains("PUBLISHED");
+    }
+
+    @Test
+    void watchesARunToItsPublicationWithTheEnvironmentsSettings() {
+        SharedDevStack stack = SharedDevStack.get();
+
+        int status = run(Map.of("KAFKA_BOOTSTRAP_SERVERS", stack.bootstrapServers(),
+                "SCHEMA_REGISTRY_URL", stack.registryUrl()), "watch", SampleEvents.run().getRunId().substring(0, 8));
+
+        assertThat(status).as(text(err)).isZero();
+        assertThat(text(out)).contains("DELIVER").contains("PUBLISHED");
+    }
+
+    @Test
+    void theFileWinsOverTheEnvironmentAndSecuritySettingsReachTheKafkaClient() throws IOException {
+        Path config = file("security.protocol=SASL_SSL", "sasl.mechanism=SCRAM-SHA-512",
+                "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;",
+                "schema.registry.url=https://registry.example:8081", "basic.auth.user.info=runs:secret");
+
+        RunsCommand.Connection connection = RunsCommand.Connection.of(Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", "broker-1:9093", "KAFKA_SECURITY_PROTOCOL", "SSL",
+                "KAFKA_SSL_TRUSTSTORE_LOCATION", "/etc/kafka/truststore.p12", "KAFKA_HOME", "/opt/kafka",
+                "SCHEMA_REGISTRY_URL", "http://other:8081"), config);
+
+        assertThat(connection.kafka()).containsOnly(entry("bootstrap.servers", "broker-1:9093"),
+                entry("security.protocol", "SASL_SSL"), entry("sasl.mechanism", "SCRAM-SHA-512"),
+                entry("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required;"),
+                entry("ssl.truststore.location", "/etc/kafka/truststore.p12"));
+        assertThat(connection.registry().urls()).extracting(Object::toString)
+                .containsExactly("https://registry.example:8081");
+        assertThat(connection.registry().authorization()).isPresent();
+    }
+
+    @Test
+    void aMissingCommandConfigFileIsNamed() {
+        Path missing = dir.resolve("client.properties");
+
+        int status = run(WRONG_ADDRESSES, "runs", "--command-config", missing.toString());
+
+        assertThat(status).isEqualTo(2);
+        assertThat(text(err)).contains("cannot read the client properties file " + missing);
+    }
+
+    @Test
+    void aMalformedRegistryAddressIsNamed() {
+        int status = run(Map.of("SCHEMA_REGISTRY_URL", "ftp://registry.example"), "runs");
+
+        assertThat(status).isEqualTo(2);
+        assertThat(text(err)).contains("schema registry URL must be http(s)://");
+    }
+
+    @Test
+    void aWrongCommandLineGetsTheUsage() {
+        assertThat(run(WRONG_ADDRESSES, "runs", "--command-config")).isEqualTo(2);
+        assertThat(run(WRONG_ADDRESSES, "runs", "many")).isEqualTo(2);
+        assertThat(run(WRONG_ADDRESSES, "watch")).isEqualTo(2);
+        assertThat(text(err)).contains(RunsCommand.USAGE);
+    }
+
+    private int run(Map<String, String> environment, String... args) {
+        return RunsCommand.run(List.of(args), environment, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private Path file(String... lines) throws IOException {
+        return Files.write(dir.resolve("client.properties"), List.of(lines));
+    }
+
+    private static String text(ByteArrayOutputStream stream) {
+        return stream.toString(StandardCharsets.UTF_8);
+    }
+}
