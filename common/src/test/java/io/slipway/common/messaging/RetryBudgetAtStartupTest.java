@@ -1,16 +1,27 @@
 package io.slipway.common.messaging;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.ApplicationContext;
 import io.slipway.common.kafka.RecordPipeline;
+import io.slipway.common.kafka.WhenExhausted;
+import io.slipway.events.CommitReceived;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
-/** A service whose retry settings cannot work refuses to start, and says which setting to change. */
+/**
+ * The retry budget as a service gets it: settings that cannot work stop the service at start-up, saying which setting
+ * to change, and a stopping service does not sit out a wait for the next attempt.
+ */
 class RetryBudgetAtStartupTest {
 
     private static Map<String, Object> settings(Map<String, Object> extra) {
@@ -40,6 +51,26 @@ class RetryBudgetAtStartupTest {
         assertThatThrownBy(() -> pipelineOf(Map.of("slipway.kafka.retry-budget", "2m")))
                 .hasStackTraceContaining("the retry budget of 2m does not fit the consumer's poll interval")
                 .hasStackTraceContaining("50 record(s) per poll");
+    }
+
+    @Test
+    void aRecordWaitingForItsNextAttemptWhenTheServiceStopsIsHandedBackAtOnce() {
+        ApplicationContext context = ApplicationContext.run(settings(Map.of("slipway.kafka.retry-budget", "2m",
+                "slipway.kafka.max-poll-records", "1", "slipway.kafka.retry-initial-backoff", "1m",
+                "slipway.kafka.retry-max-backoff", "1m")));
+        RecordPipeline pipeline = context.getBean(RecordPipeline.class);
+        // Schema id 1 in the wire format: decoding asks the schema registry, which is unreachable.
+        ConsumerRecord<byte[], byte[]> record = new ConsumerRecord<>("slipway.commits", 0, 0L, new byte[0],
+                new byte[]{0, 0, 0, 0, 1, 2});
+        CompletableFuture<Boolean> waiting = CompletableFuture.supplyAsync(() -> pipeline.process(record,
+                CommitReceived.class, event -> { }, WhenExhausted.deadLetter()));
+        await().atMost(Duration.ofSeconds(30)).until(() -> context.getBean(MeterRegistry.class)
+                .counter("slipway.records", "topic", "slipway.commits", "outcome", "retried").count() == 1);
+
+        context.close();
+
+        assertThatThrownBy(() -> waiting.get(10, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(RecordPipeline.RecordHandedBack.class);
     }
 
     @Test
