@@ -6,8 +6,6 @@ import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.context.env.Environment;
-import io.micronaut.context.event.ApplicationEventListener;
-import io.micronaut.context.event.ShutdownEvent;
 import io.micronaut.context.exceptions.ConfigurationException;
 import io.slipway.common.config.SchemaRegistryProperties;
 import io.slipway.common.config.SlipwayKafkaProperties;
@@ -99,7 +97,8 @@ public class SlipwayKafkaFactory {
     @Singleton
     RecordPipeline recordPipeline(@Named("slipway-events") Deserializer<SpecificRecord> deserializer,
                                   DeadLetterPublisher deadLetters, SlipwayKafkaProperties settings,
-                                  MeterRegistry meters, Environment environment) {
+                                  MeterRegistry meters, Environment environment,
+                                  RetriesAtShutdown atShutdown) {
         REPLACED_RETRY_SETTINGS.forEach((property, setting) -> {
             if (environment.containsProperty(property)) {
                 throw new ConfigurationException(setting + " is no longer read: a record is now "
@@ -115,12 +114,8 @@ public class SlipwayKafkaFactory {
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException(e.getMessage(), e);
         }
-        return new RecordPipeline(deserializer, deadLetters, budget, meters);
-    }
-
-    /** A record waiting for its next attempt when the service stops is handed back at once, not waited out. */
-    @Singleton
-    ApplicationEventListener<ShutdownEvent> stopRetriesAtShutdown(RecordPipeline pipeline) {
-        return event -> pipeline.stop();
+        RecordPipeline pipeline = new RecordPipeline(deserializer, deadLetters, budget, meters);
+        atShutdown.add(pipeline);
+        return pipeline;
     }
 }
