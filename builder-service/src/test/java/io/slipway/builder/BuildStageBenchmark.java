@@ -4,6 +4,7 @@ import io.slipway.builder.config.BuilderFactory;
 import io.slipway.builder.domain.BuildOutcome;
 import io.slipway.builder.domain.BuildRequest;
 import io.slipway.builder.domain.BuildService;
+import io.slipway.common.policy.ImageOwnership;
 import io.slipway.common.testing.DockerTestImages;
 import io.slipway.common.testing.LocalRegistry;
 import io.slipway.container.DockerEngine;
@@ -45,7 +46,7 @@ public final class BuildStageBenchmark {
                     BuilderTestSupport.REGISTRY_PASSWORD, Map.of());
             BuilderFactory factory = new BuilderFactory();
             BuildService service = factory.buildService(properties, factory.dockerClient(properties), r -> Optional.empty(),
-                    Clock.systemUTC());
+                    Clock.systemUTC(), ImageOwnership.ownNamesOnly());
             byte[] payload = new byte[8 << 20];
             new Random().nextBytes(payload);
             String image = BuilderTestSupport.unique("bench/app");

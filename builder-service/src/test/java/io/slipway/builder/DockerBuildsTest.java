@@ -3,6 +3,7 @@ package io.slipway.builder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dockerjava.api.DockerClient;
 import io.slipway.builder.config.BuilderFactory;
+import io.slipway.common.policy.ImageOwnership;
 import io.slipway.builder.domain.BuildOutcome;
 import io.slipway.builder.domain.BuildRequest;
 import io.slipway.builder.domain.BuildService;
@@ -63,7 +64,8 @@ class DockerBuildsTest {
         var properties = properties(tmp.resolve(unique("work")), dockerHost, registry, password,
                 Map.of("TOKEN", SECRET_ARG));
         DockerClient docker = factory.dockerClient(properties);
-        return factory.buildService(properties, docker, supersession, Clock.systemUTC());
+        return factory.buildService(properties, docker, supersession, Clock.systemUTC(),
+                ImageOwnership.ownNamesOnly());
     }
 
     private BuildService service() {
@@ -122,6 +124,78 @@ class DockerBuildsTest {
         assertThat(failed.message()).contains("returned a non-zero code: 3");
         assertThat(failed.logExcerpt()).contains("token is ****").contains(Long.toString(256L << 20))
                 .doesNotContain(SECRET_ARG);
+    }
+
+    /** A commit of {@code files} plus symbolic links (name → target), as {@code ln -s} would commit them. */
+    private BuildRequest commitWithLinks(String image, Map<String, String> files, Map<String, String> links) {
+        TestRepository repo = TestRepository.create(tmp.resolve(unique("repo")));
+        String sha = repo.commit("commit", files);
+        for (Map.Entry<String, String> link : links.entrySet()) {
+            sha = repo.commitSymlink(link.getKey(), link.getValue());
+        }
+        return request("it/" + image, repo, sha, "refs/heads/main", 0);
+    }
+
+    @Test
+    void aLinkToTheHostsEtcDoesNotRevealItsFiles() throws Exception {
+        String image = unique("etc-link");
+        BuildRequest request = commitWithLinks(image, app(image, "FROM " + base + "\nCOPY e /e\n"
+                + "RUN cat /e/hostname /e/machine-id; exit 1\n"), Map.of("e", "/etc"));
+
+        BuildOutcome.Failed failed = (BuildOutcome.Failed) service().build(request);
+
+        assertThat(failed.reason()).isEqualTo(Reason.BUILD_ERROR);
+        assertThat(failed.message()).contains("file not found in build context");
+        String hostname = Files.readString(Path.of("/etc/hostname")).strip();
+        assertThat((failed.message() + "\n" + failed.logExcerpt()).lines().map(String::strip))
+                .isNotEmpty().doesNotContain(hostname);
+    }
+
+    @Test
+    void linksOutOfTheWorkspaceReachNothingBeyondTheContext() throws Exception {
+        String image = unique("up-link");
+        String secret = unique("host-secret");
+        String name = unique("outside") + ".txt";
+        Files.writeString(tmp.resolve(name), secret + "\n");
+        Path hostDir = Files.createDirectories(tmp.resolve(unique("host-dir")));
+        Files.writeString(hostDir.resolve(name), secret + "\n");
+        BuildRequest request = commitWithLinks(image, app(image, "FROM " + base + "\nCOPY up/ /up/\n"
+                + "RUN ls -a /up; cat /up/" + name + " /up/abs/" + name + "; exit 1\n"),
+                Map.of("up", "../../..", "abs", hostDir.toString()));
+
+        BuildOutcome.Failed failed = (BuildOutcome.Failed) service().build(request);
+
+        assertThat(failed.reason()).isEqualTo(Reason.BUILD_ERROR);
+        assertThat(failed.logExcerpt()).contains(".slipway.yml").contains("app.txt").doesNotContain(secret);
+        assertThat(failed.message()).doesNotContain(secret);
+    }
+
+    @Test
+    void linksInsideTheWorkspaceWorkAsInDockerBuild() {
+        String image = unique("in-link");
+        Map<String, String> files = new java.util.HashMap<>(app(image, "FROM " + base + "\n"
+                + "COPY link.txt /link.txt\nCOPY lnk/ /lnk/\nCOPY . /src/\n"
+                + "RUN test \"$(cat /link.txt)\" = " + image + " && test -f /lnk/inner.txt && test -L /src/link.txt"
+                + " && test -L /src/etc\n"));
+        files.put("sub/inner.txt", "inner\n");
+        BuildRequest request = commitWithLinks(image, files, Map.of("link.txt", "app.txt", "lnk", "sub", "etc", "/etc"));
+
+        BuildOutcome outcome = service().build(request);
+
+        assertThat(outcome).isInstanceOf(BuildOutcome.Built.class);
+    }
+
+    @Test
+    void aContextThatIsALinkIsRefusedAsInvalidConfiguration() {
+        String image = unique("ctx-link");
+        Map<String, String> files = new java.util.HashMap<>(app(image, "FROM " + base + "\n"));
+        files.put(".slipway.yml", "image: it/" + image + "\ncontext: e\n");
+        BuildRequest request = commitWithLinks(image, files, Map.of("e", "/etc"));
+
+        BuildOutcome.Failed failed = (BuildOutcome.Failed) service().build(request);
+
+        assertThat(failed.reason()).isEqualTo(Reason.CONFIG_INVALID);
+        assertThat(failed.message()).contains("e/Dockerfile");
     }
 
     @Test

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.fail;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.slipway.events.RunContext;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -21,7 +23,14 @@ import org.apache.avro.SchemaCompatibility.Incompatibility;
 import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.SchemaParseException;
+import org.apache.avro.data.TimeConversions;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumReader;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -95,6 +104,31 @@ class EventSchemaCompatibilityTest {
         field.putNull("default");
 
         assertThat(backwardIncompatibilities(new Schema.Parser().parse(json.writeValueAsString(changed)), released)).isEmpty();
+    }
+
+    @Test
+    void aRunWrittenBeforeTheAcceptedSequenceExistedReadsAsSequenceZero() throws IOException {
+        Schema released = parseAll(RELEASED).get("io.slipway.events.RunContext");
+        GenericData.Record old = new GenericData.Record(released);
+        old.put("runId", "run-1");
+        old.put("attempt", 2);
+        old.put("repository", SpecificData.get().deepCopy(released.getField("repository").schema(),
+                SampleEvents.run().getRepository()));
+        old.put("commit", SpecificData.get().deepCopy(released.getField("commit").schema(),
+                SampleEvents.run().getCommit()));
+        old.put("triggeredAt", SampleEvents.TRIGGERED_AT.toEpochMilli());
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, null);
+        GenericData model = new GenericData();
+        model.addLogicalTypeConversion(new TimeConversions.TimestampMillisConversion());
+        new GenericDatumWriter<GenericData.Record>(released, model).write(old, encoder);
+        encoder.flush();
+
+        RunContext read = new SpecificDatumReader<RunContext>(released, RunContext.getClassSchema())
+                .read(null, DecoderFactory.get().binaryDecoder(bytes.toByteArray(), null));
+
+        assertThat(read.getAttempt()).isEqualTo(2);
+        assertThat(read.getAcceptedSequence()).as("the documented value of a run from before the field").isZero();
     }
 
     @Test

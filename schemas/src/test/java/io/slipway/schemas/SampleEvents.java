@@ -50,6 +50,7 @@ public final class SampleEvents {
                         .setTimestamp(COMMITTED_AT)
                         .build())
                 .setTriggeredAt(TRIGGERED_AT)
+                .setAcceptedSequence(TRIGGERED_AT.toEpochMilli())
                 .build();
     }
 

@@ -3,6 +3,7 @@ package io.slipway.builder.config;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.AuthConfig;
 import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
 import io.slipway.builder.adapter.docker.DockerImageBuilder;
@@ -13,6 +14,8 @@ import io.slipway.builder.domain.BuildService;
 import io.slipway.builder.domain.DryRunBuilds;
 import io.slipway.builder.domain.LogMask;
 import io.slipway.builder.domain.Supersession;
+import io.slipway.common.config.ImageOwnerProperties;
+import io.slipway.common.policy.ImageOwnership;
 import io.slipway.common.policy.CloneUrlPolicy;
 import io.slipway.container.DockerEngine;
 import io.slipway.container.oci.HttpOciRegistryClient;
@@ -67,9 +70,15 @@ public class BuilderFactory {
     @Singleton
     @Requires(property = DRY_RUN, notEquals = "true")
     public BuildService buildService(BuilderProperties properties, DockerClient docker, Supersession supersession,
-                                     Clock clock) {
+                                     Clock clock, ImageOwnership ownership) {
         // Created with the service, so the sweep runs before the listener consumes its first commit.
-        return buildService(properties, docker, supersession, clock, openStack(System.getenv()).orElse(null));
+        return buildService(properties, docker, supersession, clock, ownership, openStack(System.getenv()).orElse(null));
+    }
+
+    /** Built at start-up, so a malformed owner rule stops the service before it consumes anything. */
+    @Context
+    ImageOwnership imageOwnership(List<ImageOwnerProperties> owners) {
+        return ImageOwnerProperties.ownership(owners);
     }
 
     /** The dry-run backend: announces an image for every commit without building anything (see {@link DryRunBuilds}). */
@@ -106,7 +115,7 @@ public class BuilderFactory {
 
     /** The build service; {@code vmImageBuilder} null when this builder has no OpenStack backend. */
     public BuildService buildService(BuilderProperties properties, DockerClient docker, Supersession supersession,
-                                     Clock clock, VmImageBuilder vmImageBuilder) {
+                                     Clock clock, ImageOwnership ownership, VmImageBuilder vmImageBuilder) {
         BuilderProperties.Registry registry = properties.registry();
         boolean anonymous = blank(registry.username());
         RegistryEndpoint endpoint = new RegistryEndpoint(registry.host(), registry.insecure(), anonymous ? null
@@ -124,12 +133,14 @@ public class BuilderFactory {
                         git.password() == null ? "" : git.password()), git.timeout());
         DockerImageBuilder builder = new DockerImageBuilder(docker, properties.docker().host(),
                 new DockerImageBuilder.Limits(bytes(properties.docker().memory()), properties.docker().cpuShares(),
-                        properties.docker().cpusetCpus(), properties.docker().pushTimeout()), auth);
+                        properties.docker().cpusetCpus(), properties.docker().pushTimeout(),
+                        bytes(properties.docker().contextMax())), auth);
         RegistryStaging staging = new RegistryStaging(new HttpOciRegistryClient(endpoint, REGISTRY_TIMEOUT,
                 REGISTRY_TIMEOUT), registry.prefix());
         Map<String, String> buildArgs = properties.buildArgs() == null ? Map.of() : properties.buildArgs();
         return new BuildService(new BuildService.Settings(properties.timeout(), workdir.resolve("workspaces"),
-                EXCERPT_BYTES, buildArgs), sources, staging, builder, supersession, mask(properties, endpoint, buildArgs),
+                EXCERPT_BYTES, buildArgs, ownership), sources, staging, builder, supersession,
+                mask(properties, endpoint, buildArgs),
                 clock, vmImageBuilder == null ? null : new OpenStackVmImages(vmImageBuilder));
     }
 

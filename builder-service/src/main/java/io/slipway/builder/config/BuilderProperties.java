@@ -26,13 +26,14 @@ public record BuilderProperties(@Bindable(defaultValue = "30m") Duration timeout
                                 @Nullable List<String> mask,
                                 Docker docker, Registry registry, Git git, CloneUrls cloneUrls) {
 
-    /** The Docker engine and the limits of each build. */
+    /** The Docker engine and the limits of each build; {@code contextMax} bounds the build context sent to it. */
     @ConfigurationProperties("docker")
     public record Docker(@Bindable(defaultValue = "unix:///var/run/docker.sock") String host,
                          @Bindable(defaultValue = "2g") String memory,
                          @Bindable(defaultValue = "1024") int cpuShares,
                          @Nullable String cpusetCpus,
-                         @Bindable(defaultValue = "10m") Duration pushTimeout) {
+                         @Bindable(defaultValue = "10m") Duration pushTimeout,
+                         @Bindable(defaultValue = "1g") String contextMax) {
     }
 
     /** The staging registry: images go to {@code <host>/<prefix>/<image>:<sha>}. */

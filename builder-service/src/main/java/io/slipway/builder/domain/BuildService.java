@@ -4,6 +4,7 @@ import io.slipway.builder.domain.BuildOutcome.Built;
 import io.slipway.builder.domain.BuildOutcome.Failed;
 import io.slipway.builder.domain.BuildOutcome.StagedImage;
 import io.slipway.builder.domain.BuildOutcome.TestSuite;
+import io.slipway.common.policy.ImageOwnership;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +30,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
- * The builder's use case: turns a commit into an image staged at {@code <registry>/<prefix>/<image>:<sha>}.
+ * The builder's use case: turns a commit into an image staged at {@code <registry>/<prefix>/<image>:<sha>}, where
+ * the image name must be the repository's to publish ({@link ImageOwnership}; otherwise {@code CONFIG_INVALID}
+ * before anything is built or looked up in the registry).
  * A request superseded by a newer commit of its branch is not built; an image already staged for the sha is not
  * rebuilt (cache hit); otherwise the commit's tree is exported into a fresh workspace (removed afterwards), built
  * with its OCI labels and pushed; workspaces a killed instance left behind are removed when the service is created
@@ -47,9 +50,10 @@ public final class BuildService implements Builds {
      * @param workspaces      where fresh workspaces are created
      * @param excerptBytes    the size limit of the log excerpt in {@code BuildFailed}
      * @param serviceBuildArgs build args the service passes to every build (e.g. proxies), masked in the log
+     * @param imageOwnership  which image names a repository may ask for in {@code image:}
      */
     public record Settings(Duration maxTimeout, Path workspaces, int excerptBytes,
-                           Map<String, String> serviceBuildArgs) {
+                           Map<String, String> serviceBuildArgs, ImageOwnership imageOwnership) {
     }
 
     static final long MAX_CONFIG_BYTES = 64 * 1024;
@@ -148,6 +152,10 @@ public final class BuildService implements Builds {
         }
         try (Sources.Tree tree = sources.fetch(request.repository(), request.cloneUrl(), request.sha())) {
             PipelineFile file = pipelineFile(tree, request);
+            Optional<String> notOwned = settings.imageOwnership().refusal(request.repository(), file.image());
+            if (notOwned.isPresent()) {
+                throw PipelineFileParser.invalid(file.line("image"), notOwned.get());
+            }
             if (file.backend() == PipelineFile.Backend.OPENSTACK) {
                 return buildVm(request, started, tree, file, log, cancellation);
             }
@@ -171,8 +179,9 @@ public final class BuildService implements Builds {
                 Map<String, String> args = new LinkedHashMap<>(settings.serviceBuildArgs());
                 args.putAll(file.buildArgs());
                 String image = registry.host() + "/" + repository;
-                builder.build(new ImageBuilder.BuildSpec(workspace.resolve(file.context()), workspace.resolve(file.dockerfile()),
-                        image + ":" + request.sha(), labels(request), args, file.target(), timeout), log, cancellation);
+                builder.build(new ImageBuilder.BuildSpec(workspace, workspace.resolve(file.context()),
+                        workspace.resolve(file.dockerfile()), image + ":" + request.sha(), labels(request), args,
+                        file.target(), timeout), log, cancellation);
                 ImageBuilder.PushResult pushed = builder.push(image, request.sha(), log, cancellation);
                 LOG.info("Run {}: staged {}:{} as {} ({} bytes uploaded)", request.runId(), image, request.sha(),
                         pushed.digest(), pushed.bytesPushed());

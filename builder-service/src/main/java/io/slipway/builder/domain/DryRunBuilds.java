@@ -1,5 +1,7 @@
 package io.slipway.builder.domain;
 
+import io.slipway.common.policy.ImageOwnership;
+
 import io.slipway.builder.domain.BuildOutcome.Built;
 import io.slipway.builder.domain.BuildOutcome.StagedImage;
 
@@ -34,7 +36,7 @@ public final class DryRunBuilds implements Builds {
             throw new BuildInterrupted("the builder is shutting down");
         }
         String digest = "sha256:" + sha256(request.repository() + "@" + request.sha());
-        return new Built(new StagedImage(registry, prefix + "/" + request.repository(), request.sha(), digest), 0,
+        return new Built(new StagedImage(registry, prefix + "/" + ImageOwnership.ownName(request.repository()), request.sha(), digest), 0,
                 false, List.of());
     }
 

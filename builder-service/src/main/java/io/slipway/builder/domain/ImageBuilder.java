@@ -7,8 +7,11 @@ import java.util.Map;
 /** Port: builds an image from a checked-out context on a Docker engine and pushes it. */
 public interface ImageBuilder {
 
-    /** What to build: context and Dockerfile on disk, the full image reference to tag, labels and build args. */
-    record BuildSpec(Path context, Path dockerfile, String reference, Map<String, String> labels,
+    /**
+     * What to build: the checked-out commit ({@code workspace}), the context and Dockerfile inside it, the full image
+     * reference to tag, labels and build args. Nothing outside the workspace may reach the build.
+     */
+    record BuildSpec(Path workspace, Path context, Path dockerfile, String reference, Map<String, String> labels,
                      Map<String, String> buildArgs, String target, Duration timeout) {
     }
 
@@ -19,7 +22,8 @@ public interface ImageBuilder {
     /**
      * Builds and tags {@code spec.reference()}, streaming the build output into {@code log}.
      *
-     * @throws StageFailure {@link Reason#BUILD_ERROR} or {@link Reason#TIMEOUT}
+     * @throws StageFailure {@link Reason#BUILD_ERROR} or {@link Reason#TIMEOUT} (archiving the context included), or
+     *                      {@link Reason#CONFIG_INVALID} when the context cannot be sent as it is
      * @throws InfrastructureUnavailable when the engine cannot be reached
      * @throws BuildInterrupted when {@code cancellation} fires
      */

@@ -1,5 +1,6 @@
 package io.slipway.builder.domain;
 
+import io.slipway.common.policy.ImageOwnership;
 import io.slipway.common.yaml.InvalidYaml;
 import io.slipway.common.yaml.StrictYaml;
 import io.slipway.common.yaml.YamlMap;
@@ -12,7 +13,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -36,10 +36,7 @@ public final class PipelineFileParser {
         OPENSTACK_KEYS = List.copyOf(keys);
     }
 
-    private static final String COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
-    private static final Pattern IMAGE = Pattern.compile(COMPONENT + "(?:/" + COMPONENT + ")*");
     private static final Pattern ARG_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-    private static final int MAX_IMAGE_LENGTH = 200;
 
     private PipelineFileParser() {
     }
@@ -130,10 +127,9 @@ public final class PipelineFileParser {
         return value;
     }
 
-    /** The image name used when {@code .slipway.yml} names none: the repository full name, lower-cased. */
+    /** The image name used when {@code .slipway.yml} names none: the repository's own ({@link ImageOwnership#ownName}). */
     public static String defaultImage(String repositoryFullName) {
-        String lower = repositoryFullName.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._/-]", "-");
-        return IMAGE.matcher(lower).matches() ? lower : lower.replaceAll("[^a-z0-9/]+", "-").replaceAll("(^-+|-+$)", "");
+        return ImageOwnership.ownName(repositoryFullName);
     }
 
     private static String image(YamlNode node) {
@@ -142,7 +138,7 @@ public final class PipelineFileParser {
             throw node.invalid("is a repository name without registry or tag (the tag is the commit sha), not "
                     + node.shown());
         }
-        if (!IMAGE.matcher(image).matches() || image.length() > MAX_IMAGE_LENGTH) {
+        if (!ImageOwnership.isImageName(image)) {
             throw node.invalid("must be a lower-case repository name like 'team/app' "
                     + "(letters, digits, '.', '_', '-', separated by '/'), not " + node.shown());
         }

@@ -1,6 +1,7 @@
 package io.slipway.builder.domain;
 
 import io.slipway.common.kafka.TransientFailure;
+import io.slipway.common.policy.ImageOwnership;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,6 +32,10 @@ class BuildServiceTest {
     private static final String SHA = "0123456789abcdef0123456789abcdef01234567";
     private static final BuildRequest REQUEST = new BuildRequest("run-1", "org/app", "https://git.example.org/org/app.git",
             "https://git.example.org/org/app", SHA, "refs/heads/main", Instant.EPOCH, 0, 42);
+
+    /** The repository org/app publishes as team/app, as an operator granted. */
+    private static final ImageOwnership OWNERSHIP = new ImageOwnership(
+            List.of(new ImageOwnership.Rule("org/app", List.of("team/app"))));
 
     @TempDir
     Path tmp;
@@ -99,8 +104,33 @@ class BuildServiceTest {
 
     private BuildService service() {
         return new BuildService(new BuildService.Settings(Duration.ofMinutes(30), tmp.resolve("ws"), 8192,
-                Map.of("HTTP_PROXY", "http://proxy:3128")), sources, registry, engine, request -> newer,
+                Map.of("HTTP_PROXY", "http://proxy:3128"), OWNERSHIP), sources, registry, engine, request -> newer,
                 new LogMask(secrets), Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC));
+    }
+
+    @Test
+    void anImageNameOfAnotherRepositoryIsConfigInvalidBeforeAnythingIsBuilt() {
+        files.put(".slipway.yml", "tests: [tests/suite.yaml]\nimage: demo/acceptance-app\n");
+        staged.put("staging/demo/acceptance-app:" + SHA, "sha256:the-victims");
+
+        BuildOutcome outcome = service().build(REQUEST);
+
+        assertThat(outcome).isInstanceOfSatisfying(BuildOutcome.Failed.class, failed -> {
+            assertThat(failed.reason()).isEqualTo(Reason.CONFIG_INVALID);
+            assertThat(failed.retryable()).isFalse();
+            assertThat(failed.message()).contains("line 2", "'demo/acceptance-app'", "org/app", "'org/app'", "'team/app'");
+        });
+        assertThat(builds).as("nothing built, and the victim's staged image not announced as a cache hit").isEmpty();
+    }
+
+    @Test
+    void theRepositorysOwnNameIsBuiltWithoutAnyGrant() {
+        files.put(".slipway.yml", "image: org/app\n");
+
+        BuildOutcome outcome = service().build(REQUEST);
+
+        assertThat(outcome).isInstanceOfSatisfying(BuildOutcome.Built.class,
+                built -> assertThat(built.image().repository()).isEqualTo("staging/org/app"));
     }
 
     @Test

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.dockerjava.api.DockerClient;
 import io.slipway.builder.TestRepository;
 import io.slipway.builder.config.BuilderFactory;
+import io.slipway.common.policy.ImageOwnership;
 import io.slipway.builder.config.BuilderProperties;
 import io.slipway.builder.domain.BuildOutcome;
 import io.slipway.builder.domain.BuildRequest;
@@ -167,14 +168,14 @@ class OpenStackBuildsTest {
     private BuildService service(boolean openStack) {
         BuilderProperties properties = new BuilderProperties(Duration.ofMinutes(2), Duration.ofSeconds(1),
                 tmp.resolve("work").toString(), Map.of(), List.of(),
-                new BuilderProperties.Docker(DockerEngine.DEFAULT_HOST, "256m", 512, null, Duration.ofMinutes(1)),
+                new BuilderProperties.Docker(DockerEngine.DEFAULT_HOST, "256m", 512, null, Duration.ofMinutes(1), "1g"),
                 new BuilderProperties.Registry("127.0.0.1:1", true, "staging", null, null),
                 new BuilderProperties.Git(null, null, Duration.ofSeconds(30)),
                 new BuilderProperties.CloneUrls(List.of("https", "file"), null, true, false, false));
         BuilderFactory factory = new BuilderFactory();
         docker = factory.dockerClient(properties);
         return factory.buildService(properties, docker, request -> Optional.empty(), Clock.systemUTC(),
-                openStack ? BuilderFactory.openStack(environment).orElseThrow() : null);
+                ImageOwnership.ownNamesOnly(), openStack ? BuilderFactory.openStack(environment).orElseThrow() : null);
     }
 
     private CommitReceived commit(Map<String, String> files) {

@@ -3,6 +3,8 @@ package io.slipway.deliverer.config;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
+import io.slipway.common.config.ImageOwnerProperties;
+import io.slipway.common.policy.ImageOwnership;
 import io.slipway.container.oci.RegistryEndpoint;
 import io.slipway.deliverer.adapter.dryrun.DryRunRegistry;
 import io.slipway.deliverer.adapter.openstack.GlanceVmImages;
@@ -59,20 +61,28 @@ public class DelivererFactory {
                 .toList());
     }
 
+    /** Built at start-up, so a malformed owner rule stops the service before it consumes anything. */
+    @Context
+    ImageOwnership imageOwnership(List<ImageOwnerProperties> owners) {
+        return ImageOwnerProperties.ownership(owners);
+    }
+
     @Singleton
     @Requires(property = "slipway.dry-run", notEquals = "true")
-    DeliveryService deliveryService(DelivererProperties properties, ReleaseTargets targets, RegistryClients clients,
-                                    DeliveryLedger ledger) {
-        return new DeliveryService(targets, new TagRules(properties.defaultBranch()), new RegistryPromoter(clients),
-                ledger, vmImages(System.getenv()));
+    DeliveryService deliveryService(DelivererProperties properties, ReleaseTargets targets, ImageOwnership ownership,
+                                    RegistryClients clients, DeliveryLedger ledger) {
+        return new DeliveryService(targets, new TagRules(properties.defaultBranch()), ownership,
+                new RegistryPromoter(clients), ledger, vmImages(System.getenv()));
     }
 
     /** The dry-run backend: tag rules, precedence and the ledger run for real, the registry is in memory. */
     @Singleton
     @Requires(property = "slipway.dry-run", value = "true")
-    DeliveryService dryRunDeliveryService(DelivererProperties properties, ReleaseTargets targets, DeliveryLedger ledger) {
+    DeliveryService dryRunDeliveryService(DelivererProperties properties, ReleaseTargets targets,
+                                          ImageOwnership ownership, DeliveryLedger ledger) {
         LOG.warn("DRY RUN: nothing is copied or tagged in any registry; ArtifactPublished names images that do not exist");
-        return new DeliveryService(targets, new TagRules(properties.defaultBranch()), new DryRunRegistry(), ledger, null);
+        return new DeliveryService(targets, new TagRules(properties.defaultBranch()), ownership, new DryRunRegistry(),
+                ledger, null);
     }
 
     /**

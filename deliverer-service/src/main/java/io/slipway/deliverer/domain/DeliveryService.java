@@ -1,5 +1,6 @@
 package io.slipway.deliverer.domain;
 
+import io.slipway.common.policy.ImageOwnership;
 import io.slipway.deliverer.domain.DeliveryLedger.Delivered;
 import io.slipway.deliverer.domain.DeliveryLedger.TagHolder;
 import io.slipway.deliverer.domain.PromotionFailed.Reason;
@@ -10,8 +11,9 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Delivers a tested container image: copies the tested digest from staging to every release target (primary, then
- * mirrors) before any tag moves, then moves the tags the run may hold, reads each one back and fails unless it
+ * Delivers a tested container image: refuses it unless its image name is its repository's to publish
+ * ({@link ImageOwnership}, checked again here although the builder checked it), copies the tested digest from
+ * staging to every release target (primary, then mirrors) before any tag moves, then moves the tags the run may hold, reads each one back and fails unless it
  * names the tested digest. A tag moves only to a run whose {@link Precedence} is not lower than its holder's; a
  * run attempt that already has an outcome is not delivered again. A tested VM image is promoted in place in its
  * image service ({@link VmImages}) with the same tag rules, the tags held per source repository.
@@ -22,20 +24,23 @@ public final class DeliveryService {
 
     private final ReleaseTargets targets;
     private final TagRules rules;
+    private final ImageOwnership ownership;
     private final ImageRegistry registry;
     private final DeliveryLedger ledger;
     private final VmImages vmImages;
 
     /** A deliverer of container images only: a VM image fails with {@code CONFIG_INVALID}. */
-    public DeliveryService(ReleaseTargets targets, TagRules rules, ImageRegistry registry, DeliveryLedger ledger) {
-        this(targets, rules, registry, ledger, null);
+    public DeliveryService(ReleaseTargets targets, TagRules rules, ImageOwnership ownership, ImageRegistry registry,
+                           DeliveryLedger ledger) {
+        this(targets, rules, ownership, registry, ledger, null);
     }
 
     /** {@code vmImages} null: OpenStack is not configured, a VM image fails with {@code CONFIG_INVALID}. */
-    public DeliveryService(ReleaseTargets targets, TagRules rules, ImageRegistry registry, DeliveryLedger ledger,
-                           VmImages vmImages) {
+    public DeliveryService(ReleaseTargets targets, TagRules rules, ImageOwnership ownership, ImageRegistry registry,
+                           DeliveryLedger ledger, VmImages vmImages) {
         this.targets = targets;
         this.rules = rules;
+        this.ownership = ownership;
         this.registry = registry;
         this.ledger = ledger;
         this.vmImages = vmImages;
@@ -68,6 +73,10 @@ public final class DeliveryService {
     private Outcome.Published publish(Delivery delivery) {
         if (!delivery.container()) {
             return publishVm(delivery);
+        }
+        Optional<String> notOwned = ownership.refusal(delivery.repository(), targets.imageName(delivery.staged()));
+        if (notOwned.isPresent()) {
+            throw new PromotionFailed(Reason.CONFIG_INVALID, notOwned.get(), null);
         }
         if (!DIGEST.matcher(delivery.digest()).matches()) {
             throw new PromotionFailed(Reason.ARTIFACT_MISSING, "'" + delivery.digest() + "' is not a content digest",

@@ -18,7 +18,10 @@ public class PromotionFailed extends RuntimeException {
         REGISTRY_REJECTED(false),
         /** The artifact is of a kind this deliverer cannot deliver (no longer emitted: VM images go to Glance). */
         UNSUPPORTED_ARTIFACT(false),
-        /** VM: the deliverer is not configured for OpenStack, or the cloud refused a request (policy, credentials). */
+        /**
+         * The image name is not the repository's to publish; VM: the deliverer is not configured for OpenStack, or
+         * the cloud refused a request (policy, credentials).
+         */
         CONFIG_INVALID(false),
         /** VM: the tested image is missing from Glance or not active. */
         IMAGE_NOT_FOUND(false),

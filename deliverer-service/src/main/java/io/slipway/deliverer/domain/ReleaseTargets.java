@@ -37,8 +37,7 @@ public final class ReleaseTargets {
     public List<ImageRef> of(String repository, ImageRef staged) {
         Rule rule = rules.stream().filter(r -> r.pattern().matches(repository)).map(CompiledRule::rule)
                 .findFirst().orElse(defaults);
-        String name = staged.repository().startsWith(stagingPrefix)
-                ? staged.repository().substring(stagingPrefix.length()) : staged.repository();
+        String name = imageName(staged);
         String registry = rule.registry() != null ? rule.registry() : defaults.registry();
         String prefix = rule.prefix() != null ? rule.prefix() : defaults.prefix();
         List<ImageRef> targets = new ArrayList<>();
@@ -50,6 +49,12 @@ public final class ReleaseTargets {
                     : new ImageRef(mirror.substring(0, slash), join(mirror.substring(slash + 1), name)));
         }
         return targets;
+    }
+
+    /** The image name a staged repository stands for: the staging repository without the staging prefix. */
+    public String imageName(ImageRef staged) {
+        return staged.repository().startsWith(stagingPrefix)
+                ? staged.repository().substring(stagingPrefix.length()) : staged.repository();
     }
 
     private static String join(String prefix, String name) {

@@ -32,7 +32,7 @@ final class EventMapping {
         RunContext run = event.getRun();
         return new Delivery(run.getRunId(), run.getAttempt(), run.getRepository().getFullName(),
                 run.getCommit().getSha(), run.getCommit().getRef(), run.getCommit().getTimestamp(), run.getTriggeredAt(),
-                new ImageRef(event.getImage().getRegistry(), event.getImage().getRepository()),
+                run.getAcceptedSequence(), new ImageRef(event.getImage().getRegistry(), event.getImage().getRepository()),
                 event.getImage().getDigest(), event.getKind() == ArtifactKind.CONTAINER);
     }
 

@@ -29,7 +29,8 @@ import java.util.Optional;
  * The {@link DeliveryLedger} kept in the compacted topic {@code slipway.deliverer.state}: JSON values under the keys
  * {@code tag/<registry>/<repository>:<tag>} and {@code run/<runId>/<attempt>}, each acknowledged by all in-sync
  * replicas before it counts. {@link #reload} reads the topic on to its end; the listener calls it whenever it is
- * assigned partitions, so an instance taking over a repository knows what the previous owner did.
+ * assigned partitions, so an instance taking over a repository knows what the previous owner did. A tag holder
+ * written before runs carried an accepted sequence has no {@code sequence} and reads as unsequenced (0).
  */
 @Singleton
 @Bean(preDestroy = "close")
@@ -39,13 +40,13 @@ public class KafkaDeliveryLedger implements DeliveryLedger, AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A state value: a tag's holder or a run attempt's outcome (a run value is the one with an outcome). */
-    private sealed interface StateValue {
+    sealed interface StateValue {
     }
 
-    private record Tag(TagHolder holder) implements StateValue {
+    record Tag(TagHolder holder) implements StateValue {
     }
 
-    private record Run(Delivered delivered) implements StateValue {
+    record Run(Delivered delivered) implements StateValue {
     }
 
     private static final CompactedTopicStore.Codec<StateValue> VALUES = CompactedTopicStore.Codec.of(
@@ -100,13 +101,13 @@ public class KafkaDeliveryLedger implements DeliveryLedger, AutoCloseable {
         return "run/" + runId + "/" + attempt;
     }
 
-    private static byte[] encode(StateValue value) {
+    static byte[] encode(StateValue value) {
         ObjectNode json = JSON.createObjectNode();
         if (value instanceof Tag tag) {
             TagHolder holder = tag.holder();
             Precedence p = holder.precedence();
             json.put("runId", holder.runId()).put("attempt", holder.attempt()).put("digest", holder.digest())
-                    .put("major", p.major()).put("minor", p.minor()).put("patch", p.patch())
+                    .put("major", p.major()).put("minor", p.minor()).put("patch", p.patch()).put("sequence", p.sequence())
                     .put("committedAt", p.committedAt().toEpochMilli()).put("triggeredAt", p.triggeredAt().toEpochMilli());
         } else if (value instanceof Run run) {
             Delivered delivered = run.delivered();
@@ -121,7 +122,7 @@ public class KafkaDeliveryLedger implements DeliveryLedger, AutoCloseable {
         }
     }
 
-    private static StateValue decode(byte[] bytes) {
+    static StateValue decode(byte[] bytes) {
         JsonNode json;
         try {
             json = JSON.readTree(bytes);
@@ -136,7 +137,8 @@ public class KafkaDeliveryLedger implements DeliveryLedger, AutoCloseable {
         }
         return new Tag(new TagHolder(json.path("runId").asText(), json.path("attempt").asInt(),
                 json.path("digest").asText(), new Precedence(json.path("major").asInt(), json.path("minor").asInt(),
-                json.path("patch").asInt(), Instant.ofEpochMilli(json.path("committedAt").asLong()),
+                json.path("patch").asInt(), json.path("sequence").asLong(Precedence.UNSEQUENCED),
+                Instant.ofEpochMilli(json.path("committedAt").asLong()),
                 Instant.ofEpochMilli(json.path("triggeredAt").asLong()), json.path("attempt").asInt())));
     }
 

@@ -1,5 +1,6 @@
 package io.slipway.deliverer.domain;
 
+import io.slipway.common.policy.ImageOwnership;
 import io.slipway.deliverer.domain.PromotionFailed.Reason;
 import org.junit.jupiter.api.Test;
 
@@ -20,13 +21,18 @@ class DeliveryServiceTest {
     private final ReleaseTargets targets = new ReleaseTargets("staging/",
             new ReleaseTargets.Rule("**", "release:5000", null, null, List.of()),
             List.of(new ReleaseTargets.Rule("org/mirrored", null, null, null, List.of("mirror:5000/copies"))));
-    private final DeliveryService service = new DeliveryService(targets, new TagRules("main"), registry, ledger);
+    /** The tests below stage every repository's image as {@code app}, which an operator grant allows. */
+    private final ImageOwnership ownership = new ImageOwnership(
+            List.of(new ImageOwnership.Rule("org/**", List.of("app"))));
+    private final DeliveryService service = new DeliveryService(targets, new TagRules("main"), ownership, registry,
+            ledger);
 
     private Delivery staged(String repository, String ref, String sha, int minutes, int attempt) {
         String digest = "sha256:" + String.format("%08x", (sha + attempt).hashCode()).repeat(8);
         Instant at = T0.plusSeconds(60L * minutes);
+        // Accepted in the order of the commits: the sequence follows the minutes.
         Delivery delivery = new Delivery("run-" + sha + ref, attempt, repository, sha, ref, at, at.plusSeconds(5),
-                new ImageRef("staging:5000", "staging/app"), digest, true);
+                1000 + minutes, new ImageRef("staging:5000", "staging/app"), digest, true);
         registry.staged.add(delivery.staged() + "@" + digest);
         return delivery;
     }
@@ -116,7 +122,7 @@ class DeliveryServiceTest {
 
     @Test
     void aFailedRunAttemptStaysFailedWhenRedelivered() {
-        Delivery missing = new Delivery("run-g", 1, "org/app", "g1", "refs/heads/main", T0, T0,
+        Delivery missing = new Delivery("run-g", 1, "org/app", "g1", "refs/heads/main", T0, T0, 1,
                 new ImageRef("staging:5000", "staging/app"), "sha256:" + "0".repeat(64), true);
 
         Outcome first = deliver(missing);
@@ -163,13 +169,89 @@ class DeliveryServiceTest {
 
     @Test
     void vmImagesWithoutOpenStackAndMalformedDigestsAreRefusedWithoutTouchingARegistry() {
-        Delivery vm = new Delivery("run-k", 1, "org/app", "k1", "refs/heads/main", T0, T0,
+        Delivery vm = new Delivery("run-k", 1, "org/app", "k1", "refs/heads/main", T0, T0, 1,
                 new ImageRef("glance", "images"), "0b9d-image-id", false);
-        Delivery malformed = new Delivery("run-l", 1, "org/app", "l1", "refs/heads/main", T0, T0,
+        Delivery malformed = new Delivery("run-l", 1, "org/app", "l1", "refs/heads/main", T0, T0, 1,
                 new ImageRef("staging:5000", "staging/app"), "latest", true);
 
         assertThat(deliver(vm)).extracting(o -> ((Outcome.Failed) o).reason()).isEqualTo(Reason.CONFIG_INVALID);
         assertThat(deliver(malformed)).extracting(o -> ((Outcome.Failed) o).reason()).isEqualTo(Reason.ARTIFACT_MISSING);
         assertThat(registry.calls).isEmpty();
+    }
+
+    @Test
+    void aLaterAcceptedRunTakesTheBranchTagAndLatestWhateverTheCommitDatesSay() {
+        Delivery forged = run("org/app", "m1", Instant.parse("2099-01-01T00:00:00Z"), 1, 1, "staging/app");
+        Delivery normal = run("org/app", "m2", T0, 2, 1, "staging/app");
+
+        deliver(forged);
+        Outcome outcome = deliver(normal);
+
+        assertThat(((Outcome.Published) outcome).tags()).containsExactly("m2", "main", "latest");
+        assertThat(registry.tagged(RELEASE, "main")).isEqualTo(normal.digest());
+        assertThat(registry.tagged(RELEASE, "latest")).isEqualTo(normal.digest());
+    }
+
+    @Test
+    void aManualReRunOfAnOlderCommitDoesNotTakeTheBranchTagOrLatestBack() {
+        Delivery older = run("org/app", "n1", T0, 1, 1, "staging/app");
+        Delivery newer = run("org/app", "n2", T0.plusSeconds(60), 2, 1, "staging/app");
+        deliver(older);
+        deliver(newer);
+        Delivery rerun = run("org/app", "n1", T0, 1, 2, "staging/app");
+
+        Outcome outcome = deliver(rerun);
+
+        assertThat(((Outcome.Published) outcome).tags()).containsExactly("n1");
+        assertThat(registry.tagged(RELEASE, "latest")).isEqualTo(newer.digest());
+    }
+
+    @Test
+    void aSequencedRunOutranksAHolderFromBeforeSequencesWhichKeepTheirOldOrder() {
+        Delivery legacyNewer = run("org/app", "o2", T0.plusSeconds(600), 0, 1, "staging/app");
+        Delivery legacyOlder = run("org/app", "o1", T0, 0, 1, "staging/app");
+        deliver(legacyNewer);
+        assertThat(((Outcome.Published) deliver(legacyOlder)).tags()).as("among old events the commit time decides")
+                .containsExactly("o1");
+
+        Delivery sequenced = run("org/app", "o3", T0.minusSeconds(600), 5, 1, "staging/app");
+        assertThat(((Outcome.Published) deliver(sequenced)).tags()).containsExactly("o3", "main", "latest");
+        Delivery lateLegacy = run("org/app", "o4", T0.plusSeconds(3600), 0, 1, "staging/app");
+        assertThat(((Outcome.Published) deliver(lateLegacy)).tags()).containsExactly("o4");
+        assertThat(registry.tagged(RELEASE, "latest")).isEqualTo(sequenced.digest());
+    }
+
+    @Test
+    void anImageNameOutsideTheRepositoryIsRefusedBeforeAnyRegistryCallAndMovesNoTag() {
+        DeliveryService strict = new DeliveryService(new ReleaseTargets("staging/",
+                new ReleaseTargets.Rule("**", "release:5000", null, null, List.of()), List.of()),
+                new TagRules("main"), ImageOwnership.ownNamesOnly(), registry, ledger);
+        Delivery victim = run("demo/acceptance-app", "p1", T0, 1, 1, "staging/demo/acceptance-app");
+        Outcome published = strict.deliver(victim);
+        strict.recordOutcome(victim, published);
+        registry.calls.clear();
+        Delivery evil = run("demo/evil", "p2", Instant.parse("2099-01-01T00:00:00Z"), 9, 1,
+                "staging/demo/acceptance-app");
+
+        Outcome outcome = strict.deliver(evil);
+
+        assertThat(outcome).isInstanceOfSatisfying(Outcome.Failed.class, failed -> {
+            assertThat(failed.reason()).isEqualTo(Reason.CONFIG_INVALID);
+            assertThat(failed.message()).contains("'demo/acceptance-app'", "demo/evil");
+        });
+        assertThat(registry.calls).isEmpty();
+        assertThat(registry.tagged("release:5000/demo/acceptance-app", "latest")).isEqualTo(victim.digest());
+        assertThat(ledger.holder(new ImageRef("release:5000", "demo/acceptance-app"), "main")).get()
+                .extracting(DeliveryLedger.TagHolder::runId).isEqualTo(victim.runId());
+    }
+
+    /** A run of {@code main} accepted with {@code sequence}, committed at {@code committedAt}. */
+    private Delivery run(String repository, String sha, Instant committedAt, long sequence, int attempt,
+                         String stagedRepository) {
+        String digest = "sha256:" + String.format("%08x", (sha + attempt).hashCode()).repeat(8);
+        Delivery delivery = new Delivery("run-" + sha, attempt, repository, sha, "refs/heads/main", committedAt,
+                T0.plusSeconds(attempt), sequence, new ImageRef("staging:5000", stagedRepository), digest, true);
+        registry.staged.add(delivery.staged() + "@" + digest);
+        return delivery;
     }
 }

@@ -13,8 +13,13 @@ class TagRulesTest {
     private final TagRules rules = new TagRules("main");
 
     static Delivery delivery(String ref, String sha, Instant committedAt, Instant triggeredAt, int attempt) {
+        return delivery(ref, sha, 1, committedAt, triggeredAt, attempt);
+    }
+
+    static Delivery delivery(String ref, String sha, long sequence, Instant committedAt, Instant triggeredAt,
+                             int attempt) {
         return new Delivery("run-" + sha.substring(0, 6) + "-" + ref, attempt, "org/app", sha, ref, committedAt,
-                triggeredAt, new ImageRef("staging.example:5000", "staging/app"), "sha256:" + "a".repeat(64), true);
+                triggeredAt, sequence, new ImageRef("staging.example:5000", "staging/app"), "sha256:" + "a".repeat(64), true);
     }
 
     private List<String> tags(String ref) {
@@ -82,13 +87,39 @@ class TagRulesTest {
     }
 
     @Test
-    void runsRankByCommitTimeThenTriggerTimeThenAttempt() {
+    void runsRankByAcceptedSequenceThenAttemptAndNeverByTheirDates() {
         Instant t = Instant.parse("2026-01-01T00:00:00Z");
-        Precedence base = Precedence.of(delivery("refs/heads/main", SHA, t, t, 1));
+        Precedence base = Precedence.of(delivery("refs/heads/main", SHA, 10, t, t, 1));
 
-        assertThat(Precedence.of(delivery("refs/heads/main", SHA, t.plusSeconds(1), t, 1))).isGreaterThan(base);
-        assertThat(Precedence.of(delivery("refs/heads/main", SHA, t, t.plusSeconds(1), 1))).isGreaterThan(base);
-        assertThat(Precedence.of(delivery("refs/heads/main", SHA, t, t, 2))).isGreaterThan(base);
-        assertThat(Precedence.of(delivery("refs/heads/main", SHA, t.minusSeconds(1), t.plusSeconds(60), 3))).isLessThan(base);
+        assertThat(Precedence.of(delivery("refs/heads/main", SHA, 11, t.minusSeconds(86_400), t.minusSeconds(60), 1)))
+                .as("accepted later, dated earlier").isGreaterThan(base);
+        assertThat(Precedence.of(delivery("refs/heads/main", SHA, 9, Instant.parse("2099-01-01T00:00:00Z"),
+                t.plusSeconds(60), 1))).as("accepted earlier, dated 2099").isLessThan(base);
+        assertThat(Precedence.of(delivery("refs/heads/main", SHA, 10, t, t.plusSeconds(60), 2)))
+                .as("a re-run of the same run").isGreaterThan(base);
+        assertThat(Precedence.of(delivery("refs/heads/main", SHA, 10, t.plusSeconds(99), t.plusSeconds(99), 1)))
+                .as("dates do not break a tie of sequence and attempt").isEqualByComparingTo(base);
+    }
+
+    @Test
+    void runsFromBeforeSequencesRankBelowAnySequenceAndKeepTheOldOrderAmongThemselves() {
+        Instant t = Instant.parse("2026-01-01T00:00:00Z");
+        Precedence legacy = Precedence.of(delivery("refs/heads/main", SHA, 0, t, t, 1));
+
+        assertThat(Precedence.of(delivery("refs/heads/main", SHA, 1, t.minusSeconds(3600), t, 1))).isGreaterThan(legacy);
+        assertThat(Precedence.of(delivery("refs/heads/main", SHA, 0, t.plusSeconds(1), t, 1))).isGreaterThan(legacy);
+        assertThat(Precedence.of(delivery("refs/heads/main", SHA, 0, t, t.plusSeconds(1), 1))).isGreaterThan(legacy);
+        assertThat(Precedence.of(delivery("refs/heads/main", SHA, 0, t, t, 2))).isGreaterThan(legacy);
+        assertThat(Precedence.of(delivery("refs/heads/main", SHA, 0, t.minusSeconds(1), t.plusSeconds(60), 3)))
+                .isLessThan(legacy);
+    }
+
+    @Test
+    void theVersionOfATagOutranksTheSequence() {
+        Instant t = Instant.parse("2026-01-01T00:00:00Z");
+        Precedence v2 = rules.claims(delivery("refs/tags/v2.0.0", SHA, 1, t, t, 1)).get(1).precedence();
+        Precedence v1 = rules.claims(delivery("refs/tags/v1.9.9", SHA, 2, t, t, 1)).get(1).precedence();
+
+        assertThat(v2).isGreaterThan(v1);
     }
 }

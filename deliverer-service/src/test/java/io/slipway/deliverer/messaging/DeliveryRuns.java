@@ -17,7 +17,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The runs the deliverer's Kafka tests send: {@code TestsPassed} of fresh repositories {@code test/<prefix>-<id>},
- * whose images were staged as {@code staging/<prefix>-<id>}.
+ * whose images were staged under their own name, {@code staging/test/<prefix>-<id>}.
  */
 final class DeliveryRuns {
 
@@ -34,26 +34,37 @@ final class DeliveryRuns {
         return "test/" + prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    /** The image name of a repository: {@code test/app-1} is staged as {@code staging/app-1}. */
+    /** The image name of a repository, its own: {@code test/app-1} is staged as {@code staging/test/app-1}. */
     static String image(String repository) {
-        return repository.substring("test/".length());
+        return repository;
     }
 
-    /** The tester's verdict on commit {@code sha} at {@code ref}, whose image was staged in {@code staging}. */
+    /**
+     * The tester's verdict on commit {@code sha} at {@code ref}, whose image was staged in {@code staging}; the
+     * trigger accepted the pushes in the order of their commits.
+     */
     static TestsPassed testsPassed(String repository, String sha, String ref, Instant committedAt, String staging,
                                    String digest) {
+        return testsPassed(repository, sha, ref, committedAt, committedAt.toEpochMilli(), staging,
+                "staging/" + image(repository), digest);
+    }
+
+    /** As above, accepted with {@code sequence} and staged as {@code stagedRepository}. */
+    static TestsPassed testsPassed(String repository, String sha, String ref, Instant committedAt, long sequence,
+                                   String staging, String stagedRepository, String digest) {
         RunContext sample = SampleEvents.run();
         RunContext run = RunContext.newBuilder(sample)
                 .setRunId(RunIds.runId(repository, sha, ref))
                 .setRepository(Repository.newBuilder(sample.getRepository()).setFullName(repository).build())
                 .setCommit(Commit.newBuilder(sample.getCommit()).setSha(sha).setRef(ref).setTimestamp(committedAt).build())
                 .setTriggeredAt(committedAt.plusSeconds(3))
+                .setAcceptedSequence(sequence)
                 .build();
         return TestsPassed.newBuilder(SampleEvents.testsPassed())
                 .setEventId(UUID.randomUUID().toString())
                 .setRun(run)
                 .setImage(ImageReference.newBuilder().setRegistry(staging)
-                        .setRepository("staging/" + image(repository)).setTag(sha.substring(0, 12)).setDigest(digest).build())
+                        .setRepository(stagedRepository).setTag(sha.substring(0, 12)).setDigest(digest).build())
                 .build();
     }
 

@@ -41,6 +41,7 @@ import static io.slipway.deliverer.messaging.DeliveryRuns.repository;
 import static io.slipway.deliverer.messaging.DeliveryRuns.sha;
 import static io.slipway.deliverer.messaging.DeliveryRuns.testsPassed;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -187,6 +188,54 @@ class DeliveryThroughKafkaTest {
     }
 
     @Test
+    void aLaterAcceptedRunWithAnEarlierCommitDateTakesMainAndLatest() {
+        String repository = repository("app");
+        long accepted = T0.toEpochMilli();
+        String forgedSha = sha();
+        TestsPassed forged = testsPassed(repository, forgedSha, "refs/heads/main", Instant.parse("2099-01-01T00:00:00Z"),
+                accepted, staging.host(), "staging/" + image(repository), stage(repository, forgedSha).digest());
+        String normalSha = sha();
+        TestsPassed normal = testsPassed(repository, normalSha, "refs/heads/main", T0, accepted + 1, staging.host(),
+                "staging/" + image(repository), stage(repository, normalSha).digest());
+
+        topics.send(forged);
+        topics.send(normal);
+
+        List<ArtifactPublished> published = topics.publishedUntil(repository, normal.getRun().getRunId());
+        assertThat(publishedOf(published, forged).getTags()).containsExactly(forgedSha, "main", "latest");
+        assertThat(publishedOf(published, normal).getTags()).containsExactly(normalSha, "main", "latest");
+        assertThat(digestOf(release, image(repository) + ":main")).isEqualTo(normal.getImage().getDigest());
+        assertThat(digestOf(release, image(repository) + ":latest")).isEqualTo(normal.getImage().getDigest());
+    }
+
+    @Test
+    void anImageNameOfAnotherRepositoryIsRefusedBeforePromotionAndItsReleaseTagsStay() {
+        String victim = repository("victim");
+        TestsPassed released = passed(victim, "refs/heads/main", T0);
+        topics.send(released);
+        topics.publishedUntil(victim, released.getRun().getRunId());
+        String evil = repository("evil");
+        String sha = sha();
+        Pushed intruder = TestImages.pushSmall(staging, "staging/" + image(victim), sha, "run-" + sha);
+        TestsPassed attack = testsPassed(evil, sha, "refs/heads/main", Instant.parse("2099-01-01T00:00:00Z"),
+                Long.MAX_VALUE, staging.host(), "staging/" + image(victim), intruder.digest());
+
+        topics.send(attack);
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(topics.eventsOf(Topics.FAILURES, evil))
+                .singleElement().satisfies(e -> {
+                    BuildFailed failed = (BuildFailed) e;
+                    assertThat(failed.getReasonCode()).isEqualTo("CONFIG_INVALID");
+                    assertThat(failed.getStage()).isEqualTo(Stage.DELIVER);
+                    assertThat(failed.getMessage()).contains(image(victim), evil);
+                }));
+        assertThat(topics.eventsOf(Topics.ARTIFACTS, evil)).isEmpty();
+        assertThat(digestOf(release, image(victim) + ":main")).isEqualTo(released.getImage().getDigest());
+        assertThat(digestOf(release, image(victim) + ":latest")).isEqualTo(released.getImage().getDigest());
+        assertThat(Skopeo.tags(release, image(victim))).doesNotContain(sha);
+    }
+
+    @Test
     void aVersionTagPublishesSemverTagsAndAnOlderPatchLeavesTheMajorTagAlone() {
         String repository = repository("app");
         TestsPassed v210 = passed(repository, "refs/tags/v2.1.0", T0);
@@ -277,6 +326,20 @@ class DeliveryThroughKafkaTest {
                 .containsExactly(release.host() + "/" + image(repository), staging.host() + "/mirror/" + image(repository));
         assertThat(published).extracting(e -> ((ArtifactPublished) e).getEventId()).doesNotHaveDuplicates();
         assertThat(digestOf(staging, "mirror/" + image(repository) + ":latest")).isEqualTo(run.getImage().getDigest());
+    }
+
+    @Test
+    void aMalformedImageOwnerRuleStopsTheServiceAtStartUp() {
+        Map<String, Object> config = config();
+        config.put("slipway.images.owners[0].repositories", "test/*");
+        config.put("slipway.images.owners[0].prefixes", "Shared/Base");
+        ApplicationContext context = ApplicationContext.builder().properties(config).build();
+        try {
+            assertThatThrownBy(context::start).rootCause().isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("'Shared/Base'").hasMessageContaining("test/*");
+        } finally {
+            context.close();
+        }
     }
 
     @Test

@@ -108,4 +108,16 @@ class GitHubForgeTest {
                     .isInstanceOfSatisfying(ChannelUnavailable.class, e -> assertThat(e.retryAfter()).contains(expected));
         }
     }
+
+    @Test
+    void aRepositoryThatClimbsThePathIsRefusedBeforeAnyRequest() {
+        String traversal = "demo/x/../../victim/repo";
+
+        assertThatThrownBy(() -> forge.set(failed(traversal, "main", T0), State.FAILURE, "d", null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a GitHub repository full name");
+        assertThatThrownBy(() -> forge.open(traversal, "t", "b")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> forge.comment("demo/x%2F..", new IssueRef("1", null), "c"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(github.requests()).isEmpty();
+    }
 }

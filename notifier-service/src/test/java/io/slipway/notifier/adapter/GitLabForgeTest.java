@@ -91,4 +91,14 @@ class GitLabForgeTest {
         assertThatThrownBy(() -> forge.open(PROJECT, "t", "b"))
                 .isInstanceOfSatisfying(ChannelUnavailable.class, e -> assertThat(e.retryAfter()).contains(Duration.ofSeconds(3)));
     }
+
+    @Test
+    void aProjectPathThatClimbsIsRefusedBeforeAnyRequest() {
+        String traversal = "my-group/../victim/project";
+
+        assertThatThrownBy(() -> forge.set(failed(traversal, "main", T0), State.FAILURE, "d", null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a GitLab project path");
+        assertThatThrownBy(() -> forge.open(traversal, "t", "b")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(gitlab.requests()).isEmpty();
+    }
 }

@@ -42,7 +42,7 @@ public final class TriggerService {
             return new Outcome.Refused(refuse.reason());
         }
         String runId = ((Admission.Start) decision).runId();
-        if (ledger.decide(runId, push, false) instanceof RunLedger.Verdict.Duplicate duplicate) {
+        if (ledger.decide(runId, push, false, clock.instant()) instanceof RunLedger.Verdict.Duplicate duplicate) {
             return new Outcome.Duplicate(duplicate.runId(), duplicate.reason());
         }
         intake.submit(push, runId, false);
@@ -83,16 +83,17 @@ public final class TriggerService {
 
     /**
      * The partition owner's decision for a submitted push: emits it as a new run (or the next attempt of a
-     * manual re-run) unless the ledger already has it. Called in partition order, so it sees every earlier run.
+     * manual re-run) unless the ledger already has it. Called in partition order, so it sees every earlier run
+     * and gives the run the repository's next accepted sequence (a re-run keeps its run's).
      *
      * @return true when a run was emitted
      */
     public boolean start(Push push, String runId, Instant triggeredAt) {
         boolean manual = "manual".equals(push.source());
-        RunLedger.Verdict verdict = ledger.decide(runId, push, manual);
+        RunLedger.Verdict verdict = ledger.decide(runId, push, manual, triggeredAt);
         if (verdict instanceof RunLedger.Verdict.NewRun run) {
-            emitter.emit(push, runId, run.attempt(), triggeredAt);
-            ledger.record(runId, run.attempt(), push);
+            emitter.emit(push, runId, run.attempt(), triggeredAt, run.sequence());
+            ledger.record(runId, run.attempt(), push, run.sequence());
             return true;
         }
         return false;

@@ -15,10 +15,14 @@ final class CommitMapping {
     /** The attempt number of an intake candidate; the partition owner assigns the real one. */
     static final int UNASSIGNED_ATTEMPT = 0;
 
+    /** The accepted sequence of an intake candidate; the partition owner assigns the real one. */
+    static final long UNASSIGNED_SEQUENCE = 0;
+
     private CommitMapping() {
     }
 
-    static CommitReceived toEvent(Push push, String runId, int attempt, Instant triggeredAt, Instant emittedAt) {
+    static CommitReceived toEvent(Push push, String runId, int attempt, Instant triggeredAt, long sequence,
+                                  Instant emittedAt) {
         RunContext run = RunContext.newBuilder()
                 .setRunId(runId)
                 .setAttempt(attempt)
@@ -29,6 +33,7 @@ final class CommitMapping {
                         .setAuthorName(push.authorName() == null ? "" : push.authorName())
                         .setAuthorEmail(push.authorEmail()).setTimestamp(push.timestamp()).build())
                 .setTriggeredAt(triggeredAt)
+                .setAcceptedSequence(sequence)
                 .build();
         return CommitReceived.newBuilder()
                 .setEventId(RunIds.newEventId())

@@ -126,7 +126,8 @@ public class CommitsTail {
     private void apply(ConsumerRecord<byte[], byte[]> record) {
         try {
             if (deserializer.deserialize(record.topic(), record.headers(), record.value()) instanceof CommitReceived event) {
-                ledger.record(event.getRun().getRunId(), event.getRun().getAttempt(), CommitMapping.toPush(event));
+                ledger.record(event.getRun().getRunId(), event.getRun().getAttempt(), CommitMapping.toPush(event),
+                        event.getRun().getAcceptedSequence());
                 return;
             }
         } catch (RuntimeException e) {

@@ -29,12 +29,13 @@ public class KafkaRunIntake implements RunIntake, RunEmitter {
     public void submit(Push push, String runId, boolean manual) {
         Instant now = clock.instant();
         publisher.publish(Topics.TRIGGER_INTAKE, push.repository(),
-                CommitMapping.toEvent(push, runId, CommitMapping.UNASSIGNED_ATTEMPT, now, now));
+                CommitMapping.toEvent(push, runId, CommitMapping.UNASSIGNED_ATTEMPT, now, CommitMapping.UNASSIGNED_SEQUENCE,
+                        now));
     }
 
     @Override
-    public void emit(Push push, String runId, int attempt, Instant triggeredAt) {
+    public void emit(Push push, String runId, int attempt, Instant triggeredAt, long sequence) {
         publisher.publish(Topics.COMMITS, push.repository(),
-                CommitMapping.toEvent(push, runId, attempt, triggeredAt, clock.instant()));
+                CommitMapping.toEvent(push, runId, attempt, triggeredAt, sequence, clock.instant()));
     }
 }

@@ -24,11 +24,15 @@ class TriggerServiceTest {
 
     private final List<Submitted> submitted = new ArrayList<>();
     private final List<Emitted> emitted = new ArrayList<>();
+    private final List<Long> sequences = new ArrayList<>();
     private final RunLedger ledger = new RunLedger();
     private final CloneUrlPolicy cloneUrls = new CloneUrlPolicy(CloneUrlPolicy.Settings.defaults());
     private final TriggerService trigger = new TriggerService(new PushAdmission(cloneUrls), ledger,
             (push, runId, manual) -> submitted.add(new Submitted(push, runId, manual)),
-            (push, runId, attempt, at) -> emitted.add(new Emitted(runId, attempt, push.source())),
+            (push, runId, attempt, at, sequence) -> {
+                emitted.add(new Emitted(runId, attempt, push.source()));
+                sequences.add(sequence);
+            },
             cloneUrls, Clock.fixed(Instant.parse("2026-11-22T00:00:00Z"), ZoneOffset.UTC));
     private final WatchedRepository all = new WatchedRepository(Glob.of("org/*"), "s",
             RefFilter.everything(), RefFilter.everything());
@@ -78,6 +82,8 @@ class TriggerServiceTest {
         assertThat(rerun).isEqualTo(new Outcome.Accepted(runId));
         assertThat(emitted).containsExactly(new Emitted(runId, 1, "github"), new Emitted(runId, 2, "manual"),
                 new Emitted(runId, 3, "manual"));
+        assertThat(sequences).as("every attempt carries the sequence the push was accepted with").hasSize(3)
+                .containsOnly(sequences.get(0));
     }
 
     @Test
@@ -121,6 +127,19 @@ class TriggerServiceTest {
 
         assertThat(trigger.submit(push, all)).isInstanceOf(Outcome.Refused.class);
         assertThat(submitted).isEmpty();
+    }
+
+    @Test
+    void runsOfARepositoryGetRisingSequencesInTheOrderTheOwnerStartsThem() {
+        String older = "e".repeat(40);
+        Push farFuture = new Push("github", "d-1", "org/app", "https://example.org/org/app.git", null,
+                "refs/heads/main", older, "m", "A", null, Instant.parse("2099-01-01T00:00:00Z"), false);
+        trigger.submit(farFuture, all);
+        trigger.submit(push("github", "d-2", sha), all);
+        drainIntake();
+
+        assertThat(sequences).hasSize(2);
+        assertThat(sequences.get(1)).isGreaterThan(sequences.get(0));
     }
 
     private static Push withRef(Push p, String ref) {

@@ -2,6 +2,7 @@ package io.slipway.trigger.messaging;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.slipway.common.testing.SlipwayTestProperties;
@@ -15,6 +16,7 @@ import io.slipway.schemas.registry.SchemaRegistryClient;
 import io.slipway.trigger.Fixtures;
 import io.slipway.trigger.GitRepositories;
 import io.slipway.trigger.WebhookClient;
+import io.slipway.trigger.adapter.forge.WebhookSignatures;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -276,6 +278,38 @@ class WebhooksThroughKafkaTest {
     }
 
     @Test
+    void runsCarryTheOrderTheyWereAcceptedInAndAReRunKeepsItsRunsSequence() throws Exception {
+        String repository = repo();
+        String older = sha();
+        String newer = sha();
+        client.pushGeneric(repository, "refs/heads/main", older, "first");
+        commitsOf(repository, older);
+        client.pushGeneric(repository, "refs/heads/main", newer, "second");
+        commitsOf(repository, newer);
+        String rerun = "{\"repository\":\"" + repository + "\",\"ref\":\"refs/heads/main\",\"sha\":\"" + older + "\"}";
+        assertThat(client.post("/runs", rerun.getBytes(StandardCharsets.UTF_8), "Content-Type", "application/json",
+                "Authorization", "Bearer run-token-for-tests").statusCode()).isEqualTo(202);
+        await().until(() -> commitsOf(repository, older).size() == 3);
+        WebhookClient restarted = startInstance();
+        String latest = sha();
+        restarted.pushGeneric(repository, "refs/heads/main", latest, "after restart");
+
+        Map<String, Long> sequences = new HashMap<>();
+        for (CommitReceived event : commitsOf(repository, latest)) {
+            sequences.put(event.getRun().getCommit().getSha() + "#" + event.getRun().getAttempt(),
+                    event.getRun().getAcceptedSequence());
+        }
+
+        assertThat(sequences).containsOnlyKeys(older + "#1", newer + "#1", older + "#2", latest + "#1");
+        assertThat(sequences.get(older + "#1")).isPositive();
+        assertThat(sequences.get(newer + "#1")).isGreaterThan(sequences.get(older + "#1"));
+        assertThat(sequences.get(older + "#2")).as("a re-run ranks where its run was accepted")
+                .isEqualTo(sequences.get(older + "#1"));
+        assertThat(sequences.get(latest + "#1")).as("an instance that read the topic continues the order")
+                .isGreaterThan(sequences.get(newer + "#1"));
+    }
+
+    @Test
     void rejectedRequestsGetAClearAnswerAndProduceNoEvent() throws Exception {
         String repository = repo();
         String sha = sha();
@@ -318,6 +352,77 @@ class WebhooksThroughKafkaTest {
         assertThat(client.pushGeneric(repository, "refs/heads/main", sentinel, "ok").statusCode()).isEqualTo(202);
         assertThat(commitsOf(repository, sentinel)).extracting(e -> e.getRun().getCommit().getSha())
                 .containsExactly(sentinel);
+    }
+
+    /** The keys on {@code topic}, read from the beginning until {@code sentinel} is among them. */
+    private List<String> keysThrough(String topic, String sentinel) {
+        List<String> keys = new ArrayList<>();
+        await().untilAsserted(() -> {
+            keys.clear();
+            for (ConsumerRecord<byte[], byte[]> record : TopicReader.readAtLeast(stack.bootstrapServers(), topic, 1)) {
+                keys.add(new String(record.key(), StandardCharsets.UTF_8));
+            }
+            assertThat(keys).contains(sentinel);
+        });
+        return keys;
+    }
+
+    private HttpResponse<String> signedGeneric(String repository, String ref, String sha) throws Exception {
+        byte[] body = JSON.writeValueAsBytes(Map.of("repository", repository, "cloneUrl", "https://git.example.org/x.git",
+                "ref", ref, "sha", sha, "message", "m", "author", Map.of("name", "Ada")));
+        return client.post("/webhooks/generic", body, "Content-Type", "application/json",
+                "X-Slipway-Signature-256", "sha256=" + WebhookSignatures.hmacSha256Hex(WebhookClient.SECRET, body));
+    }
+
+    @Test
+    void traversalAndControlCharactersInNamesAreRefusedAt400AndStartNothing() throws Exception {
+        String marker = "door-" + UUID.randomUUID().toString().substring(0, 8);
+        String repository = repo();
+        String sha = sha();
+        String[][] refused = {
+                {"test/" + marker + "/../../victim/repo", "refs/heads/main", sha, "repository"},
+                {"test/" + marker + "/%2e%2e/victim", "refs/heads/main", sha, "repository"},
+                {"test/" + marker + "\\..\\victim", "refs/heads/main", sha, "repository"},
+                {"test/" + marker + "/\uff0e\uff0e/victim", "refs/heads/main", sha, "repository"},
+                {"test/" + marker + "\u0000", "refs/heads/main", sha, "repository"},
+                {repository, "refs/heads/../../" + marker, sha, "ref"},
+                {repository, "refs/heads/main\r\nX-Injected: " + marker, sha, "ref"},
+                {repository, "refs/heads/main@{1}", sha, "ref"},
+                {repository, "refs/heads/main.lock", sha, "ref"},
+                {repository, "refs/heads/main", "../" + sha.substring(3), "sha"}};
+        for (String[] request : refused) {
+            HttpResponse<String> answer = signedGeneric(request[0], request[1], request[2]);
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(400);
+            assertThat(body(answer).get("message").asText()).startsWith("field '" + request[3] + "'");
+        }
+        byte[] github = Fixtures.bytes("github/webhooks/push.captured-branch-update.json");
+        ObjectNode payload = (ObjectNode) JSON.readTree(github);
+        ((ObjectNode) payload.get("repository")).put("full_name", "Octocoders/../" + marker);
+        byte[] traversal = JSON.writeValueAsBytes(payload);
+        HttpResponse<String> fromGitHub = client.post("/webhooks/github", traversal, "Content-Type", "application/json",
+                "X-GitHub-Event", "push", "X-GitHub-Delivery", UUID.randomUUID().toString(),
+                "X-Hub-Signature-256", "sha256=" + WebhookSignatures.hmacSha256Hex(WebhookClient.SECRET, traversal));
+        assertThat(fromGitHub.statusCode()).isEqualTo(400);
+        assertThat(body(fromGitHub).get("message").asText()).startsWith("field 'repository.full_name'");
+        String[][] manual = {
+                {"{\"repository\":\"test/" + marker + "/../../victim/repo\",\"ref\":\"refs/heads/main\",\"sha\":\"" + sha + "\"}", "repository"},
+                {"{\"repository\":\"" + repository + "\",\"ref\":\"refs/heads/a\\u0000b\",\"sha\":\"" + sha + "\"}", "ref"},
+                {"{\"repository\":\"" + repository + "\",\"ref\":\"refs/heads/main\",\"sha\":\"%2e%2e\"}", "sha"}};
+        for (String[] request : manual) {
+            HttpResponse<String> answer = client.post("/runs", request[0].getBytes(StandardCharsets.UTF_8),
+                    "Content-Type", "application/json", "Authorization", "Bearer run-token-for-tests");
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(400);
+            assertThat(body(answer).get("message").asText()).startsWith("field '" + request[1] + "'");
+        }
+
+        // The refused requests of `repository` would have been keyed onto its partition ahead of this push.
+        String sentinel = sha();
+        assertThat(client.pushGeneric(repository, "refs/heads/main", sentinel, "ok").statusCode()).isEqualTo(202);
+        assertThat(commitsOf(repository, sentinel)).extracting(e -> e.getRun().getCommit().getSha())
+                .containsExactly(sentinel);
+        assertThat(keysThrough(Topics.TRIGGER_INTAKE, repository)).containsOnlyOnce(repository)
+                .noneMatch(key -> key.contains(marker));
+        assertThat(keysThrough(Topics.COMMITS, repository)).noneMatch(key -> key.contains(marker));
     }
 
     @Test

@@ -17,6 +17,9 @@ import io.slipway.builder.domain.Reason;
 import io.slipway.builder.domain.StageFailure;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -29,6 +32,7 @@ import java.util.function.Function;
 /**
  * Builds and pushes through the Docker Engine API (docker-java): the classic builder with memory (no extra swap)
  * and CPU limits, never privileged, intermediate containers always removed, the engine's layer cache kept. The
+ * context is archived by {@link BuildContext} (links never followed, size-limited) within the build's timeout. The
  * build output streams into the {@link BuildLog}; at the timeout, or when the build is cancelled, the stream is
  * closed, which makes the engine stop the build and kill its running step.
  */
@@ -37,11 +41,19 @@ public final class DockerImageBuilder implements ImageBuilder {
     /**
      * Resource limits of every build and the push timeout.
      *
-     * @param memoryBytes memory of each build step, swap included (0: no limit)
-     * @param cpuShares   relative CPU weight of build steps (1024 is one full share; 0: engine default)
-     * @param cpusetCpus  CPUs build steps may run on, e.g. {@code 0-1} (null or blank: all)
+     * @param memoryBytes     memory of each build step, swap included (0: no limit)
+     * @param cpuShares       relative CPU weight of build steps (1024 is one full share; 0: engine default)
+     * @param cpusetCpus      CPUs build steps may run on, e.g. {@code 0-1} (null or blank: all)
+     * @param contextMaxBytes the largest build context (tar size) sent to the engine
      */
-    public record Limits(long memoryBytes, int cpuShares, String cpusetCpus, Duration pushTimeout) {
+    public record Limits(long memoryBytes, int cpuShares, String cpusetCpus, Duration pushTimeout,
+                         long contextMaxBytes) {
+        public Limits {
+            if (contextMaxBytes <= 0) {
+                throw new IllegalArgumentException("the build context limit (SLIPWAY_BUILD_CONTEXT_MAX) must be positive, got "
+                        + contextMaxBytes);
+            }
+        }
     }
 
     private static final Set<String> QUIET_PUSH_STATUS = Set.of("Preparing", "Waiting", "Pushing");
@@ -61,12 +73,39 @@ public final class DockerImageBuilder implements ImageBuilder {
 
     @Override
     public void build(BuildSpec spec, BuildLog log, Cancellation cancellation) {
+        long deadline = System.nanoTime() + spec.timeout().toNanos();
+        Path tar = spec.workspace().resolveSibling(spec.workspace().getFileName() + ".context.tar");
+        try {
+            BuildContext.Archive context = new BuildContext(spec.workspace(), limits.contextMaxBytes(), () -> {
+                if (cancellation.isCancelled()) {
+                    throw new BuildInterrupted("the build was cancelled");
+                }
+                if (System.nanoTime() - deadline > 0) {
+                    throw timedOut(spec, log, " while its context was archived");
+                }
+            }).write(spec.context(), spec.dockerfile(), tar);
+            log.line("Slipway: sending a build context of " + context.bytes() + " bytes");
+            try (InputStream in = Files.newInputStream(tar)) {
+                build(spec, context.dockerfile(), in, deadline, log, cancellation);
+            }
+        } catch (IOException e) {
+            throw new InfrastructureUnavailable(Reason.INFRASTRUCTURE, "Cannot read the build context " + tar + ": " + e, e);
+        } finally {
+            try {
+                Files.deleteIfExists(tar);
+            } catch (IOException e) {
+                log.line("Slipway: could not remove the build context " + tar + ": " + e);
+            }
+        }
+    }
+
+    private void build(BuildSpec spec, String dockerfile, InputStream context, long deadline, BuildLog log,
+                       Cancellation cancellation) {
         Stream<BuildResponseItem> stream = new Stream<>(log, item -> item.getStream());
         String imageId;
         try {
-            BuildImageCmd command = docker.buildImageCmd()
-                    .withBaseDirectory(spec.context().toFile())
-                    .withDockerfile(spec.dockerfile().toFile())
+            BuildImageCmd command = docker.buildImageCmd(context)
+                    .withDockerfilePath(dockerfile)
                     .withTags(Set.of(spec.reference()))
                     .withLabels(spec.labels())
                     .withPull(false)
@@ -86,10 +125,8 @@ public final class DockerImageBuilder implements ImageBuilder {
                 command.withTarget(spec.target());
             }
             spec.buildArgs().forEach(command::withBuildArg);
-            if (!await(command.exec(stream), spec.timeout(), cancellation)) {
-                log.line("Slipway: the build did not finish within " + spec.timeout() + "; it was stopped.");
-                throw new StageFailure(Reason.TIMEOUT, "The build did not finish within " + describe(spec.timeout())
-                        + " and was stopped.", true);
+            if (!await(command.exec(stream), deadline, cancellation)) {
+                throw timedOut(spec, log, "");
             }
             imageId = stream.imageId();
         } catch (RuntimeException e) {
@@ -103,6 +140,12 @@ public final class DockerImageBuilder implements ImageBuilder {
         }
     }
 
+    private static StageFailure timedOut(BuildSpec spec, BuildLog log, String when) {
+        log.line("Slipway: the build did not finish within " + spec.timeout() + when + "; it was stopped.");
+        return new StageFailure(Reason.TIMEOUT, "The build did not finish within " + describe(spec.timeout())
+                + when + " and was stopped.", true);
+    }
+
     @Override
     public PushResult push(String image, String tag, BuildLog log, Cancellation cancellation) {
         Stream<PushResponseItem> stream = new Stream<>(log, item -> item.getStatus() == null
@@ -113,7 +156,7 @@ public final class DockerImageBuilder implements ImageBuilder {
             if (auth != null) {
                 command.withAuthConfig(auth);
             }
-            if (!await(command.exec(stream), limits.pushTimeout(), cancellation)) {
+            if (!await(command.exec(stream), System.nanoTime() + limits.pushTimeout().toNanos(), cancellation)) {
                 throw new InfrastructureUnavailable(Reason.PUSH_FAILED, "The push of " + image + ":" + tag
                         + " did not finish within " + describe(limits.pushTimeout()), null);
             }
@@ -129,9 +172,8 @@ public final class DockerImageBuilder implements ImageBuilder {
         return new PushResult(stream.digest, stream.bytesPushed());
     }
 
-    /** Waits for the stream; false at the timeout (the stream is then closed). */
-    private static boolean await(Stream<?> stream, Duration timeout, Cancellation cancellation) {
-        long deadline = System.nanoTime() + timeout.toNanos();
+    /** Waits for the stream; false at the deadline ({@link System#nanoTime}; the stream is then closed). */
+    private static boolean await(Stream<?> stream, long deadline, Cancellation cancellation) {
         try (AutoCloseable ignored = cancellation.whileRunning(stream::closeQuietly)) {
             while (true) {
                 long left = deadline - System.nanoTime();

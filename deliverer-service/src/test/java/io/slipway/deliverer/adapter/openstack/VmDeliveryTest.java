@@ -2,6 +2,7 @@ package io.slipway.deliverer.adapter.openstack;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.slipway.common.kafka.TransientFailure;
+import io.slipway.common.policy.ImageOwnership;
 import io.slipway.deliverer.domain.Delivery;
 import io.slipway.deliverer.domain.InMemoryLedger;
 import io.slipway.deliverer.domain.DeliveryService;
@@ -57,7 +58,7 @@ class VmDeliveryTest {
                 new OpenStackCloud(OpenStackSettings.fromEnvironment(api.environment()))), visibility);
         return new DeliveryService(new ReleaseTargets("staging/",
                 new ReleaseTargets.Rule("**", "release:5000", null, null, List.of()), List.of()),
-                new TagRules("main"), new NoRegistry(), ledger, vmImages);
+                new TagRules("main"), ImageOwnership.ownNamesOnly(), new NoRegistry(), ledger, vmImages);
     }
 
     private String built(String runId, String sha) {
@@ -70,7 +71,7 @@ class VmDeliveryTest {
 
     private Delivery delivery(String runId, String imageId, String sha, String ref, int minutes) {
         Instant at = T0.plusSeconds(60L * minutes);
-        return new Delivery(runId, 1, "acme/web", sha, ref, at, at.plusSeconds(5),
+        return new Delivery(runId, 1, "acme/web", sha, ref, at, at.plusSeconds(5), 1 + minutes,
                 new ImageRef(api.url() + "/image", "acme-web-" + sha.substring(0, 12)), imageId, false);
     }
 
@@ -145,7 +146,7 @@ class VmDeliveryTest {
         deliver(service, delivery("run-1", image, SHA, "refs/heads/main", 0));
         long writes = writes();
 
-        Delivery rerun = new Delivery("run-1", 2, "acme/web", SHA, "refs/heads/main", T0, T0.plusSeconds(5),
+        Delivery rerun = new Delivery("run-1", 2, "acme/web", SHA, "refs/heads/main", T0, T0.plusSeconds(5), 1,
                 new ImageRef(api.url() + "/image", "acme-web-3f2c1a9b0c1d"), image, false);
         Outcome outcome = deliver(service, rerun);
 
@@ -200,7 +201,7 @@ class VmDeliveryTest {
         environment.put("SLIPWAY_OPENSTACK_API_ATTEMPTS", "1");
         DeliveryService service = new DeliveryService(new ReleaseTargets("staging/",
                 new ReleaseTargets.Rule("**", "release:5000", null, null, List.of()), List.of()),
-                new TagRules("main"), new NoRegistry(), ledger, new GlanceVmImages(new OpenStackGlancePromoter(
+                new TagRules("main"), ImageOwnership.ownNamesOnly(), new NoRegistry(), ledger, new GlanceVmImages(new OpenStackGlancePromoter(
                 new OpenStackCloud(OpenStackSettings.fromEnvironment(environment))), null));
         api.failNext("GET", "^/image/v2/images/", 1, 503, "common/service-unavailable.html");
 
@@ -214,7 +215,7 @@ class VmDeliveryTest {
     void withoutOpenStackAVmImageIsAConfigurationFailure() {
         DeliveryService service = new DeliveryService(new ReleaseTargets("staging/",
                 new ReleaseTargets.Rule("**", "release:5000", null, null, List.of()), List.of()),
-                new TagRules("main"), new NoRegistry(), ledger);
+                new TagRules("main"), ImageOwnership.ownNamesOnly(), new NoRegistry(), ledger);
 
         Outcome outcome = service.deliver(delivery("run-1", "0b9d-image-id", SHA, "refs/heads/main", 0));
 

@@ -1,6 +1,7 @@
 package io.slipway.notifier.adapter.github;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.slipway.common.policy.ApiPaths;
 import io.slipway.notifier.adapter.http.JsonHttp;
 import io.slipway.notifier.domain.CommitStatuses;
 import io.slipway.notifier.domain.IssueTracker;
@@ -15,7 +16,8 @@ import java.util.Map;
  * ({@code POST /repos/{owner}/{repo}/issues}, {@code …/issues/{number}/comments}, {@code PATCH …/issues/{number}}
  * with {@code state=closed}) and commit statuses ({@code POST /repos/{owner}/{repo}/statuses/{sha}}), authenticated
  * with a bearer token and pinned to API version 2022-11-28. Issues go to {@code issueRepository} when set, else to
- * the repository of the run.
+ * the repository of the run. Paths are built by {@link ApiPaths} from encoded segments: a repository that is not an
+ * {@code owner/name} is refused before any request (the delivery is dead-lettered), so no name can climb the path.
  */
 public final class GitHubForge implements IssueTracker, CommitStatuses {
 
@@ -45,12 +47,12 @@ public final class GitHubForge implements IssueTracker, CommitStatuses {
 
     @Override
     public void comment(String repository, IssueRef issue, String body) {
-        api.call("POST", issues(repository) + "/" + issue.id() + "/comments", JsonHttp.object("body", body));
+        api.call("POST", issues(repository) + ApiPaths.of(issue.id(), "comments"), JsonHttp.object("body", body));
     }
 
     @Override
     public void close(String repository, IssueRef issue) {
-        api.call("PATCH", issues(repository) + "/" + issue.id(),
+        api.call("PATCH", issues(repository) + ApiPaths.of(issue.id()),
                 JsonHttp.object("state", "closed", "state_reason", "completed"));
     }
 
@@ -62,11 +64,13 @@ public final class GitHubForge implements IssueTracker, CommitStatuses {
             case FAILURE -> "failure";
             case CANCELLED -> "error";
         };
-        api.call("POST", "/repos/" + n.repository() + "/statuses/" + n.sha(), JsonHttp.object("state", value,
-                "target_url", targetUrl, "description", description, "context", context));
+        api.call("POST", ApiPaths.githubRepository(n.repository()) + ApiPaths.of("statuses", n.sha()),
+                JsonHttp.object("state", value, "target_url", targetUrl, "description", description,
+                        "context", context));
     }
 
     private String issues(String repository) {
-        return "/repos/" + (issueRepository == null || issueRepository.isBlank() ? repository : issueRepository) + "/issues";
+        return ApiPaths.githubRepository(issueRepository == null || issueRepository.isBlank() ? repository
+                : issueRepository) + "/issues";
     }
 }

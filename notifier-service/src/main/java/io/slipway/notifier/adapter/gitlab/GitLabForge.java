@@ -1,6 +1,7 @@
 package io.slipway.notifier.adapter.gitlab;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.slipway.common.policy.ApiPaths;
 import io.slipway.notifier.adapter.http.JsonHttp;
 import io.slipway.notifier.domain.CommitStatuses;
 import io.slipway.notifier.domain.IssueTracker;
@@ -8,8 +9,6 @@ import io.slipway.notifier.domain.Notification;
 import io.slipway.notifier.domain.NotificationRejected;
 
 import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
@@ -17,8 +16,10 @@ import java.util.Map;
  * GitLab's REST API v4 (gitlab.com or a self-hosted {@code https://host/api/v4}): issues
  * ({@code POST /projects/:id/issues}, {@code …/issues/:iid/notes}, {@code PUT …/issues/:iid} with
  * {@code state_event=close}) and commit statuses ({@code POST /projects/:id/statuses/:sha}), authenticated with a
- * {@code PRIVATE-TOKEN}. {@code :id} is the URL-encoded project path. A status GitLab already has for the commit
- * ("Cannot transition status") counts as set, so a redelivered status is not a failure.
+ * {@code PRIVATE-TOKEN}. {@code :id} is the project path URL-encoded as one segment, and every other segment is
+ * encoded too ({@link ApiPaths}); a project path that is not a valid repository name is refused before any request.
+ * A status GitLab already has for the commit ("Cannot transition status") counts as set, so a redelivered status is
+ * not a failure.
  */
 public final class GitLabForge implements IssueTracker, CommitStatuses {
 
@@ -44,12 +45,12 @@ public final class GitLabForge implements IssueTracker, CommitStatuses {
 
     @Override
     public void comment(String repository, IssueRef issue, String body) {
-        api.call("POST", issues(repository) + "/" + issue.id() + "/notes", JsonHttp.object("body", body));
+        api.call("POST", issues(repository) + ApiPaths.of(issue.id(), "notes"), JsonHttp.object("body", body));
     }
 
     @Override
     public void close(String repository, IssueRef issue) {
-        api.call("PUT", issues(repository) + "/" + issue.id(), JsonHttp.object("state_event", "close"));
+        api.call("PUT", issues(repository) + ApiPaths.of(issue.id()), JsonHttp.object("state_event", "close"));
     }
 
     @Override
@@ -61,9 +62,9 @@ public final class GitLabForge implements IssueTracker, CommitStatuses {
             case CANCELLED -> "canceled";
         };
         try {
-            api.call("POST", project(n.repository()) + "/statuses/" + n.sha(), JsonHttp.object("state", value,
-                    "name", context, "description", description, "target_url", targetUrl,
-                    "ref", n.onBranch() ? n.branch() : null));
+            api.call("POST", ApiPaths.gitlabProject(n.repository()) + ApiPaths.of("statuses", n.sha()),
+                    JsonHttp.object("state", value, "name", context, "description", description,
+                            "target_url", targetUrl, "ref", n.onBranch() ? n.branch() : null));
         } catch (NotificationRejected e) {
             if (e.status() != 400 || !e.response().contains("Cannot transition status")) {
                 throw e;
@@ -72,10 +73,7 @@ public final class GitLabForge implements IssueTracker, CommitStatuses {
     }
 
     private String issues(String repository) {
-        return project(issueProject == null || issueProject.isBlank() ? repository : issueProject) + "/issues";
-    }
-
-    private static String project(String path) {
-        return "/projects/" + URLEncoder.encode(path, StandardCharsets.UTF_8);
+        return ApiPaths.gitlabProject(issueProject == null || issueProject.isBlank() ? repository : issueProject)
+                + "/issues";
     }
 }

@@ -1,18 +1,18 @@
 package io.slipway.trigger.adapter.forge;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.slipway.common.policy.Names;
 import io.slipway.trigger.domain.InvalidPayload;
 import io.slipway.trigger.domain.Push;
 
 import java.time.Instant;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.regex.Pattern;
+import java.util.function.Supplier;
 
 /**
  * What the forge adapters share: header look-ups, HMAC authentication over the raw body, picking the pushed
- * commit out of a payload and checking commit shas. A blank header counts as absent, because forges send the
+ * commit out of a payload, and checking repository names, refs and commit shas at the door ({@link Names}). A blank header counts as absent, because forges send the
  * signature header empty when a hook has no secret.
  */
 final class ForgeSupport {
@@ -43,8 +43,6 @@ final class ForgeSupport {
                     authorEmail, timestamp, deleted);
         }
     }
-
-    private static final Pattern SHA = Pattern.compile("[0-9a-fA-F]{40}");
 
     private ForgeSupport() {
     }
@@ -91,12 +89,30 @@ final class ForgeSupport {
         return commits.get(commits.size() - 1);
     }
 
-    /** The sha in lower case; for a push that is not a deletion it must be a full 40-hex commit sha. */
-    static String commitSha(String field, String value, boolean deleted) {
-        if (!deleted && !SHA.matcher(value).matches()) {
-            throw new InvalidPayload("field '" + field + "' is not a commit sha");
+    /** The commit sha (40 or 64 hex; all zeros for a deletion) in lower case, checked by {@link Names#sha}. */
+    static String commitSha(String field, String value) {
+        return atTheDoor(() -> Names.sha(field, value));
+    }
+
+    /** The repository full name at {@code path}, checked by {@link Names#repository}. */
+    static String repository(JsonNode body, String path) {
+        String name = Json.required(body, path);
+        return atTheDoor(() -> Names.repository(path, name));
+    }
+
+    /** The full ref name at {@code path}, checked by {@link Names#ref}. */
+    static String ref(JsonNode body, String path) {
+        String ref = Json.required(body, path);
+        return atTheDoor(() -> Names.ref(path, ref));
+    }
+
+    /** A name refused by {@link Names} is an invalid payload (400) whose message names the field. */
+    private static String atTheDoor(Supplier<String> check) {
+        try {
+            return check.get();
+        } catch (Names.Invalid e) {
+            throw new InvalidPayload(e.getMessage());
         }
-        return value.toLowerCase(Locale.ROOT);
     }
 
     /** The first non-blank value among the paths, or null. */

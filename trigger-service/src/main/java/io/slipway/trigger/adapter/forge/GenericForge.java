@@ -3,7 +3,6 @@ package io.slipway.trigger.adapter.forge;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.slipway.trigger.adapter.forge.ForgeSupport.HeadCommit;
 import io.slipway.trigger.adapter.forge.ForgeSupport.SignatureHeader;
-import io.slipway.trigger.domain.InvalidPayload;
 import io.slipway.trigger.domain.Push;
 
 import java.time.Clock;
@@ -34,7 +33,7 @@ public final class GenericForge extends HeaderForge {
 
     @Override
     public String repository(JsonNode body) {
-        return Json.required(body, "repository");
+        return ForgeSupport.repository(body, "repository");
     }
 
     @Override
@@ -46,11 +45,8 @@ public final class GenericForge extends HeaderForge {
     public Push push(JsonNode body, String deliveryId) {
         String repository = repository(body);
         String cloneUrl = Json.required(body, "cloneUrl");
-        String ref = Json.required(body, "ref");
-        if (!ref.startsWith("refs/")) {
-            throw new InvalidPayload("field 'ref' must be a full ref name starting with refs/, got: " + ref);
-        }
-        String sha = ForgeSupport.commitSha("sha", Json.required(body, "sha"), false);
+        String ref = ForgeSupport.ref(body, "ref");
+        String sha = ForgeSupport.commitSha("sha", Json.required(body, "sha"));
         boolean deleted = Push.ZERO_SHA.equals(sha);
         Instant now = clock.instant();
         HeadCommit head = deleted && Json.at(body, "author") == null

@@ -31,7 +31,7 @@ public final class GitLabForge extends HeaderForge {
 
     @Override
     public String repository(JsonNode body) {
-        return Json.required(body, "project.path_with_namespace");
+        return ForgeSupport.repository(body, "project.path_with_namespace");
     }
 
     @Override
@@ -51,13 +51,13 @@ public final class GitLabForge extends HeaderForge {
         if (cloneUrl == null) {
             throw new InvalidPayload("missing or empty field 'project.git_http_url'");
         }
-        String ref = Json.required(body, "ref");
+        String ref = ForgeSupport.ref(body, "ref");
         String after = Json.required(body, "after");
         boolean deleted = Push.ZERO_SHA.equals(after);
         String checkoutSha = ForgeSupport.firstText(body, "checkout_sha");
         String sha = checkoutSha != null
-                ? ForgeSupport.commitSha("checkout_sha", checkoutSha, deleted)
-                : ForgeSupport.commitSha("after", after, deleted);
+                ? ForgeSupport.commitSha("checkout_sha", checkoutSha)
+                : ForgeSupport.commitSha("after", after);
         Instant now = clock.instant();
         JsonNode commit = ForgeSupport.commitWithId(Json.at(body, "commits"), sha);
         HeadCommit head = commit != null ? HeadCommit.of(commit, "commits[].", now)

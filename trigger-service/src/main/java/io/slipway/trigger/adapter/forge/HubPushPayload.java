@@ -18,18 +18,18 @@ final class HubPushPayload {
     }
 
     static String repository(JsonNode body) {
-        return Json.required(body, "repository.full_name");
+        return ForgeSupport.repository(body, "repository.full_name");
     }
 
     static Push push(String source, JsonNode body, String deliveryId, Instant now) {
         String repository = repository(body);
         String cloneUrl = Json.required(body, "repository.clone_url");
         String webUrl = Json.optional(body, "repository.html_url", null);
-        String ref = Json.required(body, "ref");
+        String ref = ForgeSupport.ref(body, "ref");
         String after = Json.required(body, "after");
         JsonNode deletedFlag = Json.at(body, "deleted");
         boolean deleted = Push.ZERO_SHA.equals(after) || (deletedFlag != null && deletedFlag.asBoolean());
-        String sha = ForgeSupport.commitSha("after", after, deleted);
+        String sha = ForgeSupport.commitSha("after", after);
         JsonNode headCommit = Json.at(body, "head_commit");
         JsonNode listed = ForgeSupport.commitWithId(Json.at(body, "commits"), sha);
         HeadCommit head = headCommit != null ? HeadCommit.of(headCommit, "head_commit.", now)

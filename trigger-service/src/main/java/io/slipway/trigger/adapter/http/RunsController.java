@@ -11,6 +11,7 @@ import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.serde.annotation.Serdeable;
 import io.slipway.common.kafka.TransientFailure;
+import io.slipway.common.policy.Names;
 import io.slipway.trigger.adapter.forge.WebhookSignatures;
 import io.slipway.trigger.config.TriggerProperties;
 import io.slipway.trigger.domain.ManualRun;
@@ -19,6 +20,7 @@ import io.slipway.trigger.domain.TriggerService;
 /**
  * {@code POST /runs}: start or re-run a pipeline by hand, as "Build now" / "Retry" do in Jenkins and GitLab.
  * Requires {@code Authorization: Bearer <SLIPWAY_RUN_TOKEN>}; a re-run keeps its run id and gets the next attempt.
+ * Repository, ref and sha are checked by {@link Names}: a refused one is answered 400 naming the field, with no run.
  */
 @Controller("/runs")
 public class RunsController {
@@ -54,19 +56,15 @@ public class RunsController {
         if (request == null) {
             return reject(HttpStatus.BAD_REQUEST, "body must be a JSON object with 'repository' and 'ref'");
         }
-        if (request.repository() == null || request.repository().isBlank()) {
-            return reject(HttpStatus.BAD_REQUEST, "missing or empty field 'repository'");
-        }
-        if (request.ref() == null || !request.ref().startsWith("refs/")) {
-            return reject(HttpStatus.BAD_REQUEST, "field 'ref' must be a full ref such as refs/heads/main");
-        }
-        if (request.sha() != null && !request.sha().matches("[0-9a-fA-F]{40}")) {
-            return reject(HttpStatus.BAD_REQUEST, "field 'sha' is not a 40-character commit sha");
+        ManualRun run;
+        try {
+            run = new ManualRun(Names.repository("repository", request.repository()), Names.ref("ref", request.ref()),
+                    request.sha() == null ? null : Names.sha("sha", request.sha()), request.cloneUrl(), "api");
+        } catch (Names.Invalid e) {
+            return reject(HttpStatus.BAD_REQUEST, e.getMessage());
         }
         try {
-            return Answers.of(trigger.manual(new ManualRun(request.repository(), request.ref(),
-                    request.sha() == null ? null : request.sha().toLowerCase(java.util.Locale.ROOT),
-                    request.cloneUrl(), "api")));
+            return Answers.of(trigger.manual(run));
         } catch (TransientFailure e) {
             return reject(HttpStatus.SERVICE_UNAVAILABLE, "could not record the run, please retry: " + e.getMessage());
         }

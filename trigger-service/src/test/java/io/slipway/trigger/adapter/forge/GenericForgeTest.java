@@ -69,7 +69,7 @@ class GenericForgeTest {
 
         body.put("sha", "6113728");
         assertThatThrownBy(() -> forge.push(body, null)).isInstanceOf(InvalidPayload.class)
-                .hasMessage("field 'sha' is not a commit sha");
+                .hasMessageStartingWith("field 'sha' is not a commit sha");
     }
 
     @Test
@@ -79,6 +79,19 @@ class GenericForgeTest {
 
         assertThatThrownBy(() -> forge.push(body, null)).isInstanceOf(InvalidPayload.class)
                 .hasMessageContaining("'ref'");
+    }
+
+    @Test
+    void refusesTraversalInTheRepositoryAndRefNamingTheField() {
+        ObjectNode body = (ObjectNode) json(BODY);
+        body.put("repository", "demo/x/../../victim/repo");
+        assertThatThrownBy(() -> forge.repository(body)).isInstanceOf(InvalidPayload.class)
+                .hasMessageStartingWith("field 'repository' is not a repository full name");
+
+        ObjectNode ref = (ObjectNode) json(BODY);
+        ref.put("ref", "refs/heads/../../x");
+        assertThatThrownBy(() -> forge.push(ref, null)).isInstanceOf(InvalidPayload.class)
+                .hasMessageStartingWith("field 'ref' is not a valid ref");
     }
 
     @Test

@@ -160,6 +160,19 @@ class GitHubForgeTest {
         body.put("after", "fd489864");
 
         assertThatThrownBy(() -> forge.push(body, null)).isInstanceOf(InvalidPayload.class)
-                .hasMessage("field 'after' is not a commit sha");
+                .hasMessageStartingWith("field 'after' is not a commit sha");
+    }
+
+    @Test
+    void refusesATraversingFullNameAndABadRefNamingTheField() {
+        ObjectNode body = fixture("github/webhooks/push.captured-branch-update.json");
+        ((ObjectNode) body.get("repository")).put("full_name", "demo/x/../../victim/repo");
+        assertThatThrownBy(() -> forge.repository(body)).isInstanceOf(InvalidPayload.class)
+                .hasMessageStartingWith("field 'repository.full_name' is not a repository full name");
+
+        ObjectNode badRef = fixture("github/webhooks/push.captured-branch-update.json");
+        badRef.put("ref", "refs/heads/main\u0000");
+        assertThatThrownBy(() -> forge.push(badRef, null)).isInstanceOf(InvalidPayload.class)
+                .hasMessageStartingWith("field 'ref' is not a valid ref");
     }
 }

@@ -121,6 +121,17 @@ class GitLabForgeTest {
         body.put("checkout_sha", "not-a-sha");
 
         assertThatThrownBy(() -> forge.push(body, null)).isInstanceOf(InvalidPayload.class)
-                .hasMessage("field 'checkout_sha' is not a commit sha");
+                .hasMessageStartingWith("field 'checkout_sha' is not a commit sha");
+    }
+
+    @Test
+    void acceptsSubgroupsAndRefusesATraversingProjectPathNamingTheField() {
+        ObjectNode body = fixture("gitlab/webhooks/push-hook.json");
+        ((ObjectNode) body.get("project")).put("path_with_namespace", "group/sub/project");
+        assertThat(forge.push(body, null).repository()).isEqualTo("group/sub/project");
+
+        ((ObjectNode) body.get("project")).put("path_with_namespace", "group/../victim/project");
+        assertThatThrownBy(() -> forge.repository(body)).isInstanceOf(InvalidPayload.class)
+                .hasMessageStartingWith("field 'project.path_with_namespace' is not a repository full name");
     }
 }
