@@ -54,6 +54,7 @@ SLIPWAY_BUILD_RETRY_BUDGET=30s
 ${BENCH_FETCH_MAX_WAIT_MS:+SLIPWAY_KAFKA_FETCH_MAX_WAIT_MS=$BENCH_FETCH_MAX_WAIT_MS}
 ENV
 
+ls "$ROOT"/bench/harness/target/bench-harness-*-all.jar >/dev/null 2>&1 || (cd "$ROOT" && ./mvnw -q -B -DskipTests package)
 "$ROOT/slipway" up >/dev/null
 
 # CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat (fields 14 and 15, in clock ticks).
@@ -76,7 +77,7 @@ sleep "$IDLE_SECONDS"
       'BEGIN { printf "| %s | %.1f %% |\n", n, (b - a) * 100 / s }'
   done
 } >"$WORK/idle.md"
-TOOLS_JAR="$(ls "$ROOT"/tools/target/tools-*-all.jar | head -n 1)"
+HARNESS_JAR="$(ls "$ROOT"/bench/harness/target/bench-harness-*-all.jar | head -n 1)"
 METRICS=""
 for service in trigger:$TRIGGER_PORT builder:$BUILDER_PORT tester:$TESTER_PORT deliverer:$DELIVERER_PORT \
                notifier:$NOTIFIER_PORT; do
@@ -88,7 +89,7 @@ for name in BENCH_BUILDER_MAX_POLL_RECORDS BENCH_FETCH_MAX_WAIT_MS BENCH_JAVA_OP
 done
 COMMAND="${SETTINGS}bench/pipeline.sh $RATE $LATENCY_RUNS $THROUGHPUT_RUNS"
 mkdir -p "${BENCH_LOGS:-$WORK}"
-java -cp "$TOOLS_JAR" io.slipway.tools.bench.PipelineBench --trigger="http://127.0.0.1:$TRIGGER_PORT" \
+java -cp "$HARNESS_JAR" io.slipway.bench.PipelineBench --trigger="http://127.0.0.1:$TRIGGER_PORT" \
   --secret="$SECRET" --bootstrap="127.0.0.1:$SLIPWAY_KAFKA_PORT" --registry="http://127.0.0.1:$SLIPWAY_REGISTRY_PORT" \
   --metrics="$METRICS" --sink-port=$SINK_PORT --rate="$RATE" --latency="$LATENCY_RUNS" \
   --throughput="$THROUGHPUT_RUNS" --out="$WORK/report.md" --command="$COMMAND" \

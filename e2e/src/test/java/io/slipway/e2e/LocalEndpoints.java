@@ -3,7 +3,7 @@ package io.slipway.e2e;
 import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.slipway.tools.NotificationSink;
+import io.slipway.devstack.sink.NotificationSink;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -22,6 +22,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 
 /**
  * The HTTP endpoints the pipeline talks to besides itself, on one loopback port, recording every request: Slack and
@@ -45,6 +46,7 @@ final class LocalEndpoints implements AutoCloseable {
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final List<Request> refused = new CopyOnWriteArrayList<>();
     private volatile boolean unavailable;
+    private volatile Consumer<Request> relayObserver = webhook -> { };
     private final URI trigger;
 
     LocalEndpoints(URI trigger) {
@@ -81,6 +83,14 @@ final class LocalEndpoints implements AutoCloseable {
     /** While {@code true}, Slack and GitHub answer every request with 503 Service Unavailable. */
     void unavailable(boolean down) {
         unavailable = down;
+    }
+
+    /**
+     * Runs {@code observer} on each webhook the relay receives, before passing it on: the hook that sent it is still
+     * waiting for the answer meanwhile.
+     */
+    void duringRelay(Consumer<Request> observer) {
+        relayObserver = observer;
     }
 
     /** Delivers a recorded webhook to trigger-service's generic endpoint again, byte for byte, under {@code deliveryId}. */
@@ -142,6 +152,7 @@ final class LocalEndpoints implements AutoCloseable {
 
     private void relay(HttpExchange exchange) throws IOException {
         Request webhook = (Request) exchange.getAttribute(Request.class.getName());
+        relayObserver.accept(webhook);
         HttpResponse<String> answer = deliver(webhook, webhook.headers().get("X-Slipway-Delivery"));
         byte[] body = answer.body().getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().add("Content-Type", "application/json");

@@ -58,7 +58,12 @@ final class PipelineEvents implements AutoCloseable {
     }
 
     /** Every event of a run so far, in the order read (topic by topic, one repository's events in offset order). */
-    synchronized List<SpecificRecord> ofRun(String runId) {
+    List<SpecificRecord> ofRun(String runId) {
+        return all().stream().filter(e -> run(e).getRunId().equals(runId)).toList();
+    }
+
+    /** Every event of the pipeline topics so far, read to the end of each partition. */
+    synchronized List<SpecificRecord> all() {
         Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
         while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
             consumer.poll(Duration.ofMillis(200)).forEach(r -> {
@@ -70,7 +75,7 @@ final class PipelineEvents implements AutoCloseable {
                 }
             });
         }
-        return events.stream().filter(e -> run(e).getRunId().equals(runId)).toList();
+        return List.copyOf(events);
     }
 
     <T extends SpecificRecord> List<T> ofRun(String runId, Class<T> type) {

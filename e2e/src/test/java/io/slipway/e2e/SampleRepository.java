@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -35,13 +36,17 @@ final class SampleRepository {
         this.work = work;
     }
 
-    /** Creates the bare repository (hook notifying {@code hookUrl}) and a work tree with the sample's first commit. */
-    static SampleRepository create(Path repo, Path dir, String name, String hookUrl, Path secretFile) {
+    /**
+     * Creates the bare repository (hook notifying {@code hookUrl} of pushes to {@code announcedAs}) and a work tree
+     * with the sample's first commit, its image named {@code name}.
+     */
+    static SampleRepository create(Path repo, Path dir, String name, String announcedAs, String hookUrl,
+                                   Path secretFile) {
         Path bare = dir.resolve("origin.git");
         Path work = dir.resolve("work");
         git(dir, "init", "-q", "--bare", "--initial-branch=main", bare.toString());
         Commands.run(repo, Map.of(), GIT_TIMEOUT, repo.resolve("trigger-service/hooks/install-hook.sh").toString(),
-                bare.toString(), "--url", hookUrl, "--secret-file", secretFile.toString(), "--repository", name);
+                bare.toString(), "--url", hookUrl, "--secret-file", secretFile.toString(), "--repository", announcedAs);
         git(dir, "init", "-q", "--initial-branch=main", work.toString());
         copyTree(repo.resolve("examples/hello-app"), work);
         copy(Path.of("/bin/busybox"), work.resolve("busybox"));
@@ -61,26 +66,43 @@ final class SampleRepository {
 
     /** Changes one file of the work tree and commits everything; returns the new commit's sha. */
     String commit(String message, String file, UnaryOperator<String> change) {
+        return commit(message, Map.of(), work -> rewrite(work.resolve(file), change));
+    }
+
+    /**
+     * Lets {@code edit} change the work tree (files, links) and commits everything with git's environment extended
+     * by {@code gitEnv} (e.g. {@code GIT_COMMITTER_DATE}); returns the new commit's sha.
+     */
+    String commit(String message, Map<String, String> gitEnv, Consumer<Path> edit) {
+        edit.accept(work);
+        git(work, "add", "-A");
+        Commands.run(work, gitEnv, GIT_TIMEOUT, "git", "commit", "-q", "-m", message);
+        return git(work, "rev-parse", "HEAD").strip();
+    }
+
+    /** Replaces the text of {@code file} with {@code change} of it. */
+    static void rewrite(Path file, UnaryOperator<String> change) {
         try {
-            Path path = work.resolve(file);
-            Files.writeString(path, change.apply(Files.readString(path)));
+            Files.writeString(file, change.apply(Files.readString(file)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        git(work, "add", "-A");
-        git(work, "commit", "-q", "-m", message);
-        return git(work, "rev-parse", "HEAD").strip();
     }
 
     /** {@code git push origin main}; fails unless the hook reports that trigger-service accepted the push (202). */
     Push push() {
         String sha = git(work, "rev-parse", "HEAD").strip();
-        String output = git(work, "push", "origin", "main");
+        String output = pushAnswer();
         Matcher answer = ANSWER.matcher(output);
         if (!answer.find() || !answer.group(1).equals("202")) {
             throw new AssertionError("trigger-service did not accept the push of " + name + " " + sha + ":\n" + output);
         }
         return new Push(sha, answer.group(2));
+    }
+
+    /** {@code git push origin main} whatever trigger-service answers: git's output, the hook's lines in it. */
+    String pushAnswer() {
+        return git(work, "push", "origin", "main");
     }
 
     private static String git(Path dir, String... args) {

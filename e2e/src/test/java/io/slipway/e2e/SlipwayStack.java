@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.slipway.common.testing.LocalRegistry;
 import io.slipway.common.testing.Skopeo;
 
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -13,6 +15,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -20,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -124,10 +128,18 @@ final class SlipwayStack implements AutoCloseable {
 
     /** A new sample repository named {@code name}; its hook posts to trigger-service, or through the relay. */
     SampleRepository repository(String name, boolean relayed) {
+        return repository(name, name, relayed);
+    }
+
+    /**
+     * A new sample repository kept and publishing under {@code name}, whose hook announces it to trigger-service as
+     * {@code announcedAs} (a name the trigger may refuse).
+     */
+    SampleRepository repository(String name, String announcedAs, boolean relayed) {
         try {
             Path dir = Files.createDirectories(home.resolve("repositories").resolve(name));
             String hookUrl = relayed ? endpoints.url("/relay") : triggerUrl().toString();
-            return SampleRepository.create(repo, dir, name, hookUrl, secretFile());
+            return SampleRepository.create(repo, dir, name, announcedAs, hookUrl, secretFile());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -179,6 +191,43 @@ final class SlipwayStack implements AutoCloseable {
         slipway("scale", service, String.valueOf(instances));
     }
 
+    /** Where this stack keeps its files: settings, secret file, registries, logs, the builder's workspaces. */
+    Path home() {
+        return home;
+    }
+
+    /** The webhook secret the post-receive hooks sign with. */
+    String webhookSecret() {
+        try {
+            return Files.readString(secretFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {@code POST /webhooks/generic} with {@code body}, signed with the webhook secret as the hook signs it. */
+    HttpResponse<String> webhook(String body) {
+        return trigger("/webhooks/generic", body, Map.of("X-Slipway-Event", "push",
+                "X-Slipway-Delivery", UUID.randomUUID().toString(),
+                "X-Slipway-Signature-256", "sha256=" + hmacSha256(webhookSecret(), body)));
+    }
+
+    /** A {@code POST} of a JSON {@code body} to trigger-service's {@code path}, with {@code headers}. */
+    HttpResponse<String> trigger(String path, String body, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(triggerUrl().resolve(path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        headers.forEach(request::header);
+        try {
+            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot reach trigger-service at " + triggerUrl(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The log of a component so far ({@code <component>.log} under {@code SLIPWAY_HOME}). */
     String log(String component) {
         try {
@@ -205,7 +254,7 @@ final class SlipwayStack implements AutoCloseable {
         return staging;
     }
 
-        LocalRegistry releaseRegistry() {
+    LocalRegistry releaseRegistry() {
         return release;
     }
 
@@ -215,9 +264,18 @@ final class SlipwayStack implements AutoCloseable {
 
     /** The tags of a release repository, from the registry's {@code tags/list}; empty when it has none. */
     List<String> releaseTags(String repository) {
-        HttpRequest request = HttpRequest.newBuilder(release.url().resolve("/v2/" + repository + "/tags/list"))
+        return tags(release, repository);
+    }
+
+    /** The tags of a staging repository ({@code staging/<image>}), as {@link #releaseTags}. */
+    List<String> stagingTags(String repository) {
+        return tags(staging, repository);
+    }
+
+    private static List<String> tags(LocalRegistry registry, String repository) {
+        HttpRequest request = HttpRequest.newBuilder(registry.url().resolve("/v2/" + repository + "/tags/list"))
                 .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-                        (release.user() + ":" + release.password()).getBytes(StandardCharsets.UTF_8))).build();
+                        (registry.user() + ":" + registry.password()).getBytes(StandardCharsets.UTF_8))).build();
         try {
             HttpResponse<String> answer = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
             if (answer.statusCode() == 404) {
@@ -297,6 +355,16 @@ final class SlipwayStack implements AutoCloseable {
         }
         throw new IllegalStateException("the Slipway repository (./slipway, examples/hello-app) is not above "
                 + Path.of("").toAbsolutePath());
+    }
+
+    private static String hmacSha256(String key, String body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static int freePort() throws IOException {

@@ -1,34 +1,37 @@
 package io.slipway.schemas;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 
-/** Locates the shared test fixtures ({@code shared/fixtures} beside the repository root) from the working directory. */
+/**
+ * Reference fixtures (real formats from public sources) read from the test classpath: a module keeps the files its
+ * tests read in {@code src/test/resources/fixtures/}, with a {@code SOURCES.md} saying where each came from, so the
+ * tests need nothing outside the repository.
+ */
 public final class Fixtures {
+
+    private static final String ROOT = "fixtures/";
 
     private Fixtures() {
     }
 
-    /** The {@code shared/fixtures} directory of the nearest ancestor of {@code user.dir} that has one. */
-    public static Path sharedFixtures() {
-        Path start = Paths.get(System.getProperty("user.dir")).toAbsolutePath().normalize();
-        for (Path dir = start; dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve("shared").resolve("fixtures");
-            if (Files.isDirectory(candidate)) {
-                return candidate;
+    /** The exact bytes of {@code fixtures/<relative>}, e.g. {@code github/webhooks/ping.payload.json}. */
+    public static byte[] bytes(String relative) {
+        try (InputStream in = Fixtures.class.getClassLoader().getResourceAsStream(ROOT + relative)) {
+            if (in == null) {
+                throw new IllegalStateException("no fixture " + ROOT + relative + " on the test classpath; a module "
+                        + "keeps the fixtures its tests read in src/test/resources/" + ROOT);
             }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read fixture " + ROOT + relative, e);
         }
-        throw new IllegalStateException("No shared/fixtures directory in " + start + " or any of its parents; "
-                + "the fixtures live in shared/fixtures beside the repository root");
     }
 
-    /** A file under {@code shared/fixtures}, which must exist. */
-    public static Path file(String relativePath) {
-        Path file = sharedFixtures().resolve(relativePath);
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalStateException("Missing fixture " + file);
-        }
-        return file;
+    /** The text (UTF-8) of {@code fixtures/<relative>}. */
+    public static String text(String relative) {
+        return new String(bytes(relative), StandardCharsets.UTF_8);
     }
 }

@@ -17,13 +17,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * docker-compose.yml is checked statically (it cannot be run here: its images come from Docker Hub): Debian's
- * docker-compose accepts it, and every variable it sets for a Slipway service is one that service reads.
+ * docker-compose accepts it, and every variable it sets for a Slipway service is one that service reads, in its own
+ * application.yml or in the settings all services share (common's slipway-defaults.yml).
  */
 class DeploymentFilesTest {
 
     private static final Path ROOT = Path.of(System.getProperty("user.dir")).toAbsolutePath().getParent();
     /** Read by the JVM or by Micronaut's own mapping of environment variables, not by application.yml. */
     private static final Set<String> READ_ELSEWHERE = Set.of("JAVA_TOOL_OPTIONS");
+    private static final Path SHARED = ROOT.resolve("common/src/main/resources/slipway-defaults.yml");
 
     @Test
     void dockerComposeAcceptsTheFile() throws Exception {
@@ -40,6 +42,7 @@ class DeploymentFilesTest {
     void everyVariableSetForAServiceIsOneItReads() throws IOException {
         Map<String, Object> compose = new Yaml().load(Files.readString(ROOT.resolve("docker-compose.yml")));
         Map<String, Map<String, Object>> services = (Map<String, Map<String, Object>>) compose.get("services");
+        String shared = Files.readString(SHARED);
         List<String> unread = new ArrayList<>();
         int checked = 0;
         for (var service : services.entrySet()) {
@@ -47,7 +50,7 @@ class DeploymentFilesTest {
             if (!Files.exists(config)) {
                 continue;
             }
-            String yml = Files.readString(config);
+            String yml = Files.readString(config) + shared;
             Map<String, Object> environment = (Map<String, Object>) service.getValue().get("environment");
             for (String variable : environment.keySet()) {
                 checked++;
@@ -57,7 +60,7 @@ class DeploymentFilesTest {
             }
         }
         assertThat(checked).as("variables checked").isGreaterThan(20);
-        assertThat(unread).as("variables set in docker-compose.yml that the service's application.yml never reads")
+        assertThat(unread).as("variables set in docker-compose.yml that the service's configuration never reads")
                 .isEmpty();
     }
 }

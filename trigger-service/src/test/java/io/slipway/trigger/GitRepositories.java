@@ -72,8 +72,14 @@ public final class GitRepositories {
 
     /** Runs a command with git isolated from the machine's configuration; returns its output, failing on error. */
     public String run(Path dir, String... command) {
+        return run(dir, Map.of(), command);
+    }
+
+    /** As {@link #run(Path, String...)}, with more environment variables. */
+    public String run(Path dir, Map<String, String> environment, String... command) {
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
         Map<String, String> env = builder.environment();
+        env.putAll(environment);
         env.put("HOME", tmp.resolve("home").toString());
         env.put("XDG_CONFIG_HOME", tmp.resolve("home").toString());
         env.put("GIT_CONFIG_NOSYSTEM", "1");

@@ -12,11 +12,12 @@ import io.slipway.builder.adapter.openstack.OpenStackVmImages;
 import io.slipway.builder.adapter.registry.RegistryStaging;
 import io.slipway.builder.domain.BuildService;
 import io.slipway.builder.domain.DryRunBuilds;
-import io.slipway.builder.domain.LogMask;
 import io.slipway.builder.domain.Supersession;
 import io.slipway.common.config.ImageOwnerProperties;
 import io.slipway.common.policy.ImageOwnership;
 import io.slipway.common.policy.CloneUrlPolicy;
+import io.slipway.common.policy.Origin;
+import io.slipway.common.text.SecretMask;
 import io.slipway.container.DockerEngine;
 import io.slipway.container.oci.HttpOciRegistryClient;
 import io.slipway.container.oci.RegistryEndpoint;
@@ -27,17 +28,14 @@ import io.slipway.openstack.SweepReport;
 import io.slipway.openstack.VmBuilderSettings;
 import io.slipway.openstack.VmImageBuilder;
 import jakarta.inject.Singleton;
-import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -129,8 +127,7 @@ public class BuilderFactory {
                 urls.allowLoopback(), urls.allowPrivate()));
         Path workdir = Path.of(properties.workdir());
         JGitSources sources = new JGitSources(workdir.resolve("mirrors"), policy, InetAddress::getAllByName,
-                blank(git.username()) ? null : new UsernamePasswordCredentialsProvider(git.username(),
-                        git.password() == null ? "" : git.password()), git.timeout());
+                gitCredentials(git), git.timeout(), git.fetchDeadline());
         DockerImageBuilder builder = new DockerImageBuilder(docker, properties.docker().host(),
                 new DockerImageBuilder.Limits(bytes(properties.docker().memory()), properties.docker().cpuShares(),
                         properties.docker().cpusetCpus(), properties.docker().pushTimeout(),
@@ -144,20 +141,38 @@ public class BuilderFactory {
                 clock, vmImageBuilder == null ? null : new OpenStackVmImages(vmImageBuilder));
     }
 
-    /** Everything a build log could leak: registry and git secrets (also base64 as in auth headers) and build args. */
-    private static LogMask mask(BuilderProperties properties, RegistryEndpoint registry,
-                                Map<String, String> buildArgs) {
+    /**
+     * The git credentials, bound to {@code SLIPWAY_GIT_CREDENTIAL_HOST}: without it they are sent nowhere, since a clone
+     * URL names whatever host a pusher likes.
+     *
+     * @throws IllegalArgumentException when the credential host is not a server origin
+     */
+    static JGitSources.Credentials gitCredentials(BuilderProperties.Git git) {
+        if (blank(git.username())) {
+            return null;
+        }
+        if (blank(git.credentialHost())) {
+            LOG.warn("SLIPWAY_GIT_USERNAME is set but SLIPWAY_GIT_CREDENTIAL_HOST is not: git credentials are sent to no "
+                    + "server (set it to the origin they are for, e.g. https://git.example.com)");
+            return null;
+        }
+        Origin host = Origin.parse(git.credentialHost());
+        LOG.info("Git credentials of {} are offered to {} only", git.username(), host);
+        return new JGitSources.Credentials(host, git.username(), Objects.requireNonNullElse(git.password(), ""));
+    }
+
+    /** Everything a build log could leak: registry and git secrets (in every encoding {@link SecretMask} knows), build args. */
+    private static SecretMask mask(BuilderProperties properties, RegistryEndpoint registry,
+                                   Map<String, String> buildArgs) {
         List<String> secrets = new ArrayList<>(buildArgs.values());
         if (properties.mask() != null) {
             secrets.addAll(properties.mask());
         }
         if (registry.hasCredentials()) {
             secrets.add(registry.password());
-            secrets.add(Base64.getEncoder().encodeToString((registry.username() + ":" + registry.password())
-                    .getBytes(StandardCharsets.UTF_8)));
         }
         secrets.add(properties.git().password());
-        return new LogMask(secrets);
+        return new SecretMask(secrets);
     }
 
     /** {@code 512m}, {@code 2g}, {@code 1073741824}; 0 means no limit. */

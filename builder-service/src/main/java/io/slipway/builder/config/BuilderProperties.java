@@ -45,10 +45,14 @@ public record BuilderProperties(@Bindable(defaultValue = "30m") Duration timeout
                            @Nullable String password) {
     }
 
-    /** Credentials and timeout for fetching from git servers. */
+    /**
+     * Fetching from git servers: credentials and the one origin they are sent to ({@code https://host[:port]}),
+     * the timeout of each read and the deadline of a whole fetch.
+     */
     @ConfigurationProperties("git")
-    public record Git(@Nullable String username, @Nullable String password,
-                      @Bindable(defaultValue = "5m") Duration timeout) {
+    public record Git(@Nullable String username, @Nullable String password, @Nullable String credentialHost,
+                      @Bindable(defaultValue = "5m") Duration timeout,
+                      @Bindable(defaultValue = "10m") Duration fetchDeadline) {
     }
 
     /** Which clone URLs may be fetched; the same policy, and the same variables, as trigger-service. */

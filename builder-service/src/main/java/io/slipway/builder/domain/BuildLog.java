@@ -1,5 +1,8 @@
 package io.slipway.builder.domain;
 
+import io.slipway.common.text.SecretMask;
+import io.slipway.common.text.TerminalText;
+
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -7,22 +10,23 @@ import java.util.Iterator;
 import java.util.function.Consumer;
 
 /**
- * The log of one build as it streams: text is cut into lines, each line is masked ({@link LogMask}) before it goes
- * anywhere, passed to a sink (the service log) and kept in a buffer bounded to {@code capacityBytes}, from which
- * {@link #excerpt(int)} takes the last lines for {@code BuildFailed}.
+ * The log of one build as it streams: text is cut into lines, each line is stripped of terminal escapes and control
+ * characters ({@link TerminalText}) and masked ({@link SecretMask}) before it goes anywhere, passed to a sink (the
+ * service log) and kept in a buffer bounded to {@code capacityBytes}, from which {@link #excerpt(int)} takes the last
+ * lines for {@code BuildFailed}.
  */
 public final class BuildLog {
 
     static final int MAX_LINE_BYTES = 2048;
 
-    private final LogMask mask;
+    private final SecretMask mask;
     private final int capacityBytes;
     private final Consumer<String> sink;
     private final Deque<String> lines = new ArrayDeque<>();
     private final StringBuilder partial = new StringBuilder();
     private int bufferedBytes;
 
-    public BuildLog(LogMask mask, int capacityBytes, Consumer<String> sink) {
+    public BuildLog(SecretMask mask, int capacityBytes, Consumer<String> sink) {
         this.mask = mask;
         this.capacityBytes = capacityBytes;
         this.sink = sink;
@@ -68,7 +72,7 @@ public final class BuildLog {
     }
 
     private void emit(String raw) {
-        String line = truncate(mask.apply(raw.endsWith("\r") ? raw.substring(0, raw.length() - 1) : raw));
+        String line = truncate(mask.apply(TerminalText.strip(raw)));
         sink.accept(line);
         lines.addLast(line);
         bufferedBytes += bytes(line) + 1;

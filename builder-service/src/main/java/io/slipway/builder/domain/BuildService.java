@@ -5,6 +5,8 @@ import io.slipway.builder.domain.BuildOutcome.Failed;
 import io.slipway.builder.domain.BuildOutcome.StagedImage;
 import io.slipway.builder.domain.BuildOutcome.TestSuite;
 import io.slipway.common.policy.ImageOwnership;
+import io.slipway.common.text.SecretMask;
+import io.slipway.common.text.TerminalText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +51,8 @@ public final class BuildService implements Builds {
      * @param maxTimeout      the longest a build may run (a repository may ask for less)
      * @param workspaces      where fresh workspaces are created
      * @param excerptBytes    the size limit of the log excerpt in {@code BuildFailed}
-     * @param serviceBuildArgs build args the service passes to every build (e.g. proxies), masked in the log
+     * @param serviceBuildArgs build args the service passes to every build (e.g. proxies), masked in the log; a
+     *                         repository cannot override them ({@link BuildArgs})
      * @param imageOwnership  which image names a repository may ask for in {@code image:}
      */
     public record Settings(Duration maxTimeout, Path workspaces, int excerptBytes,
@@ -67,20 +70,20 @@ public final class BuildService implements Builds {
     private final StagingRegistry registry;
     private final ImageBuilder builder;
     private final Supersession supersession;
-    private final LogMask mask;
+    private final SecretMask mask;
     private final Clock clock;
     private final VmImages vmImages;
     private final Set<Cancellation> running = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
 
     public BuildService(Settings settings, Sources sources, StagingRegistry registry, ImageBuilder builder,
-                        Supersession supersession, LogMask mask, Clock clock) {
+                        Supersession supersession, SecretMask mask, Clock clock) {
         this(settings, sources, registry, builder, supersession, mask, clock, null);
     }
 
     /** With {@code vmImages} null, a repository asking for {@code backend: openstack} fails as CONFIG_INVALID. */
     public BuildService(Settings settings, Sources sources, StagingRegistry registry, ImageBuilder builder,
-                        Supersession supersession, LogMask mask, Clock clock, VmImages vmImages) {
+                        Supersession supersession, SecretMask mask, Clock clock, VmImages vmImages) {
         this.vmImages = vmImages;
         this.settings = settings;
         this.sources = sources;
@@ -107,10 +110,10 @@ public final class BuildService implements Builds {
         } catch (StageFailure failure) {
             LOG.info("Run {} of {}@{} failed: {} {}", request.runId(), request.repository(), request.shortSha(),
                     failure.reason(), failure.getMessage());
-            return new Failed(failure.reason(), mask.apply(failure.getMessage()), log.excerpt(settings.excerptBytes()),
+            return new Failed(failure.reason(), shown(failure.getMessage()), log.excerpt(settings.excerptBytes()),
                     failure.retryable());
         } catch (InfrastructureUnavailable unavailable) {
-            throw unavailable.reported(mask.apply(unavailable.getMessage()), log.excerpt(settings.excerptBytes()));
+            throw unavailable.reported(shown(unavailable.getMessage()), log.excerpt(settings.excerptBytes()));
         } finally {
             synchronized (running) {
                 running.remove(cancellation);
@@ -159,6 +162,7 @@ public final class BuildService implements Builds {
             if (file.backend() == PipelineFile.Backend.OPENSTACK) {
                 return buildVm(request, started, tree, file, log, cancellation);
             }
+            Map<String, String> args = BuildArgs.merge(settings.serviceBuildArgs(), file);
             if (tree.size(file.dockerfile()).isEmpty()) {
                 throw PipelineFileParser.invalid(file.line("dockerfile"), "no Dockerfile at '" + file.dockerfile()
                         + "' in commit " + request.shortSha() + (file.lines().containsKey("dockerfile") ? ""
@@ -176,8 +180,6 @@ public final class BuildService implements Builds {
                 tree.export(workspace);
                 Duration timeout = file.timeout() == null || file.timeout().compareTo(settings.maxTimeout()) > 0
                         ? settings.maxTimeout() : file.timeout();
-                Map<String, String> args = new LinkedHashMap<>(settings.serviceBuildArgs());
-                args.putAll(file.buildArgs());
                 String image = registry.host() + "/" + repository;
                 builder.build(new ImageBuilder.BuildSpec(workspace, workspace.resolve(file.context()),
                         workspace.resolve(file.dockerfile()), image + ":" + request.sha(), labels(request), args,
@@ -286,6 +288,11 @@ public final class BuildService implements Builds {
         } catch (java.net.URISyntaxException e) {
             return url;
         }
+    }
+
+    /** A failure message as the event shows it: without terminal escapes, secrets masked (as each log line). */
+    private String shown(String message) {
+        return mask.apply(TerminalText.strip(message));
     }
 
     private Path workspace(BuildRequest request) {

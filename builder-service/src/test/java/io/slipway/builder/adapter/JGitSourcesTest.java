@@ -31,7 +31,8 @@ class JGitSourcesTest {
     private JGitSources sources(boolean allowFile) {
         CloneUrlPolicy policy = new CloneUrlPolicy(new CloneUrlPolicy.Settings(Set.of("https", "file"), Set.of(),
                 allowFile, false, false));
-        return new JGitSources(tmp.resolve("mirrors"), policy, InetAddress::getAllByName, null, Duration.ofSeconds(30));
+        return new JGitSources(tmp.resolve("mirrors"), policy, InetAddress::getAllByName, null, Duration.ofSeconds(30),
+                Duration.ofMinutes(1));
     }
 
     @Test

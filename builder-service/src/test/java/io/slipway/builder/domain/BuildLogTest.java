@@ -1,5 +1,6 @@
 package io.slipway.builder.domain;
 
+import io.slipway.common.text.SecretMask;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -15,7 +16,7 @@ class BuildLogTest {
 
     @Test
     void masksSecretsBeforeAnythingSeesThemEvenWhenTheyArriveInPieces() {
-        BuildLog log = new BuildLog(new LogMask(Set.of("hunter2-password", "Y2k6aHVudGVy", "abc")), 4096, sink::add);
+        BuildLog log = new BuildLog(new SecretMask(Set.of("hunter2-password", "Y2k6aHVudGVy", "abc")), 4096, sink::add);
 
         log.append("Step 1/2 : RUN echo hunter2-");
         log.append("password and Y2k6aHVudGVy\nabc stays\n");
@@ -25,15 +26,19 @@ class BuildLogTest {
     }
 
     @Test
-    void masksEachLineOfAMultiLineSecret() {
-        LogMask mask = new LogMask(List.of("-----BEGIN KEY-----\nMIIEvQIBADANBg\n-----END KEY-----"));
+    void stripsTerminalEscapesSoColouredOrSplitSecretsAreMaskedToo() {
+        BuildLog log = new BuildLog(new SecretMask(Set.of("hunter2-password")), 4096, sink::add);
 
-        assertThat(mask.apply("key: MIIEvQIBADANBg")).isEqualTo("key: ****");
+        log.append("\u001b[31mERROR\u001b[0m echo hunter2-\u001b[0mpassword\r\n");
+        log.append("\u001b]0;title\u0007aGVsbG8gaHVudGVyMi1wYXNzd29yZA==\n");
+
+        assertThat(sink).containsExactly("ERROR echo ****", "aGVsbG8g****");
+        assertThat(log.excerpt(8192)).doesNotContain("\u001b").doesNotContain("hunter2");
     }
 
     @Test
     void theExcerptIsTheLastLinesWithinTheLimit() {
-        BuildLog log = new BuildLog(new LogMask(List.of()), 64 * 1024, line -> { });
+        BuildLog log = new BuildLog(new SecretMask(List.of()), 64 * 1024, line -> { });
         for (int i = 0; i < 2000; i++) {
             log.line("line " + i + " " + "x".repeat(40));
         }
@@ -47,7 +52,7 @@ class BuildLogTest {
 
     @Test
     void cutsOverlongLinesAndKeepsAPartialLastLine() {
-        BuildLog log = new BuildLog(new LogMask(List.of()), 64 * 1024, sink::add);
+        BuildLog log = new BuildLog(new SecretMask(List.of()), 64 * 1024, sink::add);
 
         log.append("y".repeat(10_000) + "\n");
         log.append("no newline yet");
@@ -58,6 +63,6 @@ class BuildLogTest {
 
     @Test
     void noLogNoExcerpt() {
-        assertThat(new BuildLog(new LogMask(List.of()), 1024, sink::add).excerpt(8192)).isNull();
+        assertThat(new BuildLog(new SecretMask(List.of()), 1024, sink::add).excerpt(8192)).isNull();
     }
 }

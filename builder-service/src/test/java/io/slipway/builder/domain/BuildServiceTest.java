@@ -2,6 +2,7 @@ package io.slipway.builder.domain;
 
 import io.slipway.common.kafka.TransientFailure;
 import io.slipway.common.policy.ImageOwnership;
+import io.slipway.common.text.SecretMask;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -105,7 +106,7 @@ class BuildServiceTest {
     private BuildService service() {
         return new BuildService(new BuildService.Settings(Duration.ofMinutes(30), tmp.resolve("ws"), 8192,
                 Map.of("HTTP_PROXY", "http://proxy:3128"), OWNERSHIP), sources, registry, engine, request -> newer,
-                new LogMask(secrets), Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC));
+                new SecretMask(secrets), Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC));
     }
 
     @Test
@@ -202,6 +203,20 @@ class BuildServiceTest {
         assertThat(((BuildOutcome.Failed) service().build(REQUEST)).message()).contains("no Dockerfile at 'Dockerfile'");
         files.remove(".slipway.yml");
         assertThat(((BuildOutcome.Failed) service().build(REQUEST)).reason()).isEqualTo(Reason.CONFIG_MISSING);
+        assertThat(builds).isEmpty();
+    }
+
+    @Test
+    void aRepositoryThatSetsOneOfTheServiceBuildArgsFailsAsConfigInvalidBeforeAnythingIsBuilt() {
+        files.put(".slipway.yml", "image: team/app\nbuildArgs:\n  VERSION: '2'\n  http_proxy: http://evil:3128\n");
+
+        BuildOutcome outcome = service().build(REQUEST);
+
+        assertThat(outcome).isInstanceOfSatisfying(BuildOutcome.Failed.class, failed -> {
+            assertThat(failed.reason()).isEqualTo(Reason.CONFIG_INVALID);
+            assertThat(failed.retryable()).isFalse();
+            assertThat(failed.message()).contains("line 2").contains("http_proxy").contains("cannot be overridden");
+        });
         assertThat(builds).isEmpty();
     }
 

@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -62,22 +63,44 @@ public final class CloneUrlPolicy {
      * @throws UnknownHostException when the host name does not resolve
      */
     public Optional<String> refusalAfterResolving(String cloneUrl, Resolver resolver) throws UnknownHostException {
+        return check(cloneUrl, resolver).refusal();
+    }
+
+    /**
+     * What {@link #refusalAfterResolving} decides, with the addresses it checked: a connection that must go where the
+     * policy looked connects to exactly these (DNS may answer differently a moment later).
+     *
+     * @throws UnknownHostException when the host name does not resolve
+     */
+    public Checked check(String cloneUrl, Resolver resolver) throws UnknownHostException {
         Optional<String> refused = refusal(cloneUrl);
         Target target = target(cloneUrl);
-        if (refused.isPresent() || target.host() == null) {
-            return refused;
+        if (refused.isPresent()) {
+            return new Checked(refused, null, List.of());
         }
-        String host = normaliseHost(target.host());
-        if (parseLiteral(host).isPresent()) {
-            return Optional.empty();
+        if (target.host() == null) {
+            return new Checked(Optional.empty(), null, List.of());
         }
-        for (InetAddress address : resolver.resolve(host)) {
+        String host = hostKey(target.host());
+        Optional<InetAddress> literal = parseLiteral(host);
+        if (literal.isPresent()) {
+            return new Checked(Optional.empty(), host, List.of(literal.get()));
+        }
+        InetAddress[] addresses = resolver.resolve(host);
+        for (InetAddress address : addresses) {
             Optional<String> refusal = classify(address, host + " (" + address.getHostAddress() + ")");
             if (refusal.isPresent()) {
-                return refusal;
+                return new Checked(refusal, host, List.of());
             }
         }
-        return Optional.empty();
+        return new Checked(Optional.empty(), host, List.of(addresses));
+    }
+
+    /**
+     * The outcome of {@link #check}: a refusal, or the host (as {@link #hostKey} writes it; null for a local URL) and
+     * every address it resolved to, all of which passed.
+     */
+    public record Checked(Optional<String> refusal, String host, List<InetAddress> addresses) {
     }
 
     /** A parsed clone URL: a refusal, a local (file) URL with no host, or a scheme and raw host. */
@@ -124,7 +147,7 @@ public final class CloneUrlPolicy {
         if (!settings.schemes().contains(scheme)) {
             return Optional.of("scheme '" + scheme + "' is not allowed; allowed: " + settings.schemes());
         }
-        String host = normaliseHost(rawHost);
+        String host = hostKey(rawHost);
         if (host.isEmpty()) {
             return Optional.of("clone URL has no host: " + url);
         }
@@ -172,7 +195,8 @@ public final class CloneUrlPolicy {
         return colon < 0 ? hostPort : hostPort.substring(0, colon);
     }
 
-    private static String normaliseHost(String host) {
+    /** A host name as the policy compares it: lower case, without IPv6 brackets or a trailing dot, IDN in ASCII. */
+    public static String hostKey(String host) {
         String h = host.toLowerCase(Locale.ROOT);
         if (h.startsWith("[") && h.endsWith("]")) {
             h = h.substring(1, h.length() - 1);

@@ -115,4 +115,25 @@ class CloneUrlPolicyTest {
                 .hasValueSatisfying(r -> assertThat(r).contains("private"));
         assertThat(defaults.refusalAfterResolving("file:///srv/app.git", dns)).isPresent();
     }
+
+    @Test
+    void aCheckNamesTheAddressesThatPassedSoTheConnectionCanUseExactlyThose() throws Exception {
+        InetAddress first = InetAddress.getByAddress("git.example.org", new byte[]{(byte) 140, 82, 121, 4});
+        InetAddress second = InetAddress.getByAddress("git.example.org", new byte[]{(byte) 140, 82, 121, 5});
+
+        CloneUrlPolicy.Checked checked = defaults.check("https://Git.Example.org./a/b.git",
+                host -> new InetAddress[]{first, second});
+
+        assertThat(checked.refusal()).isEmpty();
+        assertThat(checked.host()).isEqualTo("git.example.org");
+        assertThat(checked.addresses()).containsExactly(first, second);
+        assertThat(defaults.check("https://140.82.121.4/a.git", host -> {
+            throw new AssertionError("a literal is not resolved");
+        }).addresses()).extracting(InetAddress::getHostAddress).containsExactly("140.82.121.4");
+        assertThat(defaults.check("https://mixed.example.org/a.git", host -> new InetAddress[]{first,
+                InetAddress.getByAddress(host, new byte[]{10, 0, 0, 7})})).satisfies(c -> {
+                    assertThat(c.refusal()).hasValueSatisfying(r -> assertThat(r).contains("private"));
+                    assertThat(c.addresses()).as("nothing to connect to when one answer is refused").isEmpty();
+                });
+    }
 }

@@ -19,14 +19,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * {@link OciRegistryClient} over {@code java.net.http}: monolithic blob uploads (POST, then PUT with the digest),
- * cross-repository mounts, manifests by tag or digest. Redirects are followed by hand so that credentials are never
- * sent to another host (blob downloads are often redirected to object storage).
+ * cross-repository mounts, manifests by tag or digest. Redirects are followed by hand so that credentials and tokens
+ * are never sent to another origin (host, port or scheme: blob downloads are often redirected to object storage).
  */
 public final class HttpOciRegistryClient implements OciRegistryClient {
 
@@ -184,7 +183,7 @@ public final class HttpOciRegistryClient implements OciRegistryClient {
     private HttpResponse<InputStream> send(Call request) {
         Call call = request;
         for (int hop = 0; ; hop++) {
-            boolean ownHost = Objects.equals(call.uri().getAuthority(), endpoint.baseUri().getAuthority());
+            boolean ownHost = sameOrigin(call.uri(), endpoint.baseUri());
             Optional<String> authorization = ownHost ? auth.header(call.scope()) : Optional.empty();
             HttpResponse<InputStream> response = exchange(call, authorization);
             if (response.statusCode() == 401 && ownHost && auth.answer(response, call.scope(), authorization.isPresent())) {
@@ -297,6 +296,16 @@ public final class HttpOciRegistryClient implements OciRegistryClient {
                 response.request().method() + " " + response.uri() + " answered " + response.statusCode()
                         + " without a Location"));
         return response.uri().resolve(location);
+    }
+
+    /** Same scheme, host and port (written or default): only there may credentials and tokens go. */
+    static boolean sameOrigin(URI a, URI b) {
+        return a.getScheme() != null && a.getScheme().equalsIgnoreCase(b.getScheme())
+                && a.getHost() != null && a.getHost().equalsIgnoreCase(b.getHost()) && port(a) == port(b);
+    }
+
+    private static int port(URI uri) {
+        return uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
     }
 
     private URI manifestUri(String repository, String reference) {

@@ -17,6 +17,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -27,7 +28,10 @@ import java.util.regex.Pattern;
 /**
  * Answers a registry's {@code WWW-Authenticate} challenges the way Docker clients do: {@code Basic} with the
  * configured credentials, or {@code Bearer realm=…,service=…,scope=…} by fetching a token from the realm (with the
- * credentials, if any) for the challenged scope plus the scope the request needs, cached until it expires.
+ * credentials, if any) for the challenged scope plus the scope the request needs, cached until it expires. Only the
+ * configured registry's own challenge names a realm (the client answers no other host), and, as Docker does, the
+ * registry may delegate to a token service on another host; the credentials still never travel in clear text when the
+ * registry speaks https, nor to a realm that is not an http(s) URL.
  */
 final class RegistryAuth {
 
@@ -95,6 +99,16 @@ final class RegistryAuth {
         return true;
     }
 
+    /**
+     * Whether the token service a registry named may receive its credentials: an absolute http(s) URL without user
+     * info, and https when the registry itself speaks https.
+     */
+    static boolean mayReceiveCredentials(URI realm, RegistryEndpoint endpoint) {
+        String scheme = realm.getScheme() == null ? "" : realm.getScheme().toLowerCase(Locale.ROOT);
+        return realm.getHost() != null && realm.getRawUserInfo() == null
+                && (scheme.equals("https") || scheme.equals("http") && endpoint.plainHttp());
+    }
+
     private Token fetchToken(String realm, String service, Set<String> scopes) {
         StringBuilder query = new StringBuilder();
         if (service != null) {
@@ -103,9 +117,20 @@ final class RegistryAuth {
         for (String scope : scopes) {
             query.append(query.isEmpty() ? "" : "&").append("scope=").append(URLEncoder.encode(scope, StandardCharsets.UTF_8));
         }
-        URI uri = URI.create(realm + (realm.contains("?") ? "&" : "?") + query);
+        URI uri;
+        try {
+            uri = URI.create(realm + (realm.contains("?") ? "&" : "?") + query);
+        } catch (IllegalArgumentException e) {
+            throw new OciRegistryException(OciRegistryException.Kind.REJECTED, "GET", 0, List.of(),
+                    "the registry " + endpoint.host() + " named a token service that is not a URL: " + realm);
+        }
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout).GET();
         if (endpoint.hasCredentials()) {
+            if (!mayReceiveCredentials(uri, endpoint)) {
+                throw new OciRegistryException(OciRegistryException.Kind.UNAUTHORIZED, "GET", 0, List.of(),
+                        "the registry " + endpoint.host() + " named the token service " + uri.getScheme() + "://"
+                                + uri.getRawAuthority() + ", which may not receive its credentials (not https)");
+            }
             request.header("Authorization", basicValue());
         }
         HttpResponse<String> response;

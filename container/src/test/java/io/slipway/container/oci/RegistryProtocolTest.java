@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -153,6 +154,56 @@ class RegistryProtocolTest {
 
         assertThat(seen).last().asString().startsWith("GET localhost:").endsWith("/storage/blob null");
         assertThat(seen).filteredOn(s -> s.contains("/v2/app/blobs/")).last().asString().endsWith(BASIC);
+    }
+
+    @Test
+    void credentialsAreNotSentToAnotherPortOfTheSameHostARedirectPointsTo() throws IOException {
+        HttpServer storage = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        List<String> storageSaw = new CopyOnWriteArrayList<>();
+        storage.createContext("/", exchange -> {
+            storageSaw.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
+            byte[] body = "abc".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        storage.start();
+        try {
+            routes.put("/v2/app/blobs/" + BLOB, e -> BASIC.equals(e.getRequestHeaders().getFirst("Authorization"))
+                    ? Answer.of(307, "Location", "http://127.0.0.1:" + storage.getAddress().getPort() + "/blob")
+                    : Answer.of(401, "WWW-Authenticate", "Basic realm=\"r\""));
+
+            try (InputStream in = client("user", "pass").openBlob("app", BLOB)) {
+                assertThat(in.readAllBytes()).asString().isEqualTo("abc");
+            }
+
+            assertThat(storageSaw).containsExactly("null");
+        } finally {
+            storage.stop(0);
+        }
+    }
+
+    @Test
+    void theRegistrysOriginIsItsSchemeHostAndPort() {
+        URI registry = URI.create("https://registry.example/");
+        assertThat(HttpOciRegistryClient.sameOrigin(URI.create("https://REGISTRY.example:443/v2/x"), registry)).isTrue();
+        assertThat(HttpOciRegistryClient.sameOrigin(URI.create("http://registry.example/v2/x"), registry)).isFalse();
+        assertThat(HttpOciRegistryClient.sameOrigin(URI.create("https://registry.example:8443/v2/x"), registry)).isFalse();
+        assertThat(HttpOciRegistryClient.sameOrigin(URI.create("https://registry.example.evil/v2"), registry)).isFalse();
+        assertThat(HttpOciRegistryClient.sameOrigin(URI.create("https://registry.example@evil/v2"), registry)).isFalse();
+    }
+
+    @Test
+    void aTokenServiceGetsCredentialsOnlyOverHttpsFromAnHttpsRegistry() {
+        RegistryEndpoint https = new RegistryEndpoint("registry.example", false, "user", "pass");
+        RegistryEndpoint plain = new RegistryEndpoint("127.0.0.1:5000", true, "user", "pass");
+
+        assertThat(RegistryAuth.mayReceiveCredentials(URI.create("https://auth.example/token"), https)).isTrue();
+        assertThat(RegistryAuth.mayReceiveCredentials(URI.create("http://auth.example/token"), https)).isFalse();
+        assertThat(RegistryAuth.mayReceiveCredentials(URI.create("http://127.0.0.1:5001/token"), plain)).isTrue();
+        assertThat(RegistryAuth.mayReceiveCredentials(URI.create("file:///etc/passwd"), plain)).isFalse();
+        assertThat(RegistryAuth.mayReceiveCredentials(URI.create("https://u:p@auth.example/token"), https)).isFalse();
+        assertThat(RegistryAuth.mayReceiveCredentials(URI.create("/token"), https)).isFalse();
     }
 
     @Test

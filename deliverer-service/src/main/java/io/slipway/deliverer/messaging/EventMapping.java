@@ -1,5 +1,6 @@
 package io.slipway.deliverer.messaging;
 
+import io.slipway.common.text.TerminalText;
 import io.slipway.deliverer.domain.Delivery;
 import io.slipway.deliverer.domain.ImageRef;
 import io.slipway.deliverer.domain.Outcome;
@@ -51,7 +52,8 @@ final class EventMapping {
                     .build()).toList();
         }
         if (outcome instanceof Outcome.Failed failed) {
-            String detail = failed.detail();
+            // A registry's answer is quoted in the detail: no terminal escapes from it reach Slack or an issue.
+            String detail = TerminalText.strip(failed.detail());
             return List.of(BuildFailed.newBuilder()
                     .setEventId(eventId(run, "BuildFailed"))
                     .setRun(run)

@@ -2,10 +2,10 @@ package io.slipway.devstack.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.slipway.devstack.support.Fixtures;
 import io.slipway.devstack.support.RegistryHttp;
 import io.slipway.devstack.support.RegistryHttp.Response;
 import io.slipway.devstack.testing.SharedDevStack;
+import io.slipway.schemas.Fixtures;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,9 +18,9 @@ import static io.slipway.devstack.registry.SchemaRegistryHttpTest.record;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Replays the published Confluent exchanges ({@code shared/fixtures/schema-registry/exchanges.json}) in an order whose
- * state they were written for, against a fresh registry with its own schema topic, and compares status, content type
- * and body.
+ * Replays the published Confluent exchanges ({@code fixtures/schema-registry/exchanges.json}, kept with schemas' test
+ * resources and read through its test-jar) in an order whose state they were written for, against a fresh registry
+ * with its own schema topic, and compares status, content type and body.
  */
 class ConfluentExchangesTest {
 
@@ -36,7 +36,7 @@ class ConfluentExchangesTest {
                 stack.uniqueTopic("_schemas-conformance")).start();
         registry = new RegistryHttp(server.url());
         exchanges = new HashMap<>();
-        for (JsonNode exchange : JSON.readTree(Fixtures.dir().resolve("schema-registry/exchanges.json").toFile()).get("exchanges")) {
+        for (JsonNode exchange : JSON.readTree(Fixtures.bytes("schema-registry/exchanges.json")).get("exchanges")) {
             exchanges.put(exchange.get("id").asText(), exchange);
         }
     }

@@ -1,18 +1,21 @@
 package io.slipway.notifier.domain;
 
-import java.util.Collection;
+import io.slipway.common.text.SecretMask;
+import io.slipway.common.text.TerminalText;
+
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Makes text from a run safe to post where people read it: credentials are masked (the service's own configured
- * secrets, tokens of well-known formats, {@code password=…}-style assignments, authorization headers, URL userinfo,
+ * Makes text from a run safe to post where people read it: terminal escapes and control characters are removed
+ * ({@link TerminalText}), credentials are masked (the service's own configured secrets in every form {@link SecretMask}
+ * knows, tokens of well-known formats, {@code password=…}-style assignments, authorization headers, URL userinfo,
  * private keys) and the text is cut to its last lines within a size bound, because the end of a log says why it failed.
  */
 public final class LogExcerpt {
 
-    public static final String MASK = "****";
+    public static final String MASK = SecretMask.MASK;
 
     private static final List<Pattern> TOKENS = List.of(
             Pattern.compile("-----BEGIN [A-Z ]*PRIVATE KEY-----.*?(-----END [A-Z ]*PRIVATE KEY-----|\\z)", Pattern.DOTALL),
@@ -29,14 +32,9 @@ public final class LogExcerpt {
     private LogExcerpt() {
     }
 
-    /** The text with every credential replaced by {@link #MASK}. */
-    public static String mask(String text, Collection<String> secrets) {
-        String masked = text;
-        for (String secret : secrets) {
-            if (secret != null && secret.length() >= 4) {
-                masked = masked.replace(secret, MASK);
-            }
-        }
+    /** The text without terminal escapes, every credential replaced by {@link #MASK}. */
+    public static String mask(String text, SecretMask secrets) {
+        String masked = secrets.apply(TerminalText.strip(text));
         for (Pattern token : TOKENS) {
             masked = token.matcher(masked).replaceAll(MASK);
         }
@@ -58,7 +56,7 @@ public final class LogExcerpt {
     }
 
     /** Masked, bounded, and unable to close the code block it is shown in. */
-    public static String safe(String text, int maxChars, Collection<String> secrets) {
+    public static String safe(String text, int maxChars, SecretMask secrets) {
         return tail(mask(text, secrets), maxChars).replace("```", "``\u200b`");
     }
 }

@@ -1,7 +1,8 @@
 package io.slipway.notifier.domain;
 
+import io.slipway.common.text.SecretMask;
+
 import java.util.Collection;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -17,7 +18,7 @@ public final class NotificationTexts {
     private final String runUrlTemplate;
     private final String artifactUrlTemplate;
     private final int excerptChars;
-    private final List<String> secrets;
+    private final SecretMask secrets;
 
     /**
      * @param runUrlTemplate      link to a run, {@code {runId}} replaced; null or blank for none
@@ -30,7 +31,7 @@ public final class NotificationTexts {
         this.runUrlTemplate = runUrlTemplate;
         this.artifactUrlTemplate = artifactUrlTemplate;
         this.excerptChars = excerptChars;
-        this.secrets = List.copyOf(secrets);
+        this.secrets = new SecretMask(secrets);
     }
 
     public String issueTitle(Notification n) {

@@ -1,5 +1,6 @@
 package io.slipway.notifier.domain;
 
+import io.slipway.common.text.SecretMask;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -21,7 +22,7 @@ class LogExcerptTest {
                 "configured secret: my-own-webhook-secret",
                 "make: *** [Makefile:12: all] Error 2");
 
-        String masked = LogExcerpt.mask(log, List.of("my-own-webhook-secret"));
+        String masked = LogExcerpt.mask(log, new SecretMask(List.of("my-own-webhook-secret")));
 
         assertThat(masked).doesNotContain("s3cr3t-pass", "ghp_abcdef", "abc.def.ghi", "hunter22", "glpat-ABC",
                 "xoxb-1234", "AKIAABCD", "T000/B000", "MIIEpAIBAAKCAQEA", "my-own-webhook-secret");
@@ -45,6 +46,19 @@ class LogExcerptTest {
 
     @Test
     void cannotCloseTheCodeBlockItIsShownIn() {
-        assertThat(LogExcerpt.safe("```\n@channel <!here>", 100, List.of())).doesNotContain("```");
+        assertThat(LogExcerpt.safe("```\n@channel <!here>", 100, SecretMask.none())).doesNotContain("```");
+    }
+
+    @Test
+    void stripsTerminalEscapesAndMasksEncodedFormsOfTheServicesSecrets() {
+        String secret = "my-own-webhook-secret";
+        String log = "\u001b[31mERROR\u001b[0m \u001b]8;;https://evil.example\u0007click\u001b]8;;\u0007\n"
+                + "base64: " + java.util.Base64.getEncoder().encodeToString(("x:" + secret).getBytes()) + "\n"
+                + "split: my-own-\u001b[0mwebhook-secret";
+
+        String shown = LogExcerpt.safe(log, 1000, new SecretMask(List.of(secret)));
+
+        assertThat(shown).doesNotContain("\u001b", "evil.example", secret, "webhook")
+                .contains("ERROR click", "split: ****");
     }
 }

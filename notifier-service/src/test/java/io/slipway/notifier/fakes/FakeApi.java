@@ -30,7 +30,7 @@ import java.util.function.Predicate;
 /**
  * A local HTTP server standing in for an API that cannot be reached from here. Each subclass checks every request
  * against the documented API (method, path, headers, authentication, JSON body) and answers with the documented
- * bodies from {@code shared/fixtures}; a malformed request is answered like the real service would and recorded as a
+ * bodies from {@code fixtures}; a malformed request is answered like the real service would and recorded as a
  * violation. Tests can make it answer scripted failures (500, 429 with Retry-After, 401 …) to valid requests.
  */
 public abstract class FakeApi implements AutoCloseable {

@@ -10,7 +10,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * GitHub's REST API as documented in {@code shared/fixtures/github/rest}: issues (create, comment, close) and commit
+ * GitHub's REST API as documented in {@code fixtures/github/rest}: issues (create, comment, close) and commit
  * statuses, with a bearer token, {@code Accept: application/vnd.github+json}, {@code X-GitHub-Api-Version: 2022-11-28}
  * and a {@code User-Agent}. Bodies are checked against the documented request examples; answers are the documented
  * responses (201 with {@code Location}, 200 for an update), 401 for a wrong token, 404 for an unknown issue and 422

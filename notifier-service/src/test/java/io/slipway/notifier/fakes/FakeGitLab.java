@@ -13,7 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A self-hosted GitLab's REST API v4 (under {@code /api/v4}) as documented in {@code shared/fixtures/gitlab/rest}:
+ * A self-hosted GitLab's REST API v4 (under {@code /api/v4}) as documented in {@code fixtures/gitlab/rest}:
  * issues (create, note, close with {@code state_event}) and commit statuses, with a {@code PRIVATE-TOKEN} and the
  * project addressed by its URL-encoded path. Bodies are checked against the documented attributes ({@code labels}
  * is a comma-separated string); answers are the documented responses, 401 for a wrong token, 404 for an unknown

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A Slack incoming webhook as documented in {@code shared/fixtures/slack/incoming-webhook}: {@code POST} of a JSON
+ * A Slack incoming webhook as documented in {@code fixtures/slack/incoming-webhook}: {@code POST} of a JSON
  * message with a {@code text} fallback and Block Kit {@code blocks} within Slack's limits, answered 200 {@code ok}
  * (text/plain); a malformed message gets 400 {@code invalid_payload} / {@code invalid_blocks}, an unknown webhook
  * 404 {@code no_service}.

@@ -31,29 +31,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The Python block of the README, run as ops would run it (Debian's python3-confluent-kafka and python3-avro), prints
- * each BuildFailed on {@code slipway.failures} decoded through the schema registry.
+ * The Python block of the ops guide ({@code docs/ops-failures.md}), run as ops would run it (Debian's
+ * python3-confluent-kafka and python3-avro), prints each BuildFailed on {@code slipway.failures} decoded through the
+ * schema registry.
  */
 class OpsFailureFeedTest {
 
     private static final String PYTHON = "/usr/bin/python3";
 
-    private static String readmePython() throws IOException {
+    private static String guidePython() throws IOException {
         Path here = Path.of(System.getProperty("user.dir"));
-        Path readme = Files.exists(here.resolve("README.md")) && here.endsWith("notifier-service")
-                ? here.resolve("README.md") : here.resolve("notifier-service/README.md");
-        String text = Files.readString(readme);
+        Path root = here.endsWith("notifier-service") ? here.getParent() : here;
+        String text = Files.readString(root.resolve("docs/ops-failures.md"));
         int start = text.indexOf("```python\n") + "```python\n".length();
         return text.substring(start, text.indexOf("\n```", start) + 1);
     }
 
     @Test
-    void theReadmesPythonFeedPrintsEachFailureDecodedThroughTheRegistry() throws Exception {
+    void theOpsGuidesPythonFeedPrintsEachFailureDecodedThroughTheRegistry() throws Exception {
         assertThat(Path.of(PYTHON)).as("Debian's python3 with python3-confluent-kafka and python3-avro").isExecutable();
         SharedDevStack stack = SharedDevStack.get();
         stack.createTopic(Topics.FAILURES, 1);
         Path script = Files.createTempFile("ops-failures", ".py");
-        Files.writeString(script, readmePython());
+        Files.writeString(script, guidePython());
         String repository = "ops-feed/app-" + UUID.randomUUID().toString().substring(0, 8);
         RunContext run = RunContext.newBuilder(SampleEvents.run()).setRepository(Repository.newBuilder(
                 SampleEvents.run().getRepository()).setFullName(repository).build()).build();

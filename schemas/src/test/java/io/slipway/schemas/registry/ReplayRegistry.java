@@ -23,7 +23,7 @@ import org.apache.avro.SchemaParseException;
 
 /**
  * A fake Confluent Schema Registry on 127.0.0.1 that answers with the documented request/response pairs of
- * {@code shared/fixtures/schema-registry/exchanges.json}: a request is matched on method, path and body, where the
+ * {@code fixtures/schema-registry/exchanges.json} (test resources): a request is matched on method, path and body, where the
  * {@code schema} string of a body is compared as an Avro schema (as the registry itself does), not as text.
  */
 final class ReplayRegistry implements AutoCloseable {
@@ -162,7 +162,7 @@ final class ReplayRegistry implements AutoCloseable {
 
     private static Map<String, Exchange> load() {
         try {
-            JsonNode root = JSON.readTree(Fixtures.file("schema-registry/exchanges.json").toFile());
+            JsonNode root = JSON.readTree(Fixtures.bytes("schema-registry/exchanges.json"));
             Map<String, Exchange> exchanges = new LinkedHashMap<>();
             for (JsonNode node : root.get("exchanges")) {
                 JsonNode request = node.get("request");

@@ -38,7 +38,8 @@ public class TesterFactory {
     @Singleton
     @Bean(preDestroy = "close")
     DockerContainerEngine containerEngine(DockerClient docker, TesterProperties p) {
-        return new DockerContainerEngine(docker, bytes(p.memory()), p.cpus(), p.pids(), p.serviceNetwork(),
+        return new DockerContainerEngine(docker, new DockerContainerEngine.Limits(bytes(p.memory()), p.cpus(), p.pids(),
+                p.serviceNetwork(), p.readOnlyRoot(), bytes(p.tmpfsSize())),
                 new DockerContainerEngine.Registry(p.stagingRegistry(), p.registryUsername(), p.registryPassword()),
                 instanceId(p),
                 p.pullTimeout());
@@ -72,7 +73,9 @@ public class TesterFactory {
                 Severity.parse(policies.noSecretEnv()), policies.secretEnvNames());
         PolicyDirectory provider = new PolicyDirectory(p.policyDir() == null || p.policyDir().isBlank() ? null
                 : Path.of(p.policyDir()));
-        return new TesterService(engine, new SuiteParser(p.serviceStartupTimeout()), new StructureTests(p.testTimeout()),
+        SuiteParser parser = new SuiteParser(new SuiteParser.Limits(p.serviceStartupTimeout(),
+                p.maxServiceStartupTimeout(), p.maxSetupSteps(), p.maxCommands()));
+        return new TesterService(engine, parser, new StructureTests(p.testTimeout(), p.suitesTimeout()),
                 new ImagePolicies(settings), provider, reports, policies.warningThreshold(), Clock.systemUTC(),
                 openStack.configured() ? new OpenStackVmSuites(openStack.tester()) : null);
     }
@@ -89,7 +92,7 @@ public class TesterFactory {
         }
     }
 
-    /** Docker's {@code --memory} notation: {@code 512m}, {@code 1g}, {@code 65536k} or bytes. */
+    /** Docker's {@code --memory} notation: {@code 512m}, {@code 1g}, {@code 65536k} or bytes (also tmpfs sizes). */
     static long bytes(String size) {
         String s = size.trim().toLowerCase(Locale.ROOT).replaceFirst("b$", "");
         long factor = switch (s.isEmpty() ? ' ' : s.charAt(s.length() - 1)) {
@@ -102,7 +105,7 @@ public class TesterFactory {
         try {
             return Long.parseLong(digits.trim()) * factor;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("memory limit must look like 512m or 1g, was '" + size + "'", e);
+            throw new IllegalArgumentException("a size (memory, tmpfs) must look like 512m or 1g, was '" + size + "'", e);
         }
     }
 }

@@ -8,8 +8,9 @@ import java.time.Duration;
 
 /**
  * tester-service settings: the Docker engine, the staging registry and its credentials ({@code registryPassword} is a
- * secret: set it from the environment), container limits and deadlines, where reports go and are served from, the provider's
- * policy directory and the built-in policies.
+ * secret: set it from the environment), container limits and deadlines, the limits of what a suite may ask for (service
+ * start-up wait, setup steps, commands, total time), where reports go and are served from, the provider's policy
+ * directory and the built-in policies.
  */
 @ConfigurationProperties("slipway.tester")
 public record TesterProperties(@Nullable String dockerHost,
@@ -21,6 +22,12 @@ public record TesterProperties(@Nullable String dockerHost,
                                @Bindable(defaultValue = "10m") Duration pullTimeout,
                                @Bindable(defaultValue = "60s") Duration testTimeout,
                                @Bindable(defaultValue = "30s") Duration serviceStartupTimeout,
+                               @Bindable(defaultValue = "2m") Duration maxServiceStartupTimeout,
+                               @Bindable(defaultValue = "10") int maxSetupSteps,
+                               @Bindable(defaultValue = "100") int maxCommands,
+                               @Bindable(defaultValue = "30m") Duration suitesTimeout,
+                               @Bindable(defaultValue = "true") boolean readOnlyRoot,
+                               @Bindable(defaultValue = "64m") String tmpfsSize,
                                @Bindable(defaultValue = "512m") String memory,
                                @Bindable(defaultValue = "1") double cpus,
                                @Bindable(defaultValue = "256") long pids,

@@ -1,13 +1,16 @@
 package io.slipway.tester.domain;
 
+import io.slipway.common.text.TerminalText;
+
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The {@code BuildFailed.logExcerpt} of a test run: one line per failing assertion (suite, test, expected, actual),
- * failures before warnings, each line shortened, the whole at most {@value #MAX_BYTES} bytes of UTF-8 and ending
- * with where the full JUnit report is.
+ * failures before warnings, each line without terminal escapes or control characters (a container's output is the
+ * image's to choose) and shortened, the whole at most {@value #MAX_BYTES} bytes of UTF-8 and ending with where the
+ * full JUnit report is.
  */
 public final class FailureExcerpt {
 
@@ -47,8 +50,8 @@ public final class FailureExcerpt {
             for (SuiteReport.TestCase test : suite.cases()) {
                 if (test.status() == status) {
                     for (SuiteReport.Failure failure : test.failures()) {
-                        String line = tag + " [" + suite.origin() + " " + suite.name() + "] " + test.name() + " — "
-                                + failure;
+                        String line = TerminalText.strip(tag + " [" + suite.origin() + " " + suite.name() + "] "
+                                + test.name() + " — " + failure);
                         lines.add(line.length() <= MAX_LINE_CHARS ? line : line.substring(0, MAX_LINE_CHARS) + "…");
                     }
                 }

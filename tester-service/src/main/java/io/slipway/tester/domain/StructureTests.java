@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -35,45 +36,65 @@ public final class StructureTests {
     private static final String DEBIAN_DOCS = "/usr/share/doc";
 
     private final Duration testTimeout;
+    private final Duration suitesTimeout;
 
-    /** {@code testTimeout} is the deadline of each command, HTTP request and exec. */
-    public StructureTests(Duration testTimeout) {
+    /**
+     * {@code testTimeout} is the deadline of each command, HTTP request and exec; {@code suitesTimeout} the time all
+     * suites of one run may take together.
+     */
+    public StructureTests(Duration testTimeout, Duration suitesTimeout) {
         this.testTimeout = testTimeout;
+        this.suitesTimeout = suitesTimeout;
     }
 
-    public SuiteReport run(Suite suite, ImageUnderTest image) {
+    /** With the shipped limit of 30 minutes for all suites of a run. */
+    public StructureTests(Duration testTimeout) {
+        this(testTimeout, Duration.ofMinutes(30));
+    }
+
+    /** The time budget of one run's suites, starting now. */
+    public SuiteBudget budget() {
+        return SuiteBudget.start(suitesTimeout);
+    }
+
+    /**
+     * Runs {@code suite} within what is left of {@code budget}: each command, request and start-up wait gets at most
+     * the remaining time, and when it is spent the remaining tests are skipped and a failing case says so.
+     */
+    public SuiteReport run(Suite suite, ImageUnderTest image, SuiteBudget budget) {
         long start = System.nanoTime();
         Config config = image.config();
         Function<String, String> imageEnv = config.env()::get;
-        List<TestCase> cases = new ArrayList<>();
+        Cases cases = new Cases(budget);
         Severity severity = suite.severity();
         for (Suite.CommandTest t : suite.commandTests()) {
-            cases.add(timed("Command Test: " + t.name(), severity, () -> {
+            cases.timed("Command Test: " + t.name(), severity, () -> {
                 List<String> env = env(Stream.concat(suite.globalEnvVars().stream(), t.envVars().stream()).toList(),
                         imageEnv);
                 List<String> argv = t.argv().stream().map(a -> GoSemantics.expand(a, imageEnv)).toList();
-                Exec exec = image.run(t.setup(), env, argv, suite.runOptions(), testTimeout);
-                return new Checked(output("", t.expect(), exec), shown(exec));
-            }));
+                Duration deadline = budget.cap(testTimeout);
+                Exec exec = image.run(t.setup(), env, argv, suite.runOptions(), deadline);
+                return new Checked(output("", t.expect(), exec, deadline), shown(exec));
+            });
         }
         for (Suite.FileExistenceTest t : suite.fileExistenceTests()) {
-            cases.add(timed("File Existence Test: " + t.name(), severity,
-                    () -> new Checked(fileExistence(t, image, imageEnv), "")));
+            cases.timed("File Existence Test: " + t.name(), severity,
+                    () -> new Checked(fileExistence(t, image, imageEnv), ""));
         }
         for (Suite.FileContentTest t : suite.fileContentTests()) {
-            cases.add(timed("File Content Test: " + t.name(), severity,
-                    () -> new Checked(fileContent(t, image, imageEnv), "")));
+            cases.timed("File Content Test: " + t.name(), severity,
+                    () -> new Checked(fileContent(t, image, imageEnv), ""));
         }
         if (suite.metadataTest() != null) {
-            cases.add(timed("Metadata Test", severity, () -> new Checked(metadata(suite.metadataTest(), config), "")));
+            cases.timed("Metadata Test", severity, () -> new Checked(metadata(suite.metadataTest(), config), ""));
         }
         for (Suite.LicenseTest t : suite.licenseTests()) {
-            cases.add(timed("License Test", severity, () -> new Checked(license(t, image), "")));
+            cases.timed("License Test", severity, () -> new Checked(license(t, image), ""));
         }
         for (Suite.ServiceTest t : suite.serviceTests()) {
-            cases.addAll(service(t, suite, image, imageEnv));
+            service(t, suite, image, imageEnv, cases);
         }
-        return new SuiteReport(suite.name(), suite.origin(), List.copyOf(cases), millisSince(start));
+        return new SuiteReport(suite.name(), suite.origin(), cases.done(), millisSince(start));
     }
 
     private List<String> env(List<EnvVar> vars, Function<String, String> imageEnv) {
@@ -81,10 +102,10 @@ public final class StructureTests {
     }
 
     /** Upstream's order: expectedError, excludedError, expectedOutput, excludedOutput, exit code. */
-    private List<Failure> output(String prefix, OutputExpectations expect, Exec exec) {
+    private List<Failure> output(String prefix, OutputExpectations expect, Exec exec, Duration deadline) {
         List<Failure> failures = new ArrayList<>();
         if (exec.timedOut()) {
-            failures.add(new Failure(prefix + "deadline", "to finish within " + testTimeout.toSeconds() + "s",
+            failures.add(new Failure(prefix + "deadline", "to finish within " + shown(deadline),
                     "killed at the deadline"));
             return failures;
         }
@@ -248,37 +269,60 @@ public final class StructureTests {
         return failures;
     }
 
-    private List<TestCase> service(Suite.ServiceTest t, Suite suite, ImageUnderTest image,
-                                   Function<String, String> imageEnv) {
-        List<TestCase> cases = new ArrayList<>();
+    private void service(Suite.ServiceTest t, Suite suite, ImageUnderTest image, Function<String, String> imageEnv,
+                         Cases cases) {
         String prefix = "Service Test: " + t.name() + " › ";
+        String portCase = prefix + "port " + t.port() + " listening";
+        if (cases.budgetSpent()) {
+            cases.notRun(portCase);
+            t.http().forEach(check -> cases.notRun(prefix + check.method() + " " + check.path()));
+            t.commands().forEach(command -> cases.notRun(prefix + command.name()));
+            return;
+        }
+        String clamped = t.requestedStartupTimeout() == null ? "" : "startupTimeout "
+                + shown(t.requestedStartupTimeout()) + " is above this tester's maximum; clamped to "
+                + shown(t.startupTimeout()) + "\n";
         try (ImageUnderTest.Service service = image.start(env(t.envVars(), imageEnv), t.cmd(), suite.runOptions())) {
-            String portCase = prefix + "port " + t.port() + " listening";
-            TestCase listening = timed(portCase, suite.severity(), () -> service.awaitPort(t.port(), t.startupTimeout())
-                    ? new Checked(List.of(), "")
-                    : new Checked(List.of(new Failure("port " + t.port(), "listening within "
-                    + t.startupTimeout().toMillis() + " ms", "not listening")), service.logs()));
-            cases.add(listening);
+            Duration wait = cases.budget.cap(t.startupTimeout());
+            TestCase listening = cases.timed(portCase, suite.severity(), () -> service.awaitPort(t.port(), wait)
+                    ? new Checked(List.of(), clamped)
+                    : new Checked(List.of(new Failure("port " + t.port(), "listening within " + wait.toMillis()
+                    + " ms", "not listening")), clamped + service.logs()));
             boolean up = listening.failures().isEmpty();
+            Consumer<String> notUp = name -> {
+                if (listening.status() == SuiteReport.Status.SKIPPED) {
+                    cases.notRun(name);
+                } else {
+                    cases.add(TestCase.skipped(name, "port " + t.port() + " never listened"));
+                }
+            };
             for (Suite.HttpCheck check : t.http()) {
                 String name = prefix + check.method() + " " + check.path();
-                cases.add(up ? timed(name, suite.severity(), () -> http(check, t.port(), service))
-                        : TestCase.skipped(name, "port " + t.port() + " never listened"));
+                if (up) {
+                    cases.timed(name, suite.severity(), () -> http(check, t.port(), service,
+                            cases.budget.cap(testTimeout)));
+                } else {
+                    notUp.accept(name);
+                }
             }
             for (Suite.ServiceCommand command : t.commands()) {
                 String name = prefix + command.name();
-                cases.add(up ? timed(name, suite.severity(), () -> {
-                    Exec exec = service.exec(command.argv().stream().map(a -> GoSemantics.expand(a, imageEnv)).toList(),
-                            testTimeout);
-                    return new Checked(output("", command.expect(), exec), shown(exec));
-                }) : TestCase.skipped(name, "port " + t.port() + " never listened"));
+                if (up) {
+                    cases.timed(name, suite.severity(), () -> {
+                        Duration deadline = cases.budget.cap(testTimeout);
+                        Exec exec = service.exec(command.argv().stream().map(a -> GoSemantics.expand(a, imageEnv))
+                                .toList(), deadline);
+                        return new Checked(output("", command.expect(), exec, deadline), shown(exec));
+                    });
+                } else {
+                    notUp.accept(name);
+                }
             }
         }
-        return cases;
     }
 
-    private Checked http(Suite.HttpCheck check, int port, ImageUnderTest.Service service) {
-        ImageUnderTest.HttpAnswer answer = service.http(port, check.method(), check.path(), check.headers(), testTimeout);
+    private Checked http(Suite.HttpCheck check, int port, ImageUnderTest.Service service, Duration deadline) {
+        ImageUnderTest.HttpAnswer answer = service.http(port, check.method(), check.path(), check.headers(), deadline);
         List<Failure> failures = new ArrayList<>();
         if (answer.status() < 0) {
             failures.add(new Failure("HTTP answer", "status " + check.expectedStatus(), answer.body()));
@@ -297,10 +341,68 @@ public final class StructureTests {
         return slash <= 0 ? "/" : path.substring(0, slash);
     }
 
-    private static TestCase timed(String name, Severity severity, Supplier<Checked> check) {
-        long start = System.nanoTime();
-        Checked checked = check.get();
-        return TestCase.of(name, severity, checked.failures(), millisSince(start), checked.output());
+    /**
+     * The cases of one suite as they run. Once the run's budget is spent, each further case is skipped, and the
+     * suite ends with one failing case that says how many did not run.
+     */
+    private static final class Cases {
+        private final SuiteBudget budget;
+        private final List<TestCase> cases = new ArrayList<>();
+        private int notRunCount;
+
+        Cases(SuiteBudget budget) {
+            this.budget = budget;
+        }
+
+        boolean budgetSpent() {
+            return budget.spent();
+        }
+
+        void add(TestCase testCase) {
+            cases.add(testCase);
+        }
+
+        /** Records {@code name} as skipped because the budget is spent. */
+        void notRun(String name) {
+            notRunCount++;
+            cases.add(TestCase.skipped(name, "the run's suites used up their time limit of " + shown(budget.total())));
+        }
+
+        TestCase timed(String name, Severity severity, Supplier<Checked> check) {
+            if (budget.spent()) {
+                notRun(name);
+                return cases.get(cases.size() - 1);
+            }
+            long start = System.nanoTime();
+            Checked checked = check.get();
+            TestCase done = TestCase.of(name, severity, checked.failures(), millisSince(start), checked.output());
+            cases.add(done);
+            return done;
+        }
+
+        List<TestCase> done() {
+            if (notRunCount > 0) {
+                cases.add(TestCase.of("Suite time limit", Severity.FAIL, List.of(new Failure("suite time",
+                        "every test to run within " + shown(budget.total()), notRunCount + " test(s) not run")), 0, ""));
+            }
+            return List.copyOf(cases);
+        }
+    }
+
+    /** A duration as suites write it: {@code 100h}, {@code 1m30s}, {@code 500ms}. */
+    static String shown(Duration duration) {
+        StringBuilder text = new StringBuilder();
+        append(text, duration.toHours(), "h");
+        append(text, duration.toMinutesPart(), "m");
+        append(text, duration.toSecondsPart(), "s");
+        append(text, duration.toMillisPart(), "ms");
+        return text.isEmpty() ? "0s" : text.toString();
+    }
+
+    private static void append(StringBuilder text, long amount, String unit) {
+        if (amount > 0) {
+            text.append(amount).append(unit);
+        }
     }
 
     private static long millisSince(long startNanos) {

@@ -57,9 +57,12 @@ public record Suite(String name, Origin origin, Severity severity, String schema
     /**
      * Slipway extension: the image started with its own entrypoint (or {@code cmd} instead of its CMD) on a bridge
      * network; once {@code port} listens, within {@code startupTimeout}, the HTTP checks and commands run.
+     * {@code requestedStartupTimeout} is what the suite asked for when that was above the tester's maximum (and
+     * {@code startupTimeout} was clamped to the maximum), else null.
      */
-    public record ServiceTest(String name, int port, Duration startupTimeout, List<EnvVar> envVars, List<String> cmd,
-                              List<HttpCheck> http, List<ServiceCommand> commands) {
+    public record ServiceTest(String name, int port, Duration startupTimeout, Duration requestedStartupTimeout,
+                              List<EnvVar> envVars, List<String> cmd, List<HttpCheck> http,
+                              List<ServiceCommand> commands) {
     }
 
     /** One HTTP request to the service and what its answer must be. */

@@ -16,6 +16,9 @@ import io.slipway.tester.domain.Suite.RunOptions;
 import io.slipway.tester.domain.Suite.ServiceCommand;
 import io.slipway.tester.domain.Suite.ServiceTest;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -46,10 +49,31 @@ public final class SuiteParser {
     private static final Set<String> LEGACY_KEYS = Set.of("shellMode", "isDirectory");
     private static final Set<String> EXECUTABLE_BY = Set.of("owner", "group", "other", "any");
 
-    private final Duration defaultStartupTimeout;
+    /**
+     * What one suite may ask for. A {@code startupTimeout} above {@code maxStartupTimeout} is clamped to it (and the
+     * report says so); more setup steps per command test than {@code maxSetupSteps}, or more commands per suite
+     * (command tests, their setup steps and service commands) than {@code maxCommands}, make the suite invalid.
+     */
+    public record Limits(Duration defaultStartupTimeout, Duration maxStartupTimeout, int maxSetupSteps,
+                         int maxCommands) {
 
+        /** The tester's shipped limits, with {@code defaultStartupTimeout} for service tests that set none. */
+        public static Limits defaults(Duration defaultStartupTimeout) {
+            return new Limits(defaultStartupTimeout, Duration.ofMinutes(2), 10, 100);
+        }
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(SuiteParser.class);
+
+    private final Limits limits;
+
+    public SuiteParser(Limits limits) {
+        this.limits = limits;
+    }
+
+    /** A parser with the shipped {@link Limits#defaults limits}. */
     public SuiteParser(Duration defaultStartupTimeout) {
-        this.defaultStartupTimeout = defaultStartupTimeout;
+        this(Limits.defaults(defaultStartupTimeout));
     }
 
     /** Parses one suite file; {@code name} is how reports and messages call it (its path). */
@@ -84,7 +108,7 @@ public final class SuiteParser {
             if (v1) {
                 root.map(V1_KEYS, key -> "not in schemaVersion 1.0.0 files; known keys: " + String.join(", ", V1_KEYS));
             }
-            return new Suite(name, origin, top.optional("severity").map(this::severity).orElse(Severity.FAIL),
+            Suite suite = new Suite(name, origin, top.optional("severity").map(this::severity).orElse(Severity.FAIL),
                     version, envVars(top, "globalEnvVars", false), runOptions(top),
                     list(top, "commandTests", this::commandTest),
                     list(top, "fileExistenceTests", this::fileExistenceTest),
@@ -92,6 +116,13 @@ public final class SuiteParser {
                     top.optional("metadataTest").map(this::metadataTest).orElse(null),
                     list(top, "licenseTests", this::licenseTest),
                     list(top, "serviceTests", this::serviceTest));
+            int commands = suite.commandTests().stream().mapToInt(t -> 1 + t.setup().size()).sum()
+                    + suite.serviceTests().stream().mapToInt(t -> t.commands().size()).sum();
+            if (commands > limits.maxCommands()) {
+                throw root.error("the suite runs " + commands + " commands (command tests, their setup steps and "
+                        + "service commands); this tester runs at most " + limits.maxCommands() + " per suite");
+            }
+            return suite;
         }
 
         private Severity severity(YamlNode node) {
@@ -128,7 +159,12 @@ public final class SuiteParser {
                 throw m.missing("command");
             }
             List<List<String>> setup = new ArrayList<>();
-            for (YamlNode step : items(m, "setup")) {
+            List<YamlNode> steps = items(m, "setup");
+            if (steps.size() > limits.maxSetupSteps()) {
+                throw m.get("setup").orElseThrow().invalid("has " + steps.size() + " steps; this tester runs at most "
+                        + limits.maxSetupSteps() + " setup steps per command test");
+            }
+            for (YamlNode step : steps) {
                 List<String> cmd = strings(step);
                 if (cmd.isEmpty()) {
                     throw step.invalid("is an empty setup command; remove it");
@@ -187,8 +223,16 @@ public final class SuiteParser {
             if (port < 1 || port > 65535) {
                 throw portNode.invalid("must be between 1 and 65535, not " + port);
             }
-            return new ServiceTest(testName, port,
-                    m.optional("startupTimeout").map(YamlNode::duration).orElse(defaultStartupTimeout),
+            Duration written = m.optional("startupTimeout").map(YamlNode::duration).orElse(null);
+            Duration startup = written == null ? limits.defaultStartupTimeout() : written;
+            Duration requested = null;
+            if (written != null && written.compareTo(limits.maxStartupTimeout()) > 0) {
+                requested = startup;
+                startup = limits.maxStartupTimeout();
+                LOG.info("{}: service test '{}' asks for startupTimeout {}; clamped to the tester's maximum {}", name,
+                        testName, StructureTests.shown(requested), StructureTests.shown(startup));
+            }
+            return new ServiceTest(testName, port, startup, requested,
                     envVars(m, "envVars", false), m.has("cmd") ? strings(m, "cmd") : null,
                     list(m, "http", this::httpCheck), list(m, "commands", this::serviceCommand));
         }

@@ -78,8 +78,9 @@ public final class TesterService implements ImageTests {
         }
         List<SuiteReport> results = new ArrayList<>();
         try (ImageUnderTest underTest = engine.open(image, request.runId())) {
+            SuiteBudget budget = tests.budget();
             for (Suite suite : suites) {
-                results.add(tests.run(suite, underTest));
+                results.add(tests.run(suite, underTest, budget));
             }
             results.add(policies.run(underTest));
         } catch (ContainerEngine.ImageUnavailable e) {

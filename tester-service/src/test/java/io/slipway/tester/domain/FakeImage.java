@@ -21,6 +21,7 @@ final class FakeImage implements ImageUnderTest {
     Config config = config(Map.of(), "1000");
     Function<List<String>, Exec> exec = argv -> new Exec(0, "", "", false);
     boolean listening = true;
+    final List<Duration> deadlines = new ArrayList<>();
     Map<String, HttpAnswer> answers = new HashMap<>();
     int servicesStarted;
     boolean closed;
@@ -47,6 +48,7 @@ final class FakeImage implements ImageUnderTest {
                     Duration deadline) {
         commands.add(argv);
         envs.addAll(env);
+        deadlines.add(deadline);
         return exec.apply(argv);
     }
 
@@ -71,6 +73,7 @@ final class FakeImage implements ImageUnderTest {
         return new Service() {
             @Override
             public boolean awaitPort(int port, Duration deadline) {
+                deadlines.add(deadline);
                 return listening;
             }
 
@@ -81,6 +84,7 @@ final class FakeImage implements ImageUnderTest {
 
             @Override
             public Exec exec(List<String> argv, Duration deadline) {
+                deadlines.add(deadline);
                 return FakeImage.this.exec.apply(argv);
             }
 

@@ -71,6 +71,18 @@ class ReportRenderingTest {
     }
 
     @Test
+    void theExcerptCarriesNoTerminalEscapesOrControlCharactersTheContainerPrinted() {
+        SuiteReport suite = new SuiteReport("tests/app.yaml", Origin.APPLICATION, List.of(TestCase.of("Command Test: c",
+                Severity.FAIL, List.of(new Failure("stdout", "'ok'", "'\u001b[31mred\u001b[0m\u001b]0;title\u0007"
+                        + "\u202egnp.exe\r'")), 1, "")), 1);
+
+        String excerpt = FailureExcerpt.of(List.of(suite), null);
+
+        assertThat(excerpt).isEqualTo("FAIL [APPLICATION tests/app.yaml] Command Test: c — stdout: expected 'ok', "
+                + "actual 'redgnp.exe'");
+    }
+
+    @Test
     void theExcerptStaysWithinEightKibibytesWhateverFails() {
         List<TestCase> cases = new ArrayList<>();
         for (int i = 0; i < 500; i++) {

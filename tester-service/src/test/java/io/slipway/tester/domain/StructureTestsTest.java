@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
@@ -22,7 +23,8 @@ class StructureTestsTest {
     private final FakeImage image = new FakeImage();
 
     private SuiteReport run(String yaml) {
-        return tests.run(parser.parse("suite.yaml", "schemaVersion: '2.0.0'\n" + yaml, Origin.APPLICATION), image);
+        return tests.run(parser.parse("suite.yaml", "schemaVersion: '2.0.0'\n" + yaml, Origin.APPLICATION), image,
+                tests.budget());
     }
 
     private static List<String> failures(SuiteReport report) {
@@ -230,5 +232,46 @@ class StructureTestsTest {
         assertThat(report.cases()).extracting(TestCase::status).containsExactly(Status.WARNED);
         assertThat(report.passed()).isEqualTo(1);
         assertThat(report.failed()).isZero();
+    }
+
+    @Test
+    void onceTheRunsTimeIsSpentTheRemainingTestsAreSkippedAndTheSuiteFailsSayingSo() {
+        AtomicLong now = new AtomicLong();
+        SuiteBudget budget = new SuiteBudget(Duration.ofSeconds(25), now::get);
+        image.exec = argv -> {
+            now.addAndGet(Duration.ofSeconds(12).toNanos());
+            return new Exec(0, "", "", false);
+        };
+        Suite suite = parser.parse("suite.yaml", "schemaVersion: '2.0.0'\ncommandTests:\n"
+                + "- {name: one, command: 'true'}\n- {name: two, command: 'true'}\n- {name: three, command: 'true'}\n"
+                + "- {name: four, command: 'true'}\nserviceTests:\n- name: web\n  port: 80\n  http: [{path: /}]\n",
+                Origin.APPLICATION);
+
+        SuiteReport report = tests.run(suite, image, budget);
+
+        assertThat(image.deadlines).as("each command gets at most what is left").containsExactly(
+                Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(1));
+        assertThat(report.cases()).extracting(TestCase::name, TestCase::status).containsExactly(
+                tuple("Command Test: one", Status.PASSED), tuple("Command Test: two", Status.PASSED),
+                tuple("Command Test: three", Status.PASSED), tuple("Command Test: four", Status.SKIPPED),
+                tuple("Service Test: web › port 80 listening", Status.SKIPPED),
+                tuple("Service Test: web › GET /", Status.SKIPPED), tuple("Suite time limit", Status.FAILED));
+        assertThat(failures(report)).contains("suite time: expected every test to run within 25s, actual 3 test(s) not run");
+        assertThat(image.servicesStarted).isZero();
+    }
+
+    @Test
+    void aClampedStartupTimeoutIsWhatTheTesterWaitsAndTheReportSaysSo() {
+        SuiteParser limited = new SuiteParser(new SuiteParser.Limits(Duration.ofSeconds(5), Duration.ofSeconds(3),
+                10, 100));
+        image.listening = false;
+
+        SuiteReport report = tests.run(limited.parse("suite.yaml", "schemaVersion: '2.0.0'\nserviceTests:\n"
+                + "- {name: web, port: 80, startupTimeout: 100h}\n", Origin.APPLICATION), image, tests.budget());
+
+        assertThat(image.deadlines).containsExactly(Duration.ofSeconds(3));
+        assertThat(failures(report)).containsExactly("port 80: expected listening within 3000 ms, actual not listening");
+        assertThat(report.cases().get(0).output()).startsWith("startupTimeout 100h is above this tester's maximum; "
+                + "clamped to 3s\n");
     }
 }

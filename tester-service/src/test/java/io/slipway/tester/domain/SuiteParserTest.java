@@ -1,7 +1,7 @@
 package io.slipway.tester.domain;
 
+import io.slipway.schemas.Fixtures;
 import io.slipway.tester.domain.Suite.EnvVar;
-import io.slipway.tester.support.CstFixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -19,7 +19,7 @@ class SuiteParserTest {
     private final SuiteParser parser = new SuiteParser(Duration.ofSeconds(30));
 
     private Suite fixture(String relative) {
-        return parser.parse(relative, CstFixtures.read(relative), Origin.APPLICATION);
+        return parser.parse(relative, Fixtures.text("container-structure-test/" + relative), Origin.APPLICATION);
     }
 
     private void assertInvalid(String yaml, String... messageParts) {
@@ -208,5 +208,43 @@ class SuiteParserTest {
         assertInvalid("schemaVersion: '2.0.0'\nserviceTests:\n- name: x\n  port: 80\n  startupTimeout: 1m30s\n"
                 + "  http:\n  - path: /\n    headers: {Accept: [a]}\n",
                 "line 8: key 'serviceTests[0].http[0].headers.Accept' must be a single value, not a list");
+    }
+
+    private final SuiteParser limited = new SuiteParser(new SuiteParser.Limits(Duration.ofSeconds(30),
+            Duration.ofMinutes(2), 2, 5));
+
+    @Test
+    void aStartupTimeoutAboveTheMaximumIsClampedAndRemembered() {
+        Suite suite = limited.parse("suite.yaml", "schemaVersion: '2.0.0'\nserviceTests:\n- name: slow\n  port: 80\n"
+                + "  startupTimeout: 100h\n- name: fine\n  port: 81\n  startupTimeout: 2m\n- name: default\n"
+                + "  port: 82\n", Origin.APPLICATION);
+
+        assertThat(suite.serviceTests()).extracting(Suite.ServiceTest::startupTimeout,
+                Suite.ServiceTest::requestedStartupTimeout).containsExactly(
+                tuple(Duration.ofMinutes(2), Duration.ofHours(100)),
+                tuple(Duration.ofMinutes(2), null),
+                tuple(Duration.ofSeconds(30), null));
+    }
+
+    @Test
+    void moreSetupStepsThanTheLimitMakeTheSuiteInvalid() {
+        String twoSteps = "schemaVersion: '2.0.0'\ncommandTests:\n- name: t\n  command: 'true'\n  setup: [[a], [b]]\n";
+        assertThat(limited.parse("suite.yaml", twoSteps, Origin.APPLICATION).commandTests().get(0).setup()).hasSize(2);
+
+        assertThatThrownBy(() -> limited.parse("suite.yaml", twoSteps.replace("[[a], [b]]", "[[a], [b], [c]]"),
+                Origin.APPLICATION)).isInstanceOf(InvalidSuite.class).hasMessage("suite.yaml line 5: key "
+                + "'commandTests[0].setup' has 3 steps; this tester runs at most 2 setup steps per command test");
+    }
+
+    @Test
+    void moreCommandsPerSuiteThanTheLimitMakeTheSuiteInvalidCountingSetupStepsAndServiceCommands() {
+        String five = "schemaVersion: '2.0.0'\ncommandTests:\n- name: a\n  command: 'true'\n  setup: [[x], [y]]\n"
+                + "- name: b\n  command: 'true'\nserviceTests:\n- name: s\n  port: 80\n  commands:\n"
+                + "  - command: 'true'\n";
+        assertThat(limited.parse("suite.yaml", five, Origin.APPLICATION).commandTests()).hasSize(2);
+
+        assertThatThrownBy(() -> limited.parse("suite.yaml", five + "  - command: 'false'\n", Origin.APPLICATION))
+                .isInstanceOf(InvalidSuite.class).hasMessageStartingWith("suite.yaml line 1: the suite runs 6 commands "
+                        + "(command tests, their setup steps and service commands); this tester runs at most 5 per suite");
     }
 }

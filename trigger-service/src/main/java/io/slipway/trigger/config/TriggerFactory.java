@@ -54,7 +54,7 @@ public class TriggerFactory {
     @Singleton
     TriggerService triggerService(CloneUrlPolicy cloneUrls, RunLedger ledger, RunIntake intake, RunEmitter emitter,
                                   Clock clock) {
-        return new TriggerService(new PushAdmission(cloneUrls), ledger, intake, emitter, cloneUrls, clock);
+        return new TriggerService(new PushAdmission(cloneUrls), ledger, intake, emitter, clock);
     }
 
     private static RefFilter filter(List<String> include, List<String> exclude) {

@@ -9,7 +9,8 @@ import java.util.Optional;
 /**
  * Decides whether an authenticated push starts a run: deletions and commits marked {@code [skip ci]} or
  * {@code [ci skip]} are ignored, the ref must pass the repository's branch or tag filter, and the clone URL must
- * pass the clone URL policy. Deduplication is not decided here but by the {@link RunLedger}.
+ * pass the clone URL policy. A manual run passes the same filters and policy; only {@code [skip ci]} does not stop
+ * it, since a person asked for it. Deduplication is not decided here but by the {@link RunLedger}.
  */
 public final class PushAdmission {
 
@@ -20,6 +21,15 @@ public final class PushAdmission {
     }
 
     public Admission admit(Push push, WatchedRepository repository) {
+        return admit(push, repository, true);
+    }
+
+    /** A manual run of {@code push}: the same ref kinds, filters and clone URL policy, whatever its message says. */
+    public Admission admitManual(Push push, WatchedRepository repository) {
+        return admit(push, repository, false);
+    }
+
+    private Admission admit(Push push, WatchedRepository repository, boolean honourSkipCi) {
         if (push.deleted() || Push.ZERO_SHA.equals(push.sha())) {
             return new Admission.Ignore("ref " + push.ref() + " was deleted");
         }
@@ -32,7 +42,7 @@ public final class PushAdmission {
         if (filtered.isPresent()) {
             return new Admission.Ignore(filtered.get());
         }
-        if (skipsCi(push.message())) {
+        if (honourSkipCi && skipsCi(push.message())) {
             return new Admission.Ignore("head commit message asks to skip CI");
         }
         Optional<String> refused = cloneUrls.refusal(push.cloneUrl());

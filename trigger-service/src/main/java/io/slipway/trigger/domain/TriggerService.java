@@ -1,6 +1,5 @@
 package io.slipway.trigger.domain;
 
-import io.slipway.common.policy.CloneUrlPolicy;
 import io.slipway.schemas.RunIds;
 
 import java.time.Clock;
@@ -11,7 +10,8 @@ import java.util.Optional;
  * Turns authenticated pushes and manual requests into runs. A push passes {@link PushAdmission} (filters,
  * clone URL policy), is answered as a duplicate at once when the ledger already knows it, and otherwise goes to
  * the {@link RunIntake}; {@link #start} is the single, per-partition decision that emits the run. A manual run
- * reuses the run id of its repository, ref and sha and becomes its next attempt.
+ * passes the same admission (watch list entry, ref filters, clone URL policy), reuses the run id of its repository,
+ * ref and sha and becomes its next attempt.
  */
 public final class TriggerService {
 
@@ -19,29 +19,24 @@ public final class TriggerService {
     private final RunLedger ledger;
     private final RunIntake intake;
     private final RunEmitter emitter;
-    private final CloneUrlPolicy cloneUrls;
     private final Clock clock;
 
     public TriggerService(PushAdmission admission, RunLedger ledger, RunIntake intake, RunEmitter emitter,
-                          CloneUrlPolicy cloneUrls, Clock clock) {
+                          Clock clock) {
         this.admission = admission;
         this.ledger = ledger;
         this.intake = intake;
         this.emitter = emitter;
-        this.cloneUrls = cloneUrls;
         this.clock = clock;
     }
 
     /** Handles a push whose request was authenticated for {@code repository}. */
     public Outcome submit(Push push, WatchedRepository repository) {
         Admission decision = admission.admit(push, repository);
-        if (decision instanceof Admission.Ignore ignore) {
-            return new Outcome.Ignored(ignore.reason());
+        if (!(decision instanceof Admission.Start start)) {
+            return notStarted(decision);
         }
-        if (decision instanceof Admission.Refuse refuse) {
-            return new Outcome.Refused(refuse.reason());
-        }
-        String runId = ((Admission.Start) decision).runId();
+        String runId = start.runId();
         if (ledger.decide(runId, push, false, clock.instant()) instanceof RunLedger.Verdict.Duplicate duplicate) {
             return new Outcome.Duplicate(duplicate.runId(), duplicate.reason());
         }
@@ -49,8 +44,8 @@ public final class TriggerService {
         return new Outcome.Accepted(runId);
     }
 
-    /** Handles a manual (re-)run request from an authorised caller. */
-    public Outcome manual(ManualRun request) {
+    /** Handles a manual (re-)run request from an authorised caller for a repository the watch list matched. */
+    public Outcome manual(ManualRun request, WatchedRepository repository) {
         Optional<RunLedger.Entry> base = request.sha() == null
                 ? ledger.latest(request.repository(), request.ref())
                 : ledger.run(RunIds.runId(request.repository(), request.sha(), request.ref()));
@@ -65,10 +60,6 @@ public final class TriggerService {
             return new Outcome.Unknown("repository " + request.repository()
                     + " has never been built; give its cloneUrl to run it");
         }
-        Optional<String> refused = cloneUrls.refusal(cloneUrl);
-        if (refused.isPresent()) {
-            return new Outcome.Refused("clone URL refused: " + refused.get());
-        }
         Push template = base.map(RunLedger.Entry::push).orElse(null);
         Push push = new Push("manual", null, request.repository(), cloneUrl,
                 template == null ? null : template.webUrl(), request.ref(), sha,
@@ -76,9 +67,18 @@ public final class TriggerService {
                 template == null ? request.requestedBy() : template.authorName(),
                 template == null ? null : template.authorEmail(),
                 template == null ? clock.instant() : template.timestamp(), false);
-        String runId = RunIds.runId(push.repository(), push.sha(), push.ref());
+        Admission decision = admission.admitManual(push, repository);
+        if (!(decision instanceof Admission.Start start)) {
+            return notStarted(decision);
+        }
+        String runId = start.runId();
         intake.submit(push, runId, true);
         return new Outcome.Accepted(runId);
+    }
+
+    private static Outcome notStarted(Admission decision) {
+        return decision instanceof Admission.Refuse refuse ? new Outcome.Refused(refuse.reason())
+                : new Outcome.Ignored(((Admission.Ignore) decision).reason());
     }
 
     /**

@@ -33,7 +33,7 @@ class TriggerServiceTest {
                 emitted.add(new Emitted(runId, attempt, push.source()));
                 sequences.add(sequence);
             },
-            cloneUrls, Clock.fixed(Instant.parse("2026-11-22T00:00:00Z"), ZoneOffset.UTC));
+            Clock.fixed(Instant.parse("2026-11-22T00:00:00Z"), ZoneOffset.UTC));
     private final WatchedRepository all = new WatchedRepository(Glob.of("org/*"), "s",
             RefFilter.everything(), RefFilter.everything());
     private final String sha = "c".repeat(40);
@@ -74,9 +74,9 @@ class TriggerServiceTest {
         trigger.submit(push("github", "d-1", sha), all);
         drainIntake();
 
-        Outcome rerun = trigger.manual(new ManualRun("org/app", "refs/heads/main", null, null, "ops"));
+        Outcome rerun = trigger.manual(new ManualRun("org/app", "refs/heads/main", null, null, "ops"), all);
         drainIntake();
-        trigger.manual(new ManualRun("org/app", "refs/heads/main", sha, null, "ops"));
+        trigger.manual(new ManualRun("org/app", "refs/heads/main", sha, null, "ops"), all);
         drainIntake();
 
         assertThat(rerun).isEqualTo(new Outcome.Accepted(runId));
@@ -88,15 +88,50 @@ class TriggerServiceTest {
 
     @Test
     void aManualRunOfSomethingNeverSeenNeedsShaAndCloneUrl() {
-        assertThat(trigger.manual(new ManualRun("org/new", "refs/heads/main", null, null, "ops")))
+        assertThat(trigger.manual(new ManualRun("org/new", "refs/heads/main", null, null, "ops"), all))
                 .isInstanceOf(Outcome.Unknown.class);
-        assertThat(trigger.manual(new ManualRun("org/new", "refs/heads/main", sha, null, "ops")))
+        assertThat(trigger.manual(new ManualRun("org/new", "refs/heads/main", sha, null, "ops"), all))
                 .isInstanceOf(Outcome.Unknown.class);
-        assertThat(trigger.manual(new ManualRun("org/new", "refs/heads/main", sha, "https://169.254.169.254/x", "ops")))
+        assertThat(trigger.manual(new ManualRun("org/new", "refs/heads/main", sha, "https://169.254.169.254/x", "ops"), all))
                 .isInstanceOf(Outcome.Refused.class);
-        assertThat(trigger.manual(new ManualRun("org/new", "refs/heads/main", sha, "https://example.org/new.git", "ops")))
+        assertThat(trigger.manual(new ManualRun("org/new", "refs/heads/main", sha, "https://example.org/new.git", "ops"), all))
                 .isEqualTo(new Outcome.Accepted(RunIds.runId("org/new", sha, "refs/heads/main")));
         assertThat(submitted).hasSize(1);
+    }
+
+    @Test
+    void aManualRunObeysTheRefFiltersAndTheCloneUrlPolicyOfItsRepository() {
+        WatchedRepository mainOnly = new WatchedRepository(Glob.of("org/*"), "s",
+                RefFilter.of(List.of("main"), List.of()), RefFilter.of(List.of("v*"), List.of()));
+        Outcome filteredBranch = trigger.manual(new ManualRun("org/app", "refs/heads/feature/x", sha,
+                "https://example.org/app.git", "ops"), mainOnly);
+        Outcome filteredTag = trigger.manual(new ManualRun("org/app", "refs/tags/nightly", sha,
+                "https://example.org/app.git", "ops"), mainOnly);
+        Outcome notBranchOrTag = trigger.manual(new ManualRun("org/app", "refs/notes/x", sha,
+                "https://example.org/app.git", "ops"), all);
+        Outcome loopback = trigger.manual(new ManualRun("org/app", "refs/heads/main", sha,
+                "https://127.0.0.1/app.git", "ops"), mainOnly);
+
+        assertThat(filteredBranch).isInstanceOf(Outcome.Ignored.class);
+        assertThat(((Outcome.Ignored) filteredBranch).reason()).contains("feature/x");
+        assertThat(filteredTag).isInstanceOf(Outcome.Ignored.class);
+        assertThat(notBranchOrTag).isInstanceOf(Outcome.Ignored.class);
+        assertThat(loopback).isInstanceOf(Outcome.Refused.class);
+        assertThat(((Outcome.Refused) loopback).reason()).startsWith("clone URL refused");
+        assertThat(submitted).isEmpty();
+    }
+
+    @Test
+    void aManualRunOfASkipCiCommitRunsBecauseAPersonAskedForIt() {
+        Push skipped = new Push("github", "d", "org/app", "https://example.org/app.git", null, "refs/heads/main",
+                sha, "docs [skip ci]", "A", null, Instant.EPOCH, false);
+        assertThat(trigger.submit(skipped, all)).isInstanceOf(Outcome.Ignored.class);
+
+        Outcome manual = trigger.manual(new ManualRun("org/app", "refs/heads/main", sha,
+                "https://example.org/app.git", "ops"), all);
+
+        assertThat(manual).isEqualTo(new Outcome.Accepted(runId));
+        assertThat(submitted).extracting(Submitted::manual).containsExactly(true);
     }
 
     @Test

@@ -9,11 +9,11 @@ import io.slipway.common.testing.SlipwayTestProperties;
 import io.slipway.common.testing.TopicReader;
 import io.slipway.devstack.testing.SharedDevStack;
 import io.slipway.events.CommitReceived;
+import io.slipway.schemas.Fixtures;
 import io.slipway.schemas.RunIds;
 import io.slipway.schemas.Topics;
 import io.slipway.schemas.serde.AvroEventDeserializer;
 import io.slipway.schemas.registry.SchemaRegistryClient;
-import io.slipway.trigger.Fixtures;
 import io.slipway.trigger.GitRepositories;
 import io.slipway.trigger.WebhookClient;
 import io.slipway.trigger.adapter.forge.WebhookSignatures;
@@ -310,6 +310,35 @@ class WebhooksThroughKafkaTest {
     }
 
     @Test
+    void aManualRunObeysTheWatchListFiltersAndCloneUrlPolicyAsAPushDoes() throws Exception {
+        String marker = "manual-" + UUID.randomUUID().toString().substring(0, 8);
+        String repository = repo();
+        String sha = sha();
+        String[] requests = {
+                "{\"repository\":\"nobody/" + marker + "\",\"ref\":\"refs/heads/main\",\"sha\":\"" + sha
+                        + "\",\"cloneUrl\":\"https://git.example.org/x.git\"}",
+                "{\"repository\":\"" + repository + "\",\"ref\":\"refs/heads/wip/" + marker + "\",\"sha\":\"" + sha
+                        + "\",\"cloneUrl\":\"https://git.example.org/x.git\"}",
+                "{\"repository\":\"" + repository + "\",\"ref\":\"refs/heads/main\",\"sha\":\"" + sha
+                        + "\",\"cloneUrl\":\"https://169.254.169.254/latest\"}"};
+        List<HttpResponse<String>> answers = new ArrayList<>();
+        for (String request : requests) {
+            answers.add(client.post("/runs", request.getBytes(StandardCharsets.UTF_8), "Content-Type",
+                    "application/json", "Authorization", "Bearer run-token-for-tests"));
+        }
+
+        assertThat(answers.get(0).statusCode()).as(answers.get(0).body()).isEqualTo(404);
+        assertThat(body(answers.get(0)).get("message").asText()).contains("nobody/" + marker).contains("not watched");
+        assertThat(answers.get(1).statusCode()).as(answers.get(1).body()).isEqualTo(200);
+        assertThat(body(answers.get(1)).get("status").asText()).isEqualTo("ignored");
+        assertThat(body(answers.get(1)).get("message").asText()).contains("wip/**");
+        assertThat(answers.get(2).statusCode()).as(answers.get(2).body()).isEqualTo(422);
+        assertThat(body(answers.get(2)).get("message").asText()).startsWith("clone URL refused");
+
+        onlyASentinelPushGetsThrough(repository, marker);
+    }
+
+    @Test
     void rejectedRequestsGetAClearAnswerAndProduceNoEvent() throws Exception {
         String repository = repo();
         String sha = sha();
@@ -415,7 +444,14 @@ class WebhooksThroughKafkaTest {
             assertThat(body(answer).get("message").asText()).startsWith("field '" + request[1] + "'");
         }
 
-        // The refused requests of `repository` would have been keyed onto its partition ahead of this push.
+        onlyASentinelPushGetsThrough(repository, marker);
+    }
+
+    /**
+     * Pushes a sentinel commit of {@code repository} and reads the topics to it: the refused requests before it,
+     * which would have been keyed onto its partition ahead of it, left nothing, and no key contains {@code marker}.
+     */
+    private void onlyASentinelPushGetsThrough(String repository, String marker) {
         String sentinel = sha();
         assertThat(client.pushGeneric(repository, "refs/heads/main", sentinel, "ok").statusCode()).isEqualTo(202);
         assertThat(commitsOf(repository, sentinel)).extracting(e -> e.getRun().getCommit().getSha())

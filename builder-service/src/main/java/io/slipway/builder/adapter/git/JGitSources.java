@@ -5,22 +5,30 @@ import io.slipway.builder.domain.Reason;
 import io.slipway.builder.domain.Sources;
 import io.slipway.builder.domain.StageFailure;
 import io.slipway.common.policy.CloneUrlPolicy;
+import io.slipway.common.policy.Origin;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.api.errors.InvalidRemoteException;
+import org.eclipse.jgit.api.errors.JGitInternalException;
 import org.eclipse.jgit.errors.NoRemoteRepositoryException;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.eclipse.jgit.transport.CredentialItem;
 import org.eclipse.jgit.transport.CredentialsProvider;
+import org.eclipse.jgit.transport.HttpTransport;
 import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.TagOpt;
+import org.eclipse.jgit.transport.URIish;
+import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,7 +39,6 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
@@ -39,9 +46,19 @@ import java.util.regex.Pattern;
  * Fetches commits with JGit into one cached bare mirror per repository and clone URL: a commit the mirror already
  * has costs no network round trip, otherwise only what is new is fetched (all branches and tags, then the sha
  * itself if it is on none). Before connecting, the clone URL and the addresses its host resolves to must pass the
- * {@link CloneUrlPolicy}; fetched objects are checked, so a tree with unsafe names never reaches a workspace.
+ * {@link CloneUrlPolicy}; over HTTP(S) every redirect passes it again, connections go to the addresses checked
+ * ({@link FetchSession}), git credentials go only to their configured host, and the whole fetch has a deadline.
+ * Fetched objects are checked, so a tree with unsafe names never reaches a workspace.
  */
 public final class JGitSources implements Sources {
+
+    /** Credentials for one git server, sent to no other origin; the password never appears in {@link #toString()}. */
+    public record Credentials(Origin host, String username, String password) {
+        @Override
+        public String toString() {
+            return username + " @ " + host;
+        }
+    }
 
     private static final Logger LOG = LoggerFactory.getLogger(JGitSources.class);
     private static final Pattern SHA = Pattern.compile("[0-9a-f]{40}");
@@ -49,18 +66,26 @@ public final class JGitSources implements Sources {
     private final Path mirrors;
     private final CloneUrlPolicy policy;
     private final CloneUrlPolicy.Resolver resolver;
-    private final CredentialsProvider credentials;
+    private final Credentials credentials;
+    private final CredentialsProvider provider;
     private final Duration timeout;
+    private final Duration deadline;
     private final Map<Path, Object> locks = new ConcurrentHashMap<>();
 
-    /** {@code credentials} may be null (public repositories). */
-    public JGitSources(Path mirrors, CloneUrlPolicy policy, CloneUrlPolicy.Resolver resolver,
-                       CredentialsProvider credentials, Duration timeout) {
+    /**
+     * {@code credentials} may be null (public repositories); {@code timeout} bounds each read, {@code deadline} a whole
+     * fetch.
+     */
+    public JGitSources(Path mirrors, CloneUrlPolicy policy, CloneUrlPolicy.Resolver resolver, Credentials credentials,
+                       Duration timeout, Duration deadline) {
         this.mirrors = mirrors;
         this.policy = policy;
         this.resolver = resolver;
         this.credentials = credentials;
+        this.provider = credentials == null ? null : new HostBound(credentials);
         this.timeout = timeout;
+        this.deadline = deadline;
+        HttpTransport.setConnectionFactory(FetchSession.CONNECTIONS);
     }
 
     @Override
@@ -70,14 +95,14 @@ public final class JGitSources implements Sources {
             throw new StageFailure(Reason.SOURCE_UNAVAILABLE, "'" + sha + "' is not a full commit sha", false);
         }
         String url = display(cloneUrl);
-        checkPolicy(cloneUrl, url);
+        CloneUrlPolicy.Checked checked = checkPolicy(cloneUrl, url);
         ObjectId id = ObjectId.fromString(commitSha);
         Path dir = mirrors.resolve(mirrorName(repository, cloneUrl));
         Repository mirror = open(dir);
         try {
             synchronized (locks.computeIfAbsent(dir, d -> new Object())) {
                 if (commit(mirror, id) == null) {
-                    fetchInto(mirror, cloneUrl, url, id);
+                    fetchInto(mirror, cloneUrl, url, id, checked);
                 }
             }
             RevCommit commit = commit(mirror, id);
@@ -92,47 +117,67 @@ public final class JGitSources implements Sources {
         }
     }
 
-    private void checkPolicy(String cloneUrl, String url) {
-        Optional<String> refused;
+    private CloneUrlPolicy.Checked checkPolicy(String cloneUrl, String url) {
+        CloneUrlPolicy.Checked checked;
         try {
-            refused = policy.refusalAfterResolving(cloneUrl, resolver);
+            checked = policy.check(cloneUrl, resolver);
         } catch (UnknownHostException e) {
             throw new InfrastructureUnavailable(Reason.SOURCE_UNAVAILABLE, "Cannot resolve the host of " + url, e);
         }
-        if (refused.isPresent()) {
-            throw new StageFailure(Reason.SOURCE_UNAVAILABLE, "Clone URL " + url + " refused: " + refused.get(), false);
+        if (checked.refusal().isPresent()) {
+            throw new StageFailure(Reason.SOURCE_UNAVAILABLE, "Clone URL " + url + " refused: " + checked.refusal().get(),
+                    false);
         }
+        return checked;
     }
 
-    private void fetchInto(Repository mirror, String cloneUrl, String url, ObjectId id) {
+    private void fetchInto(Repository mirror, String cloneUrl, String url, ObjectId id, CloneUrlPolicy.Checked checked) {
         long started = System.nanoTime();
-        try (Git git = Git.wrap(mirror)) {
-            git.fetch().setRemote(cloneUrl).setCredentialsProvider(credentials).setTimeout((int) timeout.toSeconds())
-                    .setRefSpecs(new RefSpec("+refs/heads/*:refs/heads/*"), new RefSpec("+refs/tags/*:refs/tags/*"))
-                    .setTagOpt(TagOpt.NO_TAGS).setRemoveDeletedRefs(true).setCheckFetchedObjects(true).call();
-            if (commit(mirror, id) == null) {
-                fetchSha(git, cloneUrl, id);
+        try (FetchSession session = FetchSession.open(policy, resolver, checked,
+                credentials == null ? null : credentials.host(), timeout, deadline);
+             Git git = Git.wrap(mirror)) {
+            try {
+                git.fetch().setRemote(cloneUrl).setCredentialsProvider(provider).setTimeout((int) timeout.toSeconds())
+                        .setRefSpecs(new RefSpec("+refs/heads/*:refs/heads/*"), new RefSpec("+refs/tags/*:refs/tags/*"))
+                        .setTagOpt(TagOpt.NO_TAGS).setRemoveDeletedRefs(true).setCheckFetchedObjects(true)
+                        .setProgressMonitor(session.monitor()).call();
+                if (commit(mirror, id) == null) {
+                    fetchSha(git, cloneUrl, id, session);
+                }
+            } catch (InvalidRemoteException e) {
+                throw new StageFailure(Reason.SOURCE_UNAVAILABLE, "No git repository at " + url + ": " + e.getMessage(),
+                        false);
+            } catch (GitAPIException | JGitInternalException e) {
+                throw classify(e, url, session);
             }
             LOG.info("Fetched {} into mirror {} in {} ms", url, mirror.getDirectory().getName(),
                     (System.nanoTime() - started) / 1_000_000);
-        } catch (InvalidRemoteException e) {
-            throw new StageFailure(Reason.SOURCE_UNAVAILABLE, "No git repository at " + url + ": " + e.getMessage(), false);
-        } catch (GitAPIException e) {
-            throw classify(e, url);
         }
     }
 
     /** Servers that allow fetching reachable shas (GitHub, GitLab, git with allowReachableSHA1InWant) serve it. */
-    private void fetchSha(Git git, String cloneUrl, ObjectId id) {
+    private void fetchSha(Git git, String cloneUrl, ObjectId id, FetchSession session) {
         try {
-            git.fetch().setRemote(cloneUrl).setCredentialsProvider(credentials).setTimeout((int) timeout.toSeconds())
-                    .setRefSpecs(new RefSpec(id.name() + ":refs/slipway/" + id.name())).setCheckFetchedObjects(true).call();
+            git.fetch().setRemote(cloneUrl).setCredentialsProvider(provider).setTimeout((int) timeout.toSeconds())
+                    .setRefSpecs(new RefSpec(id.name() + ":refs/slipway/" + id.name())).setCheckFetchedObjects(true)
+                    .setProgressMonitor(session.monitor()).call();
         } catch (GitAPIException e) {
+            if (session.expired()) {
+                throw classify(e, display(cloneUrl), session);
+            }
             LOG.debug("Fetching {} by sha failed: {}", id.name(), e.toString());
         }
     }
 
-    private static RuntimeException classify(GitAPIException e, String url) {
+    private RuntimeException classify(Exception e, String url, FetchSession session) {
+        if (session.expired()) {
+            return new StageFailure(Reason.SOURCE_UNAVAILABLE, "Fetching " + url + " did not finish within "
+                    + session.deadline() + " (the fetch deadline, SLIPWAY_GIT_FETCH_DEADLINE)", false);
+        }
+        if (session.refusal().isPresent()) {
+            return new StageFailure(Reason.SOURCE_UNAVAILABLE, "Fetching " + url + " was redirected to a URL the clone URL"
+                    + " policy refuses: " + session.refusal().get(), false);
+        }
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof NoRemoteRepositoryException) {
                 return new StageFailure(Reason.SOURCE_UNAVAILABLE, "No git repository at " + url, false);
@@ -140,10 +185,60 @@ public final class JGitSources implements Sources {
             String message = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
             if ((message.contains("not authorized") || message.contains("authentication"))) {
                 return new StageFailure(Reason.SOURCE_UNAVAILABLE, "The git server refused access to " + url + ": "
-                        + t.getMessage(), false);
+                        + t.getMessage() + credentialHint(url), false);
             }
         }
         return new InfrastructureUnavailable(Reason.SOURCE_UNAVAILABLE, "Could not fetch " + url + ": " + e.getMessage(), e);
+    }
+
+    private String credentialHint(String url) {
+        if (credentials == null) {
+            return " (no git credentials are configured)";
+        }
+        try {
+            return credentials.host().matches(new URI(url)) ? ""
+                    : " (git credentials are sent only to " + credentials.host() + ")";
+        } catch (URISyntaxException e) {
+            return "";
+        }
+    }
+
+    /** Answers JGit's credential requests for the credential host only; for any other URL it has nothing. */
+    private static final class HostBound extends CredentialsProvider {
+        private final Credentials credentials;
+        private final UsernamePasswordCredentialsProvider delegate;
+
+        HostBound(Credentials credentials) {
+            this.credentials = credentials;
+            this.delegate = new UsernamePasswordCredentialsProvider(credentials.username(),
+                    credentials.password() == null ? "" : credentials.password());
+        }
+
+        @Override
+        public boolean isInteractive() {
+            return false;
+        }
+
+        @Override
+        public boolean supports(CredentialItem... items) {
+            return delegate.supports(items);
+        }
+
+        @Override
+        public boolean get(URIish uri, CredentialItem... items) {
+            boolean ownHost;
+            try {
+                ownHost = credentials.host().matches(new URI(uri.setUser(null).setPass(null).toString()));
+            } catch (URISyntaxException e) {
+                ownHost = false;
+            }
+            if (!ownHost) {
+                LOG.info("Not offering git credentials to {}: they are for {}", uri.setUser(null).setPass(null),
+                        credentials.host());
+                return false;
+            }
+            return delegate.get(uri, items);
+        }
     }
 
     private static RevCommit commit(Repository repository, ObjectId id) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.slipway.common.text.SecretMask;
 import io.slipway.notifier.domain.ChannelUnavailable;
 import io.slipway.notifier.domain.LogExcerpt;
 import io.slipway.notifier.domain.NotificationRejected;
@@ -20,7 +21,6 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Collection;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -38,13 +38,13 @@ public final class JsonHttp {
     private final HttpClient client;
     private final Duration timeout;
     private final Clock clock;
-    private final List<String> secrets;
+    private final SecretMask secrets;
 
     public JsonHttp(HttpClient client, Duration timeout, Clock clock, Collection<String> secrets) {
         this.client = client;
         this.timeout = timeout;
         this.clock = clock;
-        this.secrets = List.copyOf(secrets);
+        this.secrets = new SecretMask(secrets);
     }
 
     /** A JSON object from alternating names and values (strings, numbers, booleans, lists of strings); nulls are left out. */

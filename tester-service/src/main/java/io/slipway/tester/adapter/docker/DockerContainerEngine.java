@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -44,26 +45,56 @@ public final class DockerContainerEngine implements ContainerEngine, AutoCloseab
 
     /**
      * The staging registry ({@code host[:port]}) and its credentials. When {@code host} is set, only images in it
-     * are tested, so the credentials never go anywhere else; a blank username means anonymous pulls.
+     * are tested; the credentials are sent only with pulls from it (without a host, every pull is anonymous); a blank
+     * username means anonymous pulls.
      */
     public record Registry(String host, String username, String password) {
         boolean admits(ImageRef image) {
             return host == null || host.isBlank() || host.equals(image.registry());
         }
+
+        /** The credentials for pulling {@code image}: only when it is in the configured registry. */
+        Optional<AuthConfig> authFor(ImageRef image) {
+            if (username == null || username.isBlank() || host == null || host.isBlank()
+                    || !host.equals(image.registry())) {
+                return Optional.empty();
+            }
+            return Optional.of(new AuthConfig().withUsername(username).withPassword(password)
+                    .withRegistryAddress(host));
+        }
+
+        @Override
+        public String toString() {
+            return (host == null || host.isBlank() ? "any registry" : host)
+                    + (username == null || username.isBlank() ? " (anonymous)" : " as " + username);
+        }
     }
 
     private final DockerClient docker;
-    private final Sandbox.Limits limits;
+    private final Limits limits;
     private final Registry registry;
     private final String instanceId;
     private final Duration pullTimeout;
     private final Set<String> live = ConcurrentHashMap.newKeySet();
 
-    public DockerContainerEngine(DockerClient docker, long memoryBytes, double cpus, long pids, String serviceNetwork,
-                                 Registry registry, String instanceId, Duration pullTimeout) {
+    /**
+     * Container limits of every test container; with {@code readOnlyRoot}, containers that need no writable layer
+     * run with a read-only root and a tmpfs of {@code tmpfsBytes} at {@code /tmp}.
+     */
+    public record Limits(long memoryBytes, double cpus, long pids, String serviceNetwork, boolean readOnlyRoot,
+                         long tmpfsBytes) {
+    }
+
+    public DockerContainerEngine(DockerClient docker, Limits limits, Registry registry, String instanceId,
+                                 Duration pullTimeout) {
         this.docker = docker;
-        this.limits = new Sandbox.Limits(memoryBytes, cpus, pids, serviceNetwork);
+        this.limits = limits;
         this.registry = registry;
+        if (registry.username() != null && !registry.username().isBlank()
+                && (registry.host() == null || registry.host().isBlank())) {
+            LOG.warn("SLIPWAY_STAGING_REGISTRY_USER is set but SLIPWAY_STAGING_REGISTRY is not: pulls are anonymous, "
+                    + "since registry credentials are sent only to the registry they are configured for");
+        }
         this.instanceId = instanceId;
         this.pullTimeout = pullTimeout;
     }
@@ -88,10 +119,7 @@ public final class DockerContainerEngine implements ContainerEngine, AutoCloseab
 
     private void pull(ImageRef image) {
         var pull = docker.pullImageCmd(image.name()).withTag(image.digest());
-        if (registry.username() != null && !registry.username().isBlank()) {
-            pull.withAuthConfig(new AuthConfig().withUsername(registry.username())
-                    .withPassword(registry.password()).withRegistryAddress(image.registry()));
-        }
+        registry.authFor(image).ifPresent(pull::withAuthConfig);
         try (PullImageResultCallback callback = pull.exec(new PullImageResultCallback())) {
             if (!callback.awaitCompletion(pullTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new TransientFailure("pull of " + image.reference() + " did not finish within " + pullTimeout);

@@ -17,7 +17,8 @@ import java.util.Optional;
 
 /**
  * The pulled image on a Docker engine. Command tests get a fresh container each (setup steps committed as
- * intermediate images, removed afterwards); the filesystem is read through the archive API of one container that is
+ * intermediate images, removed afterwards; a test with setup steps keeps a writable root, since it reads what they
+ * wrote); the filesystem is read through the archive API of one container that is
  * created but never started, as container-structure-test's docker driver does.
  */
 final class DockerImage implements ImageUnderTest {
@@ -50,7 +51,7 @@ final class DockerImage implements ImageUnderTest {
         try {
             String base = reference;
             for (List<String> step : setup) {
-                String id = sandbox.create(base, step, env, options, false, true);
+                String id = sandbox.create(base, step, env, options, false, true, true);
                 try {
                     Exec exec = sandbox.runToEnd(id, deadline);
                     if (exec.timedOut()) {
@@ -63,7 +64,7 @@ final class DockerImage implements ImageUnderTest {
                     sandbox.remove(id);
                 }
             }
-            String id = sandbox.create(base, argv, env, options, false, true);
+            String id = sandbox.create(base, argv, env, options, false, true, !setup.isEmpty());
             try {
                 return sandbox.runToEnd(id, deadline);
             } finally {
@@ -125,7 +126,7 @@ final class DockerImage implements ImageUnderTest {
 
     @Override
     public Service start(List<String> env, List<String> cmd, RunOptions options) {
-        String id = sandbox.create(reference, cmd, env, options, true, false);
+        String id = sandbox.create(reference, cmd, env, options, true, false, false);
         Exec failed = sandbox.start(id);
         return new DockerService(sandbox, id, failed);
     }
@@ -140,7 +141,8 @@ final class DockerImage implements ImageUnderTest {
 
     private <T> Optional<T> archive(String path, TarReader<T> reader) {
         if (inspection == null) {
-            inspection = sandbox.create(reference, List.of(NOOP_COMMAND), List.of(), RunOptions.DEFAULT, false, true);
+            inspection = sandbox.create(reference, List.of(NOOP_COMMAND), List.of(), RunOptions.DEFAULT, false, true,
+                    false);
         }
         try (InputStream tar = sandbox.docker().copyArchiveFromContainerCmd(inspection, path).exec();
              TarArchiveInputStream in = new TarArchiveInputStream(tar)) {

@@ -24,23 +24,20 @@ import java.util.concurrent.TimeUnit;
 /**
  * Creates, runs and removes the tester's containers under its isolation rules: every capability dropped,
  * {@code no-new-privileges}, memory (without extra swap), CPU and pids limits, no network unless a service check
- * needs its bridge, and the {@code io.slipway.managed=tester} labels that let a restarted tester sweep them.
- * Every container it creates is tracked until removed.
+ * needs its bridge, a read-only root filesystem with a size-bounded tmpfs at {@code /tmp} unless the container must
+ * write its own layer (setup steps, whose changes are committed), and the {@code io.slipway.managed=tester} labels
+ * that let a restarted tester sweep them. Every container it creates is tracked until removed.
  */
 final class Sandbox {
-
-    /** Resource limits per container and the network service checks use. */
-    record Limits(long memoryBytes, double cpus, long pids, String serviceNetwork) {
-    }
 
     private static final Logger LOG = LoggerFactory.getLogger(Sandbox.class);
 
     private final DockerClient docker;
-    private final Limits limits;
+    private final DockerContainerEngine.Limits limits;
     private final Map<String, String> labels;
     private final Set<String> live;
 
-    Sandbox(DockerClient docker, Limits limits, Map<String, String> labels, Set<String> live) {
+    Sandbox(DockerClient docker, DockerContainerEngine.Limits limits, Map<String, String> labels, Set<String> live) {
         this.docker = docker;
         this.limits = limits;
         this.labels = Map.copyOf(labels);
@@ -55,9 +52,12 @@ final class Sandbox {
         return limits.serviceNetwork();
     }
 
-    /** Creates (does not start) a container; {@code cmd == null} keeps the image's CMD. */
+    /**
+     * Creates (does not start) a container; {@code cmd == null} keeps the image's CMD. {@code writable} keeps a
+     * writable root filesystem, for a container whose changes are committed.
+     */
     String create(String image, List<String> cmd, List<String> env, RunOptions options, boolean network,
-                  boolean overrideEntrypoint) {
+                  boolean overrideEntrypoint, boolean writable) {
         HostConfig host = HostConfig.newHostConfig()
                 .withCapDrop(Capability.ALL)
                 .withSecurityOpts(List.of("no-new-privileges"))
@@ -67,6 +67,11 @@ final class Sandbox {
                 .withPidsLimit(limits.pids())
                 .withNetworkMode(network ? limits.serviceNetwork() : "none")
                 .withLogConfig(new LogConfig(LogConfig.LoggingType.JSON_FILE, Map.of("max-size", "10m")));
+        if (limits.readOnlyRoot() && !writable) {
+            // Docker's overlay2 bounds a writable layer only on xfs with pquota (--storage-opt size); a read-only
+            // root with a tmpfs, which counts against the memory limit and has its own size, works everywhere.
+            host.withReadonlyRootfs(true).withTmpFs(Map.of("/tmp", "rw,nosuid,nodev,size=" + limits.tmpfsBytes()));
+        }
         try {
             CreateContainerCmd create = docker.createContainerCmd(image).withLabels(labels).withHostConfig(host)
                     .withEnv(env).withTty(options.tty());

@@ -4,6 +4,7 @@ import io.slipway.common.kafka.TransientFailure;
 import io.slipway.common.testing.DockerTestImages;
 import io.slipway.container.DockerEngine;
 import io.slipway.container.SlipwayLabels;
+import io.slipway.schemas.Fixtures;
 import io.slipway.tester.adapter.files.FileReportStore;
 import io.slipway.tester.adapter.files.PolicyDirectory;
 import io.slipway.tester.domain.ContainerEngine;
@@ -18,7 +19,6 @@ import io.slipway.tester.domain.SuiteParser;
 import io.slipway.tester.domain.SuiteReport;
 import io.slipway.tester.domain.TestRequest;
 import io.slipway.tester.domain.TesterService;
-import io.slipway.tester.support.CstFixtures;
 import io.slipway.tester.support.StagedImages;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -60,21 +60,28 @@ class DockerTesterTest {
     }
 
     private DockerContainerEngine engine(String dockerHost, String password) {
-        return engine(dockerHost, new DockerContainerEngine.Registry(null, StagedImages.USER, password));
+        return engine(dockerHost, new DockerContainerEngine.Registry(staged.registry().host(), StagedImages.USER,
+                password));
     }
 
     private DockerContainerEngine engine(String dockerHost, DockerContainerEngine.Registry registry) {
-        return new DockerContainerEngine(DockerEngine.connect(dockerHost, Duration.ofSeconds(60)), 256L * 1024 * 1024,
-                1.0, 128, "bridge", registry, instance, Duration.ofMinutes(2));
+        return new DockerContainerEngine(DockerEngine.connect(dockerHost, Duration.ofSeconds(60)),
+                new DockerContainerEngine.Limits(256L * 1024 * 1024, 1.0, 128, "bridge", true, 1024 * 1024), registry,
+                instance, Duration.ofMinutes(2));
     }
 
     private TesterService tester(ImagePolicies.Settings policies, int threshold, Path policyDir, Duration timeout) {
+        return tester(policies, threshold, policyDir, timeout, new SuiteParser(Duration.ofSeconds(20)));
+    }
+
+    private TesterService tester(ImagePolicies.Settings policies, int threshold, Path policyDir, Duration timeout,
+                                 SuiteParser parser) {
         ContainerEngine engine = engine(null, StagedImages.PASSWORD);
         ContainerEngine counting = (image, runId) -> {
             opened.incrementAndGet();
             return engine.open(image, runId);
         };
-        return new TesterService(counting, new SuiteParser(Duration.ofSeconds(20)), new StructureTests(timeout),
+        return new TesterService(counting, parser, new StructureTests(timeout),
                 new ImagePolicies(policies), new PolicyDirectory(policyDir),
                 new FileReportStore(reports, "http://tester.example:8083"), threshold, Clock.systemUTC());
     }
@@ -159,6 +166,32 @@ class DockerTesterTest {
     }
 
     @Test
+    void aServiceTestAskingForAHundredHoursIsClampedAndTheStageKeepsFlowing() {
+        SuiteParser parser = new SuiteParser(new SuiteParser.Limits(Duration.ofSeconds(20), Duration.ofSeconds(3), 10,
+                100));
+        TesterService tester = tester(DEFAULT_POLICIES, -1, null, Duration.ofSeconds(30), parser);
+        long start = System.nanoTime();
+
+        Outcome.Failed clamped = failed(tester.test(request(staged.sample(), "service_startup_100h.yaml")));
+        Outcome next = tester.test(request(staged.sample(), "busybox_test.yaml"));
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(60));
+        assertThat(clamped.reason()).isEqualTo(Outcome.Reason.TESTS_FAILED);
+        assertThat(clamped.excerpt()).contains("Service Test: forever › port 9999 listening — port 9999: expected "
+                + "listening within 3000 ms, actual not listening");
+        SuiteReport.TestCase port = clamped.suites().get(0).cases().get(0);
+        assertThat(port.output()).startsWith("startupTimeout 100h is above this tester's maximum; clamped to 3s");
+        assertThat(next).as("the next image is tested as usual").isInstanceOf(Outcome.Passed.class);
+    }
+
+    @Test
+    void aCommandTestRunsOnAReadOnlyRootWithABoundedTmpfs() {
+        Outcome outcome = test(staged.sample(), "read_only_root.yaml");
+
+        assertThat(outcome).as(outcome.toString()).isInstanceOf(Outcome.Passed.class);
+    }
+
+    @Test
     void aCommandPastItsDeadlineIsKilledAndFails() {
         Outcome.Failed failed = failed(tester(DEFAULT_POLICIES, -1, null, Duration.ofSeconds(1))
                 .test(request(staged.sample(), "slow.yaml")));
@@ -227,7 +260,8 @@ class DockerTesterTest {
     @Test
     void upstreamsFailureSuiteFailsOnBusyboxAsItDoesOnUbuntu() {
         TestRequest request = new TestRequest(UUID.randomUUID().toString(), 1, staged.sample(), true, List.of(
-                new SuiteFile("ubuntu_22_04_failure_test.yaml", CstFixtures.read("upstream-tests/ubuntu_22_04_failure_test.yaml"))));
+                new SuiteFile("ubuntu_22_04_failure_test.yaml", Fixtures.text(
+                        "container-structure-test/upstream-tests/ubuntu_22_04_failure_test.yaml"))));
 
         Outcome.Failed failed = failed(tester(DEFAULT_POLICIES, -1, null, Duration.ofSeconds(30)).test(request));
 
@@ -277,7 +311,7 @@ class DockerTesterTest {
     void anUnreachableRegistryOrEngineIsATransientFailure() {
         ImageRef nowhere = new ImageRef("127.0.0.1:1", "staging/sample", staged.sample().digest());
 
-        assertThatThrownBy(() -> engine(null, StagedImages.PASSWORD).open(nowhere, "run"))
+        assertThatThrownBy(() -> engine(null, new DockerContainerEngine.Registry(null, null, null)).open(nowhere, "run"))
                 .isInstanceOf(TransientFailure.class).hasMessageContaining("127.0.0.1:1");
         assertThatThrownBy(() -> engine("unix:///nonexistent/docker.sock", StagedImages.PASSWORD).open(staged.sample(), "run"))
                 .isInstanceOf(TransientFailure.class);

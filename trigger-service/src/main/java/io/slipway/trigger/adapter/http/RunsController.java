@@ -16,11 +16,17 @@ import io.slipway.trigger.adapter.forge.WebhookSignatures;
 import io.slipway.trigger.config.TriggerProperties;
 import io.slipway.trigger.domain.ManualRun;
 import io.slipway.trigger.domain.TriggerService;
+import io.slipway.trigger.domain.WatchedRepositories;
+import io.slipway.trigger.domain.WatchedRepository;
+
+import java.util.Optional;
 
 /**
  * {@code POST /runs}: start or re-run a pipeline by hand, as "Build now" / "Retry" do in Jenkins and GitLab.
  * Requires {@code Authorization: Bearer <SLIPWAY_RUN_TOKEN>}; a re-run keeps its run id and gets the next attempt.
  * Repository, ref and sha are checked by {@link Names}: a refused one is answered 400 naming the field, with no run.
+ * A manual run obeys what a push obeys and gets the same answers: a repository that is not watched 404, a ref its
+ * filters exclude 200 {@code ignored}, a clone URL the policy forbids 422.
  */
 @Controller("/runs")
 public class RunsController {
@@ -32,10 +38,12 @@ public class RunsController {
     }
 
     private final TriggerService trigger;
+    private final WatchedRepositories repositories;
     private final TriggerProperties properties;
 
-    RunsController(TriggerService trigger, TriggerProperties properties) {
+    RunsController(TriggerService trigger, WatchedRepositories repositories, TriggerProperties properties) {
         this.trigger = trigger;
+        this.repositories = repositories;
         this.properties = properties;
     }
 
@@ -63,8 +71,12 @@ public class RunsController {
         } catch (Names.Invalid e) {
             return reject(HttpStatus.BAD_REQUEST, e.getMessage());
         }
+        Optional<WatchedRepository> watched = repositories.find(run.repository());
+        if (watched.isEmpty()) {
+            return reject(HttpStatus.NOT_FOUND, "repository '" + run.repository() + "' is not watched by this Slipway");
+        }
         try {
-            return Answers.of(trigger.manual(run));
+            return Answers.of(trigger.manual(run, watched.get()));
         } catch (TransientFailure e) {
             return reject(HttpStatus.SERVICE_UNAVAILABLE, "could not record the run, please retry: " + e.getMessage());
         }

@@ -1,7 +1,7 @@
 package io.slipway.trigger.adapter.forge;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.slipway.trigger.Fixtures;
+import io.slipway.schemas.Fixtures;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 

@@ -1,7 +1,7 @@
 package io.slipway.trigger.adapter.forge;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.slipway.trigger.Fixtures;
+import io.slipway.schemas.Fixtures;
 import io.slipway.trigger.domain.InvalidPayload;
 import io.slipway.trigger.domain.Push;
 import org.junit.jupiter.api.Test;

@@ -3,7 +3,7 @@ package io.slipway.trigger.adapter.forge;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.slipway.trigger.Fixtures;
+import io.slipway.schemas.Fixtures;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

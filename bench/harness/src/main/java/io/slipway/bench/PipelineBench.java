@@ -1,0 +1,350 @@
+package io.slipway.bench;
+
+import io.slipway.schemas.RunIds;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The pipeline benchmark: drives a running Slipway whose builder, tester and deliverer use the dry-run backend
+ * ({@code SLIPWAY_DRY_RUN=true}) with signed generic webhooks, and measures what is left — the orchestration:
+ * <ul>
+ *   <li>per hop, producer timestamp → the next stage taking the record, from the services' {@code slipway.hop}
+ *       histograms (two {@code /prometheus} scrapes around the phase);</li>
+ *   <li>the no-op pipeline end to end, webhook sent → notifier done (its Slack message and the success commit status
+ *       received by the local sink), at a steady rate, with each run's time split by stage from its events' record
+ *       timestamps;</li>
+ *   <li>throughput: a burst of pipelines sent as fast as the webhook endpoint takes them, first webhook sent → last
+ *       run notified.</li>
+ * </ul>
+ * Every run pushes its own branch ({@code bench-<phase>-<n>}), so no run supersedes another. Writes a Markdown
+ * section for {@code docs/benchmarks.md}. Run through {@code bench/pipeline.sh}, which starts the stack.
+ */
+public final class PipelineBench {
+
+    private static final List<String> HOP_TOPICS = List.of("slipway.trigger.intake", "slipway.commits",
+            "slipway.images", "slipway.tests", "slipway.artifacts");
+    /** The stage whose taking of a topic's records is the hop (other services may read the topic too). */
+    private static final Map<String, String> CONSUMER = Map.of("slipway.trigger.intake", "trigger",
+            "slipway.commits", "builder", "slipway.images", "tester", "slipway.tests", "deliverer",
+            "slipway.artifacts", "notifier");
+    private static final Duration COMPLETION_TIMEOUT = Duration.ofMinutes(10);
+
+    private final Map<String, String> options;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .executor(Executors.newFixedThreadPool(8)).build();
+    private final URI trigger;
+    private final byte[] secret;
+    private final BenchSink sink;
+    private final StageTimes stages;
+    private final Map<String, URI> prometheus = new LinkedHashMap<>();
+    private final int repositories;
+    private final AtomicInteger rejected = new AtomicInteger();
+
+    private PipelineBench(Map<String, String> options) throws IOException {
+        this.options = options;
+        this.trigger = URI.create(required("trigger"));
+        this.secret = required("secret").getBytes(StandardCharsets.UTF_8);
+        this.repositories = Integer.parseInt(options.getOrDefault("repositories", "50"));
+        for (String service : required("metrics").split(",")) {
+            String[] nameAndUrl = service.split("=", 2);
+            prometheus.put(nameAndUrl[0], URI.create(nameAndUrl[1]));
+        }
+        this.sink = new BenchSink(Integer.parseInt(required("sink-port")));
+        this.stages = new StageTimes(required("bootstrap"), required("registry"));
+    }
+
+    /** One pipeline run the benchmark started: what it pushed and when. */
+    private record Run(String runId, String repository, String sha, String ref, long sentAt) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = new LinkedHashMap<>();
+        for (String arg : args) {
+            int eq = arg.indexOf('=');
+            if (!arg.startsWith("--") || eq < 0) {
+                System.err.println("usage: PipelineBench --trigger=URL --secret=S --bootstrap=HOST:PORT --registry=URL "
+                        + "--metrics=SERVICE=URL,… --sink-port=N [--warmup=300] [--latency=600] [--rate=20] "
+                        + "[--throughput=3000] [--senders=8] [--repositories=50] [--out=FILE] [--csv=FILE] [--command=TEXT]");
+                System.exit(2);
+            }
+            options.put(arg.substring(2, eq), arg.substring(eq + 1));
+        }
+        PipelineBench bench = new PipelineBench(options);
+        try {
+            String report = bench.run();
+            System.out.println(report);
+            if (options.containsKey("out")) {
+                Files.writeString(Path.of(options.get("out")), report);
+            }
+        } finally {
+            bench.sink.close();
+            bench.stages.close();
+        }
+        System.exit(bench.rejected.get() == 0 ? 0 : 1);
+    }
+
+    private String run() throws Exception {
+        int warmup = intOption("warmup", 300);
+        int latencyRuns = intOption("latency", 600);
+        int rate = intOption("rate", 20);
+        int burst = intOption("throughput", 3000);
+        int senders = intOption("senders", 8);
+        String loadBefore = loadAverage();
+
+        log("warm-up: %d pipelines at %d/s", warmup, rate);
+        awaitNotified(paced("warmup", warmup, rate));
+
+        log("latency: %d pipelines at %d/s", latencyRuns, rate);
+        Map<String, HopHistograms> before = scrapeAll();
+        List<Run> paced = paced("latency", latencyRuns, rate);
+        Map<Run, Long> notified = awaitNotified(paced);
+        Map<String, HopHistograms> hops = new LinkedHashMap<>();
+        scrapeAll().forEach((service, after) -> hops.put(service, after.since(before.get(service))));
+        if (options.containsKey("csv")) {
+            writeCsv(Path.of(options.get("csv")), notified);
+        }
+
+        log("throughput: %d pipelines from %d senders, as fast as they are accepted", burst, senders);
+        long burstStart = System.currentTimeMillis();
+        List<Run> burstRuns = burst("burst", burst, senders);
+        long accepted = System.currentTimeMillis();
+        Map<Run, Long> burstNotified = awaitNotified(burstRuns);
+        long burstEnd = burstNotified.values().stream().mapToLong(Long::longValue).max().orElse(accepted);
+
+        return report(hops, notified, burstRuns.size(), burstNotified.size(), burstStart, accepted, burstEnd, rate,
+                senders, loadBefore, loadAverage());
+    }
+
+    /** The latency phase run by run: when the webhook was sent, each event produced, the run notified (epoch ms). */
+    private void writeCsv(Path file, Map<Run, Long> notified) throws IOException {
+        List<String> lines = new ArrayList<>(List.of("run_id,repository,webhook_sent,commit_received,image_built,"
+                + "tests_passed,artifact_published,notified"));
+        notified.forEach((run, at) -> {
+            StringBuilder line = new StringBuilder(run.runId() + "," + run.repository() + "," + run.sentAt());
+            for (String type : List.of("CommitReceived", "ImageBuilt", "TestsPassed", "ArtifactPublished")) {
+                line.append(',').append(stages.producedAt(run.runId(), type).map(String::valueOf).orElse(""));
+            }
+            lines.add(line.append(',').append(at).toString());
+        });
+        Files.write(file, lines);
+    }
+
+    private Map<String, HopHistograms> scrapeAll() throws IOException, InterruptedException {
+        Map<String, HopHistograms> scraped = new LinkedHashMap<>();
+        for (Map.Entry<String, URI> service : prometheus.entrySet()) {
+            scraped.put(service.getKey(), HopHistograms.scrape(http, List.of(service.getValue())));
+        }
+        return scraped;
+    }
+
+    /** Sends {@code count} webhooks open-loop at {@code rate} per second (a late answer does not delay the next). */
+    private List<Run> paced(String phase, int count, int rate) throws InterruptedException {
+        List<CompletableFuture<Run>> sent = new ArrayList<>();
+        long start = System.nanoTime();
+        long period = TimeUnit.SECONDS.toNanos(1) / rate;
+        for (int i = 0; i < count; i++) {
+            long wait = start + i * period - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
+            sent.add(sendAsync(phase, i));
+        }
+        return sent.stream().map(CompletableFuture::join).toList();
+    }
+
+    /** Sends {@code count} webhooks from {@code senders} threads, each sending its next one when answered. */
+    private List<Run> burst(String phase, int count, int senders) throws InterruptedException {
+        AtomicInteger next = new AtomicInteger();
+        List<Run> runs = java.util.Collections.synchronizedList(new ArrayList<>());
+        ExecutorService pool = Executors.newFixedThreadPool(senders);
+        for (int s = 0; s < senders; s++) {
+            pool.execute(() -> {
+                for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
+                    runs.add(sendAsync(phase, i).join());
+                }
+            });
+        }
+        pool.shutdown();
+        pool.awaitTermination(30, TimeUnit.MINUTES);
+        return runs;
+    }
+
+    private CompletableFuture<Run> sendAsync(String phase, int n) {
+        String repository = "bench/app-" + (n % repositories);
+        String sha = sha1(UUID.randomUUID().toString());
+        String ref = "refs/heads/bench-" + phase + "-" + n;
+        String body = "{\"repository\":\"" + repository + "\",\"cloneUrl\":\"https://git.example.org/" + repository
+                + ".git\",\"ref\":\"" + ref + "\",\"sha\":\"" + sha + "\",\"message\":\"bench " + phase + " " + n
+                + "\",\"author\":{\"name\":\"Bench\",\"email\":\"bench@example.org\"}}";
+        HttpRequest request = HttpRequest.newBuilder(trigger.resolve("/webhooks/generic"))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .header("X-Slipway-Event", "push")
+                .header("X-Slipway-Delivery", UUID.randomUUID().toString())
+                .header("X-Slipway-Signature-256", "sha256=" + hmac(body))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        Run run = new Run(RunIds.runId(repository, sha, ref), repository, sha, ref, System.currentTimeMillis());
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(answer -> {
+            if (answer.statusCode() != 202) {
+                rejected.incrementAndGet();
+                log("webhook %s answered %d: %s", run.runId(), answer.statusCode(), answer.body());
+            }
+            return run;
+        });
+    }
+
+    /** Waits until every run was notified (or the timeout passed); returns when each was. */
+    private Map<Run, Long> awaitNotified(List<Run> runs) throws InterruptedException {
+        Map<Run, Long> notified = new LinkedHashMap<>();
+        long deadline = System.nanoTime() + COMPLETION_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (Run run : runs) {
+                if (!notified.containsKey(run)) {
+                    sink.notifiedAt(run.runId(), run.sha()).ifPresent(at -> notified.put(run, at));
+                }
+            }
+            if (notified.size() == runs.size()) {
+                return notified;
+            }
+            Thread.sleep(20);
+        }
+        log("%d of %d runs were not notified within %s", runs.size() - notified.size(), runs.size(), COMPLETION_TIMEOUT);
+        return notified;
+    }
+
+    private String report(Map<String, HopHistograms> hops, Map<Run, Long> notified, int burstRuns, int burstDone, long burstStart,
+                          long accepted, long burstEnd, int rate, int senders, String loadBefore, String loadAfter) {
+        StringBuilder md = new StringBuilder();
+        Runtime runtime = Runtime.getRuntime();
+        md.append("Measured ").append(LocalDate.now()).append(" by `").append(options.getOrDefault("command",
+                        "bench/pipeline.sh")).append("`: ").append(runtime.availableProcessors()).append(" cores, ")
+                .append(totalMemoryGiB()).append(" GiB, ").append(System.getProperty("os.name")).append(' ')
+                .append(System.getProperty("os.version")).append(", Java ").append(System.getProperty("java.version"))
+                .append("; load average ").append(loadBefore).append(" before, ").append(loadAfter).append(" after.\n\n");
+
+        md.append("Hops (producer timestamp → the consuming stage takes the record), ").append(notified.size())
+                .append(" pipelines at ").append(rate).append("/s:\n\n");
+        md.append("| topic | taken by | records | p50 | p99 |\n|---|---|---|---|---|\n");
+        for (String topic : HOP_TOPICS) {
+            HopHistograms stage = hops.get(CONSUMER.get(topic));
+            md.append(String.format(Locale.ROOT, "| `%s` | %s | %d | %.1f ms | %.1f ms |%n", topic,
+                    CONSUMER.get(topic) + "-service", stage.count(topic), stage.quantileMillis(topic, 0.5),
+                    stage.quantileMillis(topic, 0.99)));
+        }
+
+        List<Long> endToEnd = new ArrayList<>();
+        Map<String, List<Long>> split = new LinkedHashMap<>();
+        for (String step : List.of("webhook sent → CommitReceived", "CommitReceived → ImageBuilt",
+                "ImageBuilt → TestsPassed", "TestsPassed → ArtifactPublished", "ArtifactPublished → notified")) {
+            split.put(step, new ArrayList<>());
+        }
+        notified.forEach((run, at) -> {
+            endToEnd.add(at - run.sentAt());
+            List<Long> marks = new ArrayList<>(List.of(run.sentAt()));
+            for (String type : List.of("CommitReceived", "ImageBuilt", "TestsPassed", "ArtifactPublished")) {
+                stages.producedAt(run.runId(), type).ifPresent(marks::add);
+            }
+            if (marks.size() == 5) {
+                marks.add(at);
+                int i = 0;
+                for (List<Long> samples : split.values()) {
+                    samples.add(marks.get(i + 1) - marks.get(i));
+                    i++;
+                }
+            }
+        });
+        md.append("\nNo-op pipeline, webhook sent → notifier done (Slack message and success status received), ")
+                .append(notified.size()).append(" pipelines at ").append(rate).append("/s:\n\n");
+        md.append("| span | p50 | p99 | max |\n|---|---|---|---|\n");
+        md.append(row("**end to end**", endToEnd));
+        split.forEach((step, samples) -> md.append(row(step, samples)));
+
+        double seconds = Math.max(1, burstEnd - burstStart) / 1000.0;
+        md.append(String.format(Locale.ROOT, "%nThroughput: %d pipelines sent from %d concurrent senders in %.1f s "
+                        + "(%.0f webhooks/s accepted); %d notified, the last %.1f s after the first webhook: "
+                        + "**%.0f pipelines/minute**.%n", burstRuns, senders, (accepted - burstStart) / 1000.0,
+                burstRuns / Math.max(0.001, (accepted - burstStart) / 1000.0), burstDone, seconds,
+                burstDone / seconds * 60));
+        if (rejected.get() > 0) {
+            md.append("\n").append(rejected.get()).append(" webhooks were not accepted (see the harness output).\n");
+        }
+        return md.toString();
+    }
+
+    private static String row(String name, List<Long> samples) {
+        return String.format(Locale.ROOT, "| %s | %.0f ms | %.0f ms | %.0f ms |%n", name, Percentiles.of(samples, 0.5),
+                Percentiles.of(samples, 0.99), Percentiles.of(samples, 1.0));
+    }
+
+    private String hmac(String body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String sha1(String text) {
+        try {
+            return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-1")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String loadAverage() {
+        double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        return String.format(Locale.ROOT, "%.2f", load);
+    }
+
+    private static long totalMemoryGiB() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return Math.round(os.getTotalMemorySize() / (1024.0 * 1024 * 1024));
+        }
+        return -1;
+    }
+
+    private int intOption(String name, int fallback) {
+        return Integer.parseInt(options.getOrDefault(name, String.valueOf(fallback)));
+    }
+
+    private String required(String name) {
+        String value = options.get(name);
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("--" + name + " is required");
+        }
+        return value;
+    }
+
+    private static void log(String format, Object... args) {
+        System.err.printf(Locale.ROOT, "[bench] " + format + "%n", args);
+    }
+}

@@ -1,0 +1,182 @@
+package io.slipway.tools;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The {@code slipway} script gives each program it starts only the secrets that program uses, puts none on a command
+ * line, and writes the demo's env file for its user only. It runs from a copy whose jars are empty files and whose
+ * {@code java} is a stand-in on the PATH that records the environment and arguments it was started with.
+ */
+class SlipwayScriptTest {
+
+    private static final Path ROOT = Path.of(System.getProperty("user.dir")).toAbsolutePath().getParent();
+    private static final List<String> PROGRAMS = List.of("devstack", "trigger-service", "builder-service",
+            "tester-service", "deliverer-service", "notifier-service");
+    private static final Map<String, String> SECRETS = secrets();
+    private static final Map<String, Set<String>> USES = Map.of(
+            "devstack", Set.of("SLIPWAY_REGISTRY_BASIC_AUTH"),
+            "trigger-service", Set.of("SLIPWAY_WEBHOOK_SECRET", "SLIPWAY_RUN_TOKEN", "SCHEMA_REGISTRY_USER_INFO",
+                    "KAFKA_SASL_JAAS_CONFIG"),
+            "builder-service", Set.of("SLIPWAY_GIT_PASSWORD", "SLIPWAY_STAGING_REGISTRY_PASSWORD", "OS_PASSWORD",
+                    "OS_APPLICATION_CREDENTIAL_SECRET", "SCHEMA_REGISTRY_USER_INFO", "KAFKA_SASL_JAAS_CONFIG"),
+            "tester-service", Set.of("SLIPWAY_STAGING_REGISTRY_PASSWORD", "OS_PASSWORD",
+                    "OS_APPLICATION_CREDENTIAL_SECRET", "SCHEMA_REGISTRY_USER_INFO", "KAFKA_SASL_JAAS_CONFIG"),
+            "deliverer-service", Set.of("SLIPWAY_STAGING_REGISTRY_PASSWORD", "SLIPWAY_RELEASE_REGISTRY_PASSWORD",
+                    "OS_PASSWORD", "OS_APPLICATION_CREDENTIAL_SECRET", "SCHEMA_REGISTRY_USER_INFO",
+                    "KAFKA_SASL_JAAS_CONFIG"),
+            "notifier-service", Set.of("GITHUB_TOKEN", "GITLAB_TOKEN", "SLACK_WEBHOOK_URL", "SLACK_OPS_WEBHOOK_URL",
+                    "SCHEMA_REGISTRY_USER_INFO", "KAFKA_SASL_JAAS_CONFIG"));
+
+    @TempDir
+    Path tmp;
+
+    private static Map<String, String> secrets() {
+        Map<String, String> secrets = new LinkedHashMap<>();
+        for (String name : List.of("SLIPWAY_WEBHOOK_SECRET", "SLIPWAY_RUN_TOKEN", "SLIPWAY_GIT_PASSWORD",
+                "SLIPWAY_STAGING_REGISTRY_PASSWORD", "SLIPWAY_RELEASE_REGISTRY_PASSWORD", "OS_PASSWORD",
+                "OS_APPLICATION_CREDENTIAL_SECRET", "GITHUB_TOKEN", "GITLAB_TOKEN", "SLACK_WEBHOOK_URL",
+                "SLACK_OPS_WEBHOOK_URL", "SCHEMA_REGISTRY_USER_INFO", "KAFKA_SASL_JAAS_CONFIG", "SLIPWAY_REGISTRY_BASIC_AUTH",
+                "MY_OWN_API_TOKEN")) {
+            secrets.put(name, "value-of-" + name.toLowerCase().replace('_', '-'));
+        }
+        return secrets;
+    }
+
+    @Test
+    void eachServiceGetsOnlyTheSecretsItUsesAndNoneIsOnACommandLine() throws Exception {
+        Path root = copyOfTheScriptWithStandInJars();
+        Path record = Files.createDirectories(tmp.resolve("record"));
+        Path envFile = tmp.resolve("slipway.env");
+        StringBuilder settings = new StringBuilder("SLIPWAY_WATCH='acme/**'\n"
+                + "SLIPWAY_GIT_CREDENTIAL_HOST=https://git.example.com\nSLIPWAY_POLICY_SECRET_ENV_NAMES='(TOKEN)'\n");
+        SECRETS.forEach((name, value) -> {
+            if (!name.equals("GITLAB_TOKEN")) {
+                settings.append(name).append("='").append(value).append("'\n");
+            }
+        });
+        Files.writeString(envFile, settings);
+        Files.setPosixFilePermissions(envFile, PosixFilePermissions.fromString("rw-r--r--"));
+        Map<String, String> environment = new HashMap<>(Map.of("SLIPWAY_ENV_FILE", envFile.toString(),
+                "SLIPWAY_HOME", tmp.resolve("state").toString(), "RECORD", record.toString(),
+                "GITLAB_TOKEN", SECRETS.get("GITLAB_TOKEN"),
+                "PATH", standInJava() + ":" + System.getenv("PATH")));
+        for (String port : List.of("SLIPWAY_KAFKA_PORT", "SLIPWAY_CONTROLLER_PORT", "SLIPWAY_REGISTRY_PORT",
+                "TRIGGER_PORT", "BUILDER_PORT", "TESTER_PORT", "DELIVERER_PORT", "NOTIFIER_PORT")) {
+            environment.put(port, String.valueOf(freePort()));
+        }
+
+        String output = run(root, environment, root.resolve("slipway").toString(), "up");
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> PROGRAMS.stream()
+                .allMatch(program -> Files.exists(record.resolve(program + ".env"))));
+        assertThat(output).contains("other users may read it");
+        for (String program : PROGRAMS) {
+            Map<String, String> received = readEnvironment(record.resolve(program + ".env"));
+            Set<String> secretsReceived = received.keySet().stream().filter(SECRETS::containsKey)
+                    .collect(Collectors.toSet());
+            assertThat(secretsReceived).as("secrets %s received", program).isEqualTo(USES.get(program));
+            secretsReceived.forEach(name -> assertThat(received.get(name)).isEqualTo(SECRETS.get(name)));
+            assertThat(received).as("%s still gets its settings", program).containsEntry("SLIPWAY_WATCH", "acme/**")
+                    .containsEntry("SLIPWAY_GIT_CREDENTIAL_HOST", "https://git.example.com")
+                    .containsEntry("SLIPWAY_POLICY_SECRET_ENV_NAMES", "(TOKEN)");
+            String arguments = Files.readString(record.resolve(program + ".args"));
+            assertThat(arguments).as("command line of %s", program).contains("-jar")
+                    .doesNotContain(SECRETS.values().toArray(String[]::new));
+        }
+        assertThat(output).doesNotContain(SECRETS.values().toArray(String[]::new));
+    }
+
+    @Test
+    void theDemoWritesItsEnvFileForItsUserOnlyEvenOverAnOlderReadableOne() throws Exception {
+        Path root = copyOfTheScriptWithStandInJars();
+        Path state = Files.createDirectories(tmp.resolve("state"));
+        Path envFile = Files.writeString(state.resolve("slipway.env"), "OLD=1\n");
+        Files.setPosixFilePermissions(envFile, PosixFilePermissions.fromString("rw-r--r--"));
+        Path secretFile = Files.writeString(tmp.resolve("webhook.secret"), "demo-webhook-secret");
+
+        run(root, Map.of(), "bash", "-c", "source \"$1\"; STATE=$2; demo_env \"$3\"", "test",
+                root.resolve("slipway").toString(), state.toString(), secretFile.toString());
+
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(envFile))).isEqualTo("rw-------");
+        assertThat(Files.readString(envFile)).contains("SLIPWAY_WEBHOOK_SECRET='demo-webhook-secret'")
+                .doesNotContain("OLD=1");
+    }
+
+    private Path copyOfTheScriptWithStandInJars() throws IOException {
+        Path root = Files.createDirectories(tmp.resolve("root"));
+        Files.copy(ROOT.resolve("slipway"), root.resolve("slipway"), StandardCopyOption.COPY_ATTRIBUTES);
+        for (String module : List.of("devstack", "tools", "trigger-service", "builder-service", "tester-service",
+                "deliverer-service", "notifier-service")) {
+            Path target = Files.createDirectories(root.resolve(module).resolve("target"));
+            Files.createFile(target.resolve(module + "-0.1.0-SNAPSHOT-all.jar"));
+        }
+        return root;
+    }
+
+    /** A directory with a {@code java} that answers the version check and records how each program was started. */
+    private Path standInJava() throws IOException {
+        Path bin = Files.createDirectories(tmp.resolve("bin"));
+        Path java = Files.writeString(bin.resolve("java"), """
+                #!/bin/bash
+                for arg in "$@"; do
+                  case $arg in -XshowSettings*) echo '    java.specification.version = 17' >&2; exit 0 ;; esac
+                done
+                jar='' previous=''
+                for arg in "$@"; do [ "$previous" = -jar ] && jar=$arg; previous=$arg; done
+                name=$(basename "$jar" | sed 's/-[0-9].*$//')
+                printf '%s\\n' "$@" >"$RECORD/$name.args"
+                env -0 >"$RECORD/$name.env.part" && mv "$RECORD/$name.env.part" "$RECORD/$name.env"
+                [ "$name" != devstack ] || echo 'Slipway devstack ready'
+                """);
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwx------"));
+        return bin;
+    }
+
+    private static Map<String, String> readEnvironment(Path file) throws IOException {
+        Map<String, String> environment = new HashMap<>();
+        for (String entry : Files.readString(file).split("\0")) {
+            int eq = entry.indexOf('=');
+            if (eq > 0) {
+                environment.put(entry.substring(0, eq), entry.substring(eq + 1));
+            }
+        }
+        return environment;
+    }
+
+    private String run(Path dir, Map<String, String> environment, String... command) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        builder.environment().keySet().removeIf(name -> name.matches("(?i).*(PASSWORD|SECRET|TOKEN|WEBHOOK_URL).*"));
+        builder.environment().putAll(environment);
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("%s finished", List.of(command)).isTrue();
+        return output;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
