@@ -2,6 +2,7 @@ package io.slipway.common.kafka;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.slipway.common.yaml.DurationSyntax;
 import io.slipway.schemas.registry.SchemaRegistryException;
 import io.slipway.schemas.serde.SchemaRegistryAccessException;
 import org.apache.avro.specific.SpecificRecord;
@@ -235,7 +236,7 @@ public final class RecordPipeline {
             Duration wait = backoff.compareTo(left) < 0 ? backoff : left;
             LOG.warn("Transient fault on {}-{}@{} (key {}, attempt {}, {} of the {} retry budget spent), retrying in {}: {}",
                     record.topic(), record.partition(), record.offset(), keyOf(record), faults,
-                    RetryBudget.human(spent), RetryBudget.human(budget.budget()), RetryBudget.human(wait),
+                    DurationSyntax.format(spent), DurationSyntax.format(budget.budget()), DurationSyntax.format(wait),
                     fault.toString());
             count(record, "retried");
             try {

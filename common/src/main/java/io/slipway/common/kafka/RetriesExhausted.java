@@ -1,5 +1,7 @@
 package io.slipway.common.kafka;
 
+import io.slipway.common.yaml.DurationSyntax;
+
 import java.time.Duration;
 
 /**
@@ -14,7 +16,7 @@ public record RetriesExhausted(Duration retriedFor, int attempts, Throwable last
 
     /** {@code "for 2m (14 attempts)"}. */
     public String summary() {
-        return "for " + RetryBudget.human(retriedFor) + " (" + attempts + (attempts == 1 ? " attempt)" : " attempts)");
+        return "for " + DurationSyntax.format(retriedFor) + " (" + attempts + (attempts == 1 ? " attempt)" : " attempts)");
     }
 
     /** The last fault's message, which names what was unreachable, and for how long it was retried. */

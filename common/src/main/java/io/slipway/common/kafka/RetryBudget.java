@@ -1,7 +1,8 @@
 package io.slipway.common.kafka;
 
+import io.slipway.common.yaml.DurationSyntax;
+
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -42,22 +43,12 @@ public record RetryBudget(Duration budget, Duration initialBackoff, Duration max
     public void requireWithin(int maxPollRecords, Duration maxPollInterval) {
         Duration waits = budget.multipliedBy(maxPollRecords);
         if (waits.compareTo(maxPollInterval.dividedBy(2)) > 0) {
-            throw new IllegalArgumentException("the retry budget of " + human(budget) + " does not fit the consumer's "
+            throw new IllegalArgumentException("the retry budget of " + DurationSyntax.format(budget) + " does not fit the consumer's "
                     + "poll interval: " + maxPollRecords + " record(s) per poll (slipway.kafka.max-poll-records) may "
-                    + "each wait " + human(budget) + ", " + human(waits) + " in all, more than half of "
-                    + "max.poll.interval.ms (slipway.kafka.max-poll-interval-ms, " + human(maxPollInterval) + "); "
+                    + "each wait " + DurationSyntax.format(budget) + ", " + DurationSyntax.format(waits) + " in all, more than half of "
+                    + "max.poll.interval.ms (slipway.kafka.max-poll-interval-ms, " + DurationSyntax.format(maxPollInterval) + "); "
                     + "the group would evict the consumer in the middle of a retry. Lower the budget "
                     + "(slipway.kafka.retry-budget) or the records per poll, or raise the poll interval");
         }
-    }
-
-    /** A duration as configuration writes it: {@code 250ms}, {@code 3.4s}, {@code 2m30s}, {@code 1h5m}. */
-    public static String human(Duration duration) {
-        long millis = duration.toMillis();
-        if (millis < 1000) {
-            return millis + "ms";
-        }
-        Duration shown = millis < 60_000 ? Duration.ofMillis(millis - millis % 100) : Duration.ofSeconds(millis / 1000);
-        return shown.toString().substring(2).toLowerCase(Locale.ROOT);
     }
 }

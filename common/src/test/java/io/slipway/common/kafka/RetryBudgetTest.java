@@ -42,13 +42,4 @@ class RetryBudgetTest {
         assertThatThrownBy(() -> new RetryBudget(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(1)))
                 .hasMessageContaining("capped no lower than it starts");
     }
-
-    @Test
-    void writesDurationsAsConfigurationDoes() {
-        assertThat(RetryBudget.human(Duration.ofMillis(250))).isEqualTo("250ms");
-        assertThat(RetryBudget.human(Duration.ofMillis(3_460))).isEqualTo("3.4s");
-        assertThat(RetryBudget.human(Duration.ofSeconds(3))).isEqualTo("3s");
-        assertThat(RetryBudget.human(Duration.ofSeconds(150))).isEqualTo("2m30s");
-        assertThat(RetryBudget.human(Duration.ofMinutes(65))).isEqualTo("1h5m");
-    }
 }
