@@ -43,7 +43,7 @@ public final class BuildStageBenchmark {
                 BuilderTestSupport.REGISTRY_PASSWORD); TestRepository repo = TestRepository.create(tmp.resolve("repo"))) {
             String base = DockerTestImages.busybox();
             var properties = BuilderTestSupport.properties(tmp.resolve("work"), DockerEngine.DEFAULT_HOST, registry,
-                    BuilderTestSupport.REGISTRY_PASSWORD, 3, Map.of());
+                    BuilderTestSupport.REGISTRY_PASSWORD, Map.of());
             BuilderFactory factory = new BuilderFactory();
             BuildService service = factory.buildService(properties, factory.dockerClient(properties), r -> Optional.empty(),
                     Clock.systemUTC(), ImageOwnership.ownNamesOnly());

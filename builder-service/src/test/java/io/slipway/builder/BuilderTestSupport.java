@@ -21,14 +21,13 @@ public final class BuilderTestSupport {
     private BuilderTestSupport() {
     }
 
-    /** Properties for a builder against {@code registry}, allowing file:// clone URLs, with quick retries. */
+    /** Properties for a builder against {@code registry}, allowing file:// clone URLs. */
     public static BuilderProperties properties(Path workdir, String dockerHost, LocalRegistry registry, String password,
-                                               int attempts, Map<String, String> buildArgs) {
+                                               Map<String, String> buildArgs) {
         return new BuilderProperties(Duration.ofMinutes(2), Duration.ofSeconds(1), workdir.toString(), buildArgs, List.of(),
                 new BuilderProperties.Docker(dockerHost, "256m", 512, null, Duration.ofMinutes(1), "1g"),
                 new BuilderProperties.Registry(registry.host(), true, "staging", REGISTRY_USER, password),
                 new BuilderProperties.Git(null, null, null, Duration.ofSeconds(30), Duration.ofMinutes(10)),
-                new BuilderProperties.Retry(attempts, Duration.ofMillis(200), Duration.ofMillis(500)),
                 new BuilderProperties.CloneUrls(List.of("https", "file"), null, true, false, false));
     }
 

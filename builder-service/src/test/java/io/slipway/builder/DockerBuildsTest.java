@@ -7,6 +7,7 @@ import io.slipway.common.policy.ImageOwnership;
 import io.slipway.builder.domain.BuildOutcome;
 import io.slipway.builder.domain.BuildRequest;
 import io.slipway.builder.domain.BuildService;
+import io.slipway.builder.domain.InfrastructureUnavailable;
 import io.slipway.builder.domain.Reason;
 import io.slipway.builder.domain.Supersession;
 import io.slipway.common.testing.DockerTestImages;
@@ -24,14 +25,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.slipway.builder.BuilderTestSupport.REGISTRY_PASSWORD;
 import static io.slipway.builder.BuilderTestSupport.properties;
 import static io.slipway.builder.BuilderTestSupport.request;
 import static io.slipway.builder.BuilderTestSupport.unique;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -60,8 +60,8 @@ class DockerBuildsTest {
         registry.close();
     }
 
-    private BuildService service(String dockerHost, String password, int attempts, Supersession supersession) {
-        var properties = properties(tmp.resolve(unique("work")), dockerHost, registry, password, attempts,
+    private BuildService service(String dockerHost, String password, Supersession supersession) {
+        var properties = properties(tmp.resolve(unique("work")), dockerHost, registry, password,
                 Map.of("TOKEN", SECRET_ARG));
         DockerClient docker = factory.dockerClient(properties);
         return factory.buildService(properties, docker, supersession, Clock.systemUTC(),
@@ -69,7 +69,7 @@ class DockerBuildsTest {
     }
 
     private BuildService service() {
-        return service(DockerEngine.DEFAULT_HOST, REGISTRY_PASSWORD, 2, request -> Optional.empty());
+        return service(DockerEngine.DEFAULT_HOST, REGISTRY_PASSWORD, request -> Optional.empty());
     }
 
     private BuildRequest commit(String image, Map<String, String> files) {
@@ -233,7 +233,7 @@ class DockerBuildsTest {
         String image = unique("creds");
         BuildRequest request = commit(image, app(image, "FROM " + base + "\nCOPY app.txt /app.txt\n"));
 
-        BuildOutcome.Failed failed = (BuildOutcome.Failed) service(DockerEngine.DEFAULT_HOST, "wrong-password", 2,
+        BuildOutcome.Failed failed = (BuildOutcome.Failed) service(DockerEngine.DEFAULT_HOST, "wrong-password",
                 r -> Optional.empty()).build(request);
 
         assertThat(failed.reason()).isEqualTo(Reason.PUSH_FAILED);
@@ -241,36 +241,21 @@ class DockerBuildsTest {
     }
 
     @Test
-    void anEngineThatComesBackIsRetriedAndTheRunIsNotLost() throws Exception {
+    void anEngineThatIsAwayEndsTheAttemptAsUnreachableAndTheSameCommitBuildsWhenItIsBack() throws Exception {
         String image = unique("flaky");
         BuildRequest request = commit(image, app(image, "FROM " + base + "\nCOPY app.txt /app.txt\n"));
-        AtomicInteger attempts = new AtomicInteger();
         try (EngineProxy engine = new EngineProxy()) {
-            BuildService service = service(engine.dockerHost(), REGISTRY_PASSWORD, 40, r -> {
-                attempts.incrementAndGet();
-                return Optional.empty();
-            });
-            CompletableFuture<BuildOutcome> outcome = CompletableFuture.supplyAsync(() -> service.build(request));
-            await().until(() -> attempts.get() >= 3);
+            BuildService service = service(engine.dockerHost(), REGISTRY_PASSWORD, r -> Optional.empty());
 
+            assertThatThrownBy(() -> service.build(request)).isInstanceOfSatisfying(InfrastructureUnavailable.class,
+                    e -> {
+                        assertThat(e.reason()).isEqualTo(Reason.INFRASTRUCTURE);
+                        assertThat(e.getMessage()).contains(engine.dockerHost());
+                    });
             engine.open();
 
-            BuildOutcome built = outcome.get(2, java.util.concurrent.TimeUnit.MINUTES);
-            assertThat(built).isInstanceOfSatisfying(BuildOutcome.Built.class, b -> assertThat(b.cacheHit()).isFalse());
-        }
-    }
-
-    @Test
-    void anEngineThatStaysAwayEndsAsRetryableInfrastructure() throws Exception {
-        String image = unique("gone");
-        BuildRequest request = commit(image, app(image, "FROM " + base + "\n"));
-        try (EngineProxy closed = new EngineProxy()) {
-            BuildOutcome.Failed failed = (BuildOutcome.Failed) service(closed.dockerHost(), REGISTRY_PASSWORD, 2,
-                    r -> Optional.empty()).build(request);
-
-            assertThat(failed.reason()).isEqualTo(Reason.INFRASTRUCTURE);
-            assertThat(failed.retryable()).isTrue();
-            assertThat(failed.message()).contains(closed.dockerHost()).contains("after 2 attempts");
+            assertThat(service.build(request)).isInstanceOfSatisfying(BuildOutcome.Built.class,
+                    b -> assertThat(b.cacheHit()).isFalse());
         }
     }
 }

@@ -14,7 +14,6 @@ import io.slipway.builder.domain.BuildService;
 import io.slipway.builder.domain.DryRunBuilds;
 import io.slipway.builder.domain.Supersession;
 import io.slipway.common.config.ImageOwnerProperties;
-import io.slipway.common.kafka.RetryPolicy;
 import io.slipway.common.policy.ImageOwnership;
 import io.slipway.common.policy.CloneUrlPolicy;
 import io.slipway.common.policy.Origin;
@@ -136,10 +135,9 @@ public class BuilderFactory {
         RegistryStaging staging = new RegistryStaging(new HttpOciRegistryClient(endpoint, REGISTRY_TIMEOUT,
                 REGISTRY_TIMEOUT), registry.prefix());
         Map<String, String> buildArgs = properties.buildArgs() == null ? Map.of() : properties.buildArgs();
-        BuilderProperties.Retry retry = properties.retry();
-        return new BuildService(new BuildService.Settings(properties.timeout(),
-                new RetryPolicy(retry.attempts(), retry.initialBackoff(), retry.maxBackoff()), workdir.resolve("workspaces"),
-                EXCERPT_BYTES, buildArgs, ownership), sources, staging, builder, supersession, mask(properties, endpoint, buildArgs),
+        return new BuildService(new BuildService.Settings(properties.timeout(), workdir.resolve("workspaces"),
+                EXCERPT_BYTES, buildArgs, ownership), sources, staging, builder, supersession,
+                mask(properties, endpoint, buildArgs),
                 clock, vmImageBuilder == null ? null : new OpenStackVmImages(vmImageBuilder));
     }
 

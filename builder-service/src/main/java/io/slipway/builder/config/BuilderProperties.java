@@ -24,7 +24,7 @@ public record BuilderProperties(@Bindable(defaultValue = "30m") Duration timeout
                                 @Bindable(defaultValue = "/var/tmp/slipway-builder") String workdir,
                                 @Nullable Map<String, String> buildArgs,
                                 @Nullable List<String> mask,
-                                Docker docker, Registry registry, Git git, Retry retry, CloneUrls cloneUrls) {
+                                Docker docker, Registry registry, Git git, CloneUrls cloneUrls) {
 
     /** The Docker engine and the limits of each build; {@code contextMax} bounds the build context sent to it. */
     @ConfigurationProperties("docker")
@@ -53,13 +53,6 @@ public record BuilderProperties(@Bindable(defaultValue = "30m") Duration timeout
     public record Git(@Nullable String username, @Nullable String password, @Nullable String credentialHost,
                       @Bindable(defaultValue = "5m") Duration timeout,
                       @Bindable(defaultValue = "10m") Duration fetchDeadline) {
-    }
-
-    /** Attempts and backoff while the Docker engine, registry or git server is unreachable. */
-    @ConfigurationProperties("retry")
-    public record Retry(@Bindable(defaultValue = "5") int attempts,
-                        @Bindable(defaultValue = "2s") Duration initialBackoff,
-                        @Bindable(defaultValue = "1m") Duration maxBackoff) {
     }
 
     /** Which clone URLs may be fetched; the same policy, and the same variables, as trigger-service. */

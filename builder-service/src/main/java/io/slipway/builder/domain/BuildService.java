@@ -4,7 +4,6 @@ import io.slipway.builder.domain.BuildOutcome.Built;
 import io.slipway.builder.domain.BuildOutcome.Failed;
 import io.slipway.builder.domain.BuildOutcome.StagedImage;
 import io.slipway.builder.domain.BuildOutcome.TestSuite;
-import io.slipway.common.kafka.RetryPolicy;
 import io.slipway.common.policy.ImageOwnership;
 import io.slipway.common.text.SecretMask;
 import io.slipway.common.text.TerminalText;
@@ -40,9 +39,9 @@ import java.util.stream.Stream;
  * rebuilt (cache hit); otherwise the commit's tree is exported into a fresh workspace (removed afterwards), built
  * with its OCI labels and pushed; workspaces a killed instance left behind are removed when the service is created
  * (the workspace directory belongs to one instance). Business failures become a {@link Failed} outcome; an
- * unreachable Docker engine, registry or git server is retried with backoff and becomes {@code INFRASTRUCTURE}
- * (or {@code SOURCE_UNAVAILABLE}) with {@code retryable=true} when the budget is spent. On shutdown running builds get a grace period, then are
- * cancelled and handed back ({@link BuildInterrupted}).
+ * unreachable Docker engine, registry or git server ends the attempt with {@link InfrastructureUnavailable} (masked,
+ * with the attempt's log excerpt), which the record pipeline retries for the builder's retry budget. On shutdown
+ * running builds get a grace period, then are cancelled and handed back ({@link BuildInterrupted}).
  */
 public final class BuildService implements Builds {
 
@@ -50,14 +49,13 @@ public final class BuildService implements Builds {
      * Service settings.
      *
      * @param maxTimeout      the longest a build may run (a repository may ask for less)
-     * @param retries         attempts and backoff for an unreachable dependency
      * @param workspaces      where fresh workspaces are created
      * @param excerptBytes    the size limit of the log excerpt in {@code BuildFailed}
      * @param serviceBuildArgs build args the service passes to every build (e.g. proxies), masked in the log; a
      *                         repository cannot override them ({@link BuildArgs})
      * @param imageOwnership  which image names a repository may ask for in {@code image:}
      */
-    public record Settings(Duration maxTimeout, RetryPolicy retries, Path workspaces, int excerptBytes,
+    public record Settings(Duration maxTimeout, Path workspaces, int excerptBytes,
                            Map<String, String> serviceBuildArgs, ImageOwnership imageOwnership) {
     }
 
@@ -105,28 +103,17 @@ public final class BuildService implements Builds {
         Cancellation cancellation = new Cancellation();
         running.add(cancellation);
         Instant started = clock.instant();
+        BuildLog log = new BuildLog(mask, LOG_BUFFER_BYTES,
+                line -> LOG.info("[{} {}@{}] {}", request.repository(), request.shortRef(), request.shortSha(), line));
         try {
-            for (int attempt = 1; ; attempt++) {
-                BuildLog log = new BuildLog(mask, LOG_BUFFER_BYTES,
-                        line -> LOG.info("[{} {}@{}] {}", request.repository(), request.shortRef(), request.shortSha(), line));
-                try {
-                    return attempt(request, started, log, cancellation);
-                } catch (StageFailure failure) {
-                    LOG.info("Run {} of {}@{} failed: {} {}", request.runId(), request.repository(), request.shortSha(),
-                            failure.reason(), failure.getMessage());
-                    return new Failed(failure.reason(), shown(failure.getMessage()), log.excerpt(settings.excerptBytes()),
-                            failure.retryable());
-                } catch (InfrastructureUnavailable unavailable) {
-                    if (attempt >= settings.retries().maxAttempts()) {
-                        return new Failed(unavailable.reason(), shown(unavailable.getMessage()) + " (gave up after " + attempt
-                                + " attempts)", log.excerpt(settings.excerptBytes()), true);
-                    }
-                    Duration backoff = settings.retries().backoffAfter(attempt);
-                    LOG.warn("Run {}: attempt {}/{} hit an unreachable dependency, retrying in {} ms: {}", request.runId(),
-                            attempt, settings.retries().maxAttempts(), backoff.toMillis(), unavailable.getMessage());
-                    cancellation.pause(backoff);
-                }
-            }
+            return attempt(request, started, log, cancellation);
+        } catch (StageFailure failure) {
+            LOG.info("Run {} of {}@{} failed: {} {}", request.runId(), request.repository(), request.shortSha(),
+                    failure.reason(), failure.getMessage());
+            return new Failed(failure.reason(), shown(failure.getMessage()), log.excerpt(settings.excerptBytes()),
+                    failure.retryable());
+        } catch (InfrastructureUnavailable unavailable) {
+            throw unavailable.reported(shown(unavailable.getMessage()), log.excerpt(settings.excerptBytes()));
         } finally {
             synchronized (running) {
                 running.remove(cancellation);

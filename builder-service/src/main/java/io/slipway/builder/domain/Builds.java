@@ -8,7 +8,10 @@ public interface Builds {
     /**
      * Builds the request to its outcome.
      *
-     * @throws BuildInterrupted when the service shuts down before the build has an outcome; hand the request back
+     * @throws BuildInterrupted          when the service shuts down before the build has an outcome; hand the
+     *                                   request back
+     * @throws InfrastructureUnavailable when the Docker engine, a registry or the git server cannot be reached; a
+     *                                   transient fault, retried by the record pipeline
      */
     BuildOutcome build(BuildRequest request);
 

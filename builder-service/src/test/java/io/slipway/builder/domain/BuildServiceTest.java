@@ -1,6 +1,6 @@
 package io.slipway.builder.domain;
 
-import io.slipway.common.kafka.RetryPolicy;
+import io.slipway.common.kafka.TransientFailure;
 import io.slipway.common.policy.ImageOwnership;
 import io.slipway.common.text.SecretMask;
 import org.junit.jupiter.api.Test;
@@ -49,8 +49,7 @@ class BuildServiceTest {
     private final List<ImageBuilder.BuildSpec> builds = new ArrayList<>();
     private final AtomicInteger fetches = new AtomicInteger();
     private Optional<String> newer = Optional.empty();
-    private RuntimeException registryFault;
-    private int registryFaults;
+    private List<String> secrets = List.of();
 
     private final Sources sources = (repository, cloneUrl, sha) -> {
         fetches.incrementAndGet();
@@ -89,9 +88,6 @@ class BuildServiceTest {
         }
 
         public Optional<String> stagedDigest(String repository, String tag) {
-            if (registryFaults-- > 0) {
-                throw registryFault;
-            }
             return Optional.ofNullable(staged.get(repository + ":" + tag));
         }
     };
@@ -107,11 +103,10 @@ class BuildServiceTest {
         }
     };
 
-    private BuildService service(int attempts) {
-        return new BuildService(new BuildService.Settings(Duration.ofMinutes(30),
-                new RetryPolicy(attempts, Duration.ofMillis(1), Duration.ofMillis(5)), tmp.resolve("ws"), 8192,
+    private BuildService service() {
+        return new BuildService(new BuildService.Settings(Duration.ofMinutes(30), tmp.resolve("ws"), 8192,
                 Map.of("HTTP_PROXY", "http://proxy:3128"), OWNERSHIP), sources, registry, engine, request -> newer,
-                new SecretMask(List.of()), Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC));
+                new SecretMask(secrets), Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC));
     }
 
     @Test
@@ -119,7 +114,7 @@ class BuildServiceTest {
         files.put(".slipway.yml", "tests: [tests/suite.yaml]\nimage: demo/acceptance-app\n");
         staged.put("staging/demo/acceptance-app:" + SHA, "sha256:the-victims");
 
-        BuildOutcome outcome = service(3).build(REQUEST);
+        BuildOutcome outcome = service().build(REQUEST);
 
         assertThat(outcome).isInstanceOfSatisfying(BuildOutcome.Failed.class, failed -> {
             assertThat(failed.reason()).isEqualTo(Reason.CONFIG_INVALID);
@@ -133,7 +128,7 @@ class BuildServiceTest {
     void theRepositorysOwnNameIsBuiltWithoutAnyGrant() {
         files.put(".slipway.yml", "image: org/app\n");
 
-        BuildOutcome outcome = service(3).build(REQUEST);
+        BuildOutcome outcome = service().build(REQUEST);
 
         assertThat(outcome).isInstanceOfSatisfying(BuildOutcome.Built.class,
                 built -> assertThat(built.image().repository()).isEqualTo("staging/org/app"));
@@ -141,7 +136,7 @@ class BuildServiceTest {
 
     @Test
     void buildsPushesAndReportsTheDigestLabelsAndSuites() throws Exception {
-        BuildOutcome outcome = service(3).build(REQUEST);
+        BuildOutcome outcome = service().build(REQUEST);
 
         assertThat(outcome).isInstanceOfSatisfying(BuildOutcome.Built.class, built -> {
             assertThat(built.cacheHit()).isFalse();
@@ -165,7 +160,7 @@ class BuildServiceTest {
         Path leftover = Files.createDirectories(tmp.resolve("ws/run-0-killed/www"));
         Files.writeString(leftover.resolve("index.html"), "half exported");
 
-        BuildService service = service(3);
+        BuildService service = service();
 
         assertThat(tmp.resolve("ws")).isEmptyDirectory();
         assertThat(service.build(REQUEST)).isInstanceOf(BuildOutcome.Built.class);
@@ -175,7 +170,7 @@ class BuildServiceTest {
     void anImageAlreadyStagedForTheShaIsACacheHitWithoutBuilding() {
         staged.put("staging/team/app:" + SHA, "sha256:cached");
 
-        BuildOutcome outcome = service(3).build(REQUEST);
+        BuildOutcome outcome = service().build(REQUEST);
 
         assertThat(outcome).isInstanceOfSatisfying(BuildOutcome.Built.class, built -> {
             assertThat(built.cacheHit()).isTrue();
@@ -189,7 +184,7 @@ class BuildServiceTest {
     void aSupersededCommitIsNeitherFetchedNorBuilt() {
         newer = Optional.of("fedcba9876543210fedcba9876543210fedcba98");
 
-        BuildOutcome outcome = service(3).build(REQUEST);
+        BuildOutcome outcome = service().build(REQUEST);
 
         assertThat(outcome).isInstanceOfSatisfying(BuildOutcome.Failed.class, failed -> {
             assertThat(failed.reason()).isEqualTo(Reason.SUPERSEDED);
@@ -202,12 +197,12 @@ class BuildServiceTest {
     @Test
     void aMissingPipelineFileOrDockerfileOrSuiteIsAConfigurationFailure() {
         files.remove("tests/suite.yaml");
-        assertThat(((BuildOutcome.Failed) service(3).build(REQUEST)).message())
+        assertThat(((BuildOutcome.Failed) service().build(REQUEST)).message())
                 .contains("line 2").contains("test suite 'tests/suite.yaml' does not exist");
         files.remove("Dockerfile");
-        assertThat(((BuildOutcome.Failed) service(3).build(REQUEST)).message()).contains("no Dockerfile at 'Dockerfile'");
+        assertThat(((BuildOutcome.Failed) service().build(REQUEST)).message()).contains("no Dockerfile at 'Dockerfile'");
         files.remove(".slipway.yml");
-        assertThat(((BuildOutcome.Failed) service(3).build(REQUEST)).reason()).isEqualTo(Reason.CONFIG_MISSING);
+        assertThat(((BuildOutcome.Failed) service().build(REQUEST)).reason()).isEqualTo(Reason.CONFIG_MISSING);
         assertThat(builds).isEmpty();
     }
 
@@ -215,7 +210,7 @@ class BuildServiceTest {
     void aRepositoryThatSetsOneOfTheServiceBuildArgsFailsAsConfigInvalidBeforeAnythingIsBuilt() {
         files.put(".slipway.yml", "image: team/app\nbuildArgs:\n  VERSION: '2'\n  http_proxy: http://evil:3128\n");
 
-        BuildOutcome outcome = service(3).build(REQUEST);
+        BuildOutcome outcome = service().build(REQUEST);
 
         assertThat(outcome).isInstanceOfSatisfying(BuildOutcome.Failed.class, failed -> {
             assertThat(failed.reason()).isEqualTo(Reason.CONFIG_INVALID);
@@ -226,19 +221,31 @@ class BuildServiceTest {
     }
 
     @Test
-    void anUnreachableDependencyIsRetriedThenReportedAsRetryableInfrastructure() {
-        registryFault = new InfrastructureUnavailable(Reason.INFRASTRUCTURE, "registry down", null);
-        registryFaults = 2;
-        assertThat(service(3).build(REQUEST)).isInstanceOf(BuildOutcome.Built.class);
+    void anUnreachableDependencyEndsTheAttemptAsATransientFaultMaskedAndWithItsLogExcerpt() {
+        secrets = List.of("s3cret");
+        AtomicInteger pushes = new AtomicInteger();
+        engine = new ImageBuilder() {
+            public void build(BuildSpec spec, BuildLog log, Cancellation cancellation) {
+                log.line("Step 1/1 : FROM scratch");
+            }
 
-        registryFaults = 3;
-        BuildOutcome outcome = service(3).build(REQUEST);
+            public PushResult push(String image, String tag, BuildLog log, Cancellation cancellation) {
+                if (pushes.incrementAndGet() == 1) {
+                    throw new InfrastructureUnavailable(Reason.INFRASTRUCTURE, "registry down for ci:s3cret", null);
+                }
+                return new PushResult("sha256:pushed", 123);
+            }
+        };
+        BuildService service = service();
 
-        assertThat(outcome).isInstanceOfSatisfying(BuildOutcome.Failed.class, failed -> {
-            assertThat(failed.reason()).isEqualTo(Reason.INFRASTRUCTURE);
-            assertThat(failed.retryable()).isTrue();
-            assertThat(failed.message()).contains("registry down").contains("after 3 attempts");
+        assertThatThrownBy(() -> service.build(REQUEST)).isInstanceOfSatisfying(InfrastructureUnavailable.class, e -> {
+            assertThat(e).as("retried by the record pipeline").isInstanceOf(TransientFailure.class);
+            assertThat(e.reason()).isEqualTo(Reason.INFRASTRUCTURE);
+            assertThat(e.getMessage()).contains("registry down").doesNotContain("s3cret");
+            assertThat(e.logExcerpt()).contains("Step 1/1 : FROM scratch");
         });
+        assertThat(service.build(REQUEST)).as("the next attempt, once the registry is back")
+                .isInstanceOf(BuildOutcome.Built.class);
     }
 
     @Test
@@ -246,15 +253,21 @@ class BuildServiceTest {
         CountDownLatch started = new CountDownLatch(1);
         engine = new ImageBuilder() {
             public void build(BuildSpec spec, BuildLog log, Cancellation cancellation) {
-                started.countDown();
-                cancellation.pause(Duration.ofMinutes(5));
+                CountDownLatch stopped = new CountDownLatch(1);
+                try (AutoCloseable step = cancellation.whileRunning(stopped::countDown)) {
+                    started.countDown();
+                    stopped.await();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                throw new BuildInterrupted("build cancelled");
             }
 
             public PushResult push(String image, String tag, BuildLog log, Cancellation cancellation) {
                 throw new AssertionError("not reached");
             }
         };
-        BuildService service = service(3);
+        BuildService service = service();
         CompletableFuture<BuildOutcome> running = CompletableFuture.supplyAsync(() -> service.build(REQUEST));
         await().until(() -> started.getCount() == 0);
 

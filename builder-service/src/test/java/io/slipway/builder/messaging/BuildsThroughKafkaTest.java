@@ -46,8 +46,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * builder-service through a real broker and schema registry, real Docker engine and registry: CommitReceived in,
- * exactly the expected ImageBuilt / BuildFailed out; waiting commits of a branch superseded by the newest; a build
- * cancelled at shutdown handed back and built by the next instance of the group.
+ * exactly the expected ImageBuilt / BuildFailed out; waiting commits of a branch superseded by the newest; a registry
+ * down through the retry budget ending the run as retryable INFRASTRUCTURE; a build cancelled at shutdown handed back
+ * and built by the next instance of the group.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -89,8 +90,8 @@ class BuildsThroughKafkaTest {
         config.put("slipway.builder.registry.password", BuilderTestSupport.REGISTRY_PASSWORD);
         config.put("slipway.builder.clone-urls.schemes", "https,file");
         config.put("slipway.builder.clone-urls.allow-file", "true");
-        config.put("slipway.builder.retry.attempts", "2");
-        config.put("slipway.builder.retry.initial-backoff", "200ms");
+        config.put("slipway.kafka.retry-budget", "2s");
+        config.put("slipway.kafka.retry-initial-backoff", "200ms");
         ApplicationContext context = ApplicationContext.run(config);
         contexts.add(context);
         ConsumerRegistry consumers = context.getBean(ConsumerRegistry.class);
@@ -198,6 +199,29 @@ class BuildsThroughKafkaTest {
 
     @Test
     @Order(3)
+    void aRegistryThatStaysDownThroughTheRetryBudgetEndsTheRunAsRetryableInfrastructure() {
+        String app = unique("it/unreachable");
+        TestRepository repo = repo(app.substring(3), "FROM " + base + "\n");
+        CommitReceived commit;
+        BuildFailed failed;
+        registry.stop();
+        try {
+            commit = send(builder, app, repo, repo.commit("touch", Map.of("u.txt", "u")));
+            failed = eventsOf(Topics.FAILURES, BuildFailed.class, app, 1).get(0);
+        } finally {
+            registry.restart();
+        }
+
+        assertThat(failed.getRun()).isEqualTo(commit.getRun());
+        assertThat(failed.getReasonCode()).isEqualTo("INFRASTRUCTURE");
+        assertThat(failed.getRetryable()).isTrue();
+        assertThat(failed.getMessage()).contains(registry.host()).contains("still failing after retrying for");
+        assertThat(TopicReader.readAtLeast(stack.bootstrapServers(), Topics.deadLetter(Topics.COMMITS), 0).stream()
+                .filter(r -> new String(r.key()).equals(app))).as("a failure event, not a dead letter").isEmpty();
+    }
+
+    @Test
+    @Order(4)
     void aBuildRunningAtShutdownIsHandedBackAndBuiltByTheNextInstance() throws Exception {
         builder.close();
         ApplicationContext stopping = startBuilder("0s");

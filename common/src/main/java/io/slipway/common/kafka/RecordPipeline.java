@@ -2,6 +2,7 @@ package io.slipway.common.kafka;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.slipway.common.yaml.DurationSyntax;
 import io.slipway.schemas.registry.SchemaRegistryException;
 import io.slipway.schemas.serde.SchemaRegistryAccessException;
 import org.apache.avro.specific.SpecificRecord;
@@ -12,15 +13,27 @@ import org.slf4j.LoggerFactory;
 
 import java.net.ConnectException;
 import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Takes one raw record from an input topic to its outcome: decode it, hand the event to the stage, retry transient
- * faults with exponential backoff, and send what can never be processed to {@code <topic>.dlq}. It returns only
- * when the record has an outcome (handled or dead-lettered), so the caller may commit the offset afterwards; it
- * throws only when the record must stay uncommitted (interrupted during shutdown, dead-letter topic unwritable).
+ * Takes one raw record from an input topic to its outcome, and is the one place that decides what happens when
+ * retries are used up: decode the record, hand the event to the stage, retry transient faults with exponential
+ * backoff for the stage's {@link RetryBudget} (a time, counted from the record's first transient fault), and once the
+ * budget is spent give the record the outcome its stage declared ({@link WhenExhausted}: the stage's own failure event,
+ * or {@code <topic>.dlq}). A record that can never be processed (not decodable, a type the topic does not carry, a
+ * permanent error) goes to {@code <topic>.dlq} at once; so does one whose decoding outlasted the budget, since without
+ * the event there is no run to fail.
+ * <p>
+ * It returns only when the record has an outcome, so the caller may commit the offset afterwards; it throws only when
+ * the record must stay uncommitted: {@link RecordHandedBack} (the service is stopping, or the stage handed the record
+ * back), or the dead-letter topic is unwritable. The budget is kept in this process only: a record taken again after a
+ * restart or a rebalance starts a new budget.
  * <p>
  * Every record's hop — from the producer's timestamp to the moment this stage takes it — is recorded in the timer
  * {@code slipway.hop} (tag {@code topic}) as a percentile histogram, which is what the pipeline benchmark reads.
@@ -34,43 +47,49 @@ public final class RecordPipeline {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(RecordPipeline.class);
+    private static final int MAX_LOGGED_KEY = 200;
 
     private final Deserializer<SpecificRecord> deserializer;
     private final DeadLetterPublisher deadLetters;
-    private final RetryPolicy retryPolicy;
+    private final RetryBudget budget;
     private final MeterRegistry meters;
     private final Sleeper sleeper;
     private final Clock clock;
+    private final CountDownLatch stopped = new CountDownLatch(1);
 
     public RecordPipeline(Deserializer<SpecificRecord> deserializer, DeadLetterPublisher deadLetters,
-                          RetryPolicy retryPolicy, MeterRegistry meters) {
-        this(deserializer, deadLetters, retryPolicy, meters, duration -> Thread.sleep(duration.toMillis()),
-                Clock.systemUTC());
+                          RetryBudget budget, MeterRegistry meters) {
+        this(deserializer, deadLetters, budget, meters, null, Clock.systemUTC());
     }
 
+    /** With {@code sleeper} null, waits end early when the pipeline is {@linkplain #stop() stopped}. */
     RecordPipeline(Deserializer<SpecificRecord> deserializer, DeadLetterPublisher deadLetters,
-                   RetryPolicy retryPolicy, MeterRegistry meters, Sleeper sleeper, Clock clock) {
+                   RetryBudget budget, MeterRegistry meters, Sleeper sleeper, Clock clock) {
         this.deserializer = deserializer;
         this.deadLetters = deadLetters;
-        this.retryPolicy = retryPolicy;
+        this.budget = budget;
         this.meters = meters;
-        this.sleeper = sleeper;
+        this.sleeper = sleeper != null ? sleeper : duration -> stopped.await(duration.toMillis(), TimeUnit.MILLISECONDS);
         this.clock = clock;
     }
 
     /**
      * Processes one record whose value must decode to {@code type}.
      *
-     * @return true when the handler processed the event, false when the record was dead-lettered
+     * @param whenExhausted what the record becomes when its transient faults outlast the retry budget
+     * @return true when the stage gave the record its outcome (handled it, or published its failure event), false when
+     *         the record was dead-lettered
      */
     public <T extends SpecificRecord> boolean process(ConsumerRecord<byte[], byte[]> record, Class<T> type,
-                                                      RecordHandler<? super T> handler) {
+                                                      RecordHandler<? super T> handler,
+                                                      WhenExhausted<? super T> whenExhausted) {
         recordHop(record);
+        Retries retries = new Retries(record);
         SpecificRecord decoded;
         try {
-            decoded = withRetries(record, () -> deserializer.deserialize(record.topic(), record.headers(), record.value()));
-        } catch (RetriesExhausted e) {
-            return deadLetter(record, DeadLetterReason.RETRIES_EXHAUSTED, e.getCause());
+            decoded = retries.run(() -> deserializer.deserialize(record.topic(), record.headers(), record.value()));
+        } catch (BudgetSpent spent) {
+            return deadLetter(record, DeadLetterReason.RETRIES_EXHAUSTED, spent.exhausted.lastFault());
         } catch (RecordHandedBack e) {
             throw e;
         } catch (RuntimeException e) {
@@ -83,12 +102,12 @@ public final class RecordPipeline {
         }
         T event = type.cast(decoded);
         try {
-            withRetries(record, () -> {
+            retries.run(() -> {
                 handler.handle(event);
                 return null;
             });
-        } catch (RetriesExhausted e) {
-            return deadLetter(record, DeadLetterReason.RETRIES_EXHAUSTED, e.getCause());
+        } catch (BudgetSpent spent) {
+            return exhausted(record, event, spent.exhausted, whenExhausted);
         } catch (RecordHandedBack e) {
             throw e;
         } catch (RuntimeException e) {
@@ -98,31 +117,31 @@ public final class RecordPipeline {
         return true;
     }
 
-    private <R> R withRetries(ConsumerRecord<byte[], byte[]> record, Attempt<R> attempt) {
-        for (int n = 1; ; n++) {
+    /**
+     * Ends every wait for a next attempt, now and later: a record that would wait is handed back uncommitted
+     * ({@link RecordHandedBack}) instead, so a stopping service does not sit out a retry budget. Records that meet no
+     * fault are still processed. Called when the service shuts down.
+     */
+    public void stop() {
+        stopped.countDown();
+    }
+
+    private <T> boolean exhausted(ConsumerRecord<byte[], byte[]> record, T event, RetriesExhausted exhausted,
+                                  WhenExhausted<? super T> whenExhausted) {
+        if (whenExhausted instanceof WhenExhausted.PublishFailure<? super T> failure) {
             try {
-                return attempt.run();
+                failure.outcome().publish(event, exhausted);
+                LOG.warn("Gave up on {}-{}@{} (key {}) after retrying {}; the stage published its failure outcome. "
+                        + "Last fault: {}", record.topic(), record.partition(), record.offset(), keyOf(record),
+                        exhausted.summary(), exhausted.lastFault().toString());
+                count(record, "gave_up");
+                return true;
             } catch (Exception e) {
-                if (!isTransient(e)) {
-                    throw e instanceof RuntimeException re ? re : new IllegalStateException(e.getMessage(), e);
-                }
-                if (n >= retryPolicy.maxAttempts()) {
-                    throw new RetriesExhausted(e);
-                }
-                Duration backoff = retryPolicy.backoffAfter(n);
-                LOG.warn("Transient fault on {}-{}@{} (attempt {}/{}), retrying in {} ms: {}", record.topic(),
-                        record.partition(), record.offset(), n, retryPolicy.maxAttempts(), backoff.toMillis(),
-                        e.toString());
-                count(record, "retried");
-                try {
-                    sleeper.sleep(backoff);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    // Leave the offset uncommitted: the record is handed back to the group and re-consumed.
-                    throw new RecordHandedBack(record, interrupted);
-                }
+                LOG.error("Could not publish the failure outcome of {}-{}@{}, dead-lettering it instead: {}",
+                        record.topic(), record.partition(), record.offset(), e.toString());
             }
         }
+        return deadLetter(record, DeadLetterReason.RETRIES_EXHAUSTED, exhausted.lastFault());
     }
 
     private boolean deadLetter(ConsumerRecord<byte[], byte[]> record, DeadLetterReason reason, Throwable cause) {
@@ -168,22 +187,100 @@ public final class RecordPipeline {
         return false;
     }
 
+    private static String keyOf(ConsumerRecord<byte[], byte[]> record) {
+        if (record.key() == null) {
+            return "none";
+        }
+        String key = new String(record.key(), StandardCharsets.UTF_8);
+        return key.length() <= MAX_LOGGED_KEY ? key : key.substring(0, MAX_LOGGED_KEY) + "…";
+    }
+
+    /** The failed attempts at one record, decoding and handling alike, and the budget they share. */
+    private final class Retries {
+
+        private final ConsumerRecord<byte[], byte[]> record;
+        private Instant firstFault;
+        private int faults;
+
+        Retries(ConsumerRecord<byte[], byte[]> record) {
+            this.record = record;
+        }
+
+        <R> R run(Attempt<R> attempt) {
+            while (true) {
+                try {
+                    return attempt.run();
+                } catch (RecordHandedBack e) {
+                    throw e;
+                } catch (Exception e) {
+                    if (!isTransient(e)) {
+                        throw e instanceof RuntimeException re ? re : new IllegalStateException(e.getMessage(), e);
+                    }
+                    waitOrGiveUp(e);
+                }
+            }
+        }
+
+        private void waitOrGiveUp(Exception fault) {
+            Instant now = clock.instant();
+            faults++;
+            if (firstFault == null) {
+                firstFault = now;
+            }
+            Duration spent = Duration.between(firstFault, now);
+            Duration left = budget.budget().minus(spent);
+            if (left.isNegative() || left.isZero()) {
+                throw new BudgetSpent(new RetriesExhausted(spent, faults, fault));
+            }
+            Duration backoff = budget.backoffAfter(faults);
+            Duration wait = backoff.compareTo(left) < 0 ? backoff : left;
+            LOG.warn("Transient fault on {}-{}@{} (key {}, attempt {}, {} of the {} retry budget spent), retrying in {}: {}",
+                    record.topic(), record.partition(), record.offset(), keyOf(record), faults,
+                    DurationSyntax.format(spent), DurationSyntax.format(budget.budget()), DurationSyntax.format(wait),
+                    fault.toString());
+            count(record, "retried");
+            try {
+                sleeper.sleep(wait);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                throw new RecordHandedBack(record, "interrupted", interrupted);
+            }
+            if (stopped.getCount() == 0) {
+                throw new RecordHandedBack(record, "the service is stopping", null);
+            }
+        }
+    }
+
     @FunctionalInterface
     private interface Attempt<R> {
         R run() throws Exception;
     }
 
-    private static final class RetriesExhausted extends RuntimeException {
-        RetriesExhausted(Exception last) {
-            super(last);
+    /** The budget ran out; carries what the stage is told. */
+    private static final class BudgetSpent extends RuntimeException {
+        private final RetriesExhausted exhausted;
+
+        BudgetSpent(RetriesExhausted exhausted) {
+            super(exhausted.lastFault());
+            this.exhausted = exhausted;
         }
     }
 
-    /** Thrown when processing stopped before an outcome; the record's offset must not be committed. */
+    /**
+     * The record has no outcome and its offset must not be committed: the service is stopping, or the stage stopped
+     * before it had an outcome. The listener's consumer seeks back to it, so it is taken again (here or, after a
+     * rebalance, by another instance).
+     */
     public static final class RecordHandedBack extends RuntimeException {
-        RecordHandedBack(ConsumerRecord<?, ?> record, Throwable cause) {
-            super("processing of " + record.topic() + "-" + record.partition() + "@" + record.offset()
-                    + " was interrupted; the record stays uncommitted", cause);
+
+        /** For a stage that stopped before the record had an outcome (it is shutting down). */
+        public RecordHandedBack(String message, Throwable cause) {
+            super(message, cause);
+        }
+
+        RecordHandedBack(ConsumerRecord<?, ?> record, String why, Throwable cause) {
+            this("processing of " + record.topic() + "-" + record.partition() + "@" + record.offset() + " stopped ("
+                    + why + "); the record stays uncommitted", cause);
         }
     }
 }

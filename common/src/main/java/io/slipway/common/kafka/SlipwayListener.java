@@ -24,7 +24,9 @@ import java.lang.annotation.Target;
  * per poll, a consumer does not fetch a partition it still holds a record of, and its fetch for its other partitions
  * waits up to {@code fetch.max.wait.ms} (Kafka's 500 ms by default) for data. A killed instance is noticed by the group after
  * {@code slipway.kafka.session-timeout-ms} (10 s; the broker refuses less than its {@code group.min.session.timeout.ms},
- * 6 s by default), and its partitions, with their uncommitted records, go to the instances left.
+ * 6 s by default), and its partitions, with their uncommitted records, go to the instances left. The consumer does not
+ * poll while a record waits for its next attempt, so the service's retry budget must fit these settings; the record
+ * pipeline checks that at start-up ({@link RetryBudget#requireWithin}).
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
@@ -35,9 +37,10 @@ import java.lang.annotation.Target;
         properties = {
                 @Property(name = ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, value = "false"),
                 @Property(name = ConsumerConfig.ISOLATION_LEVEL_CONFIG, value = "read_committed"),
-                @Property(name = ConsumerConfig.MAX_POLL_RECORDS_CONFIG, value = "${slipway.kafka.max-poll-records:50}"),
+                @Property(name = ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                        value = "${slipway.kafka.max-poll-records:" + SlipwayListener.DEFAULT_MAX_POLL_RECORDS + "}"),
                 @Property(name = ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
-                        value = "${slipway.kafka.max-poll-interval-ms:300000}"),
+                        value = "${slipway.kafka.max-poll-interval-ms:" + SlipwayListener.DEFAULT_MAX_POLL_INTERVAL_MS + "}"),
                 @Property(name = ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG,
                         value = "${slipway.kafka.fetch-max-wait-ms:500}"),
                 @Property(name = ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG,
@@ -46,6 +49,12 @@ import java.lang.annotation.Target;
                         value = "${slipway.kafka.heartbeat-interval-ms:3000}")
         })
 public @interface SlipwayListener {
+
+    /** Records per poll unless {@code slipway.kafka.max-poll-records} says otherwise. */
+    String DEFAULT_MAX_POLL_RECORDS = "50";
+
+    /** {@code max.poll.interval.ms} unless {@code slipway.kafka.max-poll-interval-ms} says otherwise (Kafka's own). */
+    String DEFAULT_MAX_POLL_INTERVAL_MS = "300000";
 
     /** The consumer group; instances of one service share it and so share the work. */
     @AliasFor(annotation = KafkaListener.class, member = "groupId")

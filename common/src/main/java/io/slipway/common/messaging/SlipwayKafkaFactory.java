@@ -5,6 +5,8 @@ import io.micronaut.configuration.kafka.config.KafkaDefaultConfiguration;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
+import io.micronaut.context.env.Environment;
+import io.micronaut.context.exceptions.ConfigurationException;
 import io.slipway.common.config.SchemaRegistryProperties;
 import io.slipway.common.config.SlipwayKafkaProperties;
 import io.slipway.common.kafka.DeadLetterPublisher;
@@ -12,7 +14,7 @@ import io.slipway.common.kafka.EventPublisher;
 import io.slipway.common.kafka.KafkaClients;
 import io.slipway.common.kafka.KafkaDeadLetterPublisher;
 import io.slipway.common.kafka.RecordPipeline;
-import io.slipway.common.kafka.RetryPolicy;
+import io.slipway.common.kafka.RetryBudget;
 import io.slipway.schemas.serde.AvroEventDeserializer;
 import io.slipway.schemas.serde.AvroEventSerializer;
 import io.slipway.schemas.registry.RegistrySettings;
@@ -26,6 +28,8 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
 
 /**
  * Builds the Kafka plumbing every service shares. Every raw client comes from {@link KafkaClients}: connection and
@@ -34,6 +38,14 @@ import java.time.Clock;
  */
 @Factory
 public class SlipwayKafkaFactory {
+
+    /** Retry settings the time budget replaced, as an operator would have set each one. */
+    private static final Map<String, String> REPLACED_RETRY_SETTINGS = Map.of(
+            "slipway.kafka.retry-attempts", "SLIPWAY_KAFKA_RETRY_ATTEMPTS",
+            "slipway.build.retry.attempts", "SLIPWAY_BUILD_RETRY_ATTEMPTS",
+            "slipway.builder.retry.attempts", "slipway.builder.retry.attempts in application.yml",
+            "slipway.notifier.retry.attempts", "SLIPWAY_NOTIFIER_RETRY_ATTEMPTS",
+            "slipway.notifier.retry.max-attempts", "slipway.notifier.retry.max-attempts in application.yml");
 
     /** Every raw Kafka client of the service is made by this, from the service's {@code kafka.*} configuration. */
     @Singleton
@@ -77,12 +89,33 @@ public class SlipwayKafkaFactory {
         return new AvroEventDeserializer(registry);
     }
 
+    /**
+     * The record pipeline with the service's retry budget, checked against its listener's poll settings; a service
+     * configured with a retry setting the budget replaced, or with a budget its consumer cannot wait out, does not
+     * start.
+     */
     @Singleton
     RecordPipeline recordPipeline(@Named("slipway-events") Deserializer<SpecificRecord> deserializer,
                                   DeadLetterPublisher deadLetters, SlipwayKafkaProperties settings,
-                                  MeterRegistry meters) {
-        RetryPolicy retry = new RetryPolicy(settings.retryAttempts(), settings.retryInitialBackoff(),
+                                  MeterRegistry meters, Environment environment,
+                                  RetriesAtShutdown atShutdown) {
+        REPLACED_RETRY_SETTINGS.forEach((property, setting) -> {
+            if (environment.containsProperty(property)) {
+                throw new ConfigurationException(setting + " is no longer read: a record is now "
+                        + "retried for a time, not a number of attempts. Set a retry budget instead, a duration such as "
+                        + "2m: the stage's own variable or SLIPWAY_KAFKA_RETRY_BUDGET (see \"When retries are used up\" "
+                        + "in the README)");
+            }
+        });
+        RetryBudget budget = new RetryBudget(settings.retryBudget(), settings.retryInitialBackoff(),
                 settings.retryMaxBackoff());
-        return new RecordPipeline(deserializer, deadLetters, retry, meters);
+        try {
+            budget.requireWithin(settings.maxPollRecords(), Duration.ofMillis(settings.maxPollIntervalMs()));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(e.getMessage(), e);
+        }
+        RecordPipeline pipeline = new RecordPipeline(deserializer, deadLetters, budget, meters);
+        atShutdown.add(pipeline);
+        return pipeline;
     }
 }

@@ -19,6 +19,30 @@ public final class DurationSyntax {
     }
 
     /**
+     * Writes a duration in this syntax, for messages: whole milliseconds below ten seconds when they are not whole
+     * seconds ({@code 250ms}, {@code 1600ms}), otherwise whole hours, minutes and seconds ({@code 3s}, {@code 2m30s},
+     * {@code 1h5m}); what is below the unit shown is dropped.
+     */
+    public static String format(Duration duration) {
+        long millis = duration.toMillis();
+        if (millis < 1000 || millis < 10_000 && millis % 1000 != 0) {
+            return millis + "ms";
+        }
+        long seconds = millis / 1000;
+        StringBuilder text = new StringBuilder();
+        if (seconds >= 3600) {
+            text.append(seconds / 3600).append('h');
+        }
+        if (seconds % 3600 >= 60) {
+            text.append(seconds % 3600 / 60).append('m');
+        }
+        if (seconds % 60 > 0 || text.isEmpty()) {
+            text.append(seconds % 60).append('s');
+        }
+        return text.toString();
+    }
+
+    /**
      * Parses {@code text}, ignoring surrounding blanks.
      *
      * @throws IllegalArgumentException when it is not such a duration; the message says why when more can be said

@@ -67,7 +67,7 @@ class DeadLetterFlowTest implements TestPropertyProvider {
 
         @Topic("${dead-letter-flow-test.topic}")
         void on(ConsumerRecord<byte[], byte[]> record) {
-            pipeline.process(record, CommitReceived.class, received::add);
+            pipeline.process(record, CommitReceived.class, received::add, WhenExhausted.deadLetter());
         }
     }
 

@@ -1,6 +1,7 @@
 package io.slipway.common.kafka;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.slipway.common.testing.TestClock;
 import io.slipway.events.ArtifactKind;
 import io.slipway.events.ArtifactPublished;
 import io.slipway.events.Commit;
@@ -22,24 +23,38 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 class RecordPipelineTest {
+
+    private static final Instant TAKEN_AT = Instant.parse("2026-11-22T10:00:00.250Z");
+    private static final WhenExhausted<CommitReceived> DEAD_LETTER = WhenExhausted.deadLetter();
 
     private final List<String> deadLetters = new ArrayList<>();
     private final List<Duration> waits = new ArrayList<>();
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    private static final Instant TAKEN_AT = Instant.parse("2026-11-22T10:00:00.250Z");
-    private final Clock clock = Clock.fixed(TAKEN_AT, java.time.ZoneOffset.UTC);
-    private final RetryPolicy retry = new RetryPolicy(4, Duration.ofMillis(100), Duration.ofMillis(250));
+    private final TestClock clock = new TestClock(TAKEN_AT);
+    private RetryBudget budget = new RetryBudget(Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofMillis(250));
     private final DeadLetterPublisher dlq = (record, reason, cause) ->
             deadLetters.add(reason + ":" + cause.getClass().getSimpleName());
 
+    /** Waiting moves the clock on by the wait, as it would in real time. */
     private RecordPipeline pipeline(Deserializer<SpecificRecord> deserializer) {
-        return new RecordPipeline(deserializer, dlq, retry, meters, waits::add, clock);
+        return new RecordPipeline(deserializer, dlq, budget, meters, duration -> {
+            waits.add(duration);
+            clock.advance(duration);
+        }, clock);
+    }
+
+    private double counted(String outcome) {
+        return meters.counter("slipway.records", "topic", "slipway.commits", "outcome", outcome).count();
     }
 
     private static ConsumerRecord<byte[], byte[]> record() {
@@ -61,7 +76,7 @@ class RecordPipelineTest {
         List<CommitReceived> handled = new ArrayList<>();
 
         boolean processed = pipeline((topic, data) -> commitReceived())
-                .process(record(), CommitReceived.class, handled::add);
+                .process(record(), CommitReceived.class, handled::add, DEAD_LETTER);
 
         assertThat(processed).isTrue();
         assertThat(handled).containsExactly(commitReceived());
@@ -75,7 +90,7 @@ class RecordPipelineTest {
             throw new SerializationException("Unknown magic byte");
         }).process(record(), CommitReceived.class, event -> {
             throw new AssertionError("must not be called");
-        });
+        }, DEAD_LETTER);
 
         assertThat(processed).isFalse();
         assertThat(deadLetters).containsExactly("DESERIALIZATION:SerializationException");
@@ -88,14 +103,14 @@ class RecordPipelineTest {
                 .setKind(ArtifactKind.CONTAINER).setRegistry("r").setRepository("p").setDigest("sha256:0")
                 .setTags(List.of()).setEmittedAt(Instant.now()).build();
 
-        pipeline((topic, data) -> other).process(record(), CommitReceived.class, event -> { });
+        pipeline((topic, data) -> other).process(record(), CommitReceived.class, event -> { }, DEAD_LETTER);
 
         assertThat(deadLetters).containsExactly("UNEXPECTED_EVENT_TYPE:IllegalArgumentException");
     }
 
     @Test
     void deadLettersATombstone() {
-        pipeline((topic, data) -> null).process(record(), CommitReceived.class, event -> { });
+        pipeline((topic, data) -> null).process(record(), CommitReceived.class, event -> { }, DEAD_LETTER);
 
         assertThat(deadLetters).containsExactly("UNEXPECTED_EVENT_TYPE:IllegalArgumentException");
     }
@@ -108,7 +123,7 @@ class RecordPipelineTest {
             if (calls.incrementAndGet() < 4) {
                 throw new TransientFailure("docker engine unreachable");
             }
-        });
+        }, DEAD_LETTER);
 
         assertThat(processed).isTrue();
         assertThat(calls).hasValue(4);
@@ -125,30 +140,129 @@ class RecordPipelineTest {
                 throw new SerializationException("registry down", new ConnectException("Connection refused"));
             }
             return commitReceived();
-        }).process(record(), CommitReceived.class, event -> { });
+        }).process(record(), CommitReceived.class, event -> { }, DEAD_LETTER);
 
         assertThat(processed).isTrue();
         assertThat(waits).hasSize(1);
     }
 
     @Test
-    void deadLettersWhenTransientFaultsOutlastTheRetryBudget() {
+    void deadLettersWhenTransientFaultsOutlastTheBudgetOfAStageThatDeclaresTheDeadLetterTopic() {
+        boolean processed = pipeline((topic, data) -> commitReceived()).process(record(), CommitReceived.class, event -> {
+            throw new TransientFailure("registry 503");
+        }, DEAD_LETTER);
+
+        assertThat(processed).isFalse();
+        assertThat(deadLetters).containsExactly("RETRIES_EXHAUSTED:TransientFailure");
+        assertThat(counted("dead_lettered")).isEqualTo(1);
+    }
+
+    @Test
+    void publishesTheStagesFailureOutcomeInsteadOfADeadLetterWhenTransientFaultsOutlastTheBudget() {
+        budget = new RetryBudget(Duration.ofSeconds(1), Duration.ofMillis(400), Duration.ofSeconds(10));
+        List<String> published = new ArrayList<>();
+        List<RetriesExhausted> told = new ArrayList<>();
+
+        boolean processed = pipeline((topic, data) -> commitReceived()).process(record(), CommitReceived.class, event -> {
+            throw new TransientFailure("registry.example:5000 unreachable");
+        }, WhenExhausted.publishFailure((event, exhausted) -> {
+            told.add(exhausted);
+            published.add("BuildFailed of " + event.getRun().getRunId());
+        }));
+
+        assertThat(processed).isTrue();
+        assertThat(published).containsExactly("BuildFailed of run-1");
+        assertThat(deadLetters).isEmpty();
+        assertThat(waits).as("the last wait is cut to what is left of the budget")
+                .containsExactly(Duration.ofMillis(400), Duration.ofMillis(600));
+        RetriesExhausted exhausted = told.get(0);
+        assertThat(exhausted.attempts()).isEqualTo(3);
+        assertThat(exhausted.retriedFor()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(exhausted.lastFault()).hasMessage("registry.example:5000 unreachable");
+        assertThat(exhausted.message())
+                .isEqualTo("registry.example:5000 unreachable; still failing after retrying for 1s (3 attempts)");
+        assertThat(counted("gave_up")).isEqualTo(1);
+        assertThat(counted("processed")).isZero();
+    }
+
+    @Test
+    void aFaultThatClearsWithinTheBudgetIsRiddenOutHoweverManyAttemptsThatTakes() {
+        budget = new RetryBudget(Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofSeconds(1));
+        Instant back = TAKEN_AT.plusSeconds(8);
         AtomicInteger calls = new AtomicInteger();
+
+        boolean processed = pipeline((topic, data) -> commitReceived()).process(record(), CommitReceived.class, event -> {
+            calls.incrementAndGet();
+            if (clock.instant().isBefore(back)) {
+                throw new TransientFailure("registry unreachable");
+            }
+        }, WhenExhausted.publishFailure((event, exhausted) -> {
+            throw new AssertionError("the fault cleared within the budget");
+        }));
+
+        assertThat(processed).isTrue();
+        assertThat(calls).as("far more than the five attempts a count allowed").hasValue(12);
+        assertThat(deadLetters).isEmpty();
+        assertThat(counted("processed")).isEqualTo(1);
+    }
+
+    @Test
+    void theBudgetIsCountedInTimeSoSlowAttemptsGetFewerOfThem() {
+        budget = new RetryBudget(Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofSeconds(1));
+        AtomicInteger calls = new AtomicInteger();
+        List<RetriesExhausted> told = new ArrayList<>();
 
         pipeline((topic, data) -> commitReceived()).process(record(), CommitReceived.class, event -> {
             calls.incrementAndGet();
-            throw new TransientFailure("registry 503");
-        });
+            clock.advance(Duration.ofSeconds(4));
+            throw new TransientFailure("push timed out");
+        }, WhenExhausted.publishFailure((event, exhausted) -> told.add(exhausted)));
 
-        assertThat(calls).hasValue(retry.maxAttempts());
+        assertThat(calls).hasValue(4);
+        assertThat(waits).containsExactly(Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(400));
+        assertThat(told).singleElement().satisfies(exhausted -> {
+            assertThat(exhausted.attempts()).isEqualTo(4);
+            assertThat(exhausted.retriedFor()).as("counted from the first fault, at the end of the first attempt")
+                    .isEqualTo(Duration.ofMillis(12_700));
+        });
+    }
+
+    @Test
+    void aFailureOutcomeThatCannotBePublishedSendsTheRecordToTheDeadLetterTopic() {
+        budget = new RetryBudget(Duration.ZERO, Duration.ofMillis(100), Duration.ofMillis(100));
+
+        boolean processed = pipeline((topic, data) -> commitReceived()).process(record(), CommitReceived.class, event -> {
+            throw new TransientFailure("registry unreachable");
+        }, WhenExhausted.publishFailure((event, exhausted) -> {
+            throw new TransientFailure("broker unreachable");
+        }));
+
+        assertThat(processed).isFalse();
         assertThat(deadLetters).containsExactly("RETRIES_EXHAUSTED:TransientFailure");
+        assertThat(waits).as("a budget of zero means no retry").isEmpty();
+    }
+
+    @Test
+    void aRecordWhoseDecodingOutlastsTheBudgetIsDeadLetteredWhateverTheStageDeclared() {
+        pipeline((topic, data) -> {
+            throw new SerializationException("registry down", new ConnectException("Connection refused"));
+        }).process(record(), CommitReceived.class, event -> {
+            throw new AssertionError("never decoded");
+        }, WhenExhausted.publishFailure((event, exhausted) -> {
+            throw new AssertionError("there is no event to fail");
+        }));
+
+        assertThat(deadLetters).containsExactly("RETRIES_EXHAUSTED:SerializationException");
+        assertThat(waits.stream().reduce(Duration.ZERO, Duration::plus)).isEqualTo(budget.budget());
     }
 
     @Test
     void deadLettersAPermanentHandlerErrorAtOnce() {
         pipeline((topic, data) -> commitReceived()).process(record(), CommitReceived.class, event -> {
             throw new IllegalStateException("cannot ever work");
-        });
+        }, WhenExhausted.publishFailure((event, exhausted) -> {
+            throw new AssertionError("a permanent error is not a spent budget");
+        }));
 
         assertThat(deadLetters).containsExactly("PROCESSING:IllegalStateException");
         assertThat(waits).isEmpty();
@@ -156,39 +270,75 @@ class RecordPipelineTest {
 
     @Test
     void leavesTheRecordUncommittedWhenInterruptedDuringBackoff() {
-        RecordPipeline interrupted = new RecordPipeline((topic, data) -> commitReceived(), dlq, retry, meters,
+        RecordPipeline interrupted = new RecordPipeline((topic, data) -> commitReceived(), dlq, budget, meters,
                 duration -> {
                     throw new InterruptedException("shutdown");
                 }, clock);
 
         assertThatThrownBy(() -> interrupted.process(record(), CommitReceived.class, event -> {
             throw new TransientFailure("down");
-        })).isInstanceOf(RecordPipeline.RecordHandedBack.class);
+        }, DEAD_LETTER)).isInstanceOf(RecordPipeline.RecordHandedBack.class);
         assertThat(deadLetters).isEmpty();
         assertThat(Thread.interrupted()).isTrue();
     }
 
     @Test
+    void stoppingEndsAWaitForTheNextAttemptAndHandsTheRecordBackUncommitted() {
+        budget = new RetryBudget(Duration.ofHours(1), Duration.ofMinutes(10), Duration.ofMinutes(10));
+        RecordPipeline pipeline = new RecordPipeline((topic, data) -> commitReceived(), dlq, budget, meters, null,
+                Clock.systemUTC());
+        CountDownLatch attempted = new CountDownLatch(1);
+        CompletableFuture<Boolean> processing = CompletableFuture.supplyAsync(() -> pipeline.process(record(),
+                CommitReceived.class, event -> {
+                    attempted.countDown();
+                    throw new TransientFailure("engine unreachable");
+                }, DEAD_LETTER));
+        await().until(() -> attempted.getCount() == 0);
+
+        pipeline.stop();
+
+        assertThatThrownBy(() -> processing.get(10, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(RecordPipeline.RecordHandedBack.class)
+                .hasMessageContaining("the service is stopping");
+        assertThat(deadLetters).isEmpty();
+    }
+
+    @Test
+    void aRecordTheStageHandsBackIsNeitherRetriedNorDeadLettered() {
+        AtomicInteger calls = new AtomicInteger();
+
+        assertThatThrownBy(() -> pipeline((topic, data) -> commitReceived()).process(record(), CommitReceived.class,
+                event -> {
+                    calls.incrementAndGet();
+                    throw new RecordPipeline.RecordHandedBack("build cancelled at shutdown",
+                            new TransientFailure("cancelled"));
+                }, DEAD_LETTER)).isInstanceOf(RecordPipeline.RecordHandedBack.class);
+        assertThat(calls).hasValue(1);
+        assertThat(waits).isEmpty();
+        assertThat(deadLetters).isEmpty();
+    }
+
+    @Test
     void recordsTheHopFromTheProducersTimestampToTheMomentTheStageTakesTheRecord() {
         pipeline((topic, data) -> commitReceived()).process(record(TAKEN_AT.minusMillis(7).toEpochMilli()),
-                CommitReceived.class, event -> { });
+                CommitReceived.class, event -> { }, DEAD_LETTER);
         pipeline((topic, data) -> commitReceived()).process(record(TAKEN_AT.minusMillis(3).toEpochMilli()),
-                CommitReceived.class, event -> { });
+                CommitReceived.class, event -> { }, DEAD_LETTER);
         // No timestamp at all (-1) is not a hop of 1.7 billion seconds.
-        pipeline((topic, data) -> commitReceived()).process(record(-1), CommitReceived.class, event -> { });
+        pipeline((topic, data) -> commitReceived()).process(record(-1), CommitReceived.class, event -> { }, DEAD_LETTER);
 
         var hop = meters.get("slipway.hop").tag("topic", "slipway.commits").timer();
         assertThat(hop.count()).isEqualTo(2);
-        assertThat(hop.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS)).isEqualTo(10.0);
-        assertThat(hop.max(java.util.concurrent.TimeUnit.MILLISECONDS)).isEqualTo(7.0);
+        assertThat(hop.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(10.0);
+        assertThat(hop.max(TimeUnit.MILLISECONDS)).isEqualTo(7.0);
     }
 
     @Test
     void publishesTheHopAsAPrometheusHistogramPerTopic() {
         var prometheus = new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
                 io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
-        new RecordPipeline((topic, data) -> commitReceived(), dlq, retry, prometheus, waits::add, clock)
-                .process(record(TAKEN_AT.minusMillis(4).toEpochMilli()), CommitReceived.class, event -> { });
+        new RecordPipeline((topic, data) -> commitReceived(), dlq, budget, prometheus, waits::add, clock)
+                .process(record(TAKEN_AT.minusMillis(4).toEpochMilli()), CommitReceived.class, event -> { }, DEAD_LETTER);
 
         String scrape = prometheus.scrape();
 
@@ -200,15 +350,5 @@ class RecordPipelineTest {
     private static ConsumerRecord<byte[], byte[]> record(long timestamp) {
         return new ConsumerRecord<>("slipway.commits", 0, 42L, timestamp, TimestampType.CREATE_TIME, 7, 5,
                 "org/app".getBytes(), new byte[]{0, 0, 0, 0, 1}, new RecordHeaders(), Optional.empty());
-    }
-
-    @Test
-    void backoffDoublesAndIsCapped() {
-        RetryPolicy policy = new RetryPolicy(10, Duration.ofMillis(200), Duration.ofSeconds(1));
-
-        assertThat(policy.backoffAfter(1)).isEqualTo(Duration.ofMillis(200));
-        assertThat(policy.backoffAfter(3)).isEqualTo(Duration.ofMillis(800));
-        assertThat(policy.backoffAfter(4)).isEqualTo(Duration.ofSeconds(1));
-        assertThat(policy.backoffAfter(60)).isEqualTo(Duration.ofSeconds(1));
     }
 }

@@ -10,6 +10,7 @@ import io.slipway.schemas.serde.AvroEventDeserializer;
 import io.slipway.schemas.serde.AvroEventSerializer;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -55,17 +56,27 @@ final class DelivererTopics implements AutoCloseable {
 
     /** Every event of {@code topic} about {@code repository}, read to the topic's current end. */
     List<SpecificRecord> eventsOf(String topic, String repository) {
-        List<SpecificRecord> events = new ArrayList<>();
+        return recordsOf(topic, repository).stream()
+                .map(record -> deserializer.deserialize(record.topic(), record.headers(), record.value())).toList();
+    }
+
+    /** The records of {@code topic}'s dead-letter topic keyed by {@code repository}, read to its current end. */
+    List<ConsumerRecord<byte[], byte[]>> deadLettersOf(String topic, String repository) {
+        return recordsOf(Topics.deadLetter(topic), repository);
+    }
+
+    private List<ConsumerRecord<byte[], byte[]>> recordsOf(String topic, String repository) {
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             TopicTail.readToEnd(consumer, topic, Duration.ofSeconds(30), record -> {
                 if (repository.equals(new String(record.key(), StandardCharsets.UTF_8))) {
-                    events.add(deserializer.deserialize(record.topic(), record.headers(), record.value()));
+                    records.add(record);
                 }
             });
         }
-        return events;
+        return records;
     }
 
     /**

@@ -65,7 +65,7 @@ class DryRunDeliveryThroughKafkaTest {
         config.put("slipway.deliverer.release-registry", RELEASE);
         config.put("slipway.deliverer.registries[0].host", STAGING);
         config.put("slipway.deliverer.registries[1].host", RELEASE);
-        config.put("slipway.kafka.retry-attempts", "2");
+        config.put("slipway.kafka.retry-budget", "300ms");
         config.put("slipway.kafka.retry-initial-backoff", "100ms");
         config.put("slipway.kafka.retry-max-backoff", "200ms");
         return config;

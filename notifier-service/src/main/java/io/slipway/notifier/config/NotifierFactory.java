@@ -2,7 +2,7 @@ package io.slipway.notifier.config;
 
 import io.micronaut.context.annotation.Factory;
 import io.slipway.common.glob.Glob;
-import io.slipway.common.kafka.RetryPolicy;
+import io.slipway.common.kafka.RetryBudget;
 import io.slipway.notifier.adapter.http.JsonHttp;
 import io.slipway.notifier.domain.ChannelMemoryStore;
 import io.slipway.notifier.domain.EventKind;
@@ -62,10 +62,10 @@ public class NotifierFactory {
 
     @Singleton
     NotificationDispatcher dispatcher(ConfiguredChannels channels, ChannelMemoryStore memories, NotificationTexts texts,
-                                      NotifierProperties properties) {
+                                      NotifierProperties properties, Clock clock) {
         NotifierProperties.Retry retry = properties.retry();
-        Retrier.Policy policy = new Retrier.Policy(new RetryPolicy(retry.maxAttempts(), retry.initialBackoff(),
-                retry.maxBackoff()), retry.maxRetryAfter());
+        Retrier.Policy policy = new Retrier.Policy(new RetryBudget(retry.budget(), retry.initialBackoff(),
+                retry.maxBackoff()), retry.maxRetryAfter(), clock);
         return new NotificationDispatcher(channels.chats(), channels.trackers(), channels.statuses(), memories, texts,
                 policy, properties.dedupeWindow());
     }

@@ -20,11 +20,12 @@ public record NotifierProperties(@Nullable String runUrl,
                                  Retry retry) {
 
     /**
-     * Attempts per call while a channel is unavailable, with exponential backoff from {@code initialBackoff} to
-     * {@code maxBackoff}; a {@code Retry-After} is honoured up to {@code maxRetryAfter}.
+     * How long one call is retried while a channel is unavailable ({@code budget}, from the call's first failure),
+     * with exponential backoff from {@code initialBackoff} to {@code maxBackoff}; a {@code Retry-After} is honoured
+     * up to {@code maxRetryAfter}.
      */
     @ConfigurationProperties("retry")
-    public record Retry(@Bindable(defaultValue = "12") int maxAttempts,
+    public record Retry(@Bindable(defaultValue = "20m") Duration budget,
                         @Bindable(defaultValue = "1s") Duration initialBackoff,
                         @Bindable(defaultValue = "5m") Duration maxBackoff,
                         @Bindable(defaultValue = "15m") Duration maxRetryAfter) {

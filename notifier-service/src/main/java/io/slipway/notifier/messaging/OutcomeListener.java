@@ -3,6 +3,7 @@ package io.slipway.notifier.messaging;
 import io.micronaut.configuration.kafka.annotation.Topic;
 import io.slipway.common.kafka.RecordPipeline;
 import io.slipway.common.kafka.SlipwayListener;
+import io.slipway.common.kafka.WhenExhausted;
 import io.slipway.notifier.domain.Routing;
 import io.slipway.schemas.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -27,6 +28,7 @@ public class OutcomeListener {
     @Topic({Topics.COMMITS, Topics.FAILURES, Topics.ARTIFACTS})
     void receive(ConsumerRecord<byte[], byte[]> record) {
         pipeline.process(record, Topics.eventType(record.topic()).orElseThrow(),
-                event -> queue.enqueue(routing.deliveriesFor(EventMapping.toNotification(event))));
+                event -> queue.enqueue(routing.deliveriesFor(EventMapping.toNotification(event))),
+                WhenExhausted.deadLetter());
     }
 }

@@ -1,6 +1,7 @@
 package io.slipway.notifier.domain;
 
-import io.slipway.common.kafka.RetryPolicy;
+import io.slipway.common.kafka.RetryBudget;
+import io.slipway.common.testing.TestClock;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -88,13 +89,18 @@ class NotificationDispatcherTest {
     private final MemoryMap memories = new MemoryMap();
     private final Recorder remote = new Recorder();
     private final List<Duration> waits = new ArrayList<>();
+    private final TestClock clock = new TestClock(T0);
     private final NotificationTexts texts = new NotificationTexts("https://ci.example.com/runs/{runId}", "https://{registry}/{repository}@{digest}", 4000, List.of());
     private final NotificationDispatcher dispatcher = new NotificationDispatcher(Map.of(SLACK, remote),
             Map.of(ISSUES, remote), Map.of(STATUS, remote), memories, texts,
-            new Retrier.Policy(new RetryPolicy(4, Duration.ofSeconds(1), Duration.ofSeconds(8)), Duration.ofMinutes(1)), 3);
+            new Retrier.Policy(new RetryBudget(Duration.ofSeconds(40), Duration.ofSeconds(1), Duration.ofSeconds(8)),
+                    Duration.ofMinutes(1), clock), 3);
 
     private DeliveryOutcome deliver(ChannelId channel, Notification n) {
-        return dispatcher.deliver(new Delivery(channel, n), waits::add, (attempt, delay, failure) -> { });
+        return dispatcher.deliver(new Delivery(channel, n), delay -> {
+            waits.add(delay);
+            clock.advance(delay);
+        }, (attempt, delay, failure) -> { });
     }
 
     @Test
@@ -177,15 +183,19 @@ class NotificationDispatcherTest {
 
     @Test
     void abandonsAChannelThatStaysUnavailableThroughTheRetryBudget() {
-        for (int i = 0; i < 4; i++) {
+        for (int i = 0; i < 20; i++) {
             remote.failNext("status", new ChannelUnavailable("503", null, null));
         }
 
         DeliveryOutcome outcome = deliver(STATUS, failed(REPOSITORY, "main", T0));
 
-        assertThat(outcome).isInstanceOfSatisfying(DeliveryOutcome.Abandoned.class,
-                a -> assertThat(a.cause().attempts()).isEqualTo(4));
-        assertThat(waits).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4));
+        assertThat(outcome).isInstanceOfSatisfying(DeliveryOutcome.Abandoned.class, a -> {
+            assertThat(a.cause().attempts()).isEqualTo(9);
+            assertThat(a.cause()).hasMessage("503; still failing after retrying for 40s (9 attempts)");
+        });
+        assertThat(waits).as("backoff, the last wait cut to what is left of the 40 s").containsExactly(
+                Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4), Duration.ofSeconds(8),
+                Duration.ofSeconds(8), Duration.ofSeconds(8), Duration.ofSeconds(8), Duration.ofSeconds(1));
     }
 
     @Test

@@ -1,9 +1,11 @@
 package io.slipway.notifier.domain;
 
-import io.slipway.common.kafka.RetryPolicy;
+import io.slipway.common.kafka.RetryBudget;
+import io.slipway.common.testing.TestClock;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -15,8 +17,12 @@ class RetrierTest {
 
     private final List<Duration> waits = new ArrayList<>();
     private final AtomicInteger retries = new AtomicInteger();
-    private final Retrier retrier = new Retrier(new Retrier.Policy(new RetryPolicy(5, Duration.ofMillis(500),
-            Duration.ofSeconds(3)), Duration.ofSeconds(20)), waits::add, (attempt, delay, failure) -> retries.incrementAndGet());
+    private final TestClock clock = new TestClock(Instant.parse("2026-05-01T10:00:00Z"));
+    private final Retrier retrier = new Retrier(new Retrier.Policy(new RetryBudget(Duration.ofSeconds(30),
+            Duration.ofMillis(500), Duration.ofSeconds(3)), Duration.ofSeconds(20), clock), delay -> {
+                waits.add(delay);
+                clock.advance(delay);
+            }, (attempt, delay, failure) -> retries.incrementAndGet());
 
     private Runnable failing(int times, Duration retryAfter) {
         AtomicInteger calls = new AtomicInteger();
@@ -45,11 +51,19 @@ class RetrierTest {
     }
 
     @Test
-    void givesUpAfterTheLastAttemptWithTheLastFailure() {
-        assertThatThrownBy(() -> retrier.run(failing(5, null)))
-                .isInstanceOfSatisfying(Retrier.Exhausted.class, e -> assertThat(e.attempts()).isEqualTo(5))
-                .hasMessageContaining("HTTP 503").hasCauseInstanceOf(ChannelUnavailable.class);
-        assertThat(waits).hasSize(4);
+    void givesUpWhenTheBudgetIsSpentWithTheLastFailure() {
+        assertThatThrownBy(() -> retrier.run(failing(100, null)))
+                .isInstanceOfSatisfying(Retrier.Exhausted.class, e -> assertThat(e.attempts()).isEqualTo(13))
+                .hasMessage("HTTP 503; still failing after retrying for 30s (13 attempts)")
+                .hasCauseInstanceOf(ChannelUnavailable.class);
+        assertThat(waits.stream().reduce(Duration.ZERO, Duration::plus)).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void givesUpAtOnceWhenTheChannelAsksForALongerWaitThanTheBudgetHasLeft() {
+        assertThatThrownBy(() -> retrier.run(failing(2, Duration.ofSeconds(20))))
+                .isInstanceOfSatisfying(Retrier.Exhausted.class, e -> assertThat(e.attempts()).isEqualTo(2));
+        assertThat(waits).containsExactly(Duration.ofSeconds(20));
     }
 
     @Test

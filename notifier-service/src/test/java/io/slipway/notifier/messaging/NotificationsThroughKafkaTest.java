@@ -76,7 +76,7 @@ class NotificationsThroughKafkaTest {
         Map<String, Object> config = new HashMap<>(SlipwayTestProperties.against(stack));
         config.put("slipway.notifier.run-url", "https://ci.example.com/runs/{runId}");
         config.put("slipway.notifier.request-timeout", "2s");
-        config.put("slipway.notifier.retry.max-attempts", "30");
+        config.put("slipway.notifier.retry.budget", "30s");
         config.put("slipway.notifier.retry.initial-backoff", "100ms");
         config.put("slipway.notifier.retry.max-backoff", "400ms");
         config.put("slipway.notifier.retry.max-retry-after", "5s");

@@ -24,7 +24,7 @@ public sealed interface Outcome {
         CONFIG_INVALID,
         /** The registry does not have the digest, or refused the tester's credentials. */
         IMAGE_UNAVAILABLE,
-        /** The Docker engine or the registry stayed unreachable through every retry. */
+        /** The Docker engine or the registry stayed unreachable through the retry budget. */
         INFRASTRUCTURE,
         /** The artifact is of a kind this tester cannot test (no longer emitted: VM images are tested on OpenStack). */
         UNSUPPORTED_ARTIFACT,

@@ -3,6 +3,7 @@ package io.slipway.tester.messaging;
 import io.micronaut.configuration.kafka.annotation.Topic;
 import io.slipway.common.kafka.RecordPipeline;
 import io.slipway.common.kafka.SlipwayListener;
+import io.slipway.common.kafka.WhenExhausted;
 import io.slipway.events.ImageBuilt;
 import io.slipway.schemas.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -21,6 +22,6 @@ public class ImagesListener {
 
     @Topic(Topics.IMAGES)
     void receive(ConsumerRecord<byte[], byte[]> record) {
-        pipeline.process(record, ImageBuilt.class, testing::test);
+        pipeline.process(record, ImageBuilt.class, testing::test, WhenExhausted.publishFailure(testing::gaveUp));
     }
 }

@@ -59,7 +59,7 @@ public final class TesterRuns {
         config.put("slipway.tester.reports-dir", reports.toString());
         config.put("slipway.tester.public-url", "http://127.0.0.1:" + port);
         config.put("slipway.tester.memory", "256m");
-        config.put("slipway.kafka.retry-attempts", "2");
+        config.put("slipway.kafka.retry-budget", "500ms");
         config.put("slipway.kafka.retry-initial-backoff", "100ms");
         config.put("kafka.consumers.tester-service.session.timeout.ms", "6000");
         config.put("kafka.consumers.tester-service.heartbeat.interval.ms", "1000");

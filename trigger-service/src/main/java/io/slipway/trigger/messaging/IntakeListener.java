@@ -1,9 +1,9 @@
 package io.slipway.trigger.messaging;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.configuration.kafka.annotation.Topic;
 import io.slipway.common.kafka.RecordPipeline;
 import io.slipway.common.kafka.SlipwayListener;
+import io.slipway.common.kafka.WhenExhausted;
 import io.slipway.events.CommitReceived;
 import io.slipway.schemas.Topics;
 import io.slipway.trigger.domain.TriggerService;
@@ -24,22 +24,20 @@ public class IntakeListener implements ConsumerRebalanceListener {
     private final RecordPipeline pipeline;
     private final TriggerService trigger;
     private final CommitsTail tail;
-    private final MeterRegistry meters;
+    private final IntakeObserver observer;
 
-    IntakeListener(RecordPipeline pipeline, TriggerService trigger, CommitsTail tail, MeterRegistry meters) {
+    IntakeListener(RecordPipeline pipeline, TriggerService trigger, CommitsTail tail, IntakeObserver observer) {
         this.pipeline = pipeline;
         this.trigger = trigger;
         this.tail = tail;
-        this.meters = meters;
+        this.observer = observer;
     }
 
     @Topic(Topics.TRIGGER_INTAKE)
     void receive(ConsumerRecord<byte[], byte[]> record) {
-        pipeline.process(record, CommitReceived.class, candidate -> {
-            boolean started = trigger.start(CommitMapping.toPush(candidate), candidate.getRun().getRunId(),
-                    candidate.getRun().getTriggeredAt());
-            meters.counter("slipway.trigger.runs", "outcome", started ? "started" : "deduplicated").increment();
-        });
+        pipeline.process(record, CommitReceived.class, candidate -> observer.decided(trigger.start(
+                CommitMapping.toPush(candidate), candidate.getRun().getRunId(), candidate.getRun().getTriggeredAt())),
+                WhenExhausted.deadLetter());
     }
 
     @Override

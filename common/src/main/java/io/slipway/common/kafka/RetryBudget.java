@@ -1,0 +1,54 @@
+package io.slipway.common.kafka;
+
+import io.slipway.common.yaml.DurationSyntax;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How long a stage keeps retrying a record that meets transient faults: a time, counted from the record's first
+ * transient fault, not a number of attempts. After failed attempt {@code n} (1-based) the record waits
+ * {@code initialBackoff * 2^(n-1)}, capped at {@code maxBackoff} and at what is left of the budget; a fault that
+ * comes once the budget is spent ends the retries.
+ */
+public record RetryBudget(Duration budget, Duration initialBackoff, Duration maxBackoff) {
+
+    public RetryBudget {
+        Objects.requireNonNull(budget, "budget");
+        Objects.requireNonNull(initialBackoff, "initialBackoff");
+        Objects.requireNonNull(maxBackoff, "maxBackoff");
+        if (budget.isNegative()) {
+            throw new IllegalArgumentException("the retry budget must not be negative, was " + budget);
+        }
+        if (initialBackoff.isNegative() || initialBackoff.isZero() || maxBackoff.compareTo(initialBackoff) < 0) {
+            throw new IllegalArgumentException("backoff must start above zero and be capped no lower than it starts, "
+                    + "was " + initialBackoff + " capped at " + maxBackoff);
+        }
+    }
+
+    /** The wait after the given failed attempt (1-based), before the rest of the budget is taken into account. */
+    public Duration backoffAfter(int attempt) {
+        long factor = 1L << Math.min(attempt - 1, 30);
+        long millis = initialBackoff.toMillis() * factor;
+        return millis >= maxBackoff.toMillis() || millis < 0 ? maxBackoff : Duration.ofMillis(millis);
+    }
+
+    /**
+     * Checks that waiting out the budget cannot get a consumer evicted from its group. A consumer does not poll while
+     * one of its records waits, and each record it polled may wait a whole budget; so {@code maxPollRecords} budgets
+     * must fit in half of {@code max.poll.interval.ms}, leaving the other half to the attempts themselves.
+     *
+     * @throws IllegalArgumentException naming the settings to change when they do not fit
+     */
+    public void requireWithin(int maxPollRecords, Duration maxPollInterval) {
+        Duration waits = budget.multipliedBy(maxPollRecords);
+        if (waits.compareTo(maxPollInterval.dividedBy(2)) > 0) {
+            throw new IllegalArgumentException("the retry budget of " + DurationSyntax.format(budget) + " does not fit the consumer's "
+                    + "poll interval: " + maxPollRecords + " record(s) per poll (slipway.kafka.max-poll-records) may "
+                    + "each wait " + DurationSyntax.format(budget) + ", " + DurationSyntax.format(waits) + " in all, more than half of "
+                    + "max.poll.interval.ms (slipway.kafka.max-poll-interval-ms, " + DurationSyntax.format(maxPollInterval) + "); "
+                    + "the group would evict the consumer in the middle of a retry. Lower the budget "
+                    + "(slipway.kafka.retry-budget) or the records per poll, or raise the poll interval");
+        }
+    }
+}
