@@ -9,6 +9,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +33,7 @@ import java.util.stream.Collectors;
 public final class TopicInitializer {
 
     private static final Logger LOG = LoggerFactory.getLogger(TopicInitializer.class);
+    private static final Duration VISIBILITY_POLL = Duration.ofMillis(50);
     private static final Map<String, String> COMPACT = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG,
             TopicConfig.CLEANUP_POLICY_COMPACT);
 
@@ -75,6 +77,7 @@ public final class TopicInitializer {
                 if (!missing.isEmpty()) {
                     createAll(missing);
                     LOG.info("Created topics {}", missing.stream().map(NewTopic::name).toList());
+                    awaitVisible(missing.stream().map(NewTopic::name).toList(), until);
                 }
                 compact(topics.stream().filter(t -> compacted.contains(t) && existing.contains(t)).toList());
                 return;
@@ -101,6 +104,25 @@ public final class TopicInitializer {
                 if (!(e.getCause() instanceof TopicExistsException)) {
                     throw e;
                 }
+            }
+        }
+    }
+
+    /**
+     * Waits until the broker's metadata shows the created topics: the controller acknowledges a creation before every
+     * broker's metadata cache has it, and a describe or subscribe in that moment answers "unknown topic".
+     */
+    private void awaitVisible(List<String> created, Instant until) throws InterruptedException, ExecutionException,
+            java.util.concurrent.TimeoutException {
+        while (true) {
+            try {
+                admin.describeTopics(created).allTopicNames().get(5, TimeUnit.SECONDS);
+                return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || !Instant.now().isBefore(until)) {
+                    throw e;
+                }
+                Thread.sleep(VISIBILITY_POLL.toMillis());
             }
         }
     }
