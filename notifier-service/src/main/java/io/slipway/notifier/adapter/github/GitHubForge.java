@@ -2,26 +2,33 @@ package io.slipway.notifier.adapter.github;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.slipway.common.policy.ApiPaths;
+import io.slipway.notifier.adapter.http.IssueList;
 import io.slipway.notifier.adapter.http.JsonHttp;
 import io.slipway.notifier.domain.CommitStatuses;
+import io.slipway.notifier.domain.IssueMarker;
 import io.slipway.notifier.domain.IssueTracker;
 import io.slipway.notifier.domain.Notification;
 
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * GitHub's REST API (api.github.com or an Enterprise Server's {@code /api/v3}): issues
  * ({@code POST /repos/{owner}/{repo}/issues}, {@code …/issues/{number}/comments}, {@code PATCH …/issues/{number}}
- * with {@code state=closed}) and commit statuses ({@code POST /repos/{owner}/{repo}/statuses/{sha}}), authenticated
+ * with {@code state=closed}, and the open issues labelled with its labels, {@code GET …/issues?state=open&labels=…},
+ * to find its own) and commit statuses ({@code POST /repos/{owner}/{repo}/statuses/{sha}}), authenticated
  * with a bearer token and pinned to API version 2022-11-28. Issues go to {@code issueRepository} when set, else to
  * the repository of the run. Paths are built by {@link ApiPaths} from encoded segments: a repository that is not an
  * {@code owner/name} is refused before any request (the delivery is dead-lettered), so no name can climb the path.
  */
 public final class GitHubForge implements IssueTracker, CommitStatuses {
 
+    private static final IssueList.Fields FIELDS = new IssueList.Fields("number", "html_url", "body");
+
     private final JsonHttp.Api api;
+    private final String label;
     private final List<String> labels;
     private final String issueRepository;
     private final String context;
@@ -33,6 +40,7 @@ public final class GitHubForge implements IssueTracker, CommitStatuses {
                 "Accept", "application/vnd.github+json",
                 "X-GitHub-Api-Version", "2022-11-28",
                 "User-Agent", "slipway-notifier"), "github:" + name);
+        this.label = "github:" + name;
         this.labels = List.copyOf(labels);
         this.issueRepository = issueRepository;
         this.context = context;
@@ -43,6 +51,15 @@ public final class GitHubForge implements IssueTracker, CommitStatuses {
         JsonNode issue = api.call("POST", issues(repository), JsonHttp.object("title", title, "body", body,
                 "labels", labels.isEmpty() ? null : labels));
         return new IssueRef(issue.path("number").asText(), issue.path("html_url").asText(null));
+    }
+
+    @Override
+    public Optional<FoundIssue> findOpen(String repository, IssueMarker wanted) {
+        String labelFilter = labels.isEmpty() ? null : String.join(",", labels);
+        return IssueList.find(page -> api.call("GET", issues(repository) + ApiPaths.query("state", "open",
+                "labels", labelFilter, "sort", "created", "direction", "desc",
+                "per_page", Integer.toString(IssueList.PER_PAGE), "page", Integer.toString(page)), null),
+                FIELDS, wanted, label);
     }
 
     @Override
