@@ -110,7 +110,7 @@ public final class NotificationDispatcher {
                 IssueTracker.IssueRef issue = found.get().ref();
                 if (found.get().marker().openedFor(n)) {
                     return new Step(memory.withIssue(new ChannelMemory.OpenIssue(issue.id(), issue.url(), n.triggeredAt())),
-                            "found issue " + issue.id() + ", opened for this event");
+                            "adopted issue " + issue.id() + " (it was opened for this event)");
                 }
                 Optional<Step> commented = reportAgain(tracker, n, memory,
                         new ChannelMemory.OpenIssue(issue.id(), issue.url(), n.triggeredAt()), retrier, " (found on the forge)");

@@ -276,7 +276,7 @@ class NotificationDispatcherTest {
         memories.saveFailures.add(new IllegalStateException("state topic unwritable"));
 
         assertThatThrownBy(() -> deliver(ISSUES, failure)).hasMessage("state topic unwritable");
-        assertThat(deliver(ISSUES, failure)).isEqualTo(new DeliveryOutcome.Sent("found issue 1, opened for this event"));
+        assertThat(deliver(ISSUES, failure)).isEqualTo(new DeliveryOutcome.Sent("adopted issue 1 (it was opened for this event)"));
         assertThat(deliver(ISSUES, failed(REPOSITORY, "main", T0.plusSeconds(60))))
                 .isEqualTo(new DeliveryOutcome.Sent("commented on issue 1"));
 
