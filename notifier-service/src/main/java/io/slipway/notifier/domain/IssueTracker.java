@@ -21,8 +21,8 @@ public interface IssueTracker {
 
     /**
      * The newest open issue (not pull or merge request) in the tracker's project for the repository whose body ends
-     * with a marker of the same repository and branch as {@code wanted}. Reads the forge's issue list (consistent, unlike
-     * its search), page by page up to a bound, filtered by the tracker's labels.
+     * with a marker of the same repository and branch as {@code wanted}. Reads the forge's issue list (consistent,
+     * unlike its search), page by page up to a bound, filtered by the tracker's labels.
      */
     Optional<FoundIssue> findOpen(String repository, IssueMarker wanted);
 

@@ -105,21 +105,24 @@ public final class NotificationDispatcher {
                     return commented.get();
                 }
             }
-            Optional<IssueTracker.FoundIssue> found = retrier.call(() -> tracker.findOpen(n.repository(), IssueMarker.of(n)));
+            Optional<IssueTracker.FoundIssue> found =
+                    retrier.call(() -> tracker.findOpen(n.repository(), IssueMarker.of(n)));
             if (found.isPresent()) {
-                IssueTracker.IssueRef issue = found.get().ref();
+                IssueTracker.IssueRef ref = found.get().ref();
+                ChannelMemory.OpenIssue adopted = new ChannelMemory.OpenIssue(ref.id(), ref.url(), n.triggeredAt());
                 if (found.get().marker().openedFor(n)) {
-                    return new Step(memory.withIssue(new ChannelMemory.OpenIssue(issue.id(), issue.url(), n.triggeredAt())),
-                            "adopted issue " + issue.id() + " (it was opened for this event)");
+                    return new Step(memory.withIssue(adopted),
+                            "adopted issue " + ref.id() + " (it was opened for this event)");
                 }
-                Optional<Step> commented = reportAgain(tracker, n, memory,
-                        new ChannelMemory.OpenIssue(issue.id(), issue.url(), n.triggeredAt()), retrier, " (found on the forge)");
+                Optional<Step> commented = reportAgain(tracker, n, memory, adopted, retrier, " (found on the forge)");
                 if (commented.isPresent()) {
                     return commented.get();
                 }
             }
-            IssueTracker.IssueRef issue = retrier.call(() -> tracker.open(n.repository(), texts.issueTitle(n), texts.issueBody(n)));
-            ChannelMemory opened = memory.withIssue(new ChannelMemory.OpenIssue(issue.id(), issue.url(), n.triggeredAt()));
+            IssueTracker.IssueRef issue =
+                    retrier.call(() -> tracker.open(n.repository(), texts.issueTitle(n), texts.issueBody(n)));
+            ChannelMemory opened =
+                    memory.withIssue(new ChannelMemory.OpenIssue(issue.id(), issue.url(), n.triggeredAt()));
             memories.save(channel, n.repository(), n.branch(), opened);
             return new Step(opened, "opened issue " + issue.id());
         }

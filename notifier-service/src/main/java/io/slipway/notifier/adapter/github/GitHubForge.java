@@ -17,8 +17,8 @@ import java.util.Optional;
 /**
  * GitHub's REST API (api.github.com or an Enterprise Server's {@code /api/v3}): issues
  * ({@code POST /repos/{owner}/{repo}/issues}, {@code …/issues/{number}/comments}, {@code PATCH …/issues/{number}}
- * with {@code state=closed}, and the open issues labelled with its labels, {@code GET …/issues?state=open&labels=…},
- * to find its own) and commit statuses ({@code POST /repos/{owner}/{repo}/statuses/{sha}}), authenticated
+ * with {@code state=closed}, and the open issues with its labels, {@code GET …/issues?state=open&labels=…}, to find
+ * its own) and commit statuses ({@code POST /repos/{owner}/{repo}/statuses/{sha}}), authenticated
  * with a bearer token and pinned to API version 2022-11-28. Issues go to {@code issueRepository} when set, else to
  * the repository of the run. Paths are built by {@link ApiPaths} from encoded segments: a repository that is not an
  * {@code owner/name} is refused before any request (the delivery is dead-lettered), so no name can climb the path.

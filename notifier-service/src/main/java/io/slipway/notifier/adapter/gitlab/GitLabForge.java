@@ -18,8 +18,8 @@ import java.util.Optional;
 /**
  * GitLab's REST API v4 (gitlab.com or a self-hosted {@code https://host/api/v4}): issues
  * ({@code POST /projects/:id/issues}, {@code …/issues/:iid/notes}, {@code PUT …/issues/:iid} with
- * {@code state_event=close}, and the open issues with its labels, {@code GET …/issues?state=opened&labels=…}, to find
- * its own) and commit statuses ({@code POST /projects/:id/statuses/:sha}), authenticated with a
+ * {@code state_event=close}, and the open issues with its labels, {@code GET …/issues?state=opened&labels=…}, to
+ * find its own) and commit statuses ({@code POST /projects/:id/statuses/:sha}), authenticated with a
  * {@code PRIVATE-TOKEN}. {@code :id} is the project path URL-encoded as one segment, and every other segment is
  * encoded too ({@link ApiPaths}); a project path that is not a valid repository name is refused before any request.
  * A status GitLab already has for the commit ("Cannot transition status") counts as set, so a redelivered status is

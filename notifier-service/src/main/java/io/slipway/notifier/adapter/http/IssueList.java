@@ -33,7 +33,8 @@ public final class IssueList {
      * @param page the answer to the list request for a page number (from 1)
      * @throws IllegalStateException when the forge answers something other than a list
      */
-    public static Optional<FoundIssue> find(IntFunction<JsonNode> page, Fields fields, IssueMarker wanted, String label) {
+    public static Optional<FoundIssue> find(IntFunction<JsonNode> page, Fields fields, IssueMarker wanted,
+                                            String label) {
         for (int number = 1; number <= PAGES; number++) {
             JsonNode issues = page.apply(number);
             if (!issues.isArray()) {
