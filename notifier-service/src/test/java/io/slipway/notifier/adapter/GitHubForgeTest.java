@@ -157,8 +157,8 @@ class GitHubForgeTest {
         });
         Request list = github.requests().get(github.requests().size() - 1);
         assertThat(list.method() + " " + list.rawPath()).isEqualTo("GET /repos/octo-org/hello-service/issues");
-        assertThat(list.query()).containsExactly(Map.entry("state", "open"), Map.entry("labels", "slipway,ci-failure"),
-                Map.entry("sort", "created"), Map.entry("direction", "desc"), Map.entry("per_page", "100"),
+        assertThat(list.query()).containsExactly(Map.entry("state", "open"), Map.entry("sort", "created"),
+                Map.entry("direction", "desc"), Map.entry("labels", "slipway,ci-failure"), Map.entry("per_page", "100"),
                 Map.entry("page", "1"));
         assertThat(list.body()).isEmpty();
         assertThat(forge.findOpen(REPOSITORY, new IssueMarker(REPOSITORY, "release/1.x", null))).isEmpty();

@@ -119,8 +119,8 @@ class GitLabForgeTest {
         });
         Request list = gitlab.requests().get(gitlab.requests().size() - 1);
         assertThat(list.method() + " " + list.rawPath()).isEqualTo("GET /api/v4/projects/my-group%2Fsub.group%2Fmy-project/issues");
-        assertThat(list.query()).containsExactly(Map.entry("state", "opened"), Map.entry("labels", "slipway,ci"),
-                Map.entry("order_by", "created_at"), Map.entry("sort", "desc"), Map.entry("per_page", "100"),
+        assertThat(list.query()).containsExactly(Map.entry("state", "opened"), Map.entry("order_by", "created_at"),
+                Map.entry("sort", "desc"), Map.entry("labels", "slipway,ci"), Map.entry("per_page", "100"),
                 Map.entry("page", "1"));
         assertThat(forge.findOpen(PROJECT, new IssueMarker(PROJECT, "feature", null))).isEmpty();
     }

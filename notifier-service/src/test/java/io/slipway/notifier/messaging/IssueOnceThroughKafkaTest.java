@@ -79,15 +79,8 @@ class IssueOnceThroughKafkaTest {
         config.put("slipway.notifier.request-timeout", "2s");
         config.put("slipway.notifier.retry.initial-backoff", "100ms");
         config.put("slipway.notifier.retry.max-backoff", "400ms");
-        config.put("slipway.notifier.forges[0].name", "github");
-        config.put("slipway.notifier.forges[0].type", "github");
-        config.put("slipway.notifier.forges[0].base-url", github.uri().toString());
-        config.put("slipway.notifier.forges[0].token", TOKEN);
-        config.put("slipway.notifier.forges[0].repositories", "once-org/**");
-        config.put("slipway.notifier.forges[0].commit-status", "false");
-        config.put("slipway.notifier.routes[0].repositories", "once-org/**");
-        config.put("slipway.notifier.routes[0].events", "FAILED,PUBLISHED");
-        config.put("slipway.notifier.routes[0].issues", "github");
+        NotificationsThroughKafkaTest.forge(config, 0, "github", github.uri().toString(), TOKEN, "once-org/**");
+        NotificationsThroughKafkaTest.route(config, 0, "once-org/**", "", "github");
         config.put("test.notifier.fail-first-issue-save-of", unsaved);
         return config;
     }

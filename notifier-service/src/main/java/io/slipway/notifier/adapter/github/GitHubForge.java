@@ -25,10 +25,10 @@ import java.util.Optional;
  */
 public final class GitHubForge implements IssueTracker, CommitStatuses {
 
-    private static final IssueList.Fields FIELDS = new IssueList.Fields("number", "html_url", "body");
+    private static final IssueList.Dialect LIST = new IssueList.Dialect(
+            List.of("state", "open", "sort", "created", "direction", "desc"), "number", "html_url", "body");
 
     private final JsonHttp.Api api;
-    private final String label;
     private final List<String> labels;
     private final String issueRepository;
     private final String context;
@@ -40,7 +40,6 @@ public final class GitHubForge implements IssueTracker, CommitStatuses {
                 "Accept", "application/vnd.github+json",
                 "X-GitHub-Api-Version", "2022-11-28",
                 "User-Agent", "slipway-notifier"), "github:" + name);
-        this.label = "github:" + name;
         this.labels = List.copyOf(labels);
         this.issueRepository = issueRepository;
         this.context = context;
@@ -55,11 +54,7 @@ public final class GitHubForge implements IssueTracker, CommitStatuses {
 
     @Override
     public Optional<FoundIssue> findOpen(String repository, IssueMarker wanted) {
-        String labelFilter = labels.isEmpty() ? null : String.join(",", labels);
-        return IssueList.find(page -> api.call("GET", issues(repository) + ApiPaths.query("state", "open",
-                "labels", labelFilter, "sort", "created", "direction", "desc",
-                "per_page", Integer.toString(IssueList.PER_PAGE), "page", Integer.toString(page)), null),
-                FIELDS, wanted, label);
+        return IssueList.find(api, issues(repository), LIST, labels, wanted);
     }
 
     @Override

@@ -27,10 +27,10 @@ import java.util.Optional;
  */
 public final class GitLabForge implements IssueTracker, CommitStatuses {
 
-    private static final IssueList.Fields FIELDS = new IssueList.Fields("iid", "web_url", "description");
+    private static final IssueList.Dialect LIST = new IssueList.Dialect(
+            List.of("state", "opened", "order_by", "created_at", "sort", "desc"), "iid", "web_url", "description");
 
     private final JsonHttp.Api api;
-    private final String label;
     private final List<String> labels;
     private final String issueProject;
     private final String context;
@@ -38,7 +38,6 @@ public final class GitLabForge implements IssueTracker, CommitStatuses {
     public GitLabForge(String name, URI baseUrl, String token, List<String> labels, String issueProject,
                        String context, JsonHttp http) {
         this.api = http.api(baseUrl, Map.of("PRIVATE-TOKEN", token, "Accept", "application/json"), "gitlab:" + name);
-        this.label = "gitlab:" + name;
         this.labels = List.copyOf(labels);
         this.issueProject = issueProject;
         this.context = context;
@@ -53,11 +52,7 @@ public final class GitLabForge implements IssueTracker, CommitStatuses {
 
     @Override
     public Optional<FoundIssue> findOpen(String repository, IssueMarker wanted) {
-        String labelFilter = labels.isEmpty() ? null : String.join(",", labels);
-        return IssueList.find(page -> api.call("GET", issues(repository) + ApiPaths.query("state", "opened",
-                "labels", labelFilter, "order_by", "created_at", "sort", "desc",
-                "per_page", Integer.toString(IssueList.PER_PAGE), "page", Integer.toString(page)), null),
-                FIELDS, wanted, label);
+        return IssueList.find(api, issues(repository), LIST, labels, wanted);
     }
 
     @Override

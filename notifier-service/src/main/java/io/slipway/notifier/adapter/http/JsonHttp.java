@@ -76,6 +76,11 @@ public final class JsonHttp {
             this.label = label;
         }
 
+        /** Names the API in messages, e.g. {@code github:github}. */
+        public String label() {
+            return label;
+        }
+
         /**
          * Sends {@code body} (none when null, as for a GET) to {@code base + path} and returns the parsed JSON answer
          * (an empty object for a non-JSON body).
