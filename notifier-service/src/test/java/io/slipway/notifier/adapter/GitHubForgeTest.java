@@ -4,6 +4,8 @@ import io.slipway.notifier.adapter.github.GitHubForge;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpServer;
+import io.slipway.devstack.sink.NotificationSink;
 import io.slipway.notifier.adapter.http.IssueList;
 import io.slipway.notifier.adapter.http.JsonHttp;
 import io.slipway.notifier.domain.ChannelUnavailable;
@@ -18,6 +20,11 @@ import io.slipway.notifier.fakes.Fixtures;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.List;
@@ -199,5 +206,21 @@ class GitHubForgeTest {
 
         assertThatThrownBy(() -> forge.findOpen(REPOSITORY, new IssueMarker(REPOSITORY, "main", null)))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("github:github");
+    }
+
+    @Test
+    void theDemoSinkListsNoOpenIssueSoTheNotifierOpensOneThere() throws Exception {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", new NotificationSink(new PrintStream(OutputStream.nullOutputStream()))::handle);
+        server.start();
+        try {
+            GitHubForge demo = new GitHubForge("github", URI.create("http://127.0.0.1:" + server.getAddress().getPort()
+                    + "/github"), TOKEN, List.of("slipway"), null, "slipway", http);
+
+            assertThat(demo.findOpen(REPOSITORY, new IssueMarker(REPOSITORY, "main", null))).isEmpty();
+            assertThat(demo.open(REPOSITORY, "t", bodyOf("main", "e1")).id()).isNotBlank();
+        } finally {
+            server.stop(0);
+        }
     }
 }
