@@ -309,7 +309,8 @@ class AttacksEndToEndTest {
         await("Slack message and GitHub issue for " + push.runId()).atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             assertThat(slipway.endpoints().requests("/slack/e2e")).anySatisfy(message ->
                     assertThat(message.body()).contains(push.runId()));
-            assertThat(slipway.endpoints().requests("/github/repos/" + app.name() + "/issues")).isNotEmpty();
+            assertThat(slipway.endpoints().requests("/github/repos/" + app.name() + "/issues"))
+                    .anySatisfy(request -> assertThat(request.method()).isEqualTo("POST"));
         });
     }
 

@@ -46,8 +46,8 @@ public final class Topics {
     public static final String NOTIFIER_DELIVERIES = "slipway.notifier.deliveries";
 
     /**
-     * notifier-service's memory (compacted): per channel and repository, the event ids already notified and the
-     * issue open per branch, as JSON keyed {@code <channel>|<repository>}.
+     * notifier-service's memory (compacted): per channel, repository and branch, the event ids already notified and
+     * the issue open for the branch, as JSON keyed {@code <channel>|<repository>|<branch>}.
      */
     public static final String NOTIFIER_STATE = "slipway.notifier.state";
 

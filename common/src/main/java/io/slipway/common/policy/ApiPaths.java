@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * Builds the paths of forge API calls from segments, each percent-encoded as one RFC 3986 path segment: whatever a
  * repository name, ref or id holds, it can neither add nor climb segments ({@code /}, {@code %}, {@code ?}, {@code #}
- * and {@code ..} arrive at the forge as data). Empty, {@code .} and {@code ..} segments are refused.
+ * and {@code ..} arrive at the forge as data). Empty, {@code .} and {@code ..} segments are refused. Query strings
+ * are encoded the same way, so a value can add no parameter.
  */
 public final class ApiPaths {
 
@@ -59,6 +60,26 @@ public final class ApiPaths {
                     + Names.shown(String.valueOf(path)));
         }
         return of("projects", path);
+    }
+
+    /**
+     * {@code ?name1=value1&name2=value2}, names and values percent-encoded as segments are; a pair whose value is null
+     * is left out, and no pair at all gives the empty string.
+     *
+     * @throws IllegalArgumentException for an odd number of arguments or an empty name
+     */
+    public static String query(String... namesAndValues) {
+        if (namesAndValues.length % 2 != 0) {
+            throw new IllegalArgumentException("a query needs names and values in pairs");
+        }
+        StringBuilder query = new StringBuilder();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            if (namesAndValues[i + 1] != null) {
+                query.append(query.isEmpty() ? '?' : '&').append(segment(namesAndValues[i])).append('=')
+                        .append(namesAndValues[i + 1].isEmpty() ? "" : segment(namesAndValues[i + 1]));
+            }
+        }
+        return query.toString();
     }
 
     /** One segment, percent-encoded: only RFC 3986 unreserved characters stay as they are. */

@@ -21,6 +21,15 @@ class ApiPathsTest {
                 .isEqualTo("/repos/a%2F..%2F..%2Fb/x");
     }
 
+    @Test
+    void encodesQueryValuesSoNoValueAddsAParameter() {
+        assertThat(ApiPaths.query("state", "open", "labels", "slipway,ci failure&page=9", "milestone", null, "q", ""))
+                .isEqualTo("?state=open&labels=slipway%2Cci%20failure%26page%3D9&q=");
+        assertThat(ApiPaths.query()).isEmpty();
+        assertThat(URI.create("https://api.example/x" + ApiPaths.query("labels", "a#b?c")).getRawQuery())
+                .isEqualTo("labels=a%23b%3Fc");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"", ".", ".."})
     void refusesEmptyAndDotSegments(String segment) {

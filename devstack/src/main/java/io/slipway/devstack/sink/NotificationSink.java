@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
 /**
  * A stand-in for Slack and GitHub that {@code ./slipway demo} points notifier-service at, since neither can be
  * reached from a machine without internet: it answers like the real APIs (Slack's {@code ok}, GitHub's 201 issue,
- * comment and status bodies) and prints every notification it receives, so a person sees what would have been sent.
+ * comment and status bodies, an empty list of open issues, since it remembers none) and prints every notification it
+ * receives, so a person sees what would have been sent.
  */
 public final class NotificationSink {
 
@@ -70,6 +71,8 @@ public final class NotificationSink {
         Matcher comments = COMMENTS.matcher(path);
         if (path.startsWith("/slack/")) {
             answer(exchange, 200, "text/plain", "ok");
+        } else if (ISSUES.matcher(path).matches() && exchange.getRequestMethod().equals("GET")) {
+            answer(exchange, 200, "application/json", "[]");
         } else if (ISSUES.matcher(path).matches() && exchange.getRequestMethod().equals("POST")) {
             answer(exchange, 201, "application/json", "{\"id\":" + id + ",\"number\":" + id
                     + ",\"state\":\"open\",\"html_url\":\"http://127.0.0.1/issues/" + id + "\"}");

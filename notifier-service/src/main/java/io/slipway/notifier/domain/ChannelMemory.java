@@ -2,17 +2,16 @@ package io.slipway.notifier.domain;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
- * What one channel remembers about one repository: the ids of the events it notified most recently (a bounded
- * window, oldest first, for deduplication across redeliveries and restarts), the issue it keeps open per branch, and
- * the run attempts whose commit status is final (so a late "started" never turns a result back into pending).
+ * What one channel remembers about one branch (or tag) of one repository: the ids of the events it notified most
+ * recently (a bounded window, oldest first, for deduplication across redeliveries and restarts), the issue it keeps
+ * open for the branch, and the run attempts whose commit status is final (so a late "started" never turns a result
+ * back into pending). Its size is bounded by the window, whatever the number of branches.
  */
-public record ChannelMemory(List<String> notified, Map<String, OpenIssue> openIssues, List<String> finishedRuns) {
+public record ChannelMemory(List<String> notified, OpenIssue openIssue, List<String> finishedRuns) {
 
     /** An open issue and when the latest failure it reports was triggered. */
     public record OpenIssue(String id, String url, Instant lastFailureAt) {
@@ -20,12 +19,11 @@ public record ChannelMemory(List<String> notified, Map<String, OpenIssue> openIs
 
     public ChannelMemory {
         notified = List.copyOf(notified);
-        openIssues = Map.copyOf(openIssues);
         finishedRuns = List.copyOf(finishedRuns);
     }
 
     public static ChannelMemory empty() {
-        return new ChannelMemory(List.of(), Map.of(), List.of());
+        return new ChannelMemory(List.of(), null, List.of());
     }
 
     public boolean hasNotified(String eventId) {
@@ -34,7 +32,7 @@ public record ChannelMemory(List<String> notified, Map<String, OpenIssue> openIs
 
     /** Remembers an event id, forgetting the oldest beyond {@code window}. */
     public ChannelMemory withNotified(String eventId, int window) {
-        return new ChannelMemory(appended(notified, eventId, window), openIssues, finishedRuns);
+        return new ChannelMemory(appended(notified, eventId, window), openIssue, finishedRuns);
     }
 
     public boolean hasFinished(String runAttempt) {
@@ -43,7 +41,7 @@ public record ChannelMemory(List<String> notified, Map<String, OpenIssue> openIs
 
     /** Remembers that a run attempt has its final status, forgetting the oldest beyond {@code window}. */
     public ChannelMemory withFinished(String runAttempt, int window) {
-        return new ChannelMemory(notified, openIssues, appended(finishedRuns, runAttempt, window));
+        return new ChannelMemory(notified, openIssue, appended(finishedRuns, runAttempt, window));
     }
 
     private static List<String> appended(List<String> values, String value, int window) {
@@ -53,19 +51,15 @@ public record ChannelMemory(List<String> notified, Map<String, OpenIssue> openIs
         return all.subList(Math.max(0, all.size() - window), all.size());
     }
 
-    public Optional<OpenIssue> openIssue(String branch) {
-        return Optional.ofNullable(openIssues.get(branch));
+    public Optional<OpenIssue> issue() {
+        return Optional.ofNullable(openIssue);
     }
 
-    public ChannelMemory withIssue(String branch, OpenIssue issue) {
-        Map<String, OpenIssue> issues = new LinkedHashMap<>(openIssues);
-        issues.put(branch, issue);
-        return new ChannelMemory(notified, issues, finishedRuns);
+    public ChannelMemory withIssue(OpenIssue issue) {
+        return new ChannelMemory(notified, issue, finishedRuns);
     }
 
-    public ChannelMemory withoutIssue(String branch) {
-        Map<String, OpenIssue> issues = new LinkedHashMap<>(openIssues);
-        issues.remove(branch);
-        return new ChannelMemory(notified, issues, finishedRuns);
+    public ChannelMemory withoutIssue() {
+        return new ChannelMemory(notified, null, finishedRuns);
     }
 }

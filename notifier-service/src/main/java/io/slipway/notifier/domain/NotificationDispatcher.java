@@ -1,14 +1,18 @@
 package io.slipway.notifier.domain;
 
+import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Delivers a notification to its channel once per event id: a channel that already notified the event does nothing.
  * Slack gets one message; commit statuses get the run's state; an issue tracker keeps one issue per repository and
  * branch: the first failure opens it, later failures comment on it, a publication of the branch comments and closes
- * it (unless the failure it reports is newer than the published run). A commit status never goes back from a result
- * to pending, whatever order the topics are read in. Each remote call is retried on its own by a
- * {@link Retrier}; the channel's memory is saved after every step that changed it.
+ * it (unless the failure it reports is newer than the published run). Before opening an issue it looks on the forge
+ * for an open one carrying the branch's {@link IssueMarker} and adopts it, so an issue opened but not remembered
+ * (a crash or failed save in between) is never opened twice. A commit status never goes back from a result to
+ * pending, whatever order the topics are read in. Each remote call is retried on its own by a {@link Retrier}; the
+ * memory of the channel, repository and branch is saved after every step that changed it.
  */
 public final class NotificationDispatcher {
 
@@ -41,7 +45,7 @@ public final class NotificationDispatcher {
     public DeliveryOutcome deliver(Delivery delivery, Retrier.Waiter waiter, Retrier.Listener onRetry) {
         ChannelId channel = delivery.channel();
         Notification n = delivery.notification();
-        ChannelMemory memory = memories.load(channel, n.repository());
+        ChannelMemory memory = memories.load(channel, n.repository(), n.branch());
         if (memory.hasNotified(n.eventId())) {
             return new DeliveryOutcome.Duplicate();
         }
@@ -63,7 +67,7 @@ public final class NotificationDispatcher {
                     yield step.detail();
                 }
             };
-            memories.save(channel, n.repository(), memory.withNotified(n.eventId(), dedupeWindow));
+            memories.save(channel, n.repository(), n.branch(), memory.withNotified(n.eventId(), dedupeWindow));
             return new DeliveryOutcome.Sent(detail);
         } catch (NotificationRejected e) {
             return new DeliveryOutcome.Rejected(e);
@@ -93,25 +97,33 @@ public final class NotificationDispatcher {
 
     private Step trackIssue(ChannelId channel, IssueTracker tracker, Notification n, ChannelMemory memory,
                             Retrier retrier) {
-        String branch = n.branch();
-        var open = memory.openIssue(branch);
+        var open = memory.issue();
         if (n.kind() == EventKind.FAILED) {
             if (open.isPresent()) {
-                IssueTracker.IssueRef issue = new IssueTracker.IssueRef(open.get().id(), open.get().url());
-                try {
-                    retrier.run(() -> tracker.comment(n.repository(), issue, texts.repeatedFailure(n)));
-                    var latest = n.triggeredAt().isAfter(open.get().lastFailureAt()) ? n.triggeredAt() : open.get().lastFailureAt();
-                    return new Step(memory.withIssue(branch, new ChannelMemory.OpenIssue(issue.id(), issue.url(), latest)),
-                            "commented on issue " + issue.id());
-                } catch (NotificationRejected e) {
-                    if (!e.isGone()) {
-                        throw e;
-                    }
+                Optional<Step> commented = reportAgain(tracker, n, memory, open.get(), retrier, "");
+                if (commented.isPresent()) {
+                    return commented.get();
                 }
             }
-            IssueTracker.IssueRef issue = retrier.call(() -> tracker.open(n.repository(), texts.issueTitle(n), texts.issueBody(n)));
-            ChannelMemory opened = memory.withIssue(branch, new ChannelMemory.OpenIssue(issue.id(), issue.url(), n.triggeredAt()));
-            memories.save(channel, n.repository(), opened);
+            Optional<IssueTracker.FoundIssue> found =
+                    retrier.call(() -> tracker.findOpen(n.repository(), IssueMarker.of(n)));
+            if (found.isPresent()) {
+                IssueTracker.IssueRef ref = found.get().ref();
+                ChannelMemory.OpenIssue adopted = new ChannelMemory.OpenIssue(ref.id(), ref.url(), n.triggeredAt());
+                if (found.get().marker().openedFor(n)) {
+                    return new Step(memory.withIssue(adopted),
+                            "adopted issue " + ref.id() + " (it was opened for this event)");
+                }
+                Optional<Step> commented = reportAgain(tracker, n, memory, adopted, retrier, " (found on the forge)");
+                if (commented.isPresent()) {
+                    return commented.get();
+                }
+            }
+            IssueTracker.IssueRef issue =
+                    retrier.call(() -> tracker.open(n.repository(), texts.issueTitle(n), texts.issueBody(n)));
+            ChannelMemory opened =
+                    memory.withIssue(new ChannelMemory.OpenIssue(issue.id(), issue.url(), n.triggeredAt()));
+            memories.save(channel, n.repository(), n.branch(), opened);
             return new Step(opened, "opened issue " + issue.id());
         }
         if (n.kind() != EventKind.PUBLISHED || open.isEmpty()) {
@@ -129,7 +141,24 @@ public final class NotificationDispatcher {
                 throw e;
             }
         }
-        return new Step(memory.withoutIssue(branch), "closed issue " + issue.id());
+        return new Step(memory.withoutIssue(), "closed issue " + issue.id());
+    }
+
+    /** Comments a repeated failure on the issue; empty when the issue is gone (deleted or transferred). */
+    private Optional<Step> reportAgain(IssueTracker tracker, Notification n, ChannelMemory memory,
+                                       ChannelMemory.OpenIssue open, Retrier retrier, String how) {
+        IssueTracker.IssueRef issue = new IssueTracker.IssueRef(open.id(), open.url());
+        try {
+            retrier.run(() -> tracker.comment(n.repository(), issue, texts.repeatedFailure(n)));
+        } catch (NotificationRejected e) {
+            if (e.isGone()) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+        Instant latest = n.triggeredAt().isAfter(open.lastFailureAt()) ? n.triggeredAt() : open.lastFailureAt();
+        return Optional.of(new Step(memory.withIssue(new ChannelMemory.OpenIssue(issue.id(), issue.url(), latest)),
+                "commented on issue " + issue.id() + how));
     }
 
     private static <T> T require(Map<ChannelId, T> adapters, ChannelId channel) {

@@ -8,7 +8,8 @@ import java.util.Optional;
 /**
  * The words people read: issue titles, bodies and comments (Markdown, which GitHub and GitLab both render),
  * commit status descriptions and the links to a run and to an artifact. Every text taken from a run is masked
- * and bounded by {@link LogExcerpt}. One title per repository and branch, so the issue is recognisable.
+ * and bounded by {@link LogExcerpt}. One title per repository and branch, so the issue is recognisable, and an issue
+ * body ends with its {@link IssueMarker}, so the notifier recognises it.
  */
 public final class NotificationTexts {
 
@@ -42,8 +43,7 @@ public final class NotificationTexts {
         return "Slipway could not deliver **" + n.branch() + "** of **" + n.repository() + "**.\n\n"
                 + failureDetails(n)
                 + "\nFurther failures of this branch are added here as comments; Slipway closes this issue when the"
-                + " branch publishes again.\n\n<!-- slipway:issue repository=" + n.repository() + " branch="
-                + n.branch() + " -->\n";
+                + " branch publishes again.\n\n" + IssueMarker.of(n).line() + "\n";
     }
 
     public String repeatedFailure(Notification n) {

@@ -18,26 +18,49 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
- * Keeps every channel's memory in the compacted topic {@code slipway.notifier.state} (key {@code <channel>|<repository>},
- * JSON value) through the shared {@link CompactedTopicStore}. It reads the topic to its end at start-up and again
- * whenever a channel takes over partitions from another instance ({@link #catchUp}); a save returns once the broker
- * acknowledged it, and a catch-up never replaces a newer memory with an older one.
+ * Keeps every channel's memory in the compacted topic {@code slipway.notifier.state}, one record per channel,
+ * repository and branch (key {@code <channel>|<repository>|<branch>}, JSON value), through the shared
+ * {@link CompactedTopicStore}. It reads the topic to its end at start-up and again whenever a channel takes over
+ * partitions from another instance ({@link #catchUp}); a save returns once the broker acknowledged it, and a catch-up
+ * never replaces a newer memory with an older one. Records of older versions (key {@code <channel>|<repository>}, all
+ * branches in one value) are only read: a branch without a record of its own starts from its part of them, and its
+ * first save writes its own record, which wins from then on.
  */
 @Singleton
 public class KafkaStateStore implements ChannelMemoryStore {
 
-    private static final Logger LOG = LoggerFactory.getLogger(KafkaStateStore.class);
-    private static final CompactedTopicStore.Codec<ChannelMemory> MEMORY = CompactedTopicStore.Codec.of(
-            memory -> NotifierJson.memory(memory).getBytes(StandardCharsets.UTF_8), NotifierJson::memory);
+    /** A value of the state topic. */
+    sealed interface Stored permits BranchMemory, RepositoryMemory {
+    }
 
-    private final CompactedTopicStore<String, ChannelMemory> state;
+    /** The memory of one channel, repository and branch. */
+    record BranchMemory(ChannelMemory memory) implements Stored {
+    }
+
+    /** The memory of one channel and repository as older versions kept it: every branch's open issue in one value. */
+    record RepositoryMemory(List<String> notified, Map<String, ChannelMemory.OpenIssue> openIssues,
+                            List<String> finishedRuns) implements Stored {
+
+        ChannelMemory branch(String branch) {
+            return new ChannelMemory(notified, openIssues.get(branch), finishedRuns);
+        }
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaStateStore.class);
+    private static final CompactedTopicStore.Codec<Stored> STORED = CompactedTopicStore.Codec.of(
+            KafkaStateStore::encode, NotifierJson::stored);
+
+    private final CompactedTopicStore<String, Stored> state;
     private final Duration startupTimeout;
 
     KafkaStateStore(KafkaClients clients, SlipwayKafkaProperties settings, @Nullable TopicsAtStartup created) {
         this.state = new CompactedTopicStore<>(clients, Topics.NOTIFIER_STATE, "notifier-service-state",
-                CompactedTopicStore.Codec.utf8(), MEMORY, settings.stateMaxKeys(), settings.sendTimeout());
+                CompactedTopicStore.Codec.utf8(), STORED, settings.stateMaxKeys(), settings.sendTimeout());
         this.startupTimeout = settings.startupTimeout();
     }
 
@@ -57,18 +80,37 @@ public class KafkaStateStore implements ChannelMemoryStore {
     }
 
     @Override
-    public ChannelMemory load(ChannelId channel, String repository) {
-        return state.get(key(channel, repository)).orElseGet(ChannelMemory::empty);
+    public ChannelMemory load(ChannelId channel, String repository, String branch) {
+        Optional<Stored> own = state.get(key(channel, repository, branch));
+        if (own.isPresent() && own.get() instanceof BranchMemory memory) {
+            return memory.memory();
+        }
+        return state.get(channel + "|" + repository)
+                .filter(RepositoryMemory.class::isInstance).map(RepositoryMemory.class::cast)
+                .map(old -> {
+                    LOG.info("{}: {} {} starts from the per-repository memory an older version saved", channel,
+                            repository, branch);
+                    return old.branch(branch);
+                })
+                .orElseGet(ChannelMemory::empty);
     }
 
     /** @throws TransientFailure when the broker does not acknowledge in time */
     @Override
-    public void save(ChannelId channel, String repository, ChannelMemory memory) {
-        state.put(key(channel, repository), memory);
+    public void save(ChannelId channel, String repository, String branch, ChannelMemory memory) {
+        state.put(key(channel, repository, branch), new BranchMemory(memory));
     }
 
-    private static String key(ChannelId channel, String repository) {
-        return channel + "|" + repository;
+    /** {@code <channel>|<repository>|<branch>}: neither a channel nor a repository name holds {@code |}. */
+    static String key(ChannelId channel, String repository, String branch) {
+        return channel + "|" + repository + "|" + branch;
+    }
+
+    private static byte[] encode(Stored stored) {
+        if (!(stored instanceof BranchMemory branch)) {
+            throw new IllegalStateException("per-repository memories are only read, never written");
+        }
+        return NotifierJson.memory(branch.memory()).getBytes(StandardCharsets.UTF_8);
     }
 
     @PreDestroy

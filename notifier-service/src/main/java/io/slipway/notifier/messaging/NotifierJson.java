@@ -19,8 +19,9 @@ import java.util.Map;
 
 /**
  * The JSON written to the notifier's own topics: a {@link Delivery} on the delivery queue (readable by people
- * inspecting its dead-letter topic) and a {@link ChannelMemory} on the state topic. Field names are the wire format;
- * instants are ISO-8601. A malformed document is an {@link IllegalArgumentException}.
+ * inspecting its dead-letter topic) and a {@link ChannelMemory} on the state topic (read also in the per-repository
+ * shape older versions wrote). Field names are the wire format; instants are ISO-8601. A malformed document is an
+ * {@link IllegalArgumentException}.
  */
 final class NotifierJson {
 
@@ -66,18 +67,32 @@ final class NotifierJson {
         ObjectNode node = JSON.createObjectNode();
         memory.notified().forEach(node.putArray("notified")::add);
         memory.finishedRuns().forEach(node.putArray("finishedRuns")::add);
-        ObjectNode issues = node.putObject("openIssues");
-        memory.openIssues().forEach((branch, issue) -> issues.putObject(branch).put("id", issue.id())
-                .put("url", issue.url()).put("lastFailureAt", issue.lastFailureAt().toString()));
+        memory.issue().ifPresent(issue -> node.putObject("openIssue").put("id", issue.id()).put("url", issue.url())
+                .put("lastFailureAt", issue.lastFailureAt().toString()));
         return write(node);
     }
 
-    static ChannelMemory memory(byte[] json) {
+    /**
+     * A memory of one branch, or a memory of a whole repository written by a version that kept one record per channel
+     * and repository (its issues in {@code openIssues} by branch).
+     */
+    static KafkaStateStore.Stored stored(byte[] json) {
         JsonNode node = read(json);
-        Map<String, ChannelMemory.OpenIssue> issues = new LinkedHashMap<>();
-        node.path("openIssues").fields().forEachRemaining(e -> issues.put(e.getKey(), new ChannelMemory.OpenIssue(
-                text(e.getValue(), "id"), optional(e.getValue(), "url"), Instant.parse(text(e.getValue(), "lastFailureAt")))));
-        return new ChannelMemory(strings(node.path("notified")), issues, strings(node.path("finishedRuns")));
+        List<String> notified = strings(node.path("notified"));
+        List<String> finishedRuns = strings(node.path("finishedRuns"));
+        if (node.has("openIssues")) {
+            Map<String, ChannelMemory.OpenIssue> issues = new LinkedHashMap<>();
+            node.get("openIssues").fields().forEachRemaining(e -> issues.put(e.getKey(), openIssue(e.getValue())));
+            return new KafkaStateStore.RepositoryMemory(notified, issues, finishedRuns);
+        }
+        JsonNode issue = node.get("openIssue");
+        return new KafkaStateStore.BranchMemory(new ChannelMemory(notified,
+                issue == null || issue.isNull() ? null : openIssue(issue), finishedRuns));
+    }
+
+    private static ChannelMemory.OpenIssue openIssue(JsonNode issue) {
+        return new ChannelMemory.OpenIssue(text(issue, "id"), optional(issue, "url"),
+                Instant.parse(text(issue, "lastFailureAt")));
     }
 
     private static List<String> strings(JsonNode array) {

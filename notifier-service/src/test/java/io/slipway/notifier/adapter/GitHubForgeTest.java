@@ -1,20 +1,34 @@
 package io.slipway.notifier.adapter;
 
 import io.slipway.notifier.adapter.github.GitHubForge;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpServer;
+import io.slipway.devstack.sink.NotificationSink;
+import io.slipway.notifier.adapter.http.IssueList;
 import io.slipway.notifier.adapter.http.JsonHttp;
 import io.slipway.notifier.domain.ChannelUnavailable;
 import io.slipway.notifier.domain.CommitStatuses.State;
+import io.slipway.notifier.domain.IssueMarker;
 import io.slipway.notifier.domain.IssueTracker.IssueRef;
 import io.slipway.notifier.domain.NotificationRejected;
 import io.slipway.notifier.fakes.FakeApi.Answer;
 import io.slipway.notifier.fakes.FakeApi.Request;
 import io.slipway.notifier.fakes.FakeGitHub;
+import io.slipway.notifier.fakes.Fixtures;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import static io.slipway.notifier.Samples.REPOSITORY;
 import static io.slipway.notifier.Samples.SHA;
@@ -27,6 +41,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class GitHubForgeTest {
 
     private static final String TOKEN = "ghp_notifierTestToken0123456789abcdefghij";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final FakeGitHub github = new FakeGitHub(TOKEN);
     private final JsonHttp http = new JsonHttp(HttpClient.newHttpClient(), Duration.ofSeconds(5), CLOCK, List.of(TOKEN));
@@ -119,5 +134,93 @@ class GitHubForgeTest {
         assertThatThrownBy(() -> forge.comment("demo/x%2F..", new IssueRef("1", null), "c"))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThat(github.requests()).isEmpty();
+    }
+
+    private static String bodyOf(String branch, String eventId) {
+        return "Slipway could not deliver **" + branch + "**.\n\n" + new IssueMarker(REPOSITORY, branch, eventId).line() + "\n";
+    }
+
+    /** An issue of the documented list, without the {@code pull_request} key that makes the documented one a pull request. */
+    private static ObjectNode listedIssue(int number, String body) {
+        ObjectNode issue = Fixtures.object("github/rest/issue.response.documented.json");
+        issue.remove("pull_request");
+        return issue.put("number", number).put("body", body);
+    }
+
+    @Test
+    void findsTheNewestOpenIssueOfTheBranchByTheMarkerEndingItsBodyInTheLabelledList() {
+        IssueRef closed = forge.open(REPOSITORY, "t", bodyOf("main", "e1"));
+        forge.close(REPOSITORY, closed);
+        IssueRef older = forge.open(REPOSITORY, "t", bodyOf("main", "e2"));
+        IssueRef newer = forge.open(REPOSITORY, "t", bodyOf("main", "e3"));
+        forge.open(REPOSITORY, "t", bodyOf("develop", "e4"));
+        forge.open(REPOSITORY, "t", "Failed at BUILD\n\n" + new IssueMarker(REPOSITORY, "main", "e5").line() + "\nedited by a person");
+
+        var found = forge.findOpen(REPOSITORY, new IssueMarker(REPOSITORY, "main", "e9"));
+
+        assertThat(found).hasValueSatisfying(issue -> {
+            assertThat(issue.ref()).isEqualTo(newer).isNotEqualTo(older);
+            assertThat(issue.marker()).isEqualTo(new IssueMarker(REPOSITORY, "main", "e3"));
+        });
+        Request list = github.requests().get(github.requests().size() - 1);
+        assertThat(list.method() + " " + list.rawPath()).isEqualTo("GET /repos/octo-org/hello-service/issues");
+        assertThat(list.query()).containsExactly(Map.entry("state", "open"), Map.entry("sort", "created"),
+                Map.entry("direction", "desc"), Map.entry("labels", "slipway,ci-failure"), Map.entry("per_page", "100"),
+                Map.entry("page", "1"));
+        assertThat(list.body()).isEmpty();
+        assertThat(forge.findOpen(REPOSITORY, new IssueMarker(REPOSITORY, "release/1.x", null))).isEmpty();
+    }
+
+    @Test
+    void pagesThroughTheListUntilAShortPageAndSkipsPullRequests() {
+        ArrayNode first = JSON.createArrayNode();
+        ObjectNode pullRequest = (ObjectNode) Fixtures.json("github/rest/list-issues.response.documented.json").get(0);
+        first.add(pullRequest.put("body", bodyOf("main", "e1")));
+        for (int i = 1; i < IssueList.PER_PAGE; i++) {
+            first.add(listedIssue(2000 + i, bodyOf("feature-" + i, "e")));
+        }
+        ArrayNode second = JSON.createArrayNode().add(listedIssue(7, bodyOf("main", "e2")));
+        github.answerNext(Answer.json(200, first), Answer.json(200, second));
+
+        var found = forge.findOpen(REPOSITORY, new IssueMarker(REPOSITORY, "main", null));
+
+        assertThat(found).map(f -> f.ref().id()).contains("7");
+        assertThat(github.requests()).extracting(r -> r.query().get("page")).containsExactly("1", "2");
+    }
+
+    @Test
+    void looksAtABoundedNumberOfPages() {
+        ArrayNode full = JSON.createArrayNode();
+        for (int i = 0; i < IssueList.PER_PAGE; i++) {
+            full.add(listedIssue(3000 + i, bodyOf("feature-" + i, "e")));
+        }
+        github.answerAlways(Answer.json(200, full));
+
+        assertThat(forge.findOpen(REPOSITORY, new IssueMarker(REPOSITORY, "main", null))).isEmpty();
+        assertThat(github.requests()).hasSize(IssueList.PAGES);
+    }
+
+    @Test
+    void anAnswerThatIsNotAListIsNotTakenForNoIssue() {
+        github.answerNext(Answer.json(200, "{\"message\":\"Moved Permanently\"}"));
+
+        assertThatThrownBy(() -> forge.findOpen(REPOSITORY, new IssueMarker(REPOSITORY, "main", null)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("github:github");
+    }
+
+    @Test
+    void theDemoSinkListsNoOpenIssueSoTheNotifierOpensOneThere() throws Exception {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", new NotificationSink(new PrintStream(OutputStream.nullOutputStream()))::handle);
+        server.start();
+        try {
+            GitHubForge demo = new GitHubForge("github", URI.create("http://127.0.0.1:" + server.getAddress().getPort()
+                    + "/github"), TOKEN, List.of("slipway"), null, "slipway", http);
+
+            assertThat(demo.findOpen(REPOSITORY, new IssueMarker(REPOSITORY, "main", null))).isEmpty();
+            assertThat(demo.open(REPOSITORY, "t", bodyOf("main", "e1")).id()).isNotBlank();
+        } finally {
+            server.stop(0);
+        }
     }
 }

@@ -4,6 +4,7 @@ import io.slipway.notifier.adapter.gitlab.GitLabForge;
 import io.slipway.notifier.adapter.http.JsonHttp;
 import io.slipway.notifier.domain.ChannelUnavailable;
 import io.slipway.notifier.domain.CommitStatuses.State;
+import io.slipway.notifier.domain.IssueMarker;
 import io.slipway.notifier.domain.IssueTracker.IssueRef;
 import io.slipway.notifier.domain.NotificationRejected;
 import io.slipway.notifier.fakes.FakeApi.Answer;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import static io.slipway.notifier.Samples.SHA;
 import static io.slipway.notifier.Samples.T0;
@@ -100,5 +102,26 @@ class GitLabForgeTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a GitLab project path");
         assertThatThrownBy(() -> forge.open(traversal, "t", "b")).isInstanceOf(IllegalArgumentException.class);
         assertThat(gitlab.requests()).isEmpty();
+    }
+
+    @Test
+    void findsTheNewestOpenIssueOfTheBranchByTheMarkerEndingItsDescription() {
+        IssueRef closed = forge.open(PROJECT, "t", "b\n" + new IssueMarker(PROJECT, "main", "e1").line());
+        forge.close(PROJECT, closed);
+        IssueRef open = forge.open(PROJECT, "t", "b\n" + new IssueMarker(PROJECT, "main", "e2").line());
+        forge.open(PROJECT, "t", "b\n" + new IssueMarker(PROJECT, "develop", "e3").line());
+
+        var found = forge.findOpen(PROJECT, new IssueMarker(PROJECT, "main", null));
+
+        assertThat(found).hasValueSatisfying(issue -> {
+            assertThat(issue.ref()).isEqualTo(open);
+            assertThat(issue.marker().eventId()).isEqualTo("e2");
+        });
+        Request list = gitlab.requests().get(gitlab.requests().size() - 1);
+        assertThat(list.method() + " " + list.rawPath()).isEqualTo("GET /api/v4/projects/my-group%2Fsub.group%2Fmy-project/issues");
+        assertThat(list.query()).containsExactly(Map.entry("state", "opened"), Map.entry("order_by", "created_at"),
+                Map.entry("sort", "desc"), Map.entry("labels", "slipway,ci"), Map.entry("per_page", "100"),
+                Map.entry("page", "1"));
+        assertThat(forge.findOpen(PROJECT, new IssueMarker(PROJECT, "feature", null))).isEmpty();
     }
 }

@@ -9,8 +9,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 import static io.slipway.notifier.Samples.REPOSITORY;
@@ -19,6 +21,7 @@ import static io.slipway.notifier.Samples.failed;
 import static io.slipway.notifier.Samples.notification;
 import static io.slipway.notifier.Samples.published;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class NotificationDispatcherTest {
 
@@ -26,25 +29,33 @@ class NotificationDispatcherTest {
     private static final ChannelId ISSUES = ChannelId.parse("issues:github");
     private static final ChannelId STATUS = ChannelId.parse("status:github");
 
-    /** Channel memories kept in a map, standing in for the state topic. */
+    /** Channel memories kept in a map, standing in for the state topic; a save can be made to fail. */
     static final class MemoryMap implements ChannelMemoryStore {
         final Map<String, ChannelMemory> memories = new HashMap<>();
+        final Deque<RuntimeException> saveFailures = new ArrayDeque<>();
 
         @Override
-        public ChannelMemory load(ChannelId channel, String repository) {
-            return memories.getOrDefault(channel + "|" + repository, ChannelMemory.empty());
+        public ChannelMemory load(ChannelId channel, String repository, String branch) {
+            return memories.getOrDefault(channel + "|" + repository + "|" + branch, ChannelMemory.empty());
         }
 
         @Override
-        public void save(ChannelId channel, String repository, ChannelMemory memory) {
-            memories.put(channel + "|" + repository, memory);
+        public void save(ChannelId channel, String repository, String branch, ChannelMemory memory) {
+            if (!saveFailures.isEmpty()) {
+                throw saveFailures.poll();
+            }
+            memories.put(channel + "|" + repository + "|" + branch, memory);
         }
     }
 
-    /** Records every call to every port; a failure queued for a call's verb is thrown by the next such call. */
+    /**
+     * Records every call to every port and keeps the open issues with their bodies, as a forge would list them; a
+     * failure queued for a call's verb is thrown by the next such call.
+     */
     static final class Recorder implements ChatChannel, IssueTracker, CommitStatuses {
         final List<String> calls = new ArrayList<>();
         final Map<String, Deque<RuntimeException>> failures = new HashMap<>();
+        final Map<String, String> openBodies = new LinkedHashMap<>();
         int issues = 0;
 
         void failNext(String verb, RuntimeException failure) {
@@ -67,7 +78,19 @@ class NotificationDispatcherTest {
 
         @Override
         public IssueRef open(String repository, String title, String body) {
-            return call("open " + title, () -> new IssueRef(Integer.toString(++issues), "https://github.com/" + repository + "/issues/" + issues));
+            return call("open " + title, () -> {
+                String id = Integer.toString(++issues);
+                openBodies.put(id, body);
+                return new IssueRef(id, "https://github.com/" + repository + "/issues/" + id);
+            });
+        }
+
+        @Override
+        public Optional<FoundIssue> findOpen(String repository, IssueMarker wanted) {
+            return call("find " + wanted.branch(), () -> openBodies.entrySet().stream()
+                    .flatMap(e -> IssueMarker.readFrom(e.getValue()).filter(wanted::sameBranch)
+                            .map(m -> new FoundIssue(new IssueRef(e.getKey(), null), m)).stream())
+                    .reduce((older, newer) -> newer));
         }
 
         @Override
@@ -77,7 +100,7 @@ class NotificationDispatcherTest {
 
         @Override
         public void close(String repository, IssueRef issue) {
-            call("close " + issue.id(), () -> null);
+            call("close " + issue.id(), () -> openBodies.remove(issue.id()));
         }
 
         @Override
@@ -113,16 +136,22 @@ class NotificationDispatcherTest {
         assertThat(deliver(ISSUES, failed(REPOSITORY, "main", T0.plusSeconds(240)))).isEqualTo(new DeliveryOutcome.Sent("opened issue 3"));
 
         assertThat(remote.calls).containsExactly(
+                "find main",
                 "open Slipway: main of octo-org/hello-service is failing",
                 "comment 1 Failed again.",
+                "find develop",
                 "open Slipway: develop of octo-org/hello-service is failing",
                 "comment 1 **main** published again from [`6dcb09b`](https://github.com/octo-org/hello-service/commit/"
                         + "6dcb09b5b57875f334f61aebed695e2e4193db5e) as `registry.example.com/release/hello-service@"
                         + "sha256:b5b2b2c507a0944348e0303114d8d93aaaa081732b86451d9bce1f432a537bc7` ([artifact](https://"
                         + "registry.example.com/release/hello-service@sha256:b5b2b2c507a0944348e0303114d8d93aaaa081732b86451d9bce1f432a537bc7)). Closing.",
                 "close 1",
+                "find main",
                 "open Slipway: main of octo-org/hello-service is failing");
-        assertThat(memories.load(ISSUES, REPOSITORY).openIssues()).containsOnlyKeys("main", "develop");
+        assertThat(memories.load(ISSUES, REPOSITORY, "main").issue()).map(ChannelMemory.OpenIssue::id).contains("3");
+        assertThat(memories.load(ISSUES, REPOSITORY, "develop").issue()).map(ChannelMemory.OpenIssue::id).contains("2");
+        assertThat(memories.memories).containsOnlyKeys("issues:github|" + REPOSITORY + "|main",
+                "issues:github|" + REPOSITORY + "|develop");
     }
 
     @Test
@@ -131,7 +160,7 @@ class NotificationDispatcherTest {
 
         assertThat(deliver(ISSUES, published(REPOSITORY, "main", T0))).isEqualTo(
                 new DeliveryOutcome.Sent("issue 1 stays open: it reports a newer failure"));
-        assertThat(remote.calls).hasSize(1);
+        assertThat(remote.calls).hasSize(2);
     }
 
     @Test
@@ -146,7 +175,7 @@ class NotificationDispatcherTest {
 
         assertThat(remote.calls).containsExactly("announce FAILED",
                 "status FAILURE BUILD failed: BUILD_ERROR - The Dockerfile step RUN make failed with exit code 2.",
-                "open Slipway: main of octo-org/hello-service is failing");
+                "find main", "open Slipway: main of octo-org/hello-service is failing");
     }
 
     @Test
@@ -157,7 +186,7 @@ class NotificationDispatcherTest {
             deliver(SLACK, sent.get(i));
         }
 
-        assertThat(memories.load(SLACK, REPOSITORY).notified()).containsExactly(
+        assertThat(memories.load(SLACK, REPOSITORY, "main").notified()).containsExactly(
                 sent.get(1).eventId(), sent.get(2).eventId(), sent.get(3).eventId());
     }
 
@@ -178,7 +207,7 @@ class NotificationDispatcherTest {
         Notification failure = failed(REPOSITORY, "main", T0);
 
         assertThat(deliver(SLACK, failure)).isEqualTo(new DeliveryOutcome.Rejected(rejected));
-        assertThat(memories.load(SLACK, REPOSITORY).hasNotified(failure.eventId())).isFalse();
+        assertThat(memories.load(SLACK, REPOSITORY, "main").hasNotified(failure.eventId())).isFalse();
     }
 
     @Test
@@ -201,6 +230,7 @@ class NotificationDispatcherTest {
     @Test
     void aFailureWhoseIssueWasDeletedOpensANewIssue() {
         deliver(ISSUES, failed(REPOSITORY, "main", T0));
+        remote.openBodies.remove("1");
         remote.failNext("comment", new NotificationRejected("github", 410, "{\"message\":\"Issue is deleted\"}"));
 
         assertThat(deliver(ISSUES, failed(REPOSITORY, "main", T0.plusSeconds(5)))).isEqualTo(new DeliveryOutcome.Sent("opened issue 2"));
@@ -238,5 +268,36 @@ class NotificationDispatcherTest {
         assertThat(deliver(ISSUES, notification(EventKind.CANCELLED, REPOSITORY, "main", T0)))
                 .isEqualTo(new DeliveryOutcome.Sent("no issue to update"));
         assertThat(remote.calls).containsExactly("status CANCELLED Superseded by a newer commit");
+    }
+
+    @Test
+    void aFailedSaveAfterOpeningAnIssueAdoptsThatIssueOnRedeliveryInsteadOfOpeningAnother() {
+        Notification failure = failed(REPOSITORY, "main", T0);
+        memories.saveFailures.add(new IllegalStateException("state topic unwritable"));
+
+        assertThatThrownBy(() -> deliver(ISSUES, failure)).hasMessage("state topic unwritable");
+        assertThat(deliver(ISSUES, failure)).isEqualTo(new DeliveryOutcome.Sent("adopted issue 1 (it was opened for this event)"));
+        assertThat(deliver(ISSUES, failed(REPOSITORY, "main", T0.plusSeconds(60))))
+                .isEqualTo(new DeliveryOutcome.Sent("commented on issue 1"));
+
+        assertThat(remote.calls).containsExactly("find main", "open Slipway: main of octo-org/hello-service is failing",
+                "find main", "comment 1 Failed again.");
+        assertThat(memories.load(ISSUES, REPOSITORY, "main").hasNotified(failure.eventId())).isTrue();
+    }
+
+    @Test
+    void aFailureOfABranchWhoseIssueIsOnTheForgeButNotRememberedCommentsOnIt() {
+        deliver(ISSUES, failed(REPOSITORY, "main", T0));
+        deliver(ISSUES, failed(REPOSITORY, "develop", T0));
+        memories.memories.clear();
+        remote.calls.clear();
+
+        assertThat(deliver(ISSUES, failed(REPOSITORY, "main", T0.plusSeconds(60))))
+                .isEqualTo(new DeliveryOutcome.Sent("commented on issue 1 (found on the forge)"));
+        assertThat(deliver(ISSUES, published(REPOSITORY, "main", T0.plusSeconds(120))))
+                .isEqualTo(new DeliveryOutcome.Sent("closed issue 1"));
+
+        assertThat(remote.calls).extracting(c -> c.split(" ")[0] + " " + c.split(" ")[1])
+                .containsExactly("find main", "comment 1", "comment 1", "close 1");
     }
 }

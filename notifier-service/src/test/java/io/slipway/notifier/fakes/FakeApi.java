@@ -35,12 +35,27 @@ import java.util.function.Predicate;
  */
 public abstract class FakeApi implements AutoCloseable {
 
-    /** A request as received; header names are lower-case. */
-    public record Request(Instant at, String method, String rawPath, Map<String, List<String>> headers, String body,
-                          JsonNode json, int answeredWith) {
+    /** A request as received; header names are lower-case; {@code rawQuery} is null when there is none. */
+    public record Request(Instant at, String method, String rawPath, String rawQuery, Map<String, List<String>> headers,
+                          String body, JsonNode json, int answeredWith) {
         public String header(String name) {
             List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
             return values == null || values.isEmpty() ? null : values.get(0);
+        }
+
+        /** The query parameters, decoded, in order; a repeated name keeps its last value. */
+        public Map<String, String> query() {
+            Map<String, String> parameters = new java.util.LinkedHashMap<>();
+            if (rawQuery != null && !rawQuery.isEmpty()) {
+                for (String pair : rawQuery.split("&")) {
+                    int equals = pair.indexOf('=');
+                    String name = equals < 0 ? pair : pair.substring(0, equals);
+                    String value = equals < 0 ? "" : pair.substring(equals + 1);
+                    parameters.put(java.net.URLDecoder.decode(name, StandardCharsets.UTF_8),
+                            java.net.URLDecoder.decode(value, StandardCharsets.UTF_8));
+                }
+            }
+            return parameters;
         }
     }
 
@@ -126,6 +141,31 @@ public abstract class FakeApi implements AutoCloseable {
     /** The documented answer to a valid request; may change the fake's state. */
     protected abstract Answer respond(Request request);
 
+    /**
+     * Checks the query of a list request: only documented parameters, each value among those documented (when listed);
+     * returns the problem, or null.
+     */
+    protected static String queryProblem(Request request, Map<String, Set<String>> documented) {
+        for (Map.Entry<String, String> parameter : request.query().entrySet()) {
+            if (!documented.containsKey(parameter.getKey())) {
+                return "undocumented query parameter '" + parameter.getKey() + "'";
+            }
+            Set<String> values = documented.get(parameter.getKey());
+            if (!values.isEmpty() && !values.contains(parameter.getValue())) {
+                return "query parameter " + parameter.getKey() + " must be one of " + values;
+            }
+        }
+        return null;
+    }
+
+    /** Newest-first pagination as both forges do it: {@code page} from 1, {@code per_page} at most 100. */
+    protected static <T> List<T> page(Request request, List<T> all) {
+        int perPage = Math.min(100, Integer.parseInt(request.query().getOrDefault("per_page", "20")));
+        int page = Math.max(1, Integer.parseInt(request.query().getOrDefault("page", "1")));
+        int from = Math.min(all.size(), (page - 1) * perPage);
+        return all.subList(from, Math.min(all.size(), from + perPage));
+    }
+
     /** Records that the client broke the documented API, and returns the answer the service gives then. */
     protected Answer violation(Request request, String problem, Answer answer) {
         violations.add(request.method() + " " + request.rawPath() + ": " + problem);
@@ -172,7 +212,7 @@ public abstract class FakeApi implements AutoCloseable {
             Map<String, List<String>> headers = new java.util.HashMap<>();
             exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), new ArrayList<>(v)));
             Request request = new Request(Instant.now(), exchange.getRequestMethod(),
-                    exchange.getRequestURI().getRawPath(), headers, body, json, 0);
+                    exchange.getRequestURI().getRawPath(), exchange.getRequestURI().getRawQuery(), headers, body, json, 0);
             Answer answer = check(request);
             CountDownLatch hanging = stall;
             if (answer == null && hanging != null) {
@@ -182,7 +222,8 @@ public abstract class FakeApi implements AutoCloseable {
                 Answer override = scripted.poll();
                 answer = override != null ? override : always != null ? always : respond(request);
             }
-            requests.add(new Request(request.at(), request.method(), request.rawPath(), headers, body, json, answer.status()));
+            requests.add(new Request(request.at(), request.method(), request.rawPath(), request.rawQuery(), headers, body,
+                    json, answer.status()));
             byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
             answer.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
             exchange.sendResponseHeaders(answer.status(), bytes.length == 0 ? -1 : bytes.length);

@@ -10,7 +10,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * GitHub's REST API as documented in {@code fixtures/github/rest}: issues (create, comment, close) and commit
+ * GitHub's REST API as documented in {@code fixtures/github/rest}: issues (create, list, comment, close) and commit
  * statuses, with a bearer token, {@code Accept: application/vnd.github+json}, {@code X-GitHub-Api-Version: 2022-11-28}
  * and a {@code User-Agent}. Bodies are checked against the documented request examples; answers are the documented
  * responses (201 with {@code Location}, 200 for an update), 401 for a wrong token, 404 for an unknown issue and 422
@@ -23,6 +23,12 @@ public final class FakeGitHub extends FakeApi {
     private static final Pattern COMMENTS = Pattern.compile("/repos/([\\w.-]+/[\\w.-]+)/issues/(\\d+)/comments");
     private static final Pattern STATUSES = Pattern.compile("/repos/([\\w.-]+/[\\w.-]+)/statuses/([0-9a-f]{40})");
     private static final Set<String> STATES = Set.of("error", "failure", "pending", "success");
+    private static final Map<String, Set<String>> LIST_PARAMETERS = Map.ofEntries(
+            Map.entry("state", Set.of("open", "closed", "all")), Map.entry("labels", Set.of()),
+            Map.entry("milestone", Set.of()), Map.entry("assignee", Set.of()), Map.entry("type", Set.of()),
+            Map.entry("creator", Set.of()), Map.entry("mentioned", Set.of()),
+            Map.entry("sort", Set.of("created", "updated", "comments")), Map.entry("direction", Set.of("asc", "desc")),
+            Map.entry("since", Set.of()), Map.entry("per_page", Set.of()), Map.entry("page", Set.of()));
 
     private final String token;
     private final AtomicInteger numbers = new AtomicInteger(1346);
@@ -55,7 +61,12 @@ public final class FakeGitHub extends FakeApi {
         if (!"application/vnd.github+json".equals(r.header("accept")) || !"2022-11-28".equals(r.header("x-github-api-version"))) {
             return violation(r, "Accept / X-GitHub-Api-Version not as documented", Answer.json(400, error("Unsupported API version")));
         }
-        if (r.header("user-agent") == null || r.header("content-type") == null || !r.header("content-type").startsWith("application/json")) {
+        boolean hasBody = !r.method().equals("GET");
+        if (!hasBody && !r.body().isEmpty()) {
+            return violation(r, "a GET carries no body", Answer.json(400, error("Problems parsing JSON")));
+        }
+        if (r.header("user-agent") == null || hasBody && (r.header("content-type") == null
+                || !r.header("content-type").startsWith("application/json"))) {
             return violation(r, "User-Agent and Content-Type: application/json are required",
                     Answer.json(403, error("Request forbidden by administrative rules. Please make sure your request has a User-Agent header")));
         }
@@ -63,6 +74,8 @@ public final class FakeGitHub extends FakeApi {
         String problem;
         if (r.method().equals("POST") && ISSUES.matcher(path).matches()) {
             problem = shapeProblem(r.json(), Fixtures.json("github/rest/create-issue.request.json"), Set.of(), "title");
+        } else if (r.method().equals("GET") && ISSUES.matcher(path).matches()) {
+            problem = queryProblem(r, LIST_PARAMETERS);
         } else if (r.method().equals("POST") && COMMENTS.matcher(path).matches()) {
             problem = shapeProblem(r.json(), Fixtures.json("github/rest/create-issue-comment.request.json"), Set.of(), "body");
         } else if (r.method().equals("PATCH") && ISSUE.matcher(path).matches()) {
@@ -92,9 +105,15 @@ public final class FakeGitHub extends FakeApi {
     protected Answer respond(Request r) {
         String path = r.rawPath();
         Matcher m;
+        if (r.method().equals("GET") && (m = ISSUES.matcher(path)).matches()) {
+            return Answer.json(200, Fixtures.JSON.valueToTree(page(r, listed(m.group(1), r.query()))));
+        }
         if ((m = ISSUES.matcher(path)).matches()) {
             String number = Integer.toString(numbers.incrementAndGet());
             ObjectNode issue = Fixtures.object("github/rest/issue.response.documented.json");
+            issue.remove("pull_request");
+            issue.putArray("labels").addAll(java.util.stream.StreamSupport.stream(r.json().path("labels").spliterator(), false)
+                    .map(label -> Fixtures.JSON.createObjectNode().put("name", label.asText())).toList());
             issue.put("number", Integer.parseInt(number)).put("title", r.json().get("title").asText())
                     .put("body", r.json().path("body").asText(null)).put("state", "open")
                     .put("url", "https://api.github.com/repos/" + m.group(1) + "/issues/" + number)
@@ -124,6 +143,18 @@ public final class FakeGitHub extends FakeApi {
                 .put("target_url", r.json().path("target_url").asText(null))
                 .put("url", "https://api.github.com/repos/" + m.group(1) + "/statuses/" + m.group(2));
         return Answer.json(201, status, "Location", status.get("url").asText());
+    }
+
+    /** The repository's issues a list request selects (state, labels), newest first as {@code sort=created} gives them. */
+    private java.util.List<ObjectNode> listed(String repository, Map<String, String> query) {
+        String state = query.getOrDefault("state", "open");
+        java.util.List<String> labels = query.containsKey("labels") ? java.util.List.of(query.get("labels").split(","))
+                : java.util.List.of();
+        return issuesOf(repository).stream()
+                .filter(i -> state.equals("all") || state.equals(i.get("state").asText()))
+                .filter(i -> labels.stream().allMatch(l -> i.path("labels").findValuesAsText("name").contains(l)))
+                .sorted(java.util.Comparator.comparing((ObjectNode i) -> i.get("number").asInt()).reversed())
+                .toList();
     }
 
     private static Matcher matching(String path, Pattern... patterns) {

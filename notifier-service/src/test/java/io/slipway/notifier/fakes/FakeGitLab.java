@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 
 /**
  * A self-hosted GitLab's REST API v4 (under {@code /api/v4}) as documented in {@code fixtures/gitlab/rest}:
- * issues (create, note, close with {@code state_event}) and commit statuses, with a {@code PRIVATE-TOKEN} and the
+ * issues (create, list, note, close with {@code state_event}) and commit statuses, with a {@code PRIVATE-TOKEN} and the
  * project addressed by its URL-encoded path. Bodies are checked against the documented attributes ({@code labels}
  * is a comma-separated string); answers are the documented responses, 401 for a wrong token, 404 for an unknown
  * issue, 400 for a malformed body, and 400 "Cannot transition status" when a commit already has that status.
@@ -29,6 +29,13 @@ public final class FakeGitLab extends FakeApi {
     private static final Set<String> STATES = Set.of("pending", "running", "success", "failed", "canceled", "skipped");
     private static final Set<String> ISSUE_ATTRIBUTES = Set.of("description", "assignee_id", "assignee_ids",
             "confidential", "due_date", "issue_type", "milestone_id");
+    private static final Map<String, Set<String>> LIST_PARAMETERS = Map.ofEntries(
+            Map.entry("state", Set.of("opened", "closed")), Map.entry("labels", Set.of()), Map.entry("milestone", Set.of()),
+            Map.entry("order_by", Set.of("created_at", "updated_at", "priority", "due_date", "relative_position",
+                    "label_priority", "milestone_due", "popularity", "weight", "title")),
+            Map.entry("sort", Set.of("asc", "desc")), Map.entry("search", Set.of()), Map.entry("in", Set.of()),
+            Map.entry("author_id", Set.of()), Map.entry("assignee_id", Set.of()), Map.entry("per_page", Set.of()),
+            Map.entry("page", Set.of()));
     private static final Set<String> STATUS_ATTRIBUTES = Set.of("name", "context", "target_url", "description", "ref",
             "coverage", "pipeline_id");
 
@@ -55,13 +62,18 @@ public final class FakeGitLab extends FakeApi {
         if (!token.equals(r.header("private-token")) && !("Bearer " + token).equals(r.header("authorization"))) {
             return Answer.json(401, message("401 Unauthorized"));
         }
-        if (r.header("content-type") == null || !r.header("content-type").startsWith("application/json")) {
+        if (r.method().equals("GET") && !r.body().isEmpty()) {
+            return violation(r, "a GET carries no body", Answer.json(400, message("400 Bad request")));
+        }
+        if (!r.method().equals("GET") && (r.header("content-type") == null || !r.header("content-type").startsWith("application/json"))) {
             return violation(r, "a JSON body needs Content-Type: application/json", Answer.json(400, message("400 Bad request")));
         }
         String path = r.rawPath();
         String problem;
         if (r.method().equals("POST") && ISSUES.matcher(path).matches()) {
             problem = shapeProblem(r.json(), Fixtures.json("gitlab/rest/create-issue.request.json"), ISSUE_ATTRIBUTES, "title");
+        } else if (r.method().equals("GET") && ISSUES.matcher(path).matches()) {
+            problem = queryProblem(r, LIST_PARAMETERS);
         } else if (r.method().equals("POST") && NOTES.matcher(path).matches()) {
             problem = shapeProblem(r.json(), Fixtures.JSON.createObjectNode().put("body", ""), Set.of("internal", "created_at"), "body");
         } else if (r.method().equals("PUT") && ISSUE.matcher(path).matches()) {
@@ -92,6 +104,9 @@ public final class FakeGitLab extends FakeApi {
     protected Answer respond(Request r) {
         String path = r.rawPath();
         Matcher m;
+        if (r.method().equals("GET") && (m = ISSUES.matcher(path)).matches()) {
+            return Answer.json(200, Fixtures.JSON.valueToTree(page(r, listed(project(m), r.query()))));
+        }
         if ((m = ISSUES.matcher(path)).matches()) {
             String iid = Integer.toString(iids.incrementAndGet());
             ObjectNode issue = Fixtures.object("gitlab/rest/create-issue.response.json");
@@ -129,6 +144,18 @@ public final class FakeGitLab extends FakeApi {
                 .put("description", r.json().path("description").asText(null))
                 .put("target_url", r.json().path("target_url").asText(null)).put("ref", r.json().path("ref").asText(null));
         return Answer.json(201, status);
+    }
+
+    /** The project's issues a list request selects (state, labels), newest first as {@code order_by=created_at} gives them. */
+    private java.util.List<ObjectNode> listed(String project, Map<String, String> query) {
+        java.util.List<String> labels = query.containsKey("labels") ? java.util.List.of(query.get("labels").split(","))
+                : java.util.List.of();
+        return issues.entrySet().stream().filter(e -> e.getKey().startsWith(project + "#")).map(Map.Entry::getValue)
+                .filter(i -> !query.containsKey("state") || query.get("state").equals(i.get("state").asText()))
+                .filter(i -> labels.stream().allMatch(l -> java.util.stream.StreamSupport
+                        .stream(i.path("labels").spliterator(), false).anyMatch(name -> name.asText().equals(l))))
+                .sorted(java.util.Comparator.comparing((ObjectNode i) -> i.get("iid").asInt()).reversed())
+                .toList();
     }
 
     private static String project(Matcher m) {

@@ -10,7 +10,7 @@ import io.slipway.schemas.SampleEvents;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
+import java.util.List;
 
 import static io.slipway.notifier.Samples.REPOSITORY;
 import static io.slipway.notifier.Samples.T0;
@@ -47,13 +47,31 @@ class MappingTest {
     void deliveriesAndMemoriesSurviveTheirJsonRoundTrip() {
         Delivery delivery = new Delivery(ChannelId.parse("issues:github"), published(REPOSITORY, "main", T0));
         Delivery failure = new Delivery(ChannelId.parse("slack:ops"), EventMapping.toNotification(SampleEvents.buildFailed()));
-        ChannelMemory memory = new ChannelMemory(java.util.List.of("a", "b"),
-                Map.of("main", new ChannelMemory.OpenIssue("1347", "https://github.com/o/r/issues/1347", T0)), java.util.List.of("run#1"));
+        ChannelMemory memory = new ChannelMemory(List.of("a", "b"),
+                new ChannelMemory.OpenIssue("1347", "https://github.com/o/r/issues/1347", T0), List.of("run#1"));
 
         assertThat(NotifierJson.delivery(NotifierJson.delivery(delivery).getBytes(StandardCharsets.UTF_8))).isEqualTo(delivery);
         assertThat(NotifierJson.delivery(NotifierJson.delivery(failure).getBytes(StandardCharsets.UTF_8))).isEqualTo(failure);
-        assertThat(NotifierJson.memory(NotifierJson.memory(memory).getBytes(StandardCharsets.UTF_8))).isEqualTo(memory);
+        assertThat(NotifierJson.stored(NotifierJson.memory(memory).getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(new KafkaStateStore.BranchMemory(memory));
+        assertThat(NotifierJson.stored(NotifierJson.memory(ChannelMemory.empty()).getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(new KafkaStateStore.BranchMemory(ChannelMemory.empty()));
         assertThatThrownBy(() -> NotifierJson.delivery("{\"channel\":\"slack:ops\"}".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("notification");
+    }
+
+    @Test
+    void aPerRepositoryMemoryOfAnOlderVersionIsReadAsEachBranchsPart() {
+        String older = "{\"notified\":[\"e1\",\"e2\"],\"finishedRuns\":[\"run#1\"],\"openIssues\":{"
+                + "\"main\":{\"id\":\"7\",\"url\":\"https://github.com/o/r/issues/7\",\"lastFailureAt\":\"" + T0 + "\"},"
+                + "\"develop\":{\"id\":\"8\",\"url\":null,\"lastFailureAt\":\"" + T0 + "\"}}}";
+
+        KafkaStateStore.Stored stored = NotifierJson.stored(older.getBytes(StandardCharsets.UTF_8));
+
+        assertThat(stored).isInstanceOfSatisfying(KafkaStateStore.RepositoryMemory.class, repository -> {
+            assertThat(repository.branch("main")).isEqualTo(new ChannelMemory(List.of("e1", "e2"),
+                    new ChannelMemory.OpenIssue("7", "https://github.com/o/r/issues/7", T0), List.of("run#1")));
+            assertThat(repository.branch("feature/x")).isEqualTo(new ChannelMemory(List.of("e1", "e2"), null, List.of("run#1")));
+        });
     }
 }

@@ -92,7 +92,8 @@ class NotificationsThroughKafkaTest {
         return config;
     }
 
-    private static void forge(Map<String, Object> config, int i, String type, String url, String token, String repositories) {
+    /** Declares forge {@code i} (named as its type) with commit statuses on. */
+    static void forge(Map<String, Object> config, int i, String type, String url, String token, String repositories) {
         config.put("slipway.notifier.forges[" + i + "].name", type);
         config.put("slipway.notifier.forges[" + i + "].type", type);
         config.put("slipway.notifier.forges[" + i + "].base-url", url);
@@ -101,7 +102,8 @@ class NotificationsThroughKafkaTest {
         config.put("slipway.notifier.forges[" + i + "].commit-status", "true");
     }
 
-    private static void route(Map<String, Object> config, int i, String repositories, String slack, String issues) {
+    /** Declares route {@code i}: failures and publications of {@code repositories} to these Slack webhooks and forges. */
+    static void route(Map<String, Object> config, int i, String repositories, String slack, String issues) {
         config.put("slipway.notifier.routes[" + i + "].repositories", repositories);
         config.put("slipway.notifier.routes[" + i + "].branches", "**");
         config.put("slipway.notifier.routes[" + i + "].events", "FAILED,PUBLISHED");

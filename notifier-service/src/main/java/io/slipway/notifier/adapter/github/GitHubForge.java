@@ -2,24 +2,31 @@ package io.slipway.notifier.adapter.github;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.slipway.common.policy.ApiPaths;
+import io.slipway.notifier.adapter.http.IssueList;
 import io.slipway.notifier.adapter.http.JsonHttp;
 import io.slipway.notifier.domain.CommitStatuses;
+import io.slipway.notifier.domain.IssueMarker;
 import io.slipway.notifier.domain.IssueTracker;
 import io.slipway.notifier.domain.Notification;
 
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * GitHub's REST API (api.github.com or an Enterprise Server's {@code /api/v3}): issues
  * ({@code POST /repos/{owner}/{repo}/issues}, {@code …/issues/{number}/comments}, {@code PATCH …/issues/{number}}
- * with {@code state=closed}) and commit statuses ({@code POST /repos/{owner}/{repo}/statuses/{sha}}), authenticated
+ * with {@code state=closed}, and the open issues with its labels, {@code GET …/issues?state=open&labels=…}, to find
+ * its own) and commit statuses ({@code POST /repos/{owner}/{repo}/statuses/{sha}}), authenticated
  * with a bearer token and pinned to API version 2022-11-28. Issues go to {@code issueRepository} when set, else to
  * the repository of the run. Paths are built by {@link ApiPaths} from encoded segments: a repository that is not an
  * {@code owner/name} is refused before any request (the delivery is dead-lettered), so no name can climb the path.
  */
 public final class GitHubForge implements IssueTracker, CommitStatuses {
+
+    private static final IssueList.Dialect LIST = new IssueList.Dialect(
+            List.of("state", "open", "sort", "created", "direction", "desc"), "number", "html_url", "body");
 
     private final JsonHttp.Api api;
     private final List<String> labels;
@@ -43,6 +50,11 @@ public final class GitHubForge implements IssueTracker, CommitStatuses {
         JsonNode issue = api.call("POST", issues(repository), JsonHttp.object("title", title, "body", body,
                 "labels", labels.isEmpty() ? null : labels));
         return new IssueRef(issue.path("number").asText(), issue.path("html_url").asText(null));
+    }
+
+    @Override
+    public Optional<FoundIssue> findOpen(String repository, IssueMarker wanted) {
+        return IssueList.find(api, issues(repository), LIST, labels, wanted);
     }
 
     @Override

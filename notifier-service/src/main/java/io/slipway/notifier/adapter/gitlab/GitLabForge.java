@@ -2,8 +2,10 @@ package io.slipway.notifier.adapter.gitlab;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.slipway.common.policy.ApiPaths;
+import io.slipway.notifier.adapter.http.IssueList;
 import io.slipway.notifier.adapter.http.JsonHttp;
 import io.slipway.notifier.domain.CommitStatuses;
+import io.slipway.notifier.domain.IssueMarker;
 import io.slipway.notifier.domain.IssueTracker;
 import io.slipway.notifier.domain.Notification;
 import io.slipway.notifier.domain.NotificationRejected;
@@ -11,17 +13,22 @@ import io.slipway.notifier.domain.NotificationRejected;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * GitLab's REST API v4 (gitlab.com or a self-hosted {@code https://host/api/v4}): issues
  * ({@code POST /projects/:id/issues}, {@code …/issues/:iid/notes}, {@code PUT …/issues/:iid} with
- * {@code state_event=close}) and commit statuses ({@code POST /projects/:id/statuses/:sha}), authenticated with a
+ * {@code state_event=close}, and the open issues with its labels, {@code GET …/issues?state=opened&labels=…}, to
+ * find its own) and commit statuses ({@code POST /projects/:id/statuses/:sha}), authenticated with a
  * {@code PRIVATE-TOKEN}. {@code :id} is the project path URL-encoded as one segment, and every other segment is
  * encoded too ({@link ApiPaths}); a project path that is not a valid repository name is refused before any request.
  * A status GitLab already has for the commit ("Cannot transition status") counts as set, so a redelivered status is
  * not a failure.
  */
 public final class GitLabForge implements IssueTracker, CommitStatuses {
+
+    private static final IssueList.Dialect LIST = new IssueList.Dialect(
+            List.of("state", "opened", "order_by", "created_at", "sort", "desc"), "iid", "web_url", "description");
 
     private final JsonHttp.Api api;
     private final List<String> labels;
@@ -41,6 +48,11 @@ public final class GitLabForge implements IssueTracker, CommitStatuses {
         JsonNode issue = api.call("POST", issues(repository), JsonHttp.object("title", title, "description", body,
                 "labels", labels.isEmpty() ? null : String.join(",", labels)));
         return new IssueRef(issue.path("iid").asText(), issue.path("web_url").asText(null));
+    }
+
+    @Override
+    public Optional<FoundIssue> findOpen(String repository, IssueMarker wanted) {
+        return IssueList.find(api, issues(repository), LIST, labels, wanted);
     }
 
     @Override

@@ -76,17 +76,32 @@ public final class JsonHttp {
             this.label = label;
         }
 
-        /** Sends {@code body} to {@code base + path} and returns the parsed JSON answer (empty for a non-JSON body). */
+        /** Names the API in messages, e.g. {@code github:github}. */
+        public String label() {
+            return label;
+        }
+
+        /**
+         * Sends {@code body} (none when null, as for a GET) to {@code base + path} and returns the parsed JSON answer
+         * (an empty object for a non-JSON body).
+         */
         public JsonNode call(String method, String path, JsonNode body) {
             return send(method, URI.create(base + path), headers, body, label + " " + method + " " + path);
         }
     }
 
-    /** Sends one request; {@code target} names it in messages and must not contain secrets. */
+    /**
+     * Sends one request, with a JSON body unless {@code body} is null; {@code target} names it in messages and must
+     * not contain secrets.
+     */
     public JsonNode send(String method, URI uri, Map<String, String> headers, JsonNode body, String target) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout)
-                .header("Content-Type", "application/json")
-                .method(method, HttpRequest.BodyPublishers.ofString(write(body)));
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout);
+        if (body == null) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            request.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(write(body)));
+        }
         headers.forEach(request::header);
         HttpResponse<String> response;
         try {

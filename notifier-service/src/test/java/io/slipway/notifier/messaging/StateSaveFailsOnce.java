@@ -1,0 +1,48 @@
+package io.slipway.notifier.messaging;
+
+import io.micronaut.context.annotation.Property;
+import io.micronaut.context.annotation.Replaces;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.core.annotation.Nullable;
+import io.slipway.common.config.SlipwayKafkaProperties;
+import io.slipway.common.kafka.KafkaClients;
+import io.slipway.common.kafka.TransientFailure;
+import io.slipway.common.messaging.TopicsAtStartup;
+import io.slipway.notifier.domain.ChannelId;
+import io.slipway.notifier.domain.ChannelMemory;
+import jakarta.inject.Singleton;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The real state store, except that the first save of an issue channel's memory holding an open issue for the
+ * repository named by {@code test.notifier.fail-first-issue-save-of} fails as an unacknowledged write would: the
+ * issue is open on the forge, the notifier does not remember it, and the delivery is taken again.
+ */
+@Singleton
+@Replaces(KafkaStateStore.class)
+@Requires(property = "test.notifier.fail-first-issue-save-of")
+class StateSaveFailsOnce extends KafkaStateStore {
+
+    private final String repository;
+    private final AtomicBoolean failed = new AtomicBoolean();
+
+    StateSaveFailsOnce(KafkaClients clients, SlipwayKafkaProperties settings, @Nullable TopicsAtStartup created,
+                       @Property(name = "test.notifier.fail-first-issue-save-of") String repository) {
+        super(clients, settings, created);
+        this.repository = repository;
+    }
+
+    boolean failed() {
+        return failed.get();
+    }
+
+    @Override
+    public void save(ChannelId channel, String repository, String branch, ChannelMemory memory) {
+        if (channel.type() == ChannelId.Type.ISSUES && repository.equals(this.repository) && memory.issue().isPresent()
+                && failed.compareAndSet(false, true)) {
+            throw new TransientFailure("test: the broker did not acknowledge the memory of " + repository + " " + branch);
+        }
+        super.save(channel, repository, branch, memory);
+    }
+}
