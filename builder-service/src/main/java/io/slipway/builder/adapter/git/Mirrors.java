@@ -1,5 +1,6 @@
 package io.slipway.builder.adapter.git;
 
+import io.slipway.common.files.FileTrees;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -218,11 +219,9 @@ public final class Mirrors {
     }
 
     private static void delete(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(file);
-            }
-        } catch (IOException | UncheckedIOException e) {
+        try {
+            FileTrees.delete(dir);
+        } catch (IOException e) {
             LOG.warn("Could not delete {} completely: {}", dir, e.toString());
         }
     }
