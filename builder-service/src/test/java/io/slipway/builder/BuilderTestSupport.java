@@ -27,7 +27,8 @@ public final class BuilderTestSupport {
         return new BuilderProperties(Duration.ofMinutes(2), Duration.ofSeconds(1), workdir.toString(), buildArgs, List.of(),
                 new BuilderProperties.Docker(dockerHost, "256m", 512, null, Duration.ofMinutes(1), "1g"),
                 new BuilderProperties.Registry(registry.host(), true, "staging", REGISTRY_USER, password),
-                new BuilderProperties.Git(null, null, null, Duration.ofSeconds(30), Duration.ofMinutes(10)),
+                new BuilderProperties.Git(null, null, null, Duration.ofSeconds(30), Duration.ofMinutes(10),
+                        Duration.ofDays(30), "10g"),
                 new BuilderProperties.CloneUrls(List.of("https", "file"), null, true, false, false));
     }
 

@@ -8,6 +8,7 @@ import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
 import io.slipway.builder.adapter.docker.DockerImageBuilder;
 import io.slipway.builder.adapter.git.JGitSources;
+import io.slipway.builder.adapter.git.Mirrors;
 import io.slipway.builder.adapter.openstack.OpenStackVmImages;
 import io.slipway.builder.adapter.registry.RegistryStaging;
 import io.slipway.builder.domain.BuildService;
@@ -126,8 +127,10 @@ public class BuilderFactory {
                 urls.allowedHosts() == null ? Set.of() : Set.copyOf(urls.allowedHosts()), urls.allowFile(),
                 urls.allowLoopback(), urls.allowPrivate()));
         Path workdir = Path.of(properties.workdir());
-        JGitSources sources = new JGitSources(workdir.resolve("mirrors"), policy, InetAddress::getAllByName,
-                gitCredentials(git), git.timeout(), git.fetchDeadline());
+        Mirrors mirrors = new Mirrors(workdir.resolve("mirrors"), new Mirrors.Limits(git.mirrorMaxAge(),
+                bytes(git.mirrorMaxSize()), Mirrors.Limits.DEFAULT.pruneInterval()), clock);
+        JGitSources sources = new JGitSources(mirrors, policy, InetAddress::getAllByName, gitCredentials(git),
+                git.timeout(), git.fetchDeadline());
         DockerImageBuilder builder = new DockerImageBuilder(docker, properties.docker().host(),
                 new DockerImageBuilder.Limits(bytes(properties.docker().memory()), properties.docker().cpuShares(),
                         properties.docker().cpusetCpus(), properties.docker().pushTimeout(),

@@ -47,12 +47,15 @@ public record BuilderProperties(@Bindable(defaultValue = "30m") Duration timeout
 
     /**
      * Fetching from git servers: credentials and the one origin they are sent to ({@code https://host[:port]}),
-     * the timeout of each read and the deadline of a whole fetch.
+     * the timeout of each read and the deadline of a whole fetch; mirrors unused for {@code mirrorMaxAge}, and the
+     * least recently used beyond {@code mirrorMaxSize} in all ({@code 10g}; 0: no limit), are pruned.
      */
     @ConfigurationProperties("git")
     public record Git(@Nullable String username, @Nullable String password, @Nullable String credentialHost,
                       @Bindable(defaultValue = "5m") Duration timeout,
-                      @Bindable(defaultValue = "10m") Duration fetchDeadline) {
+                      @Bindable(defaultValue = "10m") Duration fetchDeadline,
+                      @Bindable(defaultValue = "30d") Duration mirrorMaxAge,
+                      @Bindable(defaultValue = "10g") String mirrorMaxSize) {
     }
 
     /** Which clone URLs may be fetched; the same policy, and the same variables, as trigger-service. */

@@ -4,6 +4,7 @@ import io.slipway.builder.domain.BuildOutcome.Built;
 import io.slipway.builder.domain.BuildOutcome.Failed;
 import io.slipway.builder.domain.BuildOutcome.StagedImage;
 import io.slipway.builder.domain.BuildOutcome.TestSuite;
+import io.slipway.common.files.FileTrees;
 import io.slipway.common.policy.ImageOwnership;
 import io.slipway.common.text.SecretMask;
 import io.slipway.common.text.TerminalText;
@@ -20,7 +21,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -323,10 +323,8 @@ public final class BuildService implements Builds {
     }
 
     private static void delete(Path directory) {
-        try (Stream<Path> paths = Files.walk(directory)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
+        try {
+            FileTrees.delete(directory);
         } catch (IOException e) {
             LOG.warn("Could not remove workspace {}: {}", directory, e.toString());
         }

@@ -8,7 +8,8 @@ import java.util.OptionalLong;
 /**
  * Decides whether a waiting build is superseded: a request is superseded when a later request for the same
  * repository and ref sits further down the same lane (one repository's requests share a lane, in order). The index
- * is fed with what a reader sees ahead in each lane and remembers only the newest request per repository and ref.
+ * is fed with what a reader sees ahead in each lane and remembers only the newest request per repository and ref,
+ * and only while it is ahead of the requests asked about: a lane holds no more than the requests still waiting in it.
  */
 public final class SupersedeIndex {
 
@@ -20,11 +21,14 @@ public final class SupersedeIndex {
 
     /**
      * Where reading of {@code lane} must start so that everything after {@code position} is known: empty when the
-     * index already covers it; otherwise the lane is forgotten and must be read again from the returned position.
+     * index already covers it (and then what it knew up to {@code position}, which supersedes nothing any more, is
+     * forgotten); otherwise the lane is forgotten and must be read again from the returned position.
      */
     public synchronized OptionalLong restartFor(int lane, long position) {
         Long from = readFrom.get(lane);
         if (from != null && from <= position + 1) {
+            lanes.getOrDefault(lane, Map.of()).values().removeIf(newest -> newest.position() <= position);
+            readFrom.put(lane, position + 1);
             return OptionalLong.empty();
         }
         lanes.put(lane, new HashMap<>());
@@ -48,6 +52,11 @@ public final class SupersedeIndex {
     public synchronized Optional<String> newerThan(int lane, long position, String repository, String ref) {
         Newest newest = lanes.getOrDefault(lane, Map.of()).get(key(repository, ref));
         return newest != null && newest.position() > position ? Optional.of(newest.sha()) : Optional.empty();
+    }
+
+    /** How many requests the index remembers, over all lanes. */
+    public synchronized int size() {
+        return lanes.values().stream().mapToInt(Map::size).sum();
     }
 
     private static String key(String repository, String ref) {

@@ -2,10 +2,12 @@ package io.slipway.builder.adapter;
 
 import io.slipway.builder.TestRepository;
 import io.slipway.builder.adapter.git.JGitSources;
+import io.slipway.builder.adapter.git.Mirrors;
 import io.slipway.builder.domain.Reason;
 import io.slipway.builder.domain.Sources;
 import io.slipway.builder.domain.StageFailure;
 import io.slipway.common.policy.CloneUrlPolicy;
+import io.slipway.common.testing.TestClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,6 +16,7 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.Set;
@@ -112,5 +115,29 @@ class JGitSourcesTest {
                 .isInstanceOfSatisfying(StageFailure.class, e -> assertThat(e.getMessage()).contains("loopback"));
         assertThatThrownBy(() -> sources(true).fetch("org/app", "ext::sh -c id", "1".repeat(40)))
                 .isInstanceOf(StageFailure.class);
+    }
+    @Test
+    void aMirrorIsPrunedOnlyOnceItsTreeIsClosedAndIsFetchedAgainWhenNeeded() throws IOException {
+        TestClock clock = new TestClock(Instant.parse("2026-12-01T12:00:00Z"));
+        Mirrors mirrors = new Mirrors(tmp.resolve("mirrors"), new Mirrors.Limits(Duration.ofDays(30), 0,
+                Duration.ofDays(365)), clock);
+        JGitSources sources = new JGitSources(mirrors, new CloneUrlPolicy(new CloneUrlPolicy.Settings(Set.of("file"),
+                Set.of(), true, false, false)), InetAddress::getAllByName, null, Duration.ofSeconds(30),
+                Duration.ofMinutes(1));
+        try (TestRepository repo = TestRepository.create(tmp.resolve("origin"))) {
+            String sha = repo.commit("first", Map.of("a.txt", "a\n"));
+            try (Sources.Tree tree = sources.fetch("org/app", repo.cloneUrl(), sha)) {
+                clock.advance(Duration.ofDays(31));
+
+                assertThat(mirrors.prune()).as("in use by an open tree").isEmpty();
+                assertThat(tree.size("a.txt")).hasValue(2);
+            }
+            clock.advance(Duration.ofDays(31));
+            assertThat(mirrors.prune()).hasSize(1);
+
+            try (Sources.Tree again = sources.fetch("org/app", repo.cloneUrl(), sha)) {
+                assertThat(new String(again.read("a.txt"))).isEqualTo("a\n");
+            }
+        }
     }
 }

@@ -35,4 +35,17 @@ class SupersedeIndexTest {
         index.forget(2);
         assertThat(index.restartFor(2, 8)).hasValue(9);
     }
+    @Test
+    void forgetsWhatLiesBehindTheRequestAskedAboutSoALaneHoldsOnlyWaitingRequests() {
+        assertThat(index.restartFor(0, 0)).hasValue(1);
+        for (int i = 1; i <= 1000; i++) {
+            index.seen(0, i, "org/app", "refs/heads/branch-" + i, "sha-" + i);
+        }
+
+        assertThat(index.restartFor(0, 990)).isEmpty();
+
+        assertThat(index.size()).isEqualTo(10);
+        assertThat(index.newerThan(0, 990, "org/app", "refs/heads/branch-995")).contains("sha-995");
+        assertThat(index.restartFor(0, 500)).as("going back past what was forgotten reads the lane again").hasValue(501);
+    }
 }

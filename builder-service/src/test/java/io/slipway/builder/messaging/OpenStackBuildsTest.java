@@ -170,7 +170,8 @@ class OpenStackBuildsTest {
                 tmp.resolve("work").toString(), Map.of(), List.of(),
                 new BuilderProperties.Docker(DockerEngine.DEFAULT_HOST, "256m", 512, null, Duration.ofMinutes(1), "1g"),
                 new BuilderProperties.Registry("127.0.0.1:1", true, "staging", null, null),
-                new BuilderProperties.Git(null, null, null, Duration.ofSeconds(30), Duration.ofMinutes(10)),
+                new BuilderProperties.Git(null, null, null, Duration.ofSeconds(30), Duration.ofMinutes(10),
+                        Duration.ofDays(30), "10g"),
                 new BuilderProperties.CloneUrls(List.of("https", "file"), null, true, false, false));
         BuilderFactory factory = new BuilderFactory();
         docker = factory.dockerClient(properties);

@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiPredicate;
 import java.util.function.Function;
 
 /**
@@ -126,6 +128,17 @@ public final class CompactedTopicStore<K, V> implements AutoCloseable {
 
     public synchronized int size() {
         return entries.size();
+    }
+
+    /** The keys held now whose key and value match {@code filter}, e.g. to {@link #delete} those past their use. */
+    public synchronized List<K> keys(BiPredicate<? super K, ? super V> filter) {
+        List<K> matching = new ArrayList<>();
+        entries.forEach((key, entry) -> {
+            if (filter.test(key, entry.value())) {
+                matching.add(key);
+            }
+        });
+        return matching;
     }
 
     /** How many keys were evicted because the store was full. */

@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -31,15 +32,18 @@ import java.util.regex.Pattern;
  * credentials, if any) for the challenged scope plus the scope the request needs, cached until it expires. Only the
  * configured registry's own challenge names a realm (the client answers no other host), and, as Docker does, the
  * registry may delegate to a token service on another host; the credentials still never travel in clear text when the
- * registry speaks https, nor to a realm that is not an http(s) URL.
+ * registry speaks https, nor to a realm that is not an http(s) URL. Expired tokens are dropped and at most
+ * {@value #MAX_TOKENS} are held (one per scope, i.e. per repository), so the cache stays small however many
+ * repositories pass through.
  */
 final class RegistryAuth {
 
     private static final Pattern PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
     private static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofSeconds(60);
+    static final int MAX_TOKENS = 256;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private record Token(String value, Instant expires) {
+    record Token(String value, Instant expires) {
     }
 
     private final RegistryEndpoint endpoint;
@@ -95,8 +99,25 @@ final class RegistryAuth {
         Set<String> scopes = new LinkedHashSet<>(List.of(params.getOrDefault("scope", "").split(" ")));
         scopes.addAll(List.of(scope.split(" ")));
         scopes.remove("");
-        tokens.put(scope, fetchToken(params.get("realm"), params.get("service"), scopes));
+        remember(scope, fetchToken(params.get("realm"), params.get("service"), scopes));
         return true;
+    }
+
+    /** Holds a token, dropping the expired ones and, when full, the one that expires first. */
+    void remember(String scope, Token token) {
+        synchronized (tokens) {
+            Instant now = clock.instant();
+            tokens.values().removeIf(held -> !held.expires().isAfter(now));
+            while (tokens.size() >= MAX_TOKENS && !tokens.containsKey(scope)) {
+                tokens.entrySet().stream().min(Map.Entry.comparingByValue(
+                        Comparator.comparing(Token::expires))).ifPresent(first -> tokens.remove(first.getKey()));
+            }
+            tokens.put(scope, token);
+        }
+    }
+
+    int tokenCount() {
+        return tokens.size();
     }
 
     /**

@@ -13,17 +13,20 @@ import io.slipway.deliverer.domain.DeliveryLedger;
 import io.slipway.deliverer.domain.ImageRef;
 import io.slipway.deliverer.domain.Precedence;
 import io.slipway.schemas.Topics;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The {@link DeliveryLedger} kept in the compacted topic {@code slipway.deliverer.state}: JSON values under the keys
@@ -31,6 +34,11 @@ import java.util.Optional;
  * replicas before it counts. {@link #reload} reads the topic on to its end; the listener calls it whenever it is
  * assigned partitions, so an instance taking over a repository knows what the previous owner did. A tag holder
  * written before runs carried an accepted sequence has no {@code sequence} and reads as unsequenced (0).
+ * <p>
+ * A run attempt's outcome is needed only while its {@code TestsPassed} can be delivered again, i.e. while it is in
+ * {@code slipway.tests}: outcomes recorded longer than the outcome window ago are deleted (tombstones, so the topic
+ * stays bounded too), checked at most once an hour. Tag holders are kept, since a tag's precedence holds for as long
+ * as the tag exists; both are bounded in memory by the store's key cap.
  */
 @Singleton
 @Bean(preDestroy = "close")
@@ -46,20 +54,36 @@ public class KafkaDeliveryLedger implements DeliveryLedger, AutoCloseable {
     record Tag(TagHolder holder) implements StateValue {
     }
 
-    record Run(Delivered delivered) implements StateValue {
+    /** A run attempt's outcome and when it was recorded ({@code null} when written before outcomes expired). */
+    record Run(Delivered delivered, Instant recordedAt) implements StateValue {
     }
 
-    private static final CompactedTopicStore.Codec<StateValue> VALUES = CompactedTopicStore.Codec.of(
+    static final CompactedTopicStore.Codec<StateValue> VALUES = CompactedTopicStore.Codec.of(
             KafkaDeliveryLedger::encode, KafkaDeliveryLedger::decode);
+
+    private static final Duration SWEEP_INTERVAL = Duration.ofHours(1);
 
     private final CompactedTopicStore<String, StateValue> state;
     private final Duration loadTimeout;
+    private final Duration outcomeWindow;
+    private final Clock clock;
+    private final AtomicReference<Instant> nextSweep = new AtomicReference<>(Instant.MIN);
 
+    @Inject
     KafkaDeliveryLedger(KafkaClients clients, SlipwayKafkaProperties settings,
-                        @Value("${micronaut.application.name:deliverer-service}") String service) {
-        this.state = new CompactedTopicStore<>(clients, Topics.DELIVERER_STATE, service + "-state",
-                CompactedTopicStore.Codec.utf8(), VALUES, settings.stateMaxKeys(), settings.sendTimeout());
-        this.loadTimeout = settings.startupTimeout();
+                        @Value("${micronaut.application.name:deliverer-service}") String service,
+                        @Value("${slipway.deliverer.outcome-window:7d}") Duration outcomeWindow, Clock clock) {
+        this(new CompactedTopicStore<>(clients, Topics.DELIVERER_STATE, service + "-state",
+                CompactedTopicStore.Codec.utf8(), VALUES, settings.stateMaxKeys(), settings.sendTimeout()),
+                settings.startupTimeout(), outcomeWindow, clock);
+    }
+
+    KafkaDeliveryLedger(CompactedTopicStore<String, StateValue> state, Duration loadTimeout, Duration outcomeWindow,
+                        Clock clock) {
+        this.state = state;
+        this.loadTimeout = loadTimeout;
+        this.outcomeWindow = outcomeWindow;
+        this.clock = clock;
     }
 
     @Override
@@ -79,7 +103,30 @@ public class KafkaDeliveryLedger implements DeliveryLedger, AutoCloseable {
 
     @Override
     public void recordDelivered(Delivered delivered) {
-        state.put(runKey(delivered.runId(), delivered.attempt()), new Run(delivered));
+        state.put(runKey(delivered.runId(), delivered.attempt()), new Run(delivered, clock.instant()));
+        Instant due = nextSweep.get();
+        if (!clock.instant().isBefore(due) && nextSweep.compareAndSet(due, clock.instant().plus(SWEEP_INTERVAL))) {
+            expireOutcomes();
+        }
+    }
+
+    /**
+     * Deletes the outcomes recorded longer than the outcome window ago (outcomes written before they carried a time
+     * are left to the key cap).
+     *
+     * @return how many were deleted
+     * @throws TransientFailure when the broker does not acknowledge a deletion
+     */
+    int expireOutcomes() {
+        Instant cutoff = clock.instant().minus(outcomeWindow);
+        List<String> expired = state.keys((key, value) -> value instanceof Run run && run.recordedAt() != null
+                && run.recordedAt().isBefore(cutoff));
+        expired.forEach(state::delete);
+        if (!expired.isEmpty()) {
+            LOG.info("Deleted {} delivery outcomes recorded before {} from {}", expired.size(), cutoff,
+                    Topics.DELIVERER_STATE);
+        }
+        return expired.size();
     }
 
     /**
@@ -113,6 +160,9 @@ public class KafkaDeliveryLedger implements DeliveryLedger, AutoCloseable {
             Delivered delivered = run.delivered();
             json.put("runId", delivered.runId()).put("attempt", delivered.attempt())
                     .put("outcome", delivered.outcome()).put("digest", delivered.digest());
+            if (run.recordedAt() != null) {
+                json.put("recordedAt", run.recordedAt().toEpochMilli());
+            }
             delivered.tags().forEach(json.putArray("tags")::add);
         }
         try {
@@ -133,7 +183,8 @@ public class KafkaDeliveryLedger implements DeliveryLedger, AutoCloseable {
             List<String> pushed = new ArrayList<>();
             json.path("tags").forEach(tag -> pushed.add(tag.asText()));
             return new Run(new Delivered(json.path("runId").asText(), json.path("attempt").asInt(),
-                    json.path("outcome").asText(), json.path("digest").asText(), pushed));
+                    json.path("outcome").asText(), json.path("digest").asText(), pushed),
+                    json.has("recordedAt") ? Instant.ofEpochMilli(json.path("recordedAt").asLong()) : null);
         }
         return new Tag(new TagHolder(json.path("runId").asText(), json.path("attempt").asInt(),
                 json.path("digest").asText(), new Precedence(json.path("major").asInt(), json.path("minor").asInt(),

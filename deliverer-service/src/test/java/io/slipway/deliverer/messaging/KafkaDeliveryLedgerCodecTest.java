@@ -1,11 +1,13 @@
 package io.slipway.deliverer.messaging;
 
+import io.slipway.deliverer.domain.DeliveryLedger.Delivered;
 import io.slipway.deliverer.domain.DeliveryLedger.TagHolder;
 import io.slipway.deliverer.domain.Precedence;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,5 +36,15 @@ class KafkaDeliveryLedgerCodecTest {
 
         assertThat(read).isEqualTo(new KafkaDeliveryLedger.Tag(new TagHolder("run-0", 1, "sha256:00",
                 new Precedence(0, 0, 0, Precedence.UNSEQUENCED, COMMITTED, COMMITTED.plusSeconds(5), 1))));
+    }
+    @Test
+    void anOutcomeKeepsWhenItWasRecordedAndOneWrittenBeforeThatHasNoTime() {
+        Delivered delivered = new Delivered("run-1", 1, "PUBLISHED", "sha256:" + "a".repeat(64), List.of("main"));
+        KafkaDeliveryLedger.Run run = new KafkaDeliveryLedger.Run(delivered, COMMITTED);
+
+        assertThat(KafkaDeliveryLedger.decode(KafkaDeliveryLedger.encode(run))).isEqualTo(run);
+        String legacy = "{\"runId\":\"run-1\",\"attempt\":1,\"outcome\":\"PUBLISHED\",\"digest\":\"d\",\"tags\":[]}";
+        assertThat(KafkaDeliveryLedger.decode(legacy.getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(new KafkaDeliveryLedger.Run(new Delivered("run-1", 1, "PUBLISHED", "d", List.of()), null));
     }
 }

@@ -28,8 +28,9 @@ public class TriggerFactory {
     }
 
     @Singleton
-    RunLedger runLedger() {
-        return new RunLedger();
+    RunLedger runLedger(TriggerProperties properties, Clock clock) {
+        TriggerProperties.Ledger ledger = properties.ledger();
+        return new RunLedger(new RunLedger.Limits(ledger.window(), ledger.maxRuns()), clock);
     }
 
     @Singleton

@@ -4,6 +4,7 @@ import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.bind.annotation.Bindable;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -11,7 +12,7 @@ import java.util.List;
  * empty); it is a secret, set from the environment ({@code SLIPWAY_RUN_TOKEN}).
  */
 @ConfigurationProperties("slipway.trigger")
-public record TriggerProperties(@Nullable String runToken, CloneUrls cloneUrls) {
+public record TriggerProperties(@Nullable String runToken, CloneUrls cloneUrls, Ledger ledger) {
 
     /** Which clone URLs runs may fetch from; see {@code CloneUrlPolicy}. */
     @ConfigurationProperties("clone-urls")
@@ -20,5 +21,11 @@ public record TriggerProperties(@Nullable String runToken, CloneUrls cloneUrls) 
                             @Bindable(defaultValue = "false") boolean allowFile,
                             @Bindable(defaultValue = "false") boolean allowLoopback,
                             @Bindable(defaultValue = "false") boolean allowPrivate) {
+    }
+
+    /** How much the run ledger holds: runs triggered within {@code window}, at most {@code maxRuns} of them. */
+    @ConfigurationProperties("ledger")
+    public record Ledger(@Bindable(defaultValue = "7d") Duration window,
+                         @Bindable(defaultValue = "50000") int maxRuns) {
     }
 }

@@ -1,9 +1,15 @@
 package io.slipway.trigger.domain;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Set;
 
 /**
  * The runs already started, as recorded in the commits topic, so that a push starts exactly one run: a
@@ -16,8 +22,30 @@ import java.util.concurrent.ConcurrentHashMap;
  * sequence the repository had (and never below the acceptance time in milliseconds, so the order survives runs
  * that aged out of the topic and roughly agrees across repositories); a manual re-run keeps the sequence of the
  * run it re-runs, so it never outranks a push accepted after that run.
+ * <p>
+ * Its memory is bounded by {@link Limits}: a run whose latest attempt was triggered longer than the window ago, or
+ * the run triggered longest ago once more than the maximum are held, is forgotten with its deliveries; a push of a
+ * forgotten run is then decided as a push never seen, exactly as after a restart once the run left the topic.
  */
 public final class RunLedger {
+
+    /**
+     * How much the ledger holds: runs triggered within {@code window} (the commits topic's retention, so that a
+     * running instance knows what a restarted one would), and at most {@code maxRuns} of them.
+     */
+    public record Limits(Duration window, int maxRuns) {
+        /** Kafka's default retention of seven days, and fifty thousand runs. */
+        public static final Limits DEFAULT = new Limits(Duration.ofDays(7), 50_000);
+
+        public Limits {
+            if (window == null || window.isNegative() || window.isZero()) {
+                throw new IllegalArgumentException("the run ledger window must be positive, not " + window);
+            }
+            if (maxRuns < 1) {
+                throw new IllegalArgumentException("the run ledger must hold at least one run, not " + maxRuns);
+            }
+        }
+    }
 
     /** A run, the push that started its latest attempt, and the sequence the run was accepted with. */
     public record Entry(String runId, int attempt, Push push, long sequence) {
@@ -34,40 +62,77 @@ public final class RunLedger {
         }
     }
 
-    private final Map<String, Entry> runs = new ConcurrentHashMap<>();
-    private final Map<String, String> deliveries = new ConcurrentHashMap<>();
-    private final Map<String, String> latestByRef = new ConcurrentHashMap<>();
-    private final Map<String, Long> lastSequence = new ConcurrentHashMap<>();
+    /** A held run: when its latest attempt was triggered and the delivery keys that name it. */
+    private record Held(Entry entry, Instant triggeredAt, Set<String> deliveries) {
+    }
+
+    /** Per repository: how many of its runs are held, and the highest sequence it was given. */
+    private record Repository(int runs, long lastSequence) {
+    }
+
+    private final Limits limits;
+    private final Clock clock;
+    /** In the order runs were (re-)triggered, oldest first; every field is guarded by {@code this}. */
+    private final LinkedHashMap<String, Held> runs = new LinkedHashMap<>();
+    private final Map<String, String> deliveries = new HashMap<>();
+    private final Map<String, String> latestByRef = new HashMap<>();
+    private final Map<String, Repository> repositories = new HashMap<>();
+    private long forgotten;
+
+    /** A ledger with the {@link Limits#DEFAULT default limits}, aging runs by the system clock. */
+    public RunLedger() {
+        this(Limits.DEFAULT, Clock.systemUTC());
+    }
+
+    public RunLedger(Limits limits, Clock clock) {
+        this.limits = limits;
+        this.clock = clock;
+    }
 
     /**
-     * Records a run that was started (read back from the topic, or just emitted); keeps the highest attempt and
-     * the repository's highest sequence.
+     * Records a run that was started (read back from the topic, or just emitted) with the time its attempt was
+     * triggered; keeps the highest attempt and the repository's highest sequence. A run triggered longer than the
+     * window ago is not held.
      */
-    public void record(String runId, int attempt, Push push, long sequence) {
-        runs.merge(runId, new Entry(runId, attempt, push, sequence),
-                (old, now) -> now.attempt() >= old.attempt() ? now : old);
-        lastSequence.merge(push.repository(), sequence, Math::max);
+    public synchronized void record(String runId, int attempt, Push push, long sequence, Instant triggeredAt) {
+        Instant cutoff = clock.instant().minus(limits.window());
+        if (triggeredAt.isBefore(cutoff)) {
+            forgotten++;
+            return;
+        }
+        Held old = runs.remove(runId);
+        Set<String> keys = old == null ? new HashSet<>() : old.deliveries();
         if (push.deliveryId() != null) {
             deliveries.put(deliveryKey(push), runId);
+            keys.add(deliveryKey(push));
         }
+        Entry entry = old != null && old.entry().attempt() > attempt ? old.entry()
+                : new Entry(runId, attempt, push, sequence);
+        Instant latest = old != null && old.triggeredAt().isAfter(triggeredAt) ? old.triggeredAt() : triggeredAt;
+        runs.put(runId, new Held(entry, latest, keys));
+        Repository known = repositories.get(push.repository());
+        repositories.put(push.repository(), new Repository((known == null ? 0 : known.runs()) + (old == null ? 1 : 0),
+                Math.max(known == null ? 0 : known.lastSequence(), sequence)));
         latestByRef.put(refKey(push.repository(), push.ref()), runId);
+        evict(cutoff);
     }
 
     /**
      * Decides whether a push accepted at {@code acceptedAt} starts a run; a manual request always does, as the next
      * attempt with the sequence of the run it repeats (a fresh one for a commit never run before).
      */
-    public Verdict decide(String runId, Push push, boolean manual, Instant acceptedAt) {
-        Entry known = runs.get(runId);
+    public synchronized Verdict decide(String runId, Push push, boolean manual, Instant acceptedAt) {
+        evict(clock.instant().minus(limits.window()));
+        Held known = runs.get(runId);
         if (manual && known != null) {
-            return new Verdict.NewRun(known.attempt() + 1, known.sequence());
+            return new Verdict.NewRun(known.entry().attempt() + 1, known.entry().sequence());
         }
         if (manual) {
             return new Verdict.NewRun(1, nextSequence(push.repository(), acceptedAt));
         }
-        if (push.deliveryId() != null && deliveries.containsKey(deliveryKey(push))) {
-            return new Verdict.Duplicate(deliveries.get(deliveryKey(push)),
-                    "delivery " + push.deliveryId() + " was already received");
+        String byDelivery = push.deliveryId() == null ? null : deliveries.get(deliveryKey(push));
+        if (byDelivery != null) {
+            return new Verdict.Duplicate(byDelivery, "delivery " + push.deliveryId() + " was already received");
         }
         if (known != null) {
             return new Verdict.Duplicate(runId, "commit " + push.sha() + " on " + push.ref()
@@ -77,25 +142,60 @@ public final class RunLedger {
     }
 
     private long nextSequence(String repository, Instant acceptedAt) {
-        return Math.max(lastSequence.getOrDefault(repository, 0L) + 1, acceptedAt.toEpochMilli());
+        Repository known = repositories.get(repository);
+        return Math.max((known == null ? 0L : known.lastSequence()) + 1, acceptedAt.toEpochMilli());
     }
 
-    public Optional<Entry> run(String runId) {
-        return Optional.ofNullable(runs.get(runId));
+    public synchronized Optional<Entry> run(String runId) {
+        return Optional.ofNullable(runs.get(runId)).map(Held::entry);
     }
 
     /** The latest run started for a repository's ref, used to resolve a manual run that names no sha. */
-    public Optional<Entry> latest(String repository, String ref) {
-        return Optional.ofNullable(latestByRef.get(refKey(repository, ref))).map(runs::get);
+    public synchronized Optional<Entry> latest(String repository, String ref) {
+        return Optional.ofNullable(latestByRef.get(refKey(repository, ref))).map(runs::get).map(Held::entry);
     }
 
     /** Any run of the repository, used to learn its clone URL for a manual run. */
-    public Optional<Entry> anyRunOf(String repository) {
-        return runs.values().stream().filter(e -> e.push().repository().equals(repository)).findAny();
+    public synchronized Optional<Entry> anyRunOf(String repository) {
+        return runs.values().stream().map(Held::entry).filter(e -> e.push().repository().equals(repository))
+                .findAny();
     }
 
-    public int size() {
+    /** How many runs are held. */
+    public synchronized int size() {
         return runs.size();
+    }
+
+    /** How many runs were forgotten (or not taken in) because they were too old or the ledger was full. */
+    public synchronized long forgotten() {
+        return forgotten;
+    }
+
+    /** Forgets, oldest first, the runs triggered before {@code cutoff} and those beyond the maximum count. */
+    private void evict(Instant cutoff) {
+        Iterator<Held> oldest = runs.values().iterator();
+        while (oldest.hasNext()) {
+            Held held = oldest.next();
+            if (runs.size() <= limits.maxRuns() && !held.triggeredAt().isBefore(cutoff)) {
+                return;
+            }
+            oldest.remove();
+            forget(held);
+        }
+    }
+
+    private void forget(Held held) {
+        forgotten++;
+        Entry entry = held.entry();
+        held.deliveries().forEach(key -> deliveries.remove(key, entry.runId()));
+        latestByRef.remove(refKey(entry.push().repository(), entry.push().ref()), entry.runId());
+        Repository repository = repositories.get(entry.push().repository());
+        if (repository.runs() <= 1) {
+            // Its next run starts from the acceptance time again, which is above every sequence it had.
+            repositories.remove(entry.push().repository());
+        } else {
+            repositories.put(entry.push().repository(), new Repository(repository.runs() - 1, repository.lastSequence()));
+        }
     }
 
     private static String deliveryKey(Push push) {

@@ -93,7 +93,7 @@ public final class TriggerService {
         RunLedger.Verdict verdict = ledger.decide(runId, push, manual, triggeredAt);
         if (verdict instanceof RunLedger.Verdict.NewRun run) {
             emitter.emit(push, runId, run.attempt(), triggeredAt, run.sequence());
-            ledger.record(runId, run.attempt(), push, run.sequence());
+            ledger.record(runId, run.attempt(), push, run.sequence(), triggeredAt);
             return true;
         }
         return false;

@@ -127,7 +127,7 @@ public class CommitsTail {
         try {
             if (deserializer.deserialize(record.topic(), record.headers(), record.value()) instanceof CommitReceived event) {
                 ledger.record(event.getRun().getRunId(), event.getRun().getAttempt(), CommitMapping.toPush(event),
-                        event.getRun().getAcceptedSequence());
+                        event.getRun().getAcceptedSequence(), event.getRun().getTriggeredAt());
                 return;
             }
         } catch (RuntimeException e) {

@@ -1,11 +1,14 @@
 package io.slipway.trigger.domain;
 
+import io.slipway.common.testing.TestClock;
 import io.slipway.schemas.RunIds;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.time.Instant;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class RunLedgerTest {
 
@@ -16,7 +19,8 @@ class RunLedgerTest {
 
     private static final Instant AT = Instant.parse("2026-11-02T10:00:00Z");
 
-    private final RunLedger ledger = new RunLedger();
+    private final TestClock clock = new TestClock(AT);
+    private final RunLedger ledger = new RunLedger(RunLedger.Limits.DEFAULT, clock);
     private final String sha = "a".repeat(40);
     private final String runId = RunIds.runId("org/app", sha, "refs/heads/main");
 
@@ -27,7 +31,7 @@ class RunLedgerTest {
 
     @Test
     void aRedeliveryIsADuplicate() {
-        ledger.record(runId, 1, push("github", "d-1", sha), 10);
+        ledger.record(runId, 1, push("github", "d-1", sha), 10, AT);
 
         assertThat(ledger.decide(runId, push("github", "d-1", sha), false, AT))
                 .isInstanceOf(RunLedger.Verdict.Duplicate.class)
@@ -36,7 +40,7 @@ class RunLedgerTest {
 
     @Test
     void theSamePushUnderAnotherDeliveryIdIsADuplicate() {
-        ledger.record(runId, 1, push("github", "d-1", sha), 10);
+        ledger.record(runId, 1, push("github", "d-1", sha), 10, AT);
 
         assertThat(ledger.decide(runId, push("gitea", "other", sha), false, AT))
                 .isInstanceOf(RunLedger.Verdict.Duplicate.class);
@@ -44,16 +48,16 @@ class RunLedgerTest {
 
     @Test
     void aManualRunIsTheNextAttemptOfTheSameRun() {
-        ledger.record(runId, 1, push("github", "d-1", sha), 10);
-        ledger.record(runId, 2, push("manual", null, sha), 10);
+        ledger.record(runId, 1, push("github", "d-1", sha), 10, AT);
+        ledger.record(runId, 2, push("manual", null, sha), 10, AT);
 
         assertThat(ledger.decide(runId, push("manual", null, sha), true, AT)).isEqualTo(new RunLedger.Verdict.NewRun(3, 10));
     }
 
     @Test
     void keepsTheHighestAttemptWhateverTheReadOrder() {
-        ledger.record(runId, 2, push("manual", null, sha), 10);
-        ledger.record(runId, 1, push("github", "d-1", sha), 10);
+        ledger.record(runId, 2, push("manual", null, sha), 10, AT);
+        ledger.record(runId, 1, push("github", "d-1", sha), 10, AT);
 
         assertThat(ledger.run(runId)).hasValueSatisfying(e -> assertThat(e.attempt()).isEqualTo(2));
     }
@@ -61,8 +65,8 @@ class RunLedgerTest {
     @Test
     void remembersTheLatestRunOfARef() {
         String newer = "b".repeat(40);
-        ledger.record(runId, 1, push("github", "d-1", sha), 10);
-        ledger.record(RunIds.runId("org/app", newer, "refs/heads/main"), 1, push("github", "d-2", newer), 11);
+        ledger.record(runId, 1, push("github", "d-1", sha), 10, AT);
+        ledger.record(RunIds.runId("org/app", newer, "refs/heads/main"), 1, push("github", "d-2", newer), 11, AT);
 
         assertThat(ledger.latest("org/app", "refs/heads/main")).hasValueSatisfying(e -> assertThat(e.push().sha()).isEqualTo(newer));
         assertThat(ledger.latest("org/app", "refs/heads/other")).isEmpty();
@@ -92,7 +96,7 @@ class RunLedgerTest {
     @Test
     void aSequenceIsNeverBelowTheAcceptanceTimeSoItRisesAfterOldRunsAgedOut() {
         long first = startAt(runId, push("github", "d-1", sha), AT);
-        RunLedger restarted = new RunLedger();
+        RunLedger restarted = new RunLedger(RunLedger.Limits.DEFAULT, clock);
         String next = "b".repeat(40);
         Instant later = AT.plusSeconds(60);
 
@@ -136,9 +140,87 @@ class RunLedgerTest {
                 .isEqualTo(new RunLedger.Verdict.NewRun(1, app));
     }
 
+    @Test
+    void forgetsARunOnceItsWindowHasPassedSoItsPushCountsAsNew() {
+        RunLedger small = new RunLedger(new RunLedger.Limits(Duration.ofDays(7), 100), clock);
+        small.record(runId, 1, push("github", "d-1", sha), 10, AT);
+        clock.advance(Duration.ofDays(7).plusMillis(1));
+
+        assertThat(small.decide(runId, push("github", "d-1", sha), false, clock.instant()))
+                .isEqualTo(new RunLedger.Verdict.NewRun(1, clock.instant().toEpochMilli()));
+        assertThat(small.size()).isZero();
+        assertThat(small.latest("org/app", "refs/heads/main")).isEmpty();
+        assertThat(small.forgotten()).isEqualTo(1);
+    }
+
+    @Test
+    void keepsARunWithinItsWindow() {
+        RunLedger small = new RunLedger(new RunLedger.Limits(Duration.ofDays(7), 100), clock);
+        small.record(runId, 1, push("github", "d-1", sha), 10, AT);
+        clock.advance(Duration.ofDays(7));
+
+        assertThat(small.decide(runId, push("github", "d-1", sha), false, clock.instant()))
+                .isInstanceOf(RunLedger.Verdict.Duplicate.class);
+    }
+
+    @Test
+    void doesNotTakeInARecordOlderThanTheWindow() {
+        RunLedger small = new RunLedger(new RunLedger.Limits(Duration.ofHours(1), 100), clock);
+
+        small.record(runId, 1, push("github", "d-1", sha), 10, AT.minus(Duration.ofHours(2)));
+
+        assertThat(small.run(runId)).isEmpty();
+        assertThat(small.forgotten()).isEqualTo(1);
+    }
+
+    @Test
+    void holdsAtMostTheMaximumForgettingTheRunTriggeredLongestAgoWithItsDeliveries() {
+        RunLedger small = new RunLedger(new RunLedger.Limits(Duration.ofDays(7), 2), clock);
+        String[] shas = {"1".repeat(40), "2".repeat(40), "3".repeat(40)};
+        for (int i = 0; i < shas.length; i++) {
+            small.record(RunIds.runId("org/app", shas[i], "refs/heads/main"), 1, push("github", "d-" + i, shas[i]),
+                    10 + i, AT.plusSeconds(i));
+        }
+
+        assertThat(small.size()).isEqualTo(2);
+        assertThat(small.run(RunIds.runId("org/app", shas[0], "refs/heads/main"))).isEmpty();
+        assertThat(small.decide(RunIds.runId("org/app", shas[0], "refs/heads/main"), push("github", "d-0", shas[0]),
+                false, AT)).isInstanceOf(RunLedger.Verdict.NewRun.class);
+        assertThat(small.decide(RunIds.runId("org/app", shas[2], "refs/heads/main"), push("github", "d-2", shas[2]),
+                false, AT)).isInstanceOf(RunLedger.Verdict.Duplicate.class);
+        assertThat(small.latest("org/app", "refs/heads/main"))
+                .hasValueSatisfying(e -> assertThat(e.push().sha()).isEqualTo(shas[2]));
+    }
+
+    @Test
+    void aNewAttemptMakesItsRunTheYoungest() {
+        RunLedger small = new RunLedger(new RunLedger.Limits(Duration.ofDays(7), 2), clock);
+        String other = "b".repeat(40);
+        String otherRun = RunIds.runId("org/app", other, "refs/heads/main");
+        small.record(runId, 1, push("github", "d-1", sha), 10, AT);
+        small.record(otherRun, 1, push("github", "d-2", other), 11, AT.plusSeconds(1));
+        small.record(runId, 2, push("manual", null, sha), 10, AT.plusSeconds(2));
+
+        small.record(RunIds.runId("org/app", "c".repeat(40), "refs/heads/main"), 1,
+                push("github", "d-3", "c".repeat(40)), 12, AT.plusSeconds(3));
+
+        assertThat(small.run(otherRun)).isEmpty();
+        assertThat(small.run(runId)).hasValueSatisfying(e -> assertThat(e.attempt()).isEqualTo(2));
+        assertThat(small.decide(runId, push("github", "d-1", sha), false, AT))
+                .as("the first attempt's delivery stays known with its run").isInstanceOf(RunLedger.Verdict.Duplicate.class);
+    }
+
+    @Test
+    void refusesLimitsThatHoldNothing() {
+        assertThatThrownBy(() -> new RunLedger.Limits(Duration.ZERO, 10))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new RunLedger.Limits(Duration.ofDays(1), 0))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
     private long startAt(String id, Push push, Instant acceptedAt) {
         RunLedger.Verdict.NewRun run = (RunLedger.Verdict.NewRun) ledger.decide(id, push, false, acceptedAt);
-        ledger.record(id, run.attempt(), push, run.sequence());
+        ledger.record(id, run.attempt(), push, run.sequence(), acceptedAt);
         return run.sequence();
     }
 

@@ -25,7 +25,8 @@ class TriggerServiceTest {
     private final List<Submitted> submitted = new ArrayList<>();
     private final List<Emitted> emitted = new ArrayList<>();
     private final List<Long> sequences = new ArrayList<>();
-    private final RunLedger ledger = new RunLedger();
+    private final Clock clock = Clock.fixed(Instant.parse("2026-11-22T00:00:00Z"), ZoneOffset.UTC);
+    private final RunLedger ledger = new RunLedger(RunLedger.Limits.DEFAULT, clock);
     private final CloneUrlPolicy cloneUrls = new CloneUrlPolicy(CloneUrlPolicy.Settings.defaults());
     private final TriggerService trigger = new TriggerService(new PushAdmission(cloneUrls), ledger,
             (push, runId, manual) -> submitted.add(new Submitted(push, runId, manual)),
@@ -33,7 +34,7 @@ class TriggerServiceTest {
                 emitted.add(new Emitted(runId, attempt, push.source()));
                 sequences.add(sequence);
             },
-            Clock.fixed(Instant.parse("2026-11-22T00:00:00Z"), ZoneOffset.UTC));
+            clock);
     private final WatchedRepository all = new WatchedRepository(Glob.of("org/*"), "s",
             RefFilter.everything(), RefFilter.everything());
     private final String sha = "c".repeat(40);
@@ -43,7 +44,7 @@ class TriggerServiceTest {
     private void drainIntake() {
         List<Submitted> batch = new ArrayList<>(submitted);
         submitted.clear();
-        batch.forEach(s -> trigger.start(s.push(), s.runId(), Instant.EPOCH));
+        batch.forEach(s -> trigger.start(s.push(), s.runId(), clock.instant()));
     }
 
     @Test

@@ -35,11 +35,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -48,7 +47,8 @@ import java.util.regex.Pattern;
  * itself if it is on none). Before connecting, the clone URL and the addresses its host resolves to must pass the
  * {@link CloneUrlPolicy}; over HTTP(S) every redirect passes it again, connections go to the addresses checked
  * ({@link FetchSession}), git credentials go only to their configured host, and the whole fetch has a deadline.
- * Fetched objects are checked, so a tree with unsafe names never reaches a workspace.
+ * Fetched objects are checked, so a tree with unsafe names never reaches a workspace. A mirror is in use from the
+ * fetch until its tree is closed; {@link Mirrors} prunes the others by age and total size.
  */
 public final class JGitSources implements Sources {
 
@@ -63,21 +63,27 @@ public final class JGitSources implements Sources {
     private static final Logger LOG = LoggerFactory.getLogger(JGitSources.class);
     private static final Pattern SHA = Pattern.compile("[0-9a-f]{40}");
 
-    private final Path mirrors;
+    private final Mirrors mirrors;
     private final CloneUrlPolicy policy;
     private final CloneUrlPolicy.Resolver resolver;
     private final Credentials credentials;
     private final CredentialsProvider provider;
     private final Duration timeout;
     private final Duration deadline;
-    private final Map<Path, Object> locks = new ConcurrentHashMap<>();
+
+    /** Sources whose mirrors in {@code mirrors} are pruned with the {@link Mirrors.Limits#DEFAULT default limits}. */
+    public JGitSources(Path mirrors, CloneUrlPolicy policy, CloneUrlPolicy.Resolver resolver, Credentials credentials,
+                       Duration timeout, Duration deadline) {
+        this(new Mirrors(mirrors, Mirrors.Limits.DEFAULT, Clock.systemUTC()), policy, resolver, credentials, timeout,
+                deadline);
+    }
 
     /**
      * {@code credentials} may be null (public repositories); {@code timeout} bounds each read, {@code deadline} a whole
      * fetch.
      */
-    public JGitSources(Path mirrors, CloneUrlPolicy policy, CloneUrlPolicy.Resolver resolver, Credentials credentials,
-                       Duration timeout, Duration deadline) {
+    public JGitSources(Mirrors mirrors, CloneUrlPolicy policy, CloneUrlPolicy.Resolver resolver,
+                       Credentials credentials, Duration timeout, Duration deadline) {
         this.mirrors = mirrors;
         this.policy = policy;
         this.resolver = resolver;
@@ -97,10 +103,11 @@ public final class JGitSources implements Sources {
         String url = display(cloneUrl);
         CloneUrlPolicy.Checked checked = checkPolicy(cloneUrl, url);
         ObjectId id = ObjectId.fromString(commitSha);
-        Path dir = mirrors.resolve(mirrorName(repository, cloneUrl));
-        Repository mirror = open(dir);
+        Mirrors.Use use = mirrors.acquire(mirrorName(repository, cloneUrl));
+        Repository mirror = null;
         try {
-            synchronized (locks.computeIfAbsent(dir, d -> new Object())) {
+            mirror = open(use.dir());
+            synchronized (use.lock()) {
                 if (commit(mirror, id) == null) {
                     fetchInto(mirror, cloneUrl, url, id, checked);
                 }
@@ -110,9 +117,12 @@ public final class JGitSources implements Sources {
                 throw new StageFailure(Reason.SOURCE_UNAVAILABLE, "Commit " + commitSha + " is not in " + url
                         + " (was it force-pushed away?)", false);
             }
-            return new JGitTree(mirror, commit.getTree());
+            return new JGitTree(mirror, commit.getTree(), use);
         } catch (RuntimeException e) {
-            mirror.close();
+            if (mirror != null) {
+                mirror.close();
+            }
+            use.close();
             throw e;
         }
     }

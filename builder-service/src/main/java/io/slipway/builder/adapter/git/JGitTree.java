@@ -17,15 +17,20 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.OptionalLong;
 
-/** The tree of one commit in a mirror: files are read straight from the object database, without a checkout. */
+/**
+ * The tree of one commit in a mirror: files are read straight from the object database, without a checkout. The
+ * mirror stays in use (safe from pruning) until the tree is closed.
+ */
 final class JGitTree implements Sources.Tree {
 
     private final Repository repository;
     private final ObjectId tree;
+    private final Mirrors.Use use;
 
-    JGitTree(Repository repository, ObjectId tree) {
+    JGitTree(Repository repository, ObjectId tree, Mirrors.Use use) {
         this.repository = repository;
         this.tree = tree;
+        this.use = use;
     }
 
     @Override
@@ -87,7 +92,11 @@ final class JGitTree implements Sources.Tree {
 
     @Override
     public void close() {
-        repository.close();
+        try {
+            repository.close();
+        } finally {
+            use.close();
+        }
     }
 
     private static boolean isFile(FileMode mode) {

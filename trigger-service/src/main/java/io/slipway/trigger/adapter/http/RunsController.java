@@ -9,6 +9,7 @@ import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.Post;
+import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.serde.annotation.Serdeable;
 import io.slipway.common.kafka.TransientFailure;
 import io.slipway.common.policy.Names;
@@ -26,9 +27,11 @@ import java.util.Optional;
  * Requires {@code Authorization: Bearer <SLIPWAY_RUN_TOKEN>}; a re-run keeps its run id and gets the next attempt.
  * Repository, ref and sha are checked by {@link Names}: a refused one is answered 400 naming the field, with no run.
  * A manual run obeys what a push obeys and gets the same answers: a repository that is not watched 404, a ref its
- * filters exclude 200 {@code ignored}, a clone URL the policy forbids 422.
+ * filters exclude 200 {@code ignored}, a clone URL the policy forbids 422. Like the webhooks it waits for Kafka off
+ * the event loop.
  */
 @Controller("/runs")
+@ExecuteOn(WebhookController.EXECUTOR)
 public class RunsController {
 
     /** The request body; {@code sha} and {@code cloneUrl} are optional. */

@@ -12,6 +12,7 @@ import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
+import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.slipway.common.kafka.TransientFailure;
 import io.slipway.trigger.adapter.forge.Forge;
 import io.slipway.trigger.adapter.forge.GenericForge;
@@ -37,10 +38,15 @@ import java.util.stream.Stream;
  * Webhook endpoints for GitHub, GitLab, Gitea/Forgejo and Slipway's generic form. A request starts a run only
  * when its repository is watched and its signature or token checks out: unknown repositories get 404, unsigned
  * requests 401, wrongly signed ones 403, and none of them reaches Kafka. Bodies over 1 MiB are refused with 413
- * by the server ({@code micronaut.server.max-request-size}).
+ * by the server ({@code micronaut.server.max-request-size}). Requests are handled on the {@value #EXECUTOR}
+ * executor, a fixed pool, never on a Netty event loop: recording a push waits for Kafka's acknowledgement.
  */
 @Controller("/webhooks")
+@ExecuteOn(WebhookController.EXECUTOR)
 public class WebhookController {
+
+    /** The executor (fixed pool, {@code SLIPWAY_TRIGGER_REQUEST_THREADS}) on which requests that wait for Kafka run. */
+    public static final String EXECUTOR = "trigger-requests";
 
     private final Map<String, Forge> forges;
     private final WatchedRepositories repositories;
