@@ -94,22 +94,15 @@ public final class RunsCommand implements AutoCloseable {
         this.out = out;
     }
 
-    public static void main(String[] args) {
-        System.exit(run(List.of(args), System.getenv(), System.out, System.err));
-    }
-
     /** Runs the command line {@code args}; returns the exit status. */
     static int run(List<String> args, Map<String, String> environment, PrintStream out, PrintStream err) {
         List<String> words = new ArrayList<>(args);
-        Path commandConfig = null;
-        int option = words.indexOf("--command-config");
-        if (option >= 0) {
-            if (option + 1 >= words.size()) {
-                err.println(USAGE);
-                return 2;
-            }
-            commandConfig = Path.of(words.remove(option + 1));
-            words.remove(option);
+        Path commandConfig;
+        try {
+            commandConfig = takeCommandConfig(words);
+        } catch (IllegalArgumentException e) {
+            err.println(USAGE);
+            return 2;
         }
         boolean runs = !words.isEmpty() && words.get(0).equals("runs") && words.size() <= 2
                 && (words.size() == 1 || words.get(1).matches("[1-9][0-9]{0,5}"));
@@ -144,6 +137,24 @@ public final class RunsCommand implements AutoCloseable {
                     + e.getMessage() + "); is the stack up? (./slipway status)");
             return 1;
         }
+    }
+
+    /**
+     * Removes {@code --command-config <file>} from {@code words}; returns the file, or null without the option.
+     *
+     * @throws IllegalArgumentException when the option names no file
+     */
+    static Path takeCommandConfig(List<String> words) {
+        int option = words.indexOf("--command-config");
+        if (option < 0) {
+            return null;
+        }
+        if (option + 1 >= words.size()) {
+            throw new IllegalArgumentException("--command-config needs a file");
+        }
+        Path file = Path.of(words.remove(option + 1));
+        words.remove(option);
+        return file;
     }
 
     /** Prints the most recent runs, newest first. */
@@ -187,8 +198,9 @@ public final class RunsCommand implements AutoCloseable {
             return Optional.ofNullable(deserializer.deserialize(record.topic(), record.headers(), record.value()));
         } catch (SchemaRegistryAccessException e) {
             throw e;
-        } catch (RuntimeException e) {
-            // Undecodable records are the consumers' dead letters to report, not this view's.
+        } catch (Throwable e) {
+            // Undecodable records, whatever their decoding throws, are the consumers' dead letters to report, not
+            // this view's; the records after them are shown.
             return Optional.empty();
         }
     }
