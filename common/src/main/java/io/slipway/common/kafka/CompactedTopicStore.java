@@ -183,6 +183,8 @@ public final class CompactedTopicStore<K, V> implements AutoCloseable {
         try {
             key = record.key() == null ? null : keys.decode(record.key());
             value = record.value() == null ? null : values.decode(record.value());
+        } catch (ThreadDeath e) {
+            throw e;
         } catch (Throwable e) {
             synchronized (this) {
                 unreadable++;

@@ -36,7 +36,7 @@ import java.util.concurrent.TimeoutException;
  * of memory, a class is missing): it is not caught, the record stays uncommitted, the listener's thread ends, and the
  * service's health says so, so that it is restarted and takes the record again. The exception is a
  * {@link StackOverflowError}, which comes from how deeply the record's content nests and would recur on every attempt:
- * that record is dead-lettered.
+ * that record is dead-lettered. A {@link ThreadDeath} (the thread is being stopped) is never the record's fault.
  * <p>
  * It returns only when the record has an outcome, so the caller may commit the offset afterwards; it throws only when
  * the record must stay uncommitted: {@link RecordHandedBack} (the service is stopping, or the stage handed the record
@@ -98,7 +98,7 @@ public final class RecordPipeline {
             decoded = retries.run(() -> deserializer.deserialize(record.topic(), record.headers(), record.value()));
         } catch (BudgetSpent spent) {
             return deadLetter(record, DeadLetterReason.RETRIES_EXHAUSTED, spent.exhausted.lastFault());
-        } catch (RecordHandedBack e) {
+        } catch (RecordHandedBack | ThreadDeath e) {
             throw e;
         } catch (Throwable e) {
             return deadLetter(record, DeadLetterReason.DESERIALIZATION, e);

@@ -139,6 +139,14 @@ class RecordPipelineTest {
     }
 
     @Test
+    void aThreadStoppedWhileDecodingIsNotTheRecordsFault() {
+        assertThatThrownBy(() -> pipeline((topic, data) -> {
+            throw new ThreadDeath();
+        }).process(record(), CommitReceived.class, event -> { }, DEAD_LETTER)).isInstanceOf(ThreadDeath.class);
+        assertThat(deadLetters).isEmpty();
+    }
+
+    @Test
     void anErrorWhileHandlingIsTheServicesFaultSoTheRecordStaysUncommitted() {
         assertThatThrownBy(() -> pipeline((topic, data) -> commitReceived()).process(record(), CommitReceived.class,
                 event -> {

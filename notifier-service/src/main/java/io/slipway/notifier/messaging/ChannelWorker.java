@@ -175,6 +175,8 @@ final class ChannelWorker implements ConsumerRebalanceListener {
         Delivery delivery;
         try {
             delivery = NotifierJson.delivery(record.value());
+        } catch (ThreadDeath e) {
+            throw e;
         } catch (Throwable e) {
             // Whatever reading the record throws, an Error included, is the record's fault, not the channel's.
             deadLetter(record, DeadLetterReason.DESERIALIZATION, e, null, null);

@@ -131,6 +131,8 @@ public class CommitsTail {
         Object decoded;
         try {
             decoded = deserializer.deserialize(record.topic(), record.headers(), record.value());
+        } catch (ThreadDeath e) {
+            throw e;
         } catch (Throwable e) {
             skip(record, e.toString());
             return;
