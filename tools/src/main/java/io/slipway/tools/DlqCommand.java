@@ -19,7 +19,6 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -77,16 +76,11 @@ public final class DlqCommand implements AutoCloseable {
             err.println(USAGE);
             return 2;
         }
-        RunsCommand.Connection connection;
-        try {
-            connection = RunsCommand.Connection.of(environment, commandConfig);
-        } catch (IOException e) {
-            err.println("slipway: cannot read the client properties file " + commandConfig + ": " + e);
-            return 2;
-        } catch (IllegalArgumentException e) {
-            err.println("slipway: " + e.getMessage());
+        Optional<RunsCommand.Connection> configured = RunsCommand.Connection.of(environment, commandConfig, err);
+        if (configured.isEmpty()) {
             return 2;
         }
+        RunsCommand.Connection connection = configured.get();
         try (DlqCommand command = new DlqCommand(connection.kafka(), out)) {
             if (replay) {
                 return command.replay(deadLetterTopic(words.get(1)), Integer.parseInt(words.get(2)),
@@ -158,7 +152,9 @@ public final class DlqCommand implements AutoCloseable {
         if (!exists(dlq, err)) {
             return false;
         }
-        Optional<ConsumerRecord<byte[], byte[]>> found = read(new TopicPartition(dlq, partition), offset);
+        int partitions = consumer.partitionsFor(dlq, READ_LIMIT).size();
+        Optional<ConsumerRecord<byte[], byte[]>> found = partition < partitions
+                ? read(new TopicPartition(dlq, partition), offset) : Optional.empty();
         if (found.isEmpty()) {
             err.println("slipway: " + dlq + " has no record at partition " + partition + ", offset " + offset
                     + " (see ./slipway dlq list " + dlq + ")");

@@ -75,6 +75,18 @@ public final class RunsCommand implements AutoCloseable {
             return new Connection(Map.copyOf(kafka), userInfo.isBlank() ? registry : registry.withBasicAuth(userInfo));
         }
 
+        /** As {@link #of(Map, Path)}; when that fails, says why on {@code err} and is empty. */
+        static Optional<Connection> of(Map<String, String> environment, Path commandConfig, PrintStream err) {
+            try {
+                return Optional.of(of(environment, commandConfig));
+            } catch (IOException e) {
+                err.println("slipway: cannot read the client properties file " + commandConfig + ": " + e);
+            } catch (IllegalArgumentException e) {
+                err.println("slipway: " + e.getMessage());
+            }
+            return Optional.empty();
+        }
+
         String bootstrapServers() {
             return String.valueOf(kafka.get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG));
         }
@@ -111,16 +123,11 @@ public final class RunsCommand implements AutoCloseable {
             err.println(USAGE);
             return 2;
         }
-        Connection connection;
-        try {
-            connection = Connection.of(environment, commandConfig);
-        } catch (IOException e) {
-            err.println("slipway: cannot read the client properties file " + commandConfig + ": " + e);
-            return 2;
-        } catch (IllegalArgumentException e) {
-            err.println("slipway: " + e.getMessage());
+        Optional<Connection> configured = Connection.of(environment, commandConfig, err);
+        if (configured.isEmpty()) {
             return 2;
         }
+        Connection connection = configured.get();
         try (RunsCommand command = new RunsCommand(connection, out)) {
             if (watch) {
                 return command.watch(words.get(1), Duration.ofMinutes(30)) ? 0 : 1;

@@ -86,9 +86,12 @@ class DlqCommandTest {
         deadLetter(1, "org/app", new byte[]{1});
 
         int status = run("replay", topic, "0", "5");
+        int otherPartition = run("replay", topic, "3", "0");
 
         assertThat(status).isEqualTo(1);
-        assertThat(text(err)).contains("has no record at partition 0, offset 5");
+        assertThat(otherPartition).isEqualTo(1);
+        assertThat(text(err)).contains("has no record at partition 0, offset 5")
+                .contains("has no record at partition 3, offset 0");
         assertThat(read(topic)).isEmpty();
     }
 

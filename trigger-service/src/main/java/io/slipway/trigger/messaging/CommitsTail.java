@@ -128,7 +128,7 @@ public class CommitsTail {
     }
 
     private void apply(ConsumerRecord<byte[], byte[]> record) {
-        Object decoded;
+        SpecificRecord decoded;
         try {
             decoded = deserializer.deserialize(record.topic(), record.headers(), record.value());
         } catch (ThreadDeath e) {
@@ -137,11 +137,15 @@ public class CommitsTail {
             skip(record, e.toString());
             return;
         }
-        if (decoded instanceof CommitReceived event) {
+        if (!(decoded instanceof CommitReceived event)) {
+            skip(record, decoded == null ? "a tombstone" : "a " + decoded.getSchema().getFullName());
+            return;
+        }
+        try {
             ledger.record(event.getRun().getRunId(), event.getRun().getAttempt(), CommitMapping.toPush(event),
                     event.getRun().getAcceptedSequence());
-        } else {
-            skip(record, decoded == null ? "a tombstone" : "a " + ((SpecificRecord) decoded).getSchema().getFullName());
+        } catch (RuntimeException e) {
+            skip(record, e.toString());
         }
     }
 
