@@ -4,14 +4,16 @@ import org.apache.avro.SystemLimitException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.lang.reflect.Method;
 import java.util.Map;
 
 /**
  * Bounds what one Avro datum may declare, so a record claiming a 2,000,000,000-byte string fails to decode at once
- * instead of making the JVM allocate it: Avro reads its limits ({@code org.apache.avro.limits.*}) from system
- * properties once, the first time it checks one, and its own defaults are the largest Java array. {@link #apply}
- * sets Slipway's bounds for every limit the JVM was not started with ({@code -D} overrides each), and
- * {@link AvroEventDeserializer} calls it before any decoding, so every service and tool gets the same bounds.
+ * instead of making the JVM allocate it. Avro reads its limits ({@code org.apache.avro.limits.*}) from system
+ * properties once, when it first checks one, and its own defaults are the largest Java array. {@link #apply} sets
+ * Slipway's bounds for every limit the JVM was not started with ({@code -D} overrides each) and has Avro read them
+ * again, in case something decoded Avro earlier; {@link AvroEventDeserializer} calls it when its class loads, before
+ * its first decoding, so every service and tool gets the same bounds.
  */
 public final class AvroLimits {
 
@@ -31,9 +33,9 @@ public final class AvroLimits {
     }
 
     /**
-     * Sets each limit the JVM was not started with to Slipway's bound; idempotent. When Avro had already read its
-     * limits (something decoded Avro before the first Slipway deserializer was made), they can no longer change:
-     * that is logged, with the {@code -D} options that set them.
+     * Sets each limit the JVM was not started with to Slipway's bound and has Avro read the limits again; idempotent.
+     * Avro re-reads them only in a package-private method, reached by reflection; should that ever fail and Avro have
+     * read its limits already, the {@code -D} options that set them are logged.
      */
     public static synchronized void apply() {
         if (applied) {
@@ -45,6 +47,13 @@ public final class AvroLimits {
             }
         });
         applied = true;
+        try {
+            Method reread = SystemLimitException.class.getDeclaredMethod("resetLimits");
+            reread.setAccessible(true);
+            reread.invoke(null);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.debug("Cannot have Avro read its decoding limits again: {}", e.toString());
+        }
         if (System.getProperty(SystemLimitException.MAX_STRING_LENGTH_PROPERTY).equals(Integer.toString(MAX_LENGTH))
                 && accepts(MAX_LENGTH + 1L)) {
             LOG.warn("Avro read its decoding limits before Slipway could set them, so a record may declare strings "

@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import org.apache.avro.Schema;
@@ -255,6 +256,31 @@ class AvroEventSerdeTest {
                 .isInstanceOf(SystemLimitException.class);
         assertThatThrownBy(() -> SystemLimitException.checkMaxCollectionLength(0, AvroLimits.MAX_COLLECTION_ITEMS + 1L))
                 .isInstanceOf(SystemLimitException.class);
+    }
+
+    @Test
+    void theLimitsHoldEvenWhenAvroReadItsOwnBeforeTheFirstDeserializerWasMade() throws Exception {
+        Process jvm = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), DecodesAvroFirst.class.getName())
+                .redirectErrorStream(true).start();
+        String output = new String(jvm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertThat(jvm.waitFor()).as(output).isZero();
+    }
+
+    /** A JVM in which Avro reads its limits (its own defaults) before anything of Slipway's is loaded. */
+    static final class DecodesAvroFirst {
+        public static void main(String[] args) {
+            SystemLimitException.checkMaxStringLength(AvroLimits.MAX_LENGTH + 1L);
+            new AvroEventDeserializer().close();
+            try {
+                SystemLimitException.checkMaxStringLength(AvroLimits.MAX_LENGTH + 1L);
+                System.out.println("a string longer than " + AvroLimits.MAX_LENGTH + " bytes is still accepted");
+                System.exit(1);
+            } catch (SystemLimitException expected) {
+                System.exit(0);
+            }
+        }
     }
 
     /** Bytes this thread has allocated so far (HotSpot's per-thread counter). */
