@@ -123,7 +123,7 @@ final class SlipwayStack implements AutoCloseable {
                 ""));
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         slipway("up");
-        events = keep(new PipelineEvents(bootstrapServers(), "http://127.0.0.1:" + env.get("SLIPWAY_REGISTRY_PORT")));
+        events = keep(new PipelineEvents(bootstrapServers(), registryUrl()));
     }
 
     /** A new sample repository named {@code name}; its hook posts to trigger-service, or through the relay. */
@@ -262,6 +262,21 @@ final class SlipwayStack implements AutoCloseable {
         return "127.0.0.1:" + env.get("SLIPWAY_KAFKA_PORT");
     }
 
+    /** The schema registry of the dev stack. */
+    String registryUrl() {
+        return "http://127.0.0.1:" + env.get("SLIPWAY_REGISTRY_PORT");
+    }
+
+    /** The settings a raw Kafka client needs to connect as {@code principal}: here the bootstrap servers. */
+    Map<String, Object> kafkaClientConfig(String principal) {
+        return Map.of("bootstrap.servers", bootstrapServers());
+    }
+
+    /** {@code ./slipway <command>} against this stack, as a user types it; its output. Fails when it fails. */
+    String command(String... command) {
+        return slipway(command);
+    }
+
     /** The tags of a release repository, from the registry's {@code tags/list}; empty when it has none. */
     List<String> releaseTags(String repository) {
         return tags(release, repository);
@@ -319,11 +334,11 @@ final class SlipwayStack implements AutoCloseable {
         }
     }
 
-    private void slipway(String... command) {
+    private String slipway(String... command) {
         try {
             List<String> line = new ArrayList<>(List.of(repo.resolve("slipway").toString()));
             line.addAll(List.of(command));
-            Commands.run(repo, env, UP_TIMEOUT, line.toArray(String[]::new));
+            return Commands.run(repo, env, UP_TIMEOUT, line.toArray(String[]::new));
         } catch (AssertionError e) {
             throw new AssertionError(e.getMessage() + "\n(service logs: " + home + ")", e);
         }

@@ -173,9 +173,18 @@ final class ChannelWorker implements ConsumerRebalanceListener {
 
     private void deliver(ConsumerRecord<byte[], byte[]> record, TopicPartition partition) {
         Delivery delivery;
-        DeliveryOutcome outcome;
         try {
             delivery = NotifierJson.delivery(record.value());
+        } catch (ThreadDeath e) {
+            throw e;
+        } catch (Throwable e) {
+            // Whatever reading the record throws, an Error included, is the record's fault, not the channel's.
+            deadLetter(record, DeadLetterReason.DESERIALIZATION, e, null, null);
+            count("dead_lettered");
+            return;
+        }
+        DeliveryOutcome outcome;
+        try {
             outcome = dispatcher.deliver(delivery, wait -> await(partition, wait), (attempt, delay, failure) -> {
                 LOG.warn("{}: attempt {} failed, retrying in {} ms: {}", channel, attempt, delay.toMillis(), failure.getMessage());
                 activity = "retrying after attempt " + attempt + ": " + failure.getMessage();

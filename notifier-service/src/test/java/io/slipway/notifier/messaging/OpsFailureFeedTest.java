@@ -5,12 +5,15 @@ import io.slipway.devstack.testing.SharedDevStack;
 import io.slipway.events.BuildFailed;
 import io.slipway.events.Repository;
 import io.slipway.events.RunContext;
+import io.slipway.schemas.PoisonPayloads;
 import io.slipway.schemas.SampleEvents;
 import io.slipway.schemas.Topics;
 import io.slipway.schemas.registry.SchemaRegistryClient;
 import io.slipway.schemas.serde.AvroEventSerializer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
@@ -33,7 +36,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * The Python block of the ops guide ({@code docs/ops-failures.md}), run as ops would run it (Debian's
  * python3-confluent-kafka and python3-avro), prints each BuildFailed on {@code slipway.failures} decoded through the
- * schema registry.
+ * schema registry, and skips a poison record among them instead of dying on it.
  */
 class OpsFailureFeedTest {
 
@@ -58,10 +61,17 @@ class OpsFailureFeedTest {
         RunContext run = RunContext.newBuilder(SampleEvents.run()).setRepository(Repository.newBuilder(
                 SampleEvents.run().getRepository()).setFullName(repository).build()).build();
         BuildFailed failure = BuildFailed.newBuilder(SampleEvents.buildFailed()).setRun(run).build();
+        BuildFailed after = BuildFailed.newBuilder(failure).setMessage("after the poison").build();
         try (EventPublisher events = new EventPublisher(new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 stack.bootstrapServers()), new StringSerializer(), new AvroEventSerializer(new SchemaRegistryClient(stack.registryUrl()))),
-                Duration.ofSeconds(30))) {
+                Duration.ofSeconds(30));
+             KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                     stack.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
             events.publish(failure);
+            int schemaId = new SchemaRegistryClient(stack.registryUrl()).latest(Topics.valueSubject(Topics.FAILURES)).id();
+            raw.send(new ProducerRecord<>(Topics.FAILURES, repository.getBytes(StandardCharsets.UTF_8),
+                    PoisonPayloads.hugeString(schemaId))).get(30, TimeUnit.SECONDS);
+            events.publish(after);
         }
 
         ProcessBuilder builder = new ProcessBuilder(PYTHON, script.toString()).redirectErrorStream(true);
@@ -74,7 +84,9 @@ class OpsFailureFeedTest {
         reader.start();
         try {
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(lines).as("feed output")
-                    .contains(repository + " refs/heads/main 6dcb09b BUILD BUILD_ERROR: " + failure.getMessage()));
+                    .contains(repository + " refs/heads/main 6dcb09b BUILD BUILD_ERROR: " + failure.getMessage(),
+                            repository + " refs/heads/main 6dcb09b BUILD BUILD_ERROR: after the poison")
+                    .anyMatch(line -> line.startsWith("skipping p0@") && line.contains("not a BuildFailed")));
         } finally {
             feed.destroy();
             feed.waitFor(10, TimeUnit.SECONDS);

@@ -34,6 +34,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * at start-up (the service answers no webhook before it has caught up) and then follows the topic, so the ledger
  * holds every run any trigger instance started, also across restarts. {@link #awaitCaughtUp} lets a new
  * partition owner wait until runs emitted by the previous owner are in the ledger.
+ * <p>
+ * A record it cannot decode (whatever the decoder throws, an {@link Error} included) or that is no
+ * {@code CommitReceived} is skipped, logged and counted ({@code slipway.trigger.ledger.unreadable}): builder-service's
+ * consumer group dead-letters that record, so the tail has no run to record and nothing to send anywhere.
  */
 @Context
 public class CommitsTail {
@@ -112,7 +116,7 @@ public class CommitsTail {
                     }
                 }
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             LOG.error("commits tail failed; runs started from now on may not be deduplicated", e);
             CompletableFuture<Void> request = catchUpRequest.getAndSet(null);
             if (request != null) {
@@ -124,16 +128,30 @@ public class CommitsTail {
     }
 
     private void apply(ConsumerRecord<byte[], byte[]> record) {
+        SpecificRecord decoded;
         try {
-            if (deserializer.deserialize(record.topic(), record.headers(), record.value()) instanceof CommitReceived event) {
-                ledger.record(event.getRun().getRunId(), event.getRun().getAttempt(), CommitMapping.toPush(event),
-                        event.getRun().getAcceptedSequence(), event.getRun().getTriggeredAt());
-                return;
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("Record {}-{}@{} is not a CommitReceived the ledger can use: {}", record.topic(),
-                    record.partition(), record.offset(), e.toString());
+            decoded = deserializer.deserialize(record.topic(), record.headers(), record.value());
+        } catch (ThreadDeath e) {
+            throw e;
+        } catch (Throwable e) {
+            skip(record, e.toString());
+            return;
         }
+        if (!(decoded instanceof CommitReceived event)) {
+            skip(record, decoded == null ? "a tombstone" : "a " + decoded.getSchema().getFullName());
+            return;
+        }
+        try {
+            ledger.record(event.getRun().getRunId(), event.getRun().getAttempt(), CommitMapping.toPush(event),
+                    event.getRun().getAcceptedSequence(), event.getRun().getTriggeredAt());
+        } catch (RuntimeException e) {
+            skip(record, e.toString());
+        }
+    }
+
+    private void skip(ConsumerRecord<byte[], byte[]> record, String why) {
+        LOG.warn("Skipping {}-{}@{}, not a CommitReceived the ledger can use (builder-service dead-letters it): {}",
+                record.topic(), record.partition(), record.offset(), why);
         meters.counter("slipway.trigger.ledger.unreadable").increment();
     }
 
