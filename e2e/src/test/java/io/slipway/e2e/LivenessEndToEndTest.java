@@ -64,7 +64,10 @@ class LivenessEndToEndTest {
 
         String up = slipway.upAgain();
 
-        assertThat(up).contains("Restarting " + SERVICE + ": it runs but its health is DOWN (kafka listener ");
+        assertThat(up).contains("Restarting " + SERVICE + ": it runs but its health is DOWN (kafka listener ")
+                .contains(SERVICE + ".down.log");
+        assertThat(slipway.log(SERVICE + ".down")).contains("The poll loop of kafka listener ")
+                .contains("java.lang.ThreadDeath");
         assertThat(slipway.pid(SERVICE)).isNotEqualTo(pid);
         assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).isNotEqualTo(java.util.Optional.of(true));
         assertThat(health()).isEqualTo(200);
