@@ -152,14 +152,12 @@ final class SlipwayStack implements AutoCloseable {
      */
     void kill(String component) {
         try {
-            long pid = Long.parseLong(Files.readString(home.resolve(component + ".pid")).strip());
+            long pid = pid(component);
             ProcessHandle process = ProcessHandle.of(pid).orElseThrow(() -> new AssertionError(component + " is not running"));
             // Noted before the signal: an `up` under way may see the process gone before onExit() here does.
             lastKill.set(System.nanoTime());
             process.destroyForcibly();
             process.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         } catch (Exception e) {
             throw new AssertionError("could not kill " + component, e);
         }
@@ -168,14 +166,14 @@ final class SlipwayStack implements AutoCloseable {
     /**
      * {@code ./slipway up}: starts again whatever is not running (a killed service, instance or dev stack). One at a
      * time; a component {@link #kill killed} while it runs, or just before it (still exiting when {@code up} looked),
-     * makes it fail ("exited while starting"), so it is run again then, and only then, at most three times.
+     * makes it fail ("exited while starting"), so it is run again then, and only then, at most three times. Returns
+     * what it printed.
      */
-    synchronized void upAgain() {
+    synchronized String upAgain() {
         for (int attempt = 1; ; attempt++) {
             long started = System.nanoTime();
             try {
-                slipway("up");
-                return;
+                return slipway("up");
             } catch (AssertionError e) {
                 long killed = lastKill.get();
                 boolean killHitIt = killed != Long.MIN_VALUE && killed - started > -KILL_EXIT_MARGIN.toNanos();
@@ -184,6 +182,25 @@ final class SlipwayStack implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** What {@code ./slipway status} prints. */
+    String status() {
+        return slipway("status");
+    }
+
+    /** The process id of a running component ({@code tester-service}, {@code builder-service-2} …). */
+    long pid(String component) {
+        try {
+            return Long.parseLong(Files.readString(home.resolve(component + ".pid")).strip());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The port a service listens on, as {@code ./slipway up} was told ({@code TESTER_PORT} …). */
+    int port(String service) {
+        return Integer.parseInt(env.get(service.replace("-service", "").toUpperCase(java.util.Locale.ROOT) + "_PORT"));
     }
 
     /** {@code ./slipway scale <service> <instances>}. */

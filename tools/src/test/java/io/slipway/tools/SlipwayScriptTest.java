@@ -122,6 +122,71 @@ class SlipwayScriptTest {
                 .doesNotContain("OLD=1");
     }
 
+    @Test
+    void aServiceWhoseLivenessIsDownIsShownWithItsReasonAndRestartedButOneDownForKafkaIsLeftAlone() throws Exception {
+        String dead = "{\"name\":\"tester-service\",\"status\":\"DOWN\",\"details\":{\"kafka\":{\"name\":"
+                + "\"tester-service\",\"status\":\"UP\"},\"liveness\":{\"name\":\"tester-service\",\"status\":"
+                + "\"DOWN\",\"details\":{\"reason\":\"kafka listener tester-service-images-listener thread died: "
+                + "java.lang.ThreadDeath (since 2026-01-01T00:00:00Z)\"}}}}";
+        String kafkaDown = "{\"name\":\"builder-service\",\"status\":\"DOWN\",\"details\":{\"kafka\":{\"name\":"
+                + "\"builder-service\",\"status\":\"DOWN\"},\"liveness\":{\"name\":\"builder-service\","
+                + "\"status\":\"UP\"}}}";
+        List<String> authorizations = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer tester = healthAnswering(dead, authorizations);
+        com.sun.net.httpserver.HttpServer builder = healthAnswering(kafkaDown, authorizations);
+        try {
+            Path root = copyOfTheScriptWithStandInJars();
+            Path state = Files.createDirectories(tmp.resolve("state"));
+            Files.createDirectories(state.resolve("credentials"));
+            Files.writeString(state.resolve("credentials/management.token"), "the-token");
+            String testerPort = String.valueOf(tester.getAddress().getPort());
+
+            String output = run(root, Map.of(), "bash", "-c", """
+                    source "$1"; STATE=$2
+                    sleep 300 >/dev/null 2>&1 & echo $! >"$STATE/tester-service.pid"; echo "what ended it" >"$STATE/tester-service.log"
+                    sleep 300 >/dev/null 2>&1 & echo $! >"$STATE/builder-service.pid"
+                    status_line tester-service 1 "$(service_state "$3")" "$3"
+                    restart_if_down tester-service "$3" && echo "tester-service stopped for a restart"
+                    echo "builder-service: $(service_state "$4")"
+                    restart_if_down builder-service "$4" || echo "builder-service left alone"
+                    pid_alive tester-service || echo "tester-service is not running"
+                    pid_alive builder-service && echo "builder-service still runs"
+                    kill "$(cat "$STATE/builder-service.pid")"
+                    """, "test", root.resolve("slipway").toString(), state.toString(), testerPort,
+                    String.valueOf(builder.getAddress().getPort()));
+
+            assertThat(output).contains("tester-service     1        DOWN     http://127.0.0.1:" + testerPort + "/health")
+                    .contains("reason: kafka listener tester-service-images-listener thread died: java.lang.ThreadDeath "
+                            + "(since 2026-01-01T00:00:00Z) (./slipway up restarts it)")
+                    .contains("Restarting tester-service: it runs but its health is DOWN (kafka listener "
+                            + "tester-service-images-listener thread died: java.lang.ThreadDeath")
+                    .contains("tester-service stopped for a restart", "tester-service is not running")
+                    .contains("builder-service: DOWN: checks DOWN: kafka", "builder-service left alone",
+                            "builder-service still runs");
+            assertThat(Files.readString(state.resolve("tester-service.down.log"))).isEqualTo("what ended it\n");
+            assertThat(authorizations).isNotEmpty().allMatch("Bearer the-token"::equals);
+        } finally {
+            tester.stop(0);
+            builder.stop(0);
+        }
+    }
+
+    /** A loopback server whose every answer is 503 with {@code body}; it notes each request's Authorization header. */
+    private static com.sun.net.httpserver.HttpServer healthAnswering(String body, List<String> authorizations)
+            throws IOException {
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/health", exchange -> {
+            authorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(503, bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+        });
+        server.start();
+        return server;
+    }
+
     private Path copyOfTheScriptWithStandInJars() throws IOException {
         Path root = Files.createDirectories(tmp.resolve("root"));
         Files.copy(ROOT.resolve("slipway"), root.resolve("slipway"), StandardCopyOption.COPY_ATTRIBUTES);

@@ -14,11 +14,13 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * What every Slipway service must do before it has any behaviour: start against a real broker and schema
@@ -44,6 +46,13 @@ public abstract class ServiceStartsContract implements TestPropertyProvider {
 
         assertThat(response.getStatus().getCode()).isEqualTo(200);
         assertThat(response.body()).contains("\"status\":\"UP\"").contains("kafka");
+    }
+
+    @Test
+    void reportsItsKafkaListenersPollingOnHealth() {
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(
+                http.toBlocking().retrieve(HttpRequest.GET("/health"), String.class))
+                .contains("\"liveness\":{").contains("\"kafka listener ").contains("\"state\":\"polling\""));
     }
 
     @Test
