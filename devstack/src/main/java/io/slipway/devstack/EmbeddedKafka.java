@@ -13,7 +13,6 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclBindingFilter;
-import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.utils.Time;
@@ -62,6 +61,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
     /** Kafka's minimum for SCRAM-SHA-512; these are random 192-bit passwords, not ones a person chose. */
     private static final int SCRAM_ITERATIONS = 4096;
+    /** In the data directory once its metadata holds admin's SCRAM credential. */
+    private static final String SCRAM_MARKER = "slipway-scram-users";
 
     private final Path dataDir;
     private final int brokerPort;
@@ -98,12 +99,15 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
         KafkaConfig config = new KafkaConfig(brokerProperties(), false);
         formatStorageIfNew();
+        if (credentials != null && !Files.exists(dataDir.resolve(SCRAM_MARKER))) {
+            addAdminToPlaintextStorage();
+        }
         KafkaRaftServer starting = new KafkaRaftServer(config, Time.SYSTEM);
         try {
             starting.startup();
             awaitReady();
             if (credentials != null) {
-                upsertScramUsers();
+                upsertScramUsers(credentials);
             }
         } catch (RuntimeException e) {
             starting.shutdown();
@@ -247,23 +251,49 @@ public final class EmbeddedKafka implements AutoCloseable {
                 KafkaCredentials.jaasConfig(admin, password));
         p.put("listener.name." + controller + ".sasl.enabled.mechanisms", "PLAIN");
         p.put("sasl.mechanism.controller.protocol", "PLAIN");
-        p.put("listener.name." + controller + ".plain.sasl.jaas.config",
-                "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + admin
-                        + "\" password=\"" + password + "\" user_" + admin + "=\"" + password + "\";");
+        p.put("listener.name." + controller + ".plain.sasl.jaas.config", plainLogin());
         p.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
         p.put("super.users", "User:" + admin);
         p.put("allow.everyone.if.no.acl.found", "false");
         return p;
     }
 
+    /** admin's PLAIN login on the controller listener, which also lists it as the one user it accepts. */
+    private String plainLogin() {
+        String admin = KafkaCredentials.ADMIN;
+        String password = credentials.password(admin);
+        return "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + admin + "\" password=\""
+                + password + "\" user_" + admin + "=\"" + password + "\";";
+    }
+
     /**
-     * Gives every principal its SCRAM credential from the files (again on each start, so a principal added or a file
-     * renewed since the storage was formatted can log in); {@code admin} was written at format time, to log in at all.
+     * Storage formatted before logins were required holds no SCRAM user, so admin could not log in: start it once
+     * more in plaintext, on loopback and only for as long as it takes to add the users, then mark it.
      */
-    private void upsertScramUsers() {
+    private void addAdminToPlaintextStorage() {
+        LOG.info("Adding the Kafka users to {}, made before logins were required", dataDir);
+        try (EmbeddedKafka open = new EmbeddedKafka(dataDir, brokerPort, controllerPort, null).start()) {
+            open.upsertScramUsers(credentials);
+        }
+        markScramUsers();
+    }
+
+    private void markScramUsers() {
+        try {
+            Files.writeString(dataDir.resolve(SCRAM_MARKER), "SCRAM users were added to this storage.\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write " + dataDir.resolve(SCRAM_MARKER), e);
+        }
+    }
+
+    /**
+     * Gives every principal its SCRAM credential from the files, on each start, so a principal added or a file
+     * renewed since the storage was made can log in; admin's was written when the storage was made.
+     */
+    private void upsertScramUsers(KafkaCredentials users) {
         List<UserScramCredentialAlteration> upserts = KafkaCredentials.PRINCIPALS.stream()
                 .<UserScramCredentialAlteration>map(user -> new UserScramCredentialUpsertion(user,
-                        new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, SCRAM_ITERATIONS), credentials.password(user)))
+                        new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, SCRAM_ITERATIONS), users.password(user)))
                 .toList();
         try (Admin admin = Admin.create(adminProperties())) {
             admin.alterUserScramCredentials(upserts).all().get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -288,14 +318,16 @@ public final class EmbeddedKafka implements AutoCloseable {
                 formatter.setScramArguments(List.of(KafkaCredentials.MECHANISM + "=[name=" + KafkaCredentials.ADMIN
                         + ",password=" + credentials.password(KafkaCredentials.ADMIN) + "]"));
             }
-            formatter
-                    .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
+            formatter.setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
                     .setNodeId(NODE_ID)
                     .setClusterId(clusterId)
                     .setControllerListenerName(CONTROLLER_LISTENER)
                     .addDirectory(dataDir.toString())
                     .setMetadataLogDirectory(dataDir.toString())
                     .run();
+            if (credentials != null) {
+                markScramUsers();
+            }
             LOG.info("Formatted KRaft storage in {} (cluster id {})", dataDir, clusterId);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot create Kafka data directory " + dataDir, e);
@@ -313,11 +345,6 @@ public final class EmbeddedKafka implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while waiting for Kafka on " + bootstrapServers(), e);
         } catch (ExecutionException | TimeoutException e) {
-            if (e.getCause() instanceof SaslAuthenticationException) {
-                throw new IllegalStateException("The dev stack cannot log in to its own Kafka as " + KafkaCredentials.ADMIN
-                        + ": its credentials in " + credentials.directory() + " are not those the data in " + dataDir
-                        + " was made with. Restore them, or delete both to start afresh.", e);
-            }
             throw new IllegalStateException("Kafka on " + bootstrapServers() + " did not become ready within "
                     + READY_TIMEOUT.toSeconds() + " s: " + e.getMessage(), e);
         }

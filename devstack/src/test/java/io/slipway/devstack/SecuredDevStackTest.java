@@ -170,6 +170,23 @@ class SecuredDevStackTest {
     }
 
     @Test
+    void aDataDirectoryMadeInPlaintextIsSecuredOnItsNextStartKeepingItsRecords() throws Exception {
+        Path data = dir.resolve("upgraded");
+        int kafkaPort = SharedDevStack.freePort();
+        int controllerPort = SharedDevStack.freePort();
+        try (DevStack plaintext = DevStack.start(data, kafkaPort, controllerPort, 0)) {
+            plaintext.createTopic(Topics.FAILURES, 1);
+            try (KafkaProducer<String, String> producer = producer(plaintext.clientSettings(KafkaCredentials.ADMIN))) {
+                producer.send(new ProducerRecord<>(Topics.FAILURES, "upgrade", "written in plaintext")).get(30, TimeUnit.SECONDS);
+            }
+        }
+        try (DevStack secured = DevStack.start(data, kafkaPort, controllerPort, 0, null,
+                KafkaCredentials.loadOrCreate(dir.resolve("upgraded-credentials")), 1)) {
+            assertThat(read(secured, KafkaCredentials.OPS, "ops-upgrade", Topics.FAILURES)).contains("written in plaintext");
+        }
+    }
+
+    @Test
     void theClusterHasExactlyTheAclsOfTheTable() throws Exception {
         try (Admin admin = Admin.create(stack.clientSettings(KafkaCredentials.ADMIN))) {
             List<AclBinding> acls = new ArrayList<>(admin.describeAcls(AclBindingFilter.ANY).values().get(30, TimeUnit.SECONDS));
@@ -186,6 +203,10 @@ class SecuredDevStackTest {
     }
 
     private static List<String> read(String principal, String group, String topic) {
+        return read(stack, principal, group, topic);
+    }
+
+    private static List<String> read(DevStack stack, String principal, String group, String topic) {
         Map<String, Object> config = new HashMap<>(stack.clientSettings(principal));
         config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");

@@ -12,11 +12,9 @@ import io.slipway.common.kafka.DeadLetterHeaders;
 import io.slipway.common.testing.TopicReader;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -217,8 +215,7 @@ class PipelineEndToEndTest {
     void aPoisonRecordOnEveryInputTopicIsDeadLetteredWithItsProvenanceAndThePipelineKeepsFlowing() throws Exception {
         byte[] poison = "not a Slipway event".getBytes(StandardCharsets.UTF_8);
         List<String> inputs = List.of(Topics.COMMITS, Topics.IMAGES, Topics.TESTS, Topics.ARTIFACTS, Topics.FAILURES);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, slipway.bootstrapServers()),
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(slipway.kafkaClientConfig(SlipwayStack.ADMIN),
                 new ByteArraySerializer(), new ByteArraySerializer())) {
             for (String topic : inputs) {
                 producer.send(new ProducerRecord<>(topic, "e2e/poison".getBytes(StandardCharsets.UTF_8), poison)).get();
@@ -226,7 +223,7 @@ class PipelineEndToEndTest {
         }
 
         for (String topic : inputs) {
-            List<ConsumerRecord<byte[], byte[]>> dead = TopicReader.readAtLeast(slipway.bootstrapServers(),
+            List<ConsumerRecord<byte[], byte[]>> dead = TopicReader.readAtLeast(slipway.kafkaClientConfig(SlipwayStack.OPS),
                     Topics.deadLetter(topic), 1);
             assertThat(dead).as("dead letters of %s", topic).anySatisfy(record -> {
                 assertThat(record.value()).isEqualTo(poison);

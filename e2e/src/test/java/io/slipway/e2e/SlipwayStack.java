@@ -7,7 +7,10 @@ import io.slipway.common.testing.Skopeo;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.apache.kafka.clients.CommonClientConfigs;
+
 import java.io.IOException;
+import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -26,6 +29,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -38,6 +42,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link PipelineEvents}. {@link #close} runs {@code ./slipway down}, also from a shutdown hook if the JVM is stopped.
  */
 final class SlipwayStack implements AutoCloseable {
+
+    /** The principal that reads every pipeline topic, the failures and the dead letters. */
+    static final String OPS = "ops";
+    /** The broker's super user: writes what no stage may, as a test that plants records must. */
+    static final String ADMIN = "admin";
 
     private static final Duration UP_TIMEOUT = Duration.ofMinutes(5);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -123,7 +132,7 @@ final class SlipwayStack implements AutoCloseable {
                 ""));
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         slipway("up");
-        events = keep(new PipelineEvents(bootstrapServers(), "http://127.0.0.1:" + env.get("SLIPWAY_REGISTRY_PORT")));
+        events = keep(new PipelineEvents(kafkaClientConfig(OPS), clientProperties(OPS), registryUrl()));
     }
 
     /** A new sample repository named {@code name}; its hook posts to trigger-service, or through the relay. */
@@ -262,6 +271,28 @@ final class SlipwayStack implements AutoCloseable {
         return "127.0.0.1:" + env.get("SLIPWAY_KAFKA_PORT");
     }
 
+    /**
+     * What a Kafka client needs to connect as {@code principal} ({@code trigger}, {@code builder}, …, {@code ops},
+     * {@code admin}): the bootstrap servers and the security settings {@code ./slipway up} generated for it.
+     */
+    Map<String, Object> kafkaClientConfig(String principal) {
+        Map<String, Object> config = new HashMap<>();
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(clientProperties(principal))) {
+            properties.load(reader);
+        } catch (IOException e) {
+            throw new UncheckedIOException("no Kafka credentials for " + principal, e);
+        }
+        properties.forEach((key, value) -> config.put(String.valueOf(key), value));
+        config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        return config;
+    }
+
+    /** The Kafka client properties file {@code ./slipway up} wrote for {@code principal} (mode 0600). */
+    Path clientProperties(String principal) {
+        return home.resolve("credentials").resolve("kafka-" + principal + ".properties");
+    }
+
     /** The tags of a release repository, from the registry's {@code tags/list}; empty when it has none. */
     List<String> releaseTags(String repository) {
         return tags(release, repository);
@@ -319,11 +350,21 @@ final class SlipwayStack implements AutoCloseable {
         }
     }
 
-    private void slipway(String... command) {
+    /** {@code ./slipway <command>} against this stack; its output. */
+    String command(String... command) {
+        return slipway(command);
+    }
+
+    /** The dev stack's schema registry, {@code http://127.0.0.1:<port>}. */
+    String registryUrl() {
+        return "http://127.0.0.1:" + env.get("SLIPWAY_REGISTRY_PORT");
+    }
+
+    private String slipway(String... command) {
         try {
             List<String> line = new ArrayList<>(List.of(repo.resolve("slipway").toString()));
             line.addAll(List.of(command));
-            Commands.run(repo, env, UP_TIMEOUT, line.toArray(String[]::new));
+            return Commands.run(repo, env, UP_TIMEOUT, line.toArray(String[]::new));
         } catch (AssertionError e) {
             throw new AssertionError(e.getMessage() + "\n(service logs: " + home + ")", e);
         }
