@@ -188,28 +188,23 @@ public final class DevStack implements AutoCloseable {
     }
 
     private static int partitions() {
-        String value = setting(PARTITIONS_ENV, String.valueOf(DEFAULT_PARTITIONS));
-        try {
-            int partitions = Integer.parseInt(value);
-            if (partitions < 1 || partitions > 1000) {
-                throw new NumberFormatException();
-            }
-            return partitions;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(PARTITIONS_ENV + "=" + value + " is not a partition count (1-1000).");
-        }
+        return number(PARTITIONS_ENV, DEFAULT_PARTITIONS, 1000, "a partition count");
     }
 
     private static int port(String name, int defaultValue) {
+        return number(name, defaultValue, 65535, "a port number");
+    }
+
+    private static int number(String name, int defaultValue, int max, String what) {
         String value = setting(name, String.valueOf(defaultValue));
         try {
-            int port = Integer.parseInt(value);
-            if (port < 1 || port > 65535) {
+            int number = Integer.parseInt(value);
+            if (number < 1 || number > max) {
                 throw new NumberFormatException();
             }
-            return port;
+            return number;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + "=" + value + " is not a port number (1-65535).");
+            throw new IllegalArgumentException(name + "=" + value + " is not " + what + " (1-" + max + ").");
         }
     }
 }

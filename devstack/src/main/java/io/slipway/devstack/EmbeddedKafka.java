@@ -13,6 +13,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclBindingFilter;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.utils.Time;
@@ -61,8 +62,6 @@ public final class EmbeddedKafka implements AutoCloseable {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
     /** Kafka's minimum for SCRAM-SHA-512; these are random 192-bit passwords, not ones a person chose. */
     private static final int SCRAM_ITERATIONS = 4096;
-    /** In the data directory once its metadata holds admin's SCRAM credential. */
-    private static final String SCRAM_MARKER = "slipway-scram-users";
 
     private final Path dataDir;
     private final int brokerPort;
@@ -97,12 +96,18 @@ public final class EmbeddedKafka implements AutoCloseable {
         if (server != null) {
             throw new IllegalStateException("Kafka is already running on " + bootstrapServers());
         }
-        KafkaConfig config = new KafkaConfig(brokerProperties(), false);
         formatStorageIfNew();
-        if (credentials != null && !Files.exists(dataDir.resolve(SCRAM_MARKER))) {
-            addAdminToPlaintextStorage();
+        try {
+            server = startServer();
+        } catch (AdminCannotLogIn e) {
+            addUsersInPlaintext();
+            server = startServer();
         }
-        KafkaRaftServer starting = new KafkaRaftServer(config, Time.SYSTEM);
+        return this;
+    }
+
+    private KafkaRaftServer startServer() {
+        KafkaRaftServer starting = new KafkaRaftServer(new KafkaConfig(brokerProperties(), false), Time.SYSTEM);
         try {
             starting.startup();
             awaitReady();
@@ -114,8 +119,14 @@ public final class EmbeddedKafka implements AutoCloseable {
             starting.awaitShutdown();
             throw e;
         }
-        server = starting;
-        return this;
+        return starting;
+    }
+
+    /** The metadata holds no SCRAM credential for admin that matches its file. */
+    private static final class AdminCannotLogIn extends RuntimeException {
+        AdminCannotLogIn(Throwable cause) {
+            super(cause);
+        }
     }
 
     /** {@code 127.0.0.1:<broker port>}. */
@@ -267,22 +278,14 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /**
-     * Storage formatted before logins were required holds no SCRAM user, so admin could not log in: start it once
-     * more in plaintext, on loopback and only for as long as it takes to add the users, then mark it.
+     * When admin cannot log in (storage made before logins were required holds no SCRAM user; or admin's file was
+     * made anew), the broker starts once more in plaintext, on loopback and only for as long as it takes to give the
+     * users their credentials from the files; KRaft takes no SCRAM change on its controller listener.
      */
-    private void addAdminToPlaintextStorage() {
-        LOG.info("Adding the Kafka users to {}, made before logins were required", dataDir);
+    private void addUsersInPlaintext() {
+        LOG.info("Giving the Kafka users in {} the credentials of {}", dataDir, credentials.directory());
         try (EmbeddedKafka open = new EmbeddedKafka(dataDir, brokerPort, controllerPort, null).start()) {
             open.upsertScramUsers(credentials);
-        }
-        markScramUsers();
-    }
-
-    private void markScramUsers() {
-        try {
-            Files.writeString(dataDir.resolve(SCRAM_MARKER), "SCRAM users were added to this storage.\n");
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write " + dataDir.resolve(SCRAM_MARKER), e);
         }
     }
 
@@ -325,9 +328,6 @@ public final class EmbeddedKafka implements AutoCloseable {
                     .addDirectory(dataDir.toString())
                     .setMetadataLogDirectory(dataDir.toString())
                     .run();
-            if (credentials != null) {
-                markScramUsers();
-            }
             LOG.info("Formatted KRaft storage in {} (cluster id {})", dataDir, clusterId);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot create Kafka data directory " + dataDir, e);
@@ -345,6 +345,9 @@ public final class EmbeddedKafka implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while waiting for Kafka on " + bootstrapServers(), e);
         } catch (ExecutionException | TimeoutException e) {
+            if (e.getCause() instanceof SaslAuthenticationException) {
+                throw new AdminCannotLogIn(e.getCause());
+            }
             throw new IllegalStateException("Kafka on " + bootstrapServers() + " did not become ready within "
                     + READY_TIMEOUT.toSeconds() + " s: " + e.getMessage(), e);
         }

@@ -170,7 +170,7 @@ class SecuredDevStackTest {
     }
 
     @Test
-    void aDataDirectoryMadeInPlaintextIsSecuredOnItsNextStartKeepingItsRecords() throws Exception {
+    void aDataDirectoryMadeInPlaintextIsSecuredOnItsNextStartAndSurvivesANewAdminPassword() throws Exception {
         Path data = dir.resolve("upgraded");
         int kafkaPort = SharedDevStack.freePort();
         int controllerPort = SharedDevStack.freePort();
@@ -180,9 +180,15 @@ class SecuredDevStackTest {
                 producer.send(new ProducerRecord<>(Topics.FAILURES, "upgrade", "written in plaintext")).get(30, TimeUnit.SECONDS);
             }
         }
+        Path credentials = dir.resolve("upgraded-credentials");
         try (DevStack secured = DevStack.start(data, kafkaPort, controllerPort, 0, null,
-                KafkaCredentials.loadOrCreate(dir.resolve("upgraded-credentials")), 1)) {
+                KafkaCredentials.loadOrCreate(credentials), 1)) {
             assertThat(read(secured, KafkaCredentials.OPS, "ops-upgrade", Topics.FAILURES)).contains("written in plaintext");
+        }
+        Files.delete(KafkaCredentials.fileOf(credentials, KafkaCredentials.ADMIN));
+        try (DevStack renewed = DevStack.start(data, kafkaPort, controllerPort, 0, null,
+                KafkaCredentials.loadOrCreate(credentials), 1)) {
+            assertThat(read(renewed, KafkaCredentials.OPS, "ops-renewed", Topics.FAILURES)).contains("written in plaintext");
         }
     }
 
