@@ -132,7 +132,7 @@ class SlipwayScriptTest {
 
         String output = run(root, environment, root.resolve("slipway").toString(), "up");
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> PROGRAMS.stream()
+        await("the programs ./slipway up started; it said:\n" + output).atMost(Duration.ofSeconds(30)).until(() -> PROGRAMS.stream()
                 .allMatch(program -> Files.exists(record.resolve(program + ".env"))));
         Map<String, String> devstack = readEnvironment(record.resolve("devstack.env"));
         assertThat(devstack).containsEntry("SLIPWAY_KAFKA_SECURITY", "sasl")
@@ -199,7 +199,8 @@ class SlipwayScriptTest {
                 name=$(basename "$jar" | sed 's/-[0-9].*$//')
                 printf '%s\\n' "$@" >"$RECORD/$name.args"
                 env -0 >"$RECORD/$name.env.part" && mv "$RECORD/$name.env.part" "$RECORD/$name.env"
-                [ "$name" != devstack ] || echo 'Slipway devstack ready'
+                # A dev stack stays up: one that exited right after saying it is ready would fail `up`'s wait.
+                [ "$name" != devstack ] || { echo 'Slipway devstack ready'; sleep 3; }
                 """);
         Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwx------"));
         return bin;
