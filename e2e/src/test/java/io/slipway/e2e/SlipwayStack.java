@@ -7,7 +7,10 @@ import io.slipway.common.testing.Skopeo;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.apache.kafka.clients.CommonClientConfigs;
+
 import java.io.IOException;
+import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -26,6 +29,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -38,6 +42,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link PipelineEvents}. {@link #close} runs {@code ./slipway down}, also from a shutdown hook if the JVM is stopped.
  */
 final class SlipwayStack implements AutoCloseable {
+
+    /** The principal that reads every pipeline topic, the failures and the dead letters. */
+    static final String OPS = "ops";
+    /** The broker's super user: writes what no stage may, as a test that plants records must. */
+    static final String ADMIN = "admin";
 
     private static final Duration UP_TIMEOUT = Duration.ofMinutes(5);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -123,7 +132,7 @@ final class SlipwayStack implements AutoCloseable {
                 ""));
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         slipway("up");
-        events = keep(new PipelineEvents(bootstrapServers(), registryUrl()));
+        events = keep(new PipelineEvents(kafkaClientConfig(OPS), clientProperties(OPS), registryUrl()));
     }
 
     /** A new sample repository named {@code name}; its hook posts to trigger-service, or through the relay. */
@@ -284,14 +293,31 @@ final class SlipwayStack implements AutoCloseable {
         return "http://127.0.0.1:" + env.get("SLIPWAY_REGISTRY_PORT");
     }
 
-    /** The settings a raw Kafka client needs to connect as {@code principal}: here the bootstrap servers. */
-    Map<String, Object> kafkaClientConfig(String principal) {
-        return Map.of("bootstrap.servers", bootstrapServers());
-    }
-
     /** {@code ./slipway <command>} against this stack, as a user types it; its output. Fails when it fails. */
     String command(String... command) {
         return slipway(command);
+    }
+
+    /**
+     * What a Kafka client needs to connect as {@code principal} ({@code trigger}, {@code builder}, …, {@code ops},
+     * {@code admin}): the bootstrap servers and the security settings {@code ./slipway up} generated for it.
+     */
+    Map<String, Object> kafkaClientConfig(String principal) {
+        Map<String, Object> config = new HashMap<>();
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(clientProperties(principal))) {
+            properties.load(reader);
+        } catch (IOException e) {
+            throw new UncheckedIOException("no Kafka credentials for " + principal, e);
+        }
+        properties.forEach((key, value) -> config.put(String.valueOf(key), value));
+        config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        return config;
+    }
+
+    /** The Kafka client properties file {@code ./slipway up} wrote for {@code principal} (mode 0600). */
+    Path clientProperties(String principal) {
+        return home.resolve("credentials").resolve("kafka-" + principal + ".properties");
     }
 
     /** The tags of a release repository, from the registry's {@code tags/list}; empty when it has none. */

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -80,10 +81,9 @@ class SlipwayScriptTest {
                 "SLIPWAY_HOME", tmp.resolve("state").toString(), "RECORD", record.toString(),
                 "GITLAB_TOKEN", SECRETS.get("GITLAB_TOKEN"),
                 "PATH", standInJava() + ":" + System.getenv("PATH")));
-        for (String port : List.of("SLIPWAY_KAFKA_PORT", "SLIPWAY_CONTROLLER_PORT", "SLIPWAY_REGISTRY_PORT",
-                "TRIGGER_PORT", "BUILDER_PORT", "TESTER_PORT", "DELIVERER_PORT", "NOTIFIER_PORT")) {
-            environment.put(port, String.valueOf(freePort()));
-        }
+        // Kafka without logins, so the services get the Kafka login of the settings file as they would another secret.
+        environment.put("SLIPWAY_KAFKA_SECURITY", "plaintext");
+        putFreePorts(environment);
 
         String output = run(root, environment, root.resolve("slipway").toString(), "up");
 
@@ -104,6 +104,59 @@ class SlipwayScriptTest {
                     .doesNotContain(SECRETS.values().toArray(String[]::new));
         }
         assertThat(output).doesNotContain(SECRETS.values().toArray(String[]::new));
+    }
+
+    @Test
+    void onTheSecuredDevStackEachServiceLogsInAsItsOwnPrincipalCreatesNoTopicsAndNoPasswordIsOnACommandLine()
+            throws Exception {
+        Path root = copyOfTheScriptWithStandInJars();
+        Path record = Files.createDirectories(tmp.resolve("record"));
+        Path state = tmp.resolve("state");
+        Path credentials = Files.createDirectories(state.resolve("credentials"));
+        Map<String, String> passwords = new HashMap<>();
+        for (String principal : List.of("trigger", "builder", "tester", "deliverer", "notifier", "ops", "admin")) {
+            // What the dev stack writes on its first start (the stand-in devstack writes nothing).
+            passwords.put(principal, "pw-" + principal + "-" + UUID.randomUUID());
+            Path file = credentials.resolve("kafka-" + principal + ".properties");
+            Files.writeString(file, "security.protocol=SASL_PLAINTEXT\nsasl.mechanism=SCRAM-SHA-512\n"
+                    + "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
+                    + principal + "\" password=\"" + passwords.get(principal) + "\";\n");
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        }
+        Path envFile = Files.writeString(tmp.resolve("slipway.env"), "SLIPWAY_WATCH='acme/**'\n");
+        Files.setPosixFilePermissions(envFile, PosixFilePermissions.fromString("rw-------"));
+        Map<String, String> environment = new HashMap<>(Map.of("SLIPWAY_ENV_FILE", envFile.toString(),
+                "SLIPWAY_HOME", state.toString(), "RECORD", record.toString(),
+                "PATH", standInJava() + ":" + System.getenv("PATH")));
+        putFreePorts(environment);
+
+        String output = run(root, environment, root.resolve("slipway").toString(), "up");
+
+        await("the programs ./slipway up started; it said:\n" + output).atMost(Duration.ofSeconds(30)).until(() -> PROGRAMS.stream()
+                .allMatch(program -> Files.exists(record.resolve(program + ".env"))));
+        Map<String, String> devstack = readEnvironment(record.resolve("devstack.env"));
+        assertThat(devstack).containsEntry("SLIPWAY_KAFKA_SECURITY", "sasl")
+                .containsEntry("SLIPWAY_KAFKA_CREDENTIALS", credentials.toString())
+                .doesNotContainKey("KAFKA_SASL_JAAS_CONFIG");
+        for (String program : PROGRAMS.subList(1, PROGRAMS.size())) {
+            String principal = program.replace("-service", "");
+            Map<String, String> received = readEnvironment(record.resolve(program + ".env"));
+            assertThat(received).as("Kafka settings of %s", program)
+                    .containsEntry("KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT")
+                    .containsEntry("KAFKA_SASL_MECHANISM", "SCRAM-SHA-512")
+                    .containsEntry("SLIPWAY_KAFKA_CREATE_TOPICS", "false");
+            assertThat(received.get("KAFKA_SASL_JAAS_CONFIG")).contains("username=\"" + principal + "\"",
+                    "password=\"" + passwords.get(principal) + "\"");
+            passwords.forEach((other, password) -> {
+                if (!other.equals(principal)) {
+                    assertThat(received.values()).as("%s gets no password of %s", program, other)
+                            .noneMatch(value -> value.contains(password));
+                }
+            });
+            assertThat(Files.readString(record.resolve(program + ".args"))).as("command line of %s", program)
+                    .doesNotContain(passwords.values().toArray(String[]::new));
+        }
+        assertThat(output).doesNotContain(passwords.values().toArray(String[]::new));
     }
 
     @Test
@@ -211,7 +264,8 @@ class SlipwayScriptTest {
                 name=$(basename "$jar" | sed 's/-[0-9].*$//')
                 printf '%s\\n' "$@" >"$RECORD/$name.args"
                 env -0 >"$RECORD/$name.env.part" && mv "$RECORD/$name.env.part" "$RECORD/$name.env"
-                [ "$name" != devstack ] || echo 'Slipway devstack ready'
+                # A dev stack stays up: one that exited right after saying it is ready would fail `up`'s wait.
+                [ "$name" != devstack ] || { echo 'Slipway devstack ready'; sleep 3; }
                 """);
         Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwx------"));
         return bin;
@@ -237,6 +291,13 @@ class SlipwayScriptTest {
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("%s finished", List.of(command)).isTrue();
         return output;
+    }
+
+    private static void putFreePorts(Map<String, String> environment) throws IOException {
+        for (String port : List.of("SLIPWAY_KAFKA_PORT", "SLIPWAY_CONTROLLER_PORT", "SLIPWAY_REGISTRY_PORT",
+                "TRIGGER_PORT", "BUILDER_PORT", "TESTER_PORT", "DELIVERER_PORT", "NOTIFIER_PORT")) {
+            environment.put(port, String.valueOf(freePort()));
+        }
     }
 
     private static int freePort() throws IOException {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.slipway.devstack.registry.SchemaStore.SchemaVersion;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +50,7 @@ public final class SchemaRegistryServer implements AutoCloseable {
             "application/json", "application/octet-stream");
     private static final int HTTP_THREADS = 4;
 
-    private final String bootstrapServers;
+    private final Map<String, Object> kafkaClient;
     private final String topic;
     private final String host;
     private final int requestedPort;
@@ -71,13 +72,26 @@ public final class SchemaRegistryServer implements AutoCloseable {
      * request must carry it as HTTP basic authentication or is refused with 401.
      */
     public SchemaRegistryServer(String bootstrapServers, String host, int port, String basicAuthUserInfo) {
-        this(bootstrapServers, host, port, basicAuthUserInfo, TOPIC);
+        this(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), host, port, basicAuthUserInfo);
+    }
+
+    /**
+     * As {@link #SchemaRegistryServer(String, String, int, String)}, reaching Kafka with {@code kafkaClient}: bootstrap
+     * servers and, on a secured broker, the security settings of a principal that may manage {@code _schemas}.
+     */
+    public SchemaRegistryServer(Map<String, Object> kafkaClient, String host, int port, String basicAuthUserInfo) {
+        this(kafkaClient, host, port, basicAuthUserInfo, TOPIC);
     }
 
     /** A registry keeping its schemas in {@code topic} instead of {@code _schemas}, so tests can run a fresh one. */
     SchemaRegistryServer(String bootstrapServers, String host, int port, String basicAuthUserInfo, String topic) {
+        this(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), host, port, basicAuthUserInfo, topic);
+    }
+
+    private SchemaRegistryServer(Map<String, Object> kafkaClient, String host, int port, String basicAuthUserInfo,
+                                 String topic) {
         this.topic = topic;
-        this.bootstrapServers = bootstrapServers;
+        this.kafkaClient = Map.copyOf(kafkaClient);
         this.host = host;
         this.requestedPort = port;
         this.expectedCredentials = basicAuthUserInfo == null ? null : basicAuthUserInfo.getBytes(StandardCharsets.UTF_8);
@@ -88,7 +102,7 @@ public final class SchemaRegistryServer implements AutoCloseable {
         if (http != null) {
             throw new IllegalStateException("The schema registry is already running on " + url());
         }
-        log = new KafkaSchemaLog(bootstrapServers, topic);
+        log = new KafkaSchemaLog(kafkaClient, topic);
         try {
             store = new SchemaStore(log, json);
             store.load();
