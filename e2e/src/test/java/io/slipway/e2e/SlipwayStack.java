@@ -25,6 +25,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -262,6 +263,45 @@ final class SlipwayStack implements AutoCloseable {
         return "127.0.0.1:" + env.get("SLIPWAY_KAFKA_PORT");
     }
 
+    /** Settings for a raw Kafka client acting as {@code principal}: on this plaintext stack, the bootstrap servers. */
+    Map<String, Object> kafkaClientConfig(String principal) {
+        return Map.of("bootstrap.servers", bootstrapServers());
+    }
+
+    /** {@code http://127.0.0.1:<port>} of the dev stack's schema registry. */
+    String registryUrl() {
+        return "http://127.0.0.1:" + env.get("SLIPWAY_REGISTRY_PORT");
+    }
+
+    /** {@code http://127.0.0.1:<port>} of a service ({@code trigger-service} …), as {@code ./slipway up} started it. */
+    URI serviceUrl(String service) {
+        String variable = service.substring(0, service.indexOf('-')).toUpperCase(Locale.ROOT) + "_PORT";
+        return URI.create("http://127.0.0.1:" + env.get(variable));
+    }
+
+    /** The process id of a component ({@code devstack}, {@code builder-service} …) from its pid file. */
+    long pid(String component) {
+        try {
+            return Long.parseLong(Files.readString(home.resolve(component + ".pid")).strip());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A credential {@code ./slipway up} generated ({@code management.token}, {@code registry.userinfo}). */
+    String credential(String name) {
+        try {
+            return Files.readString(home.resolve("credentials").resolve(name)).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The output of {@code ./slipway status}. */
+    String status() {
+        return slipway("status");
+    }
+
     /** The tags of a release repository, from the registry's {@code tags/list}; empty when it has none. */
     List<String> releaseTags(String repository) {
         return tags(release, repository);
@@ -319,11 +359,11 @@ final class SlipwayStack implements AutoCloseable {
         }
     }
 
-    private void slipway(String... command) {
+    private String slipway(String... command) {
         try {
             List<String> line = new ArrayList<>(List.of(repo.resolve("slipway").toString()));
             line.addAll(List.of(command));
-            Commands.run(repo, env, UP_TIMEOUT, line.toArray(String[]::new));
+            return Commands.run(repo, env, UP_TIMEOUT, line.toArray(String[]::new));
         } catch (AssertionError e) {
             throw new AssertionError(e.getMessage() + "\n(service logs: " + home + ")", e);
         }

@@ -147,4 +147,19 @@ class TesterServiceTest {
         assertThat(failed.excerpt()).isEmpty();
         assertThat(failed.reportLocation()).isNull();
     }
+
+    @Test
+    void anImageOutsideTheConfiguredRegistryIsRegistryNotAllowedAndNotRetried() {
+        TesterService tester = new TesterService((ref, runId) -> {
+            throw new ContainerEngine.RegistryNotAllowed(ref.reference() + " is not in the staging registry");
+        }, new SuiteParser(Duration.ofSeconds(5)), new StructureTests(Duration.ofSeconds(5)),
+                new ImagePolicies(new ImagePolicies.Settings(Severity.OFF, Severity.OFF, Severity.OFF, Severity.OFF, "x")),
+                List::of, (r, a, x) -> "unused", -1, Clock.systemUTC());
+
+        Outcome.Failed failed = (Outcome.Failed) tester.test(request(PASSING));
+
+        assertThat(failed.reason()).isEqualTo(Reason.REGISTRY_NOT_ALLOWED);
+        assertThat(failed.retryable()).isFalse();
+        assertThat(failed.message()).contains("is not in the staging registry");
+    }
 }
