@@ -78,19 +78,11 @@ class SlipwayScriptTest {
         });
         Files.writeString(envFile, settings);
         Files.setPosixFilePermissions(envFile, PosixFilePermissions.fromString("rw-r--r--"));
-        Map<String, String> environment = new HashMap<>(Map.of("SLIPWAY_ENV_FILE", envFile.toString(),
-                "SLIPWAY_HOME", tmp.resolve("state").toString(), "RECORD", record.toString(),
-                "GITLAB_TOKEN", SECRETS.get("GITLAB_TOKEN"),
-                "PATH", standInJava() + ":" + System.getenv("PATH")));
-        for (String port : List.of("SLIPWAY_KAFKA_PORT", "SLIPWAY_CONTROLLER_PORT", "SLIPWAY_REGISTRY_PORT",
-                "TRIGGER_PORT", "BUILDER_PORT", "TESTER_PORT", "DELIVERER_PORT", "NOTIFIER_PORT")) {
-            environment.put(port, String.valueOf(freePort()));
-        }
+        Map<String, String> environment = upEnvironment(envFile, tmp.resolve("state"), record);
+        environment.put("GITLAB_TOKEN", SECRETS.get("GITLAB_TOKEN"));
 
-        String output = run(root, environment, root.resolve("slipway").toString(), "up");
+        String output = upAndAwaitEveryProgram(root, environment, record);
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> PROGRAMS.stream()
-                .allMatch(program -> Files.exists(record.resolve(program + ".env"))));
         assertThat(output).contains("other users may read it");
         for (String program : PROGRAMS) {
             Map<String, String> received = readEnvironment(record.resolve(program + ".env"));
@@ -113,18 +105,10 @@ class SlipwayScriptTest {
         Path root = copyOfTheScriptWithStandInJars();
         Path record = Files.createDirectories(tmp.resolve("record"));
         Path state = tmp.resolve("state");
-        Map<String, String> environment = new HashMap<>(Map.of("SLIPWAY_ENV_FILE", tmp.resolve("none.env").toString(),
-                "SLIPWAY_HOME", state.toString(), "RECORD", record.toString(),
-                "PATH", standInJava() + ":" + System.getenv("PATH")));
-        for (String port : List.of("SLIPWAY_KAFKA_PORT", "SLIPWAY_CONTROLLER_PORT", "SLIPWAY_REGISTRY_PORT",
-                "TRIGGER_PORT", "BUILDER_PORT", "TESTER_PORT", "DELIVERER_PORT", "NOTIFIER_PORT")) {
-            environment.put(port, String.valueOf(freePort()));
-        }
+        Map<String, String> environment = upEnvironment(tmp.resolve("none.env"), state, record);
 
-        String output = run(root, environment, root.resolve("slipway").toString(), "up");
+        String output = upAndAwaitEveryProgram(root, environment, record);
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> PROGRAMS.stream()
-                .allMatch(program -> Files.exists(record.resolve(program + ".env"))));
         Path credentials = state.resolve("credentials");
         String userInfo = Files.readString(credentials.resolve("registry.userinfo"));
         String token = Files.readString(credentials.resolve("management.token"));
@@ -172,6 +156,26 @@ class SlipwayScriptTest {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(envFile))).isEqualTo("rw-------");
         assertThat(Files.readString(envFile)).contains("SLIPWAY_WEBHOOK_SECRET='demo-webhook-secret'")
                 .doesNotContain("OLD=1");
+    }
+
+    /** The environment of an {@code up} from the copy: settings file, state directory, free ports, the stand-in java. */
+    private Map<String, String> upEnvironment(Path envFile, Path state, Path record) throws IOException {
+        Map<String, String> environment = new HashMap<>(Map.of("SLIPWAY_ENV_FILE", envFile.toString(),
+                "SLIPWAY_HOME", state.toString(), "RECORD", record.toString(),
+                "PATH", standInJava() + ":" + System.getenv("PATH")));
+        for (String port : List.of("SLIPWAY_KAFKA_PORT", "SLIPWAY_CONTROLLER_PORT", "SLIPWAY_REGISTRY_PORT",
+                "TRIGGER_PORT", "BUILDER_PORT", "TESTER_PORT", "DELIVERER_PORT", "NOTIFIER_PORT")) {
+            environment.put(port, String.valueOf(freePort()));
+        }
+        return environment;
+    }
+
+    /** Runs {@code ./slipway up} and returns its output once every program has recorded how it was started. */
+    private String upAndAwaitEveryProgram(Path root, Map<String, String> environment, Path record) throws Exception {
+        String output = run(root, environment, root.resolve("slipway").toString(), "up");
+        await().atMost(Duration.ofSeconds(30)).until(() -> PROGRAMS.stream()
+                .allMatch(program -> Files.exists(record.resolve(program + ".env"))));
+        return output;
     }
 
     private Path copyOfTheScriptWithStandInJars() throws IOException {
