@@ -57,6 +57,12 @@ class ManagementAccessTest {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    private HttpResponse<String> post(EmbeddedServer server, String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(server.getURL() + path))
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).header("Content-Type", "application/json").build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     @Test
     void anonymousHealthAnswersTheStatusOnly() throws Exception {
         try (EmbeddedServer server = server(TOKEN, "UP")) {
@@ -128,6 +134,32 @@ class ManagementAccessTest {
             assertThat(metrics.body()).contains("no management token is configured").contains("SLIPWAY_MANAGEMENT_TOKEN");
             assertThat(health.statusCode()).isEqualTo(200);
             assertThat(health.body()).isEqualTo("{\"status\":\"UP\"}");
+        }
+    }
+
+    @Test
+    void noOtherSpellingOfAGuardedPathGetsPastTheToken() throws Exception {
+        try (EmbeddedServer server = server(TOKEN, "UP")) {
+            for (String path : new String[]{"/prometheus/", "//prometheus", "/%70rometheus", "/./prometheus",
+                    "/prometheus;x=1", "/prometheus?x=1", "/reports/run-1/../run-1/1", "/%72eports/run-1/1",
+                    "/health/", "/%68ealth"}) {
+                HttpResponse<String> response = get(server, path, null);
+
+                assertThat(response.body()).as(path + " answered " + response.statusCode()).doesNotContain("jvm_memory").doesNotContain("testsuites")
+                        .doesNotContain("management-probe");
+            }
+        }
+    }
+
+    @Test
+    void micronautsOtherManagementEndpointsServeNobody() throws Exception {
+        try (EmbeddedServer server = server(TOKEN, "UP")) {
+            for (String path : new String[]{"/beans", "/env", "/loggers", "/routes", "/threaddump", "/caches"}) {
+                assertThat(get(server, path, null).statusCode()).as(path).isIn(401, 403, 404);
+                assertThat(get(server, path, "Bearer " + TOKEN).statusCode()).as(path).isIn(401, 403, 404);
+            }
+            assertThat(post(server, "/refresh").statusCode()).isIn(401, 403, 404, 405);
+            assertThat(post(server, "/stop").statusCode()).isIn(401, 403, 404, 405);
         }
     }
 
