@@ -28,6 +28,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
@@ -318,6 +319,21 @@ final class SlipwayStack implements AutoCloseable {
     /** The Kafka client properties file {@code ./slipway up} wrote for {@code principal} (mode 0600). */
     Path clientProperties(String principal) {
         return home.resolve("credentials").resolve("kafka-" + principal + ".properties");
+    }
+
+    /** {@code http://127.0.0.1:<port>} of a service ({@code trigger-service} …), as {@code ./slipway up} started it. */
+    URI serviceUrl(String service) {
+        String variable = service.substring(0, service.indexOf('-')).toUpperCase(Locale.ROOT) + "_PORT";
+        return URI.create("http://127.0.0.1:" + env.get(variable));
+    }
+
+    /** A credential {@code ./slipway up} generated ({@code management.token}, {@code registry.userinfo}). */
+    String credential(String name) {
+        try {
+            return Files.readString(home.resolve("credentials").resolve(name)).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The tags of a release repository, from the registry's {@code tags/list}; empty when it has none. */

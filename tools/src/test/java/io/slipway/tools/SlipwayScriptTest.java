@@ -37,16 +37,18 @@ class SlipwayScriptTest {
     private static final Map<String, Set<String>> USES = Map.of(
             "devstack", Set.of("SLIPWAY_REGISTRY_BASIC_AUTH"),
             "trigger-service", Set.of("SLIPWAY_WEBHOOK_SECRET", "SLIPWAY_RUN_TOKEN", "SCHEMA_REGISTRY_USER_INFO",
-                    "KAFKA_SASL_JAAS_CONFIG"),
+                    "KAFKA_SASL_JAAS_CONFIG", "SLIPWAY_MANAGEMENT_TOKEN"),
             "builder-service", Set.of("SLIPWAY_GIT_PASSWORD", "SLIPWAY_STAGING_REGISTRY_PASSWORD", "OS_PASSWORD",
-                    "OS_APPLICATION_CREDENTIAL_SECRET", "SCHEMA_REGISTRY_USER_INFO", "KAFKA_SASL_JAAS_CONFIG"),
+                    "OS_APPLICATION_CREDENTIAL_SECRET", "SCHEMA_REGISTRY_USER_INFO", "KAFKA_SASL_JAAS_CONFIG",
+                    "SLIPWAY_MANAGEMENT_TOKEN"),
             "tester-service", Set.of("SLIPWAY_STAGING_REGISTRY_PASSWORD", "OS_PASSWORD",
-                    "OS_APPLICATION_CREDENTIAL_SECRET", "SCHEMA_REGISTRY_USER_INFO", "KAFKA_SASL_JAAS_CONFIG"),
+                    "OS_APPLICATION_CREDENTIAL_SECRET", "SCHEMA_REGISTRY_USER_INFO", "KAFKA_SASL_JAAS_CONFIG",
+                    "SLIPWAY_MANAGEMENT_TOKEN"),
             "deliverer-service", Set.of("SLIPWAY_STAGING_REGISTRY_PASSWORD", "SLIPWAY_RELEASE_REGISTRY_PASSWORD",
                     "OS_PASSWORD", "OS_APPLICATION_CREDENTIAL_SECRET", "SCHEMA_REGISTRY_USER_INFO",
-                    "KAFKA_SASL_JAAS_CONFIG"),
+                    "KAFKA_SASL_JAAS_CONFIG", "SLIPWAY_MANAGEMENT_TOKEN"),
             "notifier-service", Set.of("GITHUB_TOKEN", "GITLAB_TOKEN", "SLACK_WEBHOOK_URL", "SLACK_OPS_WEBHOOK_URL",
-                    "SCHEMA_REGISTRY_USER_INFO", "KAFKA_SASL_JAAS_CONFIG"));
+                    "SCHEMA_REGISTRY_USER_INFO", "KAFKA_SASL_JAAS_CONFIG", "SLIPWAY_MANAGEMENT_TOKEN"));
 
     @TempDir
     Path tmp;
@@ -57,7 +59,7 @@ class SlipwayScriptTest {
                 "SLIPWAY_STAGING_REGISTRY_PASSWORD", "SLIPWAY_RELEASE_REGISTRY_PASSWORD", "OS_PASSWORD",
                 "OS_APPLICATION_CREDENTIAL_SECRET", "GITHUB_TOKEN", "GITLAB_TOKEN", "SLACK_WEBHOOK_URL",
                 "SLACK_OPS_WEBHOOK_URL", "SCHEMA_REGISTRY_USER_INFO", "KAFKA_SASL_JAAS_CONFIG", "SLIPWAY_REGISTRY_BASIC_AUTH",
-                "MY_OWN_API_TOKEN")) {
+                "SLIPWAY_MANAGEMENT_TOKEN", "MY_OWN_API_TOKEN")) {
             secrets.put(name, "value-of-" + name.toLowerCase().replace('_', '-'));
         }
         return secrets;
@@ -77,18 +79,13 @@ class SlipwayScriptTest {
         });
         Files.writeString(envFile, settings);
         Files.setPosixFilePermissions(envFile, PosixFilePermissions.fromString("rw-r--r--"));
-        Map<String, String> environment = new HashMap<>(Map.of("SLIPWAY_ENV_FILE", envFile.toString(),
-                "SLIPWAY_HOME", tmp.resolve("state").toString(), "RECORD", record.toString(),
-                "GITLAB_TOKEN", SECRETS.get("GITLAB_TOKEN"),
-                "PATH", standInJava() + ":" + System.getenv("PATH")));
+        Map<String, String> environment = upEnvironment(envFile, tmp.resolve("state"), record);
+        environment.put("GITLAB_TOKEN", SECRETS.get("GITLAB_TOKEN"));
         // Kafka without logins, so the services get the Kafka login of the settings file as they would another secret.
         environment.put("SLIPWAY_KAFKA_SECURITY", "plaintext");
-        putFreePorts(environment);
 
-        String output = run(root, environment, root.resolve("slipway").toString(), "up");
+        String output = upAndAwaitEveryProgram(root, environment, record);
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> PROGRAMS.stream()
-                .allMatch(program -> Files.exists(record.resolve(program + ".env"))));
         assertThat(output).contains("other users may read it");
         for (String program : PROGRAMS) {
             Map<String, String> received = readEnvironment(record.resolve(program + ".env"));
@@ -157,6 +154,49 @@ class SlipwayScriptTest {
                     .doesNotContain(passwords.values().toArray(String[]::new));
         }
         assertThat(output).doesNotContain(passwords.values().toArray(String[]::new));
+    }
+
+    @Test
+    void upGeneratesTheRegistryCredentialsAndManagementTokenOnceForItsUserOnly() throws Exception {
+        Path root = copyOfTheScriptWithStandInJars();
+        Path record = Files.createDirectories(tmp.resolve("record"));
+        Path state = tmp.resolve("state");
+        Map<String, String> environment = upEnvironment(tmp.resolve("none.env"), state, record);
+        environment.put("SLIPWAY_KAFKA_SECURITY", "plaintext");
+
+        String output = upAndAwaitEveryProgram(root, environment, record);
+
+        Path credentials = state.resolve("credentials");
+        String userInfo = Files.readString(credentials.resolve("registry.userinfo"));
+        String token = Files.readString(credentials.resolve("management.token"));
+        assertThat(userInfo).matches("slipway:[0-9a-f]{48}");
+        assertThat(token).matches("[0-9a-f]{48}");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(credentials))).isEqualTo("rwx------");
+        for (String file : List.of("registry.userinfo", "management.token")) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(credentials.resolve(file))))
+                    .isEqualTo("rw-------");
+        }
+        Map<String, String> devstack = readEnvironment(record.resolve("devstack.env"));
+        assertThat(devstack).containsEntry("SLIPWAY_REGISTRY_BASIC_AUTH", userInfo)
+                .doesNotContainKeys("SLIPWAY_MANAGEMENT_TOKEN", "SCHEMA_REGISTRY_USER_INFO");
+        for (String service : PROGRAMS.subList(1, PROGRAMS.size())) {
+            assertThat(readEnvironment(record.resolve(service + ".env"))).as(service)
+                    .containsEntry("SCHEMA_REGISTRY_USER_INFO", userInfo)
+                    .containsEntry("SLIPWAY_MANAGEMENT_TOKEN", token)
+                    .doesNotContainKey("SLIPWAY_REGISTRY_BASIC_AUTH");
+            assertThat(Files.readString(record.resolve(service + ".args"))).doesNotContain(token, userInfo);
+        }
+        assertThat(output).doesNotContain(token, userInfo);
+
+        for (String program : PROGRAMS) {
+            Files.delete(record.resolve(program + ".env"));
+        }
+        run(root, environment, root.resolve("slipway").toString(), "up");
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(record.resolve("builder-service.env")));
+        assertThat(Files.readString(credentials.resolve("management.token"))).isEqualTo(token);
+        assertThat(readEnvironment(record.resolve("builder-service.env")))
+                .containsEntry("SLIPWAY_MANAGEMENT_TOKEN", token).containsEntry("SCHEMA_REGISTRY_USER_INFO", userInfo);
     }
 
     @Test
@@ -238,6 +278,26 @@ class SlipwayScriptTest {
         });
         server.start();
         return server;
+    }
+
+    /** The environment of an {@code up} from the copy: settings file, state directory, free ports, the stand-in java. */
+    private Map<String, String> upEnvironment(Path envFile, Path state, Path record) throws IOException {
+        Map<String, String> environment = new HashMap<>(Map.of("SLIPWAY_ENV_FILE", envFile.toString(),
+                "SLIPWAY_HOME", state.toString(), "RECORD", record.toString(),
+                "PATH", standInJava() + ":" + System.getenv("PATH")));
+        for (String port : List.of("SLIPWAY_KAFKA_PORT", "SLIPWAY_CONTROLLER_PORT", "SLIPWAY_REGISTRY_PORT",
+                "TRIGGER_PORT", "BUILDER_PORT", "TESTER_PORT", "DELIVERER_PORT", "NOTIFIER_PORT")) {
+            environment.put(port, String.valueOf(freePort()));
+        }
+        return environment;
+    }
+
+    /** Runs {@code ./slipway up} and returns its output once every program has recorded how it was started. */
+    private String upAndAwaitEveryProgram(Path root, Map<String, String> environment, Path record) throws Exception {
+        String output = run(root, environment, root.resolve("slipway").toString(), "up");
+        await().atMost(Duration.ofSeconds(30)).until(() -> PROGRAMS.stream()
+                .allMatch(program -> Files.exists(record.resolve(program + ".env"))));
+        return output;
     }
 
     private Path copyOfTheScriptWithStandInJars() throws IOException {
