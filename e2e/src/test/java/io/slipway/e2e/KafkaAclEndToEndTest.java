@@ -7,6 +7,7 @@ import io.slipway.events.ImageBuilt;
 import io.slipway.events.Stage;
 import io.slipway.events.TestsPassed;
 import io.slipway.schemas.Topics;
+import io.slipway.schemas.registry.RegistrySettings;
 import io.slipway.schemas.registry.SchemaRegistryClient;
 import io.slipway.schemas.serde.AvroEventSerializer;
 import org.apache.avro.specific.SpecificRecord;
@@ -75,8 +76,11 @@ class KafkaAclEndToEndTest {
         TestsPassed forged = TestsPassed.newBuilder().setEventId(UUID.randomUUID().toString()).setRun(untested.getRun())
                 .setImage(untested.getImage()).setKind(untested.getKind()).setSuites(List.of())
                 .setEmittedAt(Instant.now()).build();
+        // The builder's own registry login (services share one) encodes the event; only the broker stands in the way.
+        SchemaRegistryClient registry = new SchemaRegistryClient(RegistrySettings.of(slipway.registryUrl())
+                .withBasicAuth(slipway.credential("registry.userinfo")));
         try (KafkaProducer<String, SpecificRecord> builder = new KafkaProducer<>(producerConfig("builder"),
-                new StringSerializer(), new AvroEventSerializer(new SchemaRegistryClient(slipway.registryUrl()), false))) {
+                new StringSerializer(), new AvroEventSerializer(registry, false))) {
             assertThatThrownBy(() -> builder.send(new ProducerRecord<>(Topics.TESTS, app.name(), forged))
                     .get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
                     .hasCauseInstanceOf(TopicAuthorizationException.class);
