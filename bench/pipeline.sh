@@ -55,6 +55,7 @@ SLIPWAY_BUILDER_MAX_POLL_RECORDS=${BENCH_BUILDER_MAX_POLL_RECORDS:-1}
 SLIPWAY_BUILD_RETRY_BUDGET=30s
 ${BENCH_FETCH_MAX_WAIT_MS:+SLIPWAY_KAFKA_FETCH_MAX_WAIT_MS=$BENCH_FETCH_MAX_WAIT_MS}
 ENV
+chmod 600 "$SLIPWAY_ENV_FILE" # it holds the webhook secret
 
 ls "$ROOT"/bench/harness/target/bench-harness-*-all.jar >/dev/null 2>&1 || (cd "$ROOT" && ./mvnw -q -B -DskipTests package)
 "$ROOT/slipway" up >/dev/null

@@ -28,10 +28,11 @@ ls "$ROOT"/devstack/target/devstack-*-all.jar "$ROOT"/trigger-service/target/tri
 SLIPWAY_DATA_DIR="$WORK/devstack" SLIPWAY_KAFKA_PORT=$KAFKA_PORT SLIPWAY_CONTROLLER_PORT=$CONTROLLER_PORT \
   SLIPWAY_REGISTRY_PORT=$REGISTRY_PORT SLIPWAY_REGISTRY_BASIC_AUTH=$REGISTRY_USER_INFO SLIPWAY_KAFKA_SECURITY=$SECURITY \
   SLIPWAY_KAFKA_CREDENTIALS="$WORK/credentials" java -jar "$ROOT"/devstack/target/devstack-*-all.jar >"$WORK/devstack.log" 2>&1 &
-until grep -q "devstack ready" "$WORK/devstack.log"; do
+until grep -qs "devstack ready" "$WORK/devstack.log"; do
   kill -0 $! 2>/dev/null || { cat "$WORK/devstack.log" >&2; exit 1; }
   sleep 0.5
 done
+grep -o "kafka=.*) " "$WORK/devstack.log" # says whether Kafka runs secured
 if [ "$SECURITY" = sasl ]; then
   login() { sed -n "s/^$1=//p" "$WORK/credentials/kafka-trigger.properties"; }
   export KAFKA_SECURITY_PROTOCOL="$(login security.protocol)" KAFKA_SASL_MECHANISM="$(login sasl.mechanism)" \
