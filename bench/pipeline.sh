@@ -3,6 +3,8 @@
 # Starts its own Slipway (./slipway up under a temporary SLIPWAY_HOME, spare ports) with builder, tester and deliverer
 # on the dry-run backend (SLIPWAY_DRY_RUN=true: nothing is cloned, built, pulled, tested or copied; see
 # docs/benchmarks.md), notifier-service posting to a local Slack/GitHub sink, and drives it with signed webhooks.
+# Kafka is secured as ./slipway up secures it by default (SLIPWAY_KAFKA_SECURITY=plaintext turns that off); the harness
+# reads the topics as ops.
 # Usage: bench/pipeline.sh [--write] [RATE=20] [LATENCY_RUNS=600] [THROUGHPUT_RUNS=3000]
 #   --write  also puts the figures into docs/benchmarks.md (between the pipeline-bench markers)
 # BENCH_JAVA_OPTS sets the services' JVM options (default as ./slipway up); BENCH_BUILDER_MAX_POLL_RECORDS the
@@ -53,6 +55,7 @@ SLIPWAY_BUILDER_MAX_POLL_RECORDS=${BENCH_BUILDER_MAX_POLL_RECORDS:-1}
 SLIPWAY_BUILD_RETRY_BUDGET=30s
 ${BENCH_FETCH_MAX_WAIT_MS:+SLIPWAY_KAFKA_FETCH_MAX_WAIT_MS=$BENCH_FETCH_MAX_WAIT_MS}
 ENV
+chmod 600 "$SLIPWAY_ENV_FILE" # it holds the webhook secret
 
 ls "$ROOT"/bench/harness/target/bench-harness-*-all.jar >/dev/null 2>&1 || (cd "$ROOT" && ./mvnw -q -B -DskipTests package)
 "$ROOT/slipway" up >/dev/null
@@ -88,9 +91,12 @@ for name in BENCH_BUILDER_MAX_POLL_RECORDS BENCH_FETCH_MAX_WAIT_MS BENCH_JAVA_OP
   if [ -n "${!name:-}" ]; then SETTINGS="$SETTINGS$name=$(printf '%q' "${!name}") "; fi
 done
 COMMAND="${SETTINGS}bench/pipeline.sh $RATE $LATENCY_RUNS $THROUGHPUT_RUNS"
+# The harness only reads the pipeline topics: on a secured stack (the default) it logs in as ops, which may do no more.
+KAFKA_CONFIG="$SLIPWAY_HOME/credentials/kafka-ops.properties"
+[ -f "$KAFKA_CONFIG" ] || KAFKA_CONFIG=""
 mkdir -p "${BENCH_LOGS:-$WORK}"
 java -cp "$HARNESS_JAR" io.slipway.bench.PipelineBench --trigger="http://127.0.0.1:$TRIGGER_PORT" \
-  --secret="$SECRET" --bootstrap="127.0.0.1:$SLIPWAY_KAFKA_PORT" --registry="http://127.0.0.1:$SLIPWAY_REGISTRY_PORT" \
+  --secret="$SECRET" --bootstrap="127.0.0.1:$SLIPWAY_KAFKA_PORT" ${KAFKA_CONFIG:+--kafka-config="$KAFKA_CONFIG"} --registry="http://127.0.0.1:$SLIPWAY_REGISTRY_PORT" \
   --metrics="$METRICS" --metrics-token-file="$SLIPWAY_HOME/credentials/management.token" --sink-port=$SINK_PORT --rate="$RATE" --latency="$LATENCY_RUNS" \
   --throughput="$THROUGHPUT_RUNS" --out="$WORK/report.md" --command="$COMMAND" \
   ${BENCH_LOGS:+--csv="$BENCH_LOGS/latency.csv"}

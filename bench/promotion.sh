@@ -6,6 +6,9 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-./mvnw -q -B -pl deliverer-service -am install -DskipTests
-./mvnw -q -B -pl deliverer-service org.codehaus.mojo:exec-maven-plugin:3.5.0:java -Dexec.classpathScope=test \
-  -Dexec.mainClass=io.slipway.deliverer.bench.PromotionBenchmark -Dexec.args="${1:-3} ${2:-16} ${3:-5}"
+# package, not install: the benchmark runs on the classpath this reactor resolved (the modules' own jars), and the
+# shared local Maven repository is left as it was.
+./mvnw -q -B -pl deliverer-service -am -DskipTests package dependency:build-classpath -Dmdep.includeScope=test \
+  -Dmdep.outputFile=target/bench.classpath
+java -cp "deliverer-service/target/test-classes:deliverer-service/target/classes:$(cat deliverer-service/target/bench.classpath)" \
+  io.slipway.deliverer.bench.PromotionBenchmark "${1:-3}" "${2:-16}" "${3:-5}"

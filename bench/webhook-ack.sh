@@ -2,6 +2,8 @@
 # Benchmark: webhook acknowledgement latency of trigger-service under load (wrk from Debian).
 # Starts its own dev stack and trigger-service on spare ports, pre-signs N distinct generic-webhook pushes,
 # and replays them with wrk at about RATE requests/s; then replays one push over and over (the duplicate path).
+# Kafka is secured as by ./slipway up (SASL SCRAM and ACLs; trigger-service logs in as trigger, the registry takes writes
+# with credentials) unless SLIPWAY_KAFKA_SECURITY=plaintext.
 # Usage: bench/webhook-ack.sh [RATE=500] [SECONDS=30]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -12,6 +14,8 @@ WORK="$(mktemp -d)"
 KAFKA_PORT=19092 CONTROLLER_PORT=19093 REGISTRY_PORT=18081 TRIGGER_PORT=18080
 SECRET="bench-secret"
 MANAGEMENT_TOKEN="bench-$RANDOM$RANDOM"
+REGISTRY_USER_INFO="bench:bench-$RANDOM$RANDOM"
+SECURITY="${SLIPWAY_KAFKA_SECURITY:-sasl}"
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
 
 cleanup() { kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WORK"; }
@@ -20,14 +24,28 @@ trap cleanup EXIT
 ls "$ROOT"/devstack/target/devstack-*-all.jar "$ROOT"/trigger-service/target/trigger-service-*-all.jar >/dev/null 2>&1 \
   || (cd "$ROOT" && ./mvnw -q -B -DskipTests package)
 
+# The dev stack makes the principals' client properties files in $WORK/credentials.
 SLIPWAY_DATA_DIR="$WORK/devstack" SLIPWAY_KAFKA_PORT=$KAFKA_PORT SLIPWAY_CONTROLLER_PORT=$CONTROLLER_PORT \
-  SLIPWAY_REGISTRY_PORT=$REGISTRY_PORT java -jar "$ROOT"/devstack/target/devstack-*-all.jar >"$WORK/devstack.log" 2>&1 &
-until grep -q "devstack ready" "$WORK/devstack.log"; do sleep 0.5; done
+  SLIPWAY_REGISTRY_PORT=$REGISTRY_PORT SLIPWAY_REGISTRY_BASIC_AUTH=$REGISTRY_USER_INFO SLIPWAY_KAFKA_SECURITY=$SECURITY \
+  SLIPWAY_KAFKA_CREDENTIALS="$WORK/credentials" java -jar "$ROOT"/devstack/target/devstack-*-all.jar >"$WORK/devstack.log" 2>&1 &
+until grep -qs "devstack ready" "$WORK/devstack.log"; do
+  kill -0 $! 2>/dev/null || { cat "$WORK/devstack.log" >&2; exit 1; }
+  sleep 0.5
+done
+grep -o "kafka=.*) " "$WORK/devstack.log" # says whether Kafka runs secured
+if [ "$SECURITY" = sasl ]; then
+  login() { sed -n "s/^$1=//p" "$WORK/credentials/kafka-trigger.properties"; }
+  export KAFKA_SECURITY_PROTOCOL="$(login security.protocol)" KAFKA_SASL_MECHANISM="$(login sasl.mechanism)" \
+    KAFKA_SASL_JAAS_CONFIG="$(login sasl.jaas.config)" SLIPWAY_KAFKA_CREATE_TOPICS=false
+fi
 
-KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$KAFKA_PORT SCHEMA_REGISTRY_URL=http://127.0.0.1:$REGISTRY_PORT \
+SCHEMA_REGISTRY_USER_INFO=$REGISTRY_USER_INFO KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$KAFKA_PORT SCHEMA_REGISTRY_URL=http://127.0.0.1:$REGISTRY_PORT \
   TRIGGER_PORT=$TRIGGER_PORT SLIPWAY_MANAGEMENT_TOKEN=$MANAGEMENT_TOKEN SLIPWAY_WATCH='bench/**' SLIPWAY_WEBHOOK_SECRET=$SECRET LOG_LEVEL=WARN \
   java -jar "$ROOT"/trigger-service/target/trigger-service-*-all.jar >"$WORK/trigger.log" 2>&1 &
-until curl -sf "http://127.0.0.1:$TRIGGER_PORT/health" >/dev/null; do sleep 0.5; done
+until curl -sf "http://127.0.0.1:$TRIGGER_PORT/health" >/dev/null; do
+  kill -0 $! 2>/dev/null || { cat "$WORK/trigger.log" >&2; exit 1; }
+  sleep 0.5
+done
 
 COUNT=$((RATE * (DURATION + 20)))
 /usr/bin/python3 - "$WORK/requests.lua" "$COUNT" "$SECRET" <<'PY'

@@ -63,6 +63,8 @@ public final class PipelineBench {
     private final StageTimes stages;
     private final Map<String, URI> prometheus = new LinkedHashMap<>();
     private final String managementToken;
+    /** How the harness reaches Kafka ({@code security.protocol}); on a stack of {@code ./slipway up}, as the services do. */
+    private final String kafkaProtocol;
     private final int repositories;
     private final AtomicInteger rejected = new AtomicInteger();
 
@@ -77,7 +79,10 @@ public final class PipelineBench {
         }
         this.managementToken = Files.readString(Path.of(required("metrics-token-file"))).trim();
         this.sink = new BenchSink(Integer.parseInt(required("sink-port")));
-        this.stages = new StageTimes(required("bootstrap"), required("registry"));
+        Path kafkaConfig = options.containsKey("kafka-config") ? Path.of(required("kafka-config")) : null;
+        Map<String, Object> kafka = KafkaSettings.of(required("bootstrap"), kafkaConfig);
+        this.kafkaProtocol = String.valueOf(kafka.getOrDefault("security.protocol", "PLAINTEXT"));
+        this.stages = new StageTimes(kafka, required("registry"));
     }
 
     /** One pipeline run the benchmark started: what it pushed and when. */
@@ -89,8 +94,8 @@ public final class PipelineBench {
         for (String arg : args) {
             int eq = arg.indexOf('=');
             if (!arg.startsWith("--") || eq < 0) {
-                System.err.println("usage: PipelineBench --trigger=URL --secret=S --bootstrap=HOST:PORT --registry=URL "
-                        + "--metrics=SERVICE=URL,… --metrics-token-file=FILE --sink-port=N [--warmup=300] [--latency=600] [--rate=20] "
+                System.err.println("usage: PipelineBench --trigger=URL --secret=S --bootstrap=HOST:PORT [--kafka-config=FILE] "
+                        + "--registry=URL --metrics=SERVICE=URL,… --metrics-token-file=FILE --sink-port=N [--warmup=300] [--latency=600] [--rate=20] "
                         + "[--throughput=3000] [--senders=8] [--repositories=50] [--out=FILE] [--csv=FILE] [--command=TEXT]");
                 System.exit(2);
             }
@@ -247,7 +252,7 @@ public final class PipelineBench {
                         "bench/pipeline.sh")).append("`: ").append(runtime.availableProcessors()).append(" cores, ")
                 .append(totalMemoryGiB()).append(" GiB, ").append(System.getProperty("os.name")).append(' ')
                 .append(System.getProperty("os.version")).append(", Java ").append(System.getProperty("java.version"))
-                .append("; load average ").append(loadBefore).append(" before, ").append(loadAfter).append(" after.\n\n");
+                .append(", Kafka over ").append(kafkaProtocol).append("; load average ").append(loadBefore).append(" before, ").append(loadAfter).append(" after.\n\n");
 
         md.append("Hops (producer timestamp → the consuming stage takes the record), ").append(notified.size())
                 .append(" pipelines at ").append(rate).append("/s:\n\n");

@@ -6,7 +6,6 @@ import io.slipway.schemas.Topics;
 import io.slipway.schemas.registry.SchemaRegistryClient;
 import io.slipway.schemas.serde.AvroEventDeserializer;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -31,9 +30,9 @@ final class StageTimes implements AutoCloseable {
     private final Thread reader;
     private volatile boolean running = true;
 
-    StageTimes(String bootstrap, String registryUrl) {
-        consumer = KafkaClients.of(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))
-                .consumer("slipway-bench-stage-times", new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    /** {@code kafka}: the client settings (bootstrap servers and, on a secured cluster, a login that may read). */
+    StageTimes(Map<String, Object> kafka, String registryUrl) {
+        consumer = KafkaClients.of(kafka).consumer("slipway-bench-stage-times", new ByteArrayDeserializer(), new ByteArrayDeserializer());
         deserializer = new AvroEventDeserializer(new SchemaRegistryClient(registryUrl));
         List<TopicPartition> partitions = Topics.pipelineTopics().stream()
                 .flatMap(topic -> consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
