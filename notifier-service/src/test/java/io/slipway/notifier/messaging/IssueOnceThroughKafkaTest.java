@@ -218,4 +218,22 @@ class IssueOnceThroughKafkaTest {
                 .singleElement().satisfies(r -> assertThat(r.json().get("body").asText()).contains("published again"));
         assertThat(github.issuesOf(upgraded)).hasSize(1);
     }
+
+    @Test
+    void aStrangersMarkedAndLabelledIssueIsNotAdoptedAndTheNotifierOpensItsOwn() {
+        String repo = repository();
+        BuildFailed failure = failed(run(repo, "main", Instant.parse("2025-03-14T12:00:00Z")));
+        String planted = github.plantIssue(repo, "mallory", "click here\n\n"
+                + IssueMarker.of(EventMapping.toNotification(failure)).line() + "\n", List.of("slipway"));
+
+        events.publish(failure);
+
+        await().atMost(PATIENCE).untilAsserted(() ->
+                assertThat(github.requests(call("POST", "/repos/" + repo + "/issues", 201))).hasSize(1));
+        assertThat(github.issuesOf(repo)).hasSize(2).filteredOn(i -> !i.get("number").asText().equals(planted))
+                .singleElement().satisfies(own -> assertThat(own.path("user").path("login").asText()).isEqualTo("octocat"));
+        assertThat(github.requests(r -> r.rawPath().startsWith("/repos/" + repo + "/issues/" + planted))).isEmpty();
+        assertThat(github.requests(call("GET", "/repos/" + repo + "/issues", 200)))
+                .allSatisfy(list -> assertThat(list.query()).containsEntry("creator", "octocat"));
+    }
 }
