@@ -23,9 +23,13 @@ public record TriggerProperties(@Nullable String runToken, CloneUrls cloneUrls, 
                             @Bindable(defaultValue = "false") boolean allowPrivate) {
     }
 
-    /** How much the run ledger holds: runs triggered within {@code window}, at most {@code maxRuns} of them. */
+    /**
+     * How much the run ledger holds: runs triggered within {@code window}, with a warning above {@code maxRuns} of
+     * them; {@code delivererOutcomeWindow} is the deliverer's (the same variable), which the window must outlast.
+     */
     @ConfigurationProperties("ledger")
-    public record Ledger(@Bindable(defaultValue = "7d") Duration window,
-                         @Bindable(defaultValue = "50000") int maxRuns) {
+    public record Ledger(@Bindable(defaultValue = "8d") Duration window,
+                         @Bindable(defaultValue = "50000") int maxRuns,
+                         @Bindable(defaultValue = "7d") Duration delivererOutcomeWindow) {
     }
 }
