@@ -37,15 +37,20 @@ class RequestsOffTheEventLoopTest {
         }
     }
 
-    @Test
-    void theServerAnswersOtherRequestsWhileAPushWaitsForKafka() throws Exception {
+    /** Starts the trigger with a held intake and these settings, and returns a client of its server. */
+    private WebhookClient start(Map<String, Object> settings) {
         Map<String, Object> config = WebhooksThroughKafkaTest.triggerConfig(SharedDevStack.get());
         config.put("test.held-intake", "true");
-        config.put("micronaut.netty.event-loops.default.num-threads", 1);
-        config.put("micronaut.server.netty.worker.threads", 1);
+        config.putAll(settings);
         context = ApplicationContext.run(config);
-        WebhookClient client = new WebhookClient(context.getBean(EmbeddedServer.class).start().getURI());
         intake = context.getBean(HeldIntake.class);
+        return new WebhookClient(context.getBean(EmbeddedServer.class).start().getURI());
+    }
+
+    @Test
+    void theServerAnswersOtherRequestsWhileAPushWaitsForKafka() throws Exception {
+        WebhookClient client = start(Map.of("micronaut.netty.event-loops.default.num-threads", 1,
+                "micronaut.server.netty.worker.threads", 1));
         String held = "test/held-" + UUID.randomUUID().toString().substring(0, 8);
         String free = "test/free-" + UUID.randomUUID().toString().substring(0, 8);
 
@@ -65,13 +70,8 @@ class RequestsOffTheEventLoopTest {
 
     @Test
     void aRequestThatFindsThePoolAndItsQueueFullIsAnswered503WithRetryAfter() throws Exception {
-        Map<String, Object> config = WebhooksThroughKafkaTest.triggerConfig(SharedDevStack.get());
-        config.put("test.held-intake", "true");
-        config.put("slipway.trigger.requests.threads", 1);
-        config.put("slipway.trigger.requests.queue", 1);
-        context = ApplicationContext.run(config);
-        WebhookClient client = new WebhookClient(context.getBean(EmbeddedServer.class).start().getURI());
-        intake = context.getBean(HeldIntake.class);
+        WebhookClient client = start(Map.of("slipway.trigger.requests.threads", 1,
+                "slipway.trigger.requests.queue", 1));
         RequestPool pool = context.getBean(RequestPool.class);
         String running = "test/held-" + UUID.randomUUID().toString().substring(0, 8);
         String queued = "test/held-" + UUID.randomUUID().toString().substring(0, 8);
