@@ -91,7 +91,7 @@ COMMAND="${SETTINGS}bench/pipeline.sh $RATE $LATENCY_RUNS $THROUGHPUT_RUNS"
 mkdir -p "${BENCH_LOGS:-$WORK}"
 java -cp "$HARNESS_JAR" io.slipway.bench.PipelineBench --trigger="http://127.0.0.1:$TRIGGER_PORT" \
   --secret="$SECRET" --bootstrap="127.0.0.1:$SLIPWAY_KAFKA_PORT" --registry="http://127.0.0.1:$SLIPWAY_REGISTRY_PORT" \
-  --metrics="$METRICS" --sink-port=$SINK_PORT --rate="$RATE" --latency="$LATENCY_RUNS" \
+  --metrics="$METRICS" --metrics-token-file="$SLIPWAY_HOME/credentials/management.token" --sink-port=$SINK_PORT --rate="$RATE" --latency="$LATENCY_RUNS" \
   --throughput="$THROUGHPUT_RUNS" --out="$WORK/report.md" --command="$COMMAND" \
   ${BENCH_LOGS:+--csv="$BENCH_LOGS/latency.csv"}
 { echo; cat "$WORK/idle.md"; } >>"$WORK/report.md"

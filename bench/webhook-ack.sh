@@ -11,6 +11,7 @@ CONNECTIONS=10
 WORK="$(mktemp -d)"
 KAFKA_PORT=19092 CONTROLLER_PORT=19093 REGISTRY_PORT=18081 TRIGGER_PORT=18080
 SECRET="bench-secret"
+MANAGEMENT_TOKEN="bench-$RANDOM$RANDOM"
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
 
 cleanup() { kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WORK"; }
@@ -24,7 +25,7 @@ SLIPWAY_DATA_DIR="$WORK/devstack" SLIPWAY_KAFKA_PORT=$KAFKA_PORT SLIPWAY_CONTROL
 until grep -q "devstack ready" "$WORK/devstack.log"; do sleep 0.5; done
 
 KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$KAFKA_PORT SCHEMA_REGISTRY_URL=http://127.0.0.1:$REGISTRY_PORT \
-  TRIGGER_PORT=$TRIGGER_PORT SLIPWAY_WATCH='bench/**' SLIPWAY_WEBHOOK_SECRET=$SECRET LOG_LEVEL=WARN \
+  TRIGGER_PORT=$TRIGGER_PORT SLIPWAY_MANAGEMENT_TOKEN=$MANAGEMENT_TOKEN SLIPWAY_WATCH='bench/**' SLIPWAY_WEBHOOK_SECRET=$SECRET LOG_LEVEL=WARN \
   java -jar "$ROOT"/trigger-service/target/trigger-service-*-all.jar >"$WORK/trigger.log" 2>&1 &
 until curl -sf "http://127.0.0.1:$TRIGGER_PORT/health" >/dev/null; do sleep 0.5; done
 
@@ -80,4 +81,4 @@ echo "== distinct pushes, target ~$RATE req/s, ${DURATION}s, $CONNECTIONS connec
 SINGLE=0 wrk -t2 -c$CONNECTIONS -d"${DURATION}s" -s "$WORK/bench.lua" "$URL" | grep -E "^(requests|rate):"
 echo "== one push redelivered, target ~$RATE req/s, ${DURATION}s (answered 'duplicate' from the ledger)"
 SINGLE=1 wrk -t2 -c$CONNECTIONS -d"${DURATION}s" -s "$WORK/bench.lua" "$URL" | grep -E "^(requests|rate):"
-curl -s "$URL/prometheus" | grep -E '^slipway_trigger_(webhooks_answered|runs)_total' || true
+curl -s -H "Authorization: Bearer $MANAGEMENT_TOKEN" "$URL/prometheus" | grep -E '^slipway_trigger_(webhooks_answered|runs)_total' || true

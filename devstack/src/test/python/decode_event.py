@@ -1,14 +1,17 @@
 """Reads Confluent-wire-format Avro records from a Kafka topic with Confluent's and Apache Avro's own Python libraries.
 
-Usage: decode_event.py <bootstrap_servers> <registry_url> <topic> <expected_count>
+Usage: decode_event.py <bootstrap_servers> <registry_url> <topic> <expected_count> [<client.properties>]
 
-Consumes the topic from the beginning (random group id) until expected_count records arrived or 30 s passed. For each
+The optional Kafka client properties file (as Kafka's Java tools take it: security.protocol, sasl.mechanism,
+sasl.jaas.config) logs in, for example as ops on a secured dev stack. Consumes the topic from the beginning (a random
+group id starting with ops-) until expected_count records arrived or 30 s passed. For each
 record it checks the magic byte 0, fetches the writer schema by the 4-byte id with SchemaRegistryClient.get_schema,
 decodes the Avro binary with avro.io.DatumReader and prints one JSON line {"key", "schema_id", "record"}. Exits non-zero
 with a message on stderr when a record is not in the Confluent wire format or fewer records arrived.
 """
 import io
 import json
+import re
 import struct
 import sys
 import time
@@ -48,14 +51,34 @@ def decode(value, registry, readers):
     return schema_id, record
 
 
-def main(bootstrap, registry_url, topic, expected_count):
+def login(properties_file):
+    """librdkafka takes the user and password as settings of their own, where Java clients take a JAAS line."""
+    settings = {}
+    with open(properties_file, encoding="utf-8") as f:
+        for line in f:
+            name, sep, value = line.strip().partition("=")
+            if sep and not name.startswith("#"):
+                settings[name.strip()] = value.strip()
+    config = {"security.protocol": settings.get("security.protocol", "PLAINTEXT")}
+    if "sasl.mechanism" in settings:
+        config["sasl.mechanism"] = settings["sasl.mechanism"]
+    user = re.search(r'username="([^"]*)"\s+password="([^"]*)"', settings.get("sasl.jaas.config", ""))
+    if user:
+        config["sasl.username"], config["sasl.password"] = user.group(1), user.group(2)
+    return config
+
+
+def main(bootstrap, registry_url, topic, expected_count, properties_file=None):
     registry = SchemaRegistryClient({"url": registry_url})
-    consumer = Consumer({
+    config = {
         "bootstrap.servers": bootstrap,
-        "group.id": "decode-event-" + uuid.uuid4().hex,
+        "group.id": "ops-decode-event-" + uuid.uuid4().hex,
         "auto.offset.reset": "earliest",
         "enable.auto.commit": False,
-    })
+    }
+    if properties_file:
+        config.update(login(properties_file))
+    consumer = Consumer(config)
     readers = {}
     seen = 0
     deadline = time.monotonic() + TIMEOUT_SECONDS
@@ -80,7 +103,7 @@ def main(bootstrap, registry_url, topic, expected_count):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 5:
+    if len(sys.argv) not in (5, 6):
         print(__doc__, file=sys.stderr)
         sys.exit(2)
-    main(sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]))
+    main(sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5] if len(sys.argv) == 6 else None)

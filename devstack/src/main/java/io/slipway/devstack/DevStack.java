@@ -1,11 +1,14 @@
 package io.slipway.devstack;
 
 import io.slipway.devstack.registry.SchemaRegistryServer;
+import io.slipway.schemas.Topics;
+import org.apache.kafka.common.config.TopicConfig;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
@@ -13,6 +16,11 @@ import java.util.concurrent.CountDownLatch;
  * The Slipway development stack in one process: a real KRaft Kafka broker plus the Confluent-compatible schema
  * registry whose schemas live in that broker's {@code _schemas} topic. Everything is kept under one data directory,
  * so stopping and starting again on the same directory keeps topics, unconsumed records and schema ids.
+ * <p>
+ * Secured ({@code SLIPWAY_KAFKA_SECURITY=sasl}, what {@code ./slipway up} runs), clients log in with SCRAM as one of
+ * {@link KafkaCredentials#PRINCIPALS}, the {@link PipelineAcls} are the cluster's ACLs, and the stack, as the
+ * platform team would, creates every topic of {@link Topics#allTopics()} with its dead-letter topic, since no service
+ * may create topics there.
  */
 public final class DevStack implements AutoCloseable {
 
@@ -22,6 +30,13 @@ public final class DevStack implements AutoCloseable {
     public static final String DATA_DIR_ENV = "SLIPWAY_DATA_DIR";
     public static final String REGISTRY_BASIC_AUTH_ENV = "SLIPWAY_REGISTRY_BASIC_AUTH";
     public static final String DEFAULT_DATA_DIR = ".slipway/devstack";
+    /** {@code plaintext} (anyone may do anything) or {@code sasl} (SCRAM logins and ACLs). */
+    public static final String SECURITY_ENV = "SLIPWAY_KAFKA_SECURITY";
+    /** Where the {@code kafka-<principal>.properties} files are (made when missing) when secured. */
+    public static final String CREDENTIALS_ENV = "SLIPWAY_KAFKA_CREDENTIALS";
+    /** Partitions of each topic the secured stack creates, the services' own setting (3 by default). */
+    public static final String PARTITIONS_ENV = "SLIPWAY_TOPIC_PARTITIONS";
+    public static final int DEFAULT_PARTITIONS = 3;
 
     /** Exit code of {@link #main} when a port is taken or a setting is invalid. */
     public static final int EXIT_CONFIGURATION = 2;
@@ -46,15 +61,30 @@ public final class DevStack implements AutoCloseable {
      * @throws PortInUseException when one of the ports is already taken
      */
     public static DevStack start(Path dir, int kafkaPort, int controllerPort, int registryPort, String registryBasicAuth) {
+        return start(dir, kafkaPort, controllerPort, registryPort, registryBasicAuth, null, DEFAULT_PARTITIONS);
+    }
+
+    /**
+     * Like {@link #start(Path, int, int, int, String)}; with {@code credentials}, Kafka requires SCRAM logins, its ACLs
+     * become the {@link PipelineAcls} and every Slipway topic is created with {@code partitions} partitions.
+     *
+     * @throws PortInUseException when one of the ports is already taken
+     */
+    public static DevStack start(Path dir, int kafkaPort, int controllerPort, int registryPort, String registryBasicAuth,
+                                 KafkaCredentials credentials, int partitions) {
         requireFree(kafkaPort, "Kafka broker", KAFKA_PORT_ENV);
         requireFree(controllerPort, "Kafka KRaft controller", CONTROLLER_PORT_ENV);
         if (registryPort != 0) {
             requireFree(registryPort, "schema registry", REGISTRY_PORT_ENV);
         }
-        EmbeddedKafka kafka = new EmbeddedKafka(dir.resolve("kafka"), kafkaPort, controllerPort).start();
+        EmbeddedKafka kafka = new EmbeddedKafka(dir.resolve("kafka"), kafkaPort, controllerPort, credentials).start();
         try {
-            SchemaRegistryServer registry = new SchemaRegistryServer(kafka.bootstrapServers(), EmbeddedKafka.HOST,
-                    registryPort, registryBasicAuth).start();
+            if (credentials != null) {
+                kafka.replaceAcls(PipelineAcls.bindings());
+                createTopics(kafka, partitions);
+            }
+            SchemaRegistryServer registry = new SchemaRegistryServer(kafka.clientSettings(KafkaCredentials.ADMIN),
+                    EmbeddedKafka.HOST, registryPort, registryBasicAuth).start();
             return new DevStack(kafka, registry);
         } catch (RuntimeException e) {
             kafka.close();
@@ -67,6 +97,11 @@ public final class DevStack implements AutoCloseable {
         return kafka.bootstrapServers();
     }
 
+    /** Bootstrap servers and, when secured, the security settings of {@code principal}. */
+    public Map<String, Object> clientSettings(String principal) {
+        return kafka.clientSettings(principal);
+    }
+
     /** {@code http://127.0.0.1:<registry port>}. */
     public String registryUrl() {
         return registry.url();
@@ -75,6 +110,15 @@ public final class DevStack implements AutoCloseable {
     /** Creates a topic (replication factor 1) unless it exists and waits until it can be used. */
     public void createTopic(String name, int partitions) {
         kafka.createTopic(name, partitions, Map.of());
+    }
+
+    /** Every topic and its dead-letter topic; the state topics compacted, as the services' TopicInitializer makes them. */
+    private static void createTopics(EmbeddedKafka kafka, int partitions) {
+        Map<String, String> compact = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+        for (String topic : Topics.allTopics()) {
+            kafka.createTopic(topic, partitions, Topics.COMPACTED.contains(topic) ? compact : Map.of());
+            kafka.createTopic(Topics.deadLetter(topic), partitions, Map.of());
+        }
     }
 
     /** Stops the registry, then Kafka, waiting for both. */
@@ -90,7 +134,9 @@ public final class DevStack implements AutoCloseable {
     /**
      * Runs the stack until SIGTERM/Ctrl-C. Settings come from system properties or environment variables of the same
      * name: {@code SLIPWAY_KAFKA_PORT} (9092), {@code SLIPWAY_CONTROLLER_PORT} (9093), {@code SLIPWAY_REGISTRY_PORT}
-     * (8081), {@code SLIPWAY_DATA_DIR} ({@code .slipway/devstack}), {@code SLIPWAY_REGISTRY_BASIC_AUTH} (none).
+     * (8081), {@code SLIPWAY_DATA_DIR} ({@code .slipway/devstack}), {@code SLIPWAY_REGISTRY_BASIC_AUTH} (none),
+     * {@code SLIPWAY_KAFKA_SECURITY} ({@code plaintext}; {@code sasl} secures Kafka), {@code SLIPWAY_KAFKA_CREDENTIALS}
+     * ({@code credentials} beside the data directory), {@code SLIPWAY_TOPIC_PARTITIONS} (3).
      */
     public static void main(String[] args) throws InterruptedException {
         // Named so it never clashes with the services' logback.xml when both are on one classpath (tests).
@@ -100,10 +146,17 @@ public final class DevStack implements AutoCloseable {
         DevStack stack;
         try {
             Path dir = Path.of(setting(DATA_DIR_ENV, DEFAULT_DATA_DIR)).toAbsolutePath();
+            KafkaCredentials credentials = switch (setting(SECURITY_ENV, "plaintext").toLowerCase(Locale.ROOT)) {
+                case "plaintext" -> null;
+                case "sasl" -> KafkaCredentials.loadOrCreate(Path.of(setting(CREDENTIALS_ENV,
+                        dir.resolveSibling("credentials").toString())));
+                default -> throw new IllegalArgumentException(SECURITY_ENV + "=" + setting(SECURITY_ENV, "")
+                        + " is neither plaintext nor sasl.");
+            };
             stack = start(dir, port(KAFKA_PORT_ENV, EmbeddedKafka.DEFAULT_BROKER_PORT),
                     port(CONTROLLER_PORT_ENV, EmbeddedKafka.DEFAULT_CONTROLLER_PORT),
                     port(REGISTRY_PORT_ENV, SchemaRegistryServer.DEFAULT_PORT),
-                    setting(REGISTRY_BASIC_AUTH_ENV, null));
+                    setting(REGISTRY_BASIC_AUTH_ENV, null), credentials, partitions());
         } catch (PortInUseException | IllegalArgumentException e) {
             System.err.println("Slipway devstack cannot start: " + e.getMessage());
             System.exit(EXIT_CONFIGURATION);
@@ -115,7 +168,8 @@ public final class DevStack implements AutoCloseable {
             System.out.println("Slipway devstack stopped.");
             stopped.countDown();
         }, "slipway-devstack-shutdown"));
-        System.out.println("Slipway devstack ready: kafka=" + stack.bootstrapServers() + " schema-registry=" + stack.registryUrl());
+        System.out.println("Slipway devstack ready: kafka=" + stack.bootstrapServers() + " ("
+                + (stack.kafka.secured() ? "SASL SCRAM, ACLs" : "plaintext") + ") schema-registry=" + stack.registryUrl());
         stopped.await();
     }
 
@@ -133,16 +187,24 @@ public final class DevStack implements AutoCloseable {
         return value == null || value.isBlank() ? defaultValue : value.trim();
     }
 
+    private static int partitions() {
+        return number(PARTITIONS_ENV, DEFAULT_PARTITIONS, 1000, "a partition count");
+    }
+
     private static int port(String name, int defaultValue) {
+        return number(name, defaultValue, 65535, "a port number");
+    }
+
+    private static int number(String name, int defaultValue, int max, String what) {
         String value = setting(name, String.valueOf(defaultValue));
         try {
-            int port = Integer.parseInt(value);
-            if (port < 1 || port > 65535) {
+            int number = Integer.parseInt(value);
+            if (number < 1 || number > max) {
                 throw new NumberFormatException();
             }
-            return port;
+            return number;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + "=" + value + " is not a port number (1-65535).");
+            throw new IllegalArgumentException(name + "=" + value + " is not " + what + " (1-" + max + ").");
         }
     }
 }

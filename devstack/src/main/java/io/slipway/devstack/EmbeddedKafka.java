@@ -5,8 +5,15 @@ import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.utils.Time;
@@ -21,9 +28,13 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -32,6 +43,12 @@ import java.util.concurrent.TimeoutException;
  * A real Apache Kafka broker in KRaft mode (combined broker and controller, node id 1) running inside this JVM on
  * 127.0.0.1. Its data directory survives restarts: storage is formatted only when the directory has no
  * {@code meta.properties} yet, so topics and unconsumed records are still there after a stop and start.
+ * <p>
+ * Given {@link KafkaCredentials}, clients must log in with SCRAM ({@code SASL_PLAINTEXT}) and the standard ACL
+ * authorizer decides what each principal may do ({@code admin} is the super user; a request no ACL allows is denied).
+ * The controller listener then takes SASL PLAIN for {@code admin} only: the broker half of this process logs in there,
+ * and nobody else can reach the controller (KRaft cannot check SCRAM on it, since SCRAM users live in the metadata log
+ * the controller serves).
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
@@ -43,10 +60,13 @@ public final class EmbeddedKafka implements AutoCloseable {
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
     private static final int NODE_ID = 1;
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    /** Kafka's minimum for SCRAM-SHA-512; these are random 192-bit passwords, not ones a person chose. */
+    private static final int SCRAM_ITERATIONS = 4096;
 
     private final Path dataDir;
     private final int brokerPort;
     private final int controllerPort;
+    private final KafkaCredentials credentials;
     private KafkaRaftServer server;
 
     /** A broker on the default ports 9092 (clients) and 9093 (controller) storing its logs in {@code dataDir}. */
@@ -56,6 +76,11 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** A broker on the given fixed ports (the KRaft voter address must be known before start, so no port 0). */
     public EmbeddedKafka(Path dataDir, int brokerPort, int controllerPort) {
+        this(dataDir, brokerPort, controllerPort, null);
+    }
+
+    /** As {@link #EmbeddedKafka(Path, int, int)}, requiring SCRAM logins and ACLs when {@code credentials} is not null. */
+    public EmbeddedKafka(Path dataDir, int brokerPort, int controllerPort, KafkaCredentials credentials) {
         if (brokerPort <= 0 || controllerPort <= 0 || brokerPort == controllerPort) {
             throw new IllegalArgumentException("broker and controller need two distinct fixed ports, got "
                     + brokerPort + " and " + controllerPort);
@@ -63,6 +88,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         this.dataDir = dataDir.toAbsolutePath();
         this.brokerPort = brokerPort;
         this.controllerPort = controllerPort;
+        this.credentials = credentials;
     }
 
     /** Formats the storage if it is new, starts the broker and returns once an Admin client sees it in the cluster. */
@@ -70,24 +96,60 @@ public final class EmbeddedKafka implements AutoCloseable {
         if (server != null) {
             throw new IllegalStateException("Kafka is already running on " + bootstrapServers());
         }
-        KafkaConfig config = new KafkaConfig(brokerProperties(), false);
         formatStorageIfNew();
-        KafkaRaftServer starting = new KafkaRaftServer(config, Time.SYSTEM);
+        try {
+            server = startServer();
+        } catch (AdminCannotLogIn e) {
+            addUsersInPlaintext();
+            server = startServer();
+        }
+        return this;
+    }
+
+    private KafkaRaftServer startServer() {
+        KafkaRaftServer starting = new KafkaRaftServer(new KafkaConfig(brokerProperties(), false), Time.SYSTEM);
         try {
             starting.startup();
             awaitReady();
+            if (credentials != null) {
+                upsertScramUsers(credentials);
+            }
         } catch (RuntimeException e) {
             starting.shutdown();
             starting.awaitShutdown();
             throw e;
         }
-        server = starting;
-        return this;
+        return starting;
+    }
+
+    /** The metadata holds no SCRAM credential for admin that matches its file. */
+    private static final class AdminCannotLogIn extends RuntimeException {
+        AdminCannotLogIn(Throwable cause) {
+            super(cause);
+        }
     }
 
     /** {@code 127.0.0.1:<broker port>}. */
     public String bootstrapServers() {
         return HOST + ":" + brokerPort;
+    }
+
+    /**
+     * What a client of this broker needs: bootstrap servers and, when logins are required, the security settings of
+     * {@code principal} (ignored on a plaintext broker).
+     */
+    public Map<String, Object> clientSettings(String principal) {
+        Map<String, Object> settings = new HashMap<>();
+        settings.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        if (credentials != null) {
+            settings.putAll(credentials.clientSettings(principal));
+        }
+        return Map.copyOf(settings);
+    }
+
+    /** Whether clients must log in (SASL SCRAM) and ACLs apply. */
+    public boolean secured() {
+        return credentials != null;
     }
 
     public Path dataDir() {
@@ -114,6 +176,29 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
+    /**
+     * Makes the cluster's ACLs exactly {@code bindings}: creates those missing (creating an existing one changes
+     * nothing) and deletes every other, so a rule dropped from the table does not outlive it.
+     */
+    public void replaceAcls(Collection<AclBinding> bindings) {
+        try (Admin admin = Admin.create(adminProperties())) {
+            Set<AclBinding> wanted = Set.copyOf(bindings);
+            List<AclBindingFilter> stale = admin.describeAcls(AclBindingFilter.ANY).values()
+                    .get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).stream()
+                    .filter(binding -> !wanted.contains(binding)).map(AclBinding::toFilter).toList();
+            if (!stale.isEmpty()) {
+                admin.deleteAcls(stale).all().get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            admin.createAcls(wanted).all().get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            LOG.info("Kafka ACLs in place: {} rules, {} stale ones removed", wanted.size(), stale.size());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while setting the Kafka ACLs", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Cannot set the Kafka ACLs on " + bootstrapServers() + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Stops the broker cleanly and waits until all its threads have finished; a no-op when not running. */
     @Override
     public synchronized void close() {
@@ -130,10 +215,14 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("node.id", String.valueOf(NODE_ID));
         p.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
         p.put("controller.listener.names", CONTROLLER_LISTENER);
-        p.put("listeners", "PLAINTEXT://" + HOST + ":" + brokerPort + "," + CONTROLLER_LISTENER + "://" + HOST + ":" + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + brokerPort);
-        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
-        p.put("inter.broker.listener.name", "PLAINTEXT");
+        String broker = credentials == null ? "PLAINTEXT" : KafkaCredentials.PROTOCOL;
+        p.put("listeners", broker + "://" + HOST + ":" + brokerPort + "," + CONTROLLER_LISTENER + "://" + HOST + ":" + controllerPort);
+        p.put("advertised.listeners", broker + "://" + HOST + ":" + brokerPort);
+        p.put("listener.security.protocol.map", broker + ":" + broker + "," + CONTROLLER_LISTENER + ":" + broker);
+        p.put("inter.broker.listener.name", broker);
+        if (credentials != null) {
+            p.putAll(securityProperties());
+        }
         p.put("log.dirs", dataDir.toString());
         p.put("auto.create.topics.enable", "false");
         p.put("num.partitions", "1");
@@ -159,6 +248,67 @@ public final class EmbeddedKafka implements AutoCloseable {
         return p;
     }
 
+    /** SCRAM on the client listener, PLAIN for admin alone on the controller listener, the standard authorizer. */
+    private Map<String, String> securityProperties() {
+        String admin = KafkaCredentials.ADMIN;
+        String password = credentials.password(admin);
+        String scram = KafkaCredentials.MECHANISM.toLowerCase(Locale.ROOT);
+        String listener = KafkaCredentials.PROTOCOL.toLowerCase(Locale.ROOT);
+        String controller = CONTROLLER_LISTENER.toLowerCase(Locale.ROOT);
+        Map<String, String> p = new HashMap<>();
+        p.put("sasl.enabled.mechanisms", KafkaCredentials.MECHANISM);
+        p.put("sasl.mechanism.inter.broker.protocol", KafkaCredentials.MECHANISM);
+        p.put("listener.name." + listener + "." + scram + ".sasl.jaas.config",
+                KafkaCredentials.jaasConfig(admin, password));
+        p.put("listener.name." + controller + ".sasl.enabled.mechanisms", "PLAIN");
+        p.put("sasl.mechanism.controller.protocol", "PLAIN");
+        p.put("listener.name." + controller + ".plain.sasl.jaas.config", plainLogin());
+        p.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+        p.put("super.users", "User:" + admin);
+        p.put("allow.everyone.if.no.acl.found", "false");
+        return p;
+    }
+
+    /** admin's PLAIN login on the controller listener, which also lists it as the one user it accepts. */
+    private String plainLogin() {
+        String admin = KafkaCredentials.ADMIN;
+        String password = credentials.password(admin);
+        return "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + admin + "\" password=\""
+                + password + "\" user_" + admin + "=\"" + password + "\";";
+    }
+
+    /**
+     * When admin cannot log in (storage made before logins were required holds no SCRAM user; or admin's file was
+     * made anew), the broker starts once more in plaintext, on loopback and only for as long as it takes to give the
+     * users their credentials from the files; KRaft takes no SCRAM change on its controller listener.
+     */
+    private void addUsersInPlaintext() {
+        LOG.info("Giving the Kafka users in {} the credentials of {}", dataDir, credentials.directory());
+        try (EmbeddedKafka open = new EmbeddedKafka(dataDir, brokerPort, controllerPort, null).start()) {
+            open.upsertScramUsers(credentials);
+        }
+    }
+
+    /**
+     * Gives every principal its SCRAM credential from the files, on each start, so a principal added or a file
+     * renewed since the storage was made can log in; admin's was written when the storage was made.
+     */
+    private void upsertScramUsers(KafkaCredentials users) {
+        List<UserScramCredentialAlteration> upserts = KafkaCredentials.PRINCIPALS.stream()
+                .<UserScramCredentialAlteration>map(user -> new UserScramCredentialUpsertion(user,
+                        new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, SCRAM_ITERATIONS), users.password(user)))
+                .toList();
+        try (Admin admin = Admin.create(adminProperties())) {
+            admin.alterUserScramCredentials(upserts).all().get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while creating the Kafka users", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Cannot create the Kafka users on " + bootstrapServers() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
     private void formatStorageIfNew() {
         try {
             Files.createDirectories(dataDir);
@@ -166,8 +316,12 @@ public final class EmbeddedKafka implements AutoCloseable {
                 return;
             }
             String clusterId = Uuid.randomUuid().toString();
-            new Formatter()
-                    .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
+            Formatter formatter = new Formatter();
+            if (credentials != null) {
+                formatter.setScramArguments(List.of(KafkaCredentials.MECHANISM + "=[name=" + KafkaCredentials.ADMIN
+                        + ",password=" + credentials.password(KafkaCredentials.ADMIN) + "]"));
+            }
+            formatter.setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
                     .setNodeId(NODE_ID)
                     .setClusterId(clusterId)
                     .setControllerListenerName(CONTROLLER_LISTENER)
@@ -191,6 +345,9 @@ public final class EmbeddedKafka implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while waiting for Kafka on " + bootstrapServers(), e);
         } catch (ExecutionException | TimeoutException e) {
+            if (e.getCause() instanceof SaslAuthenticationException) {
+                throw new AdminCannotLogIn(e.getCause());
+            }
             throw new IllegalStateException("Kafka on " + bootstrapServers() + " did not become ready within "
                     + READY_TIMEOUT.toSeconds() + " s: " + e.getMessage(), e);
         }
@@ -219,7 +376,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private Properties adminProperties() {
         Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        p.putAll(clientSettings(KafkaCredentials.ADMIN));
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) READY_TIMEOUT.toMillis());
         p.put(AdminClientConfig.CLIENT_ID_CONFIG, "slipway-devstack-admin");
         return p;

@@ -48,7 +48,8 @@ class DevStackMainTest {
                 DevStack.CONTROLLER_PORT_ENV, String.valueOf(SharedDevStack.freePort()),
                 DevStack.REGISTRY_PORT_ENV, String.valueOf(registryPort)));
         collect(process.getInputStream(), stdout);
-        String ready = "Slipway devstack ready: kafka=127.0.0.1:" + kafkaPort + " schema-registry=http://127.0.0.1:" + registryPort;
+        String ready = "Slipway devstack ready: kafka=127.0.0.1:" + kafkaPort + " (plaintext) schema-registry=http://127.0.0.1:"
+                + registryPort;
 
         await().atMost(Duration.ofSeconds(90)).until(() -> stdout.contains(ready) || !process.isAlive());
         assertThat(stdout).as("output of DevStack.main").contains(ready);

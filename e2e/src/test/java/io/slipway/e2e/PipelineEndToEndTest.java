@@ -8,20 +8,8 @@ import io.slipway.events.ImageBuilt;
 import io.slipway.events.Stage;
 import io.slipway.events.TestsPassed;
 import io.slipway.schemas.Topics;
-import io.slipway.common.kafka.DeadLetterHeaders;
-import io.slipway.common.testing.TopicReader;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -43,7 +31,6 @@ import static org.awaitility.Awaitility.await;
  * to a repository of its own.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PipelineEndToEndTest {
 
     private static final String GREETING = "Hello from a Slipway-built image";
@@ -209,41 +196,6 @@ class PipelineEndToEndTest {
                 .as("Slack messages about the run").hasSize(1);
         assertThat(slipway.endpoints().requests("/github/repos/" + app.name() + "/statuses/" + push.sha()))
                 .filteredOn(status -> status.body().contains("\"success\"")).as("success statuses").hasSize(1);
-    }
-
-    /** Runs last: the Python reader the other tests use refuses records that are not in the wire format. */
-    @Test
-    @Order(Integer.MAX_VALUE)
-    void aPoisonRecordOnEveryInputTopicIsDeadLetteredWithItsProvenanceAndThePipelineKeepsFlowing() throws Exception {
-        byte[] poison = "not a Slipway event".getBytes(StandardCharsets.UTF_8);
-        List<String> inputs = List.of(Topics.COMMITS, Topics.IMAGES, Topics.TESTS, Topics.ARTIFACTS, Topics.FAILURES);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, slipway.bootstrapServers()),
-                new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (String topic : inputs) {
-                producer.send(new ProducerRecord<>(topic, "e2e/poison".getBytes(StandardCharsets.UTF_8), poison)).get();
-            }
-        }
-
-        for (String topic : inputs) {
-            List<ConsumerRecord<byte[], byte[]>> dead = TopicReader.readAtLeast(slipway.bootstrapServers(),
-                    Topics.deadLetter(topic), 1);
-            assertThat(dead).as("dead letters of %s", topic).anySatisfy(record -> {
-                assertThat(record.value()).isEqualTo(poison);
-                assertThat(header(record, DeadLetterHeaders.ORIGINAL_TOPIC)).isEqualTo(topic);
-                assertThat(header(record, DeadLetterHeaders.ORIGINAL_OFFSET)).isNotBlank();
-                assertThat(header(record, DeadLetterHeaders.REASON)).isEqualTo("DESERIALIZATION");
-                assertThat(header(record, DeadLetterHeaders.SERVICE)).endsWith("-service");
-            });
-        }
-        SampleRepository app = newRepository(false);
-        SampleRepository.Push push = app.push();
-        events.awaitPublished(push.runId());
-    }
-
-    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
-        var header = record.headers().lastHeader(name);
-        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     private void assertTagsPointAt(SampleRepository app, String digest, String... tags) {

@@ -18,8 +18,10 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,17 +42,24 @@ final class PipelineEvents implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String bootstrap;
+    private final Path clientProperties;
     private final String registryUrl;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final AvroEventDeserializer deserializer;
     private final List<SpecificRecord> events = new ArrayList<>();
 
-    PipelineEvents(String bootstrap, String registryUrl) {
-        this.bootstrap = bootstrap;
+    /**
+     * Reads with {@code kafkaClient} (bootstrap servers and security settings); the Python reader logs in with the same
+     * principal's {@code clientProperties} file.
+     */
+    PipelineEvents(Map<String, Object> kafkaClient, Path clientProperties, String registryUrl) {
+        this.bootstrap = String.valueOf(kafkaClient.get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG));
+        this.clientProperties = clientProperties;
         this.registryUrl = registryUrl;
         this.deserializer = new AvroEventDeserializer(new SchemaRegistryClient(registryUrl));
-        this.consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        Map<String, Object> config = new HashMap<>(kafkaClient);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        this.consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> partitions = Topics.pipelineTopics().stream()
                 .flatMap(topic -> partitions(topic).stream()).toList();
         consumer.assign(partitions);
@@ -114,7 +123,7 @@ final class PipelineEvents implements AutoCloseable {
      */
     List<JsonNode> decodedByPython(String topic, String runId) {
         PythonScripts.Result result = PythonScripts.runScript("decode_event.py", bootstrap, registryUrl, topic,
-                String.valueOf(recordCount(topic)));
+                String.valueOf(recordCount(topic)), clientProperties.toString());
         if (result.exitCode() != 0) {
             throw new AssertionError("decode_event.py " + topic + " failed: " + result.stderr());
         }

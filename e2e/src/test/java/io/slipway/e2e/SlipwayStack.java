@@ -7,7 +7,10 @@ import io.slipway.common.testing.Skopeo;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.apache.kafka.clients.CommonClientConfigs;
+
 import java.io.IOException;
+import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -25,7 +28,9 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -38,6 +43,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link PipelineEvents}. {@link #close} runs {@code ./slipway down}, also from a shutdown hook if the JVM is stopped.
  */
 final class SlipwayStack implements AutoCloseable {
+
+    /** The principal that reads every pipeline topic, the failures and the dead letters. */
+    static final String OPS = "ops";
+    /** The broker's super user: writes what no stage may, as a test that plants records must. */
+    static final String ADMIN = "admin";
 
     private static final Duration UP_TIMEOUT = Duration.ofMinutes(5);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -123,7 +133,7 @@ final class SlipwayStack implements AutoCloseable {
                 ""));
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         slipway("up");
-        events = keep(new PipelineEvents(bootstrapServers(), "http://127.0.0.1:" + env.get("SLIPWAY_REGISTRY_PORT")));
+        events = keep(new PipelineEvents(kafkaClientConfig(OPS), clientProperties(OPS), registryUrl()));
     }
 
     /** A new sample repository named {@code name}; its hook posts to trigger-service, or through the relay. */
@@ -152,14 +162,12 @@ final class SlipwayStack implements AutoCloseable {
      */
     void kill(String component) {
         try {
-            long pid = Long.parseLong(Files.readString(home.resolve(component + ".pid")).strip());
+            long pid = pid(component);
             ProcessHandle process = ProcessHandle.of(pid).orElseThrow(() -> new AssertionError(component + " is not running"));
             // Noted before the signal: an `up` under way may see the process gone before onExit() here does.
             lastKill.set(System.nanoTime());
             process.destroyForcibly();
             process.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         } catch (Exception e) {
             throw new AssertionError("could not kill " + component, e);
         }
@@ -168,14 +176,14 @@ final class SlipwayStack implements AutoCloseable {
     /**
      * {@code ./slipway up}: starts again whatever is not running (a killed service, instance or dev stack). One at a
      * time; a component {@link #kill killed} while it runs, or just before it (still exiting when {@code up} looked),
-     * makes it fail ("exited while starting"), so it is run again then, and only then, at most three times.
+     * makes it fail ("exited while starting"), so it is run again then, and only then, at most three times. Returns
+     * what it printed.
      */
-    synchronized void upAgain() {
+    synchronized String upAgain() {
         for (int attempt = 1; ; attempt++) {
             long started = System.nanoTime();
             try {
-                slipway("up");
-                return;
+                return slipway("up");
             } catch (AssertionError e) {
                 long killed = lastKill.get();
                 boolean killHitIt = killed != Long.MIN_VALUE && killed - started > -KILL_EXIT_MARGIN.toNanos();
@@ -184,6 +192,25 @@ final class SlipwayStack implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** What {@code ./slipway status} prints. */
+    String status() {
+        return slipway("status");
+    }
+
+    /** The process id of a running component ({@code tester-service}, {@code builder-service-2} …). */
+    long pid(String component) {
+        try {
+            return Long.parseLong(Files.readString(home.resolve(component + ".pid")).strip());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The port a service listens on, as {@code ./slipway up} was told ({@code TESTER_PORT} …). */
+    int port(String service) {
+        return Integer.parseInt(env.get(service.replace("-service", "").toUpperCase(java.util.Locale.ROOT) + "_PORT"));
     }
 
     /** {@code ./slipway scale <service> <instances>}. */
@@ -262,6 +289,53 @@ final class SlipwayStack implements AutoCloseable {
         return "127.0.0.1:" + env.get("SLIPWAY_KAFKA_PORT");
     }
 
+    /** The schema registry of the dev stack. */
+    String registryUrl() {
+        return "http://127.0.0.1:" + env.get("SLIPWAY_REGISTRY_PORT");
+    }
+
+    /** {@code ./slipway <command>} against this stack, as a user types it; its output. Fails when it fails. */
+    String command(String... command) {
+        return slipway(command);
+    }
+
+    /**
+     * What a Kafka client needs to connect as {@code principal} ({@code trigger}, {@code builder}, …, {@code ops},
+     * {@code admin}): the bootstrap servers and the security settings {@code ./slipway up} generated for it.
+     */
+    Map<String, Object> kafkaClientConfig(String principal) {
+        Map<String, Object> config = new HashMap<>();
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(clientProperties(principal))) {
+            properties.load(reader);
+        } catch (IOException e) {
+            throw new UncheckedIOException("no Kafka credentials for " + principal, e);
+        }
+        properties.forEach((key, value) -> config.put(String.valueOf(key), value));
+        config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        return config;
+    }
+
+    /** The Kafka client properties file {@code ./slipway up} wrote for {@code principal} (mode 0600). */
+    Path clientProperties(String principal) {
+        return home.resolve("credentials").resolve("kafka-" + principal + ".properties");
+    }
+
+    /** {@code http://127.0.0.1:<port>} of a service ({@code trigger-service} …), as {@code ./slipway up} started it. */
+    URI serviceUrl(String service) {
+        String variable = service.substring(0, service.indexOf('-')).toUpperCase(Locale.ROOT) + "_PORT";
+        return URI.create("http://127.0.0.1:" + env.get(variable));
+    }
+
+    /** A credential {@code ./slipway up} generated ({@code management.token}, {@code registry.userinfo}). */
+    String credential(String name) {
+        try {
+            return Files.readString(home.resolve("credentials").resolve(name)).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The tags of a release repository, from the registry's {@code tags/list}; empty when it has none. */
     List<String> releaseTags(String repository) {
         return tags(release, repository);
@@ -319,11 +393,11 @@ final class SlipwayStack implements AutoCloseable {
         }
     }
 
-    private void slipway(String... command) {
+    private String slipway(String... command) {
         try {
             List<String> line = new ArrayList<>(List.of(repo.resolve("slipway").toString()));
             line.addAll(List.of(command));
-            Commands.run(repo, env, UP_TIMEOUT, line.toArray(String[]::new));
+            return Commands.run(repo, env, UP_TIMEOUT, line.toArray(String[]::new));
         } catch (AssertionError e) {
             throw new AssertionError(e.getMessage() + "\n(service logs: " + home + ")", e);
         }

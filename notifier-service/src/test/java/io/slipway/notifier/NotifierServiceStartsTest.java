@@ -26,7 +26,7 @@ class NotifierServiceStartsTest extends ServiceStartsContract {
 
     @Test
     void reportsItsChannelWorkersOnHealth() {
-        assertThat(client.toBlocking().retrieve("/health")).contains("\"notifier-channels\":{\"name\":\"notifier-service\",\"status\":\"UP\"");
+        assertThat(client.toBlocking().retrieve(withToken("/health"), String.class)).contains("\"notifier-channels\":{\"name\":\"notifier-service\",\"status\":\"UP\"");
     }
 
     @Test

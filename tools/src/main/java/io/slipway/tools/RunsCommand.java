@@ -75,6 +75,18 @@ public final class RunsCommand implements AutoCloseable {
             return new Connection(Map.copyOf(kafka), userInfo.isBlank() ? registry : registry.withBasicAuth(userInfo));
         }
 
+        /** As {@link #of(Map, Path)}; when that fails, says why on {@code err} and is empty. */
+        static Optional<Connection> of(Map<String, String> environment, Path commandConfig, PrintStream err) {
+            try {
+                return Optional.of(of(environment, commandConfig));
+            } catch (IOException e) {
+                err.println("slipway: cannot read the client properties file " + commandConfig + ": " + e);
+            } catch (IllegalArgumentException e) {
+                err.println("slipway: " + e.getMessage());
+            }
+            return Optional.empty();
+        }
+
         String bootstrapServers() {
             return String.valueOf(kafka.get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG));
         }
@@ -94,22 +106,15 @@ public final class RunsCommand implements AutoCloseable {
         this.out = out;
     }
 
-    public static void main(String[] args) {
-        System.exit(run(List.of(args), System.getenv(), System.out, System.err));
-    }
-
     /** Runs the command line {@code args}; returns the exit status. */
     static int run(List<String> args, Map<String, String> environment, PrintStream out, PrintStream err) {
         List<String> words = new ArrayList<>(args);
-        Path commandConfig = null;
-        int option = words.indexOf("--command-config");
-        if (option >= 0) {
-            if (option + 1 >= words.size()) {
-                err.println(USAGE);
-                return 2;
-            }
-            commandConfig = Path.of(words.remove(option + 1));
-            words.remove(option);
+        Path commandConfig;
+        try {
+            commandConfig = takeCommandConfig(words);
+        } catch (IllegalArgumentException e) {
+            err.println(USAGE);
+            return 2;
         }
         boolean runs = !words.isEmpty() && words.get(0).equals("runs") && words.size() <= 2
                 && (words.size() == 1 || words.get(1).matches("[1-9][0-9]{0,5}"));
@@ -118,16 +123,11 @@ public final class RunsCommand implements AutoCloseable {
             err.println(USAGE);
             return 2;
         }
-        Connection connection;
-        try {
-            connection = Connection.of(environment, commandConfig);
-        } catch (IOException e) {
-            err.println("slipway: cannot read the client properties file " + commandConfig + ": " + e);
-            return 2;
-        } catch (IllegalArgumentException e) {
-            err.println("slipway: " + e.getMessage());
+        Optional<Connection> configured = Connection.of(environment, commandConfig, err);
+        if (configured.isEmpty()) {
             return 2;
         }
+        Connection connection = configured.get();
         try (RunsCommand command = new RunsCommand(connection, out)) {
             if (watch) {
                 return command.watch(words.get(1), Duration.ofMinutes(30)) ? 0 : 1;
@@ -144,6 +144,24 @@ public final class RunsCommand implements AutoCloseable {
                     + e.getMessage() + "); is the stack up? (./slipway status)");
             return 1;
         }
+    }
+
+    /**
+     * Removes {@code --command-config <file>} from {@code words}; returns the file, or null without the option.
+     *
+     * @throws IllegalArgumentException when the option names no file
+     */
+    static Path takeCommandConfig(List<String> words) {
+        int option = words.indexOf("--command-config");
+        if (option < 0) {
+            return null;
+        }
+        if (option + 1 >= words.size()) {
+            throw new IllegalArgumentException("--command-config needs a file");
+        }
+        Path file = Path.of(words.remove(option + 1));
+        words.remove(option);
+        return file;
     }
 
     /** Prints the most recent runs, newest first. */
@@ -187,8 +205,9 @@ public final class RunsCommand implements AutoCloseable {
             return Optional.ofNullable(deserializer.deserialize(record.topic(), record.headers(), record.value()));
         } catch (SchemaRegistryAccessException e) {
             throw e;
-        } catch (RuntimeException e) {
-            // Undecodable records are the consumers' dead letters to report, not this view's.
+        } catch (Throwable e) {
+            // Undecodable records, whatever their decoding throws, are the consumers' dead letters to report, not
+            // this view's; the records after them are shown.
             return Optional.empty();
         }
     }

@@ -1,6 +1,7 @@
 package io.slipway.tools;
 
 import io.slipway.devstack.testing.SharedDevStack;
+import io.slipway.schemas.PoisonPayloads;
 import io.slipway.schemas.SampleEvents;
 import io.slipway.schemas.Topics;
 import io.slipway.schemas.registry.SchemaRegistryClient;
@@ -9,6 +10,7 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -56,6 +58,14 @@ class RunsCommandTest {
                 producer.send(new ProducerRecord<>(Topics.topicOf(event.getClass()), SampleEvents.REPOSITORY, event))
                         .get(30, TimeUnit.SECONDS);
             }
+        }
+        // A poison record among them: the services dead-letter it; the view shows the runs around it.
+        int schemaId = new SchemaRegistryClient(stack.registryUrl()).latest(Topics.valueSubject(Topics.IMAGES)).id();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()), new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(Topics.IMAGES, PoisonPayloads.hugeString(schemaId)))
+                    .get(30, TimeUnit.SECONDS);
         }
     }
 

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -36,16 +37,18 @@ class SlipwayScriptTest {
     private static final Map<String, Set<String>> USES = Map.of(
             "devstack", Set.of("SLIPWAY_REGISTRY_BASIC_AUTH"),
             "trigger-service", Set.of("SLIPWAY_WEBHOOK_SECRET", "SLIPWAY_RUN_TOKEN", "SCHEMA_REGISTRY_USER_INFO",
-                    "KAFKA_SASL_JAAS_CONFIG"),
+                    "KAFKA_SASL_JAAS_CONFIG", "SLIPWAY_MANAGEMENT_TOKEN"),
             "builder-service", Set.of("SLIPWAY_GIT_PASSWORD", "SLIPWAY_STAGING_REGISTRY_PASSWORD", "OS_PASSWORD",
-                    "OS_APPLICATION_CREDENTIAL_SECRET", "SCHEMA_REGISTRY_USER_INFO", "KAFKA_SASL_JAAS_CONFIG"),
+                    "OS_APPLICATION_CREDENTIAL_SECRET", "SCHEMA_REGISTRY_USER_INFO", "KAFKA_SASL_JAAS_CONFIG",
+                    "SLIPWAY_MANAGEMENT_TOKEN"),
             "tester-service", Set.of("SLIPWAY_STAGING_REGISTRY_PASSWORD", "OS_PASSWORD",
-                    "OS_APPLICATION_CREDENTIAL_SECRET", "SCHEMA_REGISTRY_USER_INFO", "KAFKA_SASL_JAAS_CONFIG"),
+                    "OS_APPLICATION_CREDENTIAL_SECRET", "SCHEMA_REGISTRY_USER_INFO", "KAFKA_SASL_JAAS_CONFIG",
+                    "SLIPWAY_MANAGEMENT_TOKEN"),
             "deliverer-service", Set.of("SLIPWAY_STAGING_REGISTRY_PASSWORD", "SLIPWAY_RELEASE_REGISTRY_PASSWORD",
                     "OS_PASSWORD", "OS_APPLICATION_CREDENTIAL_SECRET", "SCHEMA_REGISTRY_USER_INFO",
-                    "KAFKA_SASL_JAAS_CONFIG"),
+                    "KAFKA_SASL_JAAS_CONFIG", "SLIPWAY_MANAGEMENT_TOKEN"),
             "notifier-service", Set.of("GITHUB_TOKEN", "GITLAB_TOKEN", "SLACK_WEBHOOK_URL", "SLACK_OPS_WEBHOOK_URL",
-                    "SCHEMA_REGISTRY_USER_INFO", "KAFKA_SASL_JAAS_CONFIG"));
+                    "SCHEMA_REGISTRY_USER_INFO", "KAFKA_SASL_JAAS_CONFIG", "SLIPWAY_MANAGEMENT_TOKEN"));
 
     @TempDir
     Path tmp;
@@ -56,7 +59,7 @@ class SlipwayScriptTest {
                 "SLIPWAY_STAGING_REGISTRY_PASSWORD", "SLIPWAY_RELEASE_REGISTRY_PASSWORD", "OS_PASSWORD",
                 "OS_APPLICATION_CREDENTIAL_SECRET", "GITHUB_TOKEN", "GITLAB_TOKEN", "SLACK_WEBHOOK_URL",
                 "SLACK_OPS_WEBHOOK_URL", "SCHEMA_REGISTRY_USER_INFO", "KAFKA_SASL_JAAS_CONFIG", "SLIPWAY_REGISTRY_BASIC_AUTH",
-                "MY_OWN_API_TOKEN")) {
+                "SLIPWAY_MANAGEMENT_TOKEN", "MY_OWN_API_TOKEN")) {
             secrets.put(name, "value-of-" + name.toLowerCase().replace('_', '-'));
         }
         return secrets;
@@ -76,19 +79,13 @@ class SlipwayScriptTest {
         });
         Files.writeString(envFile, settings);
         Files.setPosixFilePermissions(envFile, PosixFilePermissions.fromString("rw-r--r--"));
-        Map<String, String> environment = new HashMap<>(Map.of("SLIPWAY_ENV_FILE", envFile.toString(),
-                "SLIPWAY_HOME", tmp.resolve("state").toString(), "RECORD", record.toString(),
-                "GITLAB_TOKEN", SECRETS.get("GITLAB_TOKEN"),
-                "PATH", standInJava() + ":" + System.getenv("PATH")));
-        for (String port : List.of("SLIPWAY_KAFKA_PORT", "SLIPWAY_CONTROLLER_PORT", "SLIPWAY_REGISTRY_PORT",
-                "TRIGGER_PORT", "BUILDER_PORT", "TESTER_PORT", "DELIVERER_PORT", "NOTIFIER_PORT")) {
-            environment.put(port, String.valueOf(freePort()));
-        }
+        Map<String, String> environment = upEnvironment(envFile, tmp.resolve("state"), record);
+        environment.put("GITLAB_TOKEN", SECRETS.get("GITLAB_TOKEN"));
+        // Kafka without logins, so the services get the Kafka login of the settings file as they would another secret.
+        environment.put("SLIPWAY_KAFKA_SECURITY", "plaintext");
 
-        String output = run(root, environment, root.resolve("slipway").toString(), "up");
+        String output = upAndAwaitEveryProgram(root, environment, record);
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> PROGRAMS.stream()
-                .allMatch(program -> Files.exists(record.resolve(program + ".env"))));
         assertThat(output).contains("other users may read it");
         for (String program : PROGRAMS) {
             Map<String, String> received = readEnvironment(record.resolve(program + ".env"));
@@ -107,6 +104,102 @@ class SlipwayScriptTest {
     }
 
     @Test
+    void onTheSecuredDevStackEachServiceLogsInAsItsOwnPrincipalCreatesNoTopicsAndNoPasswordIsOnACommandLine()
+            throws Exception {
+        Path root = copyOfTheScriptWithStandInJars();
+        Path record = Files.createDirectories(tmp.resolve("record"));
+        Path state = tmp.resolve("state");
+        Path credentials = Files.createDirectories(state.resolve("credentials"));
+        Map<String, String> passwords = new HashMap<>();
+        for (String principal : List.of("trigger", "builder", "tester", "deliverer", "notifier", "ops", "admin")) {
+            // What the dev stack writes on its first start (the stand-in devstack writes nothing).
+            passwords.put(principal, "pw-" + principal + "-" + UUID.randomUUID());
+            Path file = credentials.resolve("kafka-" + principal + ".properties");
+            Files.writeString(file, "security.protocol=SASL_PLAINTEXT\nsasl.mechanism=SCRAM-SHA-512\n"
+                    + "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
+                    + principal + "\" password=\"" + passwords.get(principal) + "\";\n");
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        }
+        Path envFile = Files.writeString(tmp.resolve("slipway.env"), "SLIPWAY_WATCH='acme/**'\n");
+        Files.setPosixFilePermissions(envFile, PosixFilePermissions.fromString("rw-------"));
+        Map<String, String> environment = new HashMap<>(Map.of("SLIPWAY_ENV_FILE", envFile.toString(),
+                "SLIPWAY_HOME", state.toString(), "RECORD", record.toString(),
+                "PATH", standInJava() + ":" + System.getenv("PATH")));
+        putFreePorts(environment);
+
+        String output = run(root, environment, root.resolve("slipway").toString(), "up");
+
+        await("the programs ./slipway up started; it said:\n" + output).atMost(Duration.ofSeconds(30)).until(() -> PROGRAMS.stream()
+                .allMatch(program -> Files.exists(record.resolve(program + ".env"))));
+        Map<String, String> devstack = readEnvironment(record.resolve("devstack.env"));
+        assertThat(devstack).containsEntry("SLIPWAY_KAFKA_SECURITY", "sasl")
+                .containsEntry("SLIPWAY_KAFKA_CREDENTIALS", credentials.toString())
+                .doesNotContainKey("KAFKA_SASL_JAAS_CONFIG");
+        for (String program : PROGRAMS.subList(1, PROGRAMS.size())) {
+            String principal = program.replace("-service", "");
+            Map<String, String> received = readEnvironment(record.resolve(program + ".env"));
+            assertThat(received).as("Kafka settings of %s", program)
+                    .containsEntry("KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT")
+                    .containsEntry("KAFKA_SASL_MECHANISM", "SCRAM-SHA-512")
+                    .containsEntry("SLIPWAY_KAFKA_CREATE_TOPICS", "false");
+            assertThat(received.get("KAFKA_SASL_JAAS_CONFIG")).contains("username=\"" + principal + "\"",
+                    "password=\"" + passwords.get(principal) + "\"");
+            passwords.forEach((other, password) -> {
+                if (!other.equals(principal)) {
+                    assertThat(received.values()).as("%s gets no password of %s", program, other)
+                            .noneMatch(value -> value.contains(password));
+                }
+            });
+            assertThat(Files.readString(record.resolve(program + ".args"))).as("command line of %s", program)
+                    .doesNotContain(passwords.values().toArray(String[]::new));
+        }
+        assertThat(output).doesNotContain(passwords.values().toArray(String[]::new));
+    }
+
+    @Test
+    void upGeneratesTheRegistryCredentialsAndManagementTokenOnceForItsUserOnly() throws Exception {
+        Path root = copyOfTheScriptWithStandInJars();
+        Path record = Files.createDirectories(tmp.resolve("record"));
+        Path state = tmp.resolve("state");
+        Map<String, String> environment = upEnvironment(tmp.resolve("none.env"), state, record);
+        environment.put("SLIPWAY_KAFKA_SECURITY", "plaintext");
+
+        String output = upAndAwaitEveryProgram(root, environment, record);
+
+        Path credentials = state.resolve("credentials");
+        String userInfo = Files.readString(credentials.resolve("registry.userinfo"));
+        String token = Files.readString(credentials.resolve("management.token"));
+        assertThat(userInfo).matches("slipway:[0-9a-f]{48}");
+        assertThat(token).matches("[0-9a-f]{48}");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(credentials))).isEqualTo("rwx------");
+        for (String file : List.of("registry.userinfo", "management.token")) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(credentials.resolve(file))))
+                    .isEqualTo("rw-------");
+        }
+        Map<String, String> devstack = readEnvironment(record.resolve("devstack.env"));
+        assertThat(devstack).containsEntry("SLIPWAY_REGISTRY_BASIC_AUTH", userInfo)
+                .doesNotContainKeys("SLIPWAY_MANAGEMENT_TOKEN", "SCHEMA_REGISTRY_USER_INFO");
+        for (String service : PROGRAMS.subList(1, PROGRAMS.size())) {
+            assertThat(readEnvironment(record.resolve(service + ".env"))).as(service)
+                    .containsEntry("SCHEMA_REGISTRY_USER_INFO", userInfo)
+                    .containsEntry("SLIPWAY_MANAGEMENT_TOKEN", token)
+                    .doesNotContainKey("SLIPWAY_REGISTRY_BASIC_AUTH");
+            assertThat(Files.readString(record.resolve(service + ".args"))).doesNotContain(token, userInfo);
+        }
+        assertThat(output).doesNotContain(token, userInfo);
+
+        for (String program : PROGRAMS) {
+            Files.delete(record.resolve(program + ".env"));
+        }
+        run(root, environment, root.resolve("slipway").toString(), "up");
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(record.resolve("builder-service.env")));
+        assertThat(Files.readString(credentials.resolve("management.token"))).isEqualTo(token);
+        assertThat(readEnvironment(record.resolve("builder-service.env")))
+                .containsEntry("SLIPWAY_MANAGEMENT_TOKEN", token).containsEntry("SCHEMA_REGISTRY_USER_INFO", userInfo);
+    }
+
+    @Test
     void theDemoWritesItsEnvFileForItsUserOnlyEvenOverAnOlderReadableOne() throws Exception {
         Path root = copyOfTheScriptWithStandInJars();
         Path state = Files.createDirectories(tmp.resolve("state"));
@@ -120,6 +213,91 @@ class SlipwayScriptTest {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(envFile))).isEqualTo("rw-------");
         assertThat(Files.readString(envFile)).contains("SLIPWAY_WEBHOOK_SECRET='demo-webhook-secret'")
                 .doesNotContain("OLD=1");
+    }
+
+    @Test
+    void aServiceWhoseLivenessIsDownIsShownWithItsReasonAndRestartedButOneDownForKafkaIsLeftAlone() throws Exception {
+        String dead = "{\"name\":\"tester-service\",\"status\":\"DOWN\",\"details\":{\"kafka\":{\"name\":"
+                + "\"tester-service\",\"status\":\"UP\"},\"liveness\":{\"name\":\"tester-service\",\"status\":"
+                + "\"DOWN\",\"details\":{\"reason\":\"kafka listener tester-service-images-listener thread died: "
+                + "java.lang.ThreadDeath (since 2026-01-01T00:00:00Z)\"}}}}";
+        String kafkaDown = "{\"name\":\"builder-service\",\"status\":\"DOWN\",\"details\":{\"kafka\":{\"name\":"
+                + "\"builder-service\",\"status\":\"DOWN\"},\"liveness\":{\"name\":\"builder-service\","
+                + "\"status\":\"UP\"}}}";
+        List<String> authorizations = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer tester = healthAnswering(dead, authorizations);
+        com.sun.net.httpserver.HttpServer builder = healthAnswering(kafkaDown, authorizations);
+        try {
+            Path root = copyOfTheScriptWithStandInJars();
+            Path state = Files.createDirectories(tmp.resolve("state"));
+            Files.createDirectories(state.resolve("credentials"));
+            Files.writeString(state.resolve("credentials/management.token"), "the-token");
+            String testerPort = String.valueOf(tester.getAddress().getPort());
+
+            String output = run(root, Map.of(), "bash", "-c", """
+                    source "$1"; STATE=$2
+                    sleep 300 >/dev/null 2>&1 & echo $! >"$STATE/tester-service.pid"; echo "what ended it" >"$STATE/tester-service.log"
+                    sleep 300 >/dev/null 2>&1 & echo $! >"$STATE/builder-service.pid"
+                    status_line tester-service 1 "$(service_state "$3")" "$3"
+                    restart_if_down tester-service "$3" && echo "tester-service stopped for a restart"
+                    echo "builder-service: $(service_state "$4")"
+                    restart_if_down builder-service "$4" || echo "builder-service left alone"
+                    pid_alive tester-service || echo "tester-service is not running"
+                    pid_alive builder-service && echo "builder-service still runs"
+                    kill "$(cat "$STATE/builder-service.pid")"
+                    """, "test", root.resolve("slipway").toString(), state.toString(), testerPort,
+                    String.valueOf(builder.getAddress().getPort()));
+
+            assertThat(output).contains("tester-service     1        DOWN     http://127.0.0.1:" + testerPort + "/health")
+                    .contains("reason: kafka listener tester-service-images-listener thread died: java.lang.ThreadDeath "
+                            + "(since 2026-01-01T00:00:00Z) (./slipway up restarts it)")
+                    .contains("Restarting tester-service: it runs but its health is DOWN (kafka listener "
+                            + "tester-service-images-listener thread died: java.lang.ThreadDeath")
+                    .contains("tester-service stopped for a restart", "tester-service is not running")
+                    .contains("builder-service: DOWN: checks DOWN: kafka", "builder-service left alone",
+                            "builder-service still runs");
+            assertThat(Files.readString(state.resolve("tester-service.down.log"))).isEqualTo("what ended it\n");
+            assertThat(authorizations).isNotEmpty().allMatch("Bearer the-token"::equals);
+        } finally {
+            tester.stop(0);
+            builder.stop(0);
+        }
+    }
+
+    /** A loopback server whose every answer is 503 with {@code body}; it notes each request's Authorization header. */
+    private static com.sun.net.httpserver.HttpServer healthAnswering(String body, List<String> authorizations)
+            throws IOException {
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/health", exchange -> {
+            authorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(503, bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+        });
+        server.start();
+        return server;
+    }
+
+    /** The environment of an {@code up} from the copy: settings file, state directory, free ports, the stand-in java. */
+    private Map<String, String> upEnvironment(Path envFile, Path state, Path record) throws IOException {
+        Map<String, String> environment = new HashMap<>(Map.of("SLIPWAY_ENV_FILE", envFile.toString(),
+                "SLIPWAY_HOME", state.toString(), "RECORD", record.toString(),
+                "PATH", standInJava() + ":" + System.getenv("PATH")));
+        for (String port : List.of("SLIPWAY_KAFKA_PORT", "SLIPWAY_CONTROLLER_PORT", "SLIPWAY_REGISTRY_PORT",
+                "TRIGGER_PORT", "BUILDER_PORT", "TESTER_PORT", "DELIVERER_PORT", "NOTIFIER_PORT")) {
+            environment.put(port, String.valueOf(freePort()));
+        }
+        return environment;
+    }
+
+    /** Runs {@code ./slipway up} and returns its output once every program has recorded how it was started. */
+    private String upAndAwaitEveryProgram(Path root, Map<String, String> environment, Path record) throws Exception {
+        String output = run(root, environment, root.resolve("slipway").toString(), "up");
+        await().atMost(Duration.ofSeconds(30)).until(() -> PROGRAMS.stream()
+                .allMatch(program -> Files.exists(record.resolve(program + ".env"))));
+        return output;
     }
 
     private Path copyOfTheScriptWithStandInJars() throws IOException {
@@ -146,7 +324,8 @@ class SlipwayScriptTest {
                 name=$(basename "$jar" | sed 's/-[0-9].*$//')
                 printf '%s\\n' "$@" >"$RECORD/$name.args"
                 env -0 >"$RECORD/$name.env.part" && mv "$RECORD/$name.env.part" "$RECORD/$name.env"
-                [ "$name" != devstack ] || echo 'Slipway devstack ready'
+                # A dev stack stays up: one that exited right after saying it is ready would fail `up`'s wait.
+                [ "$name" != devstack ] || { echo 'Slipway devstack ready'; sleep 3; }
                 """);
         Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwx------"));
         return bin;
@@ -172,6 +351,13 @@ class SlipwayScriptTest {
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("%s finished", List.of(command)).isTrue();
         return output;
+    }
+
+    private static void putFreePorts(Map<String, String> environment) throws IOException {
+        for (String port : List.of("SLIPWAY_KAFKA_PORT", "SLIPWAY_CONTROLLER_PORT", "SLIPWAY_REGISTRY_PORT",
+                "TRIGGER_PORT", "BUILDER_PORT", "TESTER_PORT", "DELIVERER_PORT", "NOTIFIER_PORT")) {
+            environment.put(port, String.valueOf(freePort()));
+        }
     }
 
     private static int freePort() throws IOException {

@@ -29,12 +29,16 @@ final class HopHistograms {
         this.byTopic = byTopic;
     }
 
-    /** Scrapes every endpoint ({@code http://host:port/prometheus}). */
-    static HopHistograms scrape(HttpClient http, List<URI> endpoints) throws IOException, InterruptedException {
+    /**
+     * Scrapes every endpoint ({@code http://host:port/prometheus}), sending the services' management token (the
+     * endpoints answer 401 without it).
+     */
+    static HopHistograms scrape(HttpClient http, List<URI> endpoints, String managementToken)
+            throws IOException, InterruptedException {
         Map<String, NavigableMap<Double, Double>> byTopic = new TreeMap<>();
         for (URI endpoint : endpoints) {
             HttpResponse<String> answer = http.send(HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(10))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+                    .header("Authorization", "Bearer " + managementToken).build(), HttpResponse.BodyHandlers.ofString());
             if (answer.statusCode() != 200) {
                 throw new IOException(endpoint + " answered " + answer.statusCode());
             }

@@ -62,6 +62,7 @@ public final class PipelineBench {
     private final BenchSink sink;
     private final StageTimes stages;
     private final Map<String, URI> prometheus = new LinkedHashMap<>();
+    private final String managementToken;
     private final int repositories;
     private final AtomicInteger rejected = new AtomicInteger();
 
@@ -74,6 +75,7 @@ public final class PipelineBench {
             String[] nameAndUrl = service.split("=", 2);
             prometheus.put(nameAndUrl[0], URI.create(nameAndUrl[1]));
         }
+        this.managementToken = Files.readString(Path.of(required("metrics-token-file"))).trim();
         this.sink = new BenchSink(Integer.parseInt(required("sink-port")));
         this.stages = new StageTimes(required("bootstrap"), required("registry"));
     }
@@ -88,7 +90,7 @@ public final class PipelineBench {
             int eq = arg.indexOf('=');
             if (!arg.startsWith("--") || eq < 0) {
                 System.err.println("usage: PipelineBench --trigger=URL --secret=S --bootstrap=HOST:PORT --registry=URL "
-                        + "--metrics=SERVICE=URL,… --sink-port=N [--warmup=300] [--latency=600] [--rate=20] "
+                        + "--metrics=SERVICE=URL,… --metrics-token-file=FILE --sink-port=N [--warmup=300] [--latency=600] [--rate=20] "
                         + "[--throughput=3000] [--senders=8] [--repositories=50] [--out=FILE] [--csv=FILE] [--command=TEXT]");
                 System.exit(2);
             }
@@ -157,7 +159,7 @@ public final class PipelineBench {
     private Map<String, HopHistograms> scrapeAll() throws IOException, InterruptedException {
         Map<String, HopHistograms> scraped = new LinkedHashMap<>();
         for (Map.Entry<String, URI> service : prometheus.entrySet()) {
-            scraped.put(service.getKey(), HopHistograms.scrape(http, List.of(service.getValue())));
+            scraped.put(service.getKey(), HopHistograms.scrape(http, List.of(service.getValue()), managementToken));
         }
         return scraped;
     }

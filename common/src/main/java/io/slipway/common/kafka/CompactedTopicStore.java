@@ -31,6 +31,11 @@ import java.util.function.Function;
  * them. Per key the record with the highest offset wins, whether it was read or written here, and a tombstone
  * deletes. At most {@code maxKeys} keys are held: one more evicts the key whose value was set (or read) longest ago,
  * and the key is then unknown until it is written again. Safe for concurrent use.
+ * <p>
+ * A record whose key or value cannot be decoded (whatever its codec throws, an {@link Error} included) is skipped,
+ * logged and counted ({@link #unreadable()}); it is not dead-lettered: only its own service writes a state topic, the
+ * key's previous value stays in force, and the next write of the key supersedes the record (compaction then removes
+ * it), so a copy in a dead-letter topic would have nothing to replay.
  */
 public final class CompactedTopicStore<K, V> implements AutoCloseable {
 
@@ -78,6 +83,7 @@ public final class CompactedTopicStore<K, V> implements AutoCloseable {
     private final LinkedHashMap<K, Entry<V>> entries = new LinkedHashMap<>();
     private final Map<K, Entry<V>> deletions = new HashMap<>();
     private long evicted;
+    private long unreadable;
 
     /**
      * A store of {@code topic}, read by a consumer and written by a producer named {@code <clientId>-reader} and
@@ -141,6 +147,11 @@ public final class CompactedTopicStore<K, V> implements AutoCloseable {
         return matching;
     }
 
+    /** How many records read from the topic could not be decoded and were skipped. */
+    public synchronized long unreadable() {
+        return unreadable;
+    }
+
     /** How many keys were evicted because the store was full. */
     public synchronized long evicted() {
         return evicted;
@@ -185,9 +196,14 @@ public final class CompactedTopicStore<K, V> implements AutoCloseable {
         try {
             key = record.key() == null ? null : keys.decode(record.key());
             value = record.value() == null ? null : values.decode(record.value());
-        } catch (RuntimeException e) {
-            LOG.warn("Ignoring unreadable record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
-                    e.toString());
+        } catch (ThreadDeath e) {
+            throw e;
+        } catch (Throwable e) {
+            synchronized (this) {
+                unreadable++;
+            }
+            LOG.warn("Skipping unreadable record {}-{}@{}; the key keeps its previous value: {}", record.topic(),
+                    record.partition(), record.offset(), e.toString());
             return;
         }
         if (key != null) {

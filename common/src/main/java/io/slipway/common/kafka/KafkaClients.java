@@ -44,8 +44,10 @@ public final class KafkaClients {
      * example Micronaut's {@code KafkaDefaultConfiguration#getConfig()}; Micronaut's own keys are dropped.
      */
     public static KafkaClients of(Map<?, ?> configuration) {
+        Map<Object, Object> spelled = new HashMap<>(configuration);
+        dropSpellingVariants(spelled);
         Map<String, Object> settings = new HashMap<>();
-        configuration.forEach((key, value) -> {
+        spelled.forEach((key, value) -> {
             String name = String.valueOf(key);
             if (value != null && !MICRONAUT_KEYS.contains(name)
                     && MICRONAUT_PREFIXES.stream().noneMatch(name::startsWith)) {
@@ -53,6 +55,20 @@ public final class KafkaClients {
             }
         });
         return new KafkaClients(Map.copyOf(settings));
+    }
+
+    /**
+     * Micronaut gives an environment variable every spelling of its name ({@code KAFKA_SASL_MECHANISM} is
+     * {@code kafka.sasl.mechanism}, {@code kafka.sasl-mechanism}, …), and a Kafka client warns of each dashed one it
+     * does not know. Removes a dashed key wherever its dotted spelling, the Kafka client property, is there too.
+     */
+    public static void dropSpellingVariants(Map<Object, Object> configuration) {
+        Set<String> keys = new HashSet<>();
+        configuration.keySet().forEach(key -> keys.add(String.valueOf(key)));
+        configuration.keySet().removeIf(key -> {
+            String name = String.valueOf(key);
+            return name.contains("-") && keys.contains(name.replace('-', '.'));
+        });
     }
 
     /**

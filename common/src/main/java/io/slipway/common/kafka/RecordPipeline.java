@@ -30,6 +30,14 @@ import java.util.concurrent.TimeoutException;
  * permanent error) goes to {@code <topic>.dlq} at once; so does one whose decoding outlasted the budget, since without
  * the event there is no run to fail.
  * <p>
+ * Decoding depends on the record's bytes alone, so anything thrown while decoding, an {@link Error} included (say an
+ * {@link OutOfMemoryError} from a length Avro's limits let through), is the record's fault: it is dead-lettered and the
+ * partition flows on. While handling, an {@link Error} is the service's fault rather than the record's (the JVM is out
+ * of memory, a class is missing): it is not caught, the record stays uncommitted, the listener's thread ends, and the
+ * service's health says so, so that it is restarted and takes the record again. The exception is a
+ * {@link StackOverflowError}, which comes from how deeply the record's content nests and would recur on every attempt:
+ * that record is dead-lettered. A {@link ThreadDeath} (the thread is being stopped) is never the record's fault.
+ * <p>
  * It returns only when the record has an outcome, so the caller may commit the offset afterwards; it throws only when
  * the record must stay uncommitted: {@link RecordHandedBack} (the service is stopping, or the stage handed the record
  * back), or the dead-letter topic is unwritable. The budget is kept in this process only: a record taken again after a
@@ -90,9 +98,9 @@ public final class RecordPipeline {
             decoded = retries.run(() -> deserializer.deserialize(record.topic(), record.headers(), record.value()));
         } catch (BudgetSpent spent) {
             return deadLetter(record, DeadLetterReason.RETRIES_EXHAUSTED, spent.exhausted.lastFault());
-        } catch (RecordHandedBack e) {
+        } catch (RecordHandedBack | ThreadDeath e) {
             throw e;
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             return deadLetter(record, DeadLetterReason.DESERIALIZATION, e);
         }
         if (!type.isInstance(decoded)) {
@@ -110,7 +118,7 @@ public final class RecordPipeline {
             return exhausted(record, event, spent.exhausted, whenExhausted);
         } catch (RecordHandedBack e) {
             throw e;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError e) {
             return deadLetter(record, DeadLetterReason.PROCESSING, e);
         }
         count(record, "processed");

@@ -8,6 +8,8 @@ import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
@@ -85,12 +87,24 @@ public final class TopicInitializer {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while creating topics", e);
             } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+                if (e.getCause() instanceof AuthorizationException || e.getCause() instanceof AuthenticationException) {
+                    throw refused(topics, compacted, e.getCause());
+                }
                 last = e;
                 LOG.warn("Kafka not reachable yet ({}); retrying", e.getMessage());
             }
         }
         throw new IllegalStateException("Could not create topics " + topics + " within " + deadline
                 + ": Kafka is not reachable (check kafka.bootstrap.servers / KAFKA_BOOTSTRAP_SERVERS)", last);
+    }
+
+    /** Waiting does not help when the broker refused: say so at once, and what to do where services may not create topics. */
+    private static IllegalStateException refused(Collection<String> topics, Set<String> compacted, Throwable cause) {
+        return new IllegalStateException("Kafka refused to create topics " + topics + ": " + cause.getMessage()
+                + ". Where services may not create topics (a cluster with ACLs), create each topic and its .dlq beforehand"
+                + (compacted.isEmpty() ? "" : " (" + compacted.stream().sorted().toList() + " compacted)")
+                + " and set slipway.kafka.create-topics=false (SLIPWAY_KAFKA_CREATE_TOPICS=false); check the login "
+                + "(KAFKA_SASL_JAAS_CONFIG and the other KAFKA_* settings) if Kafka refused it.", cause);
     }
 
     private void createAll(List<NewTopic> missing) throws InterruptedException, ExecutionException,

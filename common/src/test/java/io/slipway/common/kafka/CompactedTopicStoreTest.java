@@ -111,6 +111,34 @@ class CompactedTopicStoreTest {
 
         assertThat(restarted.get("a")).contains(1);
         assertThat(restarted.size()).isEqualTo(1);
+        assertThat(restarted.unreadable()).isEqualTo(1);
+    }
+
+    @Test
+    void aRecordWhoseDecodingThrowsAnErrorIsSkippedAndCountedAndTheRecordsAfterItAreRead() throws Exception {
+        CompactedTopicStore.Codec<Integer> failing = CompactedTopicStore.Codec.of(NUMBERS::encode, b -> {
+            if (new String(b, StandardCharsets.UTF_8).equals("huge")) {
+                throw new OutOfMemoryError("Java heap space");
+            }
+            return NUMBERS.decode(b);
+        });
+        String single = stack.uniqueTopic("test.state-errors");
+        stack.createTopic(single, 1);
+        try (Producer<byte[], byte[]> raw = clients.producer("test-state-raw", new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            raw.send(new ProducerRecord<>(single, bytes("a"), bytes("1"))).get(30, TimeUnit.SECONDS);
+            raw.send(new ProducerRecord<>(single, bytes("a"), bytes("huge"))).get(30, TimeUnit.SECONDS);
+            raw.send(new ProducerRecord<>(single, bytes("b"), bytes("2"))).get(30, TimeUnit.SECONDS);
+        }
+        CompactedTopicStore<String, Integer> store = new CompactedTopicStore<>(clients, single, "test-state",
+                CompactedTopicStore.Codec.utf8(), failing, 100, TIMEOUT);
+        opened.add(store);
+
+        store.catchUp(TIMEOUT);
+
+        assertThat(store.get("a")).contains(1);
+        assertThat(store.get("b")).contains(2);
+        assertThat(store.unreadable()).isEqualTo(1);
     }
 
     @Test

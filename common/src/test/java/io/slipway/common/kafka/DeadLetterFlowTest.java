@@ -8,6 +8,7 @@ import io.slipway.common.testing.SlipwayTestProperties;
 import io.slipway.common.testing.TopicReader;
 import io.slipway.devstack.testing.SharedDevStack;
 import io.slipway.events.CommitReceived;
+import io.slipway.schemas.PoisonPayloads;
 import io.slipway.schemas.Topics;
 import io.slipway.schemas.serde.AvroEventSerializer;
 import jakarta.inject.Inject;
@@ -33,7 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Through a real broker and registry: records that are not Slipway events in the wire format land in the
+ * Through a real broker and registry: records that are not Slipway events in the wire format (among them the 10-byte
+ * record declaring a 2,000,000,000-byte string) land in the
  * dead-letter topic, as received and with provenance headers, and the record after them is still processed.
  */
 @MicronautTest
@@ -83,20 +85,22 @@ class DeadLetterFlowTest implements TestPropertyProvider {
             serializer.configure(Map.of("schema.registry.url", stack.registryUrl()), false);
             goodBytes = serializer.serialize(TOPIC, good);
         }
+        byte[] hugeString = PoisonPayloads.hugeString(PoisonPayloads.schemaIdOf(goodBytes));
 
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()),
                 new ByteArraySerializer(), new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>(TOPIC, key, wrongMagic)).get(30, TimeUnit.SECONDS);
             producer.send(new ProducerRecord<>(TOPIC, key, unknownId)).get(30, TimeUnit.SECONDS);
+            producer.send(new ProducerRecord<>(TOPIC, key, hugeString)).get(30, TimeUnit.SECONDS);
             producer.send(new ProducerRecord<>(TOPIC, key, goodBytes)).get(30, TimeUnit.SECONDS);
         }
 
         await().atMost(Duration.ofSeconds(60)).until(() -> !listener.received.isEmpty());
         assertThat(listener.received).containsExactly(good);
 
-        List<ConsumerRecord<byte[], byte[]>> dead = TopicReader.readAtLeast(stack.bootstrapServers(), Topics.deadLetter(TOPIC), 2);
-        assertThat(dead).hasSize(2);
+        List<ConsumerRecord<byte[], byte[]>> dead = TopicReader.readAtLeast(stack.bootstrapServers(), Topics.deadLetter(TOPIC), 3);
+        assertThat(dead).hasSize(3);
         assertThat(dead.get(0).value()).isEqualTo(wrongMagic);
         assertThat(dead.get(0).key()).isEqualTo(key);
         assertThat(header(dead.get(0), DeadLetterHeaders.ORIGINAL_TOPIC)).isEqualTo(TOPIC);
@@ -108,6 +112,10 @@ class DeadLetterFlowTest implements TestPropertyProvider {
         assertThat(dead.get(1).value()).isEqualTo(unknownId);
         assertThat(header(dead.get(1), DeadLetterHeaders.ORIGINAL_OFFSET)).isEqualTo("1");
         assertThat(header(dead.get(1), DeadLetterHeaders.EXCEPTION_MESSAGE)).contains("987654");
+        assertThat(dead.get(2).value()).isEqualTo(hugeString);
+        assertThat(header(dead.get(2), DeadLetterHeaders.ORIGINAL_OFFSET)).isEqualTo("2");
+        assertThat(header(dead.get(2), DeadLetterHeaders.REASON)).isEqualTo("DESERIALIZATION");
+        assertThat(header(dead.get(2), DeadLetterHeaders.EXCEPTION_MESSAGE)).contains("SystemLimitException: String length 2000000000");
     }
 
     private static String header(ConsumerRecord<?, ?> record, String name) {

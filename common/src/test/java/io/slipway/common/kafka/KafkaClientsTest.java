@@ -1,6 +1,8 @@
 package io.slipway.common.kafka;
 
+import io.micronaut.configuration.kafka.config.KafkaDefaultConfiguration;
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.context.env.PropertySource;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -101,6 +103,25 @@ class KafkaClientsTest {
             assertThat(settings).contains(entry("bootstrap.servers", "broker-1:9093"),
                     entry("security.protocol", "SASL_SSL"), entry("sasl.mechanism", "PLAIN"));
             assertThat(settings).doesNotContainKey("health-timeout");
+        }
+    }
+
+    @Test
+    void aSettingFromAnEnvironmentVariableReachesTheClientsUnderItsKafkaNameOnly() {
+        PropertySource environment = PropertySource.of("env", Map.<String, Object>of(
+                "KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT",
+                "KAFKA_SASL_MECHANISM", "SCRAM-SHA-512",
+                "KAFKA_SASL_JAAS_CONFIG", "login required;",
+                "SLIPWAY_KAFKA_CREATE_TOPICS", "false"), PropertySource.PropertyConvention.ENVIRONMENT_VARIABLE);
+        try (ApplicationContext context = ApplicationContext.builder().propertySources(environment).start()) {
+            Map<Object, Object> listeners = context.getBean(KafkaDefaultConfiguration.class).getConfig();
+            Map<String, Object> clients = context.getBean(KafkaClients.class).settings();
+
+            assertThat(listeners).contains(entry("sasl.mechanism", "SCRAM-SHA-512"),
+                    entry("sasl.jaas.config", "login required;"), entry("security.protocol", "SASL_PLAINTEXT"));
+            assertThat(listeners.keySet()).noneMatch(key -> key.toString().matches("(sasl|security)[-.].*-.*|(sasl|security)-.*"));
+            assertThat(clients).contains(entry("sasl.mechanism", "SCRAM-SHA-512"))
+                    .doesNotContainKeys("sasl-mechanism", "sasl.jaas-config", "sasl-jaas-config", "security-protocol");
         }
     }
 

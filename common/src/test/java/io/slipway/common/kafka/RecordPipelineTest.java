@@ -8,6 +8,10 @@ import io.slipway.events.Commit;
 import io.slipway.events.CommitReceived;
 import io.slipway.events.Repository;
 import io.slipway.events.RunContext;
+import io.slipway.schemas.PoisonPayloads;
+import io.slipway.schemas.registry.InMemorySchemaRegistry;
+import io.slipway.schemas.serde.AvroEventDeserializer;
+import io.slipway.schemas.serde.AvroEventSerializer;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -61,6 +65,10 @@ class RecordPipelineTest {
         return new ConsumerRecord<>("slipway.commits", 0, 42L, "org/app".getBytes(), new byte[]{0, 0, 0, 0, 1});
     }
 
+    private static ConsumerRecord<byte[], byte[]> recordAt(long offset, byte[] value) {
+        return new ConsumerRecord<>("slipway.commits", 0, offset, "org/app".getBytes(), value);
+    }
+
     static CommitReceived commitReceived() {
         Instant now = Instant.parse("2026-11-22T10:00:00Z");
         RunContext run = RunContext.newBuilder().setRunId("run-1").setAttempt(1)
@@ -95,6 +103,77 @@ class RecordPipelineTest {
         assertThat(processed).isFalse();
         assertThat(deadLetters).containsExactly("DESERIALIZATION:SerializationException");
         assertThat(waits).isEmpty();
+    }
+
+    @Test
+    void deadLettersTheTenByteRecordDeclaringATwoBillionByteStringAndTheNextRecordIsProcessed() throws Exception {
+        try (InMemorySchemaRegistry registry = InMemorySchemaRegistry.start()) {
+            byte[] good = new AvroEventSerializer(registry.newClient()).serialize("slipway.commits", commitReceived());
+            byte[] poison = PoisonPayloads.hugeString(PoisonPayloads.schemaIdOf(good));
+            RecordPipeline pipeline = pipeline(new AvroEventDeserializer(registry.newClient()));
+            List<CommitReceived> handled = new ArrayList<>();
+
+            boolean first = pipeline.process(recordAt(42L, poison), CommitReceived.class, handled::add, DEAD_LETTER);
+            boolean second = pipeline.process(recordAt(43L, good), CommitReceived.class, handled::add, DEAD_LETTER);
+
+            assertThat(poison).hasSize(10);
+            assertThat(first).isFalse();
+            assertThat(second).isTrue();
+            assertThat(deadLetters).containsExactly("DESERIALIZATION:SerializationException");
+            assertThat(handled).containsExactly(commitReceived());
+            assertThat(waits).isEmpty();
+        }
+    }
+
+    @Test
+    void deadLettersARecordWhoseDecodingThrowsAnError() {
+        boolean processed = pipeline((topic, data) -> {
+            throw new OutOfMemoryError("Java heap space");
+        }).process(record(), CommitReceived.class, event -> {
+            throw new AssertionError("must not be called");
+        }, DEAD_LETTER);
+
+        assertThat(processed).isFalse();
+        assertThat(deadLetters).containsExactly("DESERIALIZATION:OutOfMemoryError");
+        assertThat(counted("dead_lettered")).isEqualTo(1);
+    }
+
+    @Test
+    void aThreadStoppedWhileDecodingIsNotTheRecordsFault() {
+        assertThatThrownBy(() -> pipeline((topic, data) -> {
+            throw new ThreadDeath();
+        }).process(record(), CommitReceived.class, event -> { }, DEAD_LETTER)).isInstanceOf(ThreadDeath.class);
+        assertThat(deadLetters).isEmpty();
+    }
+
+    @Test
+    void anErrorWhileHandlingIsTheServicesFaultSoTheRecordStaysUncommitted() {
+        assertThatThrownBy(() -> pipeline((topic, data) -> commitReceived()).process(record(), CommitReceived.class,
+                event -> {
+                    throw new OutOfMemoryError("Java heap space");
+                }, DEAD_LETTER)).isInstanceOf(OutOfMemoryError.class);
+        assertThat(deadLetters).isEmpty();
+        assertThat(waits).isEmpty();
+    }
+
+    @Test
+    void deadLettersARecordWhoseHandlingOverflowsTheStack() {
+        boolean processed = pipeline((topic, data) -> commitReceived()).process(record(), CommitReceived.class,
+                event -> {
+                    throw new StackOverflowError();
+                }, DEAD_LETTER);
+
+        assertThat(processed).isFalse();
+        assertThat(deadLetters).containsExactly("PROCESSING:StackOverflowError");
+    }
+
+    @Test
+    void aRecordHandedBackWhileDecodingIsNeitherRetriedNorDeadLettered() {
+        assertThatThrownBy(() -> pipeline((topic, data) -> {
+            throw new RecordPipeline.RecordHandedBack("stopping", null);
+        }).process(record(), CommitReceived.class, event -> { }, DEAD_LETTER))
+                .isInstanceOf(RecordPipeline.RecordHandedBack.class);
+        assertThat(deadLetters).isEmpty();
     }
 
     @Test

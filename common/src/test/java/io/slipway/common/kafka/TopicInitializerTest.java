@@ -1,5 +1,7 @@
 package io.slipway.common.kafka;
 
+import io.slipway.devstack.DevStack;
+import io.slipway.devstack.KafkaCredentials;
 import io.slipway.devstack.testing.SharedDevStack;
 import io.slipway.schemas.Topics;
 import org.apache.kafka.clients.admin.Admin;
@@ -8,7 +10,9 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Topic creation on the real broker: a topic named compacted is created (or made) compacted so a service's state is
@@ -46,6 +51,22 @@ class TopicInitializerTest {
         assertThat(cleanupPolicies(state, Topics.deadLetter(state), events, Topics.deadLetter(events))).containsExactly(
                 TopicConfig.CLEANUP_POLICY_COMPACT, TopicConfig.CLEANUP_POLICY_DELETE,
                 TopicConfig.CLEANUP_POLICY_DELETE, TopicConfig.CLEANUP_POLICY_DELETE);
+    }
+
+    @Test
+    void aBrokerThatRefusesTheCreationIsNamedAtOnceWithWhatToDo(@TempDir Path dir) {
+        try (DevStack secured = DevStack.start(dir.resolve("devstack"), SharedDevStack.freePort(),
+                SharedDevStack.freePort(), 0, null, KafkaCredentials.loadOrCreate(dir.resolve("credentials")), 1);
+             Admin builder = Admin.create(secured.clientSettings("builder"))) {
+            long started = System.nanoTime();
+
+            assertThatThrownBy(() -> new TopicInitializer(builder, 1, (short) 1)
+                    .ensureTopics(List.of("test.refused"), Set.of(), DEADLINE))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("Kafka refused to create topics [test.refused]")
+                    .hasMessageContaining("SLIPWAY_KAFKA_CREATE_TOPICS=false");
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(DEADLINE.dividedBy(2));
+        }
     }
 
     @Test

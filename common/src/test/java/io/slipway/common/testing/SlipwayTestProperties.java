@@ -7,6 +7,9 @@ import java.util.Map;
 /** Configuration that points a service under test at the shared test broker and registry, on a random port. */
 public final class SlipwayTestProperties {
 
+    /** The management token services under test expect for health details, metrics and reports. */
+    public static final String MANAGEMENT_TOKEN = "test-management-token";
+
     private SlipwayTestProperties() {
     }
 
@@ -15,6 +18,7 @@ public final class SlipwayTestProperties {
                 "kafka.bootstrap.servers", stack.bootstrapServers(),
                 "slipway.schema-registry.url", stack.registryUrl(),
                 "slipway.kafka.partitions", "1",
+                "slipway.management.token", MANAGEMENT_TOKEN,
                 "micronaut.server.port", "-1");
     }
 }

@@ -7,6 +7,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -21,10 +22,18 @@ public final class TopicReader {
 
     /** Waits up to 30 s for at least {@code expected} records and returns every record seen, in offset order. */
     public static List<ConsumerRecord<byte[], byte[]>> readAtLeast(String bootstrapServers, String topic, int expected) {
-        Map<String, Object> config = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        return readAtLeast(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topic, expected);
+    }
+
+    /**
+     * As {@link #readAtLeast(String, String, int)}, connecting with {@code clientConfig} (bootstrap servers and security
+     * settings); the group's name starts with {@code ops-}, where an operator's groups may be.
+     */
+    public static List<ConsumerRecord<byte[], byte[]>> readAtLeast(Map<String, Object> clientConfig, String topic,
+                                                                   int expected) {
+        Map<String, Object> config = new HashMap<>(clientConfig);
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, "ops-test-reader-" + UUID.randomUUID());
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {

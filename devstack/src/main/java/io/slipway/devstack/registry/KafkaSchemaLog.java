@@ -1,5 +1,6 @@
 package io.slipway.devstack.registry;
 
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -32,16 +33,19 @@ final class KafkaSchemaLog implements SchemaLog {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
+    private final Map<String, Object> kafkaClient;
     private final String bootstrapServers;
     private final TopicPartition partition;
     private final KafkaProducer<String, String> producer;
 
-    KafkaSchemaLog(String bootstrapServers, String topic) {
-        this.bootstrapServers = bootstrapServers;
+    /** {@code kafkaClient}: bootstrap servers and security settings, shared by the log's producer, consumer and admin. */
+    KafkaSchemaLog(Map<String, Object> kafkaClient, String topic) {
+        this.kafkaClient = kafkaClient;
+        this.bootstrapServers = String.valueOf(kafkaClient.get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG));
         this.partition = new TopicPartition(topic, 0);
         createTopicIfAbsent();
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.putAll(kafkaClient);
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "slipway-schema-registry-writer");
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -55,7 +59,7 @@ final class KafkaSchemaLog implements SchemaLog {
     @Override
     public void replay(BiConsumer<String, String> apply) {
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.putAll(kafkaClient);
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "slipway-schema-registry-reader");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
@@ -100,7 +104,7 @@ final class KafkaSchemaLog implements SchemaLog {
 
     private void createTopicIfAbsent() {
         Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.putAll(kafkaClient);
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
         try (Admin admin = Admin.create(p)) {
             NewTopic topic = new NewTopic(partition.topic(), 1, (short) 1)

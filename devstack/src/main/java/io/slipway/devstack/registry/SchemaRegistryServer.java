@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.slipway.devstack.registry.SchemaStore.SchemaVersion;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +37,9 @@ import java.util.function.Supplier;
  * A schema registry speaking Confluent Schema Registry's REST API for Avro schemas, with Confluent's exact response
  * bodies and error codes, that keeps its schemas as Confluent does in the compacted Kafka topic {@code _schemas} and
  * rebuilds its state from that topic on start, so ids survive restarts and are never reused. It must be the only
- * writer of that topic.
+ * writer of that topic. With credentials configured, writes (POST, PUT, DELETE) need them and reads stay anonymous,
+ * as Confluent clients read schemas; a request body over {@value #MAX_BODY_BYTES} bytes is refused with 413 before it
+ * is read, since the registry shares its JVM with the broker.
  */
 public final class SchemaRegistryServer implements AutoCloseable {
 
@@ -48,8 +51,11 @@ public final class SchemaRegistryServer implements AutoCloseable {
     private static final Set<String> ACCEPTED_CONTENT_TYPES = Set.of(CONTENT_TYPE, "application/vnd.schemaregistry+json",
             "application/json", "application/octet-stream");
     private static final int HTTP_THREADS = 4;
+    /** Schemas are small: Slipway's largest is a few KiB; Confluent's own default limit is far above any real one. */
+    public static final int MAX_BODY_BYTES = 1024 * 1024;
+    private static final Set<String> READS = Set.of("GET", "HEAD", "OPTIONS");
 
-    private final String bootstrapServers;
+    private final Map<String, Object> kafkaClient;
     private final String topic;
     private final String host;
     private final int requestedPort;
@@ -68,16 +74,29 @@ public final class SchemaRegistryServer implements AutoCloseable {
 
     /**
      * A registry on {@code host:port}; when {@code basicAuthUserInfo} ({@code "user:password"}) is given, every
-     * request must carry it as HTTP basic authentication or is refused with 401.
+     * write must carry it as HTTP basic authentication or is refused with 401.
      */
     public SchemaRegistryServer(String bootstrapServers, String host, int port, String basicAuthUserInfo) {
-        this(bootstrapServers, host, port, basicAuthUserInfo, TOPIC);
+        this(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), host, port, basicAuthUserInfo);
+    }
+
+    /**
+     * As {@link #SchemaRegistryServer(String, String, int, String)}, reaching Kafka with {@code kafkaClient}: bootstrap
+     * servers and, on a secured broker, the security settings of a principal that may manage {@code _schemas}.
+     */
+    public SchemaRegistryServer(Map<String, Object> kafkaClient, String host, int port, String basicAuthUserInfo) {
+        this(kafkaClient, host, port, basicAuthUserInfo, TOPIC);
     }
 
     /** A registry keeping its schemas in {@code topic} instead of {@code _schemas}, so tests can run a fresh one. */
     SchemaRegistryServer(String bootstrapServers, String host, int port, String basicAuthUserInfo, String topic) {
+        this(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), host, port, basicAuthUserInfo, topic);
+    }
+
+    private SchemaRegistryServer(Map<String, Object> kafkaClient, String host, int port, String basicAuthUserInfo,
+                                 String topic) {
         this.topic = topic;
-        this.bootstrapServers = bootstrapServers;
+        this.kafkaClient = Map.copyOf(kafkaClient);
         this.host = host;
         this.requestedPort = port;
         this.expectedCredentials = basicAuthUserInfo == null ? null : basicAuthUserInfo.getBytes(StandardCharsets.UTF_8);
@@ -88,7 +107,7 @@ public final class SchemaRegistryServer implements AutoCloseable {
         if (http != null) {
             throw new IllegalStateException("The schema registry is already running on " + url());
         }
-        log = new KafkaSchemaLog(bootstrapServers, topic);
+        log = new KafkaSchemaLog(kafkaClient, topic);
         try {
             store = new SchemaStore(log, json);
             store.load();
@@ -149,6 +168,7 @@ public final class SchemaRegistryServer implements AutoCloseable {
             int status = 200;
             Object body;
             try {
+                refuseOversizedBody(exchange);
                 authorize(exchange);
                 body = route(exchange);
             } catch (RegistryException e) {
@@ -260,8 +280,35 @@ public final class SchemaRegistryServer implements AutoCloseable {
         return handler.get();
     }
 
+    /**
+     * Refuses a declared body over the limit before reading any of it; the JDK server then drains at most a little of
+     * it and closes the connection instead of reading the rest. A body without a length is cut at the limit in body().
+     */
+    private static void refuseOversizedBody(HttpExchange exchange) {
+        String length = exchange.getRequestHeaders().getFirst("Content-Length");
+        if (length == null) {
+            return;
+        }
+        long declared;
+        try {
+            declared = Long.parseLong(length.trim());
+        } catch (NumberFormatException e) {
+            exchange.getResponseHeaders().set("Connection", "close");
+            throw new RegistryException(400, 400, "Malformed Content-Length: " + length);
+        }
+        if (declared > MAX_BODY_BYTES) {
+            throw bodyTooLarge(exchange, declared + " bytes");
+        }
+    }
+
+    private static RegistryException bodyTooLarge(HttpExchange exchange, String size) {
+        exchange.getResponseHeaders().set("Connection", "close");
+        return new RegistryException(413, 413, "Request body of " + size + " is over this registry's limit of "
+                + MAX_BODY_BYTES + " bytes; schemas are far smaller");
+    }
+
     private void authorize(HttpExchange exchange) {
-        if (expectedCredentials == null) {
+        if (expectedCredentials == null || READS.contains(exchange.getRequestMethod().toUpperCase(Locale.ROOT))) {
             return;
         }
         String header = exchange.getRequestHeaders().getFirst("Authorization");
@@ -289,7 +336,10 @@ public final class SchemaRegistryServer implements AutoCloseable {
             }
         }
         try {
-            byte[] bytes = exchange.getRequestBody().readAllBytes();
+            byte[] bytes = exchange.getRequestBody().readNBytes(MAX_BODY_BYTES + 1);
+            if (bytes.length > MAX_BODY_BYTES) {
+                throw bodyTooLarge(exchange, "more than " + MAX_BODY_BYTES + " bytes");
+            }
             if (bytes.length == 0) {
                 return json.createObjectNode();
             }

@@ -2,6 +2,7 @@ package io.slipway.devstack.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.slipway.devstack.support.RawUpload;
 import io.slipway.devstack.support.RegistryHttp;
 import io.slipway.devstack.support.RegistryHttp.Response;
 import io.slipway.devstack.testing.SharedDevStack;
@@ -267,18 +268,63 @@ class SchemaRegistryHttpTest {
     }
 
     @Test
-    void requiresBasicAuthenticationWhenConfigured() {
+    void writesRequireBasicAuthenticationWhenConfiguredAndReadsStayAnonymous() {
         try (SchemaRegistryServer secured = new SchemaRegistryServer(stack.bootstrapServers(), "127.0.0.1", 0, "alice:s3cret",
                 stack.uniqueTopic("_schemas-auth")).start()) {
-            Response anonymous = new RegistryHttp(secured.url()).get("/subjects");
-            Response wrong = new RegistryHttp(secured.url(), "alice:wrong").get("/subjects");
-            Response alice = new RegistryHttp(secured.url(), "alice:s3cret").get("/subjects");
+            RegistryHttp anonymous = new RegistryHttp(secured.url());
+            RegistryHttp wrong = new RegistryHttp(secured.url(), "alice:wrong");
+            RegistryHttp alice = new RegistryHttp(secured.url(), "alice:s3cret");
 
-            assertThat(anonymous.status()).isEqualTo(401);
-            assertThat(anonymous.errorCode()).isEqualTo(401);
-            assertThat(wrong.status()).isEqualTo(401);
-            assertThat(alice.status()).isEqualTo(200);
-            assertThat(alice.body()).isEqualTo(json("[]"));
+            Response anonymousWrite = anonymous.post("/subjects/" + subject + "/versions", schemaBody(V1));
+            Response wrongWrite = wrong.post("/subjects/" + subject + "/versions", schemaBody(V1));
+            Response anonymousConfig = anonymous.put("/config", "{\"compatibility\":\"NONE\"}");
+            Response anonymousDelete = anonymous.delete("/subjects/" + subject);
+
+            assertThat(List.of(anonymousWrite, wrongWrite, anonymousConfig, anonymousDelete))
+                    .allSatisfy(refused -> {
+                        assertThat(refused.status()).isEqualTo(401);
+                        assertThat(refused.errorCode()).isEqualTo(401);
+                    });
+            assertThat(anonymous.get("/subjects").body()).isEqualTo(json("[]"));
+            assertThat(anonymous.get("/config").body().get("compatibilityLevel").asText()).isEqualTo("BACKWARD");
+
+            int id = alice.register(subject, V1);
+
+            assertThat(anonymous.get("/subjects").body()).isEqualTo(json("[\"" + subject + "\"]"));
+            assertThat(anonymous.get("/schemas/ids/" + id).status()).isEqualTo(200);
+            assertThat(anonymous.delete("/subjects/" + subject).status()).isEqualTo(401);
+            assertThat(anonymous.get("/subjects").body()).isEqualTo(json("[\"" + subject + "\"]"));
+        }
+    }
+
+    @Test
+    void aFiftyMebibyteBodyIsRefusedWithoutBeingReadAndEverythingStillServes() throws Exception {
+        long fifty = 50L * 1024 * 1024;
+        RawUpload.Result result = RawUpload.post(stack.registryUrl(), "/subjects/" + subject + "/versions",
+                "Content-Length: " + fifty, fifty);
+
+        assertThat(result.statusLine()).startsWith("HTTP/1.1 413");
+        assertThat(result.body()).contains("over this registry's limit of " + SchemaRegistryServer.MAX_BODY_BYTES);
+        assertThat(result.bytesSent()).isLessThan(fifty);
+        assertStillServing();
+    }
+
+    @Test
+    void aBodyWithoutALengthIsCutAtTheLimit() throws Exception {
+        long two = 2L * 1024 * 1024;
+        RawUpload.Result result = RawUpload.post(stack.registryUrl(), "/subjects/" + subject + "/versions",
+                "Transfer-Encoding: chunked", two);
+
+        assertThat(result.statusLine()).startsWith("HTTP/1.1 413");
+        assertThat(result.body()).contains("more than " + SchemaRegistryServer.MAX_BODY_BYTES + " bytes");
+        assertStillServing();
+    }
+
+    private void assertStillServing() throws Exception {
+        assertThat(registry.get("/subjects/" + subject + "/versions").errorCode()).isEqualTo(40401);
+        assertThat(registry.register(subject, V1)).isPositive();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()))) {
+            assertThat(admin.listTopics().names().get()).contains(SchemaRegistryServer.TOPIC);
         }
     }
 

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.slipway.common.kafka.DeadLetterPublisher;
 import io.slipway.common.kafka.DeadLetterReason;
 import io.slipway.common.kafka.TransientFailure;
+import io.slipway.common.liveness.Heartbeat;
 import io.slipway.notifier.domain.ChannelId;
 import io.slipway.notifier.domain.Delivery;
 import io.slipway.notifier.domain.DeliveryOutcome;
@@ -38,7 +39,8 @@ import java.util.concurrent.TimeUnit;
  * consumer group and thread, so a channel that is down, slow or rate-limited delays nobody else. A record is committed
  * only once its delivery has an outcome: sent, duplicate, or dead-lettered to {@code slipway.notifier.deliveries.dlq}
  * with the response ({@value #RESPONSE_STATUS}, {@value #RESPONSE_BODY}). While it waits to retry, the worker keeps
- * polling with its partitions paused, so it stays in the group however long the channel asks it to wait.
+ * polling with its partitions paused, so it stays in the group however long the channel asks it to wait. Each poll
+ * beats its {@link Heartbeat}; a worker that died or stopped polling makes the service DOWN.
  */
 final class ChannelWorker implements ConsumerRebalanceListener {
 
@@ -63,13 +65,14 @@ final class ChannelWorker implements ConsumerRebalanceListener {
     private final MeterRegistry meters;
     private final Duration catchUpTimeout;
     private final Set<TopicPartition> revoked = new HashSet<>();
+    private final Heartbeat heartbeat;
     private final Thread thread;
     private volatile boolean running = true;
     private volatile String activity = "starting";
-    private volatile boolean broken;
 
     ChannelWorker(ChannelId channel, KafkaConsumer<byte[], byte[]> consumer, NotificationDispatcher dispatcher,
-                  DeadLetterPublisher deadLetters, KafkaStateStore state, MeterRegistry meters, Duration catchUpTimeout) {
+                  DeadLetterPublisher deadLetters, KafkaStateStore state, MeterRegistry meters, Duration catchUpTimeout,
+                  Heartbeat heartbeat) {
         this.channel = channel;
         this.consumer = consumer;
         this.dispatcher = dispatcher;
@@ -77,7 +80,8 @@ final class ChannelWorker implements ConsumerRebalanceListener {
         this.state = state;
         this.meters = meters;
         this.catchUpTimeout = catchUpTimeout;
-        this.thread = new Thread(this::run, "notifier-" + channel);
+        this.heartbeat = heartbeat;
+        this.thread = new Thread(heartbeat.guard(this::run), "notifier-" + channel);
         this.thread.setDaemon(true);
     }
 
@@ -99,12 +103,8 @@ final class ChannelWorker implements ConsumerRebalanceListener {
         return activity;
     }
 
-    /** Whether the worker stopped on an unexpected error while the service runs. */
-    boolean broken() {
-        return broken;
-    }
-
     void requestStop() {
+        heartbeat.close();
         running = false;
         consumer.wakeup();
     }
@@ -114,10 +114,12 @@ final class ChannelWorker implements ConsumerRebalanceListener {
     }
 
     private void run() {
+        Throwable failure = null;
         try {
             consumer.subscribe(List.of(Topics.NOTIFIER_DELIVERIES), this);
             activity = "delivering";
             while (running) {
+                heartbeat.beat();
                 revoked.clear();
                 Set<TopicPartition> halted = new HashSet<>();
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
@@ -130,11 +132,12 @@ final class ChannelWorker implements ConsumerRebalanceListener {
             }
         } catch (WakeupException | Aborted e) {
             LOG.debug("{} stopping", channel);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             LOG.error("{} stopped delivering after an unexpected error; restart the service", channel, e);
-            broken = true;
+            failure = e;
+            heartbeat.ended(e);
         } finally {
-            activity = broken ? "stopped after an unexpected error" : "stopped";
+            activity = failure == null ? "stopped" : "stopped after an unexpected error";
             consumer.close(Duration.ofSeconds(5));
         }
     }
@@ -173,9 +176,18 @@ final class ChannelWorker implements ConsumerRebalanceListener {
 
     private void deliver(ConsumerRecord<byte[], byte[]> record, TopicPartition partition) {
         Delivery delivery;
-        DeliveryOutcome outcome;
         try {
             delivery = NotifierJson.delivery(record.value());
+        } catch (ThreadDeath e) {
+            throw e;
+        } catch (Throwable e) {
+            // Whatever reading the record throws, an Error included, is the record's fault, not the channel's.
+            deadLetter(record, DeadLetterReason.DESERIALIZATION, e, null, null);
+            count("dead_lettered");
+            return;
+        }
+        DeliveryOutcome outcome;
+        try {
             outcome = dispatcher.deliver(delivery, wait -> await(partition, wait), (attempt, delay, failure) -> {
                 LOG.warn("{}: attempt {} failed, retrying in {} ms: {}", channel, attempt, delay.toMillis(), failure.getMessage());
                 activity = "retrying after attempt " + attempt + ": " + failure.getMessage();
@@ -234,6 +246,7 @@ final class ChannelWorker implements ConsumerRebalanceListener {
                     return;
                 }
                 ConsumerRecords<byte[], byte[]> fetched = consumer.poll(Duration.ofNanos(Math.min(left, POLL.toNanos())));
+                heartbeat.beat();
                 for (TopicPartition p : fetched.partitions()) {
                     consumer.seek(p, fetched.records(p).get(0).offset());
                 }

@@ -315,6 +315,24 @@ class NotificationsThroughKafkaTest {
     }
 
     @Test
+    void anUnreadableDeliveryIsDeadLetteredAndTheChannelDeliversTheNextOne() throws Exception {
+        String repo = repository("team-org");
+        ProducerRecord<byte[], byte[]> unreadable = new ProducerRecord<>(Topics.NOTIFIER_DELIVERIES,
+                repo.getBytes(StandardCharsets.UTF_8), ("{\"not a delivery\": " + repo).getBytes(StandardCharsets.UTF_8));
+        unreadable.headers().add(DeliveryQueue.CHANNEL_HEADER, "slack:team".getBytes(StandardCharsets.UTF_8));
+        raw.send(unreadable).get();
+        events.publish(failed(run(repo, sha(), Instant.parse("2025-03-14T12:30:00Z"))));
+
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(messagesAbout(team, repo)).hasSize(1));
+        assertThat(deadLetters(Topics.deadLetter(Topics.NOTIFIER_DELIVERIES),
+                r -> new String(r.value(), StandardCharsets.UTF_8).contains("not a delivery\": " + repo)))
+                .singleElement().satisfies(r -> {
+                    assertThat(header(r, DeadLetterHeaders.REASON)).isEqualTo("DESERIALIZATION");
+                    assertThat(header(r, DeliveryQueue.CHANNEL_HEADER)).isEqualTo("slack:team");
+                });
+    }
+
+    @Test
     void anUndecodableEventIsDeadLetteredOnceWhateverTheNumberOfChannels() throws Exception {
         String repo = repository("octo-org");
         byte[] garbage = ("not avro " + repo).getBytes(StandardCharsets.UTF_8);

@@ -17,9 +17,14 @@ import org.apache.kafka.common.serialization.Deserializer;
 /**
  * Reads a Confluent-wire-format payload into the generated event class named by the writer schema. The writer schema
  * is fetched by id (cached) and resolved against the class's own schema, so data written with an older compatible
- * version decodes into the current class, with defaults for fields the writer did not have.
+ * version decodes into the current class, with defaults for fields the writer did not have. Loading this class sets
+ * Avro's decoding limits ({@link AvroLimits}), so a payload declaring a huge string fails here instead of allocating it.
  */
 public final class AvroEventDeserializer implements Deserializer<SpecificRecord> {
+
+    static {
+        AvroLimits.apply();
+    }
 
     private final Map<Integer, SpecificDatumReader<SpecificRecord>> readers = new ConcurrentHashMap<>();
     private SchemaRegistryClient registry;

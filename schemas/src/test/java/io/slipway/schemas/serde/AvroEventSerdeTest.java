@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.slipway.events.CommitReceived;
+import io.slipway.schemas.PoisonPayloads;
 import io.slipway.schemas.SampleEvents;
 import io.slipway.schemas.Topics;
 import io.slipway.schemas.registry.InMemorySchemaRegistry;
@@ -17,9 +18,11 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import org.apache.avro.Schema;
+import org.apache.avro.SystemLimitException;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
@@ -224,6 +227,66 @@ class AvroEventSerdeTest {
                 () -> serializer.serialize(Topics.COMMITS, SampleEvents.commitReceived()));
 
         assertThat(e.isTransient()).isTrue();
+    }
+
+    @Test
+    void aRecordDeclaringATwoBillionByteStringFailsAtOnceWithoutAllocatingIt() {
+        int schemaId = PoisonPayloads.schemaIdOf(new AvroEventSerializer(registry.newClient())
+                .serialize(Topics.IMAGES, SampleEvents.imageBuilt()));
+        byte[] poison = PoisonPayloads.hugeString(schemaId);
+        AvroEventDeserializer deserializer = new AvroEventDeserializer(registry.newClient());
+        long before = allocatedBytes();
+
+        assertThat(poison).hasSize(10);
+        assertThatThrownBy(() -> deserializer.deserialize(Topics.IMAGES, poison))
+                .isInstanceOf(org.apache.kafka.common.errors.SerializationException.class)
+                .hasMessageContaining("schema id " + schemaId)
+                .hasRootCauseInstanceOf(SystemLimitException.class);
+        assertThat(allocatedBytes() - before).as("bytes allocated while failing").isLessThan(64L * 1024 * 1024);
+    }
+
+    @Test
+    void avroDecodesNoStringLongerThanSlipwaysLimitOnceADeserializerExists() {
+        new AvroEventDeserializer(registry.newClient());
+
+        assertThat(SystemLimitException.checkMaxStringLength(AvroLimits.MAX_LENGTH)).isEqualTo(AvroLimits.MAX_LENGTH);
+        assertThatThrownBy(() -> SystemLimitException.checkMaxStringLength(AvroLimits.MAX_LENGTH + 1L))
+                .isInstanceOf(SystemLimitException.class);
+        assertThatThrownBy(() -> SystemLimitException.checkMaxBytesLength(AvroLimits.MAX_LENGTH + 1L))
+                .isInstanceOf(SystemLimitException.class);
+        assertThatThrownBy(() -> SystemLimitException.checkMaxCollectionLength(0, AvroLimits.MAX_COLLECTION_ITEMS + 1L))
+                .isInstanceOf(SystemLimitException.class);
+    }
+
+    @Test
+    void theLimitsHoldEvenWhenAvroReadItsOwnBeforeTheFirstDeserializerWasMade() throws Exception {
+        Process jvm = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), DecodesAvroFirst.class.getName())
+                .redirectErrorStream(true).start();
+        String output = new String(jvm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertThat(jvm.waitFor()).as(output).isZero();
+    }
+
+    /** A JVM in which Avro reads its limits (its own defaults) before anything of Slipway's is loaded. */
+    static final class DecodesAvroFirst {
+        public static void main(String[] args) {
+            SystemLimitException.checkMaxStringLength(AvroLimits.MAX_LENGTH + 1L);
+            new AvroEventDeserializer().close();
+            try {
+                SystemLimitException.checkMaxStringLength(AvroLimits.MAX_LENGTH + 1L);
+                System.out.println("a string longer than " + AvroLimits.MAX_LENGTH + " bytes is still accepted");
+                System.exit(1);
+            } catch (SystemLimitException expected) {
+                System.exit(0);
+            }
+        }
+    }
+
+    /** Bytes this thread has allocated so far (HotSpot's per-thread counter). */
+    private static long allocatedBytes() {
+        return ((com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean())
+                .getCurrentThreadAllocatedBytes();
     }
 
     @Test

@@ -24,6 +24,8 @@ public sealed interface Outcome {
         CONFIG_INVALID,
         /** The registry does not have the digest, or refused the tester's credentials. */
         IMAGE_UNAVAILABLE,
+        /** The image is not in the configured staging registry, or no staging registry is configured. */
+        REGISTRY_NOT_ALLOWED,
         /** The Docker engine or the registry stayed unreachable through the retry budget. */
         INFRASTRUCTURE,
         /** The artifact is of a kind this tester cannot test (no longer emitted: VM images are tested on OpenStack). */

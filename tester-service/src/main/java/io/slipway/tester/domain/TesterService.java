@@ -85,6 +85,8 @@ public final class TesterService implements ImageTests {
             results.add(policies.run(underTest));
         } catch (ContainerEngine.ImageUnavailable e) {
             return failed(Reason.IMAGE_UNAVAILABLE, e.getMessage(), e.retryable(), List.of(), null);
+        } catch (ContainerEngine.RegistryNotAllowed e) {
+            return failed(Reason.REGISTRY_NOT_ALLOWED, e.getMessage(), false, List.of(), null);
         }
         return decide(image, results, store(request, results));
     }

@@ -135,16 +135,34 @@ class TesterServiceTest {
 
     @Test
     void anImageTheRegistryRefusesIsImageUnavailable() {
-        TesterService tester = new TesterService((ref, runId) -> {
+        TesterService tester = testerOpening((ref, runId) -> {
             throw new ContainerEngine.ImageUnavailable("the registry has no image", false, null);
-        }, new SuiteParser(Duration.ofSeconds(5)), new StructureTests(Duration.ofSeconds(5)),
-                new ImagePolicies(new ImagePolicies.Settings(Severity.OFF, Severity.OFF, Severity.OFF, Severity.OFF, "x")),
-                List::of, (r, a, x) -> "unused", -1, Clock.systemUTC());
+        });
 
         Outcome.Failed failed = (Outcome.Failed) tester.test(request(PASSING));
 
         assertThat(failed.reason()).isEqualTo(Reason.IMAGE_UNAVAILABLE);
         assertThat(failed.excerpt()).isEmpty();
         assertThat(failed.reportLocation()).isNull();
+    }
+
+    @Test
+    void anImageOutsideTheConfiguredRegistryIsRegistryNotAllowedAndNotRetried() {
+        TesterService tester = testerOpening((ref, runId) -> {
+            throw new ContainerEngine.RegistryNotAllowed(ref.reference() + " is not in the staging registry");
+        });
+
+        Outcome.Failed failed = (Outcome.Failed) tester.test(request(PASSING));
+
+        assertThat(failed.reason()).isEqualTo(Reason.REGISTRY_NOT_ALLOWED);
+        assertThat(failed.retryable()).isFalse();
+        assertThat(failed.message()).contains("is not in the staging registry");
+    }
+
+    /** A tester with no suites or policies whose engine is {@code engine}. */
+    private static TesterService testerOpening(ContainerEngine engine) {
+        return new TesterService(engine, new SuiteParser(Duration.ofSeconds(5)), new StructureTests(Duration.ofSeconds(5)),
+                new ImagePolicies(new ImagePolicies.Settings(Severity.OFF, Severity.OFF, Severity.OFF, Severity.OFF, "x")),
+                List::of, (r, a, x) -> "unused", -1, Clock.systemUTC());
     }
 }

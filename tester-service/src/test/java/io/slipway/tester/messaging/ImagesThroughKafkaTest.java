@@ -2,6 +2,7 @@ package io.slipway.tester.messaging;
 
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
+import io.slipway.common.testing.SlipwayTestProperties;
 import io.slipway.devstack.testing.SharedDevStack;
 import io.slipway.events.BuildFailed;
 import io.slipway.events.ImageBuilt;
@@ -31,10 +32,13 @@ import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * tester-service through a real broker, schema registry, Docker engine and image registry: each ImageBuilt becomes
- * exactly one TestsPassed or BuildFailed (stage TEST), and the JUnit report is served where the event says.
+ * exactly one TestsPassed or BuildFailed (stage TEST), and the JUnit report is served where the event says, to the
+ * holder of the management token only.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ImagesThroughKafkaTest {
+
+    private static final String MANAGEMENT = "Bearer " + SlipwayTestProperties.MANAGEMENT_TOKEN;
 
     private final StagedImages staged = StagedImages.get();
     private final TesterRuns runs = new TesterRuns();
@@ -75,13 +79,18 @@ class ImagesThroughKafkaTest {
                 tuple("tests/busybox_test.yaml", "APPLICATION", 20, 0),
                 tuple("builtin:cis-docker-benchmark-4", "PROVIDER", 4, 0));
         assertThat(passed.getSuites().get(0).getDurationMillis()).isPositive();
-        HttpResponse<String> report = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        HttpResponse<String> anonymous = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create(passed.getReportLocation())).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        HttpResponse<String> report = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(passed.getReportLocation())).header("Authorization", MANAGEMENT).build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(report.statusCode()).isEqualTo(200);
         assertThat(report.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).contains("xml"));
         assertThat(report.body()).contains("<testsuite name=\"tests/busybox_test.yaml\"");
         HttpResponse<String> missing = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(passed.getReportLocation().replaceFirst("/1$", "/7"))).build(), HttpResponse.BodyHandlers.ofString());
+                URI.create(passed.getReportLocation().replaceFirst("/1$", "/7"))).header("Authorization", MANAGEMENT).build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(missing.statusCode()).isEqualTo(404);
     }
 

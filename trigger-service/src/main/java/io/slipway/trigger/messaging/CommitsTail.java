@@ -6,6 +6,8 @@ import io.micronaut.core.annotation.Nullable;
 import io.slipway.common.config.SlipwayKafkaProperties;
 import io.slipway.common.kafka.KafkaClients;
 import io.slipway.common.kafka.TopicTail;
+import io.slipway.common.liveness.Heartbeat;
+import io.slipway.common.liveness.Heartbeats;
 import io.slipway.common.messaging.TopicsAtStartup;
 import io.slipway.events.CommitReceived;
 import io.slipway.schemas.Topics;
@@ -33,7 +35,13 @@ import java.util.concurrent.atomic.AtomicReference;
  * Keeps the {@link RunLedger} in step with {@code slipway.commits}: reads every partition from the beginning
  * at start-up (the service answers no webhook before it has caught up) and then follows the topic, so the ledger
  * holds every run any trigger instance started, also across restarts. {@link #awaitCaughtUp} lets a new
- * partition owner wait until runs emitted by the previous owner are in the ledger.
+ * partition owner wait until runs emitted by the previous owner are in the ledger. Its thread beats a
+ * {@link Heartbeat} on every read: a tail that died or hangs makes the service DOWN, since a trigger whose ledger no
+ * longer follows the topic would start duplicate runs.
+ * <p>
+ * A record it cannot decode (whatever the decoder throws, an {@link Error} included) or that is no
+ * {@code CommitReceived} is skipped, logged and counted ({@code slipway.trigger.ledger.unreadable}): builder-service's
+ * consumer group dead-letters that record, so the tail has no run to record and nothing to send anywhere.
  */
 @Context
 public class CommitsTail {
@@ -47,11 +55,12 @@ public class CommitsTail {
     private final MeterRegistry meters;
     private final Duration startupTimeout;
     private final AtomicReference<CompletableFuture<Void>> catchUpRequest = new AtomicReference<>();
+    private final Heartbeat heartbeat;
     private final Thread thread;
     private volatile boolean running = true;
 
     CommitsTail(KafkaClients clients, @Named("slipway-events") Deserializer<SpecificRecord> deserializer,
-                RunLedger ledger, MeterRegistry meters, SlipwayKafkaProperties settings,
+                RunLedger ledger, MeterRegistry meters, SlipwayKafkaProperties settings, Heartbeats heartbeats,
                 @Nullable TopicsAtStartup topicsCreated) {
         this.consumer = clients.consumer("trigger-service-commits-tail", new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
@@ -60,7 +69,9 @@ public class CommitsTail {
         this.ledger = ledger;
         this.meters = meters;
         this.startupTimeout = settings.startupTimeout();
-        this.thread = new Thread(this::run, "commits-tail");
+        // A catch-up may take the whole start-up timeout before it gives up and the loop beats again.
+        this.heartbeat = heartbeats.register("commits tail", startupTimeout.multipliedBy(2));
+        this.thread = new Thread(heartbeat.guard(this::run), "commits-tail");
         this.thread.setDaemon(true);
     }
 
@@ -93,6 +104,7 @@ public class CommitsTail {
         boolean following = false;
         try {
             while (running) {
+                heartbeat.beat();
                 CompletableFuture<Void> request = catchUpRequest.getAndSet(null);
                 if (following && request == null) {
                     // A short poll keeps catch-up requests waiting at most this long.
@@ -107,13 +119,15 @@ public class CommitsTail {
                     }
                 } catch (TimeoutException e) {
                     LOG.warn("Could not read {} to its end yet: {}", Topics.COMMITS, e.getMessage());
+                    heartbeat.error(e);
                     if (request != null) {
                         request.completeExceptionally(e);
                     }
                 }
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             LOG.error("commits tail failed; runs started from now on may not be deduplicated", e);
+            heartbeat.ended(e);
             CompletableFuture<Void> request = catchUpRequest.getAndSet(null);
             if (request != null) {
                 request.completeExceptionally(e);
@@ -124,21 +138,36 @@ public class CommitsTail {
     }
 
     private void apply(ConsumerRecord<byte[], byte[]> record) {
+        SpecificRecord decoded;
         try {
-            if (deserializer.deserialize(record.topic(), record.headers(), record.value()) instanceof CommitReceived event) {
-                ledger.record(event.getRun().getRunId(), event.getRun().getAttempt(), CommitMapping.toPush(event),
-                        event.getRun().getAcceptedSequence(), event.getRun().getTriggeredAt());
-                return;
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("Record {}-{}@{} is not a CommitReceived the ledger can use: {}", record.topic(),
-                    record.partition(), record.offset(), e.toString());
+            decoded = deserializer.deserialize(record.topic(), record.headers(), record.value());
+        } catch (ThreadDeath e) {
+            throw e;
+        } catch (Throwable e) {
+            skip(record, e.toString());
+            return;
         }
+        if (!(decoded instanceof CommitReceived event)) {
+            skip(record, decoded == null ? "a tombstone" : "a " + decoded.getSchema().getFullName());
+            return;
+        }
+        try {
+            ledger.record(event.getRun().getRunId(), event.getRun().getAttempt(), CommitMapping.toPush(event),
+                    event.getRun().getAcceptedSequence(), event.getRun().getTriggeredAt());
+        } catch (RuntimeException e) {
+            skip(record, e.toString());
+        }
+    }
+
+    private void skip(ConsumerRecord<byte[], byte[]> record, String why) {
+        LOG.warn("Skipping {}-{}@{}, not a CommitReceived the ledger can use (builder-service dead-letters it): {}",
+                record.topic(), record.partition(), record.offset(), why);
         meters.counter("slipway.trigger.ledger.unreadable").increment();
     }
 
     @PreDestroy
     void stop() {
+        heartbeat.close();
         running = false;
         try {
             thread.join(TimeUnit.SECONDS.toMillis(10));

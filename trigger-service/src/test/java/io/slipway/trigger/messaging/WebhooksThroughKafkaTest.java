@@ -8,7 +8,10 @@ import io.micronaut.runtime.server.EmbeddedServer;
 import io.slipway.common.testing.SlipwayTestProperties;
 import io.slipway.common.testing.TopicReader;
 import io.slipway.devstack.testing.SharedDevStack;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.slipway.common.kafka.KafkaClients;
 import io.slipway.events.CommitReceived;
+import io.slipway.schemas.PoisonPayloads;
 import io.slipway.schemas.Fixtures;
 import io.slipway.schemas.RunIds;
 import io.slipway.schemas.Topics;
@@ -17,7 +20,12 @@ import io.slipway.schemas.registry.SchemaRegistryClient;
 import io.slipway.trigger.GitRepositories;
 import io.slipway.trigger.WebhookClient;
 import io.slipway.trigger.adapter.forge.WebhookSignatures;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,6 +44,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -108,7 +117,9 @@ class WebhooksThroughKafkaTest {
         await().untilAsserted(() -> {
             events.clear();
             for (ConsumerRecord<byte[], byte[]> record : TopicReader.readAtLeast(stack.bootstrapServers(), Topics.COMMITS, 1)) {
-                CommitReceived event = (CommitReceived) deserializer.deserialize(record.topic(), record.headers(), record.value());
+                if (!(decoded(record) instanceof CommitReceived event)) {
+                    continue;
+                }
                 if (event.getRun().getRepository().getFullName().equals(repository)) {
                     assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo(repository);
                     events.add(event);
@@ -117,6 +128,15 @@ class WebhooksThroughKafkaTest {
             assertThat(events).extracting(e -> e.getRun().getCommit().getSha()).contains(sentinelSha);
         });
         return events;
+    }
+
+    /** The event of a record, or null for a record that is no event (a test writes poison records on purpose). */
+    private SpecificRecord decoded(ConsumerRecord<byte[], byte[]> record) {
+        try {
+            return deserializer.deserialize(record.topic(), record.headers(), record.value());
+        } catch (SerializationException poison) {
+            return null;
+        }
     }
 
     private static JsonNode body(HttpResponse<String> response) throws Exception {
@@ -250,6 +270,34 @@ class WebhooksThroughKafkaTest {
 
         assertThat(redelivered.statusCode()).isEqualTo(200);
         assertThat(body(redelivered).get("status").asText()).isEqualTo("duplicate");
+    }
+
+    @Test
+    void aPoisonRecordInTheCommitsTopicIsSkippedAndTheLedgerKnowsTheRunsOnEitherSideOfIt() throws Exception {
+        String repository = repo();
+        String before = sha();
+        client.pushGeneric(repository, "refs/heads/main", before, "before the poison");
+        List<CommitReceived> known = commitsOf(repository, before);
+        byte[] written = TopicReader.readAtLeast(stack.bootstrapServers(), Topics.COMMITS, 1).stream()
+                .filter(r -> decoded(r) instanceof CommitReceived).findFirst().orElseThrow().value();
+        try (Producer<byte[], byte[]> producer = KafkaClients.of(Map.of("bootstrap.servers", stack.bootstrapServers()))
+                .producer("test-poison", new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(Topics.COMMITS, repository.getBytes(StandardCharsets.UTF_8),
+                    PoisonPayloads.hugeString(PoisonPayloads.schemaIdOf(written)))).get(30, TimeUnit.SECONDS);
+        }
+
+        WebhookClient restarted = startInstance();
+        String after = sha();
+        client.pushGeneric(repository, "refs/heads/main", after, "after the poison");
+        commitsOf(repository, after);
+
+        assertThat(known).hasSize(1);
+        assertThat(body(restarted.pushGeneric(repository, "refs/heads/main", before, "before the poison"))
+                .get("status").asText()).as("the run read at start-up, before the poison").isEqualTo("duplicate");
+        assertThat(body(restarted.pushGeneric(repository, "refs/heads/main", after, "after the poison"))
+                .get("status").asText()).as("the run after the poison").isEqualTo("duplicate");
+        assertThat(contexts.get(contexts.size() - 1).getBean(MeterRegistry.class)
+                .counter("slipway.trigger.ledger.unreadable").count()).isGreaterThanOrEqualTo(1);
     }
 
     @Test

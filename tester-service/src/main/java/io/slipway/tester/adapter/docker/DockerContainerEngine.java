@@ -44,13 +44,12 @@ public final class DockerContainerEngine implements ContainerEngine, AutoCloseab
             "no basic auth credentials", "forbidden");
 
     /**
-     * The staging registry ({@code host[:port]}) and its credentials. When {@code host} is set, only images in it
-     * are tested; the credentials are sent only with pulls from it (without a host, every pull is anonymous); a blank
-     * username means anonymous pulls.
+     * The staging registry ({@code host[:port]}) and its credentials. Only images in it are tested: without a host,
+     * none is; the credentials are sent only with pulls from it; a blank username means anonymous pulls.
      */
     public record Registry(String host, String username, String password) {
         boolean admits(ImageRef image) {
-            return host == null || host.isBlank() || host.equals(image.registry());
+            return host != null && !host.isBlank() && host.equals(image.registry());
         }
 
         /** The credentials for pulling {@code image}: only when it is in the configured registry. */
@@ -90,10 +89,9 @@ public final class DockerContainerEngine implements ContainerEngine, AutoCloseab
         this.docker = docker;
         this.limits = limits;
         this.registry = registry;
-        if (registry.username() != null && !registry.username().isBlank()
-                && (registry.host() == null || registry.host().isBlank())) {
-            LOG.warn("SLIPWAY_STAGING_REGISTRY_USER is set but SLIPWAY_STAGING_REGISTRY is not: pulls are anonymous, "
-                    + "since registry credentials are sent only to the registry they are configured for");
+        if (registry.host() == null || registry.host().isBlank()) {
+            LOG.warn("SLIPWAY_STAGING_REGISTRY is not set: every container image will be refused (REGISTRY_NOT_ALLOWED), "
+                    + "since the tester pulls only from the registry it is configured for");
         }
         this.instanceId = instanceId;
         this.pullTimeout = pullTimeout;
@@ -102,8 +100,11 @@ public final class DockerContainerEngine implements ContainerEngine, AutoCloseab
     @Override
     public ImageUnderTest open(ImageRef image, String runId) {
         if (!registry.admits(image)) {
-            throw new ImageUnavailable(image.reference() + " is not in the staging registry " + registry.host()
-                    + "; the tester tests staged images only", false, null);
+            throw new RegistryNotAllowed(registry.host() == null || registry.host().isBlank()
+                    ? image.reference() + " was refused: no staging registry is configured (SLIPWAY_STAGING_REGISTRY), "
+                    + "and the tester pulls from no other"
+                    : image.reference() + " is not in the staging registry " + registry.host()
+                    + "; the tester tests staged images only");
         }
         pull(image);
         InspectImageResponse inspected;

@@ -1,5 +1,6 @@
 package io.slipway.tester.adapter.docker;
 
+import com.sun.net.httpserver.HttpServer;
 import io.slipway.common.kafka.TransientFailure;
 import io.slipway.common.testing.DockerTestImages;
 import io.slipway.container.DockerEngine;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -32,6 +34,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -302,17 +305,48 @@ class DockerTesterTest {
                 StagedImages.USER, StagedImages.PASSWORD));
         ImageRef elsewhere = new ImageRef("registry.example.org", "evil/app", staged.sample().digest());
 
-        assertThatThrownBy(() -> engine.open(elsewhere, "run")).isInstanceOfSatisfying(
-                ContainerEngine.ImageUnavailable.class, e -> assertThat(e.retryable()).isFalse())
+        assertThatThrownBy(() -> engine.open(elsewhere, "run"))
+                .isInstanceOf(ContainerEngine.RegistryNotAllowed.class)
                 .hasMessageContaining("is not in the staging registry " + staged.registry().host());
+    }
+
+    @Test
+    void anImageNamingAnotherRegistryGetsNoRequestAndNoCredentialsFromTheTester() throws Exception {
+        List<String> received = new CopyOnWriteArrayList<>();
+        HttpServer attacker = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        attacker.createContext("/", exchange -> {
+            received.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " Authorization="
+                    + exchange.getRequestHeaders().getFirst("Authorization"));
+            exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"attacker\"");
+            exchange.sendResponseHeaders(401, -1);
+            exchange.close();
+        });
+        attacker.start();
+        try {
+            ImageRef planted = new ImageRef("127.0.0.1:" + attacker.getAddress().getPort(), "staging/sample",
+                    staged.sample().digest());
+            DockerContainerEngine configured = engine(null, new DockerContainerEngine.Registry(
+                    staged.registry().host(), StagedImages.USER, StagedImages.PASSWORD));
+            DockerContainerEngine unconfigured = engine(null, new DockerContainerEngine.Registry(null,
+                    StagedImages.USER, StagedImages.PASSWORD));
+
+            assertThatThrownBy(() -> configured.open(planted, "run"))
+                    .isInstanceOf(ContainerEngine.RegistryNotAllowed.class);
+            assertThatThrownBy(() -> unconfigured.open(planted, "run"))
+                    .isInstanceOf(ContainerEngine.RegistryNotAllowed.class)
+                    .hasMessageContaining("no staging registry is configured (SLIPWAY_STAGING_REGISTRY)");
+            assertThat(received).as("requests the planted registry received").isEmpty();
+        } finally {
+            attacker.stop(0);
+        }
     }
 
     @Test
     void anUnreachableRegistryOrEngineIsATransientFailure() {
         ImageRef nowhere = new ImageRef("127.0.0.1:1", "staging/sample", staged.sample().digest());
 
-        assertThatThrownBy(() -> engine(null, new DockerContainerEngine.Registry(null, null, null)).open(nowhere, "run"))
-                .isInstanceOf(TransientFailure.class).hasMessageContaining("127.0.0.1:1");
+        assertThatThrownBy(() -> engine(null, new DockerContainerEngine.Registry("127.0.0.1:1", null, null))
+                .open(nowhere, "run")).isInstanceOf(TransientFailure.class).hasMessageContaining("127.0.0.1:1");
         assertThatThrownBy(() -> engine("unix:///nonexistent/docker.sock", StagedImages.PASSWORD).open(staged.sample(), "run"))
                 .isInstanceOf(TransientFailure.class);
     }

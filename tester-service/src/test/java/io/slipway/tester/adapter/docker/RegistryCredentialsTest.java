@@ -5,7 +5,10 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The staging registry's credentials go with pulls from that registry and no other, whatever the event names. */
+/**
+ * The staging registry's credentials go with pulls from that registry and no other, whatever the event names; without a
+ * configured registry no image is admitted at all.
+ */
 class RegistryCredentialsTest {
 
     private static final String DIGEST = "sha256:" + "a".repeat(64);
@@ -26,11 +29,16 @@ class RegistryCredentialsTest {
     }
 
     @Test
-    void withoutAConfiguredRegistryEveryPullIsAnonymous() {
-        DockerContainerEngine.Registry anyRegistry = new DockerContainerEngine.Registry("", "ci", "s3cret");
+    void withoutAConfiguredRegistryNoImageIsAdmittedAndNoCredentialGoesAnywhere() {
+        DockerContainerEngine.Registry unset = new DockerContainerEngine.Registry("", "ci", "s3cret");
 
-        assertThat(anyRegistry.admits(new ImageRef("evil.example", "staging/app", DIGEST))).isTrue();
-        assertThat(anyRegistry.authFor(new ImageRef("evil.example", "staging/app", DIGEST))).isEmpty();
+        assertThat(unset.admits(new ImageRef("evil.example", "staging/app", DIGEST))).isFalse();
+        assertThat(unset.admits(new ImageRef("", "staging/app", DIGEST))).isFalse();
+        assertThat(new DockerContainerEngine.Registry(null, null, null)
+                .admits(new ImageRef("evil.example", "staging/app", DIGEST))).isFalse();
+        assertThat(unset.authFor(new ImageRef("evil.example", "staging/app", DIGEST))).isEmpty();
+        assertThat(new DockerContainerEngine.Registry("registry.internal:5000", "ci", "s3cret")
+                .admits(new ImageRef("registry.internal:5000", "staging/app", DIGEST))).isTrue();
         assertThat(new DockerContainerEngine.Registry("registry.internal:5000", "", null)
                 .authFor(new ImageRef("registry.internal:5000", "staging/app", DIGEST))).isEmpty();
     }

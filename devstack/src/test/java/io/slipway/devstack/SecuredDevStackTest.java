@@ -1,0 +1,231 @@
+package io.slipway.devstack;
+
+import io.slipway.devstack.testing.SharedDevStack;
+import io.slipway.schemas.Topics;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
+import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.errors.ClusterAuthorizationException;
+import org.apache.kafka.common.errors.GroupAuthorizationException;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/** The secured dev stack against a real broker: who may log in, write, read and join which group. */
+class SecuredDevStackTest {
+
+    private static Path dir;
+    private static DevStack stack;
+
+    @BeforeAll
+    static void start() throws IOException {
+        dir = Files.createTempDirectory("slipway-secured-");
+        stack = DevStack.start(dir.resolve("devstack"), SharedDevStack.freePort(), SharedDevStack.freePort(), 0, null,
+                KafkaCredentials.loadOrCreate(dir.resolve("credentials")), 1);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void credentialFilesAreReadableByTheirOwnerOnlyAndKeptAcrossLoads() throws IOException {
+        Path credentials = dir.resolve("credentials");
+        assertThat(Files.getPosixFilePermissions(credentials)).containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ,
+                PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE);
+        for (String principal : KafkaCredentials.PRINCIPALS) {
+            assertThat(Files.getPosixFilePermissions(KafkaCredentials.fileOf(credentials, principal)))
+                    .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+        }
+        assertThat(KafkaCredentials.loadOrCreate(credentials).password("builder"))
+                .isEqualTo(KafkaCredentials.loadOrCreate(credentials).password("builder"))
+                .isNotEqualTo(KafkaCredentials.loadOrCreate(credentials).password("tester"));
+    }
+
+    @Test
+    void createsEveryTopicWithItsDeadLetterTopic() throws Exception {
+        try (Admin admin = Admin.create(stack.clientSettings(KafkaCredentials.ADMIN))) {
+            Set<String> names = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            for (String topic : Topics.allTopics()) {
+                assertThat(names).contains(topic, Topics.deadLetter(topic));
+            }
+        }
+    }
+
+    @Test
+    void anAnonymousClientIsRefused() {
+        Map<String, Object> anonymous = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 5000);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(anonymous, new StringSerializer(),
+                new StringSerializer())) {
+            assertThatThrownBy(() -> producer.send(new ProducerRecord<>(Topics.TESTS, "e2e/app", "forged")).get())
+                    .isInstanceOfAny(ExecutionException.class, org.apache.kafka.common.errors.TimeoutException.class);
+        }
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000))) {
+            assertThatThrownBy(() -> admin.listTopics().names().get(30, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class);
+        }
+    }
+
+    @Test
+    void aWrongPasswordIsRefused() {
+        Map<String, Object> impostor = new HashMap<>(stack.clientSettings("tester"));
+        impostor.put(SaslConfigs.SASL_JAAS_CONFIG, KafkaCredentials.jaasConfig("tester", "guessed"));
+        try (KafkaProducer<String, String> producer = producer(impostor)) {
+            assertThatThrownBy(() -> producer.send(new ProducerRecord<>(Topics.TESTS, "e2e/app", "forged")).get())
+                    .hasCauseInstanceOf(SaslAuthenticationException.class);
+        }
+    }
+
+    @Test
+    void eachStageWritesItsOwnTopicTheFailuresAndTheDeadLettersOfItsInputs() throws Exception {
+        Map<String, List<String>> writes = Map.of(
+                "trigger", List.of(Topics.COMMITS, Topics.TRIGGER_INTAKE, Topics.FAILURES, Topics.deadLetter(Topics.COMMITS)),
+                "builder", List.of(Topics.IMAGES, Topics.FAILURES, Topics.deadLetter(Topics.COMMITS)),
+                "tester", List.of(Topics.TESTS, Topics.FAILURES, Topics.deadLetter(Topics.IMAGES)),
+                "deliverer", List.of(Topics.ARTIFACTS, Topics.DELIVERER_STATE, Topics.FAILURES,
+                        Topics.deadLetter(Topics.TESTS)),
+                "notifier", List.of(Topics.NOTIFIER_DELIVERIES, Topics.NOTIFIER_STATE,
+                        Topics.deadLetter(Topics.ARTIFACTS), Topics.deadLetter(Topics.FAILURES)));
+        for (var entry : writes.entrySet()) {
+            try (KafkaProducer<String, String> producer = producer(stack.clientSettings(entry.getKey()))) {
+                for (String topic : entry.getValue()) {
+                    producer.send(new ProducerRecord<>(topic, "acl-test", "from " + entry.getKey())).get(30, TimeUnit.SECONDS);
+                }
+            }
+        }
+    }
+
+    @Test
+    void noStageWritesAnotherStagesTopicAndOpsWritesNothing() {
+        Map<String, List<String>> refused = Map.of(
+                "builder", List.of(Topics.TESTS, Topics.COMMITS, Topics.ARTIFACTS, Topics.DELIVERER_STATE),
+                "tester", List.of(Topics.IMAGES, Topics.ARTIFACTS),
+                "deliverer", List.of(Topics.TESTS, Topics.NOTIFIER_STATE),
+                "notifier", List.of(Topics.FAILURES, Topics.ARTIFACTS, Topics.COMMITS),
+                "trigger", List.of(Topics.IMAGES, Topics.TESTS),
+                KafkaCredentials.OPS, List.of(Topics.TESTS, Topics.FAILURES, Topics.deadLetter(Topics.TESTS)));
+        refused.forEach((principal, topics) -> {
+            try (KafkaProducer<String, String> producer = producer(stack.clientSettings(principal))) {
+                for (String topic : topics) {
+                    assertThatThrownBy(() -> producer.send(new ProducerRecord<>(topic, "acl-test", "forged")).get(30,
+                            TimeUnit.SECONDS)).as("%s writing %s", principal, topic)
+                            .cause().isInstanceOf(principal.equals(KafkaCredentials.OPS)
+                                    // ops may write no topic at all, so not even an idempotent producer id is its
+                                    ? ClusterAuthorizationException.class : TopicAuthorizationException.class);
+                }
+            }
+        });
+    }
+
+    @Test
+    void opsReadsTheFailuresAndDeadLettersInItsOwnGroupsOnly() throws Exception {
+        try (KafkaProducer<String, String> producer = producer(stack.clientSettings("tester"))) {
+            producer.send(new ProducerRecord<>(Topics.FAILURES, "ops-test", "a failure")).get(30, TimeUnit.SECONDS);
+            producer.send(new ProducerRecord<>(Topics.deadLetter(Topics.IMAGES), "ops-test", "a dead letter"))
+                    .get(30, TimeUnit.SECONDS);
+        }
+        assertThat(read(KafkaCredentials.OPS, "ops-failures-" + UUID.randomUUID(), Topics.FAILURES))
+                .contains("a failure");
+        assertThat(read(KafkaCredentials.OPS, "ops-dlq-" + UUID.randomUUID(), Topics.deadLetter(Topics.IMAGES)))
+                .contains("a dead letter");
+        assertThatThrownBy(() -> read(KafkaCredentials.OPS, "tester-service", Topics.FAILURES))
+                .isInstanceOf(GroupAuthorizationException.class);
+        assertThatThrownBy(() -> read("builder", "builder-service-" + UUID.randomUUID(), Topics.FAILURES))
+                .isInstanceOf(TopicAuthorizationException.class);
+    }
+
+    @Test
+    void aDataDirectoryMadeInPlaintextIsSecuredOnItsNextStartAndSurvivesANewAdminPassword() throws Exception {
+        Path data = dir.resolve("upgraded");
+        int kafkaPort = SharedDevStack.freePort();
+        int controllerPort = SharedDevStack.freePort();
+        try (DevStack plaintext = DevStack.start(data, kafkaPort, controllerPort, 0)) {
+            plaintext.createTopic(Topics.FAILURES, 1);
+            try (KafkaProducer<String, String> producer = producer(plaintext.clientSettings(KafkaCredentials.ADMIN))) {
+                producer.send(new ProducerRecord<>(Topics.FAILURES, "upgrade", "written in plaintext")).get(30, TimeUnit.SECONDS);
+            }
+        }
+        Path credentials = dir.resolve("upgraded-credentials");
+        try (DevStack secured = DevStack.start(data, kafkaPort, controllerPort, 0, null,
+                KafkaCredentials.loadOrCreate(credentials), 1)) {
+            assertThat(read(secured, KafkaCredentials.OPS, "ops-upgrade", Topics.FAILURES)).contains("written in plaintext");
+        }
+        Files.delete(KafkaCredentials.fileOf(credentials, KafkaCredentials.ADMIN));
+        try (DevStack renewed = DevStack.start(data, kafkaPort, controllerPort, 0, null,
+                KafkaCredentials.loadOrCreate(credentials), 1)) {
+            assertThat(read(renewed, KafkaCredentials.OPS, "ops-renewed", Topics.FAILURES)).contains("written in plaintext");
+        }
+    }
+
+    @Test
+    void theClusterHasExactlyTheAclsOfTheTable() throws Exception {
+        try (Admin admin = Admin.create(stack.clientSettings(KafkaCredentials.ADMIN))) {
+            List<AclBinding> acls = new ArrayList<>(admin.describeAcls(AclBindingFilter.ANY).values().get(30, TimeUnit.SECONDS));
+            assertThat(acls).containsExactlyInAnyOrderElementsOf(PipelineAcls.bindings());
+        }
+    }
+
+    private static KafkaProducer<String, String> producer(Map<String, Object> settings) {
+        Map<String, Object> config = new HashMap<>(settings);
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000);
+        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+        return new KafkaProducer<>(config, new StringSerializer(), new StringSerializer());
+    }
+
+    private static List<String> read(String principal, String group, String topic) {
+        return read(stack, principal, group, topic);
+    }
+
+    private static List<String> read(DevStack stack, String principal, String group, String topic) {
+        Map<String, Object> config = new HashMap<>(stack.clientSettings(principal));
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
+        List<String> values = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
+                new StringDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> values.add(r.value()));
+                return !values.isEmpty();
+            });
+        }
+        return values.stream().toList();
+    }
+}
