@@ -2,10 +2,13 @@ package io.slipway.common.files;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 
 /**
@@ -14,25 +17,50 @@ import java.util.stream.Stream;
  */
 public final class FileTrees {
 
+    /** Lists a tree, as {@link Files#walk} does; replaced in tests to make an entry vanish mid-walk. */
+    interface Walker {
+        Stream<Path> walk(Path root) throws IOException;
+    }
+
     private FileTrees() {
     }
 
     /**
-     * Deletes {@code root} and everything under it; a tree that is already gone is fine.
+     * Deletes {@code root} and everything under it; a tree that is already gone is fine. When the tree changes while
+     * it is being deleted (an entry vanishes, or appears in a directory about to go), it is walked and deleted once
+     * more; a second such change is an error, never a tree left half-deleted in silence.
      *
-     * @throws IOException when an entry cannot be listed or deleted
+     * @throws IOException when an entry cannot be listed or deleted, or the tree kept changing
      */
     public static void delete(Path root) throws IOException {
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
+        delete(root, Files::walk);
+    }
+
+    static void delete(Path root, Walker walker) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                deleteOnce(root, walker);
+                return;
+            } catch (NoSuchFileException | DirectoryNotEmptyException e) {
+                if (Files.notExists(root, LinkOption.NOFOLLOW_LINKS)) {
+                    return;
+                }
+                if (attempt == 2) {
+                    throw e;
+                }
             }
-        } catch (NoSuchFileException e) {
-            // Already gone.
+        }
+    }
+
+    private static void deleteOnce(Path root, Walker walker) throws IOException {
+        List<Path> paths;
+        try (Stream<Path> walk = walker.walk(root)) {
+            paths = walk.sorted(Comparator.reverseOrder()).toList();
         } catch (UncheckedIOException e) {
-            if (!(e.getCause() instanceof NoSuchFileException)) {
-                throw e.getCause();
-            }
+            throw e.getCause();
+        }
+        for (Path path : paths) {
+            Files.deleteIfExists(path);
         }
     }
 }

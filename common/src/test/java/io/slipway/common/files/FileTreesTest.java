@@ -4,10 +4,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class FileTreesTest {
 
@@ -36,5 +40,40 @@ class FileTreesTest {
         FileTrees.delete(tmp.resolve("never-there"));
 
         assertThat(tmp.resolve("never-there")).doesNotExist();
+    }
+
+    /** Walks like {@link Files#walk}, but the first {@code vanishing} walks meet an entry that vanished under them. */
+    private static FileTrees.Walker vanishing(Path entry, int vanishing) {
+        AtomicInteger walks = new AtomicInteger();
+        return root -> {
+            if (walks.incrementAndGet() > vanishing) {
+                return Files.walk(root);
+            }
+            return Files.walk(root).peek(path -> {
+                if (path.equals(entry)) {
+                    throw new UncheckedIOException(new NoSuchFileException(entry.toString()));
+                }
+            });
+        };
+    }
+
+    @Test
+    void anEntryVanishingMidWalkDoesNotLeaveTheTreeHalfDeleted() throws IOException {
+        Path tree = Files.createDirectories(tmp.resolve("tree/a"));
+        Files.writeString(tree.resolve("file"), "x");
+
+        FileTrees.delete(tmp.resolve("tree"), vanishing(tree.resolve("file"), 1));
+
+        assertThat(tmp.resolve("tree")).doesNotExist();
+    }
+
+    @Test
+    void aTreeThatKeepsChangingIsAnErrorNotASilentPartialDelete() throws IOException {
+        Path tree = Files.createDirectories(tmp.resolve("tree/a"));
+        Files.writeString(tree.resolve("file"), "x");
+
+        assertThatThrownBy(() -> FileTrees.delete(tmp.resolve("tree"), vanishing(tree.resolve("file"), 2)))
+                .isInstanceOf(NoSuchFileException.class);
+        assertThat(tmp.resolve("tree")).exists();
     }
 }

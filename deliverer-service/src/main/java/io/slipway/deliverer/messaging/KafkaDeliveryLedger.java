@@ -35,9 +35,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * assigned partitions, so an instance taking over a repository knows what the previous owner did. A tag holder
  * written before runs carried an accepted sequence has no {@code sequence} and reads as unsequenced (0).
  * <p>
- * A run attempt's outcome is needed only while its {@code TestsPassed} can be delivered again, i.e. while it is in
- * {@code slipway.tests}: outcomes recorded longer than the outcome window ago are deleted (tombstones, so the topic
- * stays bounded too), checked at most once an hour. Tag holders are kept, since a tag's precedence holds for as long
+ * A run attempt's outcome is needed only while its {@code TestsPassed} can be delivered again, i.e. while it can
+ * still be read from {@code slipway.tests}: Kafka deletes whole segments, so a record stays readable up to the
+ * topic's {@code retention.ms} plus {@code segment.ms} after it was written, not just {@code retention.ms}. Outcomes
+ * recorded longer than the outcome window ago are deleted (tombstones, so the topic stays bounded too), checked at
+ * most once an hour; a {@code TestsPassed} re-read after that (offsets reset to the beginning) is delivered again. Tag holders are kept, since a tag's precedence holds for as long
  * as the tag exists; both are bounded in memory by the store's key cap.
  */
 @Singleton

@@ -14,8 +14,8 @@ import java.util.regex.Pattern;
 /**
  * A stand-in for Slack and GitHub that {@code ./slipway demo} points notifier-service at, since neither can be
  * reached from a machine without internet: it answers like the real APIs (Slack's {@code ok}, GitHub's 201 issue,
- * comment and status bodies, an empty list of open issues, since it remembers none) and prints every notification it
- * receives, so a person sees what would have been sent.
+ * comment and status bodies, the account {@code GET /user} names, an empty list of open issues, since it remembers
+ * none) and prints every notification it receives, so a person sees what would have been sent.
  */
 public final class NotificationSink {
 
@@ -71,6 +71,8 @@ public final class NotificationSink {
         Matcher comments = COMMENTS.matcher(path);
         if (path.startsWith("/slack/")) {
             answer(exchange, 200, "text/plain", "ok");
+        } else if (path.equals("/github/user") && exchange.getRequestMethod().equals("GET")) {
+            answer(exchange, 200, "application/json", "{\"login\":\"slipway-demo\",\"id\":1,\"type\":\"User\"}");
         } else if (ISSUES.matcher(path).matches() && exchange.getRequestMethod().equals("GET")) {
             answer(exchange, 200, "application/json", "[]");
         } else if (ISSUES.matcher(path).matches() && exchange.getRequestMethod().equals("POST")) {

@@ -18,9 +18,11 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Keeps every channel's memory in the compacted topic {@code slipway.notifier.state}, one record per channel,
@@ -28,8 +30,10 @@ import java.util.Optional;
  * {@link CompactedTopicStore}. It reads the topic to its end at start-up and again whenever a channel takes over
  * partitions from another instance ({@link #catchUp}); a save returns once the broker acknowledged it, and a catch-up
  * never replaces a newer memory with an older one. Records of older versions (key {@code <channel>|<repository>}, all
- * branches in one value) are only read: a branch without a record of its own starts from its part of them, and its
- * first save writes its own record, which wins from then on.
+ * branches in one value) are migrated the first time a branch of them is loaded: every branch they name (and the one
+ * loaded) that has no record of its own gets one from its part of them, and then the old record is deleted
+ * (tombstone). So once a branch has its own record, the old one can never answer for it again, even when the store's
+ * key cap has forgotten the branch's record.
  */
 @Singleton
 public class KafkaStateStore implements ChannelMemoryStore {
@@ -79,20 +83,30 @@ public class KafkaStateStore implements ChannelMemoryStore {
         state.catchUp(timeout);
     }
 
+    /** @throws TransientFailure when migrating an older per-repository record is not acknowledged in time */
     @Override
     public ChannelMemory load(ChannelId channel, String repository, String branch) {
         Optional<Stored> own = state.get(key(channel, repository, branch));
         if (own.isPresent() && own.get() instanceof BranchMemory memory) {
             return memory.memory();
         }
-        return state.get(channel + "|" + repository)
-                .filter(RepositoryMemory.class::isInstance).map(RepositoryMemory.class::cast)
-                .map(old -> {
-                    LOG.info("{}: {} {} starts from the per-repository memory an older version saved", channel,
-                            repository, branch);
-                    return old.branch(branch);
-                })
-                .orElseGet(ChannelMemory::empty);
+        String oldKey = channel + "|" + repository;
+        Optional<RepositoryMemory> old = state.get(oldKey)
+                .filter(RepositoryMemory.class::isInstance).map(RepositoryMemory.class::cast);
+        if (old.isEmpty()) {
+            return ChannelMemory.empty();
+        }
+        Set<String> branches = new LinkedHashSet<>(old.get().openIssues().keySet());
+        branches.add(branch);
+        for (String named : branches) {
+            if (!(state.get(key(channel, repository, named)).orElse(null) instanceof BranchMemory)) {
+                state.put(key(channel, repository, named), new BranchMemory(old.get().branch(named)));
+            }
+        }
+        state.delete(oldKey);
+        LOG.info("{}: {} moved from the per-repository memory an older version saved to one record per branch {}",
+                channel, repository, branches);
+        return old.get().branch(branch);
     }
 
     /** @throws TransientFailure when the broker does not acknowledge in time */

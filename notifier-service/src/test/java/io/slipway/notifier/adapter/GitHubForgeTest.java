@@ -165,10 +165,39 @@ class GitHubForgeTest {
         Request list = github.requests().get(github.requests().size() - 1);
         assertThat(list.method() + " " + list.rawPath()).isEqualTo("GET /repos/octo-org/hello-service/issues");
         assertThat(list.query()).containsExactly(Map.entry("state", "open"), Map.entry("sort", "created"),
-                Map.entry("direction", "desc"), Map.entry("labels", "slipway,ci-failure"), Map.entry("per_page", "100"),
+                Map.entry("direction", "desc"), Map.entry("creator", "octocat"), Map.entry("labels", "slipway,ci-failure"),
+                Map.entry("per_page", "100"),
                 Map.entry("page", "1"));
         assertThat(list.body()).isEmpty();
         assertThat(forge.findOpen(REPOSITORY, new IssueMarker(REPOSITORY, "release/1.x", null))).isEmpty();
+    }
+
+    @Test
+    void adoptsOnlyIssuesItsOwnAccountOpenedAndAsksForThatAccountOnce() {
+        String marked = bodyOf("main", "e1");
+        github.plantIssue(REPOSITORY, "mallory", marked, List.of("slipway", "ci-failure"));
+
+        assertThat(forge.findOpen(REPOSITORY, new IssueMarker(REPOSITORY, "main", null))).isEmpty();
+
+        IssueRef own = forge.open(REPOSITORY, "t", marked);
+        github.plantIssue(REPOSITORY, "mallory", marked, List.of("slipway", "ci-failure"));
+        assertThat(forge.findOpen(REPOSITORY, new IssueMarker(REPOSITORY, "main", null)))
+                .map(found -> found.ref()).contains(own);
+        assertThat(github.requests(r -> r.rawPath().equals("/user"))).singleElement()
+                .satisfies(r -> assertThat(r.header("authorization")).isEqualTo("Bearer " + TOKEN));
+    }
+
+    @Test
+    void anIssueListedForItsAccountButAuthoredBySomeoneElseIsNotAdopted() {
+        ArrayNode list = JSON.createArrayNode().add(listedIssue(9, bodyOf("main", "e1")));
+        ((ObjectNode) list.get(0).get("user")).put("login", "mallory");
+        github.answerNext(Answer.json(200, list));
+
+        assertThat(forge.findOpen(REPOSITORY, new IssueMarker(REPOSITORY, "main", null))).isEmpty();
+    }
+
+    private static boolean isList(Request r) {
+        return r.rawPath().endsWith("/issues");
     }
 
     @Test
@@ -185,7 +214,8 @@ class GitHubForgeTest {
         var found = forge.findOpen(REPOSITORY, new IssueMarker(REPOSITORY, "main", null));
 
         assertThat(found).map(f -> f.ref().id()).contains("7");
-        assertThat(github.requests()).extracting(r -> r.query().get("page")).containsExactly("1", "2");
+        assertThat(github.requests(GitHubForgeTest::isList)).extracting(r -> r.query().get("page"))
+                .containsExactly("1", "2");
     }
 
     @Test
@@ -197,7 +227,7 @@ class GitHubForgeTest {
         github.answerAlways(Answer.json(200, full));
 
         assertThat(forge.findOpen(REPOSITORY, new IssueMarker(REPOSITORY, "main", null))).isEmpty();
-        assertThat(github.requests()).hasSize(IssueList.PAGES);
+        assertThat(github.requests(GitHubForgeTest::isList)).hasSize(IssueList.PAGES);
     }
 
     @Test

@@ -120,8 +120,34 @@ class GitLabForgeTest {
         Request list = gitlab.requests().get(gitlab.requests().size() - 1);
         assertThat(list.method() + " " + list.rawPath()).isEqualTo("GET /api/v4/projects/my-group%2Fsub.group%2Fmy-project/issues");
         assertThat(list.query()).containsExactly(Map.entry("state", "opened"), Map.entry("order_by", "created_at"),
-                Map.entry("sort", "desc"), Map.entry("labels", "slipway,ci"), Map.entry("per_page", "100"),
+                Map.entry("sort", "desc"), Map.entry("scope", "created_by_me"), Map.entry("labels", "slipway,ci"),
+                Map.entry("per_page", "100"),
                 Map.entry("page", "1"));
         assertThat(forge.findOpen(PROJECT, new IssueMarker(PROJECT, "feature", null))).isEmpty();
+    }
+
+    @Test
+    void adoptsOnlyIssuesItsOwnAccountOpenedAndAsksForThatAccountOnce() {
+        String marked = "b\n" + new IssueMarker(PROJECT, "main", "e1").line();
+        gitlab.plantIssue(PROJECT, "mallory", marked, List.of("slipway", "ci"));
+
+        assertThat(forge.findOpen(PROJECT, new IssueMarker(PROJECT, "main", null))).isEmpty();
+
+        IssueRef own = forge.open(PROJECT, "t", marked);
+        gitlab.plantIssue(PROJECT, "mallory", marked, List.of("slipway", "ci"));
+        assertThat(forge.findOpen(PROJECT, new IssueMarker(PROJECT, "main", null))).map(found -> found.ref())
+                .contains(own);
+        assertThat(gitlab.requests(r -> r.rawPath().equals("/api/v4/user"))).singleElement()
+                .satisfies(r -> assertThat(r.header("private-token")).isEqualTo(TOKEN));
+    }
+
+    @Test
+    void anIssueListedAsItsOwnButAuthoredBySomeoneElseIsNotAdopted() {
+        var issue = io.slipway.notifier.fakes.Fixtures.object("gitlab/rest/create-issue.response.json")
+                .put("description", "b\n" + new IssueMarker(PROJECT, "main", "e1").line());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) issue.get("author")).put("username", "mallory");
+        gitlab.answerNext(Answer.json(200, "[" + issue + "]"));
+
+        assertThat(forge.findOpen(PROJECT, new IssueMarker(PROJECT, "main", null))).isEmpty();
     }
 }

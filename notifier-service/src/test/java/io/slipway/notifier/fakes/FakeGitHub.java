@@ -10,8 +10,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * GitHub's REST API as documented in {@code fixtures/github/rest}: issues (create, list, comment, close) and commit
- * statuses, with a bearer token, {@code Accept: application/vnd.github+json}, {@code X-GitHub-Api-Version: 2022-11-28}
+ * GitHub's REST API as documented in {@code fixtures/github/rest}: the token's account ({@code GET /user}, answered
+ * even while failures are scripted, since those are meant for the calls under test), issues (create, list with the
+ * {@code creator} filter, comment, close) and commit statuses, with a bearer token, {@code Accept: application/vnd.github+json}, {@code X-GitHub-Api-Version: 2022-11-28}
  * and a {@code User-Agent}. Bodies are checked against the documented request examples; answers are the documented
  * responses (201 with {@code Location}, 200 for an update), 401 for a wrong token, 404 for an unknown issue and 422
  * "Validation Failed" for a malformed body.
@@ -31,6 +32,7 @@ public final class FakeGitHub extends FakeApi {
             Map.entry("since", Set.of()), Map.entry("per_page", Set.of()), Map.entry("page", Set.of()));
 
     private final String token;
+    private final String login = "octocat";
     private final AtomicInteger numbers = new AtomicInteger(1346);
     private final Map<String, ObjectNode> issues = new ConcurrentHashMap<>();
 
@@ -42,6 +44,23 @@ public final class FakeGitHub extends FakeApi {
     public java.util.List<ObjectNode> issuesOf(String repository) {
         return issues.entrySet().stream().filter(e -> e.getKey().startsWith(repository + "#"))
                 .sorted(java.util.Map.Entry.comparingByKey()).map(java.util.Map.Entry::getValue).toList();
+    }
+
+    /**
+     * An open issue someone else ({@code author}) opened with these labels, as issue templates and people with triage
+     * rights can; returns its number.
+     */
+    public String plantIssue(String repository, String author, String body, java.util.List<String> labels) {
+        String number = Integer.toString(numbers.incrementAndGet());
+        ObjectNode issue = Fixtures.object("github/rest/issue.response.documented.json");
+        issue.remove("pull_request");
+        issue.putArray("labels").addAll(labels.stream()
+                .map(label -> Fixtures.JSON.createObjectNode().put("name", label)).toList());
+        ((ObjectNode) issue.get("user")).put("login", author);
+        issue.put("number", Integer.parseInt(number)).put("body", body).put("state", "open")
+                .put("html_url", "https://github.com/" + repository + "/issues/" + number);
+        issues.put(repository + "#" + number, issue);
+        return number;
     }
 
     /** The issue as GitHub now has it, e.g. {@code issue("octo/app", "1347").get("state")}. */
@@ -72,6 +91,10 @@ public final class FakeGitHub extends FakeApi {
         }
         String path = r.rawPath();
         String problem;
+        if (r.method().equals("GET") && path.equals("/user")) {
+            return Answer.json(200, Fixtures.object("github/rest/authenticated-user.response.documented.json")
+                    .put("login", login));
+        }
         if (r.method().equals("POST") && ISSUES.matcher(path).matches()) {
             problem = shapeProblem(r.json(), Fixtures.json("github/rest/create-issue.request.json"), Set.of(), "title");
         } else if (r.method().equals("GET") && ISSUES.matcher(path).matches()) {
@@ -112,6 +135,7 @@ public final class FakeGitHub extends FakeApi {
             String number = Integer.toString(numbers.incrementAndGet());
             ObjectNode issue = Fixtures.object("github/rest/issue.response.documented.json");
             issue.remove("pull_request");
+            ((ObjectNode) issue.get("user")).put("login", login);
             issue.putArray("labels").addAll(java.util.stream.StreamSupport.stream(r.json().path("labels").spliterator(), false)
                     .map(label -> Fixtures.JSON.createObjectNode().put("name", label.asText())).toList());
             issue.put("number", Integer.parseInt(number)).put("title", r.json().get("title").asText())
@@ -145,13 +169,15 @@ public final class FakeGitHub extends FakeApi {
         return Answer.json(201, status, "Location", status.get("url").asText());
     }
 
-    /** The repository's issues a list request selects (state, labels), newest first as {@code sort=created} gives them. */
+    /** The repository's issues a list request selects (state, creator, labels), newest first as {@code sort=created} gives them. */
     private java.util.List<ObjectNode> listed(String repository, Map<String, String> query) {
         String state = query.getOrDefault("state", "open");
         java.util.List<String> labels = query.containsKey("labels") ? java.util.List.of(query.get("labels").split(","))
                 : java.util.List.of();
         return issuesOf(repository).stream()
                 .filter(i -> state.equals("all") || state.equals(i.get("state").asText()))
+                .filter(i -> !query.containsKey("creator")
+                        || query.get("creator").equalsIgnoreCase(i.path("user").path("login").asText()))
                 .filter(i -> labels.stream().allMatch(l -> i.path("labels").findValuesAsText("name").contains(l)))
                 .sorted(java.util.Comparator.comparing((ObjectNode i) -> i.get("number").asInt()).reversed())
                 .toList();

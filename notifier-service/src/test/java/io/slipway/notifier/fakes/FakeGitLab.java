@@ -14,7 +14,9 @@ import java.util.regex.Pattern;
 
 /**
  * A self-hosted GitLab's REST API v4 (under {@code /api/v4}) as documented in {@code fixtures/gitlab/rest}:
- * issues (create, list, note, close with {@code state_event}) and commit statuses, with a {@code PRIVATE-TOKEN} and the
+ * the token's account ({@code GET /user}, answered even while failures are scripted, since those are meant for the
+ * calls under test), issues (create, list with {@code scope=created_by_me}, note, close with {@code state_event}) and
+ * commit statuses, with a {@code PRIVATE-TOKEN} and the
  * project addressed by its URL-encoded path. Bodies are checked against the documented attributes ({@code labels}
  * is a comma-separated string); answers are the documented responses, 401 for a wrong token, 404 for an unknown
  * issue, 400 for a malformed body, and 400 "Cannot transition status" when a commit already has that status.
@@ -35,11 +37,12 @@ public final class FakeGitLab extends FakeApi {
                     "label_priority", "milestone_due", "popularity", "weight", "title")),
             Map.entry("sort", Set.of("asc", "desc")), Map.entry("search", Set.of()), Map.entry("in", Set.of()),
             Map.entry("author_id", Set.of()), Map.entry("assignee_id", Set.of()), Map.entry("per_page", Set.of()),
-            Map.entry("page", Set.of()));
+            Map.entry("page", Set.of()), Map.entry("scope", Set.of("created_by_me", "assigned_to_me", "all")));
     private static final Set<String> STATUS_ATTRIBUTES = Set.of("name", "context", "target_url", "description", "ref",
             "coverage", "pipeline_id");
 
     private final String token;
+    private final String username = "eileen.lowe";
     private final AtomicInteger iids = new AtomicInteger(13);
     private final Map<String, ObjectNode> issues = new ConcurrentHashMap<>();
     private final Map<String, String> statuses = new ConcurrentHashMap<>();
@@ -51,6 +54,18 @@ public final class FakeGitLab extends FakeApi {
     /** The API base URL to configure, as for a self-hosted instance. */
     public URI apiUrl() {
         return uri().resolve("/api/v4");
+    }
+
+    /** An open issue someone else ({@code author}) opened with these labels; returns its iid. */
+    public String plantIssue(String project, String author, String description, java.util.List<String> labels) {
+        String iid = Integer.toString(iids.incrementAndGet());
+        ObjectNode issue = Fixtures.object("gitlab/rest/create-issue.response.json");
+        ((ObjectNode) issue.get("author")).put("username", author);
+        issue.put("iid", Integer.parseInt(iid)).put("description", description).put("state", "opened")
+                .put("web_url", "http://gitlab.example.com/" + project + "/-/issues/" + iid);
+        issue.putArray("labels").addAll(labels.stream().map(Fixtures.JSON.getNodeFactory()::textNode).toList());
+        issues.put(project + "#" + iid, issue);
+        return iid;
     }
 
     public ObjectNode issue(String project, String iid) {
@@ -70,6 +85,9 @@ public final class FakeGitLab extends FakeApi {
         }
         String path = r.rawPath();
         String problem;
+        if (r.method().equals("GET") && path.equals("/api/v4/user")) {
+            return Answer.json(200, Fixtures.object("gitlab/rest/current-user.response.json").put("username", username));
+        }
         if (r.method().equals("POST") && ISSUES.matcher(path).matches()) {
             problem = shapeProblem(r.json(), Fixtures.json("gitlab/rest/create-issue.request.json"), ISSUE_ATTRIBUTES, "title");
         } else if (r.method().equals("GET") && ISSUES.matcher(path).matches()) {
@@ -113,6 +131,7 @@ public final class FakeGitLab extends FakeApi {
             issue.put("iid", Integer.parseInt(iid)).put("title", r.json().get("title").asText())
                     .put("description", r.json().path("description").asText(null)).put("state", "opened")
                     .put("web_url", "http://gitlab.example.com/" + project(m) + "/-/issues/" + iid);
+            ((ObjectNode) issue.get("author")).put("username", username);
             issue.putArray("labels").addAll(java.util.Arrays.stream(r.json().path("labels").asText("").split(","))
                     .filter(l -> !l.isBlank()).map(Fixtures.JSON.getNodeFactory()::textNode).toList());
             issues.put(project(m) + "#" + iid, issue);
@@ -146,12 +165,14 @@ public final class FakeGitLab extends FakeApi {
         return Answer.json(201, status);
     }
 
-    /** The project's issues a list request selects (state, labels), newest first as {@code order_by=created_at} gives them. */
+    /** The project's issues a list request selects (state, scope, labels), newest first as {@code order_by=created_at} gives them. */
     private java.util.List<ObjectNode> listed(String project, Map<String, String> query) {
         java.util.List<String> labels = query.containsKey("labels") ? java.util.List.of(query.get("labels").split(","))
                 : java.util.List.of();
         return issues.entrySet().stream().filter(e -> e.getKey().startsWith(project + "#")).map(Map.Entry::getValue)
                 .filter(i -> !query.containsKey("state") || query.get("state").equals(i.get("state").asText()))
+                .filter(i -> !"created_by_me".equals(query.get("scope"))
+                        || username.equals(i.path("author").path("username").asText()))
                 .filter(i -> labels.stream().allMatch(l -> java.util.stream.StreamSupport
                         .stream(i.path("labels").spliterator(), false).anyMatch(name -> name.asText().equals(l))))
                 .sorted(java.util.Comparator.comparing((ObjectNode i) -> i.get("iid").asInt()).reversed())

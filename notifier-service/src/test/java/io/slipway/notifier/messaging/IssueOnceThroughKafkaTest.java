@@ -95,7 +95,8 @@ class IssueOnceThroughKafkaTest {
         IssueRef issue = forge().open(upgraded, "Slipway: main of " + upgraded + " is failing",
                 "opened by an older version\n\n" + new IssueMarker(upgraded, "main", null).line());
         String olderMemory = "{\"notified\":[\"e-0\"],\"finishedRuns\":[],\"openIssues\":{\"main\":{\"id\":\"" + issue.id()
-                + "\",\"url\":\"" + issue.url() + "\",\"lastFailureAt\":\"2025-03-14T08:00:00Z\"}}}";
+                + "\",\"url\":\"" + issue.url() + "\",\"lastFailureAt\":\"2025-03-14T08:00:00Z\"},"
+                + "\"develop\":{\"id\":\"999\",\"url\":null,\"lastFailureAt\":\"2025-03-14T07:00:00Z\"}}}";
         try (KafkaProducer<String, String> raw = new KafkaProducer<>(producer, new StringSerializer(), new StringSerializer())) {
             raw.send(new ProducerRecord<>(Topics.NOTIFIER_STATE, "issues:github|" + upgraded, olderMemory)).get();
         }
@@ -204,7 +205,8 @@ class IssueOnceThroughKafkaTest {
     }
 
     @Test
-    void aBranchStartsFromTheRecordAnOlderVersionKeptForItsWholeRepository() {
+    void aBranchStartsFromTheRecordAnOlderVersionKeptForItsWholeRepositoryWhichIsThenSplitAndDeleted()
+            throws Exception {
         ArtifactPublished publication = ArtifactPublished.newBuilder(SampleEvents.artifactPublished())
                 .setEventId(UUID.randomUUID().toString()).setRun(run(upgraded, "main", Instant.parse("2025-03-14T11:00:00Z")))
                 .build();
@@ -217,5 +219,27 @@ class IssueOnceThroughKafkaTest {
         assertThat(github.requests(call("POST", "/repos/" + upgraded + "/issues/" + number + "/comments", 201)))
                 .singleElement().satisfies(r -> assertThat(r.json().get("body").asText()).contains("published again"));
         assertThat(github.issuesOf(upgraded)).hasSize(1);
+        Map<String, JsonNode> records = stateRecords("issues:github|" + upgraded);
+        assertThat(records).containsEntry("issues:github|" + upgraded, null);
+        assertThat(records.get("issues:github|" + upgraded + "|develop").path("openIssue").path("id").asText())
+                .as("a branch the older record named keeps its issue in a record of its own").isEqualTo("999");
+    }
+
+    @Test
+    void aStrangersMarkedAndLabelledIssueIsNotAdoptedAndTheNotifierOpensItsOwn() {
+        String repo = repository();
+        BuildFailed failure = failed(run(repo, "main", Instant.parse("2025-03-14T12:00:00Z")));
+        String planted = github.plantIssue(repo, "mallory", "click here\n\n"
+                + IssueMarker.of(EventMapping.toNotification(failure)).line() + "\n", List.of("slipway"));
+
+        events.publish(failure);
+
+        await().atMost(PATIENCE).untilAsserted(() ->
+                assertThat(github.requests(call("POST", "/repos/" + repo + "/issues", 201))).hasSize(1));
+        assertThat(github.issuesOf(repo)).hasSize(2).filteredOn(i -> !i.get("number").asText().equals(planted))
+                .singleElement().satisfies(own -> assertThat(own.path("user").path("login").asText()).isEqualTo("octocat"));
+        assertThat(github.requests(r -> r.rawPath().startsWith("/repos/" + repo + "/issues/" + planted))).isEmpty();
+        assertThat(github.requests(call("GET", "/repos/" + repo + "/issues", 200)))
+                .allSatisfy(list -> assertThat(list.query()).containsEntry("creator", "octocat"));
     }
 }

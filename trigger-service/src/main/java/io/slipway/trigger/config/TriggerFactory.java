@@ -27,10 +27,21 @@ public class TriggerFactory {
         return Clock.systemUTC();
     }
 
-    @Singleton
+    /**
+     * Built at start-up, so a ledger window shorter than the deliverer's outcome window (plus the pipeline margin)
+     * stops the service instead of silently dropping re-runs.
+     */
+    @Context
     RunLedger runLedger(TriggerProperties properties, Clock clock) {
         TriggerProperties.Ledger ledger = properties.ledger();
-        return new RunLedger(new RunLedger.Limits(ledger.window(), ledger.maxRuns()), clock);
+        RunLedger.Limits limits = new RunLedger.Limits(ledger.window(), ledger.maxRuns());
+        try {
+            limits.requireOutlasting(ledger.delivererOutcomeWindow());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("SLIPWAY_TRIGGER_LEDGER_WINDOW is too short for"
+                    + " SLIPWAY_DELIVERER_OUTCOME_WINDOW: " + e.getMessage(), e);
+        }
+        return new RunLedger(limits, clock);
     }
 
     @Singleton

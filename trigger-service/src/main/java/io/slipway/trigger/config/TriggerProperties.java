@@ -12,7 +12,21 @@ import java.util.List;
  * empty); it is a secret, set from the environment ({@code SLIPWAY_RUN_TOKEN}).
  */
 @ConfigurationProperties("slipway.trigger")
-public record TriggerProperties(@Nullable String runToken, CloneUrls cloneUrls, Ledger ledger) {
+public record TriggerProperties(@Nullable String runToken, CloneUrls cloneUrls, Ledger ledger, Requests requests) {
+
+    /**
+     * The threads on which webhook and manual-run requests wait for Kafka, and how many requests may wait for one;
+     * beyond that a request is answered 503 with {@code Retry-After}.
+     */
+    @ConfigurationProperties("requests")
+    public record Requests(@Bindable(defaultValue = "16") int threads, @Bindable(defaultValue = "64") int queue) {
+        public Requests {
+            if (threads < 1 || queue < 1) {
+                throw new IllegalArgumentException("the trigger needs at least one request thread and one queue"
+                        + " place, not " + threads + " and " + queue);
+            }
+        }
+    }
 
     /** Which clone URLs runs may fetch from; see {@code CloneUrlPolicy}. */
     @ConfigurationProperties("clone-urls")
@@ -23,9 +37,13 @@ public record TriggerProperties(@Nullable String runToken, CloneUrls cloneUrls, 
                             @Bindable(defaultValue = "false") boolean allowPrivate) {
     }
 
-    /** How much the run ledger holds: runs triggered within {@code window}, at most {@code maxRuns} of them. */
+    /**
+     * How much the run ledger holds: runs triggered within {@code window}, with a warning above {@code maxRuns} of
+     * them; {@code delivererOutcomeWindow} is the deliverer's (the same variable), which the window must outlast.
+     */
     @ConfigurationProperties("ledger")
-    public record Ledger(@Bindable(defaultValue = "7d") Duration window,
-                         @Bindable(defaultValue = "50000") int maxRuns) {
+    public record Ledger(@Bindable(defaultValue = "8d") Duration window,
+                         @Bindable(defaultValue = "50000") int maxRuns,
+                         @Bindable(defaultValue = "7d") Duration delivererOutcomeWindow) {
     }
 }

@@ -11,6 +11,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * The runs already started, as recorded in the commits topic, so that a push starts exactly one run: a
  * redelivered webhook (same delivery id) and the same push under another delivery id (same repository, ref and
@@ -23,19 +26,28 @@ import java.util.Set;
  * that aged out of the topic and roughly agrees across repositories); a manual re-run keeps the sequence of the
  * run it re-runs, so it never outranks a push accepted after that run.
  * <p>
- * Its memory is bounded by {@link Limits}: a run whose latest attempt was triggered longer than the window ago, or
- * the run triggered longest ago once more than the maximum are held, is forgotten with its deliveries; a push of a
- * forgotten run is then decided as a push never seen, exactly as after a restart once the run left the topic.
+ * Its memory is bounded by the window of {@link Limits}: a run whose latest attempt was triggered longer than the
+ * window ago is forgotten with its deliveries; a push of a forgotten run is then decided as a push never seen, and a
+ * manual re-run of it starts at attempt 1, exactly as after a restart once the run left the topic. A run within the
+ * window is never forgotten, since a re-run that came back as attempt 1 would repeat an attempt the deliverer already
+ * answered; more runs than {@link Limits#maxRuns()} within the window are kept and logged as a warning.
  */
 public final class RunLedger {
 
     /**
-     * How much the ledger holds: runs triggered within {@code window} (the commits topic's retention, so that a
-     * running instance knows what a restarted one would), and at most {@code maxRuns} of them.
+     * How much the ledger holds: runs triggered within {@code window}; {@code maxRuns} is the count above which it
+     * warns (once each time it is crossed), never a reason to forget a run of the window. The window must outlast the
+     * deliverer's outcome window by the {@link #PIPELINE_MARGIN} ({@link #requireOutlasting}), so that a run the
+     * ledger has forgotten, whose re-run is attempt 1 again, is forgotten by the deliverer too.
      */
     public record Limits(Duration window, int maxRuns) {
-        /** Kafka's default retention of seven days, and fifty thousand runs. */
-        public static final Limits DEFAULT = new Limits(Duration.ofDays(7), 50_000);
+        /** Eight days (the deliverer's default outcome window of seven days and the margin), fifty thousand runs. */
+        public static final Limits DEFAULT = new Limits(Duration.ofDays(8), 50_000);
+        /**
+         * Time allowed between a run's trigger and the deliverer recording its outcome (builds, suites and retries are
+         * bounded well below it), plus the hour the deliverer may take to delete an outcome past its window.
+         */
+        public static final Duration PIPELINE_MARGIN = Duration.ofDays(1);
 
         public Limits {
             if (window == null || window.isNegative() || window.isZero()) {
@@ -43,6 +55,20 @@ public final class RunLedger {
             }
             if (maxRuns < 1) {
                 throw new IllegalArgumentException("the run ledger must hold at least one run, not " + maxRuns);
+            }
+        }
+
+        /**
+         * Refuses a window that ends before the deliverer forgets a run's outcome: the window must be at least
+         * {@code outcomeWindow} plus {@link #PIPELINE_MARGIN}.
+         */
+        public void requireOutlasting(Duration outcomeWindow) {
+            Duration needed = outcomeWindow.plus(PIPELINE_MARGIN);
+            if (window.compareTo(needed) < 0) {
+                throw new IllegalArgumentException("the run ledger window (" + window + ") must be at least the"
+                        + " deliverer's outcome window (" + outcomeWindow + ") plus " + PIPELINE_MARGIN + ", i.e. "
+                        + needed + ": a re-run of a run the trigger forgot starts at attempt 1, which the deliverer"
+                        + " would still answer as already delivered");
             }
         }
     }
@@ -70,6 +96,8 @@ public final class RunLedger {
     private record Repository(int runs, long lastSequence) {
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(RunLedger.class);
+
     private final Limits limits;
     private final Clock clock;
     /** In the order runs were (re-)triggered, oldest first; every field is guarded by {@code this}. */
@@ -78,6 +106,7 @@ public final class RunLedger {
     private final Map<String, String> latestByRef = new HashMap<>();
     private final Map<String, Repository> repositories = new HashMap<>();
     private long forgotten;
+    private boolean aboveMaximum;
 
     /** A ledger with the {@link Limits#DEFAULT default limits}, aging runs by the system clock. */
     public RunLedger() {
@@ -166,22 +195,32 @@ public final class RunLedger {
         return runs.size();
     }
 
-    /** How many runs were forgotten (or not taken in) because they were too old or the ledger was full. */
+    /** How many runs were forgotten (or not taken in) because they were older than the window. */
     public synchronized long forgotten() {
         return forgotten;
     }
 
-    /** Forgets, oldest first, the runs triggered before {@code cutoff} and those beyond the maximum count. */
+    /**
+     * Forgets, oldest first, the runs triggered before {@code cutoff}, and warns once when the runs of the window
+     * alone are more than the maximum.
+     */
     private void evict(Instant cutoff) {
         Iterator<Held> oldest = runs.values().iterator();
         while (oldest.hasNext()) {
             Held held = oldest.next();
-            if (runs.size() <= limits.maxRuns() && !held.triggeredAt().isBefore(cutoff)) {
-                return;
+            if (!held.triggeredAt().isBefore(cutoff)) {
+                break;
             }
             oldest.remove();
             forget(held);
         }
+        if (runs.size() > limits.maxRuns() && !aboveMaximum) {
+            LOG.warn("The run ledger holds {} runs triggered within {}, more than the {} expected; it keeps them all,"
+                    + " since forgetting a run of the window would let its re-run repeat an attempt (raise"
+                    + " SLIPWAY_TRIGGER_LEDGER_MAX_RUNS if this load is normal)", runs.size(), limits.window(),
+                    limits.maxRuns());
+        }
+        aboveMaximum = runs.size() > limits.maxRuns();
     }
 
     private void forget(Held held) {

@@ -174,22 +174,21 @@ class RunLedgerTest {
     }
 
     @Test
-    void holdsAtMostTheMaximumForgettingTheRunTriggeredLongestAgoWithItsDeliveries() {
-        RunLedger small = new RunLedger(new RunLedger.Limits(Duration.ofDays(7), 2), clock);
+    void keepsEveryRunOfTheWindowBeyondTheMaximumSoAReRunIsTheNextAttempt() {
+        RunLedger small = new RunLedger(new RunLedger.Limits(Duration.ofDays(8), 2), clock);
         String[] shas = {"1".repeat(40), "2".repeat(40), "3".repeat(40)};
         for (int i = 0; i < shas.length; i++) {
             small.record(RunIds.runId("org/app", shas[i], "refs/heads/main"), 1, push("github", "d-" + i, shas[i]),
                     10 + i, AT.plusSeconds(i));
         }
 
-        assertThat(small.size()).isEqualTo(2);
-        assertThat(small.run(RunIds.runId("org/app", shas[0], "refs/heads/main"))).isEmpty();
-        assertThat(small.decide(RunIds.runId("org/app", shas[0], "refs/heads/main"), push("github", "d-0", shas[0]),
-                false, AT)).isInstanceOf(RunLedger.Verdict.NewRun.class);
-        assertThat(small.decide(RunIds.runId("org/app", shas[2], "refs/heads/main"), push("github", "d-2", shas[2]),
-                false, AT)).isInstanceOf(RunLedger.Verdict.Duplicate.class);
-        assertThat(small.latest("org/app", "refs/heads/main"))
-                .hasValueSatisfying(e -> assertThat(e.push().sha()).isEqualTo(shas[2]));
+        String first = RunIds.runId("org/app", shas[0], "refs/heads/main");
+        assertThat(small.size()).isEqualTo(3);
+        assertThat(small.decide(first, push("manual", null, shas[0]), true, AT.plusSeconds(5)))
+                .isEqualTo(new RunLedger.Verdict.NewRun(2, 10));
+        assertThat(small.decide(first, push("github", "d-0", shas[0]), false, AT.plusSeconds(5)))
+                .isInstanceOf(RunLedger.Verdict.Duplicate.class);
+        assertThat(small.forgotten()).isZero();
     }
 
     @Test
@@ -201,13 +200,20 @@ class RunLedgerTest {
         small.record(otherRun, 1, push("github", "d-2", other), 11, AT.plusSeconds(1));
         small.record(runId, 2, push("manual", null, sha), 10, AT.plusSeconds(2));
 
-        small.record(RunIds.runId("org/app", "c".repeat(40), "refs/heads/main"), 1,
-                push("github", "d-3", "c".repeat(40)), 12, AT.plusSeconds(3));
+        clock.advance(Duration.ofDays(7).plusSeconds(1).plusMillis(1));
 
+        assertThat(small.decide(runId, push("github", "d-1", sha), false, clock.instant()))
+                .as("the first attempt's delivery stays known with its run").isInstanceOf(RunLedger.Verdict.Duplicate.class);
         assertThat(small.run(otherRun)).isEmpty();
         assertThat(small.run(runId)).hasValueSatisfying(e -> assertThat(e.attempt()).isEqualTo(2));
-        assertThat(small.decide(runId, push("github", "d-1", sha), false, AT))
-                .as("the first attempt's delivery stays known with its run").isInstanceOf(RunLedger.Verdict.Duplicate.class);
+    }
+
+    @Test
+    void aWindowEndingBeforeTheDeliverersOutcomeWindowAndThePipelineMarginIsRefused() {
+        assertThatThrownBy(() -> new RunLedger.Limits(Duration.ofDays(7), 10).requireOutlasting(Duration.ofDays(7)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PT192H");
+        RunLedger.Limits.DEFAULT.requireOutlasting(Duration.ofDays(7));
+        new RunLedger.Limits(Duration.ofDays(31), 10).requireOutlasting(Duration.ofDays(30));
     }
 
     @Test

@@ -4,7 +4,7 @@ import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.slipway.devstack.testing.SharedDevStack;
 import io.slipway.trigger.WebhookClient;
-import io.slipway.trigger.adapter.http.WebhookController;
+import io.slipway.trigger.adapter.http.RequestPool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -12,12 +12,15 @@ import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A webhook that waits for Kafka waits on the request executor, not on a Netty event loop: with a single event-loop
- * thread, the server still answers other requests while one push is held.
+ * thread, the server still answers other requests while one push is held; the requests waiting for a thread are
+ * bounded.
  */
 class RequestsOffTheEventLoopTest {
 
@@ -34,15 +37,20 @@ class RequestsOffTheEventLoopTest {
         }
     }
 
-    @Test
-    void theServerAnswersOtherRequestsWhileAPushWaitsForKafka() throws Exception {
+    /** Starts the trigger with a held intake and these settings, and returns a client of its server. */
+    private WebhookClient start(Map<String, Object> settings) {
         Map<String, Object> config = WebhooksThroughKafkaTest.triggerConfig(SharedDevStack.get());
         config.put("test.held-intake", "true");
-        config.put("micronaut.netty.event-loops.default.num-threads", 1);
-        config.put("micronaut.server.netty.worker.threads", 1);
+        config.putAll(settings);
         context = ApplicationContext.run(config);
-        WebhookClient client = new WebhookClient(context.getBean(EmbeddedServer.class).start().getURI());
         intake = context.getBean(HeldIntake.class);
+        return new WebhookClient(context.getBean(EmbeddedServer.class).start().getURI());
+    }
+
+    @Test
+    void theServerAnswersOtherRequestsWhileAPushWaitsForKafka() throws Exception {
+        WebhookClient client = start(Map.of("micronaut.netty.event-loops.default.num-threads", 1,
+                "micronaut.server.netty.worker.threads", 1));
         String held = "test/held-" + UUID.randomUUID().toString().substring(0, 8);
         String free = "test/free-" + UUID.randomUUID().toString().substring(0, 8);
 
@@ -56,7 +64,33 @@ class RequestsOffTheEventLoopTest {
         assertThat(waiting).isNotDone();
         intake.release();
         assertThat(waiting.get().statusCode()).isEqualTo(202);
-        assertThat(intake.threadOf(held).getName()).startsWith(WebhookController.EXECUTOR)
+        assertThat(intake.threadOf(held).getName()).startsWith(RequestPool.THREADS)
                 .doesNotContainIgnoringCase("eventloop");
+    }
+
+    @Test
+    void aRequestThatFindsThePoolAndItsQueueFullIsAnswered503WithRetryAfter() throws Exception {
+        WebhookClient client = start(Map.of("slipway.trigger.requests.threads", 1,
+                "slipway.trigger.requests.queue", 1));
+        RequestPool pool = context.getBean(RequestPool.class);
+        String running = "test/held-" + UUID.randomUUID().toString().substring(0, 8);
+        String queued = "test/held-" + UUID.randomUUID().toString().substring(0, 8);
+
+        CompletableFuture<HttpResponse<String>> first = CompletableFuture.supplyAsync(
+                () -> client.pushGeneric(running, "refs/heads/main", "a".repeat(40), "m"));
+        assertThat(intake.awaitHolding()).as("the first push holds the only thread").isTrue();
+        CompletableFuture<HttpResponse<String>> second = CompletableFuture.supplyAsync(
+                () -> client.pushGeneric(queued, "refs/heads/main", "b".repeat(40), "m"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> pool.waiting() == 1);
+
+        HttpResponse<String> refused = client.pushGeneric("test/free-" + UUID.randomUUID().toString().substring(0, 8),
+                "refs/heads/main", "c".repeat(40), "m");
+
+        assertThat(refused.statusCode()).isEqualTo(503);
+        assertThat(refused.headers().firstValue("Retry-After")).contains("30");
+        assertThat(refused.body()).contains("redeliver");
+        intake.release();
+        assertThat(first.get().statusCode()).isEqualTo(202);
+        assertThat(second.get().statusCode()).isEqualTo(202);
     }
 }

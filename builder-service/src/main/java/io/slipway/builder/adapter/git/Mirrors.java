@@ -28,7 +28,9 @@ import java.util.stream.Stream;
  * (and serialises fetches into each of them), and prunes the others, least recently used first, when they were unused
  * for longer than {@link Limits#maxAge} or while all mirrors together take more than {@link Limits#maxBytes}. A mirror
  * in use is never pruned; a pruned mirror is simply fetched again by the next build that needs it. Pruning runs when
- * a build releases its mirror, at most once per {@link Limits#pruneInterval}.
+ * a build releases its mirror, at most once per {@link Limits#pruneInterval}. A pruned mirror is first moved into a
+ * trash directory beside the root ({@code <root>.pruning}), never inside it, so no mirror name, whatever a repository
+ * is called, can be taken for a leftover of pruning.
  */
 public final class Mirrors {
 
@@ -79,9 +81,10 @@ public final class Mirrors {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(Mirrors.class);
-    private static final String PRUNING = ".pruning-";
+    private static final String TRASH = ".pruning";
 
     private final Path root;
+    private final Path trash;
     private final Limits limits;
     private final Clock clock;
     /** Only mirrors in use have an entry: the map is as large as the number of builds running. */
@@ -90,6 +93,7 @@ public final class Mirrors {
 
     public Mirrors(Path root, Limits limits, Clock clock) {
         this.root = root;
+        this.trash = root.resolveSibling(root.getFileName() + TRASH);
         this.limits = limits;
         this.clock = clock;
     }
@@ -144,12 +148,11 @@ public final class Mirrors {
         }
         record Mirror(Path dir, Instant lastUsed, long bytes) {
         }
+        emptyTrash();
         List<Mirror> mirrors = new ArrayList<>();
         try (Stream<Path> entries = Files.list(root)) {
             for (Path dir : entries.toList()) {
-                if (dir.getFileName().toString().startsWith(PRUNING)) {
-                    delete(dir);
-                } else if (Files.isDirectory(dir)) {
+                if (Files.isDirectory(dir)) {
                     mirrors.add(new Mirror(dir, Files.getLastModifiedTime(dir).toInstant(), size(dir)));
                 }
             }
@@ -175,14 +178,18 @@ public final class Mirrors {
         return removed;
     }
 
-    /** Moves an unused mirror out of the way (so no build can pick it up) and deletes it; false when in use. */
+    /**
+     * Moves an unused mirror into the trash (so no build can pick it up, and nothing under the root is ever deleted
+     * for its name) and deletes it there; false when in use.
+     */
     private boolean remove(Path dir) {
-        Path doomed = dir.resolveSibling(PRUNING + UUID.randomUUID() + "-" + dir.getFileName());
+        Path doomed = trash.resolve(UUID.randomUUID() + "-" + dir.getFileName());
         synchronized (this) {
             if (inUse.containsKey(dir)) {
                 return false;
             }
             try {
+                Files.createDirectories(trash);
                 Files.move(dir, doomed);
             } catch (IOException e) {
                 LOG.warn("Could not prune the git mirror {}: {}", dir, e.toString());
@@ -191,6 +198,18 @@ public final class Mirrors {
         }
         delete(doomed);
         return true;
+    }
+
+    /** Deletes what an interrupted prune left in the trash; nothing there is a mirror any more. */
+    private void emptyTrash() {
+        if (!Files.isDirectory(trash)) {
+            return;
+        }
+        try (Stream<Path> leftovers = Files.list(trash)) {
+            leftovers.forEach(Mirrors::delete);
+        } catch (IOException e) {
+            LOG.warn("Could not empty {}: {}", trash, e.toString());
+        }
     }
 
     private void touch(Path dir) {

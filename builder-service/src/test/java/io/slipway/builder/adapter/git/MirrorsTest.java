@@ -21,9 +21,16 @@ class MirrorsTest {
     private static final Duration HOUR = Duration.ofHours(1);
 
     @TempDir
-    Path root;
+    Path workdir;
+
+    private Path root;
 
     private final TestClock clock = new TestClock(NOW);
+
+    @org.junit.jupiter.api.BeforeEach
+    void createRoot() throws IOException {
+        root = Files.createDirectories(workdir.resolve("mirrors"));
+    }
 
     private Mirrors mirrors(Duration maxAge, long maxBytes) {
         return new Mirrors(root, new Mirrors.Limits(maxAge, maxBytes, HOUR), clock);
@@ -124,10 +131,30 @@ class MirrorsTest {
 
     @Test
     void finishesDeletingAMirrorWhosePruningWasInterrupted() throws IOException {
-        mirror(".pruning-1234-a.git", 10, Duration.ZERO);
+        Path leftover = Files.createDirectories(workdir.resolve("mirrors.pruning").resolve("1234-a.git/objects"));
+        mirror("recent.git", 10, Duration.ZERO);
 
         mirrors(Duration.ofDays(30), 0).prune();
 
-        assertThat(left()).isEmpty();
+        assertThat(leftover.getParent()).doesNotExist();
+        assertThat(left()).containsExactly("recent.git");
+    }
+
+    @Test
+    void aMirrorWhoseNameLooksLikeAPruningLeftoverIsKeptWhileInUseAndTheTrashLiesOutsideTheRoot() throws IOException {
+        String name = JGitSources.mirrorName(".pruning-org/app", "https://git.example.org/.pruning-org/app.git");
+        assertThat(name).startsWith(".pruning-");
+        Mirrors mirrors = mirrors(Duration.ofDays(30), 0);
+        mirror("old.git", 10, Duration.ofDays(31));
+
+        try (Mirrors.Use use = mirrors.acquire(name)) {
+            mirror(name, 10, Duration.ZERO);
+
+            assertThat(mirrors.prune()).containsExactly("old.git");
+            assertThat(left()).containsExactly(name);
+        }
+        try (Stream<Path> trash = Files.list(workdir.resolve("mirrors.pruning"))) {
+            assertThat(trash).as("the pruned mirror was deleted from the trash").isEmpty();
+        }
     }
 }

@@ -17,8 +17,9 @@ import java.util.Optional;
 /**
  * GitHub's REST API (api.github.com or an Enterprise Server's {@code /api/v3}): issues
  * ({@code POST /repos/{owner}/{repo}/issues}, {@code …/issues/{number}/comments}, {@code PATCH …/issues/{number}}
- * with {@code state=closed}, and the open issues with its labels, {@code GET …/issues?state=open&labels=…}, to find
- * its own) and commit statuses ({@code POST /repos/{owner}/{repo}/statuses/{sha}}), authenticated
+ * with {@code state=closed}, and the open issues with its labels that its own account opened,
+ * {@code GET …/issues?state=open&creator=<login>&labels=…} with the login from {@code GET /user}, to find its own) and
+ * commit statuses ({@code POST /repos/{owner}/{repo}/statuses/{sha}}), authenticated
  * with a bearer token and pinned to API version 2022-11-28. Issues go to {@code issueRepository} when set, else to
  * the repository of the run. Paths are built by {@link ApiPaths} from encoded segments: a repository that is not an
  * {@code owner/name} is refused before any request (the delivery is dead-lettered), so no name can climb the path.
@@ -26,10 +27,12 @@ import java.util.Optional;
 public final class GitHubForge implements IssueTracker, CommitStatuses {
 
     private static final IssueList.Dialect LIST = new IssueList.Dialect(
-            List.of("state", "open", "sort", "created", "direction", "desc"), "number", "html_url", "body");
+            List.of("state", "open", "sort", "created", "direction", "desc"), login -> List.of("creator", login),
+            "number", "html_url", "body", "/user/login", "login");
 
     private final JsonHttp.Api api;
     private final List<String> labels;
+    private final IssueList issueList;
     private final String issueRepository;
     private final String context;
 
@@ -41,6 +44,7 @@ public final class GitHubForge implements IssueTracker, CommitStatuses {
                 "X-GitHub-Api-Version", "2022-11-28",
                 "User-Agent", "slipway-notifier"), "github:" + name);
         this.labels = List.copyOf(labels);
+        this.issueList = new IssueList(api, LIST, labels);
         this.issueRepository = issueRepository;
         this.context = context;
     }
@@ -54,7 +58,7 @@ public final class GitHubForge implements IssueTracker, CommitStatuses {
 
     @Override
     public Optional<FoundIssue> findOpen(String repository, IssueMarker wanted) {
-        return IssueList.find(api, issues(repository), LIST, labels, wanted);
+        return issueList.find(issues(repository), wanted);
     }
 
     @Override

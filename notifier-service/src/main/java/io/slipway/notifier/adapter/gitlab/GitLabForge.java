@@ -18,8 +18,9 @@ import java.util.Optional;
 /**
  * GitLab's REST API v4 (gitlab.com or a self-hosted {@code https://host/api/v4}): issues
  * ({@code POST /projects/:id/issues}, {@code …/issues/:iid/notes}, {@code PUT …/issues/:iid} with
- * {@code state_event=close}, and the open issues with its labels, {@code GET …/issues?state=opened&labels=…}, to
- * find its own) and commit statuses ({@code POST /projects/:id/statuses/:sha}), authenticated with a
+ * {@code state_event=close}, and the open issues with its labels that its own account opened,
+ * {@code GET …/issues?state=opened&scope=created_by_me&labels=…}, each checked against the {@code username} of
+ * {@code GET /user}, to find its own) and commit statuses ({@code POST /projects/:id/statuses/:sha}), authenticated with a
  * {@code PRIVATE-TOKEN}. {@code :id} is the project path URL-encoded as one segment, and every other segment is
  * encoded too ({@link ApiPaths}); a project path that is not a valid repository name is refused before any request.
  * A status GitLab already has for the commit ("Cannot transition status") counts as set, so a redelivered status is
@@ -28,10 +29,12 @@ import java.util.Optional;
 public final class GitLabForge implements IssueTracker, CommitStatuses {
 
     private static final IssueList.Dialect LIST = new IssueList.Dialect(
-            List.of("state", "opened", "order_by", "created_at", "sort", "desc"), "iid", "web_url", "description");
+            List.of("state", "opened", "order_by", "created_at", "sort", "desc"),
+            login -> List.of("scope", "created_by_me"), "iid", "web_url", "description", "/author/username", "username");
 
     private final JsonHttp.Api api;
     private final List<String> labels;
+    private final IssueList issueList;
     private final String issueProject;
     private final String context;
 
@@ -39,6 +42,7 @@ public final class GitLabForge implements IssueTracker, CommitStatuses {
                        String context, JsonHttp http) {
         this.api = http.api(baseUrl, Map.of("PRIVATE-TOKEN", token, "Accept", "application/json"), "gitlab:" + name);
         this.labels = List.copyOf(labels);
+        this.issueList = new IssueList(api, LIST, labels);
         this.issueProject = issueProject;
         this.context = context;
     }
@@ -52,7 +56,7 @@ public final class GitLabForge implements IssueTracker, CommitStatuses {
 
     @Override
     public Optional<FoundIssue> findOpen(String repository, IssueMarker wanted) {
-        return IssueList.find(api, issues(repository), LIST, labels, wanted);
+        return issueList.find(issues(repository), wanted);
     }
 
     @Override

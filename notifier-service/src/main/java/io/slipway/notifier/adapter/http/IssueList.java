@@ -12,12 +12,16 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
- * Pages through a forge's list of open issues with the tracker's labels, newest first, for the one whose body ends
- * with a wanted {@link IssueMarker}: at most {@value #PAGES} pages of {@value #PER_PAGE}, stopping at the first short
- * page. Each forge says how it asks for open issues newest first and how it names an issue's number, web page and
- * body ({@link Dialect}); pull requests in GitHub's list are skipped.
+ * Pages through a forge's list of open issues with the tracker's labels that the notifier's own account opened,
+ * newest first, for the one whose body ends with a wanted {@link IssueMarker}: at most {@value #PAGES} pages of
+ * {@value #PER_PAGE}, stopping at the first short page. Labels and markers are no proof of origin (issue templates
+ * and pushers can set both), so an issue is adopted only when the forge lists it as created by the account the
+ * token belongs to, and its author field names that account too; the account's login is asked once
+ * ({@code GET /user}) and kept. Each forge says how it asks for all this ({@link Dialect}); pull requests in GitHub's
+ * list are skipped.
  */
 public final class IssueList {
 
@@ -26,24 +30,36 @@ public final class IssueList {
     private static final Logger LOG = LoggerFactory.getLogger(IssueList.class);
 
     /**
-     * How one forge lists open issues newest first ({@code openNewestFirst}: query names and values) and names an
-     * issue's number, web page and body.
+     * How one forge lists open issues newest first ({@code openNewestFirst}: query names and values), restricts the
+     * list to issues created by a login ({@code createdBy}: query names and values), names an issue's number, web page,
+     * body and author's login (a JSON pointer), and names the login in its {@code GET /user} answer.
      */
-    public record Dialect(List<String> openNewestFirst, String id, String url, String body) {
+    public record Dialect(List<String> openNewestFirst, Function<String, List<String>> createdBy, String id,
+                          String url, String body, String author, String login) {
     }
 
-    private IssueList() {
+    private final JsonHttp.Api api;
+    private final Dialect dialect;
+    private final List<String> labels;
+    private volatile String self;
+
+    public IssueList(JsonHttp.Api api, Dialect dialect, List<String> labels) {
+        this.api = api;
+        this.dialect = dialect;
+        this.labels = List.copyOf(labels);
     }
 
     /**
-     * Lists {@code issuesPath} of {@code api} page by page.
+     * Lists {@code issuesPath} page by page.
      *
-     * @throws IllegalStateException when the forge answers something other than a list
+     * @throws IllegalStateException when the forge answers something other than a list, or names no login for the
+     *                               token
      */
-    public static Optional<FoundIssue> find(JsonHttp.Api api, String issuesPath, Dialect dialect, List<String> labels,
-                                            IssueMarker wanted) {
+    public Optional<FoundIssue> find(String issuesPath, IssueMarker wanted) {
+        String login = self();
         for (int number = 1; number <= PAGES; number++) {
             List<String> query = new ArrayList<>(dialect.openNewestFirst());
+            query.addAll(dialect.createdBy().apply(login));
             query.addAll(Arrays.asList("labels", labels.isEmpty() ? null : String.join(",", labels),
                     "per_page", Integer.toString(PER_PAGE), "page", Integer.toString(number)));
             JsonNode issues = api.call("GET", issuesPath + ApiPaths.query(query.toArray(String[]::new)), null);
@@ -52,7 +68,7 @@ public final class IssueList {
                         + " a list");
             }
             for (JsonNode issue : issues) {
-                if (issue.has("pull_request")) {
+                if (issue.has("pull_request") || !login.equalsIgnoreCase(issue.at(dialect.author()).asText())) {
                     continue;
                 }
                 Optional<IssueMarker> marker = IssueMarker.readFrom(issue.path(dialect.body()).asText(null))
@@ -69,5 +85,18 @@ public final class IssueList {
         LOG.warn("{}: none of the newest {} open issues is the one of {} {}; a new one is opened", api.label(),
                 PAGES * PER_PAGE, wanted.repository(), wanted.branch());
         return Optional.empty();
+    }
+
+    /** The login of the token's account, asked once; a failed ask is asked again next time. */
+    private String self() {
+        String known = self;
+        if (known == null) {
+            known = api.call("GET", "/user", null).path(dialect.login()).asText("");
+            if (known.isBlank()) {
+                throw new IllegalStateException(api.label() + " named no login for its token (GET /user)");
+            }
+            self = known;
+        }
+        return known;
     }
 }

@@ -9,7 +9,6 @@ import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.Post;
-import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.serde.annotation.Serdeable;
 import io.slipway.common.kafka.TransientFailure;
 import io.slipway.common.policy.Names;
@@ -21,17 +20,17 @@ import io.slipway.trigger.domain.WatchedRepositories;
 import io.slipway.trigger.domain.WatchedRepository;
 
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code POST /runs}: start or re-run a pipeline by hand, as "Build now" / "Retry" do in Jenkins and GitLab.
  * Requires {@code Authorization: Bearer <SLIPWAY_RUN_TOKEN>}; a re-run keeps its run id and gets the next attempt.
  * Repository, ref and sha are checked by {@link Names}: a refused one is answered 400 naming the field, with no run.
  * A manual run obeys what a push obeys and gets the same answers: a repository that is not watched 404, a ref its
- * filters exclude 200 {@code ignored}, a clone URL the policy forbids 422. Like the webhooks it waits for Kafka off
- * the event loop.
+ * filters exclude 200 {@code ignored}, a clone URL the policy forbids 422. Like the webhooks it waits for Kafka on the
+ * {@link RequestPool}, off the event loop, and is answered 503 with {@code Retry-After} when the pool is full.
  */
 @Controller("/runs")
-@ExecuteOn(WebhookController.EXECUTOR)
 public class RunsController {
 
     /** The request body; {@code sha} and {@code cloneUrl} are optional. */
@@ -43,16 +42,24 @@ public class RunsController {
     private final TriggerService trigger;
     private final WatchedRepositories repositories;
     private final TriggerProperties properties;
+    private final RequestPool pool;
 
-    RunsController(TriggerService trigger, WatchedRepositories repositories, TriggerProperties properties) {
+    RunsController(TriggerService trigger, WatchedRepositories repositories, TriggerProperties properties,
+                   RequestPool pool) {
         this.trigger = trigger;
         this.repositories = repositories;
         this.properties = properties;
+        this.pool = pool;
     }
 
     @Post(consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
-    HttpResponse<Answer> run(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
-                             @Nullable @Body RunRequest request) {
+    CompletableFuture<HttpResponse<Answer>> run(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
+                                                @Nullable @Body RunRequest request) {
+        return pool.run(() -> handle(authorization, request),
+                () -> Answer.rejected("too many requests are waiting to be recorded, please retry later"));
+    }
+
+    private HttpResponse<Answer> handle(@Nullable String authorization, @Nullable RunRequest request) {
         String token = properties.runToken();
         if (token == null || token.isBlank()) {
             return reject(HttpStatus.FORBIDDEN, "manual runs are disabled: set SLIPWAY_RUN_TOKEN to enable them");

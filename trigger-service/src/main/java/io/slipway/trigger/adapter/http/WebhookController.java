@@ -12,7 +12,6 @@ import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
-import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.slipway.common.kafka.TransientFailure;
 import io.slipway.trigger.adapter.forge.Forge;
 import io.slipway.trigger.adapter.forge.GenericForge;
@@ -30,6 +29,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -38,43 +38,47 @@ import java.util.stream.Stream;
  * Webhook endpoints for GitHub, GitLab, Gitea/Forgejo and Slipway's generic form. A request starts a run only
  * when its repository is watched and its signature or token checks out: unknown repositories get 404, unsigned
  * requests 401, wrongly signed ones 403, and none of them reaches Kafka. Bodies over 1 MiB are refused with 413
- * by the server ({@code micronaut.server.max-request-size}). Requests are handled on the {@value #EXECUTOR}
- * executor, a fixed pool, never on a Netty event loop: recording a push waits for Kafka's acknowledgement.
+ * by the server ({@code micronaut.server.max-request-size}). Requests are handled on the {@link RequestPool}, never
+ * on a Netty event loop, since recording a push waits for Kafka's acknowledgement; when the pool's queue is full a
+ * request is answered 503 with {@code Retry-After}.
  */
 @Controller("/webhooks")
-@ExecuteOn(WebhookController.EXECUTOR)
 public class WebhookController {
-
-    /** The executor (fixed pool, {@code SLIPWAY_TRIGGER_REQUEST_THREADS}) on which requests that wait for Kafka run. */
-    public static final String EXECUTOR = "trigger-requests";
 
     private final Map<String, Forge> forges;
     private final WatchedRepositories repositories;
     private final TriggerService trigger;
     private final ObjectMapper json = new ObjectMapper();
     private final MeterRegistry meters;
+    private final RequestPool pool;
 
-    WebhookController(WatchedRepositories repositories, TriggerService trigger, MeterRegistry meters) {
+    WebhookController(WatchedRepositories repositories, TriggerService trigger, MeterRegistry meters,
+                      RequestPool pool) {
         this.forges = Stream.<Forge>of(new GitHubForge(), new GitLabForge(), new GiteaForge(), new GenericForge())
                 .collect(Collectors.toUnmodifiableMap(Forge::name, f -> f));
         this.repositories = repositories;
         this.trigger = trigger;
         this.meters = meters;
+        this.pool = pool;
     }
 
     @Post(uri = "/{forgeName}", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
-    HttpResponse<Answer> receive(@PathVariable String forgeName, HttpRequest<?> request, @Nullable @Body byte[] body) {
+    CompletableFuture<HttpResponse<Answer>> receive(@PathVariable String forgeName, HttpRequest<?> request,
+                                                    @Nullable @Body byte[] body) {
         Forge forge = forges.get(forgeName);
         if (forge == null) {
-            return HttpResponse.<Answer>status(HttpStatus.NOT_FOUND)
-                    .body(Answer.rejected("no webhook endpoint for '" + forgeName + "'; use one of " + forges.keySet()));
+            return CompletableFuture.completedFuture(HttpResponse.<Answer>status(HttpStatus.NOT_FOUND)
+                    .body(Answer.rejected("no webhook endpoint for '" + forgeName + "'; use one of " + forges.keySet())));
         }
         meters.counter("slipway.trigger.webhooks.received", "forge", forge.name()).increment();
-        HttpResponse<Answer> response = handle(forge, request, body == null ? new byte[0] : body);
-        meters.counter("slipway.trigger.webhooks.answered", "forge", forge.name(), "status",
-                response.body() == null ? "none" : response.body().status(),
-                "code", Integer.toString(response.code())).increment();
-        return response;
+        return pool.run(() -> handle(forge, request, body == null ? new byte[0] : body), () -> Answer.rejected(
+                        "too many webhooks are waiting to be recorded, please redeliver later"))
+                .thenApply(response -> {
+                    meters.counter("slipway.trigger.webhooks.answered", "forge", forge.name(), "status",
+                            response.body() == null ? "none" : response.body().status(),
+                            "code", Integer.toString(response.code())).increment();
+                    return response;
+                });
     }
 
     private HttpResponse<Answer> handle(Forge forge, HttpRequest<?> request, byte[] raw) {
