@@ -9,10 +9,12 @@ import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ResponseFilter;
 import io.micronaut.http.annotation.ServerFilter;
+import io.micronaut.health.HealthStatus;
 import io.micronaut.management.health.indicator.HealthResult;
 import io.slipway.common.config.ManagementProperties;
 
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Guards what a service tells about itself, the same way in every service: {@code /prometheus} and the tester's
@@ -59,10 +61,15 @@ public final class ManagementAccessFilter {
                 || request.getAttribute(ACCESS, ManagementToken.Access.class).orElse(null) == ManagementToken.Access.GRANTED) {
             return;
         }
-        String status = response.getBody(HealthResult.class).map(r -> r.getStatus().getName())
-                .orElse(response.code() < 300 ? "UP" : "DOWN");
+        Optional<HealthStatus> health = response.getBody(HealthResult.class).map(HealthResult::getStatus);
+        String status = health.map(HealthStatus::getName).orElse(response.code() < 300 ? "UP" : "DOWN");
         @SuppressWarnings("unchecked")
         MutableHttpResponse<Object> anonymous = (MutableHttpResponse<Object>) response;
+        // Micronaut maps a DOWN result to 503 in a filter of its own, which sees no HealthResult once the body is
+        // replaced: whichever of the two runs first, a DOWN service answers 503.
+        if (health.filter(h -> !h.getOperational().orElse(true)).isPresent()) {
+            anonymous.status(HttpStatus.SERVICE_UNAVAILABLE);
+        }
         anonymous.body(Map.of("status", status));
     }
 
