@@ -2,6 +2,7 @@ package io.slipway.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.slipway.common.kafka.KafkaClients;
 import io.slipway.common.testing.LocalRegistry;
 import io.slipway.common.testing.Skopeo;
 
@@ -10,7 +11,6 @@ import javax.crypto.spec.SecretKeySpec;
 import org.apache.kafka.clients.CommonClientConfigs;
 
 import java.io.IOException;
-import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -30,7 +30,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -305,13 +304,11 @@ final class SlipwayStack implements AutoCloseable {
      */
     Map<String, Object> kafkaClientConfig(String principal) {
         Map<String, Object> config = new HashMap<>();
-        Properties properties = new Properties();
-        try (Reader reader = Files.newBufferedReader(clientProperties(principal))) {
-            properties.load(reader);
+        try {
+            config.putAll(KafkaClients.fromFile(clientProperties(principal)));
         } catch (IOException e) {
             throw new UncheckedIOException("no Kafka credentials for " + principal, e);
         }
-        properties.forEach((key, value) -> config.put(String.valueOf(key), value));
         config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         return config;
     }

@@ -16,8 +16,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.Reader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,7 +24,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 
 /**
  * {@code ./slipway runs} lists recent runs with stage, outcome and duration; {@code ./slipway watch <runId>}
@@ -61,15 +58,12 @@ public final class RunsCommand implements AutoCloseable {
             String url = environment.getOrDefault("SCHEMA_REGISTRY_URL", "");
             String userInfo = environment.getOrDefault("SCHEMA_REGISTRY_USER_INFO", "");
             if (commandConfig != null) {
-                Properties file = new Properties();
-                try (Reader reader = Files.newBufferedReader(commandConfig)) {
-                    file.load(reader);
-                }
-                url = (String) file.getOrDefault(REGISTRY_URL, url);
-                userInfo = (String) file.getOrDefault(REGISTRY_USER_INFO, userInfo);
+                Map<String, String> file = new HashMap<>(KafkaClients.fromFile(commandConfig));
+                url = file.getOrDefault(REGISTRY_URL, url);
+                userInfo = file.getOrDefault(REGISTRY_USER_INFO, userInfo);
                 file.remove(REGISTRY_URL);
                 file.remove(REGISTRY_USER_INFO);
-                file.forEach((key, value) -> kafka.put(key.toString(), value));
+                kafka.putAll(file);
             }
             RegistrySettings registry = RegistrySettings.of(url.isBlank() ? "http://127.0.0.1:8081" : url);
             return new Connection(Map.copyOf(kafka), userInfo.isBlank() ? registry : registry.withBasicAuth(userInfo));

@@ -1,15 +1,13 @@
 package io.slipway.bench;
 
+import io.slipway.common.kafka.KafkaClients;
 import org.apache.kafka.clients.CommonClientConfigs;
 
 import java.io.IOException;
-import java.io.Reader;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Properties;
 
 /**
  * The Kafka client settings the harness connects with: a client properties file as Kafka's own tools take it
@@ -29,13 +27,11 @@ final class KafkaSettings {
     static Map<String, Object> of(String bootstrap, Path clientProperties) {
         Map<String, Object> settings = new HashMap<>();
         if (clientProperties != null) {
-            Properties file = new Properties();
-            try (Reader reader = Files.newBufferedReader(clientProperties)) {
-                file.load(reader);
+            try {
+                settings.putAll(KafkaClients.fromFile(clientProperties));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read the Kafka client properties file " + clientProperties, e);
             }
-            file.forEach((key, value) -> settings.put(key.toString().trim(), value.toString().trim()));
         }
         settings.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         return Map.copyOf(settings);

@@ -11,11 +11,16 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 
 /**
@@ -90,6 +95,22 @@ public final class KafkaClients {
                 }
             }
         });
+        return settings;
+    }
+
+    /**
+     * Every property of a Kafka client properties file, as Kafka's own tools take it ({@code --command-config}; on the
+     * dev stack {@code credentials/kafka-<principal>.properties}), keys and values trimmed.
+     *
+     * @throws IOException when the file cannot be read
+     */
+    public static Map<String, String> fromFile(Path clientProperties) throws IOException {
+        Properties file = new Properties();
+        try (Reader reader = Files.newBufferedReader(clientProperties)) {
+            file.load(reader);
+        }
+        Map<String, String> settings = new HashMap<>();
+        file.forEach((key, value) -> settings.put(key.toString().trim(), value.toString().trim()));
         return settings;
     }
 

@@ -4,7 +4,11 @@ import io.micronaut.configuration.kafka.config.KafkaDefaultConfiguration;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.env.PropertySource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,6 +24,21 @@ class KafkaClientsTest {
             "sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required"
                     + " username=\"slipway\" password=\"secret\";",
             "ssl.truststore.location", "/etc/kafka/truststore.p12");
+
+    @Test
+    void aClientPropertiesFileGivesEveryPropertyTrimmedAndAMissingFileSaysSo(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("kafka-ops.properties"), """
+                # Kafka client settings of the dev stack's principal 'ops'.
+                security.protocol=SASL_PLAINTEXT
+                sasl.mechanism = SCRAM-SHA-512
+                sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="ops" password="p";
+                """);
+
+        assertThat(KafkaClients.fromFile(file)).containsOnly(entry("security.protocol", "SASL_PLAINTEXT"),
+                entry("sasl.mechanism", "SCRAM-SHA-512"), entry("sasl.jaas.config",
+                        "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"ops\" password=\"p\";"));
+        assertThatThrownBy(() -> KafkaClients.fromFile(dir.resolve("missing.properties"))).isInstanceOf(IOException.class);
+    }
 
     @Test
     void securitySettingsReachEveryKindOfClient() {
