@@ -82,21 +82,51 @@ public class CommitsTail {
         LOG.info("Run ledger caught up with {}: {} runs known", Topics.COMMITS, ledger.size());
     }
 
-    /** Blocks until every run written to {@code slipway.commits} before this call is in the ledger. */
+    /**
+     * Blocks until every run written to {@code slipway.commits} before this call is in the ledger.
+     *
+     * @throws IllegalStateException when that takes longer than {@code timeout}, or at once when the tail has stopped
+     *                               (the service is shutting down, or its thread died) and will never catch up
+     */
     public void awaitCaughtUp(Duration timeout) {
         CompletableFuture<Void> request = new CompletableFuture<>();
         CompletableFuture<Void> pending = catchUpRequest.getAndSet(request);
         if (pending != null) {
-            request.whenComplete((ok, error) -> pending.complete(null));
+            request.whenComplete((ok, error) -> {
+                if (error == null) {
+                    pending.complete(null);
+                } else {
+                    pending.completeExceptionally(error);
+                }
+            });
+        }
+        if (!running || !thread.isAlive()) {
+            // Checked after the request is in place: a tail that stops later fails it on its way out.
+            failPending(new IllegalStateException("the " + Topics.COMMITS + " tail has stopped"));
         }
         try {
             request.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while reading " + Topics.COMMITS, e);
-        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("could not read " + Topics.COMMITS + " to its end: " + e.getCause(),
+                    e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException("could not read " + Topics.COMMITS + " to its end within " + timeout
                     + "; is Kafka reachable?", e);
+        }
+    }
+
+    /** Whether the tail still follows the topic, so that a later {@link #awaitCaughtUp} can succeed. */
+    public boolean following() {
+        return running && thread.isAlive();
+    }
+
+    private void failPending(Throwable cause) {
+        CompletableFuture<Void> request = catchUpRequest.getAndSet(null);
+        if (request != null) {
+            request.completeExceptionally(cause);
         }
     }
 
@@ -128,11 +158,11 @@ public class CommitsTail {
         } catch (RuntimeException | Error e) {
             LOG.error("commits tail failed; runs started from now on may not be deduplicated", e);
             heartbeat.ended(e);
-            CompletableFuture<Void> request = catchUpRequest.getAndSet(null);
-            if (request != null) {
-                request.completeExceptionally(e);
-            }
+            running = false;
+            failPending(e);
         } finally {
+            running = false;
+            failPending(new IllegalStateException("the " + Topics.COMMITS + " tail has stopped"));
             consumer.close(Duration.ofSeconds(5));
         }
     }
@@ -169,6 +199,8 @@ public class CommitsTail {
     void stop() {
         heartbeat.close();
         running = false;
+        // A rebalance callback waiting for a catch-up must not hold its partitions until it times out.
+        failPending(new IllegalStateException("the " + Topics.COMMITS + " tail has stopped"));
         try {
             thread.join(TimeUnit.SECONDS.toMillis(10));
         } catch (InterruptedException e) {

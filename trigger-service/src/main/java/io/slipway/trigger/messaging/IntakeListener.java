@@ -10,6 +10,8 @@ import io.slipway.trigger.domain.TriggerService;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.Collection;
@@ -20,6 +22,9 @@ import java.util.Collection;
  */
 @SlipwayListener("trigger-service")
 public class IntakeListener implements ConsumerRebalanceListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IntakeListener.class);
+    private static final Duration CATCH_UP_ATTEMPT = Duration.ofSeconds(30);
 
     private final RecordPipeline pipeline;
     private final TriggerService trigger;
@@ -40,10 +45,29 @@ public class IntakeListener implements ConsumerRebalanceListener {
                 WhenExhausted.deadLetter());
     }
 
+    /**
+     * Runs the previous owner emitted just before losing the partition must be in the ledger before this owner decides
+     * anything, so this waits for as long as the tail follows the topic: a partition taken without that wait could
+     * start a run twice. Past {@code max.poll.interval.ms} the group hands the partitions to another instance, and
+     * liveness reports this one DOWN. Only a tail that has stopped (shutdown) ends the wait, at once, so a closing
+     * instance does not sit on partitions a live one could take.
+     */
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-        // Runs the previous owner emitted just before losing the partition must be in the ledger first.
-        tail.awaitCaughtUp(Duration.ofSeconds(30));
+        if (partitions.isEmpty()) {
+            return;
+        }
+        while (true) {
+            try {
+                tail.awaitCaughtUp(CATCH_UP_ATTEMPT);
+                return;
+            } catch (IllegalStateException e) {
+                if (!tail.following() || Thread.currentThread().isInterrupted()) {
+                    throw e;
+                }
+                LOG.warn("Not deciding runs for {} yet: {}", partitions, e.getMessage());
+            }
+        }
     }
 
     @Override
