@@ -41,14 +41,17 @@ public final class PipelineAcls {
     /** Every grant, principal by principal in {@link KafkaCredentials#PRINCIPALS} order ({@code admin} is super user). */
     public static List<Grant> grants() {
         List<Grant> grants = new ArrayList<>();
-        stage(grants, "trigger", List.of(Topics.COMMITS), List.of(Topics.COMMITS), "slipway.trigger.", "trigger-service");
-        stage(grants, "builder", List.of(Topics.IMAGES), List.of(Topics.COMMITS), null, "builder-service");
-        stage(grants, "tester", List.of(Topics.TESTS), List.of(Topics.IMAGES), null, "tester-service");
+        stage(grants, "trigger", List.of(Topics.COMMITS, Topics.REQUESTS), List.of(Topics.COMMITS, Topics.REQUESTS),
+                "slipway.trigger.", "trigger-service");
+        stage(grants, "builder", List.of(Topics.IMAGES), List.of(Topics.COMMITS, Topics.REQUESTS), null,
+                "builder-service");
+        stage(grants, "tester", List.of(Topics.TESTS), List.of(Topics.IMAGES, Topics.REQUESTS), null,
+                "tester-service");
         stage(grants, "deliverer", List.of(Topics.ARTIFACTS), List.of(Topics.TESTS), "slipway.deliverer.",
                 "deliverer-service");
-        stage(grants, "notifier", List.of(), List.of(Topics.COMMITS, Topics.FAILURES, Topics.ARTIFACTS),
+        stage(grants, "notifier", List.of(), List.of(Topics.COMMITS, Topics.TESTS, Topics.FAILURES, Topics.ARTIFACTS),
                 "slipway.notifier.", "notifier-service");
-        Stream.concat(Topics.pipelineTopics().stream(), Topics.allTopics().stream().map(Topics::deadLetter))
+        Stream.concat(Stream.concat(Topics.pipelineTopics().stream(), Stream.of(Topics.REQUESTS)), Topics.allTopics().stream().map(Topics::deadLetter))
                 .forEach(topic -> grants.add(topic(KafkaCredentials.OPS, AclOperation.READ, topic)));
         grants.add(new Grant(KafkaCredentials.OPS, AclOperation.READ, ResourceType.GROUP, OPS_GROUP_PREFIX,
                 PatternType.PREFIXED));

@@ -28,6 +28,11 @@ public final class Topics {
     public static final String ARTIFACTS = "slipway.artifacts";
     /** {@code BuildFailed}, produced by every stage. */
     public static final String FAILURES = "slipway.failures";
+    /**
+     * {@code RequestState} per pull or merge request (compacted, key {@code <repository>#<number>}), written by
+     * trigger-service; builder and tester read it to drop or cancel the work of a superseded or closed request.
+     */
+    public static final String REQUESTS = "slipway.requests";
     /** Optional build/test log chunks ({@code LogChunk}, no schema yet), keyed by run id. */
     public static final String LOGS = "slipway.logs";
 
@@ -63,7 +68,7 @@ public final class Topics {
      * {@code cleanup.policy=compact}, so the latest record of each key is kept forever. Their dead-letter topics are not
      * compacted. Where the platform team manages topics, it must create these compacted.
      */
-    public static final Set<String> COMPACTED = Set.of(DELIVERER_STATE, NOTIFIER_STATE);
+    public static final Set<String> COMPACTED = Set.of(DELIVERER_STATE, NOTIFIER_STATE, REQUESTS);
 
     /** Suffix of the dead-letter topic that receives the records a consumer of a topic could not process. */
     public static final String DEAD_LETTER_SUFFIX = ".dlq";
@@ -95,7 +100,7 @@ public final class Topics {
     /** Every topic a Slipway deployment creates (each also gets a dead-letter topic): pipeline and internal. */
     public static List<String> allTopics() {
         return java.util.stream.Stream.concat(pipelineTopics().stream(), java.util.stream.Stream.of(TRIGGER_INTAKE,
-                DELIVERER_STATE, NOTIFIER_DELIVERIES, NOTIFIER_STATE)).toList();
+                REQUESTS, DELIVERER_STATE, NOTIFIER_DELIVERIES, NOTIFIER_STATE)).toList();
     }
 
     /** The event class a pipeline topic carries, or empty for a topic that is not a pipeline topic. */

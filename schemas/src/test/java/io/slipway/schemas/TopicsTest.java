@@ -48,7 +48,7 @@ class TopicsTest {
     void createsEveryInternalTopicAndCompactsOnlyTheStateTopics() {
         assertThat(Topics.allTopics()).containsSubsequence(Topics.pipelineTopics()).contains(Topics.TRIGGER_INTAKE,
                 Topics.DELIVERER_STATE, Topics.NOTIFIER_DELIVERIES, Topics.NOTIFIER_STATE).doesNotHaveDuplicates();
-        assertThat(Topics.COMPACTED).containsExactlyInAnyOrder(Topics.DELIVERER_STATE, Topics.NOTIFIER_STATE);
+        assertThat(Topics.COMPACTED).containsExactlyInAnyOrder(Topics.DELIVERER_STATE, Topics.NOTIFIER_STATE, Topics.REQUESTS);
         assertThat(Topics.allTopics()).containsAll(Topics.COMPACTED);
     }
 }
