@@ -1,0 +1,73 @@
+package io.slipway.trigger.domain;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One pull request (GitHub, Gitea/Forgejo) or merge request (GitLab) event as a forge reported it, reduced to what a
+ * run of the request needs. {@code repository}, {@code cloneUrl} and {@code webUrl} are the target repository's;
+ * {@code sourceRepository} is where the change comes from, {@code fromFork} whether that is another repository.
+ * {@code message} is the best commit text the payload offers (the head commit's message, else the request's title);
+ * {@code labels} are the request's labels after the event.
+ */
+public record RequestEvent(String source, String deliveryId, Action action, String repository, String cloneUrl,
+                           String webUrl, int number, Kind kind, String sourceBranch, String targetBranch,
+                           String sourceRepository, boolean fromFork, String headSha, String author, String message,
+                           String requestUrl, List<String> labels, Instant timestamp) {
+
+    /** What happened to the request. */
+    public enum Action {
+        /** Opened (or marked ready): its head is to be tested. */
+        OPENED,
+        /** New commits on its source branch (GitHub {@code synchronize}, GitLab {@code update} with a new head). */
+        UPDATED,
+        REOPENED,
+        /** Closed or merged: what is left of its work is cancelled. */
+        CLOSED,
+        /** Its labels changed (an operator's approval label may have been added). */
+        LABELED,
+        /** Anything else (edited, assigned, reviewed, …): starts nothing. */
+        OTHER
+    }
+
+    /** GitHub and Gitea call it a pull request ({@code #12}), GitLab a merge request ({@code !12}). */
+    public enum Kind {
+        PULL("pull", "#"), MERGE("merge", "!");
+
+        private final String contractName;
+        private final String sigil;
+
+        Kind(String contractName, String sigil) {
+            this.contractName = contractName;
+            this.sigil = sigil;
+        }
+
+        /** The value of {@code ChangeRequest.kind}. */
+        public String contractName() {
+            return contractName;
+        }
+
+        public String sigil() {
+            return sigil;
+        }
+    }
+
+    public RequestEvent {
+        labels = labels == null ? List.of() : List.copyOf(labels);
+    }
+
+    /** The ref the forge keeps the request's head under: {@code refs/pull/N/head} or {@code refs/merge-requests/N/head}. */
+    public String headRef() {
+        return (kind == Kind.PULL ? "refs/pull/" : "refs/merge-requests/") + number + "/head";
+    }
+
+    /** The ref of the forge's merge of head into target: {@code refs/pull/N/merge} or {@code refs/merge-requests/N/merge}. */
+    public String mergeRef() {
+        return (kind == Kind.PULL ? "refs/pull/" : "refs/merge-requests/") + number + "/merge";
+    }
+
+    /** {@code #12} or {@code !12}. */
+    public String displayName() {
+        return kind.sigil() + number;
+    }
+}
