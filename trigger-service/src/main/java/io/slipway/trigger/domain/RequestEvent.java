@@ -70,4 +70,10 @@ public record RequestEvent(String source, String deliveryId, Action action, Stri
     public String displayName() {
         return kind.sigil() + number;
     }
+
+    /** The request as a run carries it; {@code mergeResult} when the forge's merge ref is built rather than the head. */
+    public Push.Request toRequest(boolean mergeResult) {
+        return new Push.Request(number, kind, sourceBranch, targetBranch, sourceRepository, fromFork, headSha, author,
+                mergeResult, requestUrl);
+    }
 }
