@@ -2,6 +2,7 @@ package io.slipway.trigger.adapter.forge;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.slipway.trigger.domain.Push;
+import io.slipway.trigger.domain.RequestEvent;
 
 import java.util.Optional;
 import java.util.function.Function;
@@ -15,8 +16,8 @@ public interface Forge {
     /** How a request proved it comes from the forge. */
     enum Authentication { VALID, MISSING, INVALID }
 
-    /** What a delivery is about. */
-    enum EventKind { PUSH, PING, OTHER }
+    /** What a delivery is about: a push, a pull or merge request event, a ping, or anything else. */
+    enum EventKind { PUSH, REQUEST, PING, OTHER }
 
     /** The path segment and {@code source} of the events it produces: github, gitlab, gitea, generic. */
     String name();
@@ -34,4 +35,13 @@ public interface Forge {
     Authentication authenticate(Function<String, String> headers, byte[] rawBody, String secret);
 
     Push push(JsonNode body, String deliveryId);
+
+    /**
+     * The pull or merge request event of a delivery whose kind is {@link EventKind#REQUEST}.
+     *
+     * @throws io.slipway.trigger.domain.InvalidPayload when the payload lacks what a request event needs
+     */
+    default RequestEvent request(JsonNode body, String deliveryId) {
+        throw new UnsupportedOperationException(name() + " sends no request events");
+    }
 }
