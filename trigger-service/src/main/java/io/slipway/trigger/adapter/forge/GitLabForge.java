@@ -2,8 +2,8 @@ package io.slipway.trigger.adapter.forge;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.slipway.trigger.adapter.forge.ForgeSupport.HeadCommit;
-import io.slipway.trigger.domain.InvalidPayload;
 import io.slipway.trigger.adapter.forge.RequestFields.Source;
+import io.slipway.trigger.domain.InvalidPayload;
 import io.slipway.trigger.domain.Push;
 import io.slipway.trigger.domain.RequestEvent;
 import io.slipway.trigger.domain.RequestEvent.Action;
