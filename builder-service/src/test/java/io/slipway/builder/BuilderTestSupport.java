@@ -3,11 +3,14 @@ package io.slipway.builder;
 import io.slipway.builder.config.BuilderProperties;
 import io.slipway.builder.domain.BuildRequest;
 import io.slipway.common.testing.LocalRegistry;
+import io.slipway.common.testing.SlipwayTestProperties;
+import io.slipway.devstack.testing.SharedDevStack;
 import io.slipway.schemas.RunIds;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -30,6 +33,28 @@ public final class BuilderTestSupport {
                 new BuilderProperties.Git(null, null, null, Duration.ofSeconds(30), Duration.ofMinutes(10),
                         Duration.ofDays(30), "10g"),
                 new BuilderProperties.CloneUrls(List.of("https", "file"), null, true, false, false));
+    }
+
+    /**
+     * The configuration of a builder (two slots, consumer group {@code group}) against the shared test stack,
+     * {@code registry} and {@code workdir}, with file:// clone URLs allowed and a quick retry budget.
+     */
+    public static Map<String, Object> kafkaConfig(SharedDevStack stack, String group, Path workdir,
+                                                  LocalRegistry registry, String shutdownGrace) {
+        Map<String, Object> config = new HashMap<>(SlipwayTestProperties.against(stack));
+        config.put("slipway.builder.group-id", group);
+        config.put("slipway.builder.slots", "2");
+        config.put("slipway.builder.shutdown-grace", shutdownGrace);
+        config.put("slipway.builder.workdir", workdir.toString());
+        config.put("slipway.builder.registry.host", registry.host());
+        config.put("slipway.builder.registry.insecure", "true");
+        config.put("slipway.builder.registry.username", REGISTRY_USER);
+        config.put("slipway.builder.registry.password", REGISTRY_PASSWORD);
+        config.put("slipway.builder.clone-urls.schemes", "https,file");
+        config.put("slipway.builder.clone-urls.allow-file", "true");
+        config.put("slipway.kafka.retry-budget", "2s");
+        config.put("slipway.kafka.retry-initial-backoff", "200ms");
+        return config;
     }
 
     public static String unique(String prefix) {
