@@ -250,25 +250,31 @@ class BuildServiceTest {
                 .isInstanceOf(BuildOutcome.Built.class);
     }
 
-    @Test
-    void shutdownCancelsARunningBuildAfterTheGraceAndHandsItBack() {
-        CountDownLatch started = new CountDownLatch(1);
-        engine = new ImageBuilder() {
+    /** An engine whose build logs its step, counts {@code started} down and runs until it is cancelled, as Docker's. */
+    private static ImageBuilder buildingUntilCancelled(CountDownLatch started) {
+        return new ImageBuilder() {
             public void build(BuildSpec spec, BuildLog log, Cancellation cancellation) {
                 CountDownLatch stopped = new CountDownLatch(1);
                 try (AutoCloseable step = cancellation.whileRunning(stopped::countDown)) {
+                    log.line("Step 2/2 : RUN sleep 300");
                     started.countDown();
                     stopped.await();
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
-                throw new BuildInterrupted("build cancelled");
+                throw new BuildInterrupted("the build was cancelled");
             }
 
             public PushResult push(String image, String tag, BuildLog log, Cancellation cancellation) {
                 throw new AssertionError("not reached");
             }
         };
+    }
+
+    @Test
+    void shutdownCancelsARunningBuildAfterTheGraceAndHandsItBack() {
+        CountDownLatch started = new CountDownLatch(1);
+        engine = buildingUntilCancelled(started);
         BuildService service = service();
         CompletableFuture<BuildOutcome> running = CompletableFuture.supplyAsync(() -> service.build(REQUEST));
         await().until(() -> started.getCount() == 0);
@@ -304,23 +310,7 @@ class BuildServiceTest {
     @Test
     void aBuildWhoseRequestGoesStaleIsStoppedAndEndsForItsRequestWithoutAWorkspace() {
         CountDownLatch started = new CountDownLatch(1);
-        engine = new ImageBuilder() {
-            public void build(BuildSpec spec, BuildLog log, Cancellation cancellation) {
-                CountDownLatch stopped = new CountDownLatch(1);
-                try (AutoCloseable step = cancellation.whileRunning(stopped::countDown)) {
-                    log.line("Step 2/2 : RUN sleep 300");
-                    started.countDown();
-                    stopped.await();
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-                throw new BuildInterrupted("the build was cancelled");
-            }
-
-            public PushResult push(String image, String tag, BuildLog log, Cancellation cancellation) {
-                throw new AssertionError("not reached");
-            }
-        };
+        engine = buildingUntilCancelled(started);
         ManualStalenessWatch watch = new ManualStalenessWatch();
         BuildService service = service();
         CompletableFuture<BuildOutcome> running = CompletableFuture.supplyAsync(() -> service.build(REQUEST, watch));
