@@ -1,5 +1,7 @@
 package io.slipway.builder;
 
+import io.micronaut.configuration.kafka.ConsumerRegistry;
+import io.micronaut.context.ApplicationContext;
 import io.slipway.builder.config.BuilderProperties;
 import io.slipway.builder.domain.BuildRequest;
 import io.slipway.common.testing.LocalRegistry;
@@ -13,7 +15,10 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+
+import static org.awaitility.Awaitility.await;
 
 /** Configuration shared by the tests that build on the real engine and push to the real registry. */
 public final class BuilderTestSupport {
@@ -55,6 +60,21 @@ public final class BuilderTestSupport {
         config.put("slipway.kafka.retry-budget", "2s");
         config.put("slipway.kafka.retry-initial-backoff", "200ms");
         return config;
+    }
+
+    /** Waits until a consumer of the builder has partitions: from then on it gets what is sent. */
+    public static void awaitAssigned(ApplicationContext builder) {
+        ConsumerRegistry consumers = builder.getBean(ConsumerRegistry.class);
+        await().atMost(Duration.ofSeconds(60)).until(() -> consumers.getConsumerIds().stream()
+                .anyMatch(id -> !assignment(consumers, id).isEmpty()));
+    }
+
+    private static Set<?> assignment(ConsumerRegistry consumers, String id) {
+        try {
+            return consumers.getConsumerAssignment(id);
+        } catch (IllegalArgumentException noAssignmentYet) {
+            return Set.of();
+        }
     }
 
     public static String unique(String prefix) {

@@ -80,19 +80,9 @@ class BuildsThroughKafkaTest {
         ApplicationContext context = ApplicationContext.run(BuilderTestSupport.kafkaConfig(stack, group,
                 tmp.resolve("work"), registry, shutdownGrace));
         contexts.add(context);
-        ConsumerRegistry consumers = context.getBean(ConsumerRegistry.class);
-        await().atMost(Duration.ofSeconds(60)).until(() -> consumers.getConsumerIds().stream()
-                .anyMatch(id -> !assignment(consumers, id).isEmpty()));
-        assertThat(consumers.getConsumerIds()).as("one consumer per build slot").hasSize(2);
+        BuilderTestSupport.awaitAssigned(context);
+        assertThat(context.getBean(ConsumerRegistry.class).getConsumerIds()).as("one consumer per build slot").hasSize(2);
         return context;
-    }
-
-    private static java.util.Set<?> assignment(ConsumerRegistry consumers, String id) {
-        try {
-            return consumers.getConsumerAssignment(id);
-        } catch (IllegalArgumentException noAssignmentYet) {
-            return java.util.Set.of();
-        }
     }
 
     private CommitReceived send(ApplicationContext context, String repository, TestRepository repo, String sha) {

@@ -62,8 +62,12 @@ class StaleRequestsThroughKafkaTest {
                 BuilderTestSupport.REGISTRY_PASSWORD);
         base = DockerTestImages.busybox();
         deserializer = new AvroEventDeserializer(new SchemaRegistryClient(stack.registryUrl()));
-        builder = ApplicationContext.run(BuilderTestSupport.kafkaConfig(stack, unique("builder-stale"),
-                tmp.resolve("work"), registry, "5s"));
+        String group = unique("builder-stale");
+        Map<String, Object> config = BuilderTestSupport.kafkaConfig(stack, group, tmp.resolve("work"), registry, "5s");
+        // Only this class's commits: not those other tests in this JVM left on slipway.commits.
+        config.put("kafka.consumers." + group + ".auto.offset.reset", "latest");
+        builder = ApplicationContext.run(config);
+        BuilderTestSupport.awaitAssigned(builder);
     }
 
     @AfterAll
