@@ -1,16 +1,24 @@
 package io.slipway.builder;
 
+import io.micronaut.configuration.kafka.ConsumerRegistry;
+import io.micronaut.context.ApplicationContext;
 import io.slipway.builder.config.BuilderProperties;
 import io.slipway.builder.domain.BuildRequest;
 import io.slipway.common.testing.LocalRegistry;
+import io.slipway.common.testing.SlipwayTestProperties;
+import io.slipway.devstack.testing.SharedDevStack;
 import io.slipway.schemas.RunIds;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+
+import static org.awaitility.Awaitility.await;
 
 /** Configuration shared by the tests that build on the real engine and push to the real registry. */
 public final class BuilderTestSupport {
@@ -30,6 +38,43 @@ public final class BuilderTestSupport {
                 new BuilderProperties.Git(null, null, null, Duration.ofSeconds(30), Duration.ofMinutes(10),
                         Duration.ofDays(30), "10g"),
                 new BuilderProperties.CloneUrls(List.of("https", "file"), null, true, false, false));
+    }
+
+    /**
+     * The configuration of a builder (two slots, consumer group {@code group}) against the shared test stack,
+     * {@code registry} and {@code workdir}, with file:// clone URLs allowed and a quick retry budget.
+     */
+    public static Map<String, Object> kafkaConfig(SharedDevStack stack, String group, Path workdir,
+                                                  LocalRegistry registry, String shutdownGrace) {
+        Map<String, Object> config = new HashMap<>(SlipwayTestProperties.against(stack));
+        config.put("slipway.builder.group-id", group);
+        config.put("slipway.builder.slots", "2");
+        config.put("slipway.builder.shutdown-grace", shutdownGrace);
+        config.put("slipway.builder.workdir", workdir.toString());
+        config.put("slipway.builder.registry.host", registry.host());
+        config.put("slipway.builder.registry.insecure", "true");
+        config.put("slipway.builder.registry.username", REGISTRY_USER);
+        config.put("slipway.builder.registry.password", REGISTRY_PASSWORD);
+        config.put("slipway.builder.clone-urls.schemes", "https,file");
+        config.put("slipway.builder.clone-urls.allow-file", "true");
+        config.put("slipway.kafka.retry-budget", "2s");
+        config.put("slipway.kafka.retry-initial-backoff", "200ms");
+        return config;
+    }
+
+    /** Waits until a consumer of the builder has partitions: from then on it gets what is sent. */
+    public static void awaitAssigned(ApplicationContext builder) {
+        ConsumerRegistry consumers = builder.getBean(ConsumerRegistry.class);
+        await().atMost(Duration.ofSeconds(60)).until(() -> consumers.getConsumerIds().stream()
+                .anyMatch(id -> !assignment(consumers, id).isEmpty()));
+    }
+
+    private static Set<?> assignment(ConsumerRegistry consumers, String id) {
+        try {
+            return consumers.getConsumerAssignment(id);
+        } catch (IllegalArgumentException noAssignmentYet) {
+            return Set.of();
+        }
     }
 
     public static String unique(String prefix) {

@@ -6,6 +6,7 @@ import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
+import io.micronaut.core.annotation.Nullable;
 import io.slipway.builder.adapter.docker.DockerImageBuilder;
 import io.slipway.builder.adapter.git.JGitSources;
 import io.slipway.builder.adapter.git.Mirrors;
@@ -15,6 +16,11 @@ import io.slipway.builder.domain.BuildService;
 import io.slipway.builder.domain.DryRunBuilds;
 import io.slipway.builder.domain.Supersession;
 import io.slipway.common.config.ImageOwnerProperties;
+import io.slipway.common.config.SlipwayKafkaProperties;
+import io.slipway.common.kafka.KafkaClients;
+import io.slipway.common.liveness.Heartbeats;
+import io.slipway.common.messaging.TopicsAtStartup;
+import io.slipway.common.requests.KafkaRequestStates;
 import io.slipway.common.policy.ImageOwnership;
 import io.slipway.common.policy.CloneUrlPolicy;
 import io.slipway.common.policy.Origin;
@@ -28,7 +34,10 @@ import io.slipway.openstack.OpenStackVmImageBuilder;
 import io.slipway.openstack.SweepReport;
 import io.slipway.openstack.VmBuilderSettings;
 import io.slipway.openstack.VmImageBuilder;
+import jakarta.inject.Named;
 import jakarta.inject.Singleton;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,6 +81,19 @@ public class BuilderFactory {
                                      Clock clock, ImageOwnership ownership) {
         // Created with the service, so the sweep runs before the listener consumes its first commit.
         return buildService(properties, docker, supersession, clock, ownership, openStack(System.getenv()).orElse(null));
+    }
+
+    /**
+     * What the trigger decided about each pull or merge request, read to the end of {@code slipway.requests} at
+     * start-up (before the first commit is built) and followed until shutdown, so stale request runs are not built.
+     */
+    @Context
+    @Bean(preDestroy = "close")
+    KafkaRequestStates requestStates(KafkaClients clients, @Named("slipway-events") Deserializer<SpecificRecord> events,
+                                     Heartbeats heartbeats, SlipwayKafkaProperties kafka,
+                                     @Nullable TopicsAtStartup topicsCreated) {
+        return KafkaRequestStates.started(clients, "builder-service-requests", events, heartbeats,
+                kafka.startupTimeout());
     }
 
     /** Built at start-up, so a malformed owner rule stops the service before it consumes anything. */

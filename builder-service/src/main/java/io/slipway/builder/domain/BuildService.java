@@ -6,6 +6,8 @@ import io.slipway.builder.domain.BuildOutcome.StagedImage;
 import io.slipway.builder.domain.BuildOutcome.TestSuite;
 import io.slipway.common.files.FileTrees;
 import io.slipway.common.policy.ImageOwnership;
+import io.slipway.common.requests.RequestStates.Staleness;
+import io.slipway.common.requests.StalenessWatch;
 import io.slipway.common.text.SecretMask;
 import io.slipway.common.text.TerminalText;
 import org.slf4j.Logger;
@@ -29,6 +31,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 /**
@@ -41,7 +44,10 @@ import java.util.stream.Stream;
  * (the workspace directory belongs to one instance). Business failures become a {@link Failed} outcome; an
  * unreachable Docker engine, registry or git server ends the attempt with {@link InfrastructureUnavailable} (masked,
  * with the attempt's log excerpt), which the record pipeline retries for the builder's retry budget. On shutdown
- * running builds get a grace period, then are cancelled and handed back ({@link BuildInterrupted}).
+ * running builds get a grace period, then are cancelled and handed back ({@link BuildInterrupted}). A run of a pull or
+ * merge request that is stale (the request was closed, or got a newer head, after the run) is not built, and a build
+ * that goes stale while it runs is cancelled the same way (engine build stopped, workspace removed); either ends the
+ * run for good as {@link Reason#CANCELLED} or {@link Reason#SUPERSEDED}, never handed back.
  */
 public final class BuildService implements Builds {
 
@@ -96,7 +102,7 @@ public final class BuildService implements Builds {
     }
 
     @Override
-    public BuildOutcome build(BuildRequest request) {
+    public BuildOutcome build(BuildRequest request, StalenessWatch watch) {
         if (stopping) {
             throw new BuildInterrupted("the builder is shutting down");
         }
@@ -105,8 +111,27 @@ public final class BuildService implements Builds {
         Instant started = clock.instant();
         BuildLog log = new BuildLog(mask, LOG_BUFFER_BYTES,
                 line -> LOG.info("[{} {}@{}] {}", request.repository(), request.shortRef(), request.shortSha(), line));
-        try {
-            return attempt(request, started, log, cancellation);
+        AtomicReference<Staleness> stale = new AtomicReference<>();
+        try (StalenessWatch.Subscription ignored = watch.whenStale(staleness -> {
+            if (stale.compareAndSet(null, staleness)) {
+                log.line("Slipway: " + staleness.message() + "; stopping the build");
+                cancellation.cancel();
+            }
+        })) {
+            Optional<Staleness> before = watch.now();
+            if (before.isPresent()) {
+                return stale(request, before.get(), "commit " + request.shortSha() + " was not built", null);
+            }
+            try {
+                return attempt(request, started, log, cancellation);
+            } catch (RuntimeException e) {
+                // Whatever the stopped step threw (interrupted, a closed stream), the run ends for its request.
+                if (stale.get() == null) {
+                    throw e;
+                }
+                return stale(request, stale.get(), "the build of " + request.shortSha() + " was stopped",
+                        log.excerpt(settings.excerptBytes()));
+            }
         } catch (StageFailure failure) {
             LOG.info("Run {} of {}@{} failed: {} {}", request.runId(), request.repository(), request.shortSha(),
                     failure.reason(), failure.getMessage());
@@ -192,6 +217,14 @@ public final class BuildService implements Builds {
                 delete(workspace);
             }
         }
+    }
+
+    /** The outcome of a run whose pull or merge request moved on: not a failure of the commit, not retried. */
+    private Failed stale(BuildRequest request, Staleness staleness, String what, String excerpt) {
+        Reason reason = staleness.reason() == Staleness.Reason.CLOSED ? Reason.CANCELLED : Reason.SUPERSEDED;
+        LOG.info("Run {} of {}@{} ends as {}: {}", request.runId(), request.repository(), request.shortSha(), reason,
+                staleness.message());
+        return new Failed(reason, shown(staleness.message() + "; " + what + "."), excerpt, false);
     }
 
     /** Backend {@code openstack}: the provisioning script at the commit, run in a VM snapshotted into Glance. */

@@ -1,6 +1,7 @@
 package io.slipway.builder.domain;
 
 import io.slipway.common.policy.ImageOwnership;
+import io.slipway.common.requests.StalenessWatch;
 
 import io.slipway.builder.domain.BuildOutcome.Built;
 import io.slipway.builder.domain.BuildOutcome.StagedImage;
@@ -16,8 +17,8 @@ import java.util.List;
  * The dry-run backend ({@code SLIPWAY_DRY_RUN=true}): every request is "built" at once without fetching the commit,
  * touching a Docker engine or a registry. The image it announces is {@code <registry>/<prefix>/<repository>:<sha>}
  * with the digest {@code sha256(repository@sha)}, so a run and its redelivery announce the same image. Nothing waits,
- * so nothing is superseded either. It exists to measure the orchestration alone (the pipeline benchmark); it must
- * never be used where images matter.
+ * so nothing is superseded either, nor stopped for a stale pull or merge request. It exists to measure the
+ * orchestration alone (the pipeline benchmark); it must never be used where images matter.
  */
 public final class DryRunBuilds implements Builds {
 
@@ -31,7 +32,7 @@ public final class DryRunBuilds implements Builds {
     }
 
     @Override
-    public BuildOutcome build(BuildRequest request) {
+    public BuildOutcome build(BuildRequest request, StalenessWatch watch) {
         if (stopping) {
             throw new BuildInterrupted("the builder is shutting down");
         }

@@ -11,6 +11,7 @@ import io.slipway.builder.domain.Reason;
 import io.slipway.common.kafka.EventPublisher;
 import io.slipway.common.kafka.RecordPipeline;
 import io.slipway.common.kafka.RetriesExhausted;
+import io.slipway.common.requests.RequestStates;
 import io.slipway.events.CommitReceived;
 import jakarta.inject.Singleton;
 
@@ -18,7 +19,8 @@ import java.time.Clock;
 
 /**
  * Builds one {@code CommitReceived} and publishes {@code ImageBuilt} or {@code BuildFailed}. A build the service
- * cancels at shutdown is handed back uncommitted; an unreachable Docker engine, registry or git server is retried by
+ * cancels at shutdown is handed back uncommitted; a run whose pull or merge request moved on ({@code slipway.requests})
+ * is not built, or its build stopped, and ends as {@code BuildFailed SUPERSEDED} or {@code CANCELLED}; an unreachable Docker engine, registry or git server is retried by
  * the record pipeline, and when the retry budget is spent the run ends as {@code BuildFailed} with the fault's reason
  * ({@code INFRASTRUCTURE}, {@code SOURCE_UNAVAILABLE} …), retryable, saying what was unreachable and for how long.
  */
@@ -29,18 +31,21 @@ public class CommitBuilding {
     private final EventPublisher publisher;
     private final BuilderProperties properties;
     private final Clock clock;
+    private final RequestStates requests;
 
-    CommitBuilding(Builds builder, EventPublisher publisher, BuilderProperties properties, Clock clock) {
+    CommitBuilding(Builds builder, EventPublisher publisher, BuilderProperties properties, Clock clock,
+                   RequestStates requests) {
         this.builder = builder;
         this.publisher = publisher;
         this.properties = properties;
         this.clock = clock;
+        this.requests = requests;
     }
 
     void build(CommitReceived commit, int partition, long offset) {
         BuildOutcome outcome;
         try {
-            outcome = builder.build(BuildMapping.toRequest(commit, partition, offset));
+            outcome = builder.build(BuildMapping.toRequest(commit, partition, offset), requests.watch(commit.getRun()));
         } catch (BuildInterrupted e) {
             throw new RecordPipeline.RecordHandedBack("build of " + commit.getRun().getRunId() + " handed back: "
                     + e.getMessage(), e);

@@ -2,6 +2,8 @@ package io.slipway.builder.domain;
 
 import io.slipway.common.kafka.TransientFailure;
 import io.slipway.common.policy.ImageOwnership;
+import io.slipway.common.requests.RequestStates.Staleness;
+import io.slipway.common.testing.ManualStalenessWatch;
 import io.slipway.common.text.SecretMask;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -248,25 +250,31 @@ class BuildServiceTest {
                 .isInstanceOf(BuildOutcome.Built.class);
     }
 
-    @Test
-    void shutdownCancelsARunningBuildAfterTheGraceAndHandsItBack() {
-        CountDownLatch started = new CountDownLatch(1);
-        engine = new ImageBuilder() {
+    /** An engine whose build logs its step, counts {@code started} down and runs until it is cancelled, as Docker's. */
+    private static ImageBuilder buildingUntilCancelled(CountDownLatch started) {
+        return new ImageBuilder() {
             public void build(BuildSpec spec, BuildLog log, Cancellation cancellation) {
                 CountDownLatch stopped = new CountDownLatch(1);
                 try (AutoCloseable step = cancellation.whileRunning(stopped::countDown)) {
+                    log.line("Step 2/2 : RUN sleep 300");
                     started.countDown();
                     stopped.await();
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
-                throw new BuildInterrupted("build cancelled");
+                throw new BuildInterrupted("the build was cancelled");
             }
 
             public PushResult push(String image, String tag, BuildLog log, Cancellation cancellation) {
                 throw new AssertionError("not reached");
             }
         };
+    }
+
+    @Test
+    void shutdownCancelsARunningBuildAfterTheGraceAndHandsItBack() {
+        CountDownLatch started = new CountDownLatch(1);
+        engine = buildingUntilCancelled(started);
         BuildService service = service();
         CompletableFuture<BuildOutcome> running = CompletableFuture.supplyAsync(() -> service.build(REQUEST));
         await().until(() -> started.getCount() == 0);
@@ -277,6 +285,58 @@ class BuildServiceTest {
         assertThat(running).isCompletedExceptionally();
         assertThatThrownBy(running::join).hasCauseInstanceOf(BuildInterrupted.class);
         assertThatThrownBy(() -> service.build(REQUEST)).as("no new builds after shutdown").isInstanceOf(BuildInterrupted.class);
+    }
+
+    @Test
+    void aRunOfAStaleRequestIsNeitherFetchedNorBuilt() {
+        BuildOutcome superseded = service().build(REQUEST, ManualStalenessWatch.staleNow(
+                new Staleness(Staleness.Reason.SUPERSEDED, "Superseded: request #12 got head fedcba987654")));
+        BuildOutcome closed = service().build(REQUEST, ManualStalenessWatch.staleNow(
+                new Staleness(Staleness.Reason.CLOSED, "Request #12 was closed")));
+
+        assertThat(superseded).isInstanceOfSatisfying(BuildOutcome.Failed.class, failed -> {
+            assertThat(failed.reason()).isEqualTo(Reason.SUPERSEDED);
+            assertThat(failed.retryable()).isFalse();
+            assertThat(failed.message()).isEqualTo("Superseded: request #12 got head fedcba987654; commit 0123456 was "
+                    + "not built.");
+        });
+        assertThat(closed).isInstanceOfSatisfying(BuildOutcome.Failed.class, failed -> {
+            assertThat(failed.reason()).isEqualTo(Reason.CANCELLED);
+            assertThat(failed.message()).startsWith("Request #12 was closed");
+        });
+        assertThat(fetches).hasValue(0);
+    }
+
+    @Test
+    void aBuildWhoseRequestGoesStaleIsStoppedAndEndsForItsRequestWithoutAWorkspace() {
+        CountDownLatch started = new CountDownLatch(1);
+        engine = buildingUntilCancelled(started);
+        ManualStalenessWatch watch = new ManualStalenessWatch();
+        BuildService service = service();
+        CompletableFuture<BuildOutcome> running = CompletableFuture.supplyAsync(() -> service.build(REQUEST, watch));
+        await().until(() -> started.getCount() == 0);
+
+        watch.fire(new Staleness(Staleness.Reason.CLOSED, "Request #12 was closed"));
+
+        assertThat(running.join()).isInstanceOfSatisfying(BuildOutcome.Failed.class, failed -> {
+            assertThat(failed.reason()).isEqualTo(Reason.CANCELLED);
+            assertThat(failed.retryable()).isFalse();
+            assertThat(failed.message()).isEqualTo("Request #12 was closed; the build of 0123456 was stopped.");
+            assertThat(failed.logExcerpt()).contains("Step 2/2 : RUN sleep 300",
+                    "Slipway: Request #12 was closed; stopping the build");
+        });
+        assertThat(tmp.resolve("ws")).isEmptyDirectory();
+        assertThat(watch.subscribed()).as("the watch ends with the build").isFalse();
+    }
+
+    @Test
+    void aStaleSignalAfterTheBuildIsOverReachesNothing() {
+        ManualStalenessWatch watch = new ManualStalenessWatch();
+
+        assertThat(service().build(REQUEST, watch)).isInstanceOf(BuildOutcome.Built.class);
+
+        assertThat(watch.subscribed()).isFalse();
+        assertThat(builds).hasSize(1);
     }
 
     @Test

@@ -8,7 +8,6 @@ import io.slipway.builder.TestRepository;
 import io.slipway.common.kafka.EventPublisher;
 import io.slipway.common.testing.DockerTestImages;
 import io.slipway.common.testing.LocalRegistry;
-import io.slipway.common.testing.SlipwayTestProperties;
 import io.slipway.common.testing.TopicReader;
 import io.slipway.container.DockerEngine;
 import io.slipway.devstack.testing.SharedDevStack;
@@ -36,7 +35,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -79,34 +77,12 @@ class BuildsThroughKafkaTest {
     }
 
     private ApplicationContext startBuilder(String shutdownGrace) {
-        Map<String, Object> config = new HashMap<>(SlipwayTestProperties.against(stack));
-        config.put("slipway.builder.group-id", group);
-        config.put("slipway.builder.slots", "2");
-        config.put("slipway.builder.shutdown-grace", shutdownGrace);
-        config.put("slipway.builder.workdir", tmp.resolve("work").toString());
-        config.put("slipway.builder.registry.host", registry.host());
-        config.put("slipway.builder.registry.insecure", "true");
-        config.put("slipway.builder.registry.username", BuilderTestSupport.REGISTRY_USER);
-        config.put("slipway.builder.registry.password", BuilderTestSupport.REGISTRY_PASSWORD);
-        config.put("slipway.builder.clone-urls.schemes", "https,file");
-        config.put("slipway.builder.clone-urls.allow-file", "true");
-        config.put("slipway.kafka.retry-budget", "2s");
-        config.put("slipway.kafka.retry-initial-backoff", "200ms");
-        ApplicationContext context = ApplicationContext.run(config);
+        ApplicationContext context = ApplicationContext.run(BuilderTestSupport.kafkaConfig(stack, group,
+                tmp.resolve("work"), registry, shutdownGrace));
         contexts.add(context);
-        ConsumerRegistry consumers = context.getBean(ConsumerRegistry.class);
-        await().atMost(Duration.ofSeconds(60)).until(() -> consumers.getConsumerIds().stream()
-                .anyMatch(id -> !assignment(consumers, id).isEmpty()));
-        assertThat(consumers.getConsumerIds()).as("one consumer per build slot").hasSize(2);
+        BuilderTestSupport.awaitAssigned(context);
+        assertThat(context.getBean(ConsumerRegistry.class).getConsumerIds()).as("one consumer per build slot").hasSize(2);
         return context;
-    }
-
-    private static java.util.Set<?> assignment(ConsumerRegistry consumers, String id) {
-        try {
-            return consumers.getConsumerAssignment(id);
-        } catch (IllegalArgumentException noAssignmentYet) {
-            return java.util.Set.of();
-        }
     }
 
     private CommitReceived send(ApplicationContext context, String repository, TestRepository repo, String sha) {

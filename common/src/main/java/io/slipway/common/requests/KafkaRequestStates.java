@@ -57,6 +57,25 @@ public final class KafkaRequestStates implements RequestStates, AutoCloseable {
     }
 
     /**
+     * A reader that has read the topic to its end and follows it, as a service starts one at start-up; closed again
+     * when the end is not reached within {@code timeout}.
+     *
+     * @throws org.apache.kafka.common.errors.TimeoutException when the end is not reached within {@code timeout}
+     */
+    public static KafkaRequestStates started(KafkaClients clients, String clientId,
+                                             Deserializer<SpecificRecord> deserializer, Heartbeats heartbeats,
+                                             Duration timeout) {
+        KafkaRequestStates states = new KafkaRequestStates(clients, clientId, deserializer, heartbeats);
+        try {
+            states.start(timeout);
+            return states;
+        } catch (RuntimeException e) {
+            states.close();
+            throw e;
+        }
+    }
+
+    /**
      * Reads the topic to its end, then follows it on a thread of its own.
      *
      * @throws org.apache.kafka.common.errors.TimeoutException when the end is not reached within {@code timeout}

@@ -38,6 +38,11 @@ public interface RequestStates {
                 .flatMap(state -> Staleness.of(run, state));
     }
 
+    /** The staleness of {@code run}'s work, now and as it changes; {@link StalenessWatch#NEVER} for a push's run. */
+    default StalenessWatch watch(RunContext run) {
+        return run.getRequest() == null ? StalenessWatch.NEVER : new RunWatch(this, run);
+    }
+
     /** Why a request's run is stale: the request was closed, or a newer head was accepted, after the run. */
     record Staleness(Reason reason, String message) {
 

@@ -2,8 +2,15 @@ package io.slipway.tester.config;
 
 import com.github.dockerjava.api.DockerClient;
 import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
+import io.micronaut.core.annotation.Nullable;
+import io.slipway.common.config.SlipwayKafkaProperties;
+import io.slipway.common.kafka.KafkaClients;
+import io.slipway.common.liveness.Heartbeats;
+import io.slipway.common.messaging.TopicsAtStartup;
+import io.slipway.common.requests.KafkaRequestStates;
 import io.slipway.container.DockerEngine;
 import io.slipway.tester.adapter.docker.DockerContainerEngine;
 import io.slipway.tester.adapter.files.FileReportStore;
@@ -15,7 +22,10 @@ import io.slipway.tester.domain.Severity;
 import io.slipway.tester.domain.StructureTests;
 import io.slipway.tester.domain.SuiteParser;
 import io.slipway.tester.domain.TesterService;
+import jakarta.inject.Named;
 import jakarta.inject.Singleton;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
@@ -43,6 +53,19 @@ public class TesterFactory {
                 new DockerContainerEngine.Registry(p.stagingRegistry(), p.registryUsername(), p.registryPassword()),
                 instanceId(p),
                 p.pullTimeout());
+    }
+
+    /**
+     * What the trigger decided about each pull or merge request, read to the end of {@code slipway.requests} at
+     * start-up (before the first image is tested) and followed until shutdown, so stale request runs are not tested.
+     */
+    @Context
+    @Bean(preDestroy = "close")
+    KafkaRequestStates requestStates(KafkaClients clients, @Named("slipway-events") Deserializer<SpecificRecord> events,
+                                     Heartbeats heartbeats, SlipwayKafkaProperties kafka,
+                                     @Nullable TopicsAtStartup topicsCreated) {
+        return KafkaRequestStates.started(clients, "tester-service-requests", events, heartbeats,
+                kafka.startupTimeout());
     }
 
     @Singleton

@@ -36,6 +36,12 @@ public interface ImageUnderTest extends AutoCloseable {
     /** Starts the image with its own entrypoint ({@code cmd} replaces its CMD unless null) on a bridge network. */
     Service start(List<String> env, List<String> cmd, Suite.RunOptions options);
 
+    /**
+     * Stops the testing of this image from another thread: every container it runs is removed and no new one starts,
+     * so whatever a suite was doing ends at once, with an error. Closing it is still the caller's.
+     */
+    void abort();
+
     @Override
     void close();
 

@@ -37,6 +37,10 @@ public sealed interface Outcome {
         /** VM: the test server went to ERROR or the cloud refused an action in its state. */
         SERVER_ERROR,
         /** VM: the test server did not boot or accept SSH in time. */
-        TIMEOUT
+        TIMEOUT,
+        /** The run's pull or merge request got a newer head: its test was not run, or was stopped. Not a failure. */
+        SUPERSEDED,
+        /** The run's pull or merge request was closed: its test was not run, or was stopped. Not a failure. */
+        CANCELLED
     }
 }

@@ -1,18 +1,28 @@
 package io.slipway.tester.domain;
 
+import io.slipway.common.requests.RequestStates.Staleness;
+import io.slipway.common.requests.StalenessWatch;
 import io.slipway.tester.domain.Outcome.Reason;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The tester's use case: an image reaches the deliverer only if every application suite, every provider suite and
  * every built-in policy at fail severity passed against containers of exactly its digest, and the warnings stay
  * within the threshold. Suite files are all parsed before anything runs, so an invalid one costs no container; the
- * JUnit report of every run that got that far is stored and its location travels with the outcome.
+ * JUnit report of every run that got that far is stored and its location travels with the outcome. The test of a
+ * stale pull or merge request run (closed, or a newer head, after the run) is not run, or stopped when it goes stale
+ * while running (its containers removed): it ends as {@code SUPERSEDED} or {@code CANCELLED} with no report.
  */
 public final class TesterService implements ImageTests {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TesterService.class);
 
     private final ContainerEngine engine;
     private final SuiteParser parser;
@@ -46,7 +56,47 @@ public final class TesterService implements ImageTests {
     }
 
     @Override
-    public Outcome test(TestRequest request) {
+    public Outcome test(TestRequest request, StalenessWatch watch) {
+        AtomicReference<Staleness> stale = new AtomicReference<>();
+        AtomicReference<ImageUnderTest> testing = new AtomicReference<>();
+        try (StalenessWatch.Subscription ignored = watch.whenStale(staleness -> {
+            if (stale.compareAndSet(null, staleness)) {
+                ImageUnderTest running = testing.get();
+                if (running != null) {
+                    running.abort();
+                }
+            }
+        })) {
+            Optional<Staleness> before = watch.now();
+            if (before.isPresent()) {
+                return stale(request, before.get(), "its image was not tested");
+            }
+            try {
+                Outcome outcome = test(request, stale, testing);
+                return stale.get() == null ? outcome : stale(request, stale.get(), "its test was stopped");
+            } catch (RuntimeException e) {
+                // Whatever a stopped suite threw (its container removed under it), the run ends for its request.
+                if (stale.get() == null) {
+                    throw e;
+                }
+                return stale(request, stale.get(), "its test was stopped");
+            }
+        }
+    }
+
+    /** The outcome of a run whose pull or merge request moved on: no report, not a failure of the image. */
+    private static Outcome stale(TestRequest request, Staleness staleness, String what) {
+        LOG.info("Run {} ends as stale: {}", request.runId(), staleness.message());
+        return new Outcome.Failed(staleness.reason() == Staleness.Reason.CLOSED ? Reason.CANCELLED : Reason.SUPERSEDED,
+                staleness.message() + "; " + what + ".", "", false, List.of(), null);
+    }
+
+    /**
+     * Tests the image, opened into {@code testing} so that a stale signal can abort it; null when {@code stale} was set
+     * before the outcome was decided (its results are no longer the image's).
+     */
+    private Outcome test(TestRequest request, AtomicReference<Staleness> stale,
+                         AtomicReference<ImageUnderTest> testing) {
         ImageRef image = request.image();
         if (!request.containerImage() && vmTester == null) {
             return failed(Reason.CONFIG_INVALID, "OpenStack is not configured on this tester; VM image "
@@ -78,11 +128,19 @@ public final class TesterService implements ImageTests {
         }
         List<SuiteReport> results = new ArrayList<>();
         try (ImageUnderTest underTest = engine.open(image, request.runId())) {
+            testing.set(underTest);
+            if (stale.get() != null) {
+                // Went stale during the pull, before the abort could reach these containers.
+                return null;
+            }
             SuiteBudget budget = tests.budget();
             for (Suite suite : suites) {
                 results.add(tests.run(suite, underTest, budget));
             }
             results.add(policies.run(underTest));
+            if (stale.get() != null) {
+                return null;
+            }
         } catch (ContainerEngine.ImageUnavailable e) {
             return failed(Reason.IMAGE_UNAVAILABLE, e.getMessage(), e.retryable(), List.of(), null);
         } catch (ContainerEngine.RegistryNotAllowed e) {

@@ -2,6 +2,7 @@ package io.slipway.tester.messaging;
 
 import io.slipway.common.kafka.EventPublisher;
 import io.slipway.common.kafka.RetriesExhausted;
+import io.slipway.common.requests.RequestStates;
 import io.slipway.events.ImageBuilt;
 import io.slipway.tester.domain.ImageTests;
 import io.slipway.tester.domain.Outcome;
@@ -13,7 +14,9 @@ import java.util.List;
 /**
  * Runs the tester for one {@code ImageBuilt} and publishes its outcome. A Docker engine or registry that stays
  * unreachable is retried by the record pipeline (the record stays uncommitted); when the retry budget is spent the
- * run ends as {@code BuildFailed INFRASTRUCTURE}, retryable, saying what was unreachable and for how long.
+ * run ends as {@code BuildFailed INFRASTRUCTURE}, retryable, saying what was unreachable and for how long. The test of
+ * a run whose pull or merge request moved on ({@code slipway.requests}) is not run, or stopped, and ends as
+ * {@code BuildFailed SUPERSEDED} or {@code CANCELLED}.
  */
 @Singleton
 public class ImageTesting {
@@ -21,16 +24,18 @@ public class ImageTesting {
     private final ImageTests tester;
     private final EventPublisher publisher;
     private final TestRunObserver observer;
+    private final RequestStates requests;
     private final Clock clock = Clock.systemUTC();
 
-    ImageTesting(ImageTests tester, EventPublisher publisher, TestRunObserver observer) {
+    ImageTesting(ImageTests tester, EventPublisher publisher, TestRunObserver observer, RequestStates requests) {
         this.tester = tester;
         this.publisher = publisher;
         this.observer = observer;
+        this.requests = requests;
     }
 
     void test(ImageBuilt event) {
-        publish(event, tester.test(EventMapping.request(event)));
+        publish(event, tester.test(EventMapping.request(event), requests.watch(event.getRun())));
     }
 
     /** The outcome of a run whose engine or registry stayed unreachable through the retry budget. */

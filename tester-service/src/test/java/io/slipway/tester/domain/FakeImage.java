@@ -25,6 +25,7 @@ final class FakeImage implements ImageUnderTest {
     Map<String, HttpAnswer> answers = new HashMap<>();
     int servicesStarted;
     boolean closed;
+    volatile boolean aborted;
 
     static Config config(Map<String, String> env, String user) {
         return new Config(env, Map.of(), List.of(), List.of(), List.of(), List.of("sh"), "", user, List.of("CMD", "true"));
@@ -98,6 +99,11 @@ final class FakeImage implements ImageUnderTest {
                 servicesStarted--;
             }
         };
+    }
+
+    @Override
+    public void abort() {
+        aborted = true;
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.slipway.tester.domain;
 
+import io.slipway.common.requests.RequestStates.Staleness;
+import io.slipway.common.testing.ManualStalenessWatch;
 import io.slipway.tester.domain.ImageUnderTest.Exec;
 import io.slipway.tester.domain.Outcome.Reason;
 import org.junit.jupiter.api.Test;
@@ -14,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 /** The tester's decision from suite results to outcome, with the image and report store in memory. */
@@ -164,5 +167,71 @@ class TesterServiceTest {
         return new TesterService(engine, new SuiteParser(Duration.ofSeconds(5)), new StructureTests(Duration.ofSeconds(5)),
                 new ImagePolicies(new ImagePolicies.Settings(Severity.OFF, Severity.OFF, Severity.OFF, Severity.OFF, "x")),
                 List::of, (r, a, x) -> "unused", -1, Clock.systemUTC());
+    }
+
+    @Test
+    void theImageOfAStaleRequestsRunIsNotTestedAtAll() {
+        Outcome outcome = tester(-1, Severity.FAIL).test(request(PASSING), ManualStalenessWatch.staleNow(
+                new Staleness(Staleness.Reason.CLOSED, "Request #12 was closed")));
+
+        assertThat(outcome).isInstanceOfSatisfying(Outcome.Failed.class, failed -> {
+            assertThat(failed.reason()).isEqualTo(Reason.CANCELLED);
+            assertThat(failed.message()).isEqualTo("Request #12 was closed; its image was not tested.");
+            assertThat(failed.retryable()).isFalse();
+            assertThat(failed.reportLocation()).isNull();
+        });
+        assertThat(opened).as("nothing pulled, no container").isZero();
+        assertThat(stored).isEmpty();
+    }
+
+    @Test
+    void aTestWhoseRequestGetsANewerHeadIsAbortedAndItsGarbledResultsAreNotReported() {
+        ManualStalenessWatch watch = new ManualStalenessWatch();
+        TesterService tester = tester(-1, Severity.FAIL);
+        image.exec = argv -> {
+            watch.fire(new Staleness(Staleness.Reason.SUPERSEDED, "Superseded: request #12 got head fedcba987654"));
+            return new Exec(137, "", "", false);
+        };
+
+        Outcome outcome = tester.test(request(PASSING, PASSING), watch);
+
+        assertThat(outcome).isInstanceOfSatisfying(Outcome.Failed.class, failed -> {
+            assertThat(failed.reason()).isEqualTo(Reason.SUPERSEDED);
+            assertThat(failed.message()).isEqualTo("Superseded: request #12 got head fedcba987654; its test was "
+                    + "stopped.");
+            assertThat(failed.retryable()).isFalse();
+        });
+        assertThat(image.aborted).isTrue();
+        assertThat(image.closed).isTrue();
+        assertThat(stored).as("no report of a stopped run").isEmpty();
+        assertThat(watch.subscribed()).isFalse();
+    }
+
+    @Test
+    void aSuiteFailingBecauseItsContainerWasRemovedUnderItEndsAsCancelledNotAsAnError() {
+        ManualStalenessWatch watch = new ManualStalenessWatch();
+        TesterService tester = tester(-1, Severity.FAIL);
+        image.exec = argv -> {
+            watch.fire(new Staleness(Staleness.Reason.CLOSED, "Request #12 was closed"));
+            throw new IllegalStateException("No such container");
+        };
+
+        Outcome outcome = tester.test(request(PASSING), watch);
+
+        assertThat(outcome).isInstanceOfSatisfying(Outcome.Failed.class,
+                failed -> assertThat(failed.reason()).isEqualTo(Reason.CANCELLED));
+        assertThat(image.aborted).isTrue();
+    }
+
+    @Test
+    void withoutAStaleSignalAnEngineErrorStillPropagates() {
+        TesterService tester = tester(-1, Severity.FAIL);
+        image.exec = argv -> {
+            throw new IllegalStateException("No such container");
+        };
+
+        assertThatThrownBy(() -> tester.test(request(PASSING), new ManualStalenessWatch()))
+                .hasMessage("No such container");
+        assertThat(image.aborted).isFalse();
     }
 }

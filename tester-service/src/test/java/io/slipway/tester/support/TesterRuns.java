@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -77,10 +78,18 @@ public final class TesterRuns {
                 .setCommit(Commit.newBuilder().setSha(sha).setRef("refs/heads/main").setMessage("test me")
                         .setAuthorName("Ada").setTimestamp(now).build())
                 .setTriggeredAt(now).build();
-        List<SuiteFile> files = new ArrayList<>();
+        Map<String, String> files = new LinkedHashMap<>();
         for (String suite : suites) {
-            files.add(SuiteFile.newBuilder().setPath("tests/" + suite).setContent(StagedImages.suite(suite)).build());
+            files.put("tests/" + suite, StagedImages.suite(suite));
         }
+        return publish(run, image, files);
+    }
+
+    /** Publishes the {@code ImageBuilt} of {@code run} for {@code image} carrying suite files (path to content). */
+    public ImageBuilt publish(RunContext run, ImageRef image, Map<String, String> suites) {
+        Instant now = Instant.now();
+        List<SuiteFile> files = new ArrayList<>();
+        suites.forEach((path, content) -> files.add(SuiteFile.newBuilder().setPath(path).setContent(content).build()));
         ImageBuilt event = ImageBuilt.newBuilder().setEventId(RunIds.newEventId()).setRun(run)
                 .setImage(ImageReference.newBuilder().setRegistry(image.registry()).setRepository(image.repository())
                         .setTag("main").setDigest(image.digest()).build())

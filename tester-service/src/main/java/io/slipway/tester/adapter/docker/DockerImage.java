@@ -132,6 +132,11 @@ final class DockerImage implements ImageUnderTest {
     }
 
     @Override
+    public void abort() {
+        sandbox.abort();
+    }
+
+    @Override
     public void close() {
         if (inspection != null) {
             sandbox.remove(inspection);

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,7 +27,8 @@ import java.util.concurrent.TimeUnit;
  * {@code no-new-privileges}, memory (without extra swap), CPU and pids limits, no network unless a service check
  * needs its bridge, a read-only root filesystem with a size-bounded tmpfs at {@code /tmp} unless the container must
  * write its own layer (setup steps, whose changes are committed), and the {@code io.slipway.managed=tester} labels
- * that let a restarted tester sweep them. Every container it creates is tracked until removed.
+ * that let a restarted tester sweep them. Every container it creates is tracked until removed; {@link #abort} removes
+ * them all at once and refuses new ones (the run they belong to is stale).
  */
 final class Sandbox {
 
@@ -36,6 +38,8 @@ final class Sandbox {
     private final DockerContainerEngine.Limits limits;
     private final Map<String, String> labels;
     private final Set<String> live;
+    private final Set<String> own = ConcurrentHashMap.newKeySet();
+    private volatile boolean aborted;
 
     Sandbox(DockerClient docker, DockerContainerEngine.Limits limits, Map<String, String> labels, Set<String> live) {
         this.docker = docker;
@@ -72,6 +76,7 @@ final class Sandbox {
             // root with a tmpfs, which counts against the memory limit and has its own size, works everywhere.
             host.withReadonlyRootfs(true).withTmpFs(Map.of("/tmp", "rw,nosuid,nodev,size=" + limits.tmpfsBytes()));
         }
+        refuseIfAborted();
         try {
             CreateContainerCmd create = docker.createContainerCmd(image).withLabels(labels).withHostConfig(host)
                     .withEnv(env).withTty(options.tty());
@@ -86,6 +91,12 @@ final class Sandbox {
             }
             String id = create.exec().getId();
             live.add(id);
+            own.add(id);
+            if (aborted) {
+                // abort() may have listed this sandbox's containers just before this one was added.
+                remove(id);
+                refuseIfAborted();
+            }
             return id;
         } catch (RuntimeException e) {
             throw DockerErrors.of("create a container of " + image, e);
@@ -172,6 +183,21 @@ final class Sandbox {
         }
     }
 
+    /**
+     * Removes every container of this sandbox, from another thread than the one running it, and refuses to create more:
+     * a command waiting for its container ends at once.
+     */
+    void abort() {
+        aborted = true;
+        List.copyOf(own).forEach(this::remove);
+    }
+
+    private void refuseIfAborted() {
+        if (aborted) {
+            throw new IllegalStateException("the test run was stopped; no more containers start");
+        }
+    }
+
     /** Removes the container, its processes and anonymous volumes; a failure is logged (the sweep retries it). */
     void remove(String id) {
         try {
@@ -182,6 +208,7 @@ final class Sandbox {
             LOG.warn("Could not remove container {} (the start-up sweep will): {}", id, e.toString());
             return;
         }
+        own.remove(id);
         live.remove(id);
     }
 
