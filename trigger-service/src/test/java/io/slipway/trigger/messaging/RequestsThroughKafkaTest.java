@@ -58,7 +58,15 @@ class RequestsThroughKafkaTest {
 
     @BeforeAll
     void start() {
-        context = ApplicationContext.run(WebhooksThroughKafkaTest.triggerConfig(stack));
+        java.util.Map<String, Object> config = WebhooksThroughKafkaTest.triggerConfig(stack);
+        config.put("slipway.trigger.repositories[20].pattern", "merging/*");
+        config.put("slipway.trigger.repositories[20].secret", WebhookClient.SECRET);
+        config.put("slipway.trigger.repositories[20].requests-build", "merge");
+        config.put("slipway.trigger.repositories[20].fork-approval", "none");
+        config.put("slipway.trigger.repositories[21].pattern", "closed/*");
+        config.put("slipway.trigger.repositories[21].secret", WebhookClient.SECRET);
+        config.put("slipway.trigger.repositories[21].requests-from-forks", "false");
+        context = ApplicationContext.run(config);
         client = new WebhookClient(context.getBean(EmbeddedServer.class).start().getURI());
         requests = context.getBean(RequestService.class);
         watched = context.getBean(WatchedRepositories.class);
@@ -245,6 +253,24 @@ class RequestsThroughKafkaTest {
 
         assertThat(labeled).isInstanceOf(Outcome.Accepted.class);
         assertThat(runsOf(repository, head, 1)).hasSize(1);
+    }
+
+    @Test
+    void theRepositorysSettingsBuildTheMergeRefRunAForkAtOnceOrIgnoreForks() {
+        String merging = "merging/pr-" + UUID.randomUUID().toString().substring(0, 8);
+        String head = sha();
+
+        Outcome fork = receive(event(merging, RequestEvent.Action.OPENED, head, "m", true, "main"));
+        Outcome refused = receive(event("closed/app", RequestEvent.Action.OPENED, sha(), "c", true, "main"));
+
+        assertThat(fork).isInstanceOf(Outcome.Accepted.class);
+        assertThat(runsOf(merging, head, 1)).singleElement().satisfies(run -> {
+            assertThat(run.getRun().getCommit().getRef()).isEqualTo("refs/pull/7/merge");
+            assertThat(run.getRun().getRequest().getMergeResult()).isTrue();
+            assertThat(run.getRun().getRequest().getHeadSha()).isEqualTo(head);
+        });
+        assertThat(refused).isInstanceOfSatisfying(Outcome.Ignored.class,
+                ignored -> assertThat(ignored.reason()).contains("forks do not run"));
     }
 
     @Test
