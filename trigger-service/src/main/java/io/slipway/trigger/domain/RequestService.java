@@ -85,10 +85,7 @@ public final class RequestService {
      */
     private Outcome release(RequestStatus status) {
         book.put(status.approve(clock.instant()));
-        Push waiting = status.awaiting();
-        Push push = new Push(APPROVAL_SOURCE, null, waiting.repository(), waiting.cloneUrl(), waiting.webUrl(),
-                waiting.ref(), waiting.sha(), waiting.message(), waiting.authorName(), waiting.authorEmail(),
-                waiting.timestamp(), false, waiting.before(), waiting.request());
+        Push push = status.awaiting().from(APPROVAL_SOURCE, null);
         return trigger.submitRun(push, RunIds.runId(push.repository(), push.sha(), push.ref()), false);
     }
 
@@ -118,10 +115,6 @@ public final class RequestService {
             return new Outcome.Unknown("no run of head " + request.headSha() + " of request " + number + " of "
                     + repository + " is known to this trigger");
         }
-        Push last = newest.get().push();
-        Push push = new Push("manual", null, last.repository(), last.cloneUrl(), last.webUrl(), last.ref(), last.sha(),
-                last.message(), last.authorName(), last.authorEmail(), last.timestamp(), false, last.before(),
-                last.request());
-        return trigger.submitRun(push, newest.get().runId(), true);
+        return trigger.submitRun(newest.get().push().from("manual", null), newest.get().runId(), true);
     }
 }

@@ -32,7 +32,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
+
+import static io.slipway.trigger.messaging.WebhooksThroughKafkaTest.sha;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -76,14 +77,6 @@ class RequestsThroughKafkaTest {
     @AfterAll
     void stop() {
         context.close();
-    }
-
-    private static String sha() {
-        StringBuilder sha = new StringBuilder();
-        for (int i = 0; i < 40; i++) {
-            sha.append(Character.forDigit(ThreadLocalRandom.current().nextInt(16), 16));
-        }
-        return sha.toString();
     }
 
     private static String repo() {

@@ -10,8 +10,6 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.serde.annotation.Serdeable;
-import io.slipway.common.kafka.TransientFailure;
-import io.slipway.common.policy.Names;
 import io.slipway.trigger.domain.RequestService;
 import io.slipway.trigger.domain.WatchedRepositories;
 
@@ -55,28 +53,10 @@ public class ApprovalsController {
         if (refused.isPresent()) {
             return refused.get();
         }
-        if (approval == null || approval.request() == null) {
+        if (approval == null) {
             return reject(HttpStatus.BAD_REQUEST, "body must be a JSON object with 'repository' and 'request'");
         }
-        if (approval.request() < 1) {
-            return reject(HttpStatus.BAD_REQUEST, "field 'request' must be a request number (1 or more), not "
-                    + approval.request());
-        }
-        String repository;
-        try {
-            repository = Names.repository("repository", approval.repository());
-        } catch (Names.Invalid e) {
-            return reject(HttpStatus.BAD_REQUEST, e.getMessage());
-        }
-        if (repositories.find(repository).isEmpty()) {
-            return reject(HttpStatus.NOT_FOUND, "repository '" + repository + "' is not watched by this Slipway");
-        }
-        try {
-            return Answers.of(requests.approve(repository, approval.request()));
-        } catch (TransientFailure e) {
-            return reject(HttpStatus.SERVICE_UNAVAILABLE, "could not record the approval, please retry: "
-                    + e.getMessage());
-        }
+        return RequestCalls.act(repositories, approval.repository(), approval.request(), requests::approve);
     }
 
     private static HttpResponse<Answer> reject(HttpStatus status, String message) {

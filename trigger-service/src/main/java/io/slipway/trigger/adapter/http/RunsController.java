@@ -99,24 +99,7 @@ public class RunsController {
         if (request.ref() != null || request.sha() != null || request.cloneUrl() != null) {
             return reject(HttpStatus.BAD_REQUEST, "give 'request' alone, or 'ref' (and 'sha', 'cloneUrl'), not both");
         }
-        if (request.request() < 1) {
-            return reject(HttpStatus.BAD_REQUEST, "field 'request' must be a request number (1 or more), not "
-                    + request.request());
-        }
-        String repository;
-        try {
-            repository = Names.repository("repository", request.repository());
-        } catch (Names.Invalid e) {
-            return reject(HttpStatus.BAD_REQUEST, e.getMessage());
-        }
-        if (repositories.find(repository).isEmpty()) {
-            return reject(HttpStatus.NOT_FOUND, "repository '" + repository + "' is not watched by this Slipway");
-        }
-        try {
-            return Answers.of(requests.rerun(repository, request.request()));
-        } catch (TransientFailure e) {
-            return reject(HttpStatus.SERVICE_UNAVAILABLE, "could not record the run, please retry: " + e.getMessage());
-        }
+        return RequestCalls.act(repositories, request.repository(), request.request(), requests::rerun);
     }
 
     private static HttpResponse<Answer> reject(HttpStatus status, String message) {
