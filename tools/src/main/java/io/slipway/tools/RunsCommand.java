@@ -21,13 +21,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * {@code ./slipway runs} lists recent runs with stage, outcome and duration; {@code ./slipway watch <runId>}
- * follows one run live until it ends. Both replay the pipeline topics (no consumer group, nothing committed),
+ * {@code ./slipway runs} lists recent runs with what they are of (branch, tag, or a request: {@code #12 → main},
+ * {@code !12 → main}), stage, outcome and duration; {@code ./slipway watch <runId>} follows one run live until it
+ * ends. Both replay the pipeline topics (no consumer group, nothing committed),
  * so they never disturb the services and show exactly what the event log holds. They reach Kafka and the schema
  * registry with the services' settings: {@code KAFKA_<PROPERTY>} environment variables, {@code SCHEMA_REGISTRY_URL}
  * and {@code SCHEMA_REGISTRY_USER_INFO}, overridden by a client properties file given with {@code --command-config}
@@ -170,23 +173,32 @@ public final class RunsCommand implements AutoCloseable {
                 "OUTCOME", "DURATION");
         for (RunSummary r : runs) {
             out.printf("%-36s %3d %-28s %-20s %-12s %-8s %-10s %7.1fs%n", r.runId(), r.attempt(),
-                    clip(r.repository(), 28), clip(r.ref().replaceFirst("^refs/(heads|tags)/", ""), 20), r.shortSha(),
+                    clip(r.repository(), 28), clip(r.subject(), 20), r.shortSha(),
                     r.stage(), r.outcome(), r.duration().toMillis() / 1000.0);
         }
     }
 
-    /** Follows a run until its latest attempt ends; returns true when it was published. */
+    /**
+     * Follows a run until its latest attempt ends, first saying what it is of (branch, tag or request); returns true
+     * when it was published, or for a request's run, which ends at TEST, when its tests passed.
+     */
     boolean watch(String runId, Duration timeout) {
+        Set<String> introduced = new HashSet<>();
         java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> show = record -> decode(record)
                 .flatMap(view::apply).filter(r -> r.runId().startsWith(runId))
-                .ifPresent(r -> out.printf("%s  attempt %d  %-8s %-10s %s%n", r.lastEventAt(), r.attempt(),
-                        r.stage(), r.outcome(), r.detail()));
+                .ifPresent(r -> {
+                    if (introduced.add(r.runId())) {
+                        out.printf("Run %s of %s %s at %s%n", r.runId(), r.repository(), r.subject(), r.shortSha());
+                    }
+                    out.printf("%s  attempt %d  %-8s %-10s %s%n", r.lastEventAt(), r.attempt(), r.stage(),
+                            r.outcome(), r.detail());
+                });
         Instant until = Instant.now().plus(timeout);
         topics.catchUp(READ_LIMIT, show);
         while (Instant.now().isBefore(until)) {
             List<RunSummary> attempts = view.run(runId);
             if (!attempts.isEmpty() && attempts.get(attempts.size() - 1).finished() && topics.atEnd(READ_LIMIT)) {
-                return attempts.get(attempts.size() - 1).outcome().equals("PUBLISHED");
+                return attempts.get(attempts.size() - 1).succeeded();
             }
             topics.poll(Duration.ofMillis(200), show);
         }

@@ -1,5 +1,6 @@
 package io.slipway.tools;
 
+import io.slipway.common.requests.ChangeRequests;
 import io.slipway.events.ArtifactPublished;
 import io.slipway.events.BuildFailed;
 import io.slipway.events.CommitReceived;
@@ -14,13 +15,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Folds pipeline events into one summary per run attempt. The topics are the only source of truth: nothing is
  * stored besides them, so any reader that replays them sees the same runs. Events of one run may arrive from
- * different topics in any order; a terminal outcome is never replaced by a later non-terminal one.
+ * different topics in any order; a terminal outcome is never replaced by a later non-terminal one. A pull or merge
+ * request's run ends at TEST (it is never delivered): its TestsPassed is terminal. BuildFailed with reason
+ * SUPERSEDED, CANCELLED or IGNORED ends a run as such, not as FAILED.
  */
 public final class RunsView {
+
+    /** The BuildFailed reason codes that end a run without it having failed. */
+    private static final Set<String> NOT_FAILURES = Set.of("SUPERSEDED", "CANCELLED", "IGNORED");
 
     private final Map<String, RunSummary> runs = new LinkedHashMap<>();
 
@@ -59,8 +66,9 @@ public final class RunsView {
 
     private static RunSummary started(RunContext run, Instant at) {
         return new RunSummary(run.getRunId(), run.getAttempt(), run.getRepository().getFullName(),
-                run.getCommit().getRef(), run.getCommit().getSha(), "TRIGGER", "RUNNING", "received",
-                run.getTriggeredAt(), at);
+                run.getCommit().getRef(),
+                run.getRequest() == null ? null : ChangeRequests.nameWithTarget(run.getRequest()),
+                run.getCommit().getSha(), "TRIGGER", "RUNNING", "received", run.getTriggeredAt(), at);
     }
 
     private static RunSummary step(SpecificRecord event, RunSummary r, Instant at) {
@@ -74,21 +82,23 @@ public final class RunsView {
         }
         if (event instanceof TestsPassed tested) {
             int passed = tested.getSuites().stream().mapToInt(s -> s.getPassed()).sum();
-            return with(r, "TEST", "RUNNING", passed + " checks passed", last);
+            return r.ofRequest()
+                    ? with(r, "TEST", "PASSED", passed + " checks passed; a request's run is never delivered", last)
+                    : with(r, "TEST", "RUNNING", passed + " checks passed", last);
         }
         if (event instanceof ArtifactPublished published) {
             return with(r, "DELIVER", "PUBLISHED", published.getRegistry() + "/" + published.getRepository() + "@"
                     + published.getDigest() + " " + published.getTags(), last);
         }
         if (event instanceof BuildFailed failed) {
-            String outcome = failed.getReasonCode().equals("SUPERSEDED") ? "SUPERSEDED" : "FAILED";
+            String outcome = NOT_FAILURES.contains(failed.getReasonCode()) ? failed.getReasonCode() : "FAILED";
             return with(r, failed.getStage().name(), outcome, failed.getReasonCode() + ": " + failed.getMessage(), last);
         }
         return r;
     }
 
     private static RunSummary with(RunSummary r, String stage, String outcome, String detail, Instant last) {
-        return new RunSummary(r.runId(), r.attempt(), r.repository(), r.ref(), r.sha(), stage, outcome, detail,
-                r.triggeredAt(), last);
+        return new RunSummary(r.runId(), r.attempt(), r.repository(), r.ref(), r.request(), r.sha(), stage, outcome,
+                detail, r.triggeredAt(), last);
     }
 }

@@ -1,6 +1,10 @@
 package io.slipway.tools;
 
 import io.slipway.devstack.testing.SharedDevStack;
+import io.slipway.events.CommitReceived;
+import io.slipway.events.ImageBuilt;
+import io.slipway.events.RunContext;
+import io.slipway.events.TestsPassed;
 import io.slipway.schemas.PoisonPayloads;
 import io.slipway.schemas.SampleEvents;
 import io.slipway.schemas.Topics;
@@ -40,6 +44,9 @@ class RunsCommandTest {
             "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9",
             "SCHEMA_REGISTRY_URL", "http://127.0.0.1:9");
 
+    /** A pull request's run, which ends with its TestsPassed. */
+    private static final RunContext REQUEST_RUN = RunsViewTest.requestRun("pull", 12, "main");
+
     @TempDir
     Path dir;
 
@@ -54,7 +61,10 @@ class RunsCommandTest {
                 Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()), new StringSerializer(),
                 new AvroEventSerializer(new SchemaRegistryClient(stack.registryUrl())))) {
             for (SpecificRecord event : List.of(SampleEvents.commitReceived(), SampleEvents.imageBuilt(),
-                    SampleEvents.testsPassed(), SampleEvents.artifactPublished())) {
+                    SampleEvents.testsPassed(), SampleEvents.artifactPublished(),
+                    CommitReceived.newBuilder(SampleEvents.commitReceived()).setRun(REQUEST_RUN).build(),
+                    ImageBuilt.newBuilder(SampleEvents.imageBuilt()).setRun(REQUEST_RUN).build(),
+                    TestsPassed.newBuilder(SampleEvents.testsPassed()).setRun(REQUEST_RUN).build())) {
                 producer.send(new ProducerRecord<>(Topics.topicOf(event.getClass()), SampleEvents.REPOSITORY, event))
                         .get(30, TimeUnit.SECONDS);
             }
@@ -78,6 +88,20 @@ class RunsCommandTest {
 
         assertThat(status).as(text(err)).isZero();
         assertThat(text(out)).contains(SampleEvents.run().getRunId()).contains("PUBLISHED");
+        assertThat(text(out).lines().filter(line -> line.startsWith(REQUEST_RUN.getRunId())))
+                .singleElement().satisfies(line -> assertThat(line).contains("#12 → main", "TEST", "PASSED"));
+    }
+
+    @Test
+    void watchesARequestsRunToItsPassedTestsWhereItEnds() {
+        SharedDevStack stack = SharedDevStack.get();
+
+        int status = run(Map.of("KAFKA_BOOTSTRAP_SERVERS", stack.bootstrapServers(),
+                "SCHEMA_REGISTRY_URL", stack.registryUrl()), "watch", REQUEST_RUN.getRunId());
+
+        assertThat(status).as(text(err)).isZero();
+        assertThat(text(out)).contains("Run " + REQUEST_RUN.getRunId() + " of " + SampleEvents.REPOSITORY
+                + " #12 → main").contains("TEST").contains("PASSED").doesNotContain("DELIVER");
     }
 
     @Test

@@ -1,7 +1,14 @@
 package io.slipway.tools;
 
 import io.slipway.events.BuildFailed;
+import io.slipway.events.ChangeRequest;
+import io.slipway.events.Commit;
+import io.slipway.events.CommitReceived;
+import io.slipway.events.ImageBuilt;
+import io.slipway.events.RunContext;
 import io.slipway.events.Stage;
+import io.slipway.events.TestsPassed;
+import io.slipway.schemas.RunIds;
 import io.slipway.schemas.SampleEvents;
 import org.junit.jupiter.api.Test;
 
@@ -17,11 +24,15 @@ class RunsViewTest {
     void followsARunThroughEveryStageToItsPublication() {
         view.apply(SampleEvents.commitReceived());
         view.apply(SampleEvents.imageBuilt());
-        view.apply(SampleEvents.testsPassed());
+        RunSummary tested = view.apply(SampleEvents.testsPassed()).orElseThrow();
         RunSummary run = view.apply(SampleEvents.artifactPublished()).orElseThrow();
 
+        assertThat(tested.outcome()).as("a push's run goes on to its delivery").isEqualTo("RUNNING");
+        assertThat(tested.finished()).isFalse();
         assertThat(run.stage()).isEqualTo("DELIVER");
         assertThat(run.outcome()).isEqualTo("PUBLISHED");
+        assertThat(run.succeeded()).isTrue();
+        assertThat(run.subject()).isEqualTo("main");
         assertThat(run.detail()).contains(SampleEvents.DIGEST).contains("latest");
         assertThat(run.duration()).isEqualTo(Duration.ofSeconds(75));
         assertThat(view.recent(10)).hasSize(1);
@@ -51,5 +62,96 @@ class RunsViewTest {
         assertThat(second.outcome()).isEqualTo("SUPERSEDED");
         assertThat(view.run(SampleEvents.run().getRunId().substring(0, 8))).extracting(RunSummary::attempt)
                 .containsExactly(1, 2);
+    }
+
+    @Test
+    void aPullRequestsRunShowsTheRequestAndPassesAtTestSinceItIsNeverDelivered() {
+        RunContext run = requestRun("pull", 12, "main");
+
+        view.apply(CommitReceived.newBuilder(SampleEvents.commitReceived()).setRun(run).build());
+        view.apply(ImageBuilt.newBuilder(SampleEvents.imageBuilt()).setRun(run).build());
+        RunSummary passed = view.apply(TestsPassed.newBuilder(SampleEvents.testsPassed()).setRun(run).build())
+                .orElseThrow();
+        RunSummary lateBuild = view.apply(ImageBuilt.newBuilder(SampleEvents.imageBuilt()).setRun(run).build())
+                .orElseThrow();
+
+        assertThat(passed.subject()).isEqualTo("#12 → main");
+        assertThat(passed.stage()).isEqualTo("TEST");
+        assertThat(passed.outcome()).isEqualTo("PASSED");
+        assertThat(passed.finished()).isTrue();
+        assertThat(passed.succeeded()).isTrue();
+        assertThat(passed.detail()).startsWith("19 checks passed");
+        assertThat(lateBuild).isEqualTo(passed);
+    }
+
+    @Test
+    void aMergeRequestIsShownWithItsExclamationMarkAndTargetBranch() {
+        RunContext run = requestRun("merge", 7, "develop");
+
+        RunSummary received = view.apply(CommitReceived.newBuilder(SampleEvents.commitReceived()).setRun(run).build())
+                .orElseThrow();
+
+        assertThat(received.subject()).isEqualTo("!7 → develop");
+        assertThat(received.outcome()).isEqualTo("RUNNING");
+    }
+
+    @Test
+    void supersededCancelledAndIgnoredRunsEndAsSuchAndNotAsFailed() {
+        RunContext run = requestRun("pull", 12, "main");
+        String[] reasons = {"SUPERSEDED", "CANCELLED", "IGNORED", "TEST_FAILED"};
+        for (int attempt = 1; attempt <= reasons.length; attempt++) {
+            RunContext attemptRun = RunContext.newBuilder(run).setAttempt(attempt).build();
+            view.apply(BuildFailed.newBuilder(SampleEvents.buildFailed()).setRun(attemptRun).setStage(Stage.TEST)
+                    .setReasonCode(reasons[attempt - 1]).setMessage("request #12: " + reasons[attempt - 1]).build());
+        }
+
+        assertThat(view.run(run.getRunId())).extracting(RunSummary::outcome)
+                .containsExactly("SUPERSEDED", "CANCELLED", "IGNORED", "FAILED");
+        assertThat(view.run(run.getRunId())).allSatisfy(r -> {
+            assertThat(r.finished()).isTrue();
+            assertThat(r.succeeded()).isFalse();
+            assertThat(r.subject()).isEqualTo("#12 → main");
+        });
+    }
+
+    @Test
+    void aPushIgnoredByItsPathFiltersShowsItsTagAndIsNotAFailure() {
+        RunContext tag = RunContext.newBuilder(SampleEvents.run())
+                .setCommit(Commit.newBuilder(SampleEvents.run().getCommit()).setRef("refs/tags/v1.4.0").build())
+                .build();
+
+        RunSummary ignored = view.apply(BuildFailed.newBuilder(SampleEvents.buildFailed()).setRun(tag)
+                .setReasonCode("IGNORED").setMessage("no changed path matches the path filters").build()).orElseThrow();
+
+        assertThat(ignored.subject()).isEqualTo("v1.4.0");
+        assertThat(ignored.outcome()).isEqualTo("IGNORED");
+        assertThat(ignored.stage()).isEqualTo("BUILD");
+    }
+
+    @Test
+    void aRunOfARequestRefWithoutItsRequestIsStillARequestsRun() {
+        RunContext run = RunContext.newBuilder(SampleEvents.run())
+                .setCommit(Commit.newBuilder(SampleEvents.run().getCommit()).setRef("refs/pull/3/head").build())
+                .build();
+
+        RunSummary passed = view.apply(TestsPassed.newBuilder(SampleEvents.testsPassed()).setRun(run).build())
+                .orElseThrow();
+
+        assertThat(passed.subject()).isEqualTo("refs/pull/3/head");
+        assertThat(passed.outcome()).isEqualTo("PASSED");
+    }
+
+    /** The sample run as a run of request {@code number} ({@code pull} or {@code merge}) into {@code target}. */
+    static RunContext requestRun(String kind, int number, String target) {
+        RunContext sample = SampleEvents.run();
+        String ref = ("merge".equals(kind) ? "refs/merge-requests/" : "refs/pull/") + number + "/head";
+        return RunContext.newBuilder(sample)
+                .setRunId(RunIds.runId(SampleEvents.REPOSITORY, SampleEvents.SHA, ref))
+                .setCommit(Commit.newBuilder(sample.getCommit()).setRef(ref).build())
+                .setRequest(ChangeRequest.newBuilder().setNumber(number).setKind(kind).setSourceBranch("feature/login")
+                        .setTargetBranch(target).setSourceRepository("mona/hello-service").setAuthor("mona")
+                        .setFromFork(true).setHeadSha(SampleEvents.SHA).setMergeResult(false)
+                        .setWebUrl("https://git.example.com/" + SampleEvents.REPOSITORY + "/pull/" + number).build())
+                .build();
     }
 }

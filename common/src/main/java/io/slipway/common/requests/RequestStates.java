@@ -52,7 +52,7 @@ public interface RequestStates {
                     || state.getSequence() <= run.getAcceptedSequence()) {
                 return Optional.empty();
             }
-            String name = (("merge".equals(request.getKind())) ? "!" : "#") + request.getNumber();
+            String name = ChangeRequests.name(request);
             if (!state.getOpen()) {
                 return Optional.of(new Staleness(Reason.CLOSED, "Request " + name + " was closed"));
             }

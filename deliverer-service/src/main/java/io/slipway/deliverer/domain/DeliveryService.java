@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  * staging to every release target (primary, then mirrors) before any tag moves, then moves the tags the run may hold, reads each one back and fails unless it
  * names the tested digest. A tag moves only to a run whose {@link Precedence} is not lower than its holder's; a
  * run attempt that already has an outcome is not delivered again. A tested VM image is promoted in place in its
- * image service ({@link VmImages}) with the same tag rules, the tags held per source repository.
+ * image service ({@link VmImages}) with the same tag rules, the tags held per source repository. A run of a pull or
+ * merge request is never released, whatever its artifact: it touches no registry, image service or tag.
  */
 public final class DeliveryService {
 
@@ -46,8 +47,14 @@ public final class DeliveryService {
         this.vmImages = vmImages;
     }
 
-    /** Delivers the artifact unless this run attempt already has an outcome; transient registry faults propagate. */
+    /**
+     * Delivers the artifact unless the run tests a request or this run attempt already has an outcome; transient
+     * registry faults propagate.
+     */
     public Outcome deliver(Delivery delivery) {
+        if (delivery.ofRequest()) {
+            return new Outcome.NotReleased(delivery.request() != null ? delivery.request() : delivery.ref());
+        }
         Optional<Delivered> earlier = ledger.delivered(delivery.runId(), delivery.attempt());
         if (earlier.isPresent()) {
             return new Outcome.AlreadyDelivered(earlier.get());

@@ -21,6 +21,13 @@ public sealed interface Outcome {
     record Failed(PromotionFailed.Reason reason, String message, String detail) implements Outcome {
     }
 
+    /**
+     * The run tests a pull or merge request ({@code request}, as shown, or its ref): its run ends at TEST, so nothing
+     * is copied, tagged or published, and no event is emitted.
+     */
+    record NotReleased(String request) implements Outcome {
+    }
+
     /** This run attempt already has an outcome; nothing is published again. */
     record AlreadyDelivered(DeliveryLedger.Delivered earlier) implements Outcome {
     }

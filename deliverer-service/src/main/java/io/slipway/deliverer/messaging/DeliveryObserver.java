@@ -8,8 +8,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Logs each delivery's outcome and counts it: {@code slipway.deliverer.deliveries} by outcome, and for each
- * publication the blobs found present, mounted or uploaded and the bytes uploaded.
+ * Logs each delivery's outcome and counts it: {@code slipway.deliverer.deliveries} by outcome ({@code request} for a
+ * request's run, which is never released), and for each publication the blobs found present, mounted or uploaded and
+ * the bytes uploaded.
  */
 @Singleton
 public class DeliveryObserver {
@@ -35,12 +36,15 @@ public class DeliveryObserver {
             }
         } else if (outcome instanceof Outcome.Failed failed) {
             LOG.warn("Run {}: delivery failed ({}): {}", run, failed.reason(), failed.message());
+        } else if (outcome instanceof Outcome.NotReleased request) {
+            LOG.info("Run {}: tests request {}, whose run ends at TEST; nothing released", run, request.request());
         } else {
             LOG.info("Run {}: already delivered ({}), nothing published again", run,
                     ((Outcome.AlreadyDelivered) outcome).earlier().outcome());
         }
         String name = outcome instanceof Outcome.Published ? "published"
-                : outcome instanceof Outcome.Failed ? "failed" : "duplicate";
+                : outcome instanceof Outcome.Failed ? "failed"
+                : outcome instanceof Outcome.NotReleased ? "request" : "duplicate";
         meters.counter("slipway.deliverer.deliveries", "outcome", name).increment();
     }
 }

@@ -1,5 +1,6 @@
 package io.slipway.deliverer.messaging;
 
+import io.slipway.common.requests.ChangeRequests;
 import io.slipway.common.text.TerminalText;
 import io.slipway.deliverer.domain.Delivery;
 import io.slipway.deliverer.domain.ImageRef;
@@ -34,10 +35,14 @@ final class EventMapping {
         return new Delivery(run.getRunId(), run.getAttempt(), run.getRepository().getFullName(),
                 run.getCommit().getSha(), run.getCommit().getRef(), run.getCommit().getTimestamp(), run.getTriggeredAt(),
                 run.getAcceptedSequence(), new ImageRef(event.getImage().getRegistry(), event.getImage().getRepository()),
-                event.getImage().getDigest(), event.getKind() == ArtifactKind.CONTAINER);
+                event.getImage().getDigest(), event.getKind() == ArtifactKind.CONTAINER,
+                run.getRequest() == null ? null : ChangeRequests.nameWithTarget(run.getRequest()));
     }
 
-    /** The events an outcome emits: one {@code ArtifactPublished} per target, or one {@code BuildFailed}, or none. */
+    /**
+     * The events an outcome emits: one {@code ArtifactPublished} per target, or one {@code BuildFailed}, or none (a
+     * request's run, which ends at TEST, or a run attempt already delivered).
+     */
     static List<SpecificRecord> events(RunContext run, Outcome outcome, Instant now) {
         if (outcome instanceof Outcome.Published published) {
             return published.publications().stream().<SpecificRecord>map(p -> ArtifactPublished.newBuilder()

@@ -245,6 +245,32 @@ class DeliveryServiceTest {
                 .extracting(DeliveryLedger.TagHolder::runId).isEqualTo(victim.runId());
     }
 
+    @Test
+    void aRequestsRunIsNeverReleasedWhatItsRefOrArtifactWhileAPushOfTheSameCommitIs() {
+        Delivery pull = request(staged("org/app", "refs/pull/12/head", "q1", 0, 1), "#12 → main");
+        Delivery mergeResult = request(staged("org/app", "refs/merge-requests/4/merge", "q1", 0, 1), "!4 → main");
+        Delivery onABranchRef = request(staged("org/app", "refs/heads/main", "q1", 0, 1), "#13 → main");
+        Delivery lostItsRequest = staged("org/app", "refs/pull/14/head", "q1", 0, 1);
+        Delivery vm = request(new Delivery("run-q2", 1, "org/app", "q2", "refs/pull/15/head", T0, T0, 1,
+                new ImageRef("glance", "images"), "0b9d-image-id", false), "#15 → main");
+
+        for (Delivery run : List.of(pull, mergeResult, onABranchRef, lostItsRequest, vm)) {
+            assertThat(deliver(run)).as(run.ref()).isInstanceOf(Outcome.NotReleased.class);
+        }
+        Outcome push = deliver(staged("org/app", "refs/heads/main", "q1", 0, 2));
+
+        assertThat(deliver(pull)).isEqualTo(new Outcome.NotReleased("#12 → main"));
+        assertThat(deliver(lostItsRequest)).isEqualTo(new Outcome.NotReleased("refs/pull/14/head"));
+        assertThat(registry.calls).containsExactly("copy " + RELEASE, "tag " + RELEASE + " [q1, main, latest]");
+        assertThat(((Outcome.Published) push).tags()).containsExactly("q1", "main", "latest");
+        assertThat(ledger.runs).hasSize(1);
+    }
+
+    private static Delivery request(Delivery run, String request) {
+        return new Delivery(run.runId(), run.attempt(), run.repository(), run.sha(), run.ref(), run.committedAt(),
+                run.triggeredAt(), run.sequence(), run.staged(), run.digest(), run.container(), request);
+    }
+
     /** A run of {@code main} accepted with {@code sequence}, committed at {@code committedAt}. */
     private Delivery run(String repository, String sha, Instant committedAt, long sequence, int attempt,
                          String stagedRepository) {

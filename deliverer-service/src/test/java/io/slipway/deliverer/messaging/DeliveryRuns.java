@@ -1,6 +1,7 @@
 package io.slipway.deliverer.messaging;
 
 import io.slipway.events.ArtifactPublished;
+import io.slipway.events.ChangeRequest;
 import io.slipway.events.Commit;
 import io.slipway.events.ImageReference;
 import io.slipway.events.Repository;
@@ -66,6 +67,18 @@ final class DeliveryRuns {
                 .setImage(ImageReference.newBuilder().setRegistry(staging)
                         .setRepository(stagedRepository).setTag(sha.substring(0, 12)).setDigest(digest).build())
                 .build();
+    }
+
+    /** {@code run} as a run of pull request {@code number} into {@code targetBranch}, from a branch of the repository. */
+    static TestsPassed ofRequest(TestsPassed run, int number, String targetBranch) {
+        RunContext context = run.getRun();
+        ChangeRequest request = ChangeRequest.newBuilder()
+                .setNumber(number).setKind("pull").setSourceBranch("feature/x").setTargetBranch(targetBranch)
+                .setSourceRepository(context.getRepository().getFullName()).setAuthor("mona").setFromFork(false)
+                .setHeadSha(context.getCommit().getSha()).setMergeResult(false)
+                .setWebUrl("https://git.example.com/" + context.getRepository().getFullName() + "/pull/" + number)
+                .build();
+        return TestsPassed.newBuilder(run).setRun(RunContext.newBuilder(context).setRequest(request).build()).build();
     }
 
     /** The one of {@code events} that is about {@code run}. */

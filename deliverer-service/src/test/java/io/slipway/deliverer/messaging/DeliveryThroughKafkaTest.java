@@ -136,6 +136,34 @@ class DeliveryThroughKafkaTest {
     }
 
     @Test
+    void aRequestsTestsPassedLeavesTheReleaseRepositoryUntouchedWhileAPushOfTheRepositoryIsPromoted() {
+        String repository = repository("app");
+        TestsPassed request = DeliveryRuns.ofRequest(passed(repository, "refs/pull/12/head", T0), 12, "main");
+        TestsPassed push = passed(repository, "refs/heads/main", T0.plusSeconds(60));
+        MeterRegistry meters = service.getBean(MeterRegistry.class);
+        double requestsBefore = meters.counter("slipway.deliverer.deliveries", "outcome", "request").count();
+        int mark = release.requests().size();
+
+        topics.send(request);
+        topics.send(push);
+
+        List<ArtifactPublished> published = topics.publishedUntil(repository, push.getRun().getRunId());
+        assertThat(published).extracting(e -> e.getRun().getRunId()).containsExactly(push.getRun().getRunId());
+        assertThat(topics.eventsOf(Topics.FAILURES, repository)).isEmpty();
+        assertThat(topics.deadLettersOf(Topics.TESTS, repository)).isEmpty();
+        assertThat(meters.counter("slipway.deliverer.deliveries", "outcome", "request").count())
+                .isEqualTo(requestsBefore + 1);
+        String requestSha = request.getRun().getCommit().getSha();
+        List<LocalRegistry.Request> requests = release.requests();
+        assertThat(requests.subList(mark, requests.size())).isNotEmpty().noneSatisfy(r -> assertThat(
+                r.uri().contains(request.getImage().getDigest()) || r.uri().contains(requestSha)).isTrue());
+        assertThat(Skopeo.tags(release, image(repository)))
+                .containsExactlyInAnyOrder(push.getRun().getCommit().getSha(), "main", "latest");
+        assertThatThrownBy(() -> Skopeo.inspect(release, image(repository) + "@" + request.getImage().getDigest()))
+                .hasMessageContaining("manifest unknown");
+    }
+
+    @Test
     void aTestsPassedRedeliveredAfterARestartUploadsNothingAndPublishesNoSecondEvent() {
         String repository = repository("app");
         TestsPassed first = passed(repository, "refs/heads/main", T0);

@@ -113,6 +113,30 @@ class VmDeliveryTest {
     }
 
     @Test
+    void aRequestsVmImageIsNotPromotedInGlanceWhileAPushsIs() {
+        DeliveryService service = service("community");
+        String requestImage = built("run-pr", SHA);
+        Delivery head = delivery("run-pr", requestImage, SHA, "refs/pull/12/head", 0);
+        Delivery request = new Delivery(head.runId(), head.attempt(), head.repository(), head.sha(), head.ref(),
+                head.committedAt(), head.triggeredAt(), head.sequence(), head.staged(), head.digest(), false,
+                "#12 → main");
+        String pushImage = built("run-1", NEWER_SHA);
+
+        Outcome outcome = deliver(service, request);
+        long writes = writes();
+        deliver(service, delivery("run-1", pushImage, NEWER_SHA, "refs/heads/main", 1));
+
+        assertThat(outcome).isEqualTo(new Outcome.NotReleased("#12 → main"));
+        assertThat(writes).isZero();
+        JsonNode untouched = api.image(requestImage);
+        assertThat(untouched.path("visibility").asText()).isEqualTo("private");
+        assertThat(untouched.path("io.slipway.channel").isMissingNode()).isTrue();
+        assertThat(tags(untouched)).doesNotContain("main", "latest");
+        assertThat(api.image(pushImage).path("io.slipway.channel").asText()).isEqualTo("release");
+        assertThat(writes()).isPositive();
+    }
+
+    @Test
     void withoutAConfiguredVisibilityTheImageStaysPrivate() {
         String image = built("run-1", SHA);
 

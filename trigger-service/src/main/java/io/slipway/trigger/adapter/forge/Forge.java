@@ -9,7 +9,8 @@ import java.util.function.Function;
 
 /**
  * One forge's webhook dialect: which header names the event and the delivery, how requests are authenticated,
- * and how a push payload maps to a {@link Push}. Headers are looked up case-insensitively by the caller.
+ * and how a push payload maps to a {@link Push} and a pull or merge request event to a {@link RequestEvent}. Headers
+ * are looked up case-insensitively by the caller.
  */
 public interface Forge {
 

@@ -12,8 +12,9 @@ import java.util.function.Supplier;
 
 /**
  * What the forge adapters share: header look-ups, HMAC authentication over the raw body, picking the pushed
- * commit out of a payload, and checking repository names, refs and commit shas at the door ({@link Names}). A blank header counts as absent, because forges send the
- * signature header empty when a hook has no secret.
+ * commit out of a payload, and checking repository names, refs and commit shas at the door ({@link Names}). A blank
+ * header counts as absent, because forges send the signature header empty when a hook has no secret. The checks of a
+ * request event's fields live in {@link RequestFields}.
  */
 final class ForgeSupport {
 
@@ -38,9 +39,9 @@ final class ForgeSupport {
         }
 
         Push toPush(String source, String deliveryId, String repository, String cloneUrl, String webUrl, String ref,
-                    String sha, boolean deleted) {
+                    String sha, boolean deleted, String before) {
             return new Push(source, deliveryId, repository, cloneUrl, webUrl, ref, sha, message, authorName,
-                    authorEmail, timestamp, deleted);
+                    authorEmail, timestamp, deleted, before, null);
         }
     }
 
@@ -94,6 +95,19 @@ final class ForgeSupport {
         return atTheDoor(() -> Names.sha(field, value));
     }
 
+    /**
+     * The sha a pushed ref pointed to before the push, from the optional field {@code path}: null when absent or all
+     * zeros (the ref is new), else checked by {@link Names#sha}.
+     */
+    static String before(JsonNode body, String path) {
+        String before = firstText(body, path);
+        if (before == null) {
+            return null;
+        }
+        String sha = commitSha(path, before);
+        return Push.ZERO_SHA.equals(sha) ? null : sha;
+    }
+
     /** The repository full name at {@code path}, checked by {@link Names#repository}. */
     static String repository(JsonNode body, String path) {
         String name = Json.required(body, path);
@@ -107,7 +121,7 @@ final class ForgeSupport {
     }
 
     /** A name refused by {@link Names} is an invalid payload (400) whose message names the field. */
-    private static String atTheDoor(Supplier<String> check) {
+    static String atTheDoor(Supplier<String> check) {
         try {
             return check.get();
         } catch (Names.Invalid e) {

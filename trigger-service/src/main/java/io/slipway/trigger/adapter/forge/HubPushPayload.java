@@ -35,7 +35,8 @@ final class HubPushPayload {
         HeadCommit head = headCommit != null ? HeadCommit.of(headCommit, "head_commit.", now)
                 : listed != null ? HeadCommit.of(listed, "commits[].", now)
                 : pusher(body, now);
-        return head.toPush(source, deliveryId, repository, cloneUrl, webUrl, ref, sha, deleted);
+        return head.toPush(source, deliveryId, repository, cloneUrl, webUrl, ref, sha, deleted,
+                ForgeSupport.before(body, "before"));
     }
 
     /** GitHub names the pusher {@code name}; Gitea gives {@code full_name} (may be empty), {@code login} and {@code username}. */

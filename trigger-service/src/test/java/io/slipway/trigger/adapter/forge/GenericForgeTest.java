@@ -34,7 +34,8 @@ class GenericForgeTest {
 
         assertThat(push).isEqualTo(new Push("generic", "d-1", "acme/shop", "https://git.acme.test/acme/shop.git",
                 "https://git.acme.test/acme/shop", "refs/heads/main", SHA, "Fix \"cart\"\n\nDetails", "Ada Lovelace",
-                "ada@acme.test", Instant.parse("2024-04-30T10:00:00Z"), false));
+                "ada@acme.test", Instant.parse("2024-04-30T10:00:00Z"), false, "737d38c599c1b2991664dfc6155d6bf516fcce36",
+                null));
     }
 
     @Test
@@ -48,6 +49,7 @@ class GenericForgeTest {
         assertThat(push.authorEmail()).isNull();
         assertThat(push.timestamp()).isEqualTo(NOW);
         assertThat(push.deleted()).isFalse();
+        assertThat(push.before()).isNull();
     }
 
     @Test

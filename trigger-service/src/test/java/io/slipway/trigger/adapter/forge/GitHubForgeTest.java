@@ -27,7 +27,8 @@ class GitHubForgeTest {
         assertThat(push).isEqualTo(new Push("github", "delivery-1", "binkkatal/sample_app",
                 "https://github.com/binkkatal/sample_app.git", "https://github.com/binkkatal/sample_app",
                 "refs/heads/master", "fd489864e7642b48eaad6e3f155c10e46810ec72", "test a push event",
-                "binkkatal", "binkkatal.r@gmail.com", Instant.parse("2018-06-29T14:04:13Z"), false));
+                "binkkatal", "binkkatal.r@gmail.com", Instant.parse("2018-06-29T14:04:13Z"), false,
+                "737d38c599c1b2991664dfc6155d6bf516fcce36", null));
     }
 
     @Test
@@ -39,6 +40,26 @@ class GitHubForgeTest {
                 "refs/heads/master", "6113728f27ae82c7b1a177c8d03f9e96e0adf246", "Initial commit",
                 "Codertocat", "21031067+Codertocat@users.noreply.github.com", Instant.parse("2019-05-15T15:19:25Z"),
                 false));
+    }
+
+    @Test
+    void knowsNoPreviousShaOfABranchThePushCreated() {
+        assertThat(forge.push(fixture("github/webhooks/push.with-new-branch.json"), null).before()).isNull();
+    }
+
+    @Test
+    void refusesAPreviousShaThatIsNotACommitSha() {
+        ObjectNode body = fixture("github/webhooks/push.captured-branch-update.json");
+        body.put("before", "737d38c5\n");
+
+        assertThatThrownBy(() -> forge.push(body, null)).isInstanceOf(InvalidPayload.class)
+                .hasMessageStartingWith("field 'before' is not a commit sha");
+    }
+
+    @Test
+    void keepsTheShaATagDeletionRemoved() {
+        assertThat(forge.push(fixture("github/webhooks/push.payload.json"), null).before())
+                .isEqualTo("6113728f27ae82c7b1a177c8d03f9e96e0adf246");
     }
 
     @Test

@@ -26,7 +26,8 @@ class GitLabForgeTest {
         assertThat(push).isEqualTo(new Push("gitlab", "908a6d9e-45fd-46c8-97e6-c4f350f219dd", "mike/diaspora",
                 "http://example.com/mike/diaspora.git", "http://example.com/mike/diaspora", "refs/heads/master",
                 "da1560886d4f094c3e6c9ef40349f7d38b5d27d7", "fixed readme", "GitLab dev user",
-                "gitlabdev@dv6700.(none)", Instant.parse("2012-01-03T21:36:29Z"), false));
+                "gitlabdev@dv6700.(none)", Instant.parse("2012-01-03T21:36:29Z"), false,
+                "95790bf891e76fee5e1747ab589903a6a1f80f22", null));
     }
 
     @Test
@@ -36,6 +37,11 @@ class GitLabForgeTest {
         assertThat(push).isEqualTo(new Push("gitlab", null, "jsmith/example", "http://example.com/jsmith/example.git",
                 "http://example.com/jsmith/example", "refs/tags/v1.0.0", "82b3d5ae55f7080f1e6022629cdb57bfae7cccc7",
                 "", "John Smith", null, NOW, false));
+    }
+
+    @Test
+    void knowsNoPreviousShaOfATagThePushCreated() {
+        assertThat(forge.push(fixture("gitlab/webhooks/tag-push-hook.json"), null).before()).isNull();
     }
 
     @Test
@@ -79,10 +85,11 @@ class GitLabForgeTest {
     }
 
     @Test
-    void classifiesPushAndTagPushHooksAsPushes() {
+    void classifiesPushAndTagPushHooksAsPushesAndMergeRequestHooksAsRequests() {
         assertThat(forge.kind(headers("X-Gitlab-Event", "Push Hook"))).isEqualTo(Forge.EventKind.PUSH);
         assertThat(forge.kind(headers("X-Gitlab-Event", "Tag Push Hook"))).isEqualTo(Forge.EventKind.PUSH);
-        assertThat(forge.kind(headers("X-Gitlab-Event", "Merge Request Hook"))).isEqualTo(Forge.EventKind.OTHER);
+        assertThat(forge.kind(headers("X-Gitlab-Event", "Merge Request Hook"))).isEqualTo(Forge.EventKind.REQUEST);
+        assertThat(forge.kind(headers("X-Gitlab-Event", "Note Hook"))).isEqualTo(Forge.EventKind.OTHER);
         assertThat(forge.kind(headers())).isEqualTo(Forge.EventKind.OTHER);
     }
 

@@ -36,7 +36,13 @@ class GiteaForgeTest {
         assertThat(push).isEqualTo(new Push("gitea", "f6266f16-1bf3-46a5-9ea4-602e06ead473", "gitea/webhooks",
                 "http://localhost:3000/gitea/webhooks.git", "http://localhost:3000/gitea/webhooks",
                 "refs/heads/develop", "bffeb74224043ba2feb48d137756c8a9331c449a", "Webhooks Yay!", "Gitea",
-                "someone@gitea.io", Instant.parse("2017-03-13T17:52:11Z"), false));
+                "someone@gitea.io", Instant.parse("2017-03-13T17:52:11Z"), false,
+                "28e1879d029cb852e4844d9c718537df08844e03", null));
+    }
+
+    @Test
+    void knowsNoPreviousShaOfABranchThePushCreated() {
+        assertThat(forge.push(fixture("gitea/webhooks/push.captured.json"), null).before()).isNull();
     }
 
     @Test

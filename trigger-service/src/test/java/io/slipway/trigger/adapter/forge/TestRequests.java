@@ -50,4 +50,20 @@ final class TestRequests {
     static JsonNode json(String body) {
         return json(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
+
+    /** Sets the field at the dotted {@code path} of {@code body} to {@code value} (a JSON null when null). */
+    static ObjectNode put(ObjectNode body, String path, Object value) {
+        int last = path.lastIndexOf('.');
+        ObjectNode parent = last < 0 ? body : (ObjectNode) body.at("/" + path.substring(0, last).replace('.', '/'));
+        parent.set(path.substring(last + 1), MAPPER.valueToTree(value));
+        return body;
+    }
+
+    /** Removes the field at the dotted {@code path} of {@code body}. */
+    static ObjectNode remove(ObjectNode body, String path) {
+        int last = path.lastIndexOf('.');
+        ObjectNode parent = last < 0 ? body : (ObjectNode) body.at("/" + path.substring(0, last).replace('.', '/'));
+        parent.remove(path.substring(last + 1));
+        return body;
+    }
 }
