@@ -14,10 +14,9 @@ import io.slipway.schemas.Topics;
 import io.slipway.schemas.registry.SchemaRegistryClient;
 import io.slipway.schemas.serde.AvroEventDeserializer;
 import io.slipway.trigger.WebhookClient;
+import io.slipway.trigger.adapter.forge.WebhookSignatures;
 import io.slipway.trigger.domain.Outcome;
 import io.slipway.trigger.domain.RequestEvent;
-import io.slipway.trigger.domain.RequestService;
-import io.slipway.trigger.domain.WatchedRepositories;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.errors.SerializationException;
@@ -41,8 +40,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Pull and merge request events through a real broker and registry: each head runs once through the push intake,
  * its state lands in {@code slipway.requests}, a fork's request waits for approval (label or {@code POST /approvals}),
- * a close is recorded, and {@code POST /runs} with a request number starts a new attempt. The events are built as the
- * forge parsers deliver them and handed to the trigger's {@link RequestService}, which the webhook endpoints call.
+ * a close is recorded, and {@code POST /runs} with a request number starts a new attempt. The events arrive as the
+ * generic webhook's signed request form, which reads them as every forge's adapter does.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RequestsThroughKafkaTest {
@@ -53,8 +52,6 @@ class RequestsThroughKafkaTest {
     private final SharedDevStack stack = SharedDevStack.get();
     private ApplicationContext context;
     private WebhookClient client;
-    private RequestService requests;
-    private WatchedRepositories watched;
     private AvroEventDeserializer deserializer;
 
     @BeforeAll
@@ -69,8 +66,6 @@ class RequestsThroughKafkaTest {
         config.put("slipway.trigger.repositories[21].requests-from-forks", "false");
         context = ApplicationContext.run(config);
         client = new WebhookClient(context.getBean(EmbeddedServer.class).start().getURI());
-        requests = context.getBean(RequestService.class);
-        watched = context.getBean(WatchedRepositories.class);
         deserializer = new AvroEventDeserializer(new SchemaRegistryClient(stack.registryUrl()));
     }
 
@@ -91,8 +86,43 @@ class RequestsThroughKafkaTest {
                 "https://git.example.org/" + repository + "/pull/7", List.of(labels), Instant.parse("2026-12-01T10:00:00Z"));
     }
 
-    private Outcome receive(RequestEvent event) {
-        return requests.receive(event, watched.find(event.repository()).orElseThrow());
+    /**
+     * Sends {@code event} as the generic webhook's signed request form, under its delivery id, and reads the answer
+     * back as the outcome it reports (its HTTP status checked against it).
+     */
+    private Outcome receive(RequestEvent event) throws Exception {
+        java.util.Map<String, Object> request = new java.util.LinkedHashMap<>();
+        request.put("number", event.number());
+        request.put("kind", event.kind().contractName());
+        request.put("action", event.action().name().toLowerCase(java.util.Locale.ROOT));
+        request.put("sourceBranch", event.sourceBranch());
+        request.put("targetBranch", event.targetBranch());
+        request.put("sourceRepository", event.sourceRepository());
+        request.put("headSha", event.headSha());
+        request.put("author", event.author());
+        request.put("url", event.requestUrl());
+        request.put("labels", event.labels());
+        byte[] body = JSON.writeValueAsBytes(java.util.Map.of("repository", event.repository(),
+                "cloneUrl", event.cloneUrl(), "webUrl", event.webUrl(), "request", request,
+                "message", event.message(), "timestamp", event.timestamp().toString()));
+        HttpResponse<String> response = client.post("/webhooks/generic", body, "Content-Type", "application/json",
+                "X-Slipway-Event", "request", "X-Slipway-Delivery", event.deliveryId(),
+                "X-Slipway-Signature-256", "sha256=" + WebhookSignatures.hmacSha256Hex(WebhookClient.SECRET, body));
+        JsonNode answer = body(response);
+        String runId = answer.path("runId").asText(null);
+        String message = answer.path("message").asText(null);
+        Outcome outcome = switch (answer.get("status").asText()) {
+            case "accepted" -> new Outcome.Accepted(runId);
+            case "duplicate" -> new Outcome.Duplicate(runId, message);
+            case "ignored" -> new Outcome.Ignored(message);
+            case "closed" -> new Outcome.Closed(message);
+            case "awaiting-approval" -> new Outcome.AwaitingApproval(runId, message);
+            default -> throw new AssertionError("unexpected answer " + response.statusCode() + " " + response.body());
+        };
+        boolean started = outcome instanceof Outcome.Accepted || outcome instanceof Outcome.Closed
+                || outcome instanceof Outcome.AwaitingApproval;
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(started ? 202 : 200);
+        return outcome;
     }
 
     private SpecificRecord decoded(ConsumerRecord<byte[], byte[]> record) {
@@ -153,7 +183,7 @@ class RequestsThroughKafkaTest {
     }
 
     @Test
-    void anOpenedRequestRunsOnceItsNewHeadRunsAgainAndACloseIsRecorded() {
+    void anOpenedRequestRunsOnceItsNewHeadRunsAgainAndACloseIsRecorded() throws Exception {
         String repository = repo();
         String head = sha();
         String delivery = UUID.randomUUID().toString();
@@ -193,7 +223,7 @@ class RequestsThroughKafkaTest {
     }
 
     @Test
-    void aRequestIntoAFilteredTargetBranchIsIgnoredAndStartsNothing() {
+    void aRequestIntoAFilteredTargetBranchIsIgnoredAndStartsNothing() throws Exception {
         String repository = repo();
 
         Outcome filtered = receive(event(repository, RequestEvent.Action.OPENED, sha(), "f", false, "wip/try"));
@@ -235,7 +265,7 @@ class RequestsThroughKafkaTest {
     }
 
     @Test
-    void theApprovalLabelStartsTheRunThatWaits() {
+    void theApprovalLabelStartsTheRunThatWaits() throws Exception {
         String repository = repo();
         String head = sha();
 
@@ -249,7 +279,7 @@ class RequestsThroughKafkaTest {
     }
 
     @Test
-    void theRepositorysSettingsBuildTheMergeRefRunAForkAtOnceOrIgnoreForks() {
+    void theRepositorysSettingsBuildTheMergeRefRunAForkAtOnceOrIgnoreForks() throws Exception {
         String merging = "merging/pr-" + UUID.randomUUID().toString().substring(0, 8);
         String head = sha();
 
