@@ -6,6 +6,9 @@ import io.slipway.common.glob.Glob;
 import io.slipway.common.policy.CloneUrlPolicy;
 import io.slipway.trigger.domain.PushAdmission;
 import io.slipway.trigger.domain.RefFilter;
+import io.slipway.trigger.domain.RequestAdmission;
+import io.slipway.trigger.domain.RequestBook;
+import io.slipway.trigger.domain.RequestService;
 import io.slipway.trigger.domain.RunEmitter;
 import io.slipway.trigger.domain.RunIntake;
 import io.slipway.trigger.domain.RunLedger;
@@ -59,14 +62,20 @@ public class TriggerFactory {
                 .filter(RepositoryProperties::isComplete)
                 .sorted(java.util.Comparator.comparing(RepositoryProperties::index))
                 .map(e -> new WatchedRepository(Glob.of(e.pattern()), e.secret(),
-                        filter(e.branches(), e.excludeBranches()), filter(e.tags(), e.excludeTags())))
+                        filter(e.branches(), e.excludeBranches()), filter(e.tags(), e.excludeTags()), e.requests()))
                 .toList());
     }
 
     @Singleton
     TriggerService triggerService(CloneUrlPolicy cloneUrls, RunLedger ledger, RunIntake intake, RunEmitter emitter,
-                                  Clock clock) {
-        return new TriggerService(new PushAdmission(cloneUrls), ledger, intake, emitter, clock);
+                                  RequestBook requests, Clock clock) {
+        return new TriggerService(new PushAdmission(cloneUrls), ledger, intake, emitter, requests, clock);
+    }
+
+    @Singleton
+    RequestService requestService(CloneUrlPolicy cloneUrls, TriggerService trigger, RunLedger ledger,
+                                  RequestBook requests, Clock clock) {
+        return new RequestService(new RequestAdmission(cloneUrls), trigger, ledger, requests, clock);
     }
 
     private static RefFilter filter(List<String> include, List<String> exclude) {

@@ -22,4 +22,16 @@ public sealed interface Outcome {
     /** A manual run that names nothing the trigger knows (404). */
     record Unknown(String reason) implements Outcome {
     }
+
+    /** A fork's request whose run waits for an operator's approval (202). */
+    record AwaitingApproval(String runId, String reason) implements Outcome {
+    }
+
+    /** A request was closed; what is left of its work is cancelled (202). */
+    record Closed(String reason) implements Outcome {
+    }
+
+    /** Asks for something the request's state does not allow now, such as approving what nothing waits for (409). */
+    record Conflict(String reason) implements Outcome {
+    }
 }

@@ -36,6 +36,12 @@ public record Push(String source, String deliveryId, String repository, String c
         }
     }
 
+    /** This push as {@code source} hands it on (an approval, a person's re-run) under {@code deliveryId}. */
+    public Push from(String source, String deliveryId) {
+        return new Push(source, deliveryId, repository, cloneUrl, webUrl, ref, sha, message, authorName, authorEmail,
+                timestamp, deleted, before, request);
+    }
+
     public boolean isRequest() {
         return request != null;
     }

@@ -50,6 +50,20 @@ public record RequestEvent(String source, String deliveryId, Action action, Stri
         public String sigil() {
             return sigil;
         }
+
+        /** Where the forge keeps the head of request {@code number}: {@code refs/pull/N/head} or {@code refs/merge-requests/N/head}. */
+        public String headRef(int number) {
+            return refPrefix(number) + "/head";
+        }
+
+        /** Where the forge keeps its merge of request {@code number}: {@code refs/pull/N/merge} or {@code refs/merge-requests/N/merge}. */
+        public String mergeRef(int number) {
+            return refPrefix(number) + "/merge";
+        }
+
+        private String refPrefix(int number) {
+            return (this == PULL ? "refs/pull/" : "refs/merge-requests/") + number;
+        }
     }
 
     public RequestEvent {
@@ -58,12 +72,12 @@ public record RequestEvent(String source, String deliveryId, Action action, Stri
 
     /** The ref the forge keeps the request's head under: {@code refs/pull/N/head} or {@code refs/merge-requests/N/head}. */
     public String headRef() {
-        return (kind == Kind.PULL ? "refs/pull/" : "refs/merge-requests/") + number + "/head";
+        return kind.headRef(number);
     }
 
     /** The ref of the forge's merge of head into target: {@code refs/pull/N/merge} or {@code refs/merge-requests/N/merge}. */
     public String mergeRef() {
-        return (kind == Kind.PULL ? "refs/pull/" : "refs/merge-requests/") + number + "/merge";
+        return kind.mergeRef(number);
     }
 
     /** {@code #12} or {@code !12}. */

@@ -6,7 +6,7 @@ public interface RunIntake {
     /**
      * Durably records the request (returns once Kafka acknowledged it).
      *
-     * @param manual true for a manual (re-)run, which becomes the next attempt of its run
+     * @param newAttempt true for a manual re-run or a reopened request, which becomes the next attempt of its run
      */
-    void submit(Push push, String runId, boolean manual);
+    void submit(Push push, String runId, boolean newAttempt);
 }

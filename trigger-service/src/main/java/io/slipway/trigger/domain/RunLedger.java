@@ -147,21 +147,22 @@ public final class RunLedger {
     }
 
     /**
-     * Decides whether a push accepted at {@code acceptedAt} starts a run; a manual request always does, as the next
-     * attempt with the sequence of the run it repeats (a fresh one for a commit never run before).
+     * Decides whether a push accepted at {@code acceptedAt} starts a run; a manual request (or another request for a
+     * new attempt, such as a reopened pull request) does unless its delivery was already received, as the next attempt
+     * with the sequence of the run it repeats (a fresh one for a commit never run before).
      */
     public synchronized Verdict decide(String runId, Push push, boolean manual, Instant acceptedAt) {
         evict(clock.instant().minus(limits.window()));
         Held known = runs.get(runId);
+        String byDelivery = push.deliveryId() == null ? null : deliveries.get(deliveryKey(push));
+        if (byDelivery != null) {
+            return new Verdict.Duplicate(byDelivery, "delivery " + push.deliveryId() + " was already received");
+        }
         if (manual && known != null) {
             return new Verdict.NewRun(known.entry().attempt() + 1, known.entry().sequence());
         }
         if (manual) {
             return new Verdict.NewRun(1, nextSequence(push.repository(), acceptedAt));
-        }
-        String byDelivery = push.deliveryId() == null ? null : deliveries.get(deliveryKey(push));
-        if (byDelivery != null) {
-            return new Verdict.Duplicate(byDelivery, "delivery " + push.deliveryId() + " was already received");
         }
         if (known != null) {
             return new Verdict.Duplicate(runId, "commit " + push.sha() + " on " + push.ref()

@@ -11,7 +11,8 @@ import java.util.Optional;
  * clone URL policy), is answered as a duplicate at once when the ledger already knows it, and otherwise goes to
  * the {@link RunIntake}; {@link #start} is the single, per-partition decision that emits the run. A manual run
  * passes the same admission (watch list entry, ref filters, clone URL policy), reuses the run id of its repository,
- * ref and sha and becomes its next attempt.
+ * ref and sha and becomes its next attempt. A run of a pull or merge request, once emitted, becomes the request's
+ * newest state in the {@link RequestBook}.
  */
 public final class TriggerService {
 
@@ -19,14 +20,16 @@ public final class TriggerService {
     private final RunLedger ledger;
     private final RunIntake intake;
     private final RunEmitter emitter;
+    private final RequestBook requests;
     private final Clock clock;
 
     public TriggerService(PushAdmission admission, RunLedger ledger, RunIntake intake, RunEmitter emitter,
-                          Clock clock) {
+                          RequestBook requests, Clock clock) {
         this.admission = admission;
         this.ledger = ledger;
         this.intake = intake;
         this.emitter = emitter;
+        this.requests = requests;
         this.clock = clock;
     }
 
@@ -36,11 +39,19 @@ public final class TriggerService {
         if (!(decision instanceof Admission.Start start)) {
             return notStarted(decision);
         }
-        String runId = start.runId();
-        if (ledger.decide(runId, push, false, clock.instant()) instanceof RunLedger.Verdict.Duplicate duplicate) {
+        return submitRun(push, start.runId(), false);
+    }
+
+    /**
+     * Hands an admitted run to the intake, or answers it as a duplicate at once when the ledger already knows it;
+     * {@code newAttempt} asks for the next attempt of a run already started (still a duplicate for a delivery already
+     * received).
+     */
+    public Outcome submitRun(Push push, String runId, boolean newAttempt) {
+        if (ledger.decide(runId, push, newAttempt, clock.instant()) instanceof RunLedger.Verdict.Duplicate duplicate) {
             return new Outcome.Duplicate(duplicate.runId(), duplicate.reason());
         }
-        intake.submit(push, runId, false);
+        intake.submit(push, runId, newAttempt);
         return new Outcome.Accepted(runId);
     }
 
@@ -89,13 +100,37 @@ public final class TriggerService {
      * @return true when a run was emitted
      */
     public boolean start(Push push, String runId, Instant triggeredAt) {
-        boolean manual = "manual".equals(push.source());
-        RunLedger.Verdict verdict = ledger.decide(runId, push, manual, triggeredAt);
+        return start(push, runId, triggeredAt, "manual".equals(push.source()));
+    }
+
+    /**
+     * As {@link #start(Push, String, Instant)}, {@code newAttempt} asking for the next attempt of a known run. A
+     * request's run, once emitted, is the request's newest state; a duplicate of it writes that state again only
+     * when it is missing (a state write that failed after the run was emitted), never over a newer one.
+     */
+    public boolean start(Push push, String runId, Instant triggeredAt, boolean newAttempt) {
+        RunLedger.Verdict verdict = ledger.decide(runId, push, newAttempt, triggeredAt);
         if (verdict instanceof RunLedger.Verdict.NewRun run) {
             emitter.emit(push, runId, run.attempt(), triggeredAt, run.sequence());
             ledger.record(runId, run.attempt(), push, run.sequence(), triggeredAt);
+            if (push.isRequest()) {
+                recordRequest(push, run.sequence());
+            }
             return true;
         }
+        if (push.isRequest()) {
+            ledger.run(runId).ifPresent(entry -> {
+                Optional<RequestStatus> current = requests.get(push.repository(), push.request().number());
+                if (current.isEmpty() || current.get().sequence() < entry.sequence()) {
+                    recordRequest(entry.push(), entry.sequence());
+                }
+            });
+        }
         return false;
+    }
+
+    private void recordRequest(Push push, long sequence) {
+        requests.put(RequestStatus.afterRun(requests.get(push.repository(), push.request().number()), push, sequence,
+                clock.instant()));
     }
 }

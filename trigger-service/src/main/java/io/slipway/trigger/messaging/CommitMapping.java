@@ -17,6 +17,12 @@ final class CommitMapping {
     /** The attempt number of an intake candidate; the partition owner assigns the real one. */
     static final int UNASSIGNED_ATTEMPT = 0;
 
+    /**
+     * The attempt of an intake candidate that asks for the next attempt of its run (a manual re-run, a reopened
+     * request); the intake topic is the trigger's own, so the marker never reaches another service.
+     */
+    static final int NEW_ATTEMPT = -1;
+
     /** The accepted sequence of an intake candidate; the partition owner assigns the real one. */
     static final long UNASSIGNED_SEQUENCE = 0;
 
@@ -49,9 +55,13 @@ final class CommitMapping {
     }
 
     static Push toPush(CommitReceived event) {
-        RunContext run = event.getRun();
+        return toPush(event.getRun(), event.getSource(), event.getDeliveryId());
+    }
+
+    /** The push of a run, as {@code source} delivered it under {@code deliveryId}. */
+    static Push toPush(RunContext run, String source, String deliveryId) {
         Commit commit = run.getCommit();
-        return new Push(event.getSource(), event.getDeliveryId(), run.getRepository().getFullName(),
+        return new Push(source, deliveryId, run.getRepository().getFullName(),
                 run.getRepository().getCloneUrl(), run.getRepository().getWebUrl(), commit.getRef(), commit.getSha(),
                 commit.getMessage(), commit.getAuthorName(), commit.getAuthorEmail(), commit.getTimestamp(), false,
                 commit.getBefore(), run.getRequest() == null ? null : toRequest(run.getRequest()));

@@ -41,7 +41,8 @@ public class IntakeListener implements ConsumerRebalanceListener {
     @Topic(Topics.TRIGGER_INTAKE)
     void receive(ConsumerRecord<byte[], byte[]> record) {
         pipeline.process(record, CommitReceived.class, candidate -> observer.decided(trigger.start(
-                CommitMapping.toPush(candidate), candidate.getRun().getRunId(), candidate.getRun().getTriggeredAt())),
+                CommitMapping.toPush(candidate), candidate.getRun().getRunId(), candidate.getRun().getTriggeredAt(),
+                candidate.getRun().getAttempt() == CommitMapping.NEW_ATTEMPT || "manual".equals(candidate.getSource()))),
                 WhenExhausted.deadLetter());
     }
 

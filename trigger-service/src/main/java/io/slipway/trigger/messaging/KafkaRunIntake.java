@@ -26,11 +26,11 @@ public class KafkaRunIntake implements RunIntake, RunEmitter {
     }
 
     @Override
-    public void submit(Push push, String runId, boolean manual) {
+    public void submit(Push push, String runId, boolean newAttempt) {
         Instant now = clock.instant();
         publisher.publish(Topics.TRIGGER_INTAKE, push.repository(),
-                CommitMapping.toEvent(push, runId, CommitMapping.UNASSIGNED_ATTEMPT, now, CommitMapping.UNASSIGNED_SEQUENCE,
-                        now));
+                CommitMapping.toEvent(push, runId, newAttempt ? CommitMapping.NEW_ATTEMPT : CommitMapping.UNASSIGNED_ATTEMPT,
+                        now, CommitMapping.UNASSIGNED_SEQUENCE, now));
     }
 
     @Override

@@ -39,6 +39,17 @@ class RunLedgerTest {
     }
 
     @Test
+    void aNewAttemptAskedForByADeliveryAlreadyReceivedIsADuplicate() {
+        ledger.record(runId, 1, push("github", "d-1", sha), 10, AT);
+        ledger.record(runId, 2, push("github", "reopened", sha), 10, AT);
+
+        assertThat(ledger.decide(runId, push("github", "reopened", sha), true, AT))
+                .isInstanceOf(RunLedger.Verdict.Duplicate.class);
+        assertThat(ledger.decide(runId, push("github", "reopened-again", sha), true, AT))
+                .isEqualTo(new RunLedger.Verdict.NewRun(3, 10));
+    }
+
+    @Test
     void theSamePushUnderAnotherDeliveryIdIsADuplicate() {
         ledger.record(runId, 1, push("github", "d-1", sha), 10, AT);
 

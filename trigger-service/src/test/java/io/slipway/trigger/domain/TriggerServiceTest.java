@@ -34,7 +34,7 @@ class TriggerServiceTest {
                 emitted.add(new Emitted(runId, attempt, push.source()));
                 sequences.add(sequence);
             },
-            clock);
+            new MemoryRequestBook(), clock);
     private final WatchedRepository all = new WatchedRepository(Glob.of("org/*"), "s",
             RefFilter.everything(), RefFilter.everything());
     private final String sha = "c".repeat(40);

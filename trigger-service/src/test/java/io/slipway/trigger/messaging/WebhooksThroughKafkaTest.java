@@ -99,7 +99,8 @@ class WebhooksThroughKafkaTest {
         contexts.forEach(ApplicationContext::close);
     }
 
-    private static String sha() {
+    /** A random 40-digit sha. */
+    static String sha() {
         StringBuilder sha = new StringBuilder();
         for (int i = 0; i < 40; i++) {
             sha.append(Character.forDigit(ThreadLocalRandom.current().nextInt(16), 16));

@@ -4,7 +4,8 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 
 /**
- * The JSON body of every trigger answer: {@code status} is accepted, duplicate, ignored, pong or rejected;
+ * The JSON body of every trigger answer: {@code status} is accepted, duplicate, ignored, awaiting-approval, closed,
+ * pong or rejected;
  * {@code runId} names the run where there is one; {@code message} says why in words.
  */
 @Serdeable

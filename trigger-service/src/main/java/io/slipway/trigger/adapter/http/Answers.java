@@ -21,6 +21,16 @@ final class Answers {
         if (outcome instanceof Outcome.Ignored i) {
             return HttpResponse.ok(new Answer("ignored", null, i.reason()));
         }
+        if (outcome instanceof Outcome.AwaitingApproval w) {
+            return HttpResponse.<Answer>status(HttpStatus.ACCEPTED).body(new Answer("awaiting-approval", w.runId(),
+                    w.reason()));
+        }
+        if (outcome instanceof Outcome.Closed c) {
+            return HttpResponse.<Answer>status(HttpStatus.ACCEPTED).body(new Answer("closed", null, c.reason()));
+        }
+        if (outcome instanceof Outcome.Conflict c) {
+            return HttpResponse.<Answer>status(HttpStatus.CONFLICT).body(Answer.rejected(c.reason()));
+        }
         if (outcome instanceof Outcome.Refused r) {
             return HttpResponse.<Answer>status(HttpStatus.UNPROCESSABLE_ENTITY).body(Answer.rejected(r.reason()));
         }

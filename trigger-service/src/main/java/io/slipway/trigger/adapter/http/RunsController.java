@@ -12,9 +12,8 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.serde.annotation.Serdeable;
 import io.slipway.common.kafka.TransientFailure;
 import io.slipway.common.policy.Names;
-import io.slipway.trigger.adapter.forge.WebhookSignatures;
-import io.slipway.trigger.config.TriggerProperties;
 import io.slipway.trigger.domain.ManualRun;
+import io.slipway.trigger.domain.RequestService;
 import io.slipway.trigger.domain.TriggerService;
 import io.slipway.trigger.domain.WatchedRepositories;
 import io.slipway.trigger.domain.WatchedRepository;
@@ -29,26 +28,33 @@ import java.util.concurrent.CompletableFuture;
  * A manual run obeys what a push obeys and gets the same answers: a repository that is not watched 404, a ref its
  * filters exclude 200 {@code ignored}, a clone URL the policy forbids 422. Like the webhooks it waits for Kafka on the
  * {@link RequestPool}, off the event loop, and is answered 503 with {@code Retry-After} when the pool is full.
+ * {@code "request": N} instead of a ref runs the newest head of that pull or merge request again, as a new attempt
+ * (404 when no run of it is known, 409 when it is closed or its head awaits approval).
  */
 @Controller("/runs")
 public class RunsController {
 
-    /** The request body; {@code sha} and {@code cloneUrl} are optional. */
+    /**
+     * The request body; {@code sha} and {@code cloneUrl} are optional; {@code request} (a pull or merge request's
+     * number) replaces {@code ref}.
+     */
     @Serdeable
     public record RunRequest(@Nullable String repository, @Nullable String ref, @Nullable String sha,
-                             @Nullable String cloneUrl) {
+                             @Nullable String cloneUrl, @Nullable Integer request) {
     }
 
     private final TriggerService trigger;
+    private final RequestService requests;
     private final WatchedRepositories repositories;
-    private final TriggerProperties properties;
+    private final RunToken token;
     private final RequestPool pool;
 
-    RunsController(TriggerService trigger, WatchedRepositories repositories, TriggerProperties properties,
+    RunsController(TriggerService trigger, RequestService requests, WatchedRepositories repositories, RunToken token,
                    RequestPool pool) {
         this.trigger = trigger;
+        this.requests = requests;
         this.repositories = repositories;
-        this.properties = properties;
+        this.token = token;
         this.pool = pool;
     }
 
@@ -60,19 +66,15 @@ public class RunsController {
     }
 
     private HttpResponse<Answer> handle(@Nullable String authorization, @Nullable RunRequest request) {
-        String token = properties.runToken();
-        if (token == null || token.isBlank()) {
-            return reject(HttpStatus.FORBIDDEN, "manual runs are disabled: set SLIPWAY_RUN_TOKEN to enable them");
-        }
-        if (authorization == null || !authorization.startsWith("Bearer ")) {
-            return HttpResponse.<Answer>status(HttpStatus.UNAUTHORIZED).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
-                    .body(Answer.rejected("missing Authorization: Bearer <token>"));
-        }
-        if (!WebhookSignatures.tokenMatches(token, authorization.substring("Bearer ".length()).trim())) {
-            return reject(HttpStatus.FORBIDDEN, "the token is not valid");
+        Optional<HttpResponse<Answer>> refused = token.refusal(authorization, "manual runs");
+        if (refused.isPresent()) {
+            return refused.get();
         }
         if (request == null) {
-            return reject(HttpStatus.BAD_REQUEST, "body must be a JSON object with 'repository' and 'ref'");
+            return reject(HttpStatus.BAD_REQUEST, "body must be a JSON object with 'repository' and 'ref' (or 'request')");
+        }
+        if (request.request() != null) {
+            return rerunRequest(request);
         }
         ManualRun run;
         try {
@@ -90,6 +92,14 @@ public class RunsController {
         } catch (TransientFailure e) {
             return reject(HttpStatus.SERVICE_UNAVAILABLE, "could not record the run, please retry: " + e.getMessage());
         }
+    }
+
+    /** {@code "request": N}: the newest head of that pull or merge request runs again, as a new attempt. */
+    private HttpResponse<Answer> rerunRequest(RunRequest request) {
+        if (request.ref() != null || request.sha() != null || request.cloneUrl() != null) {
+            return reject(HttpStatus.BAD_REQUEST, "give 'request' alone, or 'ref' (and 'sha', 'cloneUrl'), not both");
+        }
+        return RequestCalls.act(repositories, request.repository(), request.request(), requests::rerun);
     }
 
     private static HttpResponse<Answer> reject(HttpStatus status, String message) {

@@ -20,6 +20,8 @@ import io.slipway.trigger.adapter.forge.GitLabForge;
 import io.slipway.trigger.adapter.forge.GiteaForge;
 import io.slipway.trigger.domain.InvalidPayload;
 import io.slipway.trigger.domain.Push;
+import io.slipway.trigger.domain.RequestEvent;
+import io.slipway.trigger.domain.RequestService;
 import io.slipway.trigger.domain.TriggerService;
 import io.slipway.trigger.domain.WatchedRepositories;
 import io.slipway.trigger.domain.WatchedRepository;
@@ -40,7 +42,8 @@ import java.util.stream.Stream;
  * requests 401, wrongly signed ones 403, and none of them reaches Kafka. Bodies over 1 MiB are refused with 413
  * by the server ({@code micronaut.server.max-request-size}). Requests are handled on the {@link RequestPool}, never
  * on a Netty event loop, since recording a push waits for Kafka's acknowledgement; when the pool's queue is full a
- * request is answered 503 with {@code Retry-After}.
+ * request is answered 503 with {@code Retry-After}. Pull and merge request events are authenticated the same way
+ * and handed to the {@link RequestService}.
  */
 @Controller("/webhooks")
 public class WebhookController {
@@ -48,16 +51,18 @@ public class WebhookController {
     private final Map<String, Forge> forges;
     private final WatchedRepositories repositories;
     private final TriggerService trigger;
+    private final RequestService requests;
     private final ObjectMapper json = new ObjectMapper();
     private final MeterRegistry meters;
     private final RequestPool pool;
 
-    WebhookController(WatchedRepositories repositories, TriggerService trigger, MeterRegistry meters,
-                      RequestPool pool) {
+    WebhookController(WatchedRepositories repositories, TriggerService trigger, RequestService requests,
+                      MeterRegistry meters, RequestPool pool) {
         this.forges = Stream.<Forge>of(new GitHubForge(), new GitLabForge(), new GiteaForge(), new GenericForge())
                 .collect(Collectors.toUnmodifiableMap(Forge::name, f -> f));
         this.repositories = repositories;
         this.trigger = trigger;
+        this.requests = requests;
         this.meters = meters;
         this.pool = pool;
     }
@@ -120,6 +125,9 @@ public class WebhookController {
         if (kind == Forge.EventKind.PING) {
             return HttpResponse.ok(new Answer("pong", null, "ping received for " + repositoryName));
         }
+        if (kind == Forge.EventKind.REQUEST) {
+            return request(forge, headers, payload, repositoryName, watched.get());
+        }
         if (kind != Forge.EventKind.PUSH) {
             return HttpResponse.ok(new Answer("ignored", null,
                     "event '" + forge.eventName(headers) + "' does not start runs"));
@@ -134,6 +142,32 @@ public class WebhookController {
             return Answers.of(trigger.submit(push, watched.get()));
         } catch (TransientFailure e) {
             return reject(HttpStatus.SERVICE_UNAVAILABLE, "could not record the push, please redeliver: " + e.getMessage());
+        }
+    }
+
+    /**
+     * A pull or merge request event, authenticated as a push of its (target) repository is; the event must name the
+     * repository it was authenticated for.
+     */
+    private HttpResponse<Answer> request(Forge forge, Function<String, String> headers, JsonNode payload,
+                                         String repositoryName, WatchedRepository watched) {
+        RequestEvent event;
+        try {
+            event = forge.request(payload, forge.deliveryId(headers).orElse(null));
+        } catch (InvalidPayload e) {
+            return reject(HttpStatus.BAD_REQUEST, e.getMessage());
+        } catch (UnsupportedOperationException e) {
+            return HttpResponse.ok(new Answer("ignored", null, e.getMessage()));
+        }
+        if (!event.repository().equals(repositoryName)) {
+            return reject(HttpStatus.BAD_REQUEST, "the request event names repository '" + event.repository()
+                    + "', not '" + repositoryName + "' whose secret signed it");
+        }
+        try {
+            return Answers.of(requests.receive(event, watched));
+        } catch (TransientFailure e) {
+            return reject(HttpStatus.SERVICE_UNAVAILABLE, "could not record the request event, please redeliver: "
+                    + e.getMessage());
         }
     }
 

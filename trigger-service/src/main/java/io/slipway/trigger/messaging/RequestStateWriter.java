@@ -1,0 +1,118 @@
+package io.slipway.trigger.messaging;
+
+import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Factory;
+import io.micronaut.core.annotation.Nullable;
+import io.slipway.common.config.SlipwayKafkaProperties;
+import io.slipway.common.kafka.EventPublisher;
+import io.slipway.common.kafka.KafkaClients;
+import io.slipway.common.liveness.Heartbeats;
+import io.slipway.common.messaging.TopicsAtStartup;
+import io.slipway.common.requests.KafkaRequestStates;
+import io.slipway.common.requests.RequestStates;
+import io.slipway.events.RequestState;
+import io.slipway.events.RunContext;
+import io.slipway.schemas.RunIds;
+import io.slipway.schemas.Topics;
+import io.slipway.trigger.domain.Push;
+import io.slipway.trigger.domain.RequestBook;
+import io.slipway.trigger.domain.RequestService;
+import io.slipway.trigger.domain.RequestStatus;
+import jakarta.inject.Named;
+import jakarta.inject.Singleton;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Deserializer;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The one writer of {@code slipway.requests} (key {@code <repository>#<number>}), through the service's event
+ * publisher, so a state is durable when {@link #put} returns. It reads the states back with
+ * {@link KafkaRequestStates}, and answers its own writes until that reader has caught up with them: each state it
+ * writes gets an {@code updatedAt} after the previous one, so a read state at least as recent replaces its own.
+ */
+@Singleton
+public class RequestStateWriter implements RequestBook {
+
+    private final EventPublisher publisher;
+    private final KafkaRequestStates states;
+    private final Map<String, RequestState> written = new ConcurrentHashMap<>();
+    private Instant lastStamp = Instant.EPOCH;
+
+    RequestStateWriter(EventPublisher publisher, KafkaRequestStates states) {
+        this.publisher = publisher;
+        this.states = states;
+    }
+
+    @Override
+    public Optional<RequestStatus> get(String repository, int number) {
+        String key = RequestStates.key(repository, number);
+        Optional<RequestState> read = states.get(repository, number);
+        RequestState own = written.get(key);
+        if (own != null && (read.isEmpty() || read.get().getUpdatedAt().isBefore(own.getUpdatedAt()))) {
+            return Optional.of(toStatus(own));
+        }
+        if (own != null) {
+            written.remove(key, own);
+        }
+        return read.map(RequestStateWriter::toStatus);
+    }
+
+    @Override
+    public void put(RequestStatus status) {
+        RequestState state = toState(status, stamp(status.updatedAt()));
+        publisher.publish(Topics.REQUESTS, RequestStates.key(status.repository(), status.number()), state);
+        written.put(RequestStates.key(status.repository(), status.number()), state);
+    }
+
+    private synchronized Instant stamp(Instant at) {
+        Instant millis = Instant.ofEpochMilli(at.toEpochMilli());
+        lastStamp = millis.isAfter(lastStamp) ? millis : lastStamp.plusMillis(1);
+        return lastStamp;
+    }
+
+    static RequestState toState(RequestStatus status, Instant updatedAt) {
+        Push waiting = status.awaiting();
+        RunContext awaiting = waiting == null ? null : CommitMapping.toEvent(waiting,
+                RunIds.runId(waiting.repository(), waiting.sha(), waiting.ref()), CommitMapping.UNASSIGNED_ATTEMPT,
+                updatedAt, status.sequence(), updatedAt).getRun();
+        return RequestState.newBuilder()
+                .setRepository(status.repository())
+                .setNumber(status.number())
+                .setOpen(status.open())
+                .setHeadSha(status.headSha())
+                .setSequence(status.sequence())
+                .setApproved(status.approved())
+                .setAwaitingApproval(awaiting)
+                .setUpdatedAt(updatedAt)
+                .build();
+    }
+
+    static RequestStatus toStatus(RequestState state) {
+        Push awaiting = state.getAwaitingApproval() == null ? null
+                : CommitMapping.toPush(state.getAwaitingApproval(), RequestService.APPROVAL_SOURCE, null);
+        return new RequestStatus(state.getRepository(), state.getNumber(), state.getOpen(), state.getHeadSha(),
+                state.getSequence(), state.getApproved(), awaiting, state.getUpdatedAt());
+    }
+
+    /** The trigger's reader of {@code slipway.requests}, read to its end before the service answers anything. */
+    @Factory
+    static class Reader {
+
+        @Context
+        @Bean(preDestroy = "close")
+        KafkaRequestStates requestStates(KafkaClients clients,
+                                         @Named("slipway-events") Deserializer<SpecificRecord> deserializer,
+                                         Heartbeats heartbeats, SlipwayKafkaProperties settings,
+                                         @Nullable TopicsAtStartup topicsCreated) {
+            KafkaRequestStates states = new KafkaRequestStates(clients, "trigger-service-requests", deserializer,
+                    heartbeats);
+            states.start(settings.startupTimeout());
+            return states;
+        }
+    }
+}

@@ -1,0 +1,220 @@
+package io.slipway.trigger.domain;
+
+import io.slipway.common.policy.CloneUrlPolicy;
+import io.slipway.schemas.RunIds;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.slipway.trigger.domain.RequestAdmissionTest.HEAD;
+import static io.slipway.trigger.domain.RequestAdmissionTest.event;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RequestServiceTest {
+
+    record Submitted(Push push, String runId, boolean newAttempt) {
+    }
+
+    record Emitted(String runId, int attempt, String sha, String source, long sequence) {
+    }
+
+    private final List<Submitted> submitted = new ArrayList<>();
+    private final List<Emitted> emitted = new ArrayList<>();
+    private final Clock clock = Clock.fixed(Instant.parse("2026-12-01T12:00:00Z"), ZoneOffset.UTC);
+    private final RunLedger ledger = new RunLedger(RunLedger.Limits.DEFAULT, clock);
+    private final CloneUrlPolicy cloneUrls = new CloneUrlPolicy(CloneUrlPolicy.Settings.defaults());
+    private final MemoryRequestBook book = new MemoryRequestBook();
+    private final TriggerService trigger = new TriggerService(new PushAdmission(cloneUrls), ledger,
+            (push, runId, newAttempt) -> submitted.add(new Submitted(push, runId, newAttempt)),
+            (push, runId, attempt, at, sequence) -> emitted.add(new Emitted(runId, attempt, push.sha(), push.source(),
+                    sequence)),
+            book, clock);
+    private final RequestService requests = new RequestService(new RequestAdmission(cloneUrls), trigger, ledger, book,
+            clock);
+    private final WatchedRepository repository = RequestAdmissionTest.repository(RequestSettings.DEFAULTS);
+    private final String runId = RunIds.runId("org/app", HEAD, "refs/pull/12/head");
+
+    /** What the partition owner does with everything submitted so far. */
+    private void drainIntake() {
+        List<Submitted> batch = new ArrayList<>(submitted);
+        submitted.clear();
+        batch.forEach(s -> trigger.start(s.push(), s.runId(), clock.instant(), s.newAttempt()));
+    }
+
+    private RequestStatus state() {
+        return book.get("org/app", 12).orElseThrow();
+    }
+
+    private static RequestEvent withHead(RequestEvent event, String head, String delivery) {
+        return new RequestEvent(event.source(), delivery, event.action(), event.repository(), event.cloneUrl(),
+                event.webUrl(), event.number(), event.kind(), event.sourceBranch(), event.targetBranch(),
+                event.sourceRepository(), event.fromFork(), head, event.author(), event.message(), event.requestUrl(),
+                event.labels(), event.timestamp());
+    }
+
+    @Test
+    void anOpenedRequestStartsOneRunAndBecomesTheRequestsOpenStateAtThatRunsSequence() {
+        Outcome opened = requests.receive(event(RequestEvent.Action.OPENED, false), repository);
+        drainIntake();
+        Outcome redelivered = requests.receive(event(RequestEvent.Action.OPENED, false), repository);
+
+        assertThat(opened).isEqualTo(new Outcome.Accepted(runId));
+        assertThat(redelivered).isInstanceOf(Outcome.Duplicate.class);
+        assertThat(emitted).singleElement().satisfies(run -> {
+            assertThat(run.runId()).isEqualTo(runId);
+            assertThat(state().sequence()).isEqualTo(run.sequence());
+        });
+        assertThat(state().open()).isTrue();
+        assertThat(state().headSha()).isEqualTo(HEAD);
+    }
+
+    @Test
+    void aNewHeadMovesTheStateAndACloseEndsIt() {
+        requests.receive(event(RequestEvent.Action.OPENED, false), repository);
+        drainIntake();
+        String second = "b".repeat(40);
+        requests.receive(withHead(event(RequestEvent.Action.UPDATED, false), second, "d-2"), repository);
+        drainIntake();
+        long secondSequence = emitted.get(1).sequence();
+
+        Outcome closed = requests.receive(withHead(event(RequestEvent.Action.CLOSED, false), second, "d-3"), repository);
+
+        assertThat(emitted).extracting(Emitted::sha).containsExactly(HEAD, second);
+        assertThat(book.writes).extracting(RequestStatus::headSha).containsExactly(HEAD, second, second);
+        assertThat(closed).isInstanceOf(Outcome.Closed.class);
+        assertThat(state().open()).isFalse();
+        assertThat(state().sequence()).isGreaterThanOrEqualTo(clock.millis()).isNotEqualTo(secondSequence);
+    }
+
+    @Test
+    void aReopenedRequestRunsItsHeadAgainAsANewAttemptOnceForItsDelivery() {
+        requests.receive(event(RequestEvent.Action.OPENED, false), repository);
+        drainIntake();
+        requests.receive(event(RequestEvent.Action.CLOSED, false), repository);
+
+        Outcome reopened = requests.receive(event(RequestEvent.Action.REOPENED, false), repository);
+        drainIntake();
+        Outcome redelivered = requests.receive(event(RequestEvent.Action.REOPENED, false), repository);
+        drainIntake();
+
+        assertThat(reopened).isEqualTo(new Outcome.Accepted(runId));
+        assertThat(redelivered).isInstanceOf(Outcome.Duplicate.class);
+        assertThat(emitted).extracting(Emitted::attempt).containsExactly(1, 2);
+        assertThat(state().open()).isTrue();
+    }
+
+    @Test
+    void aForksRequestWaitsThenRunsOnceApprovedAndTheApprovalHoldsForItsLaterHeads() {
+        Outcome opened = requests.receive(event(RequestEvent.Action.OPENED, true), repository);
+        drainIntake();
+
+        assertThat(opened).isInstanceOfSatisfying(Outcome.AwaitingApproval.class, wait -> {
+            assertThat(wait.runId()).isEqualTo(runId);
+            assertThat(wait.reason()).startsWith("awaiting approval").contains("POST /approvals");
+        });
+        assertThat(emitted).isEmpty();
+        assertThat(state().awaiting().sha()).isEqualTo(HEAD);
+        assertThat(state().approved()).isFalse();
+
+        Outcome approved = requests.approve("org/app", 12);
+        drainIntake();
+        String later = "c".repeat(40);
+        Outcome laterHead = requests.receive(withHead(event(RequestEvent.Action.UPDATED, true), later, "d-9"),
+                repository);
+        drainIntake();
+
+        assertThat(approved).isEqualTo(new Outcome.Accepted(runId));
+        assertThat(laterHead).isInstanceOf(Outcome.Accepted.class);
+        assertThat(emitted).extracting(Emitted::sha, Emitted::source)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(HEAD, RequestService.APPROVAL_SOURCE),
+                        org.assertj.core.groups.Tuple.tuple(later, "github"));
+        assertThat(state().approved()).isTrue();
+        assertThat(state().isAwaiting()).isFalse();
+        assertThat(requests.approve("org/app", 12)).isInstanceOfSatisfying(Outcome.Conflict.class,
+                conflict -> assertThat(conflict.reason()).contains("already approved"));
+    }
+
+    @Test
+    void theApprovalLabelReleasesTheRunThatWaits() {
+        requests.receive(event(RequestEvent.Action.OPENED, true), repository);
+
+        Outcome labeled = requests.receive(event(RequestEvent.Action.LABELED, true, "slipway/approved"), repository);
+        drainIntake();
+
+        assertThat(labeled).isEqualTo(new Outcome.Accepted(runId));
+        assertThat(emitted).extracting(Emitted::sha).containsExactly(HEAD);
+        assertThat(state().approved()).isTrue();
+    }
+
+    @Test
+    void approvingAnUnknownRequestOrOneWithNothingWaitingStartsNothing() {
+        requests.receive(event(RequestEvent.Action.OPENED, false), repository);
+        drainIntake();
+
+        assertThat(requests.approve("org/app", 99)).isInstanceOf(Outcome.Unknown.class);
+        assertThat(requests.approve("org/app", 12)).isInstanceOf(Outcome.Conflict.class);
+        assertThat(submitted).isEmpty();
+    }
+
+    @Test
+    void aRerunOfTheRequestRunsItsNewestHeadAsTheNextAttempt() {
+        requests.receive(event(RequestEvent.Action.OPENED, false), repository);
+        drainIntake();
+        String second = "b".repeat(40);
+        requests.receive(withHead(event(RequestEvent.Action.UPDATED, false), second, "d-2"), repository);
+        drainIntake();
+
+        Outcome rerun = requests.rerun("org/app", 12);
+        drainIntake();
+
+        assertThat(rerun).isEqualTo(new Outcome.Accepted(RunIds.runId("org/app", second, "refs/pull/12/head")));
+        assertThat(emitted).extracting(Emitted::sha, Emitted::attempt).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(HEAD, 1), org.assertj.core.groups.Tuple.tuple(second, 1),
+                org.assertj.core.groups.Tuple.tuple(second, 2));
+        assertThat(emitted.get(2).sequence()).isEqualTo(emitted.get(1).sequence());
+    }
+
+    @Test
+    void aRerunOfAClosedUnknownOrWaitingRequestIsRefused() {
+        assertThat(requests.rerun("org/app", 12)).isInstanceOf(Outcome.Unknown.class);
+        requests.receive(event(RequestEvent.Action.OPENED, true), repository);
+        assertThat(requests.rerun("org/app", 12)).isInstanceOfSatisfying(Outcome.Conflict.class,
+                conflict -> assertThat(conflict.reason()).contains("awaits approval"));
+        requests.receive(event(RequestEvent.Action.CLOSED, true), repository);
+        assertThat(requests.rerun("org/app", 12)).isInstanceOfSatisfying(Outcome.Conflict.class,
+                conflict -> assertThat(conflict.reason()).contains("closed"));
+        assertThat(submitted).isEmpty();
+    }
+
+    @Test
+    void aStateThatFailedAfterItsRunWasEmittedIsWrittenWhenTheRunIsRedecided() {
+        requests.receive(event(RequestEvent.Action.OPENED, false), repository);
+        Submitted candidate = submitted.get(0);
+        RequestBook failing = new RequestBook() {
+            @Override
+            public java.util.Optional<RequestStatus> get(String repository, int number) {
+                return book.get(repository, number);
+            }
+
+            @Override
+            public void put(RequestStatus status) {
+                throw new IllegalStateException("Kafka is down");
+            }
+        };
+        TriggerService failingOwner = new TriggerService(new PushAdmission(cloneUrls), ledger, (p, r, n) -> { },
+                (push, id, attempt, at, sequence) -> emitted.add(new Emitted(id, attempt, push.sha(), push.source(),
+                        sequence)), failing, clock);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> failingOwner.start(candidate.push(), candidate.runId(),
+                clock.instant(), false)).hasMessage("Kafka is down");
+        drainIntake();
+
+        assertThat(emitted).hasSize(1);
+        assertThat(state().headSha()).isEqualTo(HEAD);
+        assertThat(state().sequence()).isEqualTo(emitted.get(0).sequence());
+    }
+}
