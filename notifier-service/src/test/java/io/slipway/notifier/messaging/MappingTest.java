@@ -22,9 +22,9 @@ class MappingTest {
 
     @Test
     void mapsEachConsumedEventToItsKindStageAndRun() {
-        Notification failed = EventMapping.toNotification(SampleEvents.buildFailed());
-        Notification published = EventMapping.toNotification(SampleEvents.artifactPublished());
-        Notification started = EventMapping.toNotification(SampleEvents.commitReceived());
+        Notification failed = EventMapping.toNotification(SampleEvents.buildFailed()).orElseThrow();
+        Notification published = EventMapping.toNotification(SampleEvents.artifactPublished()).orElseThrow();
+        Notification started = EventMapping.toNotification(SampleEvents.commitReceived()).orElseThrow();
 
         assertThat(failed).extracting(Notification::kind, Notification::stage, Notification::reasonCode, Notification::branch,
                 Notification::commitTitle, Notification::author, Notification::repositoryUrl).containsExactly(
@@ -40,13 +40,13 @@ class MappingTest {
     void aSupersededRunIsCancelledNotFailed() {
         BuildFailed superseded = BuildFailed.newBuilder(SampleEvents.buildFailed()).setReasonCode("SUPERSEDED").build();
 
-        assertThat(EventMapping.toNotification(superseded).kind()).isEqualTo(EventKind.CANCELLED);
+        assertThat(EventMapping.toNotification(superseded).orElseThrow().kind()).isEqualTo(EventKind.CANCELLED);
     }
 
     @Test
     void deliveriesAndMemoriesSurviveTheirJsonRoundTrip() {
         Delivery delivery = new Delivery(ChannelId.parse("issues:github"), published(REPOSITORY, "main", T0));
-        Delivery failure = new Delivery(ChannelId.parse("slack:ops"), EventMapping.toNotification(SampleEvents.buildFailed()));
+        Delivery failure = new Delivery(ChannelId.parse("slack:ops"), EventMapping.toNotification(SampleEvents.buildFailed()).orElseThrow());
         ChannelMemory memory = new ChannelMemory(List.of("a", "b"),
                 new ChannelMemory.OpenIssue("1347", "https://github.com/o/r/issues/1347", T0), List.of("run#1"));
 
