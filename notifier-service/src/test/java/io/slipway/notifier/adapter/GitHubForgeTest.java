@@ -242,7 +242,7 @@ class GitHubForgeTest {
     }
 
     @Test
-    void theDemoSinkListsNoOpenIssueSoTheNotifierOpensOneThere() throws Exception {
+    void theDemoSinkListsNoOpenIssueNorCommentSoTheNotifierWritesThemThere() throws Exception {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", new NotificationSink(new PrintStream(OutputStream.nullOutputStream()))::handle);
         server.start();
@@ -252,6 +252,10 @@ class GitHubForgeTest {
 
             assertThat(demo.findOpen(REPOSITORY, new IssueMarker(REPOSITORY, "main", null))).isEmpty();
             assertThat(demo.open(REPOSITORY, "t", bodyOf("main", "e1")).id()).isNotBlank();
+            ChangeRequest request = pullRequest("12");
+            assertThat(demo.findOwn(REPOSITORY, request, new IssueMarker(REPOSITORY, "request:#12", null))).isEmpty();
+            CommentRef comment = demo.post(REPOSITORY, request, commentOf("12", "e1"));
+            demo.update(REPOSITORY, request, comment, commentOf("12", "e2"));
         } finally {
             server.stop(0);
         }
