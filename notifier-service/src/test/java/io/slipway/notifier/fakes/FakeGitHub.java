@@ -39,9 +39,8 @@ public final class FakeGitHub extends FakeApi {
     private final String login = "octocat";
     private final AtomicInteger numbers = new AtomicInteger(1346);
     private final Map<String, ObjectNode> issues = new ConcurrentHashMap<>();
-    private final AtomicInteger commentIds = new AtomicInteger();
-    /** Comments by id, each with the key ({@code repository#number}) of its issue or pull request. */
-    private final Map<Integer, Map.Entry<String, ObjectNode>> comments = new ConcurrentHashMap<>();
+    /** Comments on threads named {@code repository#number}. */
+    private final CommentThreads comments = new CommentThreads(0);
 
     public FakeGitHub(String token) {
         this.token = token;
@@ -87,20 +86,24 @@ public final class FakeGitHub extends FakeApi {
 
     /** The comments of an issue or pull request as GitHub now has them, oldest first. */
     public java.util.List<ObjectNode> commentsOn(String repository, String number) {
-        return comments.entrySet().stream().filter(e -> e.getValue().getKey().equals(repository + "#" + number))
-                .sorted(Map.Entry.comparingByKey()).map(e -> e.getValue().getValue()).toList();
+        return comments.on(repository + "#" + number);
     }
 
     private ObjectNode comment(String repository, String number, String body) {
-        int id = commentIds.incrementAndGet();
-        ObjectNode comment = Fixtures.object("github/rest/issue-comment.response.documented.json");
-        ((ObjectNode) comment.get("user")).put("login", login);
-        comment.put("id", id).put("body", body)
-                .put("url", "https://api.github.com/repos/" + repository + "/issues/comments/" + id)
-                .put("html_url", "https://github.com/" + repository + "/issues/" + number + "#issuecomment-" + id)
-                .put("issue_url", "https://api.github.com/repos/" + repository + "/issues/" + number);
-        comments.put(id, Map.entry(repository + "#" + number, comment));
-        return comment;
+        return comments.add(repository + "#" + number, id -> {
+            ObjectNode comment = Fixtures.object("github/rest/issue-comment.response.documented.json");
+            ((ObjectNode) comment.get("user")).put("login", login);
+            return comment.put("id", id).put("body", body)
+                    .put("url", "https://api.github.com/repos/" + repository + "/issues/comments/" + id)
+                    .put("html_url", "https://github.com/" + repository + "/issues/" + number + "#issuecomment-" + id)
+                    .put("issue_url", "https://api.github.com/repos/" + repository + "/issues/" + number);
+        });
+    }
+
+    /** The comment with this id in the repository, or null; GitHub addresses a comment by repository and id alone. */
+    private ObjectNode commentIn(String repository, String id) {
+        return issues.keySet().stream().filter(key -> key.startsWith(repository + "#"))
+                .map(key -> comments.get(id, key)).filter(java.util.Objects::nonNull).findFirst().orElse(null);
     }
 
     /** The issue as GitHub now has it, e.g. {@code issue("octo/app", "1347").get("state")}. */
@@ -147,8 +150,7 @@ public final class FakeGitHub extends FakeApi {
             problem = shapeProblem(r.json(), Fixtures.json("github/rest/update-issue-comment.request.json"), Set.of(), "body");
             Matcher comment = COMMENT.matcher(path);
             comment.matches();
-            var known = comments.get(Integer.parseInt(comment.group(2)));
-            if (problem == null && (known == null || !known.getKey().startsWith(comment.group(1) + "#"))) {
+            if (problem == null && commentIn(comment.group(1), comment.group(2)) == null) {
                 return Answer.json(404, error("Not Found"));
             }
         } else if (r.method().equals("PATCH") && ISSUE.matcher(path).matches()) {
@@ -203,7 +205,7 @@ public final class FakeGitHub extends FakeApi {
             return Answer.json(201, comment, "Location", comment.get("url").asText());
         }
         if ((m = COMMENT.matcher(path)).matches()) {
-            ObjectNode comment = comments.get(Integer.parseInt(m.group(2))).getValue();
+            ObjectNode comment = commentIn(m.group(1), m.group(2));
             comment.put("body", r.json().get("body").asText()).put("updated_at", "2025-03-14T09:31:00Z");
             return Answer.json(200, comment);
         }

@@ -52,9 +52,8 @@ public final class FakeGitLab extends FakeApi {
     private final Map<String, ObjectNode> issues = new ConcurrentHashMap<>();
     private final Map<String, String> statuses = new ConcurrentHashMap<>();
     private final Set<String> mergeRequests = ConcurrentHashMap.newKeySet();
-    private final AtomicInteger noteIds = new AtomicInteger(300);
-    /** Merge request notes by id, each with the key ({@code project!iid}) of its merge request. */
-    private final Map<Integer, Map.Entry<String, ObjectNode>> notes = new ConcurrentHashMap<>();
+    /** Merge request notes on threads named {@code project!iid}. */
+    private final CommentThreads notes = new CommentThreads(300);
 
     public FakeGitLab(String token) {
         this.token = token;
@@ -93,17 +92,15 @@ public final class FakeGitLab extends FakeApi {
 
     /** The notes of a merge request as GitLab now has them, oldest first. */
     public java.util.List<ObjectNode> notesOn(String project, String iid) {
-        return notes.entrySet().stream().filter(e -> e.getValue().getKey().equals(project + "!" + iid))
-                .sorted(Map.Entry.comparingByKey()).map(e -> e.getValue().getValue()).toList();
+        return notes.on(project + "!" + iid);
     }
 
     private ObjectNode note(String project, String iid, String body) {
-        int id = noteIds.incrementAndGet();
-        ObjectNode note = Fixtures.object("gitlab/rest/merge-request-note.response.json");
-        ((ObjectNode) note.get("author")).put("username", username);
-        note.put("id", id).put("body", body).put("noteable_iid", Integer.parseInt(iid));
-        notes.put(id, Map.entry(project + "!" + iid, note));
-        return note;
+        return notes.add(project + "!" + iid, id -> {
+            ObjectNode note = Fixtures.object("gitlab/rest/merge-request-note.response.json");
+            ((ObjectNode) note.get("author")).put("username", username);
+            return note.put("id", id).put("body", body).put("noteable_iid", Integer.parseInt(iid));
+        });
     }
 
     public ObjectNode issue(String project, String iid) {
@@ -160,8 +157,7 @@ public final class FakeGitLab extends FakeApi {
         if (request.matches() && !mergeRequests.contains(project(request) + "!" + request.group(2))) {
             return Answer.json(404, message("404 Not found"));
         }
-        if (request.pattern() == MR_NOTE && (notes.get(Integer.parseInt(request.group(3))) == null
-                || !notes.get(Integer.parseInt(request.group(3))).getKey().equals(project(request) + "!" + request.group(2)))) {
+        if (request.pattern() == MR_NOTE && notes.get(request.group(3), project(request) + "!" + request.group(2)) == null) {
             return Answer.json(404, message("404 Note Not Found"));
         }
         Matcher issue = path.contains("/issues/") ? (NOTES.matcher(path).matches() ? NOTES.matcher(path) : ISSUE.matcher(path)) : null;
@@ -189,7 +185,7 @@ public final class FakeGitLab extends FakeApi {
             return Answer.json(201, note(project(m), m.group(2), r.json().get("body").asText()));
         }
         if ((m = MR_NOTE.matcher(path)).matches()) {
-            ObjectNode note = notes.get(Integer.parseInt(m.group(3))).getValue();
+            ObjectNode note = notes.get(m.group(3), project(m) + "!" + m.group(2));
             note.put("body", r.json().get("body").asText()).put("updated_at", "2025-03-14T09:31:00.000Z");
             return Answer.json(200, note);
         }
