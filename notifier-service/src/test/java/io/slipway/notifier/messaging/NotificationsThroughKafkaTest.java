@@ -281,6 +281,7 @@ class NotificationsThroughKafkaTest {
         RunContext head1 = requestRun(repo, number, sha(), t0);
 
         events.publish(received(head1));
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(github.requests(statuses)).hasSize(1));
         events.publish(failed(head1));
         await().atMost(PATIENCE).untilAsserted(() -> {
             assertThat(ownComments(repo, number)).hasSize(1);
@@ -288,9 +289,10 @@ class NotificationsThroughKafkaTest {
         });
         String commentId = ownComments(repo, number).get(0).get("id").asText();
 
+        notifier.close();
         raw.send(new ProducerRecord<>(Topics.NOTIFIER_STATE, ("requests:github|" + repo + "|request:#" + number)
                 .getBytes(StandardCharsets.UTF_8), null)).get();
-        restart();
+        notifier = ApplicationContext.run(config());
         RunContext head2 = requestRun(repo, number, sha(), t0.plusSeconds(60));
         events.publish(failed(head2));
         await().atMost(PATIENCE).untilAsserted(() -> assertThat(github.requests(updates)).hasSize(1));
@@ -315,6 +317,7 @@ class NotificationsThroughKafkaTest {
             assertThat(comment.get("body").asText()).contains("#" + number + " passes now",
                     head4.getCommit().getSha().substring(0, 7)).endsWith(" -->\n");
         });
+        assertThat(github.requests(call("GET", "/repos/" + repo + "/issues/" + number + "/comments", 200))).hasSize(2);
         assertThat(github.commentsOn(repo, number)).hasSize(2)
                 .anySatisfy(c -> assertThat(c.get("body").asText()).startsWith("Copied from the bot"));
         assertThat(github.requests(updates)).allSatisfy(r -> assertThat(r.rawPath()).endsWith("/" + commentId))
