@@ -352,6 +352,17 @@ class NotificationDispatcherTest {
     }
 
     @Test
+    void aForksRequestIsToldTheSameWayInItsTargetRepository() {
+        ChangeRequest fork = Samples.pullRequest(REPOSITORY, true);
+
+        assertThat(deliver(REQUESTS, Samples.ofRequest(EventKind.FAILED, REPOSITORY, fork, "BUILD_ERROR", T0)))
+                .isEqualTo(new DeliveryOutcome.Sent("posted comment c1"));
+        assertThat(deliver(STATUS, Samples.ofRequest(EventKind.FAILED, REPOSITORY, fork, "BUILD_ERROR", T0)))
+                .isEqualTo(new DeliveryOutcome.Sent("status FAILURE"));
+        assertThat(memories.load(REQUESTS, REPOSITORY, "request:#12").issue()).isPresent();
+    }
+
+    @Test
     void aRequestThatPassesWithoutEverFailingGetsNoCommentAndIsLookedUpOnce() {
         assertThat(deliver(REQUESTS, ofPr(EventKind.PASSED, 0))).isEqualTo(new DeliveryOutcome.Sent("no comment to update"));
         assertThat(deliver(REQUESTS, ofPr(EventKind.PASSED, 60))).isEqualTo(new DeliveryOutcome.Sent("no comment to update"));
