@@ -1,6 +1,7 @@
 package io.slipway.notifier;
 
 import io.slipway.notifier.domain.Artifact;
+import io.slipway.notifier.domain.ChangeRequest;
 import io.slipway.notifier.domain.EventKind;
 import io.slipway.notifier.domain.Notification;
 import io.slipway.schemas.RunIds;
@@ -26,6 +27,25 @@ public final class Samples {
 
     public static Notification published(String repository, String branch, Instant triggeredAt) {
         return notification(EventKind.PUBLISHED, repository, branch, triggeredAt);
+    }
+
+    /** Pull request #12 of {@code repository} from {@code feature/login} into {@code main}, maybe from a fork. */
+    public static ChangeRequest pullRequest(String repository, boolean fromFork) {
+        return new ChangeRequest(12, ChangeRequest.Kind.PULL, "feature/login", "main",
+                fromFork ? "mallory/hello-service" : repository, "monalisa", fromFork, SHA,
+                "https://github.com/" + repository + "/pull/12");
+    }
+
+    /** A notification of a run of {@code request} (its head ref), for {@code reasonCode} when it failed. */
+    public static Notification ofRequest(EventKind kind, String repository, ChangeRequest request, String reasonCode,
+                                         Instant triggeredAt) {
+        Notification n = notification(kind, repository, "main", triggeredAt);
+        String ref = request.kind() == ChangeRequest.Kind.MERGE ? "refs/merge-requests/" + request.number() + "/head"
+                : "refs/pull/" + request.number() + "/head";
+        return new Notification(n.eventId(), kind, RunIds.runId(repository, request.headSha(), ref), 1, repository,
+                n.repositoryUrl(), ref, request.headSha(), n.commitTitle(), n.author(),
+                kind == EventKind.PASSED ? "TEST" : n.stage(), reasonCode, n.message(), n.logExcerpt(), null,
+                triggeredAt, n.occurredAt(), request);
     }
 
     public static Notification notification(EventKind kind, String repository, String branch, Instant triggeredAt) {

@@ -14,14 +14,15 @@ import java.util.regex.Pattern;
 /**
  * A stand-in for Slack and GitHub that {@code ./slipway demo} points notifier-service at, since neither can be
  * reached from a machine without internet: it answers like the real APIs (Slack's {@code ok}, GitHub's 201 issue,
- * comment and status bodies, the account {@code GET /user} names, an empty list of open issues, since it remembers
- * none) and prints every notification it receives, so a person sees what would have been sent.
+ * comment and status bodies, the account {@code GET /user} names, an empty list of open issues and of a pull
+ * request's comments, since it remembers none, a comment updated in place) and prints every notification it receives, so a person sees what would have been sent.
  */
 public final class NotificationSink {
 
     private static final Pattern ISSUES = Pattern.compile("/github/repos/[^/]+/[^/]+/issues");
     private static final Pattern ISSUE = Pattern.compile("/github/repos/[^/]+/[^/]+/issues/(\\d+)");
     private static final Pattern COMMENTS = Pattern.compile("/github/repos/[^/]+/[^/]+/issues/(\\d+)/comments");
+    private static final Pattern COMMENT = Pattern.compile("/github/repos/[^/]+/[^/]+/issues/comments/(\\d+)");
     private static final Pattern STATUSES = Pattern.compile("/github/repos/[^/]+/[^/]+/statuses/[0-9a-f]+");
 
     /** Sees every request before it is answered (the pipeline benchmark times notifications with it). */
@@ -78,6 +79,12 @@ public final class NotificationSink {
         } else if (ISSUES.matcher(path).matches() && exchange.getRequestMethod().equals("POST")) {
             answer(exchange, 201, "application/json", "{\"id\":" + id + ",\"number\":" + id
                     + ",\"state\":\"open\",\"html_url\":\"http://127.0.0.1/issues/" + id + "\"}");
+        } else if (comments.matches() && exchange.getRequestMethod().equals("GET")) {
+            answer(exchange, 200, "application/json", "[]");
+        } else if (COMMENT.matcher(path).matches()) {
+            answer(exchange, 200, "application/json", "{\"id\":" + path.substring(path.lastIndexOf('/') + 1)
+                    + ",\"html_url\":\"http://127.0.0.1/issues#issuecomment-" + path.substring(path.lastIndexOf('/') + 1)
+                    + "\"}");
         } else if (comments.matches()) {
             answer(exchange, 201, "application/json", "{\"id\":" + id + ",\"html_url\":\"http://127.0.0.1/issues/"
                     + comments.group(1) + "#issuecomment-" + id + "\"}");

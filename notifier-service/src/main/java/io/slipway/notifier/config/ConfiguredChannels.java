@@ -11,6 +11,7 @@ import io.slipway.notifier.domain.ChatChannel;
 import io.slipway.notifier.domain.CommitStatuses;
 import io.slipway.notifier.domain.IssueTracker;
 import io.slipway.notifier.domain.NotificationTexts;
+import io.slipway.notifier.domain.RequestComments;
 import io.slipway.notifier.domain.Routing;
 
 import java.net.URI;
@@ -31,7 +32,8 @@ import java.util.stream.Stream;
  * unset), and gets nothing.
  */
 public record ConfiguredChannels(Map<ChannelId, ChatChannel> chats, Map<ChannelId, IssueTracker> trackers,
-                                 Map<ChannelId, CommitStatuses> statuses, List<Routing.StatusTarget> statusTargets,
+                                 Map<ChannelId, CommitStatuses> statuses, Map<ChannelId, RequestComments> comments,
+                                 List<Routing.StatusTarget> statusTargets, List<Routing.StatusTarget> commentTargets,
                                  Set<String> declaredSlack, Set<String> declaredForges) {
 
     /** Every configured credential, to be masked wherever it might appear. */
@@ -45,7 +47,9 @@ public record ConfiguredChannels(Map<ChannelId, ChatChannel> chats, Map<ChannelI
         Map<ChannelId, ChatChannel> chats = new LinkedHashMap<>();
         Map<ChannelId, IssueTracker> trackers = new LinkedHashMap<>();
         Map<ChannelId, CommitStatuses> statuses = new LinkedHashMap<>();
+        Map<ChannelId, RequestComments> comments = new LinkedHashMap<>();
         List<Routing.StatusTarget> targets = new ArrayList<>();
+        List<Routing.StatusTarget> commentTargets = new ArrayList<>();
         BlockKitMessage message = new BlockKitMessage(texts);
         Set<String> slackNames = unique("slack", slack.stream().sorted(Comparator.comparing(SlackProperties::index))
                 .map(SlackProperties::name).toList());
@@ -69,16 +73,19 @@ public record ConfiguredChannels(Map<ChannelId, ChatChannel> chats, Map<ChannelI
             String context = blank(f.statusContext()) ? "slipway" : f.statusContext();
             IssueTracker tracker;
             CommitStatuses commitStatuses;
+            RequestComments requestComments;
             if (type.equals("github")) {
                 GitHubForge github = new GitHubForge(f.name(), baseUrl(f, "https://api.github.com"), f.token().strip(),
                         labels, f.issueRepository(), context, http);
                 tracker = github;
                 commitStatuses = github;
+                requestComments = github;
             } else {
                 GitLabForge gitlab = new GitLabForge(f.name(), baseUrl(f, "https://gitlab.com/api/v4"), f.token().strip(),
                         labels, f.issueRepository(), context, http);
                 tracker = gitlab;
                 commitStatuses = gitlab;
+                requestComments = gitlab;
             }
             trackers.put(new ChannelId(ChannelId.Type.ISSUES, f.name()), tracker);
             List<String> repositories = f.repositories() == null ? List.of() : f.repositories().stream().filter(r -> !blank(r)).toList();
@@ -86,8 +93,13 @@ public record ConfiguredChannels(Map<ChannelId, ChatChannel> chats, Map<ChannelI
                 statuses.put(new ChannelId(ChannelId.Type.STATUS, f.name()), commitStatuses);
                 targets.add(new Routing.StatusTarget(f.name(), repositories.stream().map(Glob::of).toList()));
             }
+            if (!Boolean.FALSE.equals(f.requestComments()) && !repositories.isEmpty()) {
+                comments.put(new ChannelId(ChannelId.Type.REQUESTS, f.name()), requestComments);
+                commentTargets.add(new Routing.StatusTarget(f.name(), repositories.stream().map(Glob::of).toList()));
+            }
         }
-        return new ConfiguredChannels(chats, trackers, statuses, targets, slackNames, forgeNames);
+        return new ConfiguredChannels(chats, trackers, statuses, comments, targets, commentTargets, slackNames,
+                forgeNames);
     }
 
     /** Every enabled channel, in configuration order. */
@@ -95,6 +107,7 @@ public record ConfiguredChannels(Map<ChannelId, ChatChannel> chats, Map<ChannelI
         Set<ChannelId> all = new LinkedHashSet<>(chats.keySet());
         all.addAll(trackers.keySet());
         all.addAll(statuses.keySet());
+        all.addAll(comments.keySet());
         return all;
     }
 

@@ -8,8 +8,9 @@ import java.util.List;
 
 /**
  * One entry of {@code slipway.notifier.forges}: a GitHub or GitLab instance ({@code base-url} for self-hosted ones)
- * used as issue tracker by the routes that name it, and for commit statuses of the {@code repositories} it hosts
- * unless {@code commit-status} is false. The token is a secret: set it from the environment. An entry without a
+ * used as issue tracker by the routes that name it, for commit statuses of the {@code repositories} it hosts
+ * unless {@code commit-status} is false, and for the comment on a failing pull or merge request of those repositories
+ * unless {@code request-comments} is false. The token is a secret: set it from the environment. An entry without a
  * token is declared but disabled.
  */
 @EachProperty(value = "slipway.notifier.forges", list = true)
@@ -22,7 +23,8 @@ public record ForgeProperties(@Parameter Integer index,
                               @Nullable Boolean commitStatus,
                               @Nullable String statusContext,
                               @Nullable List<String> labels,
-                              @Nullable String issueRepository) {
+                              @Nullable String issueRepository,
+                              @Nullable Boolean requestComments) {
 
     public boolean enabled() {
         return token != null && !token.isBlank();
@@ -31,6 +33,6 @@ public record ForgeProperties(@Parameter Integer index,
     @Override
     public String toString() {
         return "ForgeProperties[name=" + name + ", type=" + type + ", baseUrl=" + baseUrl + ", token="
-                + (enabled() ? "****" : "") + ", repositories=" + repositories + ", commitStatus=" + commitStatus + "]";
+                + (enabled() ? "****" : "") + ", repositories=" + repositories + ", commitStatus=" + commitStatus + ", requestComments=" + requestComments + "]";
     }
 }

@@ -57,7 +57,7 @@ public class NotifierFactory {
     Routing routing(List<RouteProperties> routes, ConfiguredChannels channels) {
         List<Route> rules = routes.stream().sorted(Comparator.comparing(RouteProperties::index))
                 .map(r -> route(r, channels)).toList();
-        return new Routing(rules, channels.statusTargets(), channels.enabled());
+        return new Routing(rules, channels.statusTargets(), channels.commentTargets(), channels.enabled());
     }
 
     @Singleton
@@ -66,8 +66,8 @@ public class NotifierFactory {
         NotifierProperties.Retry retry = properties.retry();
         Retrier.Policy policy = new Retrier.Policy(new RetryBudget(retry.budget(), retry.initialBackoff(),
                 retry.maxBackoff()), retry.maxRetryAfter(), clock);
-        return new NotificationDispatcher(channels.chats(), channels.trackers(), channels.statuses(), memories, texts,
-                policy, properties.dedupeWindow());
+        return new NotificationDispatcher(channels.chats(), channels.trackers(), channels.statuses(), channels.comments(),
+                memories, texts, policy, properties.dedupeWindow());
     }
 
     private static Route route(RouteProperties r, ConfiguredChannels channels) {
@@ -76,10 +76,19 @@ public class NotifierFactory {
                 or(r.repositories(), List.of("**")).stream().map(Glob::of).toList(),
                 or(r.branches(), List.of("**")).stream().map(Glob::of).toList(),
                 Set.copyOf(or(r.stages(), List.<String>of()).stream().map(s -> s.strip().toUpperCase(Locale.ROOT)).toList()),
-                Set.copyOf(or(r.events(), List.of("FAILED", "PUBLISHED")).stream()
+                Set.copyOf(or(r.events(), List.of("FAILED", "PUBLISHED", "PASSED")).stream()
                         .map(e -> EventKind.valueOf(e.strip().toUpperCase(Locale.ROOT))).toList()),
                 declared(where + ".slack", or(r.slack(), List.of()), channels.declaredSlack()),
-                declared(where + ".issues", or(r.issues(), List.of()), channels.declaredForges()));
+                declared(where + ".issues", or(r.issues(), List.of()), channels.declaredForges()),
+                requests(where, r.requests()));
+    }
+
+    private static Route.Requests requests(String where, String value) {
+        try {
+            return Route.Requests.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(where + "." + e.getMessage(), e);
+        }
     }
 
     private static List<String> declared(String where, List<String> names, Set<String> declared) {

@@ -8,8 +8,10 @@ import java.util.List;
 
 /**
  * One entry of {@code slipway.notifier.routes}: repository and branch globs (default {@code **}), stages (default
- * all), event kinds (default FAILED and PUBLISHED), and the names of the Slack webhooks and forges (issue trackers)
- * that hear about matching outcomes.
+ * all), event kinds (default FAILED, PUBLISHED and PASSED), whether it hears runs of pull and merge requests
+ * ({@code requests}: {@code false}, the default, {@code true} or {@code only}; a request's target branch is matched by
+ * {@code branches}), and the names of the Slack webhooks and forges (issue trackers) that hear about matching
+ * outcomes.
  */
 @EachProperty(value = "slipway.notifier.routes", list = true)
 public record RouteProperties(@Parameter Integer index,
@@ -18,5 +20,6 @@ public record RouteProperties(@Parameter Integer index,
                               @Nullable List<String> stages,
                               @Nullable List<String> events,
                               @Nullable List<String> slack,
-                              @Nullable List<String> issues) {
+                              @Nullable List<String> issues,
+                              @Nullable String requests) {
 }

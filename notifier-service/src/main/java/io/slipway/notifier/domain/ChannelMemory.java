@@ -8,12 +8,12 @@ import java.util.Optional;
 /**
  * What one channel remembers about one branch (or tag) of one repository: the ids of the events it notified most
  * recently (a bounded window, oldest first, for deduplication across redeliveries and restarts), the issue it keeps
- * open for the branch, and the run attempts whose commit status is final (so a late "started" never turns a result
+ * open for the branch (for a channel of request comments: the comment it keeps on the request), and the run attempts whose commit status is final (so a late "started" never turns a result
  * back into pending). Its size is bounded by the window, whatever the number of branches.
  */
 public record ChannelMemory(List<String> notified, OpenIssue openIssue, List<String> finishedRuns) {
 
-    /** An open issue and when the latest failure it reports was triggered. */
+    /** An open issue (or a request's comment) and when the latest run it reports was triggered. */
     public record OpenIssue(String id, String url, Instant lastFailureAt) {
     }
 

@@ -21,9 +21,12 @@ public record IssueMarker(String repository, String branch, String eventId) {
         eventId = eventId != null && PLAIN.matcher(eventId).matches() ? eventId : null;
     }
 
-    /** The marker of the issue a notification opens (or reports to). */
+    /**
+     * The marker of the issue a notification opens (or reports to), or of the comment it keeps on its request, which
+     * names the request ({@code request:#12}) in place of a branch.
+     */
     public static IssueMarker of(Notification n) {
-        return new IssueMarker(n.repository(), n.branch(), n.eventId());
+        return new IssueMarker(n.repository(), n.subject(), n.eventId());
     }
 
     /** The marker that ends {@code body}, if its last non-blank line is one (markers without an event included). */

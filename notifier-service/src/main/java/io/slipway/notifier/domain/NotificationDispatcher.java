@@ -11,25 +11,31 @@ import java.util.Optional;
  * it (unless the failure it reports is newer than the published run). Before opening an issue it looks on the forge
  * for an open one carrying the branch's {@link IssueMarker} and adopts it, so an issue opened but not remembered
  * (a crash or failed save in between) is never opened twice. A commit status never goes back from a result to
- * pending, whatever order the topics are read in. Each remote call is retried on its own by a {@link Retrier}; the
- * memory of the channel, repository and branch is saved after every step that changed it.
+ * pending, whatever order the topics are read in; a request's status goes to its head. A pull or merge request gets
+ * one comment from the notifier: the first failure posts it, later runs update it in place (failing again, or passing
+ * now); it is found on the forge by its marker when the memory does not know it. Each remote call is retried on its
+ * own by a {@link Retrier}; the memory of the channel, repository and branch (or request) is saved after every step
+ * that changed it.
  */
 public final class NotificationDispatcher {
 
     private final Map<ChannelId, ChatChannel> chats;
     private final Map<ChannelId, IssueTracker> trackers;
     private final Map<ChannelId, CommitStatuses> statuses;
+    private final Map<ChannelId, RequestComments> comments;
     private final ChannelMemoryStore memories;
     private final NotificationTexts texts;
     private final Retrier.Policy retryPolicy;
     private final int dedupeWindow;
 
     public NotificationDispatcher(Map<ChannelId, ChatChannel> chats, Map<ChannelId, IssueTracker> trackers,
-                                  Map<ChannelId, CommitStatuses> statuses, ChannelMemoryStore memories,
-                                  NotificationTexts texts, Retrier.Policy retryPolicy, int dedupeWindow) {
+                                  Map<ChannelId, CommitStatuses> statuses, Map<ChannelId, RequestComments> comments,
+                                  ChannelMemoryStore memories, NotificationTexts texts, Retrier.Policy retryPolicy,
+                                  int dedupeWindow) {
         this.chats = Map.copyOf(chats);
         this.trackers = Map.copyOf(trackers);
         this.statuses = Map.copyOf(statuses);
+        this.comments = Map.copyOf(comments);
         this.memories = memories;
         this.texts = texts;
         this.retryPolicy = retryPolicy;
@@ -45,7 +51,7 @@ public final class NotificationDispatcher {
     public DeliveryOutcome deliver(Delivery delivery, Retrier.Waiter waiter, Retrier.Listener onRetry) {
         ChannelId channel = delivery.channel();
         Notification n = delivery.notification();
-        ChannelMemory memory = memories.load(channel, n.repository(), n.branch());
+        ChannelMemory memory = memories.load(channel, n.repository(), n.subject());
         if (memory.hasNotified(n.eventId())) {
             return new DeliveryOutcome.Duplicate();
         }
@@ -66,8 +72,13 @@ public final class NotificationDispatcher {
                     memory = step.memory();
                     yield step.detail();
                 }
+                case REQUESTS -> {
+                    Step step = commentOnRequest(channel, require(comments, channel), n, memory, retrier);
+                    memory = step.memory();
+                    yield step.detail();
+                }
             };
-            memories.save(channel, n.repository(), n.branch(), memory.withNotified(n.eventId(), dedupeWindow));
+            memories.save(channel, n.repository(), n.subject(), memory.withNotified(n.eventId(), dedupeWindow));
             return new DeliveryOutcome.Sent(detail);
         } catch (NotificationRejected e) {
             return new DeliveryOutcome.Rejected(e);
@@ -83,9 +94,10 @@ public final class NotificationDispatcher {
         }
         CommitStatuses.State state = switch (n.kind()) {
             case STARTED -> CommitStatuses.State.PENDING;
-            case PUBLISHED -> CommitStatuses.State.SUCCESS;
+            case PUBLISHED, PASSED -> CommitStatuses.State.SUCCESS;
             case FAILED -> CommitStatuses.State.FAILURE;
             case CANCELLED -> CommitStatuses.State.CANCELLED;
+            case IGNORED -> CommitStatuses.State.SKIPPED;
         };
         retrier.run(() -> forge.set(n, state, texts.statusDescription(n), texts.runUrl(n).orElse(null)));
         return new Step(n.kind() == EventKind.STARTED ? memory : memory.withFinished(runAttempt, dedupeWindow),
@@ -93,6 +105,68 @@ public final class NotificationDispatcher {
     }
 
     private record Step(ChannelMemory memory, String detail) {
+    }
+
+    /**
+     * Keeps the one comment of a request: a failure updates the remembered comment, else the one found on the forge
+     * by its marker, else posts it; a pass updates the comment if there is one (looked up only when the channel knows
+     * nothing of the request: a first event, or a memory lost). A run triggered before the one the comment reports
+     * leaves it alone. The comment stays remembered ({@link ChannelMemory#openIssue()} of this channel).
+     */
+    private Step commentOnRequest(ChannelId channel, RequestComments forge, Notification n, ChannelMemory memory,
+                                  Retrier retrier) {
+        boolean failed = n.kind() == EventKind.FAILED;
+        Optional<ChannelMemory.OpenIssue> kept = memory.issue();
+        if (kept.isPresent() && n.triggeredAt().isBefore(kept.get().lastFailureAt())) {
+            return new Step(memory, "comment " + kept.get().id() + " stays: it reports a newer run");
+        }
+        if (!failed && kept.isEmpty() && !memory.notified().isEmpty()) {
+            return new Step(memory, "no comment to update");
+        }
+        String body = failed ? texts.requestFailing(n) : texts.requestPassing(n);
+        if (kept.isPresent()) {
+            RequestComments.CommentRef ref = new RequestComments.CommentRef(kept.get().id(), kept.get().url());
+            if (updated(forge, n, ref, body, retrier)) {
+                return new Step(remembered(memory, ref, n), "updated comment " + ref.id());
+            }
+            memory = memory.withoutIssue();
+        }
+        Optional<RequestComments.FoundComment> found =
+                retrier.call(() -> forge.findOwn(n.repository(), n.request(), IssueMarker.of(n)));
+        if (found.isPresent()) {
+            RequestComments.CommentRef ref = found.get().ref();
+            if (found.get().marker().openedFor(n)) {
+                return new Step(remembered(memory, ref, n), "comment " + ref.id() + " already reports this event");
+            }
+            if (updated(forge, n, ref, body, retrier)) {
+                return new Step(remembered(memory, ref, n), "updated comment " + ref.id() + " (found on the forge)");
+            }
+        }
+        if (!failed) {
+            return new Step(memory, "no comment to update");
+        }
+        RequestComments.CommentRef posted = retrier.call(() -> forge.post(n.repository(), n.request(), body));
+        ChannelMemory withComment = remembered(memory, posted, n);
+        memories.save(channel, n.repository(), n.subject(), withComment);
+        return new Step(withComment, "posted comment " + posted.id());
+    }
+
+    /** Updates a comment; false when it is gone (deleted by someone). */
+    private static boolean updated(RequestComments forge, Notification n, RequestComments.CommentRef ref, String body,
+                                   Retrier retrier) {
+        try {
+            retrier.run(() -> forge.update(n.repository(), n.request(), ref, body));
+            return true;
+        } catch (NotificationRejected e) {
+            if (e.isGone()) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private static ChannelMemory remembered(ChannelMemory memory, RequestComments.CommentRef ref, Notification n) {
+        return memory.withIssue(new ChannelMemory.OpenIssue(ref.id(), ref.url(), n.triggeredAt()));
     }
 
     private Step trackIssue(ChannelId channel, IssueTracker tracker, Notification n, ChannelMemory memory,
@@ -123,7 +197,7 @@ public final class NotificationDispatcher {
                     retrier.call(() -> tracker.open(n.repository(), texts.issueTitle(n), texts.issueBody(n)));
             ChannelMemory opened =
                     memory.withIssue(new ChannelMemory.OpenIssue(issue.id(), issue.url(), n.triggeredAt()));
-            memories.save(channel, n.repository(), n.branch(), opened);
+            memories.save(channel, n.repository(), n.subject(), opened);
             return new Step(opened, "opened issue " + issue.id());
         }
         if (n.kind() != EventKind.PUBLISHED || open.isEmpty()) {

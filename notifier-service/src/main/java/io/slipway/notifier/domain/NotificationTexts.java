@@ -60,7 +60,10 @@ public final class NotificationTexts {
         String text = switch (n.kind()) {
             case STARTED -> "Run started";
             case PUBLISHED -> "Published " + (n.artifact() == null ? "" : n.artifact().reference());
-            case CANCELLED -> "Superseded by a newer commit";
+            case PASSED -> "Built and tested";
+            case CANCELLED -> "CANCELLED".equals(n.reasonCode()) ? "Cancelled: the request was closed"
+                    : "Superseded by a newer commit";
+            case IGNORED -> "Skipped: no changed path matches the path filters";
             case FAILED -> n.stage() + " failed: " + n.reasonCode() + (n.message() == null ? "" : " - " + n.message());
         };
         String masked = LogExcerpt.mask(text.replace('\n', ' '), secrets);
@@ -70,13 +73,34 @@ public final class NotificationTexts {
 
     /** One plain line saying what happened, for notification previews. */
     public String summary(Notification n) {
-        String where = n.repository() + " " + n.branch() + " @ " + n.shortSha();
+        String where = n.repository() + " " + (n.isRequest() ? n.request().displayName() : n.branch()) + " @ "
+                + n.shortSha();
         return switch (n.kind()) {
             case STARTED -> "Run started: " + where;
             case PUBLISHED -> "Published: " + where;
-            case CANCELLED -> "Superseded: " + where;
+            case PASSED -> "Passed: " + where;
+            case CANCELLED -> ("CANCELLED".equals(n.reasonCode()) ? "Cancelled: " : "Superseded: ") + where;
+            case IGNORED -> "Ignored: " + where;
             case FAILED -> "Failed at " + n.stage() + " (" + n.reasonCode() + "): " + where;
         };
+    }
+
+    /**
+     * The comment on a pull or merge request whose run failed: what failed, the head commit, message and log excerpt,
+     * ending with the request's {@link IssueMarker} so the notifier finds it again.
+     */
+    public String requestFailing(Notification n) {
+        return "### :x: Slipway: " + n.request().displayName() + " fails at " + n.stage() + "\n\n"
+                + failureDetails(n)
+                + "\nSlipway updates this comment when the request runs again.\n\n" + IssueMarker.of(n).line() + "\n";
+    }
+
+    /** The same comment once a later run of the request passed: it says so, and keeps its marker. */
+    public String requestPassing(Notification n) {
+        return "### :white_check_mark: Slipway: " + n.request().displayName() + " passes now\n\n"
+                + "Head " + commitLink(n) + " was built and tested"
+                + runUrl(n).map(u -> " ([run " + n.runId() + "](" + u + "))").orElse(" (run `" + n.runId() + "`)")
+                + ".\n\n" + IssueMarker.of(n).line() + "\n";
     }
 
     /** The run's message, masked, without line breaks. */
@@ -104,8 +128,8 @@ public final class NotificationTexts {
         StringBuilder text = new StringBuilder("| | |\n|---|---|\n")
                 .append("| Stage | ").append(n.stage()).append(" |\n")
                 .append("| Reason | `").append(cell(n.reasonCode())).append("` |\n")
-                .append("| Commit | ").append(commitLink(n)).append(' ').append(cell(n.commitTitle())).append(" |\n")
-                .append("| Author | ").append(cell(n.author())).append(" |\n")
+                .append(n.isRequest() ? "| Head | " : "| Commit | ").append(commitLink(n)).append(' ').append(cell(n.commitTitle())).append(" |\n")
+                .append("| Author | ").append(cell(n.requestOrCommitAuthor())).append(" |\n")
                 .append("| Run | ").append(runUrl(n).map(u -> "[" + n.runId() + "](" + u + ")").orElse("`" + n.runId() + "`"))
                 .append(" (attempt ").append(n.attempt()).append(") |\n\n");
         message(n).ifPresent(m -> text.append("> ").append(m.replace("\n", "\n> ")).append("\n\n"));

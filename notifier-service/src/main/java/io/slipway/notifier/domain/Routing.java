@@ -10,22 +10,27 @@ import java.util.Set;
 /**
  * Decides which channels hear about an outcome. Slack webhooks get what their rules match. An issue tracker gets the
  * failures its rules match and every publication of a repository and branch its rules cover, whatever their event
- * and stage filters, so that an issue it opened is always closed when the branch recovers. Commit statuses go to the
- * first forge, in configuration order, whose repository globs match. Channels that are not enabled get nothing.
+ * and stage filters, so that an issue it opened is always closed when the branch recovers; runs of pull and merge
+ * requests never reach an issue tracker. Commit statuses go to the first forge, in configuration order, whose
+ * repository globs match; the failures and passes of a request's runs go to the request comments of the first forge
+ * that comments and hosts the repository. Channels that are not enabled get nothing.
  */
 public final class Routing {
 
-    /** A forge that sets commit statuses for the repositories it hosts. */
+    /** A forge that sets commit statuses (or comments on requests) for the repositories it hosts. */
     public record StatusTarget(String forge, List<Glob> repositories) {
     }
 
     private final List<Route> routes;
     private final List<StatusTarget> statusTargets;
+    private final List<StatusTarget> commentTargets;
     private final Set<ChannelId> enabled;
 
-    public Routing(List<Route> routes, List<StatusTarget> statusTargets, Set<ChannelId> enabled) {
+    public Routing(List<Route> routes, List<StatusTarget> statusTargets, List<StatusTarget> commentTargets,
+                   Set<ChannelId> enabled) {
         this.routes = List.copyOf(routes);
         this.statusTargets = List.copyOf(statusTargets);
+        this.commentTargets = List.copyOf(commentTargets);
         this.enabled = Set.copyOf(enabled);
     }
 
@@ -36,14 +41,18 @@ public final class Routing {
             if (route.matches(n)) {
                 route.slack().forEach(name -> targets.add(new ChannelId(ChannelId.Type.SLACK, name)));
             }
-            boolean issueEvent = n.kind() == EventKind.FAILED ? route.matches(n)
-                    : n.kind() == EventKind.PUBLISHED && route.matchesRepositoryAndBranch(n);
+            boolean issueEvent = !n.isRequest() && (n.kind() == EventKind.FAILED ? route.matches(n)
+                    : n.kind() == EventKind.PUBLISHED && route.matchesRepositoryAndBranch(n));
             if (issueEvent) {
                 route.issues().forEach(name -> targets.add(new ChannelId(ChannelId.Type.ISSUES, name)));
             }
         }
         statusTargets.stream().filter(t -> Glob.any(t.repositories(), n.repository())).findFirst()
                 .ifPresent(t -> targets.add(new ChannelId(ChannelId.Type.STATUS, t.forge())));
+        if (n.isRequest() && (n.kind() == EventKind.FAILED || n.kind() == EventKind.PASSED)) {
+            commentTargets.stream().filter(t -> Glob.any(t.repositories(), n.repository())).findFirst()
+                    .ifPresent(t -> targets.add(new ChannelId(ChannelId.Type.REQUESTS, t.forge())));
+        }
         List<ChannelId> result = new ArrayList<>(targets);
         result.retainAll(enabled);
         return result;

@@ -4,40 +4,58 @@ import io.slipway.events.ArtifactPublished;
 import io.slipway.events.BuildFailed;
 import io.slipway.events.CommitReceived;
 import io.slipway.events.RunContext;
+import io.slipway.events.TestsPassed;
 import io.slipway.notifier.domain.Artifact;
+import io.slipway.notifier.domain.ChangeRequest;
 import io.slipway.notifier.domain.EventKind;
 import io.slipway.notifier.domain.Notification;
 import org.apache.avro.specific.SpecificRecord;
 
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * Maps the events the notifier consumes to {@link Notification}s: {@code CommitReceived} is STARTED (stage TRIGGER),
- * {@code BuildFailed} is FAILED, or CANCELLED for reason {@code SUPERSEDED}, {@code ArtifactPublished} is PUBLISHED
- * (stage DELIVER).
+ * {@code BuildFailed} is FAILED, or CANCELLED for reasons {@code SUPERSEDED} and {@code CANCELLED}, or IGNORED for
+ * reason {@code IGNORED}; {@code ArtifactPublished} is PUBLISHED (stage DELIVER); {@code TestsPassed} is PASSED (stage
+ * TEST) for a run of a pull or merge request, whose run ends there, and nothing for a push, whose run ends at
+ * {@code ArtifactPublished}.
  */
 final class EventMapping {
 
     static final String SUPERSEDED = "SUPERSEDED";
+    static final String CANCELLED = "CANCELLED";
+    static final String IGNORED = "IGNORED";
 
     private EventMapping() {
     }
 
-    static Notification toNotification(SpecificRecord event) {
+    static Optional<Notification> toNotification(SpecificRecord event) {
         if (event instanceof CommitReceived e) {
-            return of(e.getEventId(), EventKind.STARTED, e.getRun(), "TRIGGER", null, null, null, null, e.getEmittedAt());
+            return Optional.of(of(e.getEventId(), EventKind.STARTED, e.getRun(), "TRIGGER", null, null, null, null,
+                    e.getEmittedAt()));
         }
         if (event instanceof BuildFailed e) {
-            return of(e.getEventId(), SUPERSEDED.equals(e.getReasonCode()) ? EventKind.CANCELLED : EventKind.FAILED,
-                    e.getRun(), e.getStage().name(), e.getReasonCode(), e.getMessage(), e.getLogExcerpt(), null,
-                    e.getEmittedAt());
+            return Optional.of(of(e.getEventId(), kindOf(e.getReasonCode()), e.getRun(), e.getStage().name(),
+                    e.getReasonCode(), e.getMessage(), e.getLogExcerpt(), null, e.getEmittedAt()));
         }
         if (event instanceof ArtifactPublished e) {
-            return of(e.getEventId(), EventKind.PUBLISHED, e.getRun(), "DELIVER", null, null, null,
+            return Optional.of(of(e.getEventId(), EventKind.PUBLISHED, e.getRun(), "DELIVER", null, null, null,
                     new Artifact(e.getKind().name(), e.getRegistry(), e.getRepository(), e.getDigest(), e.getTags()),
-                    e.getEmittedAt());
+                    e.getEmittedAt()));
+        }
+        if (event instanceof TestsPassed e) {
+            return e.getRun().getRequest() == null ? Optional.empty() : Optional.of(of(e.getEventId(),
+                    EventKind.PASSED, e.getRun(), "TEST", null, null, null, null, e.getEmittedAt()));
         }
         throw new IllegalArgumentException("notifier-service does not handle " + event.getSchema().getFullName());
+    }
+
+    private static EventKind kindOf(String reasonCode) {
+        if (SUPERSEDED.equals(reasonCode) || CANCELLED.equals(reasonCode)) {
+            return EventKind.CANCELLED;
+        }
+        return IGNORED.equals(reasonCode) ? EventKind.IGNORED : EventKind.FAILED;
     }
 
     private static Notification of(String eventId, EventKind kind, RunContext run, String stage, String reason,
@@ -46,6 +64,15 @@ final class EventMapping {
         return new Notification(eventId, kind, run.getRunId(), run.getAttempt(), run.getRepository().getFullName(),
                 run.getRepository().getWebUrl(), run.getCommit().getRef(), run.getCommit().getSha(), title,
                 run.getCommit().getAuthorName(), stage, reason, message, excerpt, artifact, run.getTriggeredAt(),
-                occurredAt);
+                occurredAt, request(run.getRequest()));
+    }
+
+    private static ChangeRequest request(io.slipway.events.ChangeRequest r) {
+        if (r == null) {
+            return null;
+        }
+        return new ChangeRequest(r.getNumber(), "merge".equals(r.getKind()) ? ChangeRequest.Kind.MERGE
+                : ChangeRequest.Kind.PULL, r.getSourceBranch(), r.getTargetBranch(), r.getSourceRepository(),
+                r.getAuthor(), r.getFromFork(), r.getHeadSha(), r.getWebUrl());
     }
 }

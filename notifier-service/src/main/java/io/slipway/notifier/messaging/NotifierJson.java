@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.slipway.notifier.domain.Artifact;
+import io.slipway.notifier.domain.ChangeRequest;
 import io.slipway.notifier.domain.ChannelId;
 import io.slipway.notifier.domain.ChannelMemory;
 import io.slipway.notifier.domain.Delivery;
@@ -46,6 +47,13 @@ final class NotifierJson {
                     .put("repository", a.repository()).put("digest", a.digest());
             a.tags().forEach(artifact.putArray("tags")::add);
         }
+        if (n.request() != null) {
+            ChangeRequest r = n.request();
+            body.putObject("request").put("number", r.number()).put("kind", r.kind().name())
+                    .put("sourceBranch", r.sourceBranch()).put("targetBranch", r.targetBranch())
+                    .put("sourceRepository", r.sourceRepository()).put("author", r.author())
+                    .put("fromFork", r.fromFork()).put("headSha", r.headSha()).put("webUrl", r.webUrl());
+        }
         return write(node);
     }
 
@@ -60,7 +68,17 @@ final class NotifierJson {
                 text(n, "repository"), optional(n, "repositoryUrl"), text(n, "ref"), text(n, "sha"),
                 optional(n, "commitTitle"), optional(n, "author"), text(n, "stage"), optional(n, "reasonCode"),
                 optional(n, "message"), optional(n, "logExcerpt"), artifact, Instant.parse(text(n, "triggeredAt")),
-                Instant.parse(text(n, "occurredAt"))));
+                Instant.parse(text(n, "occurredAt")), request(n.get("request"))));
+    }
+
+    /** The request of a delivery; deliveries written before requests were notified have none. */
+    private static ChangeRequest request(JsonNode r) {
+        if (r == null || r.isNull()) {
+            return null;
+        }
+        return new ChangeRequest(required(r, "number").asInt(), ChangeRequest.Kind.valueOf(text(r, "kind")),
+                text(r, "sourceBranch"), text(r, "targetBranch"), text(r, "sourceRepository"), optional(r, "author"),
+                required(r, "fromFork").asBoolean(), text(r, "headSha"), optional(r, "webUrl"));
     }
 
     static String memory(ChannelMemory memory) {

@@ -8,9 +8,12 @@ import io.slipway.notifier.domain.Routing;
 import io.slipway.schemas.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
+import java.util.List;
+
 /**
  * Turns each run outcome into one queued delivery per channel that routing selects, and only then lets its offset be
  * committed; a record that cannot be decoded goes to its topic's {@code .dlq} once, whatever the number of channels.
+ * {@code TestsPassed} is read for the runs of pull and merge requests, which end there; a push's is skipped.
  */
 @SlipwayListener("notifier-service")
 public class OutcomeListener {
@@ -25,10 +28,10 @@ public class OutcomeListener {
         this.queue = queue;
     }
 
-    @Topic({Topics.COMMITS, Topics.FAILURES, Topics.ARTIFACTS})
+    @Topic({Topics.COMMITS, Topics.FAILURES, Topics.TESTS, Topics.ARTIFACTS})
     void receive(ConsumerRecord<byte[], byte[]> record) {
         pipeline.process(record, Topics.eventType(record.topic()).orElseThrow(),
-                event -> queue.enqueue(routing.deliveriesFor(EventMapping.toNotification(event))),
+                event -> queue.enqueue(EventMapping.toNotification(event).map(routing::deliveriesFor).orElse(List.of())),
                 WhenExhausted.deadLetter());
     }
 }

@@ -8,11 +8,13 @@ import com.sun.net.httpserver.HttpServer;
 import io.slipway.devstack.sink.NotificationSink;
 import io.slipway.notifier.adapter.http.IssueList;
 import io.slipway.notifier.adapter.http.JsonHttp;
+import io.slipway.notifier.domain.ChangeRequest;
 import io.slipway.notifier.domain.ChannelUnavailable;
 import io.slipway.notifier.domain.CommitStatuses.State;
 import io.slipway.notifier.domain.IssueMarker;
 import io.slipway.notifier.domain.IssueTracker.IssueRef;
 import io.slipway.notifier.domain.NotificationRejected;
+import io.slipway.notifier.domain.RequestComments.CommentRef;
 import io.slipway.notifier.fakes.FakeApi.Answer;
 import io.slipway.notifier.fakes.FakeApi.Request;
 import io.slipway.notifier.fakes.FakeGitHub;
@@ -93,7 +95,8 @@ class GitHubForgeTest {
             assertThat(r.answeredWith()).isEqualTo(201);
             assertThat(r.json().get("context").asText()).isEqualTo("slipway/ci");
             assertThat(r.json().get("target_url").asText()).isEqualTo("https://ci.example.com/runs/1");
-        }).extracting(r -> r.json().get("state").asText()).containsExactly("pending", "success", "failure", "error");
+        }).extracting(r -> r.json().get("state").asText())
+                .containsExactly("pending", "success", "failure", "error", "success");
     }
 
     @Test
@@ -239,7 +242,7 @@ class GitHubForgeTest {
     }
 
     @Test
-    void theDemoSinkListsNoOpenIssueSoTheNotifierOpensOneThere() throws Exception {
+    void theDemoSinkListsNoOpenIssueNorCommentSoTheNotifierWritesThemThere() throws Exception {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", new NotificationSink(new PrintStream(OutputStream.nullOutputStream()))::handle);
         server.start();
@@ -249,8 +252,75 @@ class GitHubForgeTest {
 
             assertThat(demo.findOpen(REPOSITORY, new IssueMarker(REPOSITORY, "main", null))).isEmpty();
             assertThat(demo.open(REPOSITORY, "t", bodyOf("main", "e1")).id()).isNotBlank();
+            ChangeRequest request = pullRequest("12");
+            assertThat(demo.findOwn(REPOSITORY, request, new IssueMarker(REPOSITORY, "request:#12", null))).isEmpty();
+            CommentRef comment = demo.post(REPOSITORY, request, commentOf("12", "e1"));
+            demo.update(REPOSITORY, request, comment, commentOf("12", "e2"));
         } finally {
             server.stop(0);
         }
+    }
+
+    private ChangeRequest pullRequest(String number) {
+        return new ChangeRequest(Integer.parseInt(number), ChangeRequest.Kind.PULL, "feature/login", "main",
+                "mallory/hello-service", "mallory", true, SHA, "https://github.com/" + REPOSITORY + "/pull/" + number);
+    }
+
+    private static String commentOf(String number, String eventId) {
+        return "### Slipway\n\n" + new IssueMarker(REPOSITORY, "request:#" + number, eventId).line() + "\n";
+    }
+
+    @Test
+    void postsAndUpdatesOneCommentOnAPullRequestAsDocumented() {
+        String number = github.openPullRequest(REPOSITORY, "mallory");
+        ChangeRequest request = pullRequest(number);
+
+        CommentRef comment = forge.post(REPOSITORY, request, "fails");
+        forge.update(REPOSITORY, request, comment, "passes now");
+
+        assertThat(comment.url()).isEqualTo("https://github.com/" + REPOSITORY + "/issues/" + number
+                + "#issuecomment-" + comment.id());
+        assertThat(github.commentsOn(REPOSITORY, number)).singleElement()
+                .satisfies(c -> assertThat(c.get("body").asText()).isEqualTo("passes now"));
+        assertThat(github.requests()).extracting(r -> r.method() + " " + r.rawPath() + " " + r.answeredWith() + " " + r.body())
+                .containsExactly(
+                        "POST /repos/octo-org/hello-service/issues/" + number + "/comments 201 {\"body\":\"fails\"}",
+                        "PATCH /repos/octo-org/hello-service/issues/comments/" + comment.id() + " 200 {\"body\":\"passes now\"}");
+    }
+
+    @Test
+    void findsItsOwnCommentOnAPullRequestByTheMarkerAndNeverAStrangersOne() {
+        String number = github.openPullRequest(REPOSITORY, "mallory");
+        ChangeRequest request = pullRequest(number);
+        github.plantComment(REPOSITORY, number, "mallory", commentOf(number, "e0"));
+        assertThat(forge.findOwn(REPOSITORY, request, new IssueMarker(REPOSITORY, "request:#" + number, null))).isEmpty();
+
+        forge.post(REPOSITORY, request, "a comment of the notifier without marker");
+        CommentRef own = forge.post(REPOSITORY, request, commentOf(number, "e1"));
+
+        assertThat(forge.findOwn(REPOSITORY, request, new IssueMarker(REPOSITORY, "request:#" + number, "e9")))
+                .hasValueSatisfying(found -> {
+                    assertThat(found.ref()).isEqualTo(own);
+                    assertThat(found.marker().eventId()).isEqualTo("e1");
+                });
+        Request list = github.requests(r -> r.method().equals("GET") && r.rawPath().endsWith("/comments")).get(0);
+        assertThat(list.rawPath()).isEqualTo("/repos/octo-org/hello-service/issues/" + number + "/comments");
+        assertThat(list.query()).containsExactly(Map.entry("per_page", "100"), Map.entry("page", "1"));
+    }
+
+    @Test
+    void setsARequestsStatusOnItsHead() {
+        ChangeRequest request = pullRequest("12");
+        forge.set(io.slipway.notifier.Samples.ofRequest(io.slipway.notifier.domain.EventKind.FAILED, REPOSITORY, request,
+                "BUILD_ERROR", T0), State.FAILURE, "BUILD failed", null);
+
+        assertThat(github.requests()).singleElement()
+                .satisfies(r -> assertThat(r.rawPath()).isEqualTo("/repos/octo-org/hello-service/statuses/" + SHA));
+    }
+
+    @Test
+    void aDeletedCommentIsARefusalThatSaysItIsGone() {
+        assertThatThrownBy(() -> forge.update(REPOSITORY, pullRequest("12"), new CommentRef("404", null), "x"))
+                .isInstanceOfSatisfying(NotificationRejected.class, e -> assertThat(e.isGone()).isTrue());
     }
 }

@@ -2,11 +2,13 @@ package io.slipway.notifier.adapter;
 
 import io.slipway.notifier.adapter.gitlab.GitLabForge;
 import io.slipway.notifier.adapter.http.JsonHttp;
+import io.slipway.notifier.domain.ChangeRequest;
 import io.slipway.notifier.domain.ChannelUnavailable;
 import io.slipway.notifier.domain.CommitStatuses.State;
 import io.slipway.notifier.domain.IssueMarker;
 import io.slipway.notifier.domain.IssueTracker.IssueRef;
 import io.slipway.notifier.domain.NotificationRejected;
+import io.slipway.notifier.domain.RequestComments.CommentRef;
 import io.slipway.notifier.fakes.FakeApi.Answer;
 import io.slipway.notifier.fakes.FakeApi.Request;
 import io.slipway.notifier.fakes.FakeGitLab;
@@ -74,7 +76,7 @@ class GitLabForgeTest {
             assertThat(r.json().get("name").asText()).isEqualTo("slipway");
             assertThat(r.json().get("ref").asText()).isEqualTo("release/2");
             assertThat(r.json().has("target_url")).isFalse();
-        }).extracting(r -> r.json().get("state").asText()).containsExactly("pending", "success", "failed", "canceled");
+        }).extracting(r -> r.json().get("state").asText()).containsExactly("pending", "success", "failed", "canceled", "skipped");
     }
 
     @Test
@@ -149,5 +151,61 @@ class GitLabForgeTest {
         gitlab.answerNext(Answer.json(200, "[" + issue + "]"));
 
         assertThat(forge.findOpen(PROJECT, new IssueMarker(PROJECT, "main", null))).isEmpty();
+    }
+
+    private static ChangeRequest mergeRequest(String iid) {
+        return new ChangeRequest(Integer.parseInt(iid), ChangeRequest.Kind.MERGE, "feature/login", "main",
+                "contributor/my-project", "contributor", true, SHA,
+                "http://gitlab.example.com/" + PROJECT + "/-/merge_requests/" + iid);
+    }
+
+    private static String noteOf(String iid, String eventId) {
+        return "### Slipway\n\n" + new IssueMarker(PROJECT, "request:!" + iid, eventId).line() + "\n";
+    }
+
+    @Test
+    void postsAndUpdatesOneNoteOnAMergeRequestAsDocumented() {
+        ChangeRequest request = mergeRequest(gitlab.openMergeRequest(PROJECT));
+
+        CommentRef note = forge.post(PROJECT, request, "fails");
+        forge.update(PROJECT, request, note, "passes now");
+
+        assertThat(note.url()).isEqualTo(request.webUrl() + "#note_" + note.id());
+        assertThat(gitlab.notesOn(PROJECT, Integer.toString(request.number())))
+                .singleElement().satisfies(n -> assertThat(n.get("body").asText()).isEqualTo("passes now"));
+        assertThat(gitlab.requests()).extracting(r -> r.method() + " " + r.rawPath() + " " + r.answeredWith() + " " + r.body())
+                .containsExactly(
+                        "POST /api/v4/projects/my-group%2Fsub.group%2Fmy-project/merge_requests/" + request.number()
+                                + "/notes 201 {\"body\":\"fails\"}",
+                        "PUT /api/v4/projects/my-group%2Fsub.group%2Fmy-project/merge_requests/" + request.number()
+                                + "/notes/" + note.id() + " 200 {\"body\":\"passes now\"}");
+    }
+
+    @Test
+    void findsItsOwnNoteByTheMarkerNewestFirstAndNeverAStrangersOne() {
+        String iid = gitlab.openMergeRequest(PROJECT);
+        ChangeRequest request = mergeRequest(iid);
+        gitlab.plantNote(PROJECT, iid, "mallory", noteOf(iid, "e0"));
+        assertThat(forge.findOwn(PROJECT, request, new IssueMarker(PROJECT, "request:!" + iid, null))).isEmpty();
+
+        CommentRef own = forge.post(PROJECT, request, noteOf(iid, "e1"));
+        gitlab.plantNote(PROJECT, iid, "mallory", noteOf(iid, "e2"));
+        forge.post(PROJECT, request, "a note of the notifier without marker");
+
+        assertThat(forge.findOwn(PROJECT, request, new IssueMarker(PROJECT, "request:!" + iid, "e9")))
+                .hasValueSatisfying(found -> {
+                    assertThat(found.ref()).isEqualTo(own);
+                    assertThat(found.marker().eventId()).isEqualTo("e1");
+                });
+        assertThat(forge.findOwn(PROJECT, request, new IssueMarker(PROJECT, "request:!999", null))).isEmpty();
+        Request list = gitlab.requests(r -> r.method().equals("GET") && r.rawPath().endsWith("/notes")).get(0);
+        assertThat(list.query()).containsExactly(Map.entry("sort", "desc"), Map.entry("order_by", "created_at"),
+                Map.entry("per_page", "100"), Map.entry("page", "1"));
+    }
+
+    @Test
+    void aNoteOfAnUnknownMergeRequestIsARefusal() {
+        assertThatThrownBy(() -> forge.update(PROJECT, mergeRequest("77"), new CommentRef("301", null), "x"))
+                .isInstanceOfSatisfying(NotificationRejected.class, e -> assertThat(e.isGone()).isTrue());
     }
 }

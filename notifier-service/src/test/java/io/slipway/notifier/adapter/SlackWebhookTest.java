@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.slipway.notifier.adapter.http.JsonHttp;
 import io.slipway.notifier.adapter.slack.BlockKitMessage;
 import io.slipway.notifier.adapter.slack.SlackWebhook;
+import io.slipway.notifier.Samples;
+import io.slipway.notifier.domain.ChangeRequest;
 import io.slipway.notifier.domain.ChannelUnavailable;
 import io.slipway.notifier.domain.EventKind;
 import io.slipway.notifier.domain.Notification;
@@ -69,6 +71,26 @@ class SlackWebhookTest {
                 "*Author*\\nMona Lisa Octocat", "*Stage*\\nBUILD", "*Reason*\\n`BUILD_ERROR`",
                 "```step 4/7 : RUN make\\nmake: *** [Makefile:12: all] Error 2```",
                 "<https://ci.example.com/runs/" + failure.runId() + "|" + failure.runId() + ">");
+    }
+
+    @Test
+    void aRequestsMessageNamesTheRequestItsBranchesItsAuthorAndTheFork() {
+        ChangeRequest fork = Samples.pullRequest(REPOSITORY, true);
+        ChangeRequest merge = new ChangeRequest(7, ChangeRequest.Kind.MERGE, "fix/<b>", "main", REPOSITORY, "dev", false,
+                fork.headSha(), null);
+
+        webhook.announce(Samples.ofRequest(EventKind.FAILED, REPOSITORY, fork, "BUILD_ERROR", T0));
+        webhook.announce(Samples.ofRequest(EventKind.PASSED, REPOSITORY, merge, null, T0));
+
+        JsonNode failed = slack.messages().get(0);
+        assertThat(failed.get("text").asText()).isEqualTo("Failed at BUILD (BUILD_ERROR): octo-org/hello-service #12 @ 6dcb09b");
+        assertThat(allText(failed)).contains(":x: octo-org/hello-service #12 failed at BUILD",
+                "*Pull request*\\n<https://github.com/octo-org/hello-service/pull/12|#12> `feature/login` → `main`"
+                        + "\\nfrom a fork: `mallory/hello-service`", "*Author*\\nmonalisa");
+        JsonNode passed = slack.messages().get(1);
+        assertThat(passed.get("text").asText()).isEqualTo("Passed: octo-org/hello-service !7 @ 6dcb09b");
+        assertThat(allText(passed)).contains("*Merge request*\\n!7 `fix/&lt;b&gt;` → `main`", "*Author*\\ndev")
+                .doesNotContain("from a fork");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.slipway.notifier.domain;
 
 import io.slipway.common.kafka.RetryBudget;
 import io.slipway.common.testing.TestClock;
+import io.slipway.notifier.Samples;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -28,6 +29,7 @@ class NotificationDispatcherTest {
     private static final ChannelId SLACK = ChannelId.parse("slack:ops");
     private static final ChannelId ISSUES = ChannelId.parse("issues:github");
     private static final ChannelId STATUS = ChannelId.parse("status:github");
+    private static final ChannelId REQUESTS = ChannelId.parse("requests:github");
 
     /** Channel memories kept in a map, standing in for the state topic; a save can be made to fail. */
     static final class MemoryMap implements ChannelMemoryStore {
@@ -52,10 +54,11 @@ class NotificationDispatcherTest {
      * Records every call to every port and keeps the open issues with their bodies, as a forge would list them; a
      * failure queued for a call's verb is thrown by the next such call.
      */
-    static final class Recorder implements ChatChannel, IssueTracker, CommitStatuses {
+    static final class Recorder implements ChatChannel, IssueTracker, CommitStatuses, RequestComments {
         final List<String> calls = new ArrayList<>();
         final Map<String, Deque<RuntimeException>> failures = new HashMap<>();
         final Map<String, String> openBodies = new LinkedHashMap<>();
+        final Map<String, String> comments = new LinkedHashMap<>();
         int issues = 0;
 
         void failNext(String verb, RuntimeException failure) {
@@ -107,6 +110,28 @@ class NotificationDispatcherTest {
         public void set(Notification n, State state, String description, String targetUrl) {
             call("status " + state + " " + description, () -> null);
         }
+
+        @Override
+        public CommentRef post(String repository, ChangeRequest request, String body) {
+            return call("post " + request.displayName() + " " + body.lines().findFirst().orElse(""), () -> {
+                String id = "c" + (comments.size() + 1);
+                comments.put(id, body);
+                return new CommentRef(id, request.webUrl() + "#" + id);
+            });
+        }
+
+        @Override
+        public void update(String repository, ChangeRequest request, CommentRef comment, String body) {
+            call("update " + comment.id() + " " + body.lines().findFirst().orElse(""), () -> comments.put(comment.id(), body));
+        }
+
+        @Override
+        public Optional<FoundComment> findOwn(String repository, ChangeRequest request, IssueMarker wanted) {
+            return call("findComment " + request.displayName(), () -> comments.entrySet().stream()
+                    .flatMap(e -> IssueMarker.readFrom(e.getValue()).filter(wanted::sameBranch)
+                            .map(m -> new FoundComment(new CommentRef(e.getKey(), null), m)).stream())
+                    .findFirst());
+        }
     }
 
     private final MemoryMap memories = new MemoryMap();
@@ -115,7 +140,7 @@ class NotificationDispatcherTest {
     private final TestClock clock = new TestClock(T0);
     private final NotificationTexts texts = new NotificationTexts("https://ci.example.com/runs/{runId}", "https://{registry}/{repository}@{digest}", 4000, List.of());
     private final NotificationDispatcher dispatcher = new NotificationDispatcher(Map.of(SLACK, remote),
-            Map.of(ISSUES, remote), Map.of(STATUS, remote), memories, texts,
+            Map.of(ISSUES, remote), Map.of(STATUS, remote), Map.of(REQUESTS, remote), memories, texts,
             new Retrier.Policy(new RetryBudget(Duration.ofSeconds(40), Duration.ofSeconds(1), Duration.ofSeconds(8)),
                     Duration.ofMinutes(1), clock), 3);
 
@@ -299,5 +324,115 @@ class NotificationDispatcherTest {
 
         assertThat(remote.calls).extracting(c -> c.split(" ")[0] + " " + c.split(" ")[1])
                 .containsExactly("find main", "comment 1", "comment 1", "close 1");
+    }
+
+    private static final ChangeRequest PR = Samples.pullRequest(REPOSITORY, false);
+
+    private Notification ofPr(EventKind kind, long seconds) {
+        return Samples.ofRequest(kind, REPOSITORY, PR, kind == EventKind.FAILED ? "BUILD_ERROR" : null,
+                T0.plusSeconds(seconds));
+    }
+
+    @Test
+    void aFailingRequestGetsOneCommentUpdatedOnTheNextFailureAndWhenItPasses() {
+        assertThat(deliver(REQUESTS, ofPr(EventKind.FAILED, 0))).isEqualTo(new DeliveryOutcome.Sent("posted comment c1"));
+        assertThat(deliver(REQUESTS, ofPr(EventKind.FAILED, 60))).isEqualTo(new DeliveryOutcome.Sent("updated comment c1"));
+        assertThat(deliver(REQUESTS, ofPr(EventKind.PASSED, 120))).isEqualTo(new DeliveryOutcome.Sent("updated comment c1"));
+        assertThat(deliver(REQUESTS, ofPr(EventKind.FAILED, 180))).isEqualTo(new DeliveryOutcome.Sent("updated comment c1"));
+
+        assertThat(remote.calls).containsExactly(
+                "findComment #12", "post #12 ### :x: Slipway: #12 fails at BUILD",
+                "update c1 ### :x: Slipway: #12 fails at BUILD",
+                "update c1 ### :white_check_mark: Slipway: #12 passes now",
+                "update c1 ### :x: Slipway: #12 fails at BUILD");
+        assertThat(remote.comments).hasSize(1);
+        assertThat(remote.comments.get("c1")).contains("| Head | [`6dcb09b`]", "BUILD_ERROR", "RUN make", "| Author | monalisa |")
+                .endsWith(" -->\n");
+        assertThat(IssueMarker.readFrom(remote.comments.get("c1"))).map(IssueMarker::branch).contains("request:#12");
+    }
+
+    @Test
+    void aForksRequestIsToldTheSameWayInItsTargetRepository() {
+        ChangeRequest fork = Samples.pullRequest(REPOSITORY, true);
+
+        assertThat(deliver(REQUESTS, Samples.ofRequest(EventKind.FAILED, REPOSITORY, fork, "BUILD_ERROR", T0)))
+                .isEqualTo(new DeliveryOutcome.Sent("posted comment c1"));
+        assertThat(deliver(STATUS, Samples.ofRequest(EventKind.FAILED, REPOSITORY, fork, "BUILD_ERROR", T0)))
+                .isEqualTo(new DeliveryOutcome.Sent("status FAILURE"));
+        assertThat(memories.load(REQUESTS, REPOSITORY, "request:#12").issue()).isPresent();
+    }
+
+    @Test
+    void aRequestThatPassesWithoutEverFailingGetsNoCommentAndIsLookedUpOnce() {
+        assertThat(deliver(REQUESTS, ofPr(EventKind.PASSED, 0))).isEqualTo(new DeliveryOutcome.Sent("no comment to update"));
+        assertThat(deliver(REQUESTS, ofPr(EventKind.PASSED, 60))).isEqualTo(new DeliveryOutcome.Sent("no comment to update"));
+
+        assertThat(remote.calls).containsExactly("findComment #12");
+    }
+
+    @Test
+    void aLostMemoryFindsTheCommentByItsMarkerAndUpdatesIt() {
+        deliver(REQUESTS, ofPr(EventKind.FAILED, 0));
+        memories.memories.clear();
+        remote.calls.clear();
+
+        assertThat(deliver(REQUESTS, ofPr(EventKind.FAILED, 60)))
+                .isEqualTo(new DeliveryOutcome.Sent("updated comment c1 (found on the forge)"));
+        memories.memories.clear();
+        assertThat(deliver(REQUESTS, ofPr(EventKind.PASSED, 120)))
+                .isEqualTo(new DeliveryOutcome.Sent("updated comment c1 (found on the forge)"));
+
+        assertThat(remote.calls).containsExactly("findComment #12", "update c1 ### :x: Slipway: #12 fails at BUILD",
+                "findComment #12", "update c1 ### :white_check_mark: Slipway: #12 passes now");
+        assertThat(remote.comments).hasSize(1);
+    }
+
+    @Test
+    void aFailedSaveAfterPostingTheCommentDoesNotPostASecondOne() {
+        Notification failure = ofPr(EventKind.FAILED, 0);
+        memories.saveFailures.add(new IllegalStateException("state topic unwritable"));
+
+        assertThatThrownBy(() -> deliver(REQUESTS, failure)).hasMessage("state topic unwritable");
+        assertThat(deliver(REQUESTS, failure))
+                .isEqualTo(new DeliveryOutcome.Sent("comment c1 already reports this event"));
+
+        assertThat(remote.comments).hasSize(1);
+    }
+
+    @Test
+    void aDeletedCommentIsPostedAgain() {
+        deliver(REQUESTS, ofPr(EventKind.FAILED, 0));
+        remote.comments.clear();
+        remote.failNext("update", new NotificationRejected("github:github PATCH", 404, "{\"message\":\"Not Found\"}"));
+
+        assertThat(deliver(REQUESTS, ofPr(EventKind.FAILED, 60))).isEqualTo(new DeliveryOutcome.Sent("posted comment c1"));
+    }
+
+    @Test
+    void anOlderRunFinishingLateLeavesTheCommentOfANewerOneAlone() {
+        deliver(REQUESTS, ofPr(EventKind.PASSED, 0));
+        deliver(REQUESTS, ofPr(EventKind.FAILED, 120));
+
+        assertThat(deliver(REQUESTS, ofPr(EventKind.PASSED, 60)))
+                .isEqualTo(new DeliveryOutcome.Sent("comment c1 stays: it reports a newer run"));
+        assertThat(remote.comments.get("c1")).contains("fails at BUILD");
+    }
+
+    @Test
+    void aRequestsStatusGoesToItsHeadAndRunsThatEndWithoutFailingAreNotFailures() {
+        Notification superseded = Samples.ofRequest(EventKind.CANCELLED, REPOSITORY, PR, "SUPERSEDED", T0);
+        Notification closed = Samples.ofRequest(EventKind.CANCELLED, REPOSITORY, PR, "CANCELLED", T0.plusSeconds(1));
+        Notification ignored = Samples.ofRequest(EventKind.IGNORED, REPOSITORY, PR, "IGNORED", T0.plusSeconds(2));
+        Notification passed = ofPr(EventKind.PASSED, 3);
+
+        for (Notification n : List.of(superseded, closed, ignored, passed)) {
+            deliver(STATUS, n);
+        }
+
+        assertThat(remote.calls).containsExactly(
+                "status CANCELLED Superseded by a newer commit",
+                "status CANCELLED Cancelled: the request was closed",
+                "status SKIPPED Skipped: no changed path matches the path filters",
+                "status SUCCESS Built and tested");
     }
 }

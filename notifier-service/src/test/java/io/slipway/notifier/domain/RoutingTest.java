@@ -1,6 +1,7 @@
 package io.slipway.notifier.domain;
 
 import io.slipway.common.glob.Glob;
+import io.slipway.notifier.Samples;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -33,6 +34,7 @@ class RoutingTest {
             route("octo-org/*", "{main,release/**}", Set.of("BUILD", "TEST"), Set.of(EventKind.FAILED), List.of("ops"), List.of("github")),
             route("**", "**", Set.of(), Set.of(EventKind.PUBLISHED), List.of("releases"), List.of())),
             List.of(new Routing.StatusTarget("gitlab", globs("gitlab-group/**")), new Routing.StatusTarget("github", globs("**"))),
+            List.of(new Routing.StatusTarget("github", globs("octo-org/**"))),
             Set.of(OPS, RELEASES, GITHUB_ISSUES, GITHUB_STATUS, GITLAB_STATUS));
 
     @Test
@@ -72,10 +74,68 @@ class RoutingTest {
     @Test
     void disabledChannelsGetNothing() {
         Routing withoutSecrets = new Routing(List.of(route("**", "**", Set.of(), Set.of(EventKind.FAILED), List.of("ops"),
-                List.of("github"))), List.of(), Set.of(GITHUB_ISSUES));
+                List.of("github"))), List.of(), List.of(), Set.of(GITHUB_ISSUES));
 
         assertThat(withoutSecrets.channelsFor(failed("octo-org/app", "main", T0))).containsExactly(GITHUB_ISSUES);
         assertThat(withoutSecrets.deliveriesFor(failed("octo-org/app", "main", T0)))
                 .extracting(Delivery::channel).containsExactly(GITHUB_ISSUES);
+    }
+
+    private static final ChannelId GITHUB_REQUESTS = ChannelId.parse("requests:github");
+    private static final ChannelId DEV = ChannelId.parse("slack:dev");
+
+    private static Route route(String branches, Route.Requests requests, String slack) {
+        return new Route(globs("**"), globs(branches), Set.of(), Set.of(EventKind.FAILED, EventKind.PASSED,
+                EventKind.PUBLISHED), List.of(slack), List.of("github"), requests);
+    }
+
+    private final Routing byRequests = new Routing(List.of(
+            route("main", Route.Requests.FALSE, "ops"),
+            route("main", Route.Requests.ONLY, "dev"),
+            route("release/**", Route.Requests.TRUE, "releases")),
+            List.of(new Routing.StatusTarget("github", globs("**"))),
+            List.of(new Routing.StatusTarget("github", globs("octo-org/**"))),
+            Set.of(OPS, DEV, RELEASES, GITHUB_ISSUES, GITHUB_STATUS, GITHUB_REQUESTS));
+
+    private static Notification ofRequest(EventKind kind, String repository, String target, String reason) {
+        ChangeRequest pr = Samples.pullRequest(repository, false);
+        return Samples.ofRequest(kind, repository, new ChangeRequest(pr.number(), pr.kind(), pr.sourceBranch(), target,
+                pr.sourceRepository(), pr.author(), pr.fromFork(), pr.headSha(), pr.webUrl()), reason, T0);
+    }
+
+    @Test
+    void aRouteHearsPushesRequestsOrBothAndMatchesARequestByItsTargetBranch() {
+        assertThat(byRequests.channelsFor(failed("octo-org/app", "main", T0)))
+                .containsExactly(OPS, GITHUB_ISSUES, GITHUB_STATUS);
+        assertThat(byRequests.channelsFor(ofRequest(EventKind.FAILED, "octo-org/app", "main", "BUILD_ERROR")))
+                .containsExactly(DEV, GITHUB_STATUS, GITHUB_REQUESTS);
+        assertThat(byRequests.channelsFor(failed("octo-org/app", "release/2", T0)))
+                .containsExactly(RELEASES, GITHUB_ISSUES, GITHUB_STATUS);
+        assertThat(byRequests.channelsFor(ofRequest(EventKind.FAILED, "octo-org/app", "release/2", "BUILD_ERROR")))
+                .containsExactly(RELEASES, GITHUB_STATUS, GITHUB_REQUESTS);
+        assertThat(byRequests.channelsFor(ofRequest(EventKind.FAILED, "octo-org/app", "feature/x", "BUILD_ERROR")))
+                .containsExactly(GITHUB_STATUS, GITHUB_REQUESTS);
+    }
+
+    @Test
+    void aRequestsRunNeverReachesAnIssueTrackerAndGetsACommentOnlyWhenItFailsOrPasses() {
+        assertThat(byRequests.channelsFor(ofRequest(EventKind.PASSED, "octo-org/app", "main", null)))
+                .containsExactly(DEV, GITHUB_STATUS, GITHUB_REQUESTS);
+        for (String reason : List.of("SUPERSEDED", "CANCELLED")) {
+            assertThat(byRequests.channelsFor(ofRequest(EventKind.CANCELLED, "octo-org/app", "main", reason)))
+                    .containsExactly(GITHUB_STATUS);
+        }
+        assertThat(byRequests.channelsFor(ofRequest(EventKind.IGNORED, "octo-org/app", "main", "IGNORED")))
+                .containsExactly(GITHUB_STATUS);
+        assertThat(byRequests.channelsFor(ofRequest(EventKind.STARTED, "octo-org/app", "main", null)))
+                .containsExactly(GITHUB_STATUS);
+        assertThat(byRequests.channelsFor(ofRequest(EventKind.FAILED, "other-org/app", "main", "BUILD_ERROR")))
+                .containsExactly(DEV, GITHUB_STATUS);
+    }
+
+    @Test
+    void anIgnoredPushIsNoFailure() {
+        assertThat(byRequests.channelsFor(notification(EventKind.IGNORED, "octo-org/app", "main", T0)))
+                .containsExactly(GITHUB_STATUS);
     }
 }

@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
 /**
  * GitHub's REST API as documented in {@code fixtures/github/rest}: the token's account ({@code GET /user}, answered
  * even while failures are scripted, since those are meant for the calls under test), issues (create, list with the
- * {@code creator} filter, comment, close) and commit statuses, with a bearer token, {@code Accept: application/vnd.github+json}, {@code X-GitHub-Api-Version: 2022-11-28}
+ * {@code creator} filter, comment, close), the comments of an issue or pull request (create, list oldest first,
+ * update by comment id) and commit statuses, with a bearer token, {@code Accept: application/vnd.github+json}, {@code X-GitHub-Api-Version: 2022-11-28}
  * and a {@code User-Agent}. Bodies are checked against the documented request examples; answers are the documented
  * responses (201 with {@code Location}, 200 for an update), 401 for a wrong token, 404 for an unknown issue and 422
  * "Validation Failed" for a malformed body.
@@ -22,6 +23,9 @@ public final class FakeGitHub extends FakeApi {
     private static final Pattern ISSUES = Pattern.compile("/repos/([\\w.-]+/[\\w.-]+)/issues");
     private static final Pattern ISSUE = Pattern.compile("/repos/([\\w.-]+/[\\w.-]+)/issues/(\\d+)");
     private static final Pattern COMMENTS = Pattern.compile("/repos/([\\w.-]+/[\\w.-]+)/issues/(\\d+)/comments");
+    private static final Pattern COMMENT = Pattern.compile("/repos/([\\w.-]+/[\\w.-]+)/issues/comments/(\\d+)");
+    private static final Map<String, Set<String>> COMMENT_LIST_PARAMETERS = Map.of(
+            "since", Set.of(), "per_page", Set.of(), "page", Set.of());
     private static final Pattern STATUSES = Pattern.compile("/repos/([\\w.-]+/[\\w.-]+)/statuses/([0-9a-f]{40})");
     private static final Set<String> STATES = Set.of("error", "failure", "pending", "success");
     private static final Map<String, Set<String>> LIST_PARAMETERS = Map.ofEntries(
@@ -35,6 +39,8 @@ public final class FakeGitHub extends FakeApi {
     private final String login = "octocat";
     private final AtomicInteger numbers = new AtomicInteger(1346);
     private final Map<String, ObjectNode> issues = new ConcurrentHashMap<>();
+    /** Comments on threads named {@code repository#number}. */
+    private final CommentThreads comments = new CommentThreads(0);
 
     public FakeGitHub(String token) {
         this.token = token;
@@ -61,6 +67,43 @@ public final class FakeGitHub extends FakeApi {
                 .put("html_url", "https://github.com/" + repository + "/issues/" + number);
         issues.put(repository + "#" + number, issue);
         return number;
+    }
+
+    /** An open pull request by {@code author} (GitHub lists it among issues, with a {@code pull_request} key); returns its number. */
+    public String openPullRequest(String repository, String author) {
+        String number = plantIssue(repository, author, "Adds a login page", java.util.List.of());
+        issue(repository, number).set("pull_request", Fixtures.json("github/rest/issue.response.documented.json")
+                .get("pull_request"));
+        return number;
+    }
+
+    /** A comment someone ({@code author}) wrote on an issue or pull request; returns its id. */
+    public String plantComment(String repository, String number, String author, String body) {
+        ObjectNode comment = comment(repository, number, body);
+        ((ObjectNode) comment.get("user")).put("login", author);
+        return comment.get("id").asText();
+    }
+
+    /** The comments of an issue or pull request as GitHub now has them, oldest first. */
+    public java.util.List<ObjectNode> commentsOn(String repository, String number) {
+        return comments.on(repository + "#" + number);
+    }
+
+    private ObjectNode comment(String repository, String number, String body) {
+        return comments.add(repository + "#" + number, id -> {
+            ObjectNode comment = Fixtures.object("github/rest/issue-comment.response.documented.json");
+            ((ObjectNode) comment.get("user")).put("login", login);
+            return comment.put("id", id).put("body", body)
+                    .put("url", "https://api.github.com/repos/" + repository + "/issues/comments/" + id)
+                    .put("html_url", "https://github.com/" + repository + "/issues/" + number + "#issuecomment-" + id)
+                    .put("issue_url", "https://api.github.com/repos/" + repository + "/issues/" + number);
+        });
+    }
+
+    /** The comment with this id in the repository, or null; GitHub addresses a comment by repository and id alone. */
+    private ObjectNode commentIn(String repository, String id) {
+        return issues.keySet().stream().filter(key -> key.startsWith(repository + "#"))
+                .map(key -> comments.get(id, key)).filter(java.util.Objects::nonNull).findFirst().orElse(null);
     }
 
     /** The issue as GitHub now has it, e.g. {@code issue("octo/app", "1347").get("state")}. */
@@ -101,6 +144,15 @@ public final class FakeGitHub extends FakeApi {
             problem = queryProblem(r, LIST_PARAMETERS);
         } else if (r.method().equals("POST") && COMMENTS.matcher(path).matches()) {
             problem = shapeProblem(r.json(), Fixtures.json("github/rest/create-issue-comment.request.json"), Set.of(), "body");
+        } else if (r.method().equals("GET") && COMMENTS.matcher(path).matches()) {
+            problem = queryProblem(r, COMMENT_LIST_PARAMETERS);
+        } else if (r.method().equals("PATCH") && COMMENT.matcher(path).matches()) {
+            problem = shapeProblem(r.json(), Fixtures.json("github/rest/update-issue-comment.request.json"), Set.of(), "body");
+            Matcher comment = COMMENT.matcher(path);
+            comment.matches();
+            if (problem == null && commentIn(comment.group(1), comment.group(2)) == null) {
+                return Answer.json(404, error("Not Found"));
+            }
         } else if (r.method().equals("PATCH") && ISSUE.matcher(path).matches()) {
             problem = shapeProblem(r.json(), Fixtures.json("github/rest/update-issue.request.json"), Set.of("state_reason"));
             if (problem == null && r.json().has("state") && !Set.of("open", "closed").contains(r.json().get("state").asText())) {
@@ -145,11 +197,17 @@ public final class FakeGitHub extends FakeApi {
             issues.put(m.group(1) + "#" + number, issue);
             return Answer.json(201, issue, "Location", issue.get("url").asText());
         }
+        if (r.method().equals("GET") && (m = COMMENTS.matcher(path)).matches()) {
+            return Answer.json(200, Fixtures.JSON.valueToTree(page(r, commentsOn(m.group(1), m.group(2)))));
+        }
         if ((m = COMMENTS.matcher(path)).matches()) {
-            ObjectNode comment = Fixtures.object("github/rest/issue-comment.response.documented.json");
-            comment.put("body", r.json().get("body").asText())
-                    .put("html_url", "https://github.com/" + m.group(1) + "/issues/" + m.group(2) + "#issuecomment-1");
+            ObjectNode comment = comment(m.group(1), m.group(2), r.json().get("body").asText());
             return Answer.json(201, comment, "Location", comment.get("url").asText());
+        }
+        if ((m = COMMENT.matcher(path)).matches()) {
+            ObjectNode comment = commentIn(m.group(1), m.group(2));
+            comment.put("body", r.json().get("body").asText()).put("updated_at", "2025-03-14T09:31:00Z");
+            return Answer.json(200, comment);
         }
         if ((m = ISSUE.matcher(path)).matches()) {
             ObjectNode issue = issues.get(m.group(1) + "#" + m.group(2));

@@ -15,8 +15,8 @@ import java.util.regex.Pattern;
 /**
  * A self-hosted GitLab's REST API v4 (under {@code /api/v4}) as documented in {@code fixtures/gitlab/rest}:
  * the token's account ({@code GET /user}, answered even while failures are scripted, since those are meant for the
- * calls under test), issues (create, list with {@code scope=created_by_me}, note, close with {@code state_event}) and
- * commit statuses, with a {@code PRIVATE-TOKEN} and the
+ * calls under test), issues (create, list with {@code scope=created_by_me}, note, close with {@code state_event}),
+ * merge request notes (create, list sorted, update) and commit statuses, with a {@code PRIVATE-TOKEN} and the
  * project addressed by its URL-encoded path. Bodies are checked against the documented attributes ({@code labels}
  * is a comma-separated string); answers are the documented responses, 401 for a wrong token, 404 for an unknown
  * issue, 400 for a malformed body, and 400 "Cannot transition status" when a commit already has that status.
@@ -28,6 +28,11 @@ public final class FakeGitLab extends FakeApi {
     private static final Pattern ISSUE = Pattern.compile(PROJECT + "/issues/(\\d+)");
     private static final Pattern NOTES = Pattern.compile(PROJECT + "/issues/(\\d+)/notes");
     private static final Pattern STATUSES = Pattern.compile(PROJECT + "/statuses/([0-9a-f]{40})");
+    private static final Pattern MR_NOTES = Pattern.compile(PROJECT + "/merge_requests/(\\d+)/notes");
+    private static final Pattern MR_NOTE = Pattern.compile(PROJECT + "/merge_requests/(\\d+)/notes/(\\d+)");
+    private static final Map<String, Set<String>> NOTE_LIST_PARAMETERS = Map.of(
+            "sort", Set.of("asc", "desc"), "order_by", Set.of("created_at", "updated_at"),
+            "per_page", Set.of(), "page", Set.of());
     private static final Set<String> STATES = Set.of("pending", "running", "success", "failed", "canceled", "skipped");
     private static final Set<String> ISSUE_ATTRIBUTES = Set.of("description", "assignee_id", "assignee_ids",
             "confidential", "due_date", "issue_type", "milestone_id");
@@ -46,6 +51,9 @@ public final class FakeGitLab extends FakeApi {
     private final AtomicInteger iids = new AtomicInteger(13);
     private final Map<String, ObjectNode> issues = new ConcurrentHashMap<>();
     private final Map<String, String> statuses = new ConcurrentHashMap<>();
+    private final Set<String> mergeRequests = ConcurrentHashMap.newKeySet();
+    /** Merge request notes on threads named {@code project!iid}. */
+    private final CommentThreads notes = new CommentThreads(300);
 
     public FakeGitLab(String token) {
         this.token = token;
@@ -66,6 +74,33 @@ public final class FakeGitLab extends FakeApi {
         issue.putArray("labels").addAll(labels.stream().map(Fixtures.JSON.getNodeFactory()::textNode).toList());
         issues.put(project + "#" + iid, issue);
         return iid;
+    }
+
+    /** An open merge request of the project; returns its iid. */
+    public String openMergeRequest(String project) {
+        String iid = Integer.toString(iids.incrementAndGet());
+        mergeRequests.add(project + "!" + iid);
+        return iid;
+    }
+
+    /** A note someone ({@code author}) wrote on a merge request; returns its id. */
+    public String plantNote(String project, String iid, String author, String body) {
+        ObjectNode note = note(project, iid, body);
+        ((ObjectNode) note.get("author")).put("username", author);
+        return note.get("id").asText();
+    }
+
+    /** The notes of a merge request as GitLab now has them, oldest first. */
+    public java.util.List<ObjectNode> notesOn(String project, String iid) {
+        return notes.on(project + "!" + iid);
+    }
+
+    private ObjectNode note(String project, String iid, String body) {
+        return notes.add(project + "!" + iid, id -> {
+            ObjectNode note = Fixtures.object("gitlab/rest/merge-request-note.response.json");
+            ((ObjectNode) note.get("author")).put("username", username);
+            return note.put("id", id).put("body", body).put("noteable_iid", Integer.parseInt(iid));
+        });
     }
 
     public ObjectNode issue(String project, String iid) {
@@ -100,6 +135,13 @@ public final class FakeGitLab extends FakeApi {
             if (problem == null && !Set.of("close", "reopen").contains(r.json().get("state_event").asText())) {
                 problem = "state_event must be close or reopen";
             }
+        } else if (r.method().equals("POST") && MR_NOTES.matcher(path).matches()) {
+            problem = shapeProblem(r.json(), Fixtures.json("gitlab/rest/create-merge-request-note.request.json"),
+                    Set.of("internal", "created_at", "merge_request_diff_head_sha"), "body");
+        } else if (r.method().equals("GET") && MR_NOTES.matcher(path).matches()) {
+            problem = queryProblem(r, NOTE_LIST_PARAMETERS);
+        } else if (r.method().equals("PUT") && MR_NOTE.matcher(path).matches()) {
+            problem = shapeProblem(r.json(), Fixtures.JSON.createObjectNode().put("body", ""), Set.of("confidential"), "body");
         } else if (r.method().equals("POST") && STATUSES.matcher(path).matches()) {
             problem = shapeProblem(r.json(), Fixtures.json("gitlab/rest/commit-status.request.json"), STATUS_ATTRIBUTES, "state");
             if (problem == null && !STATES.contains(r.json().get("state").asText())) {
@@ -110,6 +152,13 @@ public final class FakeGitLab extends FakeApi {
         }
         if (problem != null) {
             return violation(r, problem, Answer.json(400, Fixtures.json("gitlab/rest/error-400-missing-attribute.json")));
+        }
+        Matcher request = MR_NOTE.matcher(path).matches() ? MR_NOTE.matcher(path) : MR_NOTES.matcher(path);
+        if (request.matches() && !mergeRequests.contains(project(request) + "!" + request.group(2))) {
+            return Answer.json(404, message("404 Not found"));
+        }
+        if (request.pattern() == MR_NOTE && notes.get(request.group(3), project(request) + "!" + request.group(2)) == null) {
+            return Answer.json(404, message("404 Note Not Found"));
         }
         Matcher issue = path.contains("/issues/") ? (NOTES.matcher(path).matches() ? NOTES.matcher(path) : ISSUE.matcher(path)) : null;
         if (issue != null && issue.matches() && !issues.containsKey(project(issue) + "#" + issue.group(2))) {
@@ -124,6 +173,21 @@ public final class FakeGitLab extends FakeApi {
         Matcher m;
         if (r.method().equals("GET") && (m = ISSUES.matcher(path)).matches()) {
             return Answer.json(200, Fixtures.JSON.valueToTree(page(r, listed(project(m), r.query()))));
+        }
+        if (r.method().equals("GET") && (m = MR_NOTES.matcher(path)).matches()) {
+            java.util.List<ObjectNode> all = new java.util.ArrayList<>(notesOn(project(m), m.group(2)));
+            if (!"asc".equals(r.query().get("sort"))) {
+                java.util.Collections.reverse(all);
+            }
+            return Answer.json(200, Fixtures.JSON.valueToTree(page(r, all)));
+        }
+        if ((m = MR_NOTES.matcher(path)).matches()) {
+            return Answer.json(201, note(project(m), m.group(2), r.json().get("body").asText()));
+        }
+        if ((m = MR_NOTE.matcher(path)).matches()) {
+            ObjectNode note = notes.get(m.group(3), project(m) + "!" + m.group(2));
+            note.put("body", r.json().get("body").asText()).put("updated_at", "2025-03-14T09:31:00.000Z");
+            return Answer.json(200, note);
         }
         if ((m = ISSUES.matcher(path)).matches()) {
             String iid = Integer.toString(iids.incrementAndGet());

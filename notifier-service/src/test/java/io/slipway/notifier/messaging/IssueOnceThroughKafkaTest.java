@@ -175,7 +175,7 @@ class IssueOnceThroughKafkaTest {
         assertThat(github.requests(call("POST", issues, 201))).hasSize(1);
         assertThat(github.issuesOf(unsaved)).singleElement().satisfies(issue -> {
             assertThat(issue.get("state").asText()).isEqualTo("open");
-            assertThat(issue.get("body").asText()).endsWith(IssueMarker.of(EventMapping.toNotification(failure)).line() + "\n");
+            assertThat(issue.get("body").asText()).endsWith(IssueMarker.of(EventMapping.toNotification(failure).orElseThrow()).line() + "\n");
         });
 
         events.publish(failed(run(unsaved, "main", Instant.parse("2025-03-14T09:10:00Z"))));
@@ -230,7 +230,7 @@ class IssueOnceThroughKafkaTest {
         String repo = repository();
         BuildFailed failure = failed(run(repo, "main", Instant.parse("2025-03-14T12:00:00Z")));
         String planted = github.plantIssue(repo, "mallory", "click here\n\n"
-                + IssueMarker.of(EventMapping.toNotification(failure)).line() + "\n", List.of("slipway"));
+                + IssueMarker.of(EventMapping.toNotification(failure).orElseThrow()).line() + "\n", List.of("slipway"));
 
         events.publish(failure);
 

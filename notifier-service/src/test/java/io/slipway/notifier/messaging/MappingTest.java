@@ -1,6 +1,9 @@
 package io.slipway.notifier.messaging;
 
 import io.slipway.events.BuildFailed;
+import io.slipway.events.ChangeRequest;
+import io.slipway.events.RunContext;
+import io.slipway.events.TestsPassed;
 import io.slipway.notifier.domain.ChannelId;
 import io.slipway.notifier.domain.ChannelMemory;
 import io.slipway.notifier.domain.Delivery;
@@ -22,9 +25,9 @@ class MappingTest {
 
     @Test
     void mapsEachConsumedEventToItsKindStageAndRun() {
-        Notification failed = EventMapping.toNotification(SampleEvents.buildFailed());
-        Notification published = EventMapping.toNotification(SampleEvents.artifactPublished());
-        Notification started = EventMapping.toNotification(SampleEvents.commitReceived());
+        Notification failed = EventMapping.toNotification(SampleEvents.buildFailed()).orElseThrow();
+        Notification published = EventMapping.toNotification(SampleEvents.artifactPublished()).orElseThrow();
+        Notification started = EventMapping.toNotification(SampleEvents.commitReceived()).orElseThrow();
 
         assertThat(failed).extracting(Notification::kind, Notification::stage, Notification::reasonCode, Notification::branch,
                 Notification::commitTitle, Notification::author, Notification::repositoryUrl).containsExactly(
@@ -40,13 +43,13 @@ class MappingTest {
     void aSupersededRunIsCancelledNotFailed() {
         BuildFailed superseded = BuildFailed.newBuilder(SampleEvents.buildFailed()).setReasonCode("SUPERSEDED").build();
 
-        assertThat(EventMapping.toNotification(superseded).kind()).isEqualTo(EventKind.CANCELLED);
+        assertThat(EventMapping.toNotification(superseded).orElseThrow().kind()).isEqualTo(EventKind.CANCELLED);
     }
 
     @Test
     void deliveriesAndMemoriesSurviveTheirJsonRoundTrip() {
         Delivery delivery = new Delivery(ChannelId.parse("issues:github"), published(REPOSITORY, "main", T0));
-        Delivery failure = new Delivery(ChannelId.parse("slack:ops"), EventMapping.toNotification(SampleEvents.buildFailed()));
+        Delivery failure = new Delivery(ChannelId.parse("slack:ops"), EventMapping.toNotification(SampleEvents.buildFailed()).orElseThrow());
         ChannelMemory memory = new ChannelMemory(List.of("a", "b"),
                 new ChannelMemory.OpenIssue("1347", "https://github.com/o/r/issues/1347", T0), List.of("run#1"));
 
@@ -73,5 +76,47 @@ class MappingTest {
                     new ChannelMemory.OpenIssue("7", "https://github.com/o/r/issues/7", T0), List.of("run#1")));
             assertThat(repository.branch("feature/x")).isEqualTo(new ChannelMemory(List.of("e1", "e2"), null, List.of("run#1")));
         });
+    }
+
+    /** The sample run as a run of pull request #12 of a fork, built from its head ref. */
+    static RunContext requestRun() {
+        RunContext run = SampleEvents.run();
+        run.getCommit().setRef("refs/pull/12/head");
+        run.setRequest(ChangeRequest.newBuilder().setNumber(12).setKind("pull").setSourceBranch("feature/login")
+                .setTargetBranch("main").setSourceRepository("mallory/hello-service").setAuthor("mallory")
+                .setFromFork(true).setHeadSha(SampleEvents.SHA).setWebUrl("https://github.com/" + REPOSITORY + "/pull/12")
+                .build());
+        return run;
+    }
+
+    @Test
+    void testsPassedEndsTheRunOfARequestButNotOfAPush() {
+        TestsPassed ofRequest = TestsPassed.newBuilder(SampleEvents.testsPassed()).setRun(requestRun()).build();
+
+        assertThat(EventMapping.toNotification(SampleEvents.testsPassed())).isEmpty();
+        assertThat(EventMapping.toNotification(ofRequest)).hasValueSatisfying(n -> {
+            assertThat(n).extracting(Notification::kind, Notification::stage, Notification::subject, Notification::statusSha)
+                    .containsExactly(EventKind.PASSED, "TEST", "request:#12", SampleEvents.SHA);
+            assertThat(n.request()).isEqualTo(new io.slipway.notifier.domain.ChangeRequest(12,
+                    io.slipway.notifier.domain.ChangeRequest.Kind.PULL, "feature/login", "main", "mallory/hello-service",
+                    "mallory", true, SampleEvents.SHA, "https://github.com/" + REPOSITORY + "/pull/12"));
+        });
+    }
+
+    @Test
+    void aClosedRequestsRunIsCancelledAndAPathFilteredRunIgnoredNeitherFailed() {
+        BuildFailed closed = BuildFailed.newBuilder(SampleEvents.buildFailed()).setReasonCode("CANCELLED").build();
+        BuildFailed ignored = BuildFailed.newBuilder(SampleEvents.buildFailed()).setReasonCode("IGNORED").build();
+
+        assertThat(EventMapping.toNotification(closed).orElseThrow().kind()).isEqualTo(EventKind.CANCELLED);
+        assertThat(EventMapping.toNotification(ignored).orElseThrow().kind()).isEqualTo(EventKind.IGNORED);
+    }
+
+    @Test
+    void aDeliveryOfARequestKeepsItsRequestThroughJson() {
+        BuildFailed failed = BuildFailed.newBuilder(SampleEvents.buildFailed()).setRun(requestRun()).build();
+        Delivery delivery = new Delivery(ChannelId.parse("requests:github"), EventMapping.toNotification(failed).orElseThrow());
+
+        assertThat(NotifierJson.delivery(NotifierJson.delivery(delivery).getBytes(StandardCharsets.UTF_8))).isEqualTo(delivery);
     }
 }

@@ -10,10 +10,13 @@ import io.slipway.common.testing.TopicReader;
 import io.slipway.devstack.testing.SharedDevStack;
 import io.slipway.events.ArtifactPublished;
 import io.slipway.events.BuildFailed;
+import io.slipway.events.ChangeRequest;
 import io.slipway.events.Commit;
 import io.slipway.events.CommitReceived;
 import io.slipway.events.Repository;
 import io.slipway.events.RunContext;
+import io.slipway.events.TestsPassed;
+import io.slipway.notifier.domain.IssueMarker;
 import io.slipway.notifier.fakes.FakeApi.Answer;
 import io.slipway.notifier.fakes.FakeApi.Request;
 import io.slipway.notifier.fakes.FakeGitHub;
@@ -89,6 +92,9 @@ class NotificationsThroughKafkaTest {
         route(config, 0, "octo-org/**", "ops", "github");
         route(config, 1, "infra/**", "ops", "gitlab");
         route(config, 2, "team-org/**", "team,ops", "github");
+        route(config, 3, "octo-org/**", "team", "github");
+        config.put("slipway.notifier.routes[3].events", "FAILED,PASSED");
+        config.put("slipway.notifier.routes[3].requests", "only");
         return config;
     }
 
@@ -168,6 +174,25 @@ class NotificationsThroughKafkaTest {
                 .setRun(run).build();
     }
 
+    /** A run of pull request {@code number} of {@code repository} from a fork, built from its head ref. */
+    private static RunContext requestRun(String repository, String number, String sha, Instant triggeredAt) {
+        String ref = "refs/pull/" + number + "/head";
+        RunContext run = run(repository, sha, triggeredAt);
+        run.setRunId(RunIds.runId(repository, sha, ref));
+        run.getCommit().setRef(ref);
+        run.setRequest(ChangeRequest.newBuilder().setNumber(Integer.parseInt(number)).setKind("pull")
+                .setSourceBranch("feature/login").setTargetBranch("main")
+                .setSourceRepository("mallory/" + repository.substring(repository.indexOf('/') + 1))
+                .setAuthor("mallory").setFromFork(true).setHeadSha(sha)
+                .setWebUrl("https://github.com/" + repository + "/pull/" + number).build());
+        return run;
+    }
+
+    private static TestsPassed passed(RunContext run) {
+        return TestsPassed.newBuilder(SampleEvents.testsPassed()).setEventId(UUID.randomUUID().toString()).setRun(run)
+                .build();
+    }
+
     private static String repository(String owner) {
         return owner + "/app-" + UUID.randomUUID().toString().substring(0, 8);
     }
@@ -242,6 +267,80 @@ class NotificationsThroughKafkaTest {
         assertThat(messagesAbout(ops, repo)).extracting(m -> m.get("text").asText()).satisfiesExactly(
                 t -> assertThat(t).startsWith("Failed at BUILD"), t -> assertThat(t).startsWith("Failed at BUILD"),
                 t -> assertThat(t).startsWith("Published"));
+    }
+
+    @Test
+    void aFailingPullRequestFromAForkGetsOneCommentUpdatedInPlaceEvenAfterItsMemoryIsLost() throws Exception {
+        String repo = repository("octo-org");
+        String number = github.openPullRequest(repo, "mallory");
+        String marker = new IssueMarker(repo, "request:#" + number, null).line();
+        github.plantComment(repo, number, "mallory", "Copied from the bot:\n\n" + marker);
+        Predicate<Request> statuses = call("POST", "/repos/" + repo + "/statuses/.*", 201);
+        Predicate<Request> updates = call("PATCH", "/repos/" + repo + "/issues/comments/\\d+", 200);
+        Instant t0 = Instant.parse("2025-03-14T14:00:00Z");
+        RunContext head1 = requestRun(repo, number, sha(), t0);
+
+        events.publish(received(head1));
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(github.requests(statuses)).hasSize(1));
+        events.publish(failed(head1));
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            assertThat(ownComments(repo, number)).hasSize(1);
+            assertThat(github.requests(statuses)).hasSize(2);
+        });
+        String commentId = ownComments(repo, number).get(0).get("id").asText();
+
+        notifier.close();
+        raw.send(new ProducerRecord<>(Topics.NOTIFIER_STATE, ("requests:github|" + repo + "|request:#" + number)
+                .getBytes(StandardCharsets.UTF_8), null)).get();
+        notifier = ApplicationContext.run(config());
+        RunContext head2 = requestRun(repo, number, sha(), t0.plusSeconds(60));
+        events.publish(failed(head2));
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(github.requests(updates)).hasSize(1));
+        RunContext head3 = requestRun(repo, number, sha(), t0.plusSeconds(120));
+        BuildFailed superseded = BuildFailed.newBuilder(failed(head3)).setReasonCode("SUPERSEDED").build();
+        RunContext push = run(repo, sha(), t0.plusSeconds(150));
+        RunContext head4 = requestRun(repo, number, sha(), t0.plusSeconds(180));
+        events.publish(superseded);
+        events.publish(passed(push));
+        events.publish(passed(head4));
+        String head4Success = "/repos/" + repo + "/statuses/" + head4.getCommit().getSha();
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            assertThat(github.requests(updates)).hasSize(2);
+            assertThat(github.requests(call("POST", head4Success, 201))).hasSize(1);
+            assertThat(github.requests(call("POST", "/repos/" + repo + "/statuses/" + head3.getCommit().getSha(), 201)))
+                    .hasSize(1);
+            assertThat(messagesAbout(team, repo)).hasSize(3);
+        });
+
+        assertThat(ownComments(repo, number)).singleElement().satisfies(comment -> {
+            assertThat(comment.get("id").asText()).isEqualTo(commentId);
+            assertThat(comment.get("body").asText()).contains("#" + number + " passes now",
+                    head4.getCommit().getSha().substring(0, 7)).endsWith(" -->\n");
+        });
+        assertThat(github.requests(call("GET", "/repos/" + repo + "/issues/" + number + "/comments", 200))).hasSize(2);
+        assertThat(github.commentsOn(repo, number)).hasSize(2)
+                .anySatisfy(c -> assertThat(c.get("body").asText()).startsWith("Copied from the bot"));
+        assertThat(github.requests(updates)).allSatisfy(r -> assertThat(r.rawPath()).endsWith("/" + commentId))
+                .first().satisfies(r -> assertThat(r.json().get("body").asText())
+                        .contains("fails at BUILD", "| Head | [`" + head2.getCommit().getSha().substring(0, 7)));
+        assertThat(github.requests(statuses)).extracting(r -> r.rawPath().substring(r.rawPath().lastIndexOf('/') + 1)
+                + " " + r.json().get("state").asText()).containsExactlyInAnyOrder(
+                head1.getCommit().getSha() + " pending", head1.getCommit().getSha() + " failure",
+                head2.getCommit().getSha() + " failure", head3.getCommit().getSha() + " error",
+                head4.getCommit().getSha() + " success");
+        assertThat(github.requests(call("POST", "/repos/" + repo + "/issues", 201))).isEmpty();
+        assertThat(messagesAbout(ops, repo)).isEmpty();
+        assertThat(messagesAbout(team, repo)).extracting(m -> m.get("text").asText()).satisfiesExactly(
+                t -> assertThat(t).startsWith("Failed at BUILD (BUILD_ERROR): " + repo + " #" + number),
+                t -> assertThat(t).startsWith("Failed at BUILD (BUILD_ERROR): " + repo + " #" + number),
+                t -> assertThat(t).startsWith("Passed: " + repo + " #" + number));
+        assertThat(messagesAbout(team, repo).get(0).toString()).contains("from a fork", "feature/login", "→ `main`");
+    }
+
+    /** The comments the notifier's account wrote on a pull request. */
+    private List<JsonNode> ownComments(String repository, String number) {
+        return github.commentsOn(repository, number).stream()
+                .filter(c -> c.path("user").path("login").asText().equals("octocat")).map(c -> (JsonNode) c).toList();
     }
 
     @Test

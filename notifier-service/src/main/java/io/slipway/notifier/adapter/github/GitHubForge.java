@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.slipway.common.policy.ApiPaths;
 import io.slipway.notifier.adapter.http.IssueList;
 import io.slipway.notifier.adapter.http.JsonHttp;
+import io.slipway.notifier.domain.ChangeRequest;
 import io.slipway.notifier.domain.CommitStatuses;
 import io.slipway.notifier.domain.IssueMarker;
 import io.slipway.notifier.domain.IssueTracker;
 import io.slipway.notifier.domain.Notification;
+import io.slipway.notifier.domain.RequestComments;
 
 import java.net.URI;
 import java.util.List;
@@ -19,16 +21,18 @@ import java.util.Optional;
  * ({@code POST /repos/{owner}/{repo}/issues}, {@code …/issues/{number}/comments}, {@code PATCH …/issues/{number}}
  * with {@code state=closed}, and the open issues with its labels that its own account opened,
  * {@code GET …/issues?state=open&creator=<login>&labels=…} with the login from {@code GET /user}, to find its own) and
- * commit statuses ({@code POST /repos/{owner}/{repo}/statuses/{sha}}), authenticated
+ * commit statuses ({@code POST /repos/{owner}/{repo}/statuses/{sha}}, a request's to its head) and the comments on
+ * pull requests ({@code POST …/issues/{number}/comments}, {@code PATCH …/issues/comments/{comment_id}}, and
+ * {@code GET …/issues/{number}/comments} to find its own, always in the run's repository), authenticated
  * with a bearer token and pinned to API version 2022-11-28. Issues go to {@code issueRepository} when set, else to
  * the repository of the run. Paths are built by {@link ApiPaths} from encoded segments: a repository that is not an
  * {@code owner/name} is refused before any request (the delivery is dead-lettered), so no name can climb the path.
  */
-public final class GitHubForge implements IssueTracker, CommitStatuses {
+public final class GitHubForge implements IssueTracker, CommitStatuses, RequestComments {
 
     private static final IssueList.Dialect LIST = new IssueList.Dialect(
             List.of("state", "open", "sort", "created", "direction", "desc"), login -> List.of("creator", login),
-            "number", "html_url", "body", "/user/login", "login");
+            "number", "html_url", "body", "/user/login", "login", List.of(), "html_url");
 
     private final JsonHttp.Api api;
     private final List<String> labels;
@@ -79,10 +83,33 @@ public final class GitHubForge implements IssueTracker, CommitStatuses {
             case SUCCESS -> "success";
             case FAILURE -> "failure";
             case CANCELLED -> "error";
+            case SKIPPED -> "success";
         };
-        api.call("POST", ApiPaths.githubRepository(n.repository()) + ApiPaths.of("statuses", n.sha()),
+        api.call("POST", ApiPaths.githubRepository(n.repository()) + ApiPaths.of("statuses", n.statusSha()),
                 JsonHttp.object("state", value, "target_url", targetUrl, "description", description,
                         "context", context));
+    }
+
+    @Override
+    public CommentRef post(String repository, ChangeRequest request, String body) {
+        JsonNode comment = api.call("POST", comments(repository, request), JsonHttp.object("body", body));
+        return new CommentRef(comment.path("id").asText(), comment.path("html_url").asText(null));
+    }
+
+    @Override
+    public void update(String repository, ChangeRequest request, CommentRef comment, String body) {
+        api.call("PATCH", ApiPaths.githubRepository(repository) + ApiPaths.of("issues", "comments", comment.id()),
+                JsonHttp.object("body", body));
+    }
+
+    @Override
+    public Optional<FoundComment> findOwn(String repository, ChangeRequest request, IssueMarker wanted) {
+        return issueList.findComment(comments(repository, request), wanted, id -> null);
+    }
+
+    private static String comments(String repository, ChangeRequest request) {
+        return ApiPaths.githubRepository(repository)
+                + ApiPaths.of("issues", Integer.toString(request.number()), "comments");
     }
 
     private String issues(String repository) {

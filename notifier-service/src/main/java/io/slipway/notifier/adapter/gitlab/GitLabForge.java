@@ -4,11 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.slipway.common.policy.ApiPaths;
 import io.slipway.notifier.adapter.http.IssueList;
 import io.slipway.notifier.adapter.http.JsonHttp;
+import io.slipway.notifier.domain.ChangeRequest;
 import io.slipway.notifier.domain.CommitStatuses;
 import io.slipway.notifier.domain.IssueMarker;
 import io.slipway.notifier.domain.IssueTracker;
 import io.slipway.notifier.domain.Notification;
 import io.slipway.notifier.domain.NotificationRejected;
+import io.slipway.notifier.domain.RequestComments;
 
 import java.net.URI;
 import java.util.List;
@@ -20,17 +22,20 @@ import java.util.Optional;
  * ({@code POST /projects/:id/issues}, {@code …/issues/:iid/notes}, {@code PUT …/issues/:iid} with
  * {@code state_event=close}, and the open issues with its labels that its own account opened,
  * {@code GET …/issues?state=opened&scope=created_by_me&labels=…}, each checked against the {@code username} of
- * {@code GET /user}, to find its own) and commit statuses ({@code POST /projects/:id/statuses/:sha}), authenticated with a
+ * {@code GET /user}, to find its own), commit statuses ({@code POST /projects/:id/statuses/:sha}, a request's to its
+ * head) and notes on merge requests ({@code POST /projects/:id/merge_requests/:iid/notes}, {@code PUT …/notes/:note_id},
+ * and {@code GET …/notes?sort=desc&order_by=created_at} to find its own, always in the run's project), authenticated with a
  * {@code PRIVATE-TOKEN}. {@code :id} is the project path URL-encoded as one segment, and every other segment is
  * encoded too ({@link ApiPaths}); a project path that is not a valid repository name is refused before any request.
  * A status GitLab already has for the commit ("Cannot transition status") counts as set, so a redelivered status is
  * not a failure.
  */
-public final class GitLabForge implements IssueTracker, CommitStatuses {
+public final class GitLabForge implements IssueTracker, CommitStatuses, RequestComments {
 
     private static final IssueList.Dialect LIST = new IssueList.Dialect(
             List.of("state", "opened", "order_by", "created_at", "sort", "desc"),
-            login -> List.of("scope", "created_by_me"), "iid", "web_url", "description", "/author/username", "username");
+            login -> List.of("scope", "created_by_me"), "iid", "web_url", "description", "/author/username", "username",
+            List.of("sort", "desc", "order_by", "created_at"), null);
 
     private final JsonHttp.Api api;
     private final List<String> labels;
@@ -76,9 +81,10 @@ public final class GitLabForge implements IssueTracker, CommitStatuses {
             case SUCCESS -> "success";
             case FAILURE -> "failed";
             case CANCELLED -> "canceled";
+            case SKIPPED -> "skipped";
         };
         try {
-            api.call("POST", ApiPaths.gitlabProject(n.repository()) + ApiPaths.of("statuses", n.sha()),
+            api.call("POST", ApiPaths.gitlabProject(n.repository()) + ApiPaths.of("statuses", n.statusSha()),
                     JsonHttp.object("state", value, "name", context, "description", description,
                             "target_url", targetUrl, "ref", n.onBranch() ? n.branch() : null));
         } catch (NotificationRejected e) {
@@ -86,6 +92,33 @@ public final class GitLabForge implements IssueTracker, CommitStatuses {
                 throw e;
             }
         }
+    }
+
+    @Override
+    public CommentRef post(String repository, ChangeRequest request, String body) {
+        JsonNode note = api.call("POST", notes(repository, request), JsonHttp.object("body", body));
+        String id = note.path("id").asText();
+        return new CommentRef(id, noteUrl(request, id));
+    }
+
+    @Override
+    public void update(String repository, ChangeRequest request, CommentRef comment, String body) {
+        api.call("PUT", notes(repository, request) + ApiPaths.of(comment.id()), JsonHttp.object("body", body));
+    }
+
+    @Override
+    public Optional<FoundComment> findOwn(String repository, ChangeRequest request, IssueMarker wanted) {
+        return issueList.findComment(notes(repository, request), wanted, id -> noteUrl(request, id));
+    }
+
+    private static String notes(String repository, ChangeRequest request) {
+        return ApiPaths.gitlabProject(repository)
+                + ApiPaths.of("merge_requests", Integer.toString(request.number()), "notes");
+    }
+
+    /** A note's page: GitLab answers none, so it is the request's page with the note's anchor (null without one). */
+    private static String noteUrl(ChangeRequest request, String id) {
+        return request.webUrl() == null || request.webUrl().isBlank() ? null : request.webUrl() + "#note_" + id;
     }
 
     private String issues(String repository) {

@@ -5,6 +5,8 @@ import io.slipway.common.policy.ApiPaths;
 import io.slipway.notifier.domain.IssueMarker;
 import io.slipway.notifier.domain.IssueTracker.FoundIssue;
 import io.slipway.notifier.domain.IssueTracker.IssueRef;
+import io.slipway.notifier.domain.RequestComments.CommentRef;
+import io.slipway.notifier.domain.RequestComments.FoundComment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -21,7 +24,8 @@ import java.util.function.Function;
  * and pushers can set both), so an issue is adopted only when the forge lists it as created by the account the
  * token belongs to, and its author field names that account too; the account's login is asked once
  * ({@code GET /user}) and kept. Each forge says how it asks for all this ({@link Dialect}); pull requests in GitHub's
- * list are skipped.
+ * list are skipped. The comments of a pull or merge request are searched the same way, with the same bounds and the
+ * same rule: only a comment the account wrote counts.
  */
 public final class IssueList {
 
@@ -32,10 +36,13 @@ public final class IssueList {
     /**
      * How one forge lists open issues newest first ({@code openNewestFirst}: query names and values), restricts the
      * list to issues created by a login ({@code createdBy}: query names and values), names an issue's number, web page,
-     * body and author's login (a JSON pointer), and names the login in its {@code GET /user} answer.
+     * body and author's login (a JSON pointer, the same for a comment), names the login in its {@code GET /user}
+     * answer, orders the comments of a request ({@code commentOrder}: query names and values) and names a comment's
+     * web page ({@code commentUrl}, null when the forge gives none).
      */
     public record Dialect(List<String> openNewestFirst, Function<String, List<String>> createdBy, String id,
-                          String url, String body, String author, String login) {
+                          String url, String body, String author, String login, List<String> commentOrder,
+                          String commentUrl) {
     }
 
     private final JsonHttp.Api api;
@@ -57,33 +64,60 @@ public final class IssueList {
      */
     public Optional<FoundIssue> find(String issuesPath, IssueMarker wanted) {
         String login = self();
+        List<String> query = new ArrayList<>(dialect.openNewestFirst());
+        query.addAll(dialect.createdBy().apply(login));
+        query.addAll(Arrays.asList("labels", labels.isEmpty() ? null : String.join(",", labels)));
+        return first(issuesPath, query, dialect.body(), login, wanted, "newest open issues", (issue, marker) ->
+                new FoundIssue(new IssueRef(issue.path(dialect.id()).asText(), issue.path(dialect.url()).asText(null)),
+                        marker));
+    }
+
+    /**
+     * Lists the comments of a request at {@code commentsPath} page by page for the one the account wrote whose body
+     * ends with a marker of the same repository and subject; {@code fallbackUrl} builds the page of a comment when
+     * the forge names none.
+     */
+    public Optional<FoundComment> findComment(String commentsPath, IssueMarker wanted,
+                                              Function<String, String> fallbackUrl) {
+        String login = self();
+        return first(commentsPath, dialect.commentOrder(), "body", login, wanted, "comments", (comment, marker) -> {
+            String id = comment.path("id").asText();
+            String url = dialect.commentUrl() == null ? null : comment.path(dialect.commentUrl()).asText(null);
+            return new FoundComment(new CommentRef(id, url == null ? fallbackUrl.apply(id) : url), marker);
+        });
+    }
+
+    /**
+     * The first listed item the account wrote whose {@code body} field ends with a marker of the wanted repository
+     * and subject; {@code what} names the list in the warning given when the bound is reached.
+     */
+    private <T> Optional<T> first(String path, List<String> baseQuery, String body, String login, IssueMarker wanted,
+                                  String what, BiFunction<JsonNode, IssueMarker, T> found) {
         for (int number = 1; number <= PAGES; number++) {
-            List<String> query = new ArrayList<>(dialect.openNewestFirst());
-            query.addAll(dialect.createdBy().apply(login));
-            query.addAll(Arrays.asList("labels", labels.isEmpty() ? null : String.join(",", labels),
-                    "per_page", Integer.toString(PER_PAGE), "page", Integer.toString(number)));
-            JsonNode issues = api.call("GET", issuesPath + ApiPaths.query(query.toArray(String[]::new)), null);
-            if (!issues.isArray()) {
-                throw new IllegalStateException(api.label() + " answered the issue list with something that is not"
-                        + " a list");
+            List<String> query = new ArrayList<>(baseQuery);
+            query.addAll(List.of("per_page", Integer.toString(PER_PAGE), "page", Integer.toString(number)));
+            JsonNode items = api.call("GET", path + ApiPaths.query(query.toArray(String[]::new)), null);
+            if (!items.isArray()) {
+                throw new IllegalStateException(api.label() + " answered the list " + path
+                        + " with something that is not a list");
             }
-            for (JsonNode issue : issues) {
-                if (issue.has("pull_request") || !login.equalsIgnoreCase(issue.at(dialect.author()).asText())) {
+            for (JsonNode item : items) {
+                if (item.has("pull_request") || item.path("system").asBoolean(false)
+                        || !login.equalsIgnoreCase(item.at(dialect.author()).asText())) {
                     continue;
                 }
-                Optional<IssueMarker> marker = IssueMarker.readFrom(issue.path(dialect.body()).asText(null))
+                Optional<IssueMarker> marker = IssueMarker.readFrom(item.path(body).asText(null))
                         .filter(wanted::sameBranch);
                 if (marker.isPresent()) {
-                    return Optional.of(new FoundIssue(new IssueRef(issue.path(dialect.id()).asText(),
-                            issue.path(dialect.url()).asText(null)), marker.get()));
+                    return Optional.of(found.apply(item, marker.get()));
                 }
             }
-            if (issues.size() < PER_PAGE) {
+            if (items.size() < PER_PAGE) {
                 return Optional.empty();
             }
         }
-        LOG.warn("{}: none of the newest {} open issues is the one of {} {}; a new one is opened", api.label(),
-                PAGES * PER_PAGE, wanted.repository(), wanted.branch());
+        LOG.warn("{}: none of the {} {} is the one of {} {}; a new one is written", api.label(), PAGES * PER_PAGE,
+                what, wanted.repository(), wanted.branch());
         return Optional.empty();
     }
 

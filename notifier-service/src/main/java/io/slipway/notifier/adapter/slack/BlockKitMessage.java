@@ -3,6 +3,7 @@ package io.slipway.notifier.adapter.slack;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.slipway.notifier.adapter.http.JsonHttp;
+import io.slipway.notifier.domain.ChangeRequest;
 import io.slipway.notifier.domain.Notification;
 import io.slipway.notifier.domain.NotificationTexts;
 
@@ -10,7 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Renders a notification as a Slack Block Kit message: a header, the repository, branch, short sha, author, stage
+ * Renders a notification as a Slack Block Kit message: a header, the repository, branch (for a pull or merge request:
+ * the request, linked, its source and target branches and whether it comes from a fork), short sha, author, stage
  * and reason as fields, the masked log excerpt as a code block, links to the commit and, on success, to the
  * artifact; {@code text} is the fallback shown in notifications. Text from a run is escaped for mrkdwn and kept
  * within Slack's block limits (3,000 characters per section text, 2,000 per field, 150 per header).
@@ -32,9 +34,9 @@ public final class BlockKitMessage {
         blocks.add(JsonHttp.object("type", "header", "text", plain(header(n))));
         List<String> fields = new ArrayList<>(List.of(
                 "*Repository*\n" + link(n.repositoryUrl(), escape(n.repository())),
-                "*Branch*\n`" + escape(n.branch()) + "`",
+                n.isRequest() ? requestField(n.request()) : "*Branch*\n`" + escape(n.branch()) + "`",
                 "*Commit*\n" + link(n.commitUrl().orElse(null), "`" + n.shortSha() + "`") + " " + escape(cut(n.commitTitle(), 200)),
-                "*Author*\n" + escape(cut(n.author(), 200)),
+                "*Author*\n" + escape(cut(n.requestOrCommitAuthor(), 200)),
                 "*Stage*\n" + escape(n.stage())));
         if (n.reasonCode() != null) {
             fields.add("*Reason*\n`" + escape(n.reasonCode()) + "`");
@@ -61,17 +63,28 @@ public final class BlockKitMessage {
     private static String header(Notification n) {
         String icon = switch (n.kind()) {
             case STARTED -> ":arrow_forward:";
-            case PUBLISHED -> ":white_check_mark:";
-            case CANCELLED -> ":heavy_minus_sign:";
+            case PUBLISHED, PASSED -> ":white_check_mark:";
+            case CANCELLED, IGNORED -> ":heavy_minus_sign:";
             case FAILED -> ":x:";
         };
         String what = switch (n.kind()) {
             case STARTED -> "run started";
             case PUBLISHED -> "published";
-            case CANCELLED -> "superseded";
+            case PASSED -> "passed";
+            case CANCELLED -> "CANCELLED".equals(n.reasonCode()) ? "cancelled" : "superseded";
+            case IGNORED -> "ignored";
             case FAILED -> "failed at " + n.stage();
         };
-        return cut(icon + " " + escape(n.repository() + " " + n.branch() + " " + what), HEADER_CHARS);
+        String subject = n.isRequest() ? n.request().displayName() : n.branch();
+        return cut(icon + " " + escape(n.repository() + " " + subject + " " + what), HEADER_CHARS);
+    }
+
+    /** The request, linked, with its branches, and where it comes from when that is a fork. */
+    private static String requestField(ChangeRequest r) {
+        String kind = r.kind() == ChangeRequest.Kind.MERGE ? "Merge request" : "Pull request";
+        return "*" + kind + "*\n" + link(r.webUrl(), escape(r.displayName())) + " `" + escape(r.sourceBranch())
+                + "` → `" + escape(r.targetBranch()) + "`"
+                + (r.fromFork() ? "\nfrom a fork: `" + escape(r.sourceRepository()) + "`" : "");
     }
 
     private static ObjectNode section(String text) {
