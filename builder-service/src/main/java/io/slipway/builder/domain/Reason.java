@@ -1,8 +1,9 @@
 package io.slipway.builder.domain;
 
 /**
- * Why a build ended without an image; written to {@code BuildFailed.reasonCode}. {@link #SUPERSEDED} is not a
- * failure of the commit: a newer commit of the same branch was waiting and was built instead.
+ * Why a build ended without an image; written to {@code BuildFailed.reasonCode}. {@link #SUPERSEDED},
+ * {@link #CANCELLED} and {@link #IGNORED} are not failures of the commit: a newer commit was built instead, the
+ * request was closed, or the repository's path filters left nothing to build.
  */
 public enum Reason {
     /** The commit has no {@code .slipway.yml}. */
@@ -19,8 +20,12 @@ public enum Reason {
     PUSH_FAILED,
     /** The Docker engine or the registry stayed unreachable through the retry budget. */
     INFRASTRUCTURE,
-    /** A newer commit of the same branch was waiting; only the newest is built. */
+    /** A newer commit of the same branch, or a newer head of the same request, was waiting; only the newest is built. */
     SUPERSEDED,
+    /** The pull or merge request the run tests was closed before its build finished. */
+    CANCELLED,
+    /** No changed path matches the repository's path filters ({@code .slipway.yml} {@code paths}); nothing was built. */
+    IGNORED,
     /** VM backend: Nova or Glance refused the request because a quota is used up. */
     QUOTA_EXCEEDED,
     /** VM backend: the build server went to ERROR (Nova's fault in the message) or the cloud refused an action. */
