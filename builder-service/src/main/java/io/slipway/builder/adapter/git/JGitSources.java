@@ -43,8 +43,10 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Fetches commits with JGit into one cached bare mirror per repository and clone URL: a commit the mirror already
@@ -124,7 +126,8 @@ public final class JGitSources implements Sources {
             synchronized (use.lock()) {
                 if (requestRef.isPresent() || commit(mirror, id) == null
                         || before != null && commit(mirror, before) == null) {
-                    fetchInto(mirror, cloneUrl, url, requestRef, List.of(id, before), checked, access);
+                    fetchInto(mirror, cloneUrl, url, requestRef, Stream.of(id, before).filter(Objects::nonNull).toList(),
+                            checked, access);
                 }
                 built = requestRef.isPresent() ? requestTip(mirror, requestRef.get(), id, url) : commit(mirror, id);
                 base = fetch.targetBranch() != null ? ref(mirror, Constants.R_HEADS + fetch.targetBranch())
@@ -159,8 +162,8 @@ public final class JGitSources implements Sources {
     }
 
     /**
-     * Fetches all branches and tags (and a request's refs) into the mirror, then each of {@code shas} (null entries
-     * skipped) the mirror still lacks, by sha.
+     * Fetches all branches and tags (and a request's refs) into the mirror, then each of {@code shas} the mirror
+     * still lacks, by sha.
      */
     private void fetchInto(Repository mirror, String cloneUrl, String url, Optional<RequestRef> requestRef,
                            List<ObjectId> shas, CloneUrlPolicy.Checked checked, Access access) {
@@ -177,7 +180,7 @@ public final class JGitSources implements Sources {
                         .setTagOpt(TagOpt.NO_TAGS).setRemoveDeletedRefs(true).setCheckFetchedObjects(true)
                         .setProgressMonitor(session.monitor()).call();
                 for (ObjectId id : shas) {
-                    if (id != null && commit(mirror, id) == null) {
+                    if (commit(mirror, id) == null) {
                         fetchSha(git, cloneUrl, id, session, access);
                     }
                 }
