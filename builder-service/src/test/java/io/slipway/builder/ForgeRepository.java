@@ -116,7 +116,11 @@ public final class ForgeRepository {
         command.addAll(List.of(args));
         try {
             Files.createDirectories(dir);
-            Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+            ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+            // Git isolated from the machine's configuration, so no one's settings change what the test writes.
+            builder.environment().put("GIT_CONFIG_NOSYSTEM", "1");
+            builder.environment().put("GIT_CONFIG_GLOBAL", "/dev/null");
+            Process process = builder.start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
                 throw new IllegalStateException(String.join(" ", command) + " failed in " + dir + ": " + output);
