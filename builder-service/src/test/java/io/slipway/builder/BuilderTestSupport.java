@@ -32,11 +32,18 @@ public final class BuilderTestSupport {
     /** Properties for a builder against {@code registry}, allowing file:// clone URLs. */
     public static BuilderProperties properties(Path workdir, String dockerHost, LocalRegistry registry, String password,
                                                Map<String, String> buildArgs) {
+        return properties(workdir, dockerHost, registry, password, buildArgs, null, null, null);
+    }
+
+    /** As above, with git credentials for {@code gitCredentialHost}. */
+    public static BuilderProperties properties(Path workdir, String dockerHost, LocalRegistry registry, String password,
+                                               Map<String, String> buildArgs, String gitUser, String gitPassword,
+                                               String gitCredentialHost) {
         return new BuilderProperties(Duration.ofMinutes(2), Duration.ofSeconds(1), workdir.toString(), buildArgs, List.of(),
                 new BuilderProperties.Docker(dockerHost, "256m", 512, null, Duration.ofMinutes(1), "1g"),
                 new BuilderProperties.Registry(registry.host(), true, "staging", REGISTRY_USER, password),
-                new BuilderProperties.Git(null, null, null, Duration.ofSeconds(30), Duration.ofMinutes(10),
-                        Duration.ofDays(30), "10g"),
+                new BuilderProperties.Git(gitUser, gitPassword, gitCredentialHost, Duration.ofSeconds(30),
+                        Duration.ofMinutes(10), Duration.ofDays(30), "10g"),
                 new BuilderProperties.CloneUrls(List.of("https", "file"), null, true, false, false));
     }
 

@@ -35,9 +35,11 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 /**
- * The builder's use case: turns a commit into an image staged at {@code <registry>/<prefix>/<image>:<sha>}, where
- * the image name must be the repository's to publish ({@link ImageOwnership}; otherwise {@code CONFIG_INVALID}
- * before anything is built or looked up in the registry).
+ * The builder's use case: turns a commit into an image staged at {@code <registry>/<prefix>/<image>:<sha>} (a pull
+ * or merge request's under its own tag, {@link #stagedTag}), where the image name must be the repository's to publish
+ * ({@link ImageOwnership}; otherwise {@code CONFIG_INVALID} before anything is built or looked up in the registry).
+ * A run none of whose changed paths passes the repository's path filters is not built ({@code IGNORED}); a fork's
+ * request is built without the service's build args or any credentials.
  * A request superseded by a newer commit of its branch is not built; an image already staged for the sha is not
  * rebuilt (cache hit); otherwise the commit's tree is exported into a fresh workspace (removed afterwards), built
  * with its OCI labels and pushed; workspaces a killed instance left behind are removed when the service is created
@@ -178,16 +180,20 @@ public final class BuildService implements Builds {
                     + " was waiting behind " + request.shortSha() + "; only the newest waiting commit of a branch is built.",
                     null, false);
         }
-        try (Sources.Tree tree = sources.fetch(request.repository(), request.cloneUrl(), request.sha())) {
+        try (Sources.Tree tree = sources.fetch(Sources.Fetch.of(request))) {
             PipelineFile file = pipelineFile(tree, request);
             Optional<String> notOwned = settings.imageOwnership().refusal(request.repository(), file.image());
             if (notOwned.isPresent()) {
                 throw PipelineFileParser.invalid(file.line("image"), notOwned.get());
             }
+            Optional<Failed> ignored = ignored(request, file, tree, log);
+            if (ignored.isPresent()) {
+                return ignored.get();
+            }
             if (file.backend() == PipelineFile.Backend.OPENSTACK) {
                 return buildVm(request, started, tree, file, log, cancellation);
             }
-            Map<String, String> args = BuildArgs.merge(settings.serviceBuildArgs(), file);
+            Map<String, String> args = BuildArgs.merge(settings.serviceBuildArgs(), file, request.untrusted());
             if (tree.size(file.dockerfile()).isEmpty()) {
                 throw PipelineFileParser.invalid(file.line("dockerfile"), "no Dockerfile at '" + file.dockerfile()
                         + "' in commit " + request.shortSha() + (file.lines().containsKey("dockerfile") ? ""
@@ -195,10 +201,11 @@ public final class BuildService implements Builds {
             }
             List<TestSuite> suites = suites(tree, file);
             String repository = registry.prefix() + "/" + file.image();
-            Optional<String> staged = registry.stagedDigest(repository, request.sha());
+            String tag = stagedTag(request, tree.commit());
+            Optional<String> staged = registry.stagedDigest(repository, tag);
             if (staged.isPresent()) {
-                log.line("Image " + repository + ":" + request.sha() + " is already staged as " + staged.get() + "; not rebuilt");
-                return built(request, started, repository, staged.get(), true, suites);
+                log.line("Image " + repository + ":" + tag + " is already staged as " + staged.get() + "; not rebuilt");
+                return built(started, repository, tag, staged.get(), true, suites);
             }
             Path workspace = workspace(request);
             try {
@@ -207,12 +214,12 @@ public final class BuildService implements Builds {
                         ? settings.maxTimeout() : file.timeout();
                 String image = registry.host() + "/" + repository;
                 builder.build(new ImageBuilder.BuildSpec(workspace, workspace.resolve(file.context()),
-                        workspace.resolve(file.dockerfile()), image + ":" + request.sha(), labels(request), args,
-                        file.target(), timeout), log, cancellation);
-                ImageBuilder.PushResult pushed = builder.push(image, request.sha(), log, cancellation);
-                LOG.info("Run {}: staged {}:{} as {} ({} bytes uploaded)", request.runId(), image, request.sha(),
+                        workspace.resolve(file.dockerfile()), image + ":" + tag, labels(request, tree.commit(), tag),
+                        args, file.target(), timeout, request.untrusted()), log, cancellation);
+                ImageBuilder.PushResult pushed = builder.push(image, tag, log, cancellation);
+                LOG.info("Run {}: staged {}:{} as {} ({} bytes uploaded)", request.runId(), image, tag,
                         pushed.digest(), pushed.bytesPushed());
-                return built(request, started, repository, pushed.digest(), false, suites);
+                return built(started, repository, tag, pushed.digest(), false, suites);
             } finally {
                 delete(workspace);
             }
@@ -237,7 +244,7 @@ public final class BuildService implements Builds {
         String script = provisionScript(tree, file, request);
         List<TestSuite> suites = suites(tree, file);
         VmImages.VmImage image = vmImages.build(new VmImages.VmBuild(request.runId(), request.repository(),
-                source(request), request.sha(), request.ref(), script, openstack.server()), log, cancellation);
+                source(request), tree.commit(), request.ref(), script, openstack.server()), log, cancellation);
         LOG.info("Run {}: VM image {} ({}) is in {}", request.runId(), image.name(), image.imageId(),
                 image.imageServiceUrl());
         long millis = Duration.between(started, clock.instant()).toMillis();
@@ -290,22 +297,72 @@ public final class BuildService implements Builds {
         return List.copyOf(suites);
     }
 
-    private Built built(BuildRequest request, Instant started, String repository, String digest, boolean cacheHit,
+    private Built built(Instant started, String repository, String tag, String digest, boolean cacheHit,
                         List<TestSuite> suites) {
         long millis = Duration.between(started, clock.instant()).toMillis();
-        return new Built(new StagedImage(registry.host(), repository, request.sha(), digest), millis, cacheHit, suites);
+        return new Built(new StagedImage(registry.host(), repository, tag, digest), millis, cacheHit, suites);
     }
 
-    /** The OCI labels that tie the image to its commit and run. */
-    Map<String, String> labels(BuildRequest request) {
+    /**
+     * Path filters ({@code .slipway.yml} {@code paths}): a branch push or a request none of whose changed paths is
+     * wanted ends at once as {@link Reason#IGNORED}. A tag is always built: tagging is a release, not a change.
+     */
+    private static Optional<Failed> ignored(BuildRequest request, PipelineFile file, Sources.Tree tree, BuildLog log) {
+        if (file.paths().isNone() || request.isTag()) {
+            return Optional.empty();
+        }
+        Sources.ChangedPaths changed = tree.changedPaths(file.paths()::wants);
+        if (changed.firstWanted() != null) {
+            log.line("Slipway: " + changed.firstWanted() + " changed (" + changed.comparedWith() + ") and matches the "
+                    + "path filters of " + PipelineFile.PATH);
+            return Optional.empty();
+        }
+        return Optional.of(new Failed(Reason.IGNORED, "Ignored: none of the " + changed.count() + " path(s) changed ("
+                + changed.comparedWith() + ") matches the path filters of " + PipelineFile.PATH + " line "
+                + file.line("paths") + " (" + file.paths().describe() + "); nothing was built.", null, false));
+    }
+
+    /**
+     * The tag an image is staged under: the sha for a push; for a request its own scheme, never the bare sha or a
+     * branch (a request's image may differ from a push's of the same sha: a merge result, or a fork's build without
+     * the service's build args): {@code pr-12-<head12>} ({@code mr-} for GitLab), plus {@code -merge-<merge12>} for
+     * a merge result.
+     */
+    static String stagedTag(BuildRequest request, String built) {
+        BuildRequest.ChangeRequest change = request.request();
+        if (change == null) {
+            return request.sha();
+        }
+        String tag = change.tagPrefix() + "-" + sha12(request.sha());
+        return built.equals(request.sha()) ? tag : tag + "-merge-" + sha12(built);
+    }
+
+    /**
+     * The OCI labels that tie the image to its commit and run; {@code built} is the commit built (the merge commit of
+     * a merge result). A request's image also carries its number, kind, head sha and merge sha.
+     */
+    Map<String, String> labels(BuildRequest request, String built, String tag) {
         Map<String, String> labels = new LinkedHashMap<>();
-        labels.put("org.opencontainers.image.revision", request.sha());
+        labels.put("org.opencontainers.image.revision", built);
         labels.put("org.opencontainers.image.source", source(request));
         labels.put("org.opencontainers.image.created", clock.instant().toString());
-        labels.put("org.opencontainers.image.version", request.isTag() ? request.shortRef()
-                : request.shortRef() + "-" + request.shortSha());
+        labels.put("org.opencontainers.image.version", request.request() != null ? tag
+                : request.isTag() ? request.shortRef() : request.shortRef() + "-" + request.shortSha());
         labels.put("io.slipway.run-id", request.runId());
+        BuildRequest.ChangeRequest change = request.request();
+        if (change != null) {
+            labels.put("io.slipway.request.number", Integer.toString(change.number()));
+            labels.put("io.slipway.request.kind", change.kind() == BuildRequest.ChangeRequest.Kind.MERGE ? "merge" : "pull");
+            labels.put("io.slipway.request.head-sha", request.sha());
+            if (!built.equals(request.sha())) {
+                labels.put("io.slipway.request.merge-sha", built);
+            }
+        }
         return labels;
+    }
+
+    private static String sha12(String sha) {
+        return sha.length() > 12 ? sha.substring(0, 12) : sha;
     }
 
     private static String source(BuildRequest request) {

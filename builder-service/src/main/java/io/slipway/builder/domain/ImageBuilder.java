@@ -9,10 +9,17 @@ public interface ImageBuilder {
 
     /**
      * What to build: the checked-out commit ({@code workspace}), the context and Dockerfile inside it, the full image
-     * reference to tag, labels and build args. Nothing outside the workspace may reach the build.
+     * reference to tag, labels and build args. Nothing outside the workspace may reach the build; an {@code untrusted}
+     * build (a fork's request) gets none of the builder's own credentials either (no registry auth for base images).
      */
     record BuildSpec(Path workspace, Path context, Path dockerfile, String reference, Map<String, String> labels,
-                     Map<String, String> buildArgs, String target, Duration timeout) {
+                     Map<String, String> buildArgs, String target, Duration timeout, boolean untrusted) {
+
+        /** A build of the repository's own content (a push or a same-repository request). */
+        public BuildSpec(Path workspace, Path context, Path dockerfile, String reference, Map<String, String> labels,
+                         Map<String, String> buildArgs, String target, Duration timeout) {
+            this(workspace, context, dockerfile, reference, labels, buildArgs, target, timeout, false);
+        }
     }
 
     /** The pushed manifest's digest and the bytes of layers that were actually uploaded. */

@@ -17,10 +17,12 @@ import java.util.Map;
  * @param timeout    the build timeout the repository asks for, or null for the service's
  * @param backend    what builds the image: a Docker engine (container image) or OpenStack (VM image)
  * @param openstack  the {@code openstack:} block; present exactly when {@code backend} is {@link Backend#OPENSTACK}
+ * @param paths      which changed paths ask for a build ({@link PathFilter#NONE}: every change)
  */
 public record PipelineFile(String image, String context, String dockerfile, String target,
                            Map<String, String> buildArgs, List<String> tests, Duration timeout,
-                           Backend backend, OpenStack openstack, Map<String, Integer> lines) {
+                           Backend backend, OpenStack openstack, PathFilter paths,
+                           Map<String, Integer> lines) {
 
     public static final String PATH = ".slipway.yml";
 

@@ -1,5 +1,6 @@
 package io.slipway.builder.domain;
 
+import io.slipway.common.glob.Glob;
 import io.slipway.common.policy.ImageOwnership;
 import io.slipway.common.yaml.InvalidYaml;
 import io.slipway.common.yaml.StrictYaml;
@@ -25,7 +26,8 @@ import java.util.regex.Pattern;
 public final class PipelineFileParser {
 
     static final List<String> KEYS = List.of("image", "dockerfile", "context", "target", "buildArgs", "tests", "timeout",
-            "backend", "openstack");
+            "backend", "openstack", "paths");
+    static final List<String> PATHS_KEYS = List.of("include", "exclude");
     static final List<String> SERVER_KEYS = List.of("baseImage", "flavor", "network", "keyPair", "securityGroups");
     static final List<String> OPENSTACK_KEYS;
 
@@ -59,7 +61,7 @@ public final class PipelineFileParser {
         Map<String, Integer> lines = new HashMap<>();
         if (top == null) {
             return new PipelineFile(defaultImage, "", "Dockerfile", null, Map.of(), List.of(), null,
-                    PipelineFile.Backend.CONTAINER, null, Map.of());
+                    PipelineFile.Backend.CONTAINER, null, PathFilter.NONE, Map.of());
         }
         lines.putAll(top.keyLines());
         String image = top.get("image").map(PipelineFileParser::image).orElse(defaultImage);
@@ -81,8 +83,36 @@ public final class PipelineFileParser {
             throw invalidYaml(top.keyLine("backend"), "'backend: openstack' needs an 'openstack' block with at least "
                     + "'provision' (the provisioning script)");
         }
+        PathFilter paths = PathFilter.NONE;
+        if (top.has("paths")) {
+            YamlMap block = top.get("paths").orElseThrow().map(PATHS_KEYS);
+            lines.putAll(block.keyLines());
+            paths = new PathFilter(globs(block, "include"), globs(block, "exclude"));
+        }
         return new PipelineFile(image, context, dockerfile, target, buildArgs, tests, timeout, backend, openstack,
-                Map.copyOf(lines));
+                paths, Map.copyOf(lines));
+    }
+
+    /** {@code paths.include} or {@code paths.exclude}: a non-empty list of globs over repository paths, or absent. */
+    private static List<Glob> globs(YamlMap block, String key) {
+        if (!block.has(key)) {
+            return List.of();
+        }
+        YamlNode node = block.get(key).orElseThrow();
+        List<YamlNode> items = node.list();
+        if (items.isEmpty()) {
+            throw node.invalid("must list at least one glob (leave 'paths." + key + "' out to "
+                    + (key.equals("include") ? "include every path)" : "exclude none)"));
+        }
+        List<Glob> globs = new ArrayList<>();
+        for (YamlNode item : items) {
+            try {
+                globs.add(Glob.of(item.scalar()));
+            } catch (IllegalArgumentException e) {
+                throw item.invalid("is not a valid glob (" + e.getMessage() + ")");
+            }
+        }
+        return List.copyOf(globs);
     }
 
     private static PipelineFile.Backend backend(YamlNode node) {

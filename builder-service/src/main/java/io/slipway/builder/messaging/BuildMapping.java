@@ -4,6 +4,7 @@ import io.slipway.builder.domain.BuildOutcome;
 import io.slipway.builder.domain.BuildRequest;
 import io.slipway.events.ArtifactKind;
 import io.slipway.events.BuildFailed;
+import io.slipway.events.ChangeRequest;
 import io.slipway.events.CommitReceived;
 import io.slipway.events.ImageBuilt;
 import io.slipway.events.ImageReference;
@@ -25,7 +26,17 @@ final class BuildMapping {
         RunContext run = event.getRun();
         return new BuildRequest(run.getRunId(), run.getRepository().getFullName(), run.getRepository().getCloneUrl(),
                 run.getRepository().getWebUrl(), run.getCommit().getSha(), run.getCommit().getRef(), run.getTriggeredAt(),
-                partition, offset);
+                partition, offset, run.getCommit().getBefore(), toChange(run.getRequest()));
+    }
+
+    private static BuildRequest.ChangeRequest toChange(ChangeRequest request) {
+        if (request == null) {
+            return null;
+        }
+        return new BuildRequest.ChangeRequest(request.getNumber(), "merge".equals(request.getKind())
+                ? BuildRequest.ChangeRequest.Kind.MERGE : BuildRequest.ChangeRequest.Kind.PULL,
+                request.getTargetBranch(), request.getSourceRepository(), request.getFromFork(),
+                request.getMergeResult());
     }
 
     static SpecificRecord toEvent(CommitReceived commit, BuildOutcome outcome, Instant now) {

@@ -102,6 +102,27 @@ class JGitSourcesOverHttpTest {
     }
 
     @Test
+    void aForksRequestOffersNoCredentialsEvenToTheCredentialHostThatAsks() throws IOException {
+        try (GitHttpServer git = server().answerFirst(JGitSourcesOverHttpTest::requireBasic)) {
+            JGitSources sources = sources(git.origin());
+            Sources.Fetch fork = new Sources.Fetch("org/app", git.cloneUrl().replace("http://",
+                    "http://" + USER + ":" + PASSWORD + "@"), sha, "refs/heads/main", null, null, true);
+
+            assertThatThrownBy(() -> sources.fetch(fork)).isInstanceOfSatisfying(StageFailure.class, e -> {
+                assertThat(e.reason()).isEqualTo(Reason.SOURCE_UNAVAILABLE);
+                assertThat(e.getMessage()).contains("refused access").doesNotContain(PASSWORD);
+            });
+            assertThat(git.seen()).isNotEmpty().extracting(GitHttpServer.Seen::authorization).containsOnlyNulls();
+
+            try (Sources.Tree tree = sources.fetch(new Sources.Fetch("org/app", git.cloneUrl(), sha, "refs/heads/main",
+                    null, null, false))) {
+                assertThat(tree.size("app.txt")).as("the same fetch for the repository itself").hasValue(3);
+            }
+            assertThat(git.seen()).extracting(GitHttpServer.Seen::authorization).contains(BASIC);
+        }
+    }
+
+    @Test
     void credentialsWrittenIntoTheCloneUrlGoToItsOwnHost() throws IOException {
         try (GitHttpServer git = server().answerFirst(JGitSourcesOverHttpTest::requireBasic);
              Sources.Tree tree = sources(null).fetch("org/app", git.cloneUrl().replace("http://",

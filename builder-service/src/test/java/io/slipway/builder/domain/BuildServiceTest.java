@@ -53,9 +53,27 @@ class BuildServiceTest {
     private Optional<String> newer = Optional.empty();
     private List<String> secrets = List.of();
 
-    private final Sources sources = (repository, cloneUrl, sha) -> {
+    private final List<String> changed = new ArrayList<>(List.of("src/App.java"));
+    private final List<Sources.Fetch> fetched = new ArrayList<>();
+    private String mergeCommit;
+
+    private final Sources sources = fetch -> {
         fetches.incrementAndGet();
+        fetched.add(fetch);
         return new Sources.Tree() {
+            public String commit() {
+                return mergeCommit == null ? fetch.sha() : mergeCommit;
+            }
+
+            public Sources.ChangedPaths changedPaths(java.util.function.Predicate<String> wanted) {
+                for (int i = 0; i < changed.size(); i++) {
+                    if (wanted.test(changed.get(i))) {
+                        return new Sources.ChangedPaths("abc1234..0123456", i + 1, changed.get(i));
+                    }
+                }
+                return new Sources.ChangedPaths("abc1234..0123456", changed.size(), null);
+            }
+
             public OptionalLong size(String path) {
                 return files.containsKey(path) ? OptionalLong.of(files.get(path).length()) : OptionalLong.empty();
             }
@@ -134,6 +152,118 @@ class BuildServiceTest {
 
         assertThat(outcome).isInstanceOfSatisfying(BuildOutcome.Built.class,
                 built -> assertThat(built.image().repository()).isEqualTo("staging/org/app"));
+    }
+
+    private static BuildRequest requestRun(boolean fromFork, BuildRequest.ChangeRequest.Kind kind, boolean mergeResult) {
+        String ref = (kind == BuildRequest.ChangeRequest.Kind.MERGE ? "refs/merge-requests/7/" : "refs/pull/7/")
+                + (mergeResult ? "merge" : "head");
+        return new BuildRequest("run-7", "org/app", REQUEST.cloneUrl(), REQUEST.webUrl(), SHA, ref, Instant.EPOCH, 0, 43,
+                null, new BuildRequest.ChangeRequest(7, kind, "main", fromFork ? "eve/app" : "org/app", fromFork,
+                mergeResult));
+    }
+
+    @Test
+    void aForksRequestIsFetchedAnonymouslyAndBuiltWithoutTheServicesBuildArgsOrCredentials() {
+        BuildOutcome outcome = service().build(requestRun(true, BuildRequest.ChangeRequest.Kind.PULL, false));
+
+        assertThat(fetched).singleElement().satisfies(fetch -> {
+            assertThat(fetch.anonymous()).isTrue();
+            assertThat(fetch.ref()).isEqualTo("refs/pull/7/head");
+            assertThat(fetch.targetBranch()).isEqualTo("main");
+        });
+        ImageBuilder.BuildSpec spec = builds.get(0);
+        assertThat(spec.untrusted()).isTrue();
+        assertThat(spec.buildArgs()).containsExactly(Map.entry("VERSION", "2"));
+        assertThat(spec.reference()).isEqualTo("registry.test:5000/staging/team/app:pr-7-0123456789ab");
+        assertThat(outcome).isInstanceOfSatisfying(BuildOutcome.Built.class,
+                built -> assertThat(built.image().tag()).isEqualTo("pr-7-0123456789ab"));
+    }
+
+    @Test
+    void aSameRepositoryRequestGetsTheServicesBuildArgsAndItsOwnTagAndLabels() {
+        service().build(requestRun(false, BuildRequest.ChangeRequest.Kind.MERGE, false));
+
+        ImageBuilder.BuildSpec spec = builds.get(0);
+        assertThat(fetched.get(0).anonymous()).isFalse();
+        assertThat(spec.untrusted()).isFalse();
+        assertThat(spec.buildArgs()).containsEntry("HTTP_PROXY", "http://proxy:3128");
+        assertThat(spec.reference()).endsWith(":mr-7-0123456789ab");
+        assertThat(spec.labels()).containsEntry("io.slipway.request.number", "7")
+                .containsEntry("io.slipway.request.kind", "merge")
+                .containsEntry("io.slipway.request.head-sha", SHA)
+                .containsEntry("org.opencontainers.image.revision", SHA)
+                .containsEntry("org.opencontainers.image.version", "mr-7-0123456789ab")
+                .doesNotContainKey("io.slipway.request.merge-sha");
+    }
+
+    @Test
+    void aMergeResultIsTaggedAndLabelledWithTheHeadAndTheMergeCommit() {
+        mergeCommit = "fedcba9876543210fedcba9876543210fedcba98";
+
+        service().build(requestRun(false, BuildRequest.ChangeRequest.Kind.PULL, true));
+
+        ImageBuilder.BuildSpec spec = builds.get(0);
+        assertThat(spec.reference()).endsWith(":pr-7-0123456789ab-merge-fedcba987654");
+        assertThat(spec.labels()).containsEntry("io.slipway.request.head-sha", SHA)
+                .containsEntry("io.slipway.request.merge-sha", mergeCommit)
+                .containsEntry("org.opencontainers.image.revision", mergeCommit);
+    }
+
+    @Test
+    void aRequestIsNotServedThePushsImageOfTheSameSha() {
+        staged.put("staging/team/app:" + SHA, "sha256:the-push");
+
+        BuildOutcome outcome = service().build(requestRun(true, BuildRequest.ChangeRequest.Kind.PULL, false));
+
+        assertThat(outcome).isInstanceOfSatisfying(BuildOutcome.Built.class, built -> {
+            assertThat(built.cacheHit()).isFalse();
+            assertThat(built.image().digest()).isEqualTo("sha256:pushed");
+        });
+    }
+
+    @Test
+    void aForkCannotSetTheServicesBuildArgNamesEither() {
+        files.put(".slipway.yml", "image: team/app\nbuildArgs: {http_proxy: 'http://evil:3128'}\n");
+
+        BuildOutcome outcome = service().build(requestRun(true, BuildRequest.ChangeRequest.Kind.PULL, false));
+
+        assertThat(outcome).isInstanceOfSatisfying(BuildOutcome.Failed.class,
+                failed -> assertThat(failed.reason()).isEqualTo(Reason.CONFIG_INVALID));
+        assertThat(builds).isEmpty();
+    }
+
+    @Test
+    void aChangeNoPathFilterWantsIsIgnoredAtOnceNamingTheFilters() {
+        files.put(".slipway.yml", "image: team/app\npaths:\n  include: [src/**]\n  exclude: ['**/*.md']\n");
+        changed.clear();
+        changed.addAll(List.of("docs/guide.md", "src/README.md"));
+
+        BuildOutcome outcome = service().build(requestRun(false, BuildRequest.ChangeRequest.Kind.PULL, false));
+
+        assertThat(outcome).isInstanceOfSatisfying(BuildOutcome.Failed.class, failed -> {
+            assertThat(failed.reason()).isEqualTo(Reason.IGNORED);
+            assertThat(failed.retryable()).isFalse();
+            assertThat(failed.message()).contains("none of the 2 path(s) changed (abc1234..0123456)", "line 2",
+                    "include [src/**], exclude [**/*.md]");
+        });
+        assertThat(builds).isEmpty();
+    }
+
+    @Test
+    void aChangeAPathFilterWantsIsBuiltAndATagIgnoresTheFilters() {
+        files.put(".slipway.yml", "image: team/app\npaths: {include: [src/**], exclude: ['**/*.md']}\n");
+        changed.clear();
+        changed.addAll(List.of("docs/guide.md", "src/App.java"));
+
+        assertThat(service().build(REQUEST)).isInstanceOf(BuildOutcome.Built.class);
+
+        changed.clear();
+        changed.add("docs/guide.md");
+        BuildRequest tag = new BuildRequest("run-2", "org/app", REQUEST.cloneUrl(), null, SHA, "refs/tags/v1.0",
+                Instant.EPOCH, 0, 44);
+        assertThat(service().build(REQUEST)).isInstanceOfSatisfying(BuildOutcome.Failed.class,
+                failed -> assertThat(failed.reason()).isEqualTo(Reason.IGNORED));
+        assertThat(service().build(tag)).isInstanceOf(BuildOutcome.Built.class);
     }
 
     @Test

@@ -78,6 +78,12 @@ class PipelineFileParserTest {
             path with a NUL            | context: "a\\0b"                       | line 1: key 'context' must be a relative path inside the repository
             alias bomb                 | a: &a [x,x]\\nb: [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a,*a,*a,*a,*a,*a,*a,*a,*a,*a,*a,*a] | .slipway.yml: refused: Number of aliases
             bad timeout                | timeout: soon                          | line 1: key 'timeout' must be a duration like 90s, 20m, 1h30m or 500ms, not 'soon'
+            paths unknown key       | paths:\\n  includes: [a]           | line 2: key 'paths.includes' is unknown (known keys: include, exclude)
+            paths not a mapping     | paths: [src/**]                   | line 1: key 'paths' must be a mapping, not a list
+            paths not a list        | paths:\\n  include: src/**         | line 2: key 'paths.include' must be a list
+            paths empty list        | paths:\\n  exclude: []             | line 2: key 'paths.exclude' must list at least one glob
+            paths invalid glob      | paths:\\n  include: ['src/[a']     | line 2: key 'paths.include[0]' is not a valid glob (invalid glob 'src/[a': '[' is not closed by ']')
+            paths blank glob        | paths:\\n  include: ['  ']         | line 2: key 'paths.include[0]' is not a valid glob (a glob must not be empty
             """)
     void refusesWhatItDoesNotUnderstandNamingTheLine(String name, String yaml, String expected) {
         assertThatThrownBy(() -> parse(yaml.replace("\\n", "\n")))
@@ -86,6 +92,27 @@ class PipelineFileParserTest {
                     assertThat(e.retryable()).isFalse();
                     assertThat(e.getMessage()).startsWith(".slipway.yml").contains(expected);
                 });
+    }
+
+    @Test
+    void readsThePathFilters() {
+        PipelineFile file = parse("""
+                image: team/app
+                paths:
+                  include: [src/**, Dockerfile, "{,**/}*.java"]
+                  exclude:
+                    - '**/*.md'
+                """);
+
+        assertThat(file.paths().wants("src/main/App.java")).isTrue();
+        assertThat(file.paths().wants("Dockerfile")).isTrue();
+        assertThat(file.paths().wants("lib/Util.java")).isTrue();
+        assertThat(file.paths().wants("src/README.md")).as("excluded").isFalse();
+        assertThat(file.paths().wants("docs/guide.txt")).as("not included").isFalse();
+        assertThat(file.line("paths")).isEqualTo(2);
+        assertThat(file.paths().describe()).isEqualTo("include [src/**, Dockerfile, {,**/}*.java], exclude [**/*.md]");
+        assertThat(parse("image: a\n").paths().isNone()).isTrue();
+        assertThat(parse("paths: {exclude: [docs/**]}\n").paths().wants("src/a")).as("no include: all").isTrue();
     }
 
     @Test

@@ -5,6 +5,7 @@ import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.BuildImageCmd;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.model.AuthConfig;
+import com.github.dockerjava.api.model.AuthConfigurations;
 import com.github.dockerjava.api.model.BuildResponseItem;
 import com.github.dockerjava.api.model.PushResponseItem;
 import com.github.dockerjava.api.model.ResponseItem;
@@ -31,7 +32,8 @@ import java.util.function.Function;
 
 /**
  * Builds and pushes through the Docker Engine API (docker-java): the classic builder with memory (no extra swap)
- * and CPU limits, never privileged, intermediate containers always removed, the engine's layer cache kept. The
+ * and CPU limits, never privileged, intermediate containers always removed, the engine's layer cache kept; an
+ * untrusted build (a fork's request) is sent no registry credentials for its base images. The
  * context is archived by {@link BuildContext} (links never followed, size-limited) within the build's timeout. The
  * build output streams into the {@link BuildLog}; at the timeout, or when the build is cancelled, the stream is
  * closed, which makes the engine stop the build and kill its running step.
@@ -123,6 +125,10 @@ public final class DockerImageBuilder implements ImageBuilder {
             }
             if (spec.target() != null) {
                 command.withTarget(spec.target());
+            }
+            if (spec.untrusted()) {
+                // Otherwise docker-java sends the auths of the builder's Docker config (X-Registry-Config) for FROM pulls.
+                command.withBuildAuthConfigs(new AuthConfigurations());
             }
             spec.buildArgs().forEach(command::withBuildArg);
             if (!await(command.exec(stream), deadline, cancellation)) {

@@ -6,9 +6,11 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Clock;
@@ -222,19 +224,37 @@ public final class Mirrors {
         }
     }
 
+    /**
+     * The bytes of the regular files under {@code dir}. Files that vanish while they are counted are skipped: git
+     * (JGit's background auto-gc after a fetch, too) creates and removes lock files in a mirror at any time.
+     */
     private static long size(Path dir) throws IOException {
-        try (Stream<Path> files = Files.walk(dir)) {
-            return files.mapToLong(file -> {
-                try {
-                    BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-                    return attributes.isRegularFile() ? attributes.size() : 0;
-                } catch (IOException e) {
-                    return 0;
-                }
-            }).sum();
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
+        long[] total = {0};
+        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                total[0] += attributes.isRegularFile() ? attributes.size() : 0;
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                return skipVanished(e);
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path directory, IOException e) throws IOException {
+                return e == null ? FileVisitResult.CONTINUE : skipVanished(e);
+            }
+        });
+        return total[0];
+    }
+
+    private static FileVisitResult skipVanished(IOException e) throws IOException {
+        if (e instanceof NoSuchFileException) {
+            return FileVisitResult.CONTINUE;
         }
+        throw e;
     }
 
     private static void delete(Path dir) {

@@ -1,0 +1,52 @@
+package io.slipway.builder.messaging;
+
+import io.slipway.builder.domain.BuildRequest;
+import io.slipway.events.ChangeRequest;
+import io.slipway.events.Commit;
+import io.slipway.events.CommitReceived;
+import io.slipway.events.Repository;
+import io.slipway.events.RunContext;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What the builder takes from a run: the push's previous sha and the request, for path filters, forks and tags. */
+class BuildMappingTest {
+
+    private static CommitReceived commit(String ref, String before, ChangeRequest request) {
+        return CommitReceived.newBuilder().setEventId("e-1")
+                .setRun(RunContext.newBuilder().setRunId("run-1").setAttempt(1)
+                        .setRepository(Repository.newBuilder().setFullName("org/app")
+                                .setCloneUrl("https://git.example.org/org/app.git").build())
+                        .setCommit(Commit.newBuilder().setSha("a".repeat(40)).setRef(ref).setMessage("m")
+                                .setAuthorName("Ada").setTimestamp(Instant.EPOCH).setBefore(before).build())
+                        .setTriggeredAt(Instant.EPOCH).setRequest(request).build())
+                .setSource("github").setEmittedAt(Instant.EPOCH).build();
+    }
+
+    @Test
+    void aPushKeepsItsPreviousShaAndHasNoRequest() {
+        BuildRequest request = BuildMapping.toRequest(commit("refs/heads/main", "b".repeat(40), null), 2, 7);
+
+        assertThat(request.before()).isEqualTo("b".repeat(40));
+        assertThat(request.request()).isNull();
+        assertThat(request.untrusted()).isFalse();
+    }
+
+    @Test
+    void aForksMergeRequestIsUntrustedWithItsNumberKindAndTarget() {
+        ChangeRequest change = ChangeRequest.newBuilder().setNumber(12).setKind("merge").setSourceBranch("fix")
+                .setTargetBranch("main").setSourceRepository("eve/app").setFromFork(true).setHeadSha("a".repeat(40))
+                .setMergeResult(true).build();
+
+        BuildRequest request = BuildMapping.toRequest(commit("refs/merge-requests/12/merge", null, change), 0, 1);
+
+        assertThat(request.request()).isEqualTo(new BuildRequest.ChangeRequest(12, BuildRequest.ChangeRequest.Kind.MERGE,
+                "main", "eve/app", true, true));
+        assertThat(request.untrusted()).isTrue();
+        assertThat(request.request().displayName()).isEqualTo("!12");
+        assertThat(request.request().tagPrefix()).isEqualTo("mr-12");
+    }
+}
