@@ -2,7 +2,9 @@ package io.slipway.builder;
 
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.RefUpdate;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -58,6 +60,22 @@ public final class TestRepository implements AutoCloseable {
             return git.commit().setMessage(message).setAuthor(author).setCommitter(author).setAllowEmpty(true)
                     .call().name();
         } catch (IOException | GitAPIException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Points {@code ref} (e.g. a forge's {@code refs/pull/7/head}) at {@code sha}, as a forge does for a request. */
+    public void setRef(String ref, String sha) {
+        try {
+            RefUpdate update = git.getRepository().updateRef(ref);
+            update.setNewObjectId(ObjectId.fromString(sha));
+            update.setForceUpdate(true);
+            RefUpdate.Result result = update.update();
+            if (result != RefUpdate.Result.NEW && result != RefUpdate.Result.FORCED
+                    && result != RefUpdate.Result.NO_CHANGE && result != RefUpdate.Result.FAST_FORWARD) {
+                throw new IllegalStateException("could not set " + ref + ": " + result);
+            }
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -131,11 +131,14 @@ class StaleRequestsThroughKafkaTest {
         TestRepository repo = repo(image);
         String marker = unique("older-head");
         RunContext older = RequestRuns.run(repository, repo.cloneUrl(), 7, slowCommit(repo, 300, marker), 1_000);
+        repo.setRef("refs/pull/7/head", older.getCommit().getSha());
         String newerSha = repo.commit("fixed", Map.of("Dockerfile", "FROM " + base + "\nRUN echo newer\n"));
         RunContext newer = RequestRuns.run(repository, repo.cloneUrl(), 7, newerSha, 1_001);
         send(older);
         await().atMost(Duration.ofMinutes(1)).until(() -> buildContainerOf(marker) && !workspacesOf(older).isEmpty());
 
+        // The forge moves the request's ref to the new head, then the trigger says so.
+        repo.setRef("refs/pull/7/head", newerSha);
         RequestRuns.write(stack, RequestRuns.state(repository, 7, true, newerSha, 1_001));
         send(newer);
 
@@ -145,7 +148,7 @@ class StaleRequestsThroughKafkaTest {
         assertThat(stopped.getMessage()).contains("request #7 got head " + newerSha.substring(0, 12))
                 .contains("the build of " + older.getCommit().getSha().substring(0, 7) + " was stopped");
         ImageBuilt built = outcomesOf(newer, Topics.IMAGES, ImageBuilt.class).get(0);
-        assertThat(built.getImage().getTag()).isEqualTo(newerSha);
+        assertThat(built.getImage().getTag()).as("a request's own tag scheme").isEqualTo("pr-7-" + newerSha.substring(0, 12));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(buildContainerOf(marker))
                 .as("the engine stopped the build and removed its container").isFalse());
         assertThat(workspacesOf(older)).isEmpty();
@@ -170,6 +173,7 @@ class StaleRequestsThroughKafkaTest {
         push.getCommit().setRef("refs/heads/main");
         String waitingMarker = unique("waiting");
         RunContext waiting = RequestRuns.run(repository, repo.cloneUrl(), 8, slowCommit(repo, 4, waitingMarker), 2_001);
+        repo.setRef("refs/pull/8/head", waiting.getCommit().getSha());
         send(push);
         send(waiting);
         await().atMost(Duration.ofMinutes(1)).until(() -> buildContainerOf(pushMarker));
