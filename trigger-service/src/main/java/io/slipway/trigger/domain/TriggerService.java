@@ -114,7 +114,7 @@ public final class TriggerService {
             emitter.emit(push, runId, run.attempt(), triggeredAt, run.sequence());
             ledger.record(runId, run.attempt(), push, run.sequence(), triggeredAt);
             if (push.isRequest()) {
-                recordRequest(push, run.sequence());
+                recordAttempt(push, run.attempt(), run.sequence());
             }
             return true;
         }
@@ -127,6 +127,21 @@ public final class TriggerService {
             });
         }
         return false;
+    }
+
+    /**
+     * A new attempt (a re-run, a reopen) gets a fresh sequence, so a close before it does not drop it; but when another
+     * head became the open request's newest since the attempt was asked for, that head's state is written again above
+     * the attempt, so the attempt of the older head is superseded rather than superseding the newer one.
+     */
+    private void recordAttempt(Push push, int attempt, long sequence) {
+        Optional<RequestStatus> current = requests.get(push.repository(), push.request().number());
+        if (attempt > 1 && current.isPresent() && current.get().open()
+                && !current.get().headSha().equals(push.sha())) {
+            requests.put(current.get().outranking(sequence, clock.instant()));
+            return;
+        }
+        recordRequest(push, sequence);
     }
 
     private void recordRequest(Push push, long sequence) {

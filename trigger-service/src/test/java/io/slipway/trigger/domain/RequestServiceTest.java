@@ -108,6 +108,36 @@ class RequestServiceTest {
     }
 
     @Test
+    void aCloseInTheMillisecondItsRunWasAcceptedStillOutranksThatRun() {
+        requests.receive(event(RequestEvent.Action.OPENED, false), repository);
+        drainIntake();
+        long runSequence = emitted.get(0).sequence();
+
+        requests.receive(event(RequestEvent.Action.CLOSED, false), repository);
+
+        // The one staleness rule calls a run stale only for a state whose sequence is above the run's.
+        assertThat(runSequence).isEqualTo(clock.millis());
+        assertThat(state().sequence()).isGreaterThan(runSequence);
+    }
+
+    @Test
+    void aReopenedRequestsNewAttemptRanksAfterTheCloseSoTheCloseDoesNotDropIt() {
+        requests.receive(event(RequestEvent.Action.OPENED, false), repository);
+        drainIntake();
+        requests.receive(event(RequestEvent.Action.CLOSED, false), repository);
+        long closedSequence = state().sequence();
+
+        requests.receive(event(RequestEvent.Action.REOPENED, false), repository);
+        drainIntake();
+
+        // Builder and tester may read the new attempt before the reopened state: the closed state must not make it
+        // stale, i.e. its sequence must not be above the attempt's.
+        assertThat(emitted).extracting(Emitted::attempt).containsExactly(1, 2);
+        assertThat(emitted.get(1).sequence()).isGreaterThanOrEqualTo(closedSequence);
+        assertThat(state().sequence()).isEqualTo(emitted.get(1).sequence());
+    }
+
+    @Test
     void aForksRequestWaitsThenRunsOnceApprovedAndTheApprovalHoldsForItsLaterHeads() {
         Outcome opened = requests.receive(event(RequestEvent.Action.OPENED, true), repository);
         drainIntake();
@@ -175,7 +205,29 @@ class RequestServiceTest {
         assertThat(emitted).extracting(Emitted::sha, Emitted::attempt).containsExactly(
                 org.assertj.core.groups.Tuple.tuple(HEAD, 1), org.assertj.core.groups.Tuple.tuple(second, 1),
                 org.assertj.core.groups.Tuple.tuple(second, 2));
-        assertThat(emitted.get(2).sequence()).isEqualTo(emitted.get(1).sequence());
+        assertThat(emitted.get(2).sequence()).isGreaterThan(emitted.get(1).sequence());
+        assertThat(state().sequence()).isEqualTo(emitted.get(2).sequence());
+        assertThat(state().headSha()).isEqualTo(second);
+    }
+
+    @Test
+    void aRerunOfAHeadThatANewerHeadOvertookIsSupersededAndLeavesTheNewerHeadsRunAlone() {
+        requests.receive(event(RequestEvent.Action.OPENED, false), repository);
+        drainIntake();
+        String newer = "b".repeat(40);
+        requests.receive(withHead(event(RequestEvent.Action.UPDATED, false), newer, "d-2"), repository);
+
+        Outcome rerun = requests.rerun("org/app", 12);
+        drainIntake();
+
+        assertThat(rerun).isEqualTo(new Outcome.Accepted(runId));
+        assertThat(emitted).extracting(Emitted::sha, Emitted::attempt).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(HEAD, 1), org.assertj.core.groups.Tuple.tuple(newer, 1),
+                org.assertj.core.groups.Tuple.tuple(HEAD, 2));
+        // The newer head stays the request's head, above the re-run's sequence: the re-run is superseded, the newer
+        // head's run (below that sequence, same head) is not.
+        assertThat(state().headSha()).isEqualTo(newer);
+        assertThat(state().sequence()).isGreaterThan(emitted.get(2).sequence());
     }
 
     @Test
