@@ -114,7 +114,7 @@ public final class TriggerService {
             emitter.emit(push, runId, run.attempt(), triggeredAt, run.sequence());
             ledger.record(runId, run.attempt(), push, run.sequence(), triggeredAt);
             if (push.isRequest()) {
-                recordAttempt(push, run.attempt(), run.sequence());
+                recordAttempt(push, run.attempt(), run.sequence(), triggeredAt);
             }
             return true;
         }
@@ -130,14 +130,19 @@ public final class TriggerService {
     }
 
     /**
-     * A new attempt (a re-run, a reopen) gets a fresh sequence, so a close before it does not drop it; but when another
-     * head became the open request's newest since the attempt was asked for, that head's state is written again above
-     * the attempt, so the attempt of the older head is superseded rather than superseding the newer one.
+     * A run's state, unless a newer decision about its request must stay the newest: a close recorded after the run
+     * was asked for ({@code triggeredAt}) while it waited in the intake, or, for a new attempt (a re-run, a reopen,
+     * which gets a fresh sequence so a close before it does not drop it), another head that became the open
+     * request's newest since. That state is then written again above the run, which makes the run stale instead of
+     * reopening the request or superseding the newer head.
      */
-    private void recordAttempt(Push push, int attempt, long sequence) {
+    private void recordAttempt(Push push, int attempt, long sequence, Instant triggeredAt) {
         Optional<RequestStatus> current = requests.get(push.repository(), push.request().number());
-        if (attempt > 1 && current.isPresent() && current.get().open()
-                && !current.get().headSha().equals(push.sha())) {
+        boolean closedSince = current.isPresent() && !current.get().open()
+                && current.get().updatedAt().isAfter(triggeredAt);
+        boolean overtaken = attempt > 1 && current.isPresent() && current.get().open()
+                && !current.get().headSha().equals(push.sha());
+        if (closedSince || overtaken) {
             requests.put(current.get().outranking(sequence, clock.instant()));
             return;
         }

@@ -1,12 +1,12 @@
 package io.slipway.trigger.domain;
 
 import io.slipway.common.policy.CloneUrlPolicy;
+import io.slipway.common.testing.TestClock;
 import io.slipway.schemas.RunIds;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class RequestServiceTest {
 
-    record Submitted(Push push, String runId, boolean newAttempt) {
+    record Submitted(Push push, String runId, boolean newAttempt, Instant at) {
     }
 
     record Emitted(String runId, int attempt, String sha, String source, long sequence) {
@@ -24,12 +24,12 @@ class RequestServiceTest {
 
     private final List<Submitted> submitted = new ArrayList<>();
     private final List<Emitted> emitted = new ArrayList<>();
-    private final Clock clock = Clock.fixed(Instant.parse("2026-12-01T12:00:00Z"), ZoneOffset.UTC);
+    private final TestClock clock = new TestClock(Instant.parse("2026-12-01T12:00:00Z"));
     private final RunLedger ledger = new RunLedger(RunLedger.Limits.DEFAULT, clock);
     private final CloneUrlPolicy cloneUrls = new CloneUrlPolicy(CloneUrlPolicy.Settings.defaults());
     private final MemoryRequestBook book = new MemoryRequestBook();
     private final TriggerService trigger = new TriggerService(new PushAdmission(cloneUrls), ledger,
-            (push, runId, newAttempt) -> submitted.add(new Submitted(push, runId, newAttempt)),
+            (push, runId, newAttempt) -> submitted.add(new Submitted(push, runId, newAttempt, clock.instant())),
             (push, runId, attempt, at, sequence) -> emitted.add(new Emitted(runId, attempt, push.sha(), push.source(),
                     sequence)),
             book, clock);
@@ -42,7 +42,7 @@ class RequestServiceTest {
     private void drainIntake() {
         List<Submitted> batch = new ArrayList<>(submitted);
         submitted.clear();
-        batch.forEach(s -> trigger.start(s.push(), s.runId(), clock.instant(), s.newAttempt()));
+        batch.forEach(s -> trigger.start(s.push(), s.runId(), s.at(), s.newAttempt()));
     }
 
     private RequestStatus state() {
@@ -135,6 +135,39 @@ class RequestServiceTest {
         assertThat(emitted).extracting(Emitted::attempt).containsExactly(1, 2);
         assertThat(emitted.get(1).sequence()).isGreaterThanOrEqualTo(closedSequence);
         assertThat(state().sequence()).isEqualTo(emitted.get(1).sequence());
+    }
+
+    @Test
+    void aCloseWhileTheNewHeadsRunWaitsInTheIntakeKeepsTheRequestClosedAndThatRunStale() {
+        requests.receive(event(RequestEvent.Action.OPENED, false), repository);
+        drainIntake();
+        String second = "b".repeat(40);
+        requests.receive(withHead(event(RequestEvent.Action.UPDATED, false), second, "d-2"), repository);
+        clock.advance(Duration.ofSeconds(1));
+        requests.receive(withHead(event(RequestEvent.Action.CLOSED, false), second, "d-3"), repository);
+
+        drainIntake();
+
+        assertThat(emitted).extracting(Emitted::sha).containsExactly(HEAD, second);
+        assertThat(state().open()).isFalse();
+        assertThat(state().sequence()).isGreaterThan(emitted.get(1).sequence());
+    }
+
+    @Test
+    void eventsOfAClosedRequestOtherThanItsReopeningStartNothing() {
+        requests.receive(event(RequestEvent.Action.OPENED, false), repository);
+        drainIntake();
+        requests.receive(event(RequestEvent.Action.CLOSED, false), repository);
+        clock.advance(Duration.ofSeconds(1));
+
+        Outcome late = requests.receive(withHead(event(RequestEvent.Action.UPDATED, false), "b".repeat(40), "d-2"),
+                repository);
+        drainIntake();
+
+        assertThat(late).isInstanceOfSatisfying(Outcome.Ignored.class,
+                ignored -> assertThat(ignored.reason()).contains("was closed"));
+        assertThat(emitted).extracting(Emitted::sha).containsExactly(HEAD);
+        assertThat(state().open()).isFalse();
     }
 
     @Test
