@@ -122,7 +122,7 @@ public final class TriggerService {
             ledger.run(runId).ifPresent(entry -> {
                 Optional<RequestStatus> current = requests.get(push.repository(), push.request().number());
                 if (current.isEmpty() || current.get().sequence() < entry.sequence()) {
-                    recordRequest(entry.push(), entry.sequence());
+                    recordAttempt(entry.push(), entry.attempt(), entry.sequence(), triggeredAt);
                 }
             });
         }

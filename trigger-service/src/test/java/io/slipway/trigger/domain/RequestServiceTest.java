@@ -302,4 +302,35 @@ class RequestServiceTest {
         assertThat(state().headSha()).isEqualTo(HEAD);
         assertThat(state().sequence()).isEqualTo(emitted.get(0).sequence());
     }
+
+    @Test
+    void aCloseThatARunsFailedStateWriteWasToKeepIsStillKeptWhenTheRunIsRedecided() {
+        requests.receive(event(RequestEvent.Action.OPENED, false), repository);
+        drainIntake();
+        requests.receive(withHead(event(RequestEvent.Action.UPDATED, false), "b".repeat(40), "d-2"), repository);
+        Submitted candidate = submitted.remove(0);
+        clock.advance(Duration.ofSeconds(1));
+        requests.receive(withHead(event(RequestEvent.Action.CLOSED, false), "b".repeat(40), "d-3"), repository);
+        TriggerService failingOwner = new TriggerService(new PushAdmission(cloneUrls), ledger, (p, r, n) -> { },
+                (push, id, attempt, at, sequence) -> emitted.add(new Emitted(id, attempt, push.sha(), push.source(),
+                        sequence)), new RequestBook() {
+                    @Override
+                    public java.util.Optional<RequestStatus> get(String repository, int number) {
+                        return book.get(repository, number);
+                    }
+
+                    @Override
+                    public void put(RequestStatus status) {
+                        throw new IllegalStateException("Kafka is down");
+                    }
+                }, clock);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> failingOwner.start(candidate.push(),
+                candidate.runId(), candidate.at(), false)).hasMessage("Kafka is down");
+
+        trigger.start(candidate.push(), candidate.runId(), candidate.at(), false);
+
+        assertThat(emitted).hasSize(2);
+        assertThat(state().open()).isFalse();
+        assertThat(state().sequence()).isGreaterThan(emitted.get(1).sequence());
+    }
 }
