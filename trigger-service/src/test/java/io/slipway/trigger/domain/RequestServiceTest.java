@@ -45,6 +45,30 @@ class RequestServiceTest {
         batch.forEach(s -> trigger.start(s.push(), s.runId(), s.at(), s.newAttempt()));
     }
 
+    /** A partition owner that emits runs into {@code emitted} but cannot write a request's state. */
+    private TriggerService ownerWhoseStateWritesFail() {
+        RequestBook failing = new RequestBook() {
+            @Override
+            public java.util.Optional<RequestStatus> get(String repository, int number) {
+                return book.get(repository, number);
+            }
+
+            @Override
+            public void put(RequestStatus status) {
+                throw new IllegalStateException("Kafka is down");
+            }
+        };
+        return new TriggerService(new PushAdmission(cloneUrls), ledger, (p, r, n) -> { },
+                (push, id, attempt, at, sequence) -> emitted.add(new Emitted(id, attempt, push.sha(), push.source(),
+                        sequence)), failing, clock);
+    }
+
+    /** The request opened, and the run of its first head emitted. */
+    private void openedAndRun() {
+        requests.receive(event(RequestEvent.Action.OPENED, false), repository);
+        drainIntake();
+    }
+
     private RequestStatus state() {
         return book.get("org/app", 12).orElseThrow();
     }
@@ -109,8 +133,7 @@ class RequestServiceTest {
 
     @Test
     void aCloseInTheMillisecondItsRunWasAcceptedStillOutranksThatRun() {
-        requests.receive(event(RequestEvent.Action.OPENED, false), repository);
-        drainIntake();
+        openedAndRun();
         long runSequence = emitted.get(0).sequence();
 
         requests.receive(event(RequestEvent.Action.CLOSED, false), repository);
@@ -122,8 +145,7 @@ class RequestServiceTest {
 
     @Test
     void aReopenedRequestsNewAttemptRanksAfterTheCloseSoTheCloseDoesNotDropIt() {
-        requests.receive(event(RequestEvent.Action.OPENED, false), repository);
-        drainIntake();
+        openedAndRun();
         requests.receive(event(RequestEvent.Action.CLOSED, false), repository);
         long closedSequence = state().sequence();
 
@@ -139,8 +161,7 @@ class RequestServiceTest {
 
     @Test
     void aCloseWhileTheNewHeadsRunWaitsInTheIntakeKeepsTheRequestClosedAndThatRunStale() {
-        requests.receive(event(RequestEvent.Action.OPENED, false), repository);
-        drainIntake();
+        openedAndRun();
         String second = "b".repeat(40);
         requests.receive(withHead(event(RequestEvent.Action.UPDATED, false), second, "d-2"), repository);
         clock.advance(Duration.ofSeconds(1));
@@ -155,8 +176,7 @@ class RequestServiceTest {
 
     @Test
     void eventsOfAClosedRequestOtherThanItsReopeningStartNothing() {
-        requests.receive(event(RequestEvent.Action.OPENED, false), repository);
-        drainIntake();
+        openedAndRun();
         requests.receive(event(RequestEvent.Action.CLOSED, false), repository);
         clock.advance(Duration.ofSeconds(1));
 
@@ -245,8 +265,7 @@ class RequestServiceTest {
 
     @Test
     void aRerunOfAHeadThatANewerHeadOvertookIsSupersededAndLeavesTheNewerHeadsRunAlone() {
-        requests.receive(event(RequestEvent.Action.OPENED, false), repository);
-        drainIntake();
+        openedAndRun();
         String newer = "b".repeat(40);
         requests.receive(withHead(event(RequestEvent.Action.UPDATED, false), newer, "d-2"), repository);
 
@@ -279,20 +298,7 @@ class RequestServiceTest {
     void aStateThatFailedAfterItsRunWasEmittedIsWrittenWhenTheRunIsRedecided() {
         requests.receive(event(RequestEvent.Action.OPENED, false), repository);
         Submitted candidate = submitted.get(0);
-        RequestBook failing = new RequestBook() {
-            @Override
-            public java.util.Optional<RequestStatus> get(String repository, int number) {
-                return book.get(repository, number);
-            }
-
-            @Override
-            public void put(RequestStatus status) {
-                throw new IllegalStateException("Kafka is down");
-            }
-        };
-        TriggerService failingOwner = new TriggerService(new PushAdmission(cloneUrls), ledger, (p, r, n) -> { },
-                (push, id, attempt, at, sequence) -> emitted.add(new Emitted(id, attempt, push.sha(), push.source(),
-                        sequence)), failing, clock);
+        TriggerService failingOwner = ownerWhoseStateWritesFail();
 
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> failingOwner.start(candidate.push(), candidate.runId(),
                 clock.instant(), false)).hasMessage("Kafka is down");
@@ -305,25 +311,12 @@ class RequestServiceTest {
 
     @Test
     void aCloseThatARunsFailedStateWriteWasToKeepIsStillKeptWhenTheRunIsRedecided() {
-        requests.receive(event(RequestEvent.Action.OPENED, false), repository);
-        drainIntake();
+        openedAndRun();
         requests.receive(withHead(event(RequestEvent.Action.UPDATED, false), "b".repeat(40), "d-2"), repository);
         Submitted candidate = submitted.remove(0);
         clock.advance(Duration.ofSeconds(1));
         requests.receive(withHead(event(RequestEvent.Action.CLOSED, false), "b".repeat(40), "d-3"), repository);
-        TriggerService failingOwner = new TriggerService(new PushAdmission(cloneUrls), ledger, (p, r, n) -> { },
-                (push, id, attempt, at, sequence) -> emitted.add(new Emitted(id, attempt, push.sha(), push.source(),
-                        sequence)), new RequestBook() {
-                    @Override
-                    public java.util.Optional<RequestStatus> get(String repository, int number) {
-                        return book.get(repository, number);
-                    }
-
-                    @Override
-                    public void put(RequestStatus status) {
-                        throw new IllegalStateException("Kafka is down");
-                    }
-                }, clock);
+        TriggerService failingOwner = ownerWhoseStateWritesFail();
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> failingOwner.start(candidate.push(),
                 candidate.runId(), candidate.at(), false)).hasMessage("Kafka is down");
 
