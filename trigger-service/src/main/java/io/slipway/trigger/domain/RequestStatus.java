@@ -32,6 +32,15 @@ public record RequestStatus(String repository, int number, boolean open, String 
     }
 
     /**
+     * The request reopened at {@code now} at the event's head, when the reopening starts no run (its head asks to skip
+     * CI, say): open again, so that its later heads run.
+     */
+    public static RequestStatus reopened(Optional<RequestStatus> current, RequestEvent event, Instant now) {
+        return new RequestStatus(event.repository(), event.number(), true, event.headSha(), after(current, now),
+                current.map(RequestStatus::approved).orElse(false), null, now);
+    }
+
+    /**
      * The sequence of a state written at {@code now} that must outrank the request's runs accepted so far: {@code now}
      * in milliseconds, but above the newest run's sequence, which may equal it (accepted in the same millisecond) or
      * run ahead of the clock (a repository's sequences rise by one per run even within a millisecond). Staleness

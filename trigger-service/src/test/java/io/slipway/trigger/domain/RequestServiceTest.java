@@ -191,6 +191,24 @@ class RequestServiceTest {
     }
 
     @Test
+    void aReopeningThatStartsNoRunStillLetsTheRequestsLaterHeadsRun() {
+        openedAndRun();
+        requests.receive(event(RequestEvent.Action.CLOSED, false), repository);
+        RequestEvent reopened = event(RequestEvent.Action.REOPENED, false);
+        Outcome skipped = requests.receive(new RequestEvent(reopened.source(), "d-2", reopened.action(),
+                reopened.repository(), reopened.cloneUrl(), reopened.webUrl(), reopened.number(), reopened.kind(),
+                reopened.sourceBranch(), reopened.targetBranch(), reopened.sourceRepository(), reopened.fromFork(),
+                reopened.headSha(), reopened.author(), "[skip ci] work in progress", reopened.requestUrl(),
+                reopened.labels(), reopened.timestamp()), repository);
+
+        Outcome later = requests.receive(withHead(event(RequestEvent.Action.UPDATED, false), "b".repeat(40), "d-3"),
+                repository);
+
+        assertThat(skipped).isInstanceOf(Outcome.Ignored.class);
+        assertThat(later).isInstanceOf(Outcome.Accepted.class);
+    }
+
+    @Test
     void aForksRequestWaitsThenRunsOnceApprovedAndTheApprovalHoldsForItsLaterHeads() {
         Outcome opened = requests.receive(event(RequestEvent.Action.OPENED, true), repository);
         drainIntake();
