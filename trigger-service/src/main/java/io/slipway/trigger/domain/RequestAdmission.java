@@ -12,7 +12,8 @@ import java.util.Optional;
  * unless the head commit asks to skip CI or the clone URL is refused; a reopened request's head already run starts a
  * new attempt. A fork's request runs only where forks are allowed, and, where fork approval is required, only once
  * approved (the approval label on the request, or an approval recorded in its state): until then its run waits. A
- * close ends the request; the approval label added to a request whose run waits releases that run.
+ * close ends the request: until it is reopened, its other events (a redelivery, one the forge sent out of order)
+ * start nothing; the approval label added to a request whose run waits releases that run.
  */
 public final class RequestAdmission {
 
@@ -69,6 +70,10 @@ public final class RequestAdmission {
                 return new Decision.Ignore("this event of request " + event.displayName() + " starts nothing");
             default:
                 break;
+        }
+        if (status.isPresent() && !status.get().open() && event.action() != RequestEvent.Action.REOPENED) {
+            return new Decision.Ignore("request " + event.displayName() + " was closed: only reopening it runs it"
+                    + " again");
         }
         if (event.fromFork() && !settings.forks()) {
             return new Decision.Ignore("request " + event.displayName() + " comes from the fork "

@@ -13,7 +13,8 @@ import java.util.stream.Stream;
  * states. A run goes through the same intake, ledger and {@code CommitReceived} as a push ({@link TriggerService}),
  * so each request head runs once. A fork's head that needs approval is recorded as waiting; an approval (the label,
  * or {@link #approve}) records the request as approved, which holds for its later heads, and submits the run that
- * waited. A close records the request closed, which makes what is left of its work stale.
+ * waited. A close records the request closed, which makes what is left of its work stale; a reopening that starts no
+ * run still records it open, since only a reopening lets its later events run.
  */
 public final class RequestService {
 
@@ -56,6 +57,9 @@ public final class RequestService {
         }
         if (decision instanceof RequestAdmission.Decision.Approve approve) {
             return release(approve.status());
+        }
+        if (event.action() == RequestEvent.Action.REOPENED && status.isPresent() && !status.get().open()) {
+            book.put(RequestStatus.reopened(status, event, now));
         }
         if (decision instanceof RequestAdmission.Decision.Refuse refuse) {
             return new Outcome.Refused(refuse.reason());

@@ -149,7 +149,10 @@ public final class RunLedger {
     /**
      * Decides whether a push accepted at {@code acceptedAt} starts a run; a manual request (or another request for a
      * new attempt, such as a reopened pull request) does unless its delivery was already received, as the next attempt
-     * with the sequence of the run it repeats (a fresh one for a commit never run before).
+     * with the sequence of the run it repeats (a fresh one for a commit never run before). A new attempt of a pull or
+     * merge request's run gets a fresh sequence too: it must rank after the close it follows (a reopen) or any state
+     * of its request, or builder and tester would drop it as stale; a request's run is never delivered, so it
+     * outranks no push.
      */
     public synchronized Verdict decide(String runId, Push push, boolean manual, Instant acceptedAt) {
         evict(clock.instant().minus(limits.window()));
@@ -159,7 +162,8 @@ public final class RunLedger {
             return new Verdict.Duplicate(byDelivery, "delivery " + push.deliveryId() + " was already received");
         }
         if (manual && known != null) {
-            return new Verdict.NewRun(known.entry().attempt() + 1, known.entry().sequence());
+            return new Verdict.NewRun(known.entry().attempt() + 1, push.isRequest()
+                    ? nextSequence(push.repository(), acceptedAt) : known.entry().sequence());
         }
         if (manual) {
             return new Verdict.NewRun(1, nextSequence(push.repository(), acceptedAt));

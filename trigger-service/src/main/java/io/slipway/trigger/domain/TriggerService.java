@@ -114,7 +114,7 @@ public final class TriggerService {
             emitter.emit(push, runId, run.attempt(), triggeredAt, run.sequence());
             ledger.record(runId, run.attempt(), push, run.sequence(), triggeredAt);
             if (push.isRequest()) {
-                recordRequest(push, run.sequence());
+                recordAttempt(push, run.attempt(), run.sequence(), triggeredAt);
             }
             return true;
         }
@@ -122,11 +122,31 @@ public final class TriggerService {
             ledger.run(runId).ifPresent(entry -> {
                 Optional<RequestStatus> current = requests.get(push.repository(), push.request().number());
                 if (current.isEmpty() || current.get().sequence() < entry.sequence()) {
-                    recordRequest(entry.push(), entry.sequence());
+                    recordAttempt(entry.push(), entry.attempt(), entry.sequence(), triggeredAt);
                 }
             });
         }
         return false;
+    }
+
+    /**
+     * A run's state, unless a newer decision about its request must stay the newest: a close recorded after the run
+     * was asked for ({@code triggeredAt}) while it waited in the intake, or, for a new attempt (a re-run, a reopen,
+     * which gets a fresh sequence so a close before it does not drop it), another head that became the open
+     * request's newest since. That state is then written again above the run, which makes the run stale instead of
+     * reopening the request or superseding the newer head.
+     */
+    private void recordAttempt(Push push, int attempt, long sequence, Instant triggeredAt) {
+        Optional<RequestStatus> current = requests.get(push.repository(), push.request().number());
+        boolean closedSince = current.isPresent() && !current.get().open()
+                && current.get().updatedAt().isAfter(triggeredAt);
+        boolean overtaken = attempt > 1 && current.isPresent() && current.get().open()
+                && !current.get().headSha().equals(push.sha());
+        if (closedSince || overtaken) {
+            requests.put(current.get().outranking(sequence, clock.instant()));
+            return;
+        }
+        recordRequest(push, sequence);
     }
 
     private void recordRequest(Push push, long sequence) {

@@ -1,12 +1,12 @@
 package io.slipway.trigger.domain;
 
 import io.slipway.common.policy.CloneUrlPolicy;
+import io.slipway.common.testing.TestClock;
 import io.slipway.schemas.RunIds;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class RequestServiceTest {
 
-    record Submitted(Push push, String runId, boolean newAttempt) {
+    record Submitted(Push push, String runId, boolean newAttempt, Instant at) {
     }
 
     record Emitted(String runId, int attempt, String sha, String source, long sequence) {
@@ -24,12 +24,12 @@ class RequestServiceTest {
 
     private final List<Submitted> submitted = new ArrayList<>();
     private final List<Emitted> emitted = new ArrayList<>();
-    private final Clock clock = Clock.fixed(Instant.parse("2026-12-01T12:00:00Z"), ZoneOffset.UTC);
+    private final TestClock clock = new TestClock(Instant.parse("2026-12-01T12:00:00Z"));
     private final RunLedger ledger = new RunLedger(RunLedger.Limits.DEFAULT, clock);
     private final CloneUrlPolicy cloneUrls = new CloneUrlPolicy(CloneUrlPolicy.Settings.defaults());
     private final MemoryRequestBook book = new MemoryRequestBook();
     private final TriggerService trigger = new TriggerService(new PushAdmission(cloneUrls), ledger,
-            (push, runId, newAttempt) -> submitted.add(new Submitted(push, runId, newAttempt)),
+            (push, runId, newAttempt) -> submitted.add(new Submitted(push, runId, newAttempt, clock.instant())),
             (push, runId, attempt, at, sequence) -> emitted.add(new Emitted(runId, attempt, push.sha(), push.source(),
                     sequence)),
             book, clock);
@@ -42,7 +42,31 @@ class RequestServiceTest {
     private void drainIntake() {
         List<Submitted> batch = new ArrayList<>(submitted);
         submitted.clear();
-        batch.forEach(s -> trigger.start(s.push(), s.runId(), clock.instant(), s.newAttempt()));
+        batch.forEach(s -> trigger.start(s.push(), s.runId(), s.at(), s.newAttempt()));
+    }
+
+    /** A partition owner that emits runs into {@code emitted} but cannot write a request's state. */
+    private TriggerService ownerWhoseStateWritesFail() {
+        RequestBook failing = new RequestBook() {
+            @Override
+            public java.util.Optional<RequestStatus> get(String repository, int number) {
+                return book.get(repository, number);
+            }
+
+            @Override
+            public void put(RequestStatus status) {
+                throw new IllegalStateException("Kafka is down");
+            }
+        };
+        return new TriggerService(new PushAdmission(cloneUrls), ledger, (p, r, n) -> { },
+                (push, id, attempt, at, sequence) -> emitted.add(new Emitted(id, attempt, push.sha(), push.source(),
+                        sequence)), failing, clock);
+    }
+
+    /** The request opened, and the run of its first head emitted. */
+    private void openedAndRun() {
+        requests.receive(event(RequestEvent.Action.OPENED, false), repository);
+        drainIntake();
     }
 
     private RequestStatus state() {
@@ -105,6 +129,83 @@ class RequestServiceTest {
         assertThat(redelivered).isInstanceOf(Outcome.Duplicate.class);
         assertThat(emitted).extracting(Emitted::attempt).containsExactly(1, 2);
         assertThat(state().open()).isTrue();
+    }
+
+    @Test
+    void aCloseInTheMillisecondItsRunWasAcceptedStillOutranksThatRun() {
+        openedAndRun();
+        long runSequence = emitted.get(0).sequence();
+
+        requests.receive(event(RequestEvent.Action.CLOSED, false), repository);
+
+        // The one staleness rule calls a run stale only for a state whose sequence is above the run's.
+        assertThat(runSequence).isEqualTo(clock.millis());
+        assertThat(state().sequence()).isGreaterThan(runSequence);
+    }
+
+    @Test
+    void aReopenedRequestsNewAttemptRanksAfterTheCloseSoTheCloseDoesNotDropIt() {
+        openedAndRun();
+        requests.receive(event(RequestEvent.Action.CLOSED, false), repository);
+        long closedSequence = state().sequence();
+
+        requests.receive(event(RequestEvent.Action.REOPENED, false), repository);
+        drainIntake();
+
+        // Builder and tester may read the new attempt before the reopened state: the closed state must not make it
+        // stale, i.e. its sequence must not be above the attempt's.
+        assertThat(emitted).extracting(Emitted::attempt).containsExactly(1, 2);
+        assertThat(emitted.get(1).sequence()).isGreaterThanOrEqualTo(closedSequence);
+        assertThat(state().sequence()).isEqualTo(emitted.get(1).sequence());
+    }
+
+    @Test
+    void aCloseWhileTheNewHeadsRunWaitsInTheIntakeKeepsTheRequestClosedAndThatRunStale() {
+        openedAndRun();
+        String second = "b".repeat(40);
+        requests.receive(withHead(event(RequestEvent.Action.UPDATED, false), second, "d-2"), repository);
+        clock.advance(Duration.ofSeconds(1));
+        requests.receive(withHead(event(RequestEvent.Action.CLOSED, false), second, "d-3"), repository);
+
+        drainIntake();
+
+        assertThat(emitted).extracting(Emitted::sha).containsExactly(HEAD, second);
+        assertThat(state().open()).isFalse();
+        assertThat(state().sequence()).isGreaterThan(emitted.get(1).sequence());
+    }
+
+    @Test
+    void eventsOfAClosedRequestOtherThanItsReopeningStartNothing() {
+        openedAndRun();
+        requests.receive(event(RequestEvent.Action.CLOSED, false), repository);
+        clock.advance(Duration.ofSeconds(1));
+
+        Outcome late = requests.receive(withHead(event(RequestEvent.Action.UPDATED, false), "b".repeat(40), "d-2"),
+                repository);
+        drainIntake();
+
+        assertThat(late).isInstanceOfSatisfying(Outcome.Ignored.class,
+                ignored -> assertThat(ignored.reason()).contains("was closed"));
+        assertThat(emitted).extracting(Emitted::sha).containsExactly(HEAD);
+        assertThat(state().open()).isFalse();
+    }
+
+    @Test
+    void aReopeningThatStartsNoRunStillLetsTheRequestsLaterHeadsRun() {
+        openedAndRun();
+        requests.receive(event(RequestEvent.Action.CLOSED, false), repository);
+        RequestEvent reopened = event(RequestEvent.Action.REOPENED, false);
+        Outcome skipped = requests.receive(new RequestEvent(reopened.source(), "d-2", reopened.action(),
+                reopened.repository(), reopened.cloneUrl(), reopened.webUrl(), reopened.number(), reopened.kind(),
+                reopened.sourceBranch(), reopened.targetBranch(), reopened.sourceRepository(), reopened.fromFork(),
+                reopened.headSha(), reopened.author(), "[skip ci] work in progress", reopened.requestUrl(),
+                reopened.labels(), reopened.timestamp()), repository);
+
+        Outcome later = requests.receive(withHead(event(RequestEvent.Action.UPDATED, false), "b".repeat(40), "d-3"),
+                repository);
+
+        assertThat(skipped).isInstanceOf(Outcome.Ignored.class);
+        assertThat(later).isInstanceOf(Outcome.Accepted.class);
     }
 
     @Test
@@ -175,7 +276,28 @@ class RequestServiceTest {
         assertThat(emitted).extracting(Emitted::sha, Emitted::attempt).containsExactly(
                 org.assertj.core.groups.Tuple.tuple(HEAD, 1), org.assertj.core.groups.Tuple.tuple(second, 1),
                 org.assertj.core.groups.Tuple.tuple(second, 2));
-        assertThat(emitted.get(2).sequence()).isEqualTo(emitted.get(1).sequence());
+        assertThat(emitted.get(2).sequence()).isGreaterThan(emitted.get(1).sequence());
+        assertThat(state().sequence()).isEqualTo(emitted.get(2).sequence());
+        assertThat(state().headSha()).isEqualTo(second);
+    }
+
+    @Test
+    void aRerunOfAHeadThatANewerHeadOvertookIsSupersededAndLeavesTheNewerHeadsRunAlone() {
+        openedAndRun();
+        String newer = "b".repeat(40);
+        requests.receive(withHead(event(RequestEvent.Action.UPDATED, false), newer, "d-2"), repository);
+
+        Outcome rerun = requests.rerun("org/app", 12);
+        drainIntake();
+
+        assertThat(rerun).isEqualTo(new Outcome.Accepted(runId));
+        assertThat(emitted).extracting(Emitted::sha, Emitted::attempt).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(HEAD, 1), org.assertj.core.groups.Tuple.tuple(newer, 1),
+                org.assertj.core.groups.Tuple.tuple(HEAD, 2));
+        // The newer head stays the request's head, above the re-run's sequence: the re-run is superseded, the newer
+        // head's run (below that sequence, same head) is not.
+        assertThat(state().headSha()).isEqualTo(newer);
+        assertThat(state().sequence()).isGreaterThan(emitted.get(2).sequence());
     }
 
     @Test
@@ -194,20 +316,7 @@ class RequestServiceTest {
     void aStateThatFailedAfterItsRunWasEmittedIsWrittenWhenTheRunIsRedecided() {
         requests.receive(event(RequestEvent.Action.OPENED, false), repository);
         Submitted candidate = submitted.get(0);
-        RequestBook failing = new RequestBook() {
-            @Override
-            public java.util.Optional<RequestStatus> get(String repository, int number) {
-                return book.get(repository, number);
-            }
-
-            @Override
-            public void put(RequestStatus status) {
-                throw new IllegalStateException("Kafka is down");
-            }
-        };
-        TriggerService failingOwner = new TriggerService(new PushAdmission(cloneUrls), ledger, (p, r, n) -> { },
-                (push, id, attempt, at, sequence) -> emitted.add(new Emitted(id, attempt, push.sha(), push.source(),
-                        sequence)), failing, clock);
+        TriggerService failingOwner = ownerWhoseStateWritesFail();
 
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> failingOwner.start(candidate.push(), candidate.runId(),
                 clock.instant(), false)).hasMessage("Kafka is down");
@@ -216,5 +325,23 @@ class RequestServiceTest {
         assertThat(emitted).hasSize(1);
         assertThat(state().headSha()).isEqualTo(HEAD);
         assertThat(state().sequence()).isEqualTo(emitted.get(0).sequence());
+    }
+
+    @Test
+    void aCloseThatARunsFailedStateWriteWasToKeepIsStillKeptWhenTheRunIsRedecided() {
+        openedAndRun();
+        requests.receive(withHead(event(RequestEvent.Action.UPDATED, false), "b".repeat(40), "d-2"), repository);
+        Submitted candidate = submitted.remove(0);
+        clock.advance(Duration.ofSeconds(1));
+        requests.receive(withHead(event(RequestEvent.Action.CLOSED, false), "b".repeat(40), "d-3"), repository);
+        TriggerService failingOwner = ownerWhoseStateWritesFail();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> failingOwner.start(candidate.push(),
+                candidate.runId(), candidate.at(), false)).hasMessage("Kafka is down");
+
+        trigger.start(candidate.push(), candidate.runId(), candidate.at(), false);
+
+        assertThat(emitted).hasSize(2);
+        assertThat(state().open()).isFalse();
+        assertThat(state().sequence()).isGreaterThan(emitted.get(1).sequence());
     }
 }
