@@ -10,6 +10,15 @@ public interface CommitStatuses {
     /** A run's state; each forge spells it its own way. SKIPPED: the run had nothing to do (path filters). */
     enum State { PENDING, SUCCESS, FAILURE, CANCELLED, SKIPPED }
 
+    /**
+     * The status context of a run: {@code base} for a push, {@code <base>/request} for a run of a pull or merge request,
+     * as GitHub Actions tells {@code (push)} from {@code (pull_request)}: the same commit may be both a branch's tip and
+     * a request's head, and a request's cancelled run must not overwrite the push's result on it.
+     */
+    static String context(String base, Notification notification) {
+        return notification.isRequest() ? base + "/request" : base;
+    }
+
     /** Sets the status of {@link Notification#statusSha()}; {@code targetUrl} may be null. */
     void set(Notification notification, State state, String description, String targetUrl);
 }

@@ -309,13 +309,16 @@ class GitHubForgeTest {
     }
 
     @Test
-    void setsARequestsStatusOnItsHead() {
+    void setsARequestsStatusOnItsHeadUnderAContextOfItsOwn() {
         ChangeRequest request = pullRequest("12");
         forge.set(io.slipway.notifier.Samples.ofRequest(io.slipway.notifier.domain.EventKind.FAILED, REPOSITORY, request,
                 "BUILD_ERROR", T0), State.FAILURE, "BUILD failed", null);
 
-        assertThat(github.requests()).singleElement()
-                .satisfies(r -> assertThat(r.rawPath()).isEqualTo("/repos/octo-org/hello-service/statuses/" + SHA));
+        assertThat(github.requests()).singleElement().satisfies(r -> {
+            assertThat(r.rawPath()).isEqualTo("/repos/octo-org/hello-service/statuses/" + SHA);
+            assertThat(r.json().get("context").asText()).as("a push of the same commit keeps its own status")
+                    .isEqualTo("slipway/ci/request");
+        });
     }
 
     @Test

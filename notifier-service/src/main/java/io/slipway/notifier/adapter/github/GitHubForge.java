@@ -87,7 +87,7 @@ public final class GitHubForge implements IssueTracker, CommitStatuses, RequestC
         };
         api.call("POST", ApiPaths.githubRepository(n.repository()) + ApiPaths.of("statuses", n.statusSha()),
                 JsonHttp.object("state", value, "target_url", targetUrl, "description", description,
-                        "context", context));
+                        "context", CommitStatuses.context(context, n)));
     }
 
     @Override

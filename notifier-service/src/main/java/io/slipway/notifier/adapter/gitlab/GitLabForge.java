@@ -85,7 +85,7 @@ public final class GitLabForge implements IssueTracker, CommitStatuses, RequestC
         };
         try {
             api.call("POST", ApiPaths.gitlabProject(n.repository()) + ApiPaths.of("statuses", n.statusSha()),
-                    JsonHttp.object("state", value, "name", context, "description", description,
+                    JsonHttp.object("state", value, "name", CommitStatuses.context(context, n), "description", description,
                             "target_url", targetUrl, "ref", n.onBranch() ? n.branch() : null));
         } catch (NotificationRejected e) {
             if (e.status() != 400 || !e.response().contains("Cannot transition status")) {
