@@ -238,6 +238,15 @@ final class SlipwayStack implements AutoCloseable {
                 "X-Slipway-Signature-256", "sha256=" + hmacSha256(webhookSecret(), body)));
     }
 
+    /**
+     * {@code POST /webhooks/github} of a GitHub {@code event} with {@code body} under {@code deliveryId}, signed
+     * ({@code X-Hub-Signature-256}) with the webhook secret as GitHub signs it.
+     */
+    HttpResponse<String> githubWebhook(String event, String body, String deliveryId) {
+        return trigger("/webhooks/github", body, Map.of("X-GitHub-Event", event, "X-GitHub-Delivery", deliveryId,
+                "X-Hub-Signature-256", "sha256=" + hmacSha256(webhookSecret(), body)));
+    }
+
     /** A {@code POST} of a JSON {@code body} to trigger-service's {@code path}, with {@code headers}. */
     HttpResponse<String> trigger(String path, String body, Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(triggerUrl().resolve(path))
