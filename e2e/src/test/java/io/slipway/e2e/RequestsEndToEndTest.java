@@ -2,6 +2,7 @@ package io.slipway.e2e;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.slipway.common.text.SecretMask;
 import io.slipway.events.ArtifactPublished;
 import io.slipway.events.BuildFailed;
 import io.slipway.events.CommitReceived;
@@ -29,7 +30,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -133,8 +133,7 @@ class RequestsEndToEndTest {
         String slowStep = slowStep(app);
         String first = app.writeRef("refs/pull/3/head");
         String firstRun = accepted(pullRequest(app, 3, "opened", first, app.name()));
-        await("the slow build step of " + firstRun).atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
-                .until(() -> !containersRunning(slowStep).isEmpty());
+        awaitSlowStepRunning(firstRun, slowStep);
 
         app.commit("Without the slow step", "Dockerfile", dockerfile -> dockerfile.replace(slowStepLine(slowStep), ""));
         String second = app.writeRef("refs/pull/3/head");
@@ -177,8 +176,17 @@ class RequestsEndToEndTest {
             assertThat(received.getRun().getCommit().getSha()).isEqualTo(head);
             assertThat(received.getRun().getRequest().getFromFork()).isTrue();
         });
-        String builderLog = slipway.log("builder-service");
-        assertThat(builderLog).contains(marker + "=[]").doesNotContain(PLANTED);
+        // The repository's own request of the same head gets the build arg (masked in the log): it is set.
+        app.writeRef("refs/pull/7/head");
+        String ownRunId = accepted(pullRequest(app, 7, "opened", head, app.name()));
+        assertThat(awaitRequestOutcome(ownRunId)).isInstanceOf(TestsPassed.class);
+        List<String> printed = slipway.log("builder-service").lines()
+                .filter(line -> line.contains(marker + "=[") && !line.contains("Step ")).toList();
+        assertThat(printed).filteredOn(line -> line.contains("refs/pull/4/head")).singleElement()
+                .satisfies(line -> assertThat(line).endsWith(marker + "=[]"));
+        assertThat(printed).filteredOn(line -> line.contains("refs/pull/7/head")).singleElement()
+                .satisfies(line -> assertThat(line).endsWith(marker + "=[" + SecretMask.MASK + "]"));
+        assertThat(slipway.log("builder-service")).doesNotContain(PLANTED);
         assertThat(events.ofRun(runId)).allSatisfy(event -> assertThat(event.toString()).doesNotContain(PLANTED));
         assertThat(slipway.releaseTags(app.name())).isEmpty();
     }
@@ -189,8 +197,7 @@ class RequestsEndToEndTest {
         String slowStep = slowStep(app);
         String head = app.writeRef("refs/pull/5/head");
         String runId = accepted(pullRequest(app, 5, "opened", head, app.name()));
-        await("the slow build step of " + runId).atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
-                .until(() -> !containersRunning(slowStep).isEmpty());
+        awaitSlowStepRunning(runId, slowStep);
 
         HttpResponse<String> closed = pullRequest(app, 5, "closed", head, app.name());
         assertThat(closed.statusCode()).as(closed.body()).isEqualTo(202);
@@ -254,8 +261,10 @@ class RequestsEndToEndTest {
             repository.put("full_name", app.name());
             repository.put("name", app.name().substring(app.name().indexOf('/') + 1));
             repository.put("clone_url", app.cloneUrl());
+            repository.put("html_url", "https://forge.invalid/" + app.name());
             ObjectNode request = (ObjectNode) body.get("pull_request");
             request.put("number", number);
+            request.put("html_url", "https://forge.invalid/" + app.name() + "/pull/" + number);
             request.put("state", action.equals("closed") ? "closed" : "open");
             request.put("updated_at", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
             request.putArray("labels");
@@ -347,29 +356,19 @@ class RequestsEndToEndTest {
                 .lines().filter(line -> line.contains(marker)).toList();
     }
 
-    private static List<String> containersRunning(String marker) {
-        return containers(marker, true);
+    /** Waits until the build of {@code runId} runs its {@link #slowStep} in a container. */
+    private static void awaitSlowStepRunning(String runId, String slowStep) {
+        await("the slow build step of " + runId).atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
+                .until(() -> !containers(slowStep, true).isEmpty());
     }
 
     private void assertNothingLeftOf(String runId, String slowStep) {
         await("no container and no workspace of " + runId).atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
                     assertThat(containers(slowStep, false)).as("containers of the slow step").isEmpty();
-                    assertThat(workspaces()).as("builder workspaces")
+                    assertThat(slipway.workspaces(1)).as("builder workspaces")
                             .noneMatch(p -> p.getFileName().toString().startsWith(runId));
                 });
-    }
-
-    private List<Path> workspaces() {
-        Path dir = slipway.builderWorkspaces(1);
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        try (Stream<Path> paths = Files.list(dir)) {
-            return paths.toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static String requestTag(int number, String head) {
