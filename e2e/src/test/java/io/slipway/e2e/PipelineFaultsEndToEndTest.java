@@ -404,7 +404,7 @@ class PipelineFaultsEndToEndTest {
                 .untilAsserted(() -> {
                     assertThat(leftoverContainers()).as("containers left behind").isEmpty();
                     for (int instance = 1; instance <= 2; instance++) {
-                        assertThat(workspaces(instance)).as("workspaces of builder instance %s", instance).isEmpty();
+                        assertThat(slipway.workspaces(instance)).as("workspaces of builder instance %s", instance).isEmpty();
                     }
                 });
     }
@@ -450,20 +450,8 @@ class PipelineFaultsEndToEndTest {
         }
     }
 
-    private List<Path> workspaces(int instance) {
-        Path dir = slipway.builderWorkspaces(instance);
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        try (Stream<Path> paths = Files.list(dir)) {
-            return paths.toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     private Optional<Path> workspaceOf(int instance, Run run) {
-        return workspaces(instance).stream().filter(p -> p.getFileName().toString().startsWith(run.id())).findFirst();
+        return slipway.workspaces(instance).stream().filter(p -> p.getFileName().toString().startsWith(run.id())).findFirst();
     }
 
     /** A {@code RUN} step that takes 15 s, unique to the commit so the engine's build cache cannot skip it. */

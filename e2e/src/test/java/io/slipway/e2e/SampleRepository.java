@@ -30,10 +30,12 @@ final class SampleRepository {
 
     private final String name;
     private final Path work;
+    private final Path bare;
 
-    private SampleRepository(String name, Path work) {
+    private SampleRepository(String name, Path work, Path bare) {
         this.name = name;
         this.work = work;
+        this.bare = bare;
     }
 
     /**
@@ -53,7 +55,7 @@ final class SampleRepository {
         git(work, "config", "user.name", "Slipway E2E");
         git(work, "config", "user.email", "e2e@slipway.invalid");
         git(work, "remote", "add", "origin", bare.toString());
-        SampleRepository sample = new SampleRepository(name, work);
+        SampleRepository sample = new SampleRepository(name, work, bare);
         // The sample names its image demo/hello-app; each test repository publishes under its own name instead.
         sample.commit("hello-app: a page served by busybox", ".slipway.yml",
                 config -> config.replaceFirst("(?m)^image: .*$", "image: " + name));
@@ -98,6 +100,20 @@ final class SampleRepository {
             throw new AssertionError("trigger-service did not accept the push of " + name + " " + sha + ":\n" + output);
         }
         return new Push(sha, answer.group(2));
+    }
+
+    /** The bare repository's URL, as a forge's payload names the repository to clone. */
+    String cloneUrl() {
+        return "file://" + bare;
+    }
+
+    /**
+     * Writes the work tree's {@code main} into the bare repository as {@code ref} the way a forge writes a branch or
+     * a request's {@code refs/pull/N/head}, without a push: no hook runs, nothing is announced. Returns its sha.
+     */
+    String writeRef(String ref) {
+        git(bare, "fetch", "-q", work.toString(), "+refs/heads/main:" + ref);
+        return git(work, "rev-parse", "HEAD").strip();
     }
 
     /** {@code git push origin main} whatever trigger-service answers: git's output, the hook's lines in it. */

@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 
 /**
  * Slipway started the way a user starts it: {@code ./slipway up} with its own {@code SLIPWAY_HOME}, free ports and
@@ -238,6 +239,15 @@ final class SlipwayStack implements AutoCloseable {
                 "X-Slipway-Signature-256", "sha256=" + hmacSha256(webhookSecret(), body)));
     }
 
+    /**
+     * {@code POST /webhooks/github} of a GitHub {@code event} with {@code body} under {@code deliveryId}, signed
+     * ({@code X-Hub-Signature-256}) with the webhook secret as GitHub signs it.
+     */
+    HttpResponse<String> githubWebhook(String event, String body, String deliveryId) {
+        return trigger("/webhooks/github", body, Map.of("X-GitHub-Event", event, "X-GitHub-Delivery", deliveryId,
+                "X-Hub-Signature-256", "sha256=" + hmacSha256(webhookSecret(), body)));
+    }
+
     /** A {@code POST} of a JSON {@code body} to trigger-service's {@code path}, with {@code headers}. */
     HttpResponse<String> trigger(String path, String body, Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(triggerUrl().resolve(path))
@@ -266,6 +276,19 @@ final class SlipwayStack implements AutoCloseable {
     /** The builder's workspaces: instance 1's under {@code SLIPWAY_BUILDER_WORKDIR}, instance k's under its {@code -k}. */
     Path builderWorkspaces(int instance) {
         return Path.of(home.resolve("builder") + (instance == 1 ? "" : "-" + instance)).resolve("workspaces");
+    }
+
+    /** The workspaces builder instance {@code instance} has now (none when its directory does not exist yet). */
+    List<Path> workspaces(int instance) {
+        Path dir = builderWorkspaces(instance);
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> paths = Files.list(dir)) {
+            return paths.toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     PipelineEvents events() {

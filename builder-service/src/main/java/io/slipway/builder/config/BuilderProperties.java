@@ -3,6 +3,8 @@ package io.slipway.builder.config;
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.bind.annotation.Bindable;
+import io.micronaut.core.convert.format.MapFormat;
+import io.micronaut.core.naming.conventions.StringConvention;
 
 import java.time.Duration;
 import java.util.List;
@@ -15,14 +17,17 @@ import java.util.Map;
  * @param timeout       the longest a build may run; {@code .slipway.yml} may ask for less
  * @param shutdownGrace how long running builds may go on at shutdown before they are cancelled and handed back
  * @param workdir       mirrors and workspaces live here
- * @param buildArgs     build args passed to every build (e.g. {@code HTTP_PROXY}); masked in logs
+ * @param buildArgs     build args passed to every build (e.g. {@code HTTP_PROXY}), masked in logs; named as written
+ *                      (raw keys: else Micronaut turns {@code HTTP_PROXY} into {@code http-proxy}, which no Dockerfile
+ *                      declares)
  * @param mask          further values to mask in build logs
  */
 @ConfigurationProperties("slipway.builder")
 public record BuilderProperties(@Bindable(defaultValue = "30m") Duration timeout,
                                 @Bindable(defaultValue = "25s") Duration shutdownGrace,
                                 @Bindable(defaultValue = "/var/tmp/slipway-builder") String workdir,
-                                @Nullable Map<String, String> buildArgs,
+                                @Nullable @MapFormat(transformation = MapFormat.MapTransformation.FLAT,
+                                        keyFormat = StringConvention.RAW) Map<String, String> buildArgs,
                                 @Nullable List<String> mask,
                                 Docker docker, Registry registry, Git git, CloneUrls cloneUrls) {
 
