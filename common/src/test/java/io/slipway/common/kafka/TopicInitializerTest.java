@@ -22,6 +22,7 @@ import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Topic creation on the real broker: a topic named compacted is created (or made) compacted so a service's state is
@@ -77,8 +78,11 @@ class TopicInitializerTest {
 
         initializer.ensureTopics(List.of(state), Set.of(state), DEADLINE);
 
-        assertThat(cleanupPolicies(state, Topics.deadLetter(state))).containsExactly(
-                TopicConfig.CLEANUP_POLICY_COMPACT, TopicConfig.CLEANUP_POLICY_DELETE);
+        // The controller has committed the change when the call returns; the broker that answers describeConfigs
+        // applies it from the metadata log a moment later, so its view is asserted once it has caught up.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(cleanupPolicies(state,
+                Topics.deadLetter(state))).containsExactly(TopicConfig.CLEANUP_POLICY_COMPACT,
+                TopicConfig.CLEANUP_POLICY_DELETE));
     }
 
     private List<String> cleanupPolicies(String... topics) throws Exception {
