@@ -46,7 +46,12 @@ public final class EventPublisher implements AutoCloseable {
         return publish(topic, keyOf(event), event);
     }
 
-    /** Sends an event with an explicit key. */
+    /** Sends a tombstone for {@code key} (a record with no value), which deletes the key from a compacted topic. */
+    public RecordMetadata delete(String topic, String key) {
+        return publish(topic, key, null);
+    }
+
+    /** Sends an event with an explicit key; a null event is a tombstone. */
     public RecordMetadata publish(String topic, String key, SpecificRecord event) {
         try {
             return producer.send(new ProducerRecord<>(topic, key, event))
@@ -56,7 +61,8 @@ public final class EventPublisher implements AutoCloseable {
             throw new TransientFailure("interrupted while publishing to " + topic, e);
         } catch (ExecutionException | TimeoutException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            throw new TransientFailure("could not publish " + event.getSchema().getName() + " to " + topic + ": "
+            throw new TransientFailure("could not publish " + (event == null ? "a tombstone" : event.getSchema().getName())
+                    + " to " + topic + ": "
                     + cause.getMessage(), cause);
         }
     }

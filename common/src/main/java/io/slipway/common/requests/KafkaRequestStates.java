@@ -97,6 +97,11 @@ public final class KafkaRequestStates implements RequestStates, AutoCloseable {
         return () -> listeners.remove(listener);
     }
 
+    /** Every request state read so far. */
+    public List<RequestState> all() {
+        return List.copyOf(states.values());
+    }
+
     /** How many records were skipped as unreadable. */
     public long unreadable() {
         return unreadable.get();

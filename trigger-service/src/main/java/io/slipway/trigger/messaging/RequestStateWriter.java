@@ -69,6 +69,29 @@ public class RequestStateWriter implements RequestBook {
         written.put(RequestStates.key(status.repository(), status.number()), state);
     }
 
+    /**
+     * Deletes (tombstones) the states of the requests closed before {@code cutoff}, so that {@code slipway.requests}
+     * and every reader's memory hold the open requests and the recently closed ones only; returns how many. A request
+     * forgotten this way that is reopened, or whose old event is delivered again, is met like a new one: a head the run
+     * ledger still knows is a duplicate, anything else starts a run.
+     */
+    public int forgetClosedBefore(Instant cutoff) {
+        int forgotten = 0;
+        for (RequestState state : states.all()) {
+            if (!state.getOpen() && state.getUpdatedAt().isBefore(cutoff)) {
+                String key = RequestStates.key(state.getRepository(), state.getNumber());
+                RequestState own = written.get(key);
+                if (own != null && !own.getUpdatedAt().isBefore(cutoff)) {
+                    continue;
+                }
+                publisher.delete(Topics.REQUESTS, key);
+                written.remove(key);
+                forgotten++;
+            }
+        }
+        return forgotten;
+    }
+
     private synchronized Instant stamp(Instant at) {
         Instant millis = Instant.ofEpochMilli(at.toEpochMilli());
         lastStamp = millis.isAfter(lastStamp) ? millis : lastStamp.plusMillis(1);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.slipway.common.requests.RequestStates;
+import io.slipway.common.requests.KafkaRequestStates;
 import io.slipway.common.testing.TopicReader;
 import io.slipway.devstack.testing.SharedDevStack;
 import io.slipway.events.CommitReceived;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.TestInstance;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -220,6 +222,36 @@ class RequestsThroughKafkaTest {
         RequestState last = states.get(states.size() - 1);
         assertThat(last.getHeadSha()).isEqualTo(second);
         assertThat(last.getSequence()).isGreaterThan(runs.get(1).getRun().getAcceptedSequence());
+    }
+
+    @Test
+    void requestsClosedLongerAgoThanTheRetentionAreForgottenAndAnOldHeadDeliveredAgainIsStillADuplicate()
+            throws Exception {
+        String closedRepository = repo();
+        String openRepository = repo();
+        String head = sha();
+        String delivery = UUID.randomUUID().toString();
+        receive(event(closedRepository, RequestEvent.Action.OPENED, head, delivery, false, "main"));
+        runsOf(closedRepository, head, 1);
+        receive(event(closedRepository, RequestEvent.Action.CLOSED, head, "close", false, "main"));
+        receive(event(openRepository, RequestEvent.Action.OPENED, sha(), UUID.randomUUID().toString(), false, "main"));
+        statesOf(openRepository, RequestState::getOpen);
+        KafkaRequestStates read = context.getBean(KafkaRequestStates.class);
+        await().until(() -> read.get(closedRepository, 7).filter(state -> !state.getOpen()).isPresent());
+
+        RequestStateWriter writer = context.getBean(RequestStateWriter.class);
+        assertThat(writer.forgetClosedBefore(Instant.now().minus(Duration.ofHours(1))))
+                .as("closed just now: within the retention").isZero();
+        assertThat(writer.forgetClosedBefore(Instant.now().plusSeconds(60))).isPositive();
+
+        String key = RequestStates.key(closedRepository, 7);
+        await().untilAsserted(() -> assertThat(TopicReader.readAtLeast(stack.bootstrapServers(), Topics.REQUESTS, 1))
+                .filteredOn(r -> key.equals(new String(r.key(), StandardCharsets.UTF_8)))
+                .last().satisfies(r -> assertThat(r.value()).as("a tombstone").isNull()));
+        await().until(() -> read.get(closedRepository, 7).isEmpty());
+        assertThat(read.get(openRepository, 7)).as("an open request is kept").isPresent();
+        assertThat(receive(event(closedRepository, RequestEvent.Action.OPENED, head, delivery, false, "main")))
+                .as("the run ledger still knows the head").isInstanceOf(Outcome.Duplicate.class);
     }
 
     @Test
