@@ -51,7 +51,7 @@ class PoisonRecordsEndToEndTest {
         CONSUMERS.put(Topics.TRIGGER_INTAKE, Set.of("trigger-service"));
         CONSUMERS.put(Topics.COMMITS, Set.of("builder-service", "notifier-service"));
         CONSUMERS.put(Topics.IMAGES, Set.of("tester-service"));
-        CONSUMERS.put(Topics.TESTS, Set.of("deliverer-service"));
+        CONSUMERS.put(Topics.TESTS, Set.of("deliverer-service", "notifier-service"));
         CONSUMERS.put(Topics.ARTIFACTS, Set.of("notifier-service"));
         CONSUMERS.put(Topics.FAILURES, Set.of("notifier-service"));
     }
