@@ -49,9 +49,12 @@ public final class PipelineAcls {
                 "tester-service");
         stage(grants, "deliverer", List.of(Topics.ARTIFACTS), List.of(Topics.TESTS), "slipway.deliverer.",
                 "deliverer-service");
-        stage(grants, "notifier", List.of(), List.of(Topics.COMMITS, Topics.TESTS, Topics.FAILURES, Topics.ARTIFACTS),
-                "slipway.notifier.", "notifier-service");
-        Stream.concat(Stream.concat(Topics.pipelineTopics().stream(), Stream.of(Topics.REQUESTS)), Topics.allTopics().stream().map(Topics::deadLetter))
+        stage(grants, "notifier", List.of(), List.of(Topics.COMMITS, Topics.TESTS, Topics.FAILURES, Topics.ARTIFACTS,
+                        Topics.DEPLOYMENTS), "slipway.notifier.", "notifier-service");
+        stage(grants, "deployer", List.of(Topics.DEPLOYMENTS), List.of(Topics.ARTIFACTS), "slipway.deployer.",
+                "deployer-service");
+        Stream.concat(Stream.concat(Topics.pipelineTopics().stream(), Stream.of(Topics.REQUESTS, Topics.DEPLOYER_STATE)),
+                        Topics.allTopics().stream().map(Topics::deadLetter))
                 .forEach(topic -> grants.add(topic(KafkaCredentials.OPS, AclOperation.READ, topic)));
         grants.add(new Grant(KafkaCredentials.OPS, AclOperation.READ, ResourceType.GROUP, OPS_GROUP_PREFIX,
                 PatternType.PREFIXED));

@@ -120,7 +120,10 @@ class SecuredDevStackTest {
                 "deliverer", List.of(Topics.ARTIFACTS, Topics.DELIVERER_STATE, Topics.FAILURES,
                         Topics.deadLetter(Topics.TESTS)),
                 "notifier", List.of(Topics.NOTIFIER_DELIVERIES, Topics.NOTIFIER_STATE,
-                        Topics.deadLetter(Topics.ARTIFACTS), Topics.deadLetter(Topics.FAILURES)));
+                        Topics.deadLetter(Topics.ARTIFACTS), Topics.deadLetter(Topics.FAILURES),
+                        Topics.deadLetter(Topics.DEPLOYMENTS)),
+                "deployer", List.of(Topics.DEPLOYMENTS, Topics.DEPLOYER_STATE, Topics.FAILURES,
+                        Topics.deadLetter(Topics.ARTIFACTS)));
         for (var entry : writes.entrySet()) {
             try (KafkaProducer<String, String> producer = producer(stack.clientSettings(entry.getKey()))) {
                 for (String topic : entry.getValue()) {
@@ -135,8 +138,9 @@ class SecuredDevStackTest {
         Map<String, List<String>> refused = Map.of(
                 "builder", List.of(Topics.TESTS, Topics.COMMITS, Topics.ARTIFACTS, Topics.DELIVERER_STATE),
                 "tester", List.of(Topics.IMAGES, Topics.ARTIFACTS),
-                "deliverer", List.of(Topics.TESTS, Topics.NOTIFIER_STATE),
-                "notifier", List.of(Topics.FAILURES, Topics.ARTIFACTS, Topics.COMMITS),
+                "deliverer", List.of(Topics.TESTS, Topics.NOTIFIER_STATE, Topics.DEPLOYMENTS),
+                "deployer", List.of(Topics.ARTIFACTS, Topics.DELIVERER_STATE, Topics.COMMITS),
+                "notifier", List.of(Topics.FAILURES, Topics.ARTIFACTS, Topics.COMMITS, Topics.DEPLOYMENTS),
                 "trigger", List.of(Topics.IMAGES, Topics.TESTS),
                 KafkaCredentials.OPS, List.of(Topics.TESTS, Topics.FAILURES, Topics.deadLetter(Topics.TESTS)));
         refused.forEach((principal, topics) -> {

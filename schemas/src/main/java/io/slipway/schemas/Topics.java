@@ -3,6 +3,7 @@ package io.slipway.schemas;
 import io.slipway.events.ArtifactPublished;
 import io.slipway.events.BuildFailed;
 import io.slipway.events.CommitReceived;
+import io.slipway.events.Deployed;
 import io.slipway.events.ImageBuilt;
 import io.slipway.events.TestsPassed;
 import java.util.List;
@@ -26,6 +27,8 @@ public final class Topics {
     public static final String TESTS = "slipway.tests";
     /** {@code ArtifactPublished}, produced by deliverer-service. */
     public static final String ARTIFACTS = "slipway.artifacts";
+    /** {@code Deployed}, produced by deployer-service: every change of what runs in an environment. */
+    public static final String DEPLOYMENTS = "slipway.deployments";
     /** {@code BuildFailed}, produced by every stage. */
     public static final String FAILURES = "slipway.failures";
     /**
@@ -64,11 +67,18 @@ public final class Topics {
     public static final String DELIVERER_STATE = "slipway.deliverer.state";
 
     /**
+     * deployer-service's memory (compacted): Avro {@code EnvironmentState} keyed {@code <environment>|<repository>}: what
+     * runs there, the earlier digests (rollback targets) and the promotion waiting to go there. Written by
+     * deployer-service only; {@code ./slipway envs} reads it.
+     */
+    public static final String DEPLOYER_STATE = "slipway.deployer.state";
+
+    /**
      * The topics that are a service's memory rather than a stream of events: created with
      * {@code cleanup.policy=compact}, so the latest record of each key is kept forever. Their dead-letter topics are not
      * compacted. Where the platform team manages topics, it must create these compacted.
      */
-    public static final Set<String> COMPACTED = Set.of(DELIVERER_STATE, NOTIFIER_STATE, REQUESTS);
+    public static final Set<String> COMPACTED = Set.of(DELIVERER_STATE, NOTIFIER_STATE, REQUESTS, DEPLOYER_STATE);
 
     /** Suffix of the dead-letter topic that receives the records a consumer of a topic could not process. */
     public static final String DEAD_LETTER_SUFFIX = ".dlq";
@@ -87,6 +97,7 @@ public final class Topics {
             new EventTopic(IMAGES, ImageBuilt.class),
             new EventTopic(TESTS, TestsPassed.class),
             new EventTopic(ARTIFACTS, ArtifactPublished.class),
+            new EventTopic(DEPLOYMENTS, Deployed.class),
             new EventTopic(FAILURES, BuildFailed.class));
 
     private Topics() {
@@ -100,7 +111,7 @@ public final class Topics {
     /** Every topic a Slipway deployment creates (each also gets a dead-letter topic): pipeline and internal. */
     public static List<String> allTopics() {
         return java.util.stream.Stream.concat(pipelineTopics().stream(), java.util.stream.Stream.of(TRIGGER_INTAKE,
-                REQUESTS, DELIVERER_STATE, NOTIFIER_DELIVERIES, NOTIFIER_STATE)).toList();
+                REQUESTS, DELIVERER_STATE, NOTIFIER_DELIVERIES, NOTIFIER_STATE, DEPLOYER_STATE)).toList();
     }
 
     /** The event class a pipeline topic carries, or empty for a topic that is not a pipeline topic. */

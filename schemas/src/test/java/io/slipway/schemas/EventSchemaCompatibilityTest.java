@@ -41,7 +41,8 @@ class EventSchemaCompatibilityTest {
 
     /** Named types the other schemas refer to, in the order they must be parsed (as in the avro-maven-plugin imports). */
     static final List<String> SHARED_TYPES = List.of(
-            "Repository", "Commit", "ChangeRequest", "RunContext", "ArtifactKind", "Stage", "ImageReference", "SuiteResult", "SuiteFile");
+            "Repository", "Commit", "ChangeRequest", "RunContext", "ArtifactKind", "Stage", "ImageReference", "SuiteResult", "SuiteFile",
+            "DeployTargetKind", "SmokeCheck", "DeployIntent", "DeploymentRecord", "PendingPromotion");
 
     private static final Path CURRENT = Path.of("src/main/avro");
     private static final Path RELEASED = Path.of("src/test/resources/released");

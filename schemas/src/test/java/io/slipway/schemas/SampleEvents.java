@@ -2,6 +2,8 @@ package io.slipway.schemas;
 
 import io.slipway.events.ArtifactKind;
 import io.slipway.events.ArtifactPublished;
+import io.slipway.events.DeployTargetKind;
+import io.slipway.events.Deployed;
 import io.slipway.events.BuildFailed;
 import io.slipway.events.Commit;
 import io.slipway.events.CommitReceived;
@@ -114,6 +116,22 @@ public final class SampleEvents {
                 .build();
     }
 
+    public static Deployed deployed() {
+        return Deployed.newBuilder()
+                .setEventId("0b1f4c1e-7c55-4c43-9a35-6d8f0c6f5a06")
+                .setRun(run())
+                .setEnvironment("staging")
+                .setTargetKind(DeployTargetKind.DOCKER)
+                .setKind(ArtifactKind.CONTAINER)
+                .setRegistry("127.0.0.1:5000")
+                .setRepository("release/hello-service")
+                .setDigest(DIGEST)
+                .setPreviousDigest(null)
+                .setUrl("http://127.0.0.1:8090/")
+                .setEmittedAt(TRIGGERED_AT.plusSeconds(90))
+                .build();
+    }
+
     public static BuildFailed buildFailed() {
         return BuildFailed.newBuilder()
                 .setEventId("0b1f4c1e-7c55-4c43-9a35-6d8f0c6f5a05")
@@ -129,6 +147,6 @@ public final class SampleEvents {
 
     /** One instance of every event, in the order of {@link Topics#PIPELINE}. */
     public static List<SpecificRecord> all() {
-        return List.of(commitReceived(), imageBuilt(), testsPassed(), artifactPublished(), buildFailed());
+        return List.of(commitReceived(), imageBuilt(), testsPassed(), artifactPublished(), deployed(), buildFailed());
     }
 }

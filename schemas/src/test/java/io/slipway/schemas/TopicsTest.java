@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.slipway.events.ArtifactPublished;
 import io.slipway.events.BuildFailed;
 import io.slipway.events.CommitReceived;
+import io.slipway.events.Deployed;
 import io.slipway.events.ImageBuilt;
 import io.slipway.events.Repository;
 import io.slipway.events.TestsPassed;
@@ -16,9 +17,11 @@ class TopicsTest {
     @Test
     void listsThePipelineTopicsWithTheirEventsInPipelineOrder() {
         assertThat(Topics.pipelineTopics()).containsExactly(
-                "slipway.commits", "slipway.images", "slipway.tests", "slipway.artifacts", "slipway.failures");
+                "slipway.commits", "slipway.images", "slipway.tests", "slipway.artifacts", "slipway.deployments",
+                "slipway.failures");
         assertThat(Topics.PIPELINE).extracting(Topics.EventTopic::eventType).containsExactly(
-                CommitReceived.class, ImageBuilt.class, TestsPassed.class, ArtifactPublished.class, BuildFailed.class);
+                CommitReceived.class, ImageBuilt.class, TestsPassed.class, ArtifactPublished.class, Deployed.class,
+                BuildFailed.class);
     }
 
     @Test
@@ -47,8 +50,10 @@ class TopicsTest {
     @Test
     void createsEveryInternalTopicAndCompactsOnlyTheStateTopics() {
         assertThat(Topics.allTopics()).containsSubsequence(Topics.pipelineTopics()).contains(Topics.TRIGGER_INTAKE,
-                Topics.DELIVERER_STATE, Topics.NOTIFIER_DELIVERIES, Topics.NOTIFIER_STATE).doesNotHaveDuplicates();
-        assertThat(Topics.COMPACTED).containsExactlyInAnyOrder(Topics.DELIVERER_STATE, Topics.NOTIFIER_STATE, Topics.REQUESTS);
+                Topics.DELIVERER_STATE, Topics.NOTIFIER_DELIVERIES, Topics.NOTIFIER_STATE, Topics.DEPLOYER_STATE)
+                .doesNotHaveDuplicates();
+        assertThat(Topics.COMPACTED).containsExactlyInAnyOrder(Topics.DELIVERER_STATE, Topics.NOTIFIER_STATE, Topics.REQUESTS,
+                Topics.DEPLOYER_STATE);
         assertThat(Topics.allTopics()).containsAll(Topics.COMPACTED);
     }
 }
