@@ -266,8 +266,10 @@ public final class DockerTarget implements DeploymentTarget {
                 || Boolean.TRUE.equals(state.getRestarting())) {
             return false;
         }
-        if (state.getHealth() != null) {
-            return "healthy".equals(state.getHealth().getStatus());
+        HealthCheck check = container.getConfig() == null ? null : container.getConfig().getHealthcheck();
+        if (state.getHealth() != null && check != null && check.getTest() != null && !check.getTest().isEmpty()) {
+            String status = state.getHealth().getStatus();
+            return "healthy".equals(status) || "starting".equals(status) && runCheck(container.getId(), check);
         }
         return settings.healthPath() == null || probe();
     }

@@ -269,6 +269,18 @@ class DockerTargetTest {
     }
 
     @Test
+    void aHealthcheckImageStillStartingByTheEnginesClockCountsAsRunningWhenItsCheckPasses() throws Exception {
+        DeploymentTarget target = target();
+        target.deploy(request(slowHealthcheck));
+        InspectContainerResponse before = docker.inspectContainerCmd(name()).exec();
+        assertThat(before.getState().getHealth().getStatus()).isEqualTo("starting");
+
+        target.deploy(request(slowHealthcheck));
+
+        assertThat(docker.inspectContainerCmd(name()).exec().getId()).isEqualTo(before.getId());
+    }
+
+    @Test
     void anUnhealthyNewImageFailsAndTheOldContainerServesAgain() throws Exception {
         DeploymentTarget target = target();
         target.deploy(request(v1));
