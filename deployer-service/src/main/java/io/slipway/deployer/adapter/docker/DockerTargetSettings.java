@@ -119,6 +119,9 @@ public record DockerTargetSettings(String host, String tlsCertPath, List<PortMap
                 }
             }
             healthTimeout = health.optional("timeout").map(YamlNode::duration).orElse(DEFAULT_HEALTH_TIMEOUT);
+            if (path != null && ports.stream().noneMatch(port -> port.protocol().equals("tcp"))) {
+                throw path.invalid("needs a published TCP port in 'ports' to probe");
+            }
         }
         List<String> capabilities = new ArrayList<>();
         map.optional("capabilities").ifPresent(node -> node.list().forEach(item -> {

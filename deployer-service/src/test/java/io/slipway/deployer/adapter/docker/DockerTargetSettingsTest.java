@@ -118,8 +118,9 @@ class DockerTargetSettingsTest {
         assertRefused("kind: docker\nmemory: lots\n", 2, "256m");
         assertRefused("kind: docker\nmemory: 1m\n", 2, "at least 6m");
         assertRefused("kind: docker\ncpus: -1\n", 2, "between 0.01 and 1024");
-        assertRefused("kind: docker\nhealth: {path: healthz}\n", 2, "absolute path");
-        assertRefused("kind: docker\nhealth: {path: /, timeout: 30}\n", 2, "needs a unit");
+        assertRefused("kind: docker\nports: ['80:80']\nhealth: {path: healthz}\n", 3, "absolute path");
+        assertRefused("kind: docker\nports: ['80:80']\nhealth: {path: /, timeout: 30}\n", 3, "needs a unit");
+        assertRefused("kind: docker\nports: ['53:53/udp']\nhealth: {path: /}\n", 3, "needs a published TCP port");
         assertRefused("kind: docker\nhealth: {port: 80}\n", 2, "'health.port' is unknown");
         assertRefused("kind: docker\ncapabilities: [ALL]\n", 2, "capability name");
         assertRefused("kind: docker\ncapabilities: [MAKE_COFFEE]\n", 2, "capability name");
