@@ -79,11 +79,9 @@ class NotifierConfigurationTest {
                 Samples.pullRequest("infra/net", true), null, T0);
 
         assertThat(routing.channelsFor(requestFailed)).extracting(ChannelId::toString)
-                .containsExactly("slack:ops", "status:gitlab", "requests:gitlab",
-                        "deployments:gitlab");
+                .containsExactly("slack:ops", "status:gitlab", "requests:gitlab");
         assertThat(routing.channelsFor(requestPassed)).extracting(ChannelId::toString)
-                .containsExactly("slack:ops", "status:gitlab", "requests:gitlab",
-                        "deployments:gitlab");
+                .containsExactly("slack:ops", "status:gitlab", "requests:gitlab");
         assertThat(routing.channelsFor(notification(EventKind.FAILED, "infra/net", "main", T0))).extracting(ChannelId::toString)
                 .containsExactly("issues:gitlab", "status:gitlab");
     }

@@ -447,4 +447,40 @@ class NotificationDispatcherTest {
                 "status SKIPPED Skipped: no changed path matches the path filters",
                 "status SUCCESS Built and tested");
     }
+
+    @Test
+    void recordsADeploymentThenItsResultAndARedeliveredOneNotAgain() {
+        Notification staging = Samples.deployed(REPOSITORY, "staging", T0);
+
+        assertThat(deliver(DEPLOYMENTS, staging)).isEqualTo(new DeliveryOutcome.Sent("deployment d1 SUCCESS in staging"));
+        assertThat(deliver(DEPLOYMENTS, staging)).isEqualTo(new DeliveryOutcome.Duplicate());
+        assertThat(deliver(DEPLOYMENTS, Samples.deployFailed(REPOSITORY, "production", T0)))
+                .isEqualTo(new DeliveryOutcome.Sent("deployment d3 FAILURE in production"));
+
+        assertThat(remote.calls).containsExactly("deploy staging SUCCESS Deployed to staging", "deploymentStatus d1 SUCCESS",
+                "deploy production FAILURE Deploying to production failed: SMOKE_FAILED; production keeps its previous version",
+                "deploymentStatus d3 FAILURE");
+    }
+
+    @Test
+    void aDeploymentsStatusThatFailsIsRetriedWithoutCreatingTheDeploymentAgain() {
+        remote.failNext("deploymentStatus", new ChannelUnavailable("github answered HTTP 502", null, null));
+
+        assertThat(deliver(DEPLOYMENTS, Samples.deployed(REPOSITORY, "staging", T0))).isInstanceOf(DeliveryOutcome.Sent.class);
+
+        assertThat(remote.calls).containsExactly("deploy staging SUCCESS Deployed to staging", "deploymentStatus d1 SUCCESS",
+                "deploymentStatus d1 SUCCESS");
+        assertThat(waits).hasSize(1);
+    }
+
+    @Test
+    void theCommitStatusOfADeploymentOrRollbackIsASuccessAndAFailedDeploymentAFailure() {
+        assertThat(deliver(STATUS, Samples.deployed(REPOSITORY, "staging", T0))).isEqualTo(new DeliveryOutcome.Sent("status SUCCESS"));
+        assertThat(deliver(STATUS, Samples.rolledBack(REPOSITORY, "staging", T0))).isEqualTo(new DeliveryOutcome.Sent("status SUCCESS"));
+        assertThat(deliver(STATUS, Samples.deployFailed(REPOSITORY, "staging", T0))).isEqualTo(new DeliveryOutcome.Sent("status FAILURE"));
+
+        assertThat(remote.calls).containsExactly("status SUCCESS Deployed to staging",
+                "status SUCCESS Restored in staging (SMOKE_FAILED; took out run r-taken-out)",
+                "status FAILURE Deploying to staging failed: SMOKE_FAILED; staging keeps its previous version");
+    }
 }
