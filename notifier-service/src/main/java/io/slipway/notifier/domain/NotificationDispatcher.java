@@ -127,7 +127,7 @@ public final class NotificationDispatcher {
         if (created.isEmpty()) {
             return "deployment " + result + " sent for " + n.deployment().environment();
         }
-        retrier.run(() -> forge.status(n, created.get(), result, description));
+        retrier.run(() -> forge.status(n, created.get(), result, description, texts.runUrl(n).orElse(null)));
         return "deployment " + created.get() + " " + result + " in " + n.deployment().environment();
     }
 

@@ -251,7 +251,7 @@ class GitHubForgeTest {
     }
 
     @Test
-    void theDemoSinkListsNoOpenIssueNorCommentSoTheNotifierWritesThemThere() throws Exception {
+    void theDemoSinkListsNoOpenIssueNorCommentSoTheNotifierWritesThemAndItsDeploymentsThere() throws Exception {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", new NotificationSink(new PrintStream(OutputStream.nullOutputStream()))::handle);
         server.start();
@@ -265,6 +265,9 @@ class GitHubForgeTest {
             assertThat(demo.findOwn(REPOSITORY, request, new IssueMarker(REPOSITORY, "request:#12", null))).isEmpty();
             CommentRef comment = demo.post(REPOSITORY, request, commentOf("12", "e1"));
             demo.update(REPOSITORY, request, comment, commentOf("12", "e2"));
+            Notification staging = deployed(REPOSITORY, "staging", T0);
+            demo.status(staging, demo.create(staging, Result.SUCCESS, "Deployed to staging").orElseThrow(),
+                    Result.SUCCESS, "Deployed to staging", null);
         } finally {
             server.stop(0);
         }
@@ -341,7 +344,7 @@ class GitHubForgeTest {
         Notification production = deployed(REPOSITORY, "production", T0);
 
         Optional<String> id = forge.create(production, Result.SUCCESS, "Deployed to production");
-        forge.status(production, id.orElseThrow(), Result.SUCCESS, "Deployed to production");
+        forge.status(production, id.orElseThrow(), Result.SUCCESS, "Deployed to production", null);
 
         List<Request> requests = github.requests();
         assertThat(requests).extracting(r -> r.method() + " " + r.rawPath() + " " + r.answeredWith()).containsExactly(
@@ -367,9 +370,9 @@ class GitHubForgeTest {
         Notification restored = rolledBack(REPOSITORY, "staging", T0);
 
         String first = forge.create(staging, Result.SUCCESS, "Deployed to staging").orElseThrow();
-        forge.status(staging, first, Result.SUCCESS, "Deployed to staging");
+        forge.status(staging, first, Result.SUCCESS, "Deployed to staging", null);
         String second = forge.create(restored, Result.SUCCESS, "Restored in staging").orElseThrow();
-        forge.status(restored, second, Result.SUCCESS, "Restored in staging");
+        forge.status(restored, second, Result.SUCCESS, "Restored in staging", null);
 
         assertThat(github.requests().get(0).json().get("production_environment").asBoolean(true)).isFalse();
         assertThat(github.deploymentStates(REPOSITORY, Integer.parseInt(first))).containsExactly("success", "inactive");
@@ -381,11 +384,12 @@ class GitHubForgeTest {
         Notification failure = deployFailed(REPOSITORY, "staging", T0);
 
         String id = forge.create(failure, Result.FAILURE, "Deploying to staging failed").orElseThrow();
-        forge.status(failure, id, Result.FAILURE, "Deploying to staging failed");
+        forge.status(failure, id, Result.FAILURE, "Deploying to staging failed", "https://ci.example.com/runs/1");
 
         Request status = github.requests().get(1);
         assertThat(status.json().get("state").asText()).isEqualTo("failure");
         assertThat(status.json().has("environment_url")).isFalse();
+        assertThat(status.json().get("log_url").asText()).isEqualTo("https://ci.example.com/runs/1");
         assertThat(github.deploymentsOf(REPOSITORY).get(0).get("payload").has("digest")).isFalse();
     }
 

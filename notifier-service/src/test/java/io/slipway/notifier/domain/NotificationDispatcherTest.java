@@ -133,7 +133,7 @@ class NotificationDispatcherTest {
         }
 
         @Override
-        public void status(Notification n, String id, Result result, String description) {
+        public void status(Notification n, String id, Result result, String description, String logUrl) {
             call("deploymentStatus " + id + " " + result, () -> null);
         }
 

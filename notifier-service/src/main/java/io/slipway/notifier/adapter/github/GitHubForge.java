@@ -135,12 +135,12 @@ public final class GitHubForge implements IssueTracker, CommitStatuses, RequestC
     }
 
     @Override
-    public void status(Notification n, String id, Result result, String description) {
+    public void status(Notification n, String id, Result result, String description, String logUrl) {
         Deployment d = n.deployment();
         api.call("POST", ApiPaths.githubRepository(n.repository()) + ApiPaths.of("deployments", id, "statuses"),
                 JsonHttp.object("state", result == Result.SUCCESS ? "success" : "failure",
                         "environment", d.environment(), "environment_url", result == Result.SUCCESS ? d.url() : null,
-                        "description", description));
+                        "log_url", logUrl, "description", description));
     }
 
     private static String comments(String repository, ChangeRequest request) {

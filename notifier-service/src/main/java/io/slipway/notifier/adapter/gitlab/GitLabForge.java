@@ -126,7 +126,7 @@ public final class GitLabForge implements IssueTracker, CommitStatuses, RequestC
     }
 
     @Override
-    public void status(Notification n, String id, Result result, String description) {
+    public void status(Notification n, String id, Result result, String description, String logUrl) {
         throw new UnsupportedOperationException("GitLab takes a deployment's status when it is created");
     }
 
