@@ -12,10 +12,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A stand-in for Slack and GitHub that {@code ./slipway demo} points notifier-service at, since neither can be
- * reached from a machine without internet: it answers like the real APIs (Slack's {@code ok}, GitHub's 201 issue,
- * comment, status, deployment and deployment status bodies, the account {@code GET /user} names, an empty list of open issues and of a pull
- * request's comments, since it remembers none, a comment updated in place) and prints every notification it receives, so a person sees what would have been sent.
+ * A stand-in for Slack and GitHub that {@code ./slipway demo} points notifier-service at, since neither can be reached
+ * from a machine without internet: it answers like the real APIs (Slack's {@code ok}, GitHub's 201 issue, comment,
+ * status, deployment and deployment status bodies, the account {@code GET /user} names, an empty list of open issues
+ * and of a pull request's comments, since it remembers none, a comment updated in place) and prints every notification
+ * it receives, so a person sees what would have been sent.
  */
 public final class NotificationSink {
 

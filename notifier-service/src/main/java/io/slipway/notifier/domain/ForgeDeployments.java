@@ -19,6 +19,6 @@ public interface ForgeDeployments {
      */
     Optional<String> create(Notification notification, Result result, String description);
 
-    /** Sets the result of the deployment {@code id} created for the notification; {@code logUrl} (the run) may be null. */
+    /** Sets the result of the deployment {@code id} made for the notification; {@code logUrl} (the run) may be null. */
     void status(Notification notification, String id, Result result, String description, String logUrl);
 }

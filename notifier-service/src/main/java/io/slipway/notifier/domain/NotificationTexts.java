@@ -85,8 +85,8 @@ public final class NotificationTexts {
             case PASSED -> "Passed: " + where;
             case CANCELLED -> ("CANCELLED".equals(n.reasonCode()) ? "Cancelled: " : "Superseded: ") + where;
             case IGNORED -> "Ignored: " + where;
-            case FAILED -> (n.isDeployment() ? "Failed to deploy to " + n.deployment().environment() : "Failed at " + n.stage())
-                    + " (" + n.reasonCode() + "): " + where;
+            case FAILED -> (n.isDeployment() ? "Failed to deploy to " + n.deployment().environment()
+                    : "Failed at " + n.stage()) + " (" + n.reasonCode() + "): " + where;
             case DEPLOYED -> "Deployed to " + environment(n) + ": " + where;
             case ROLLED_BACK -> "Rolled back in " + environment(n) + ": " + where;
         };
@@ -100,7 +100,8 @@ public final class NotificationTexts {
     /** Why a rollback happened and which run it took out, e.g. {@code  (SMOKE_FAILED; took out run r-2)}. */
     public String rollbackReason(Notification n) {
         Deployment d = n.deployment();
-        String reason = d == null || d.reason() == null || d.reason().isBlank() ? "" : LogExcerpt.mask(d.reason(), secrets);
+        String reason = d == null || d.reason() == null || d.reason().isBlank() ? ""
+                : LogExcerpt.mask(d.reason(), secrets);
         String out = d == null || d.rolledBackRunId() == null ? "" : "took out run " + d.rolledBackRunId();
         String both = reason.isEmpty() || out.isEmpty() ? reason + out : reason + "; " + out;
         return both.isEmpty() ? "" : " (" + both + ")";

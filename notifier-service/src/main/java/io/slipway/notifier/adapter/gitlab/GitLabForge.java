@@ -24,13 +24,13 @@ import java.util.Optional;
  * {@code state_event=close}, and the open issues with its labels that its own account opened,
  * {@code GET …/issues?state=opened&scope=created_by_me&labels=…}, each checked against the {@code username} of
  * {@code GET /user}, to find its own), commit statuses ({@code POST /projects/:id/statuses/:sha}, a request's to its
- * head) and notes on merge requests ({@code POST /projects/:id/merge_requests/:iid/notes}, {@code PUT …/notes/:note_id},
+ * head), notes on merge requests ({@code POST /projects/:id/merge_requests/:iid/notes}, {@code PUT …/notes/:note_id},
  * and {@code GET …/notes?sort=desc&order_by=created_at} to find its own, always in the run's project) and deployments
- * ({@code POST /projects/:id/deployments} with the environment, sha, ref, whether it is a tag, and the result), authenticated with a
- * {@code PRIVATE-TOKEN}. {@code :id} is the project path URL-encoded as one segment, and every other segment is
- * encoded too ({@link ApiPaths}); a project path that is not a valid repository name is refused before any request.
- * A status GitLab already has for the commit ("Cannot transition status") counts as set, so a redelivered status is
- * not a failure.
+ * ({@code POST /projects/:id/deployments} with the environment, sha, ref, whether it is a tag, and the result),
+ * authenticated with a {@code PRIVATE-TOKEN}. {@code :id} is the project path URL-encoded as one segment, and every
+ * other segment is encoded too ({@link ApiPaths}); a project path that is not a valid repository name is refused before
+ * any request. A status GitLab already has for the commit ("Cannot transition status") counts as set, so a redelivered
+ * status is not a failure.
  */
 public final class GitLabForge implements IssueTracker, CommitStatuses, RequestComments, ForgeDeployments {
 

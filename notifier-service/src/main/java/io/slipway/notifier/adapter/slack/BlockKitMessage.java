@@ -14,11 +14,12 @@ import java.util.List;
 
 /**
  * Renders a notification as a Slack Block Kit message: a header, the repository, branch (for a pull or merge request:
- * the request, linked, its source and target branches and whether it comes from a fork), short sha, author, stage
- * and reason as fields, the masked log excerpt as a code block, links to the commit and, on success, to the
- * artifact; a deployment adds its environment and URL, a rollback why it happened and the run it took out, a failed
- * deployment that the environment keeps its previous version; {@code text} is the fallback shown in notifications. Text from a run is escaped for mrkdwn and kept
- * within Slack's block limits (3,000 characters per section text, 2,000 per field, 150 per header).
+ * the request, linked, its source and target branches and whether it comes from a fork), short sha, author, stage and
+ * reason as fields, the masked log excerpt as a code block, links to the commit and, on success, to the artifact; a
+ * deployment adds its environment and URL, a rollback why it happened and the run it took out, a failed deployment that
+ * the environment keeps its previous version; {@code text} is the fallback shown in notifications. Text from a run is
+ * escaped for mrkdwn and kept within Slack's block limits (3,000 characters per section text, 2,000 per field, 150 per
+ * header).
  */
 public final class BlockKitMessage {
 
