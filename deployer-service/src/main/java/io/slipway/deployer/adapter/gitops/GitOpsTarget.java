@@ -25,6 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -161,7 +162,13 @@ final class GitOpsTarget implements DeploymentTarget {
         git.reset().setMode(ResetCommand.ResetType.HARD).setRef(head.getName()).call();
         git.clean().setCleanDirectories(true).setIgnore(false).setForce(true).call();
         Path file = file();
-        String text = Files.readString(file, StandardCharsets.UTF_8);
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (CharacterCodingException e) {
+            throw new DeployFailed("CONFIG_INVALID", settings.path() + " in " + settings.url() + " is not UTF-8 text",
+                    null);
+        }
         Artifact artifact = request.artifact();
         DeploymentFile.Edit edit = settings.format() == GitOpsSettings.Format.KUSTOMIZE
                 ? new DeploymentFile.Edit.Kustomize(settings.image(),
