@@ -50,7 +50,7 @@ public final class OpenStackVmDeployer {
                 .toList();
         Optional<? extends Server> existing = servers.stream()
                 .filter(server -> deployment.imageId().equals(server.getImageId())
-                        && server.getStatus() != Server.Status.ERROR)
+                        && (server.getStatus() == Server.Status.ACTIVE || server.getStatus() == Server.Status.BUILD))
                 .findFirst();
         String serverId;
         String name;
