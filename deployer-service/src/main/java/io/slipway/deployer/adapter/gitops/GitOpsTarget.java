@@ -188,7 +188,7 @@ final class GitOpsTarget implements DeploymentTarget {
         if (settings.render()) {
             checkRenders(file.getParent(), artifact);
         }
-        git.add().addFilepattern(settings.path()).call();
+        git.add().addFilepattern(workDir.toRealPath().relativize(file).toString().replace('\\', '/')).call();
         return Optional.of(git.commit().setMessage(message(request)).setAuthor(settings.author())
                 .setCommitter(settings.author()).setSign(false).setNoVerify(true).call());
     }

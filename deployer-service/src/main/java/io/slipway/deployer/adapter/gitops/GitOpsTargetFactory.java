@@ -1,10 +1,12 @@
 package io.slipway.deployer.adapter.gitops;
 
 import io.micronaut.context.annotation.Value;
+import io.slipway.common.files.FileTrees;
 import io.slipway.common.yaml.YamlMap;
 import io.slipway.common.yaml.YamlNode;
 import io.slipway.deployer.domain.DeploymentTarget;
 import io.slipway.deployer.domain.TargetFactory;
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.eclipse.jgit.lib.PersonIdent;
@@ -44,6 +46,7 @@ public final class GitOpsTargetFactory implements TargetFactory {
 
     private final String workRoot;
     private Path workDir;
+    private boolean temporary;
 
     @Inject
     public GitOpsTargetFactory(@Value("${slipway.deployer.workdir:}") String workRoot) {
@@ -164,10 +167,19 @@ public final class GitOpsTargetFactory implements TargetFactory {
         }
     }
 
+    /** Deletes the work directory at shutdown when it is a temporary one this factory made. */
+    @PreDestroy
+    synchronized void close() throws IOException {
+        if (temporary && workDir != null) {
+            FileTrees.delete(workDir);
+        }
+    }
+
     private synchronized Path workDir() {
         if (workDir == null) {
+            temporary = workRoot == null || workRoot.isBlank();
             try {
-                workDir = workRoot == null || workRoot.isBlank() ? Files.createTempDirectory("slipway-deployer")
+                workDir = temporary ? Files.createTempDirectory("slipway-deployer")
                         : Files.createDirectories(Path.of(workRoot));
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot make the deployer's work directory " + workRoot, e);

@@ -254,6 +254,20 @@ class GitOpsTargetTest {
     }
 
     @Test
+    void writesTheFileALinkInsideTheRepositoryLeadsTo() throws Exception {
+        DeploymentRepository remote = repository(MANIFESTS);
+        remote.pushLink("overlays/current", Path.of("staging"));
+        GitOpsTarget target = target(new GitOpsSettings(remote.url(), "main", "overlays/current/kustomization.yaml",
+                GitOpsSettings.Format.KUSTOMIZE, "demo-app", null, null, null, new PersonIdent("S", "s@localhost"),
+                true), attempt -> { });
+
+        target.deploy(request(DIGEST, "run-1"));
+
+        assertThat(remote.file(KUSTOMIZATION)).contains("digest: " + DIGEST);
+        assertThat(remote.commits()).isEqualTo(3);
+    }
+
+    @Test
     void refusesAFileThatLinksOutOfTheRepository() throws Exception {
         DeploymentRepository remote = repository(Map.of("overlays/staging/deployment.yaml",
                 MANIFESTS.get("overlays/staging/deployment.yaml")));
