@@ -212,7 +212,8 @@ final class GitOpsTarget implements DeploymentTarget {
     private void checkRenders(Path directory, Artifact artifact) throws DeployFailed, IOException {
         KustomizeRender.Result result = render.render(directory);
         if (!result.rendered()) {
-            throw new DeployFailed("RENDER_FAILED", "kubectl kustomize " + settings.path().replaceAll("/?[^/]*$", "")
+            throw new DeployFailed("RENDER_FAILED", "kubectl kustomize " + (settings.path().contains("/")
+                    ? settings.path().substring(0, settings.path().lastIndexOf('/')) : ".")
                     + " in " + settings.url() + " fails with the new image; nothing was pushed",
                     mask.apply(result.errors()));
         }
