@@ -70,6 +70,7 @@ public final class DeployerService {
 
     /** Deploys every waiting promotion that is due (soaked and, where required, approved). */
     public void tick() throws TargetUnavailable {
+        states.refresh();
         Instant now = clock.instant();
         List<Slot> due = states.all().stream().filter(s -> s.pending() != null && s.pending().due(now)).toList();
         for (Slot slot : due) {
@@ -90,6 +91,7 @@ public final class DeployerService {
             return new OperatorOutcome.NotFound("there is no environment '" + environmentName + "'");
         }
         Environment environment = found.get();
+        states.refresh();
         Optional<Slot> waiting = states.all().stream().filter(s -> s.environment().equals(environmentName)
                 && s.pending() != null && s.pending().artifact().run().runId().equals(runId)).findFirst();
         if (waiting.isEmpty()) {
@@ -131,6 +133,7 @@ public final class DeployerService {
             return new OperatorOutcome.NotFound("there is no environment '" + environmentName + "'");
         }
         Environment environment = found.get();
+        states.refresh();
         ReentrantLock lock = lock(environmentName, repository);
         lock.lock();
         try {
@@ -161,6 +164,7 @@ public final class DeployerService {
 
     /** What runs where, every environment and repository, by environment then repository. */
     public List<Slot> slots() {
+        states.refresh();
         List<Slot> all = new ArrayList<>(states.all());
         all.sort(Comparator.comparing(Slot::environment).thenComparing(Slot::repository));
         return all;

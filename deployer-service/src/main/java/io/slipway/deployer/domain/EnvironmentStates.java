@@ -12,4 +12,10 @@ public interface EnvironmentStates {
 
     /** Every slot known, in no particular order. */
     List<Slot> all();
+
+    /**
+     * Reads on what was written since (by this or another instance), before an operator's call or a promotion tick
+     * acts on the state.
+     */
+    void refresh();
 }

@@ -88,8 +88,8 @@ public class KafkaEnvironmentStates implements EnvironmentStates, AutoCloseable 
                 store.size());
     }
 
-    /** Reads on what other instances wrote since, without a word in the log (the promotion tick's read). */
-    void refresh() {
+    @Override
+    public void refresh() {
         store.catchUp(loadTimeout);
     }
 

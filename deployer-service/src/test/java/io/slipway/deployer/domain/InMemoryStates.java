@@ -25,6 +25,11 @@ final class InMemoryStates implements EnvironmentStates {
         return List.copyOf(slots.values());
     }
 
+    @Override
+    public void refresh() {
+        // Nothing is written anywhere else.
+    }
+
     Slot slot(String environment, String repository) {
         return get(environment, repository).orElseThrow();
     }

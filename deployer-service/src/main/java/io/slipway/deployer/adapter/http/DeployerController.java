@@ -27,6 +27,7 @@ import io.slipway.deployer.domain.Slot;
 import io.slipway.deployer.domain.TargetUnavailable;
 
 import java.util.Iterator;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -115,8 +116,15 @@ public class DeployerController {
         if (refused != null) {
             return refused;
         }
+        List<Slot> slots;
+        try {
+            slots = deployer.slots();
+        } catch (TransientFailure e) {
+            return message(HttpStatus.SERVICE_UNAVAILABLE, "the state could not be read, retry later: "
+                    + e.getMessage());
+        }
         ArrayNode list = JSON.createArrayNode();
-        for (Slot slot : deployer.slots()) {
+        for (Slot slot : slots) {
             ObjectNode entry = list.addObject().put("environment", slot.environment())
                     .put("repository", slot.repository());
             Placement current = slot.current();
