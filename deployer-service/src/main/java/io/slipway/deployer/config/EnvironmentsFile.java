@@ -97,7 +97,7 @@ public final class EnvironmentsFile {
         TargetFactory factory = factories.get(kind);
         if (factory == null) {
             throw block.required("kind").invalid("names no known target kind: '" + YamlNode.shorten(kind)
-                    + "' (known: " + String.join(", ", factories.keySet()) + ")");
+                    + "' (known: " + (factories.isEmpty() ? "none in this build" : String.join(", ", factories.keySet())) + ")");
         }
         return factory.create(environment, block, secrets);
     }

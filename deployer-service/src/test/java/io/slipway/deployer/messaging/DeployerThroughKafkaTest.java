@@ -49,6 +49,7 @@ class DeployerThroughKafkaTest {
     private final SharedDevStack stack = SharedDevStack.get();
     private final FakeTarget staging = FakeTargetFactory.of("k-staging");
     private final FakeTarget production = FakeTargetFactory.of("k-production");
+    private final FakeTarget down = FakeTargetFactory.of("k-down");
     private final HttpClient http = HttpClient.newHttpClient();
     private ApplicationContext service;
     private DeployerTopics topics;
@@ -63,13 +64,17 @@ class DeployerThroughKafkaTest {
                     url: %s
                     smoke: [{path: /, status: 200, contains: running}]
                     target: {kind: fake}
+                  k-down:
+                    repositories: ["down/*"]
+                    url: %s
+                    target: {kind: fake}
                   k-production:
                     after: k-staging
                     approval: true
                     repositories: ["kafka/*"]
                     url: %s
                     target: {kind: fake}
-                """.formatted(staging.url(), production.url()));
+                """.formatted(staging.url(), down.url(), production.url()));
         service = run();
         topics = new DeployerTopics(stack);
     }
@@ -78,6 +83,7 @@ class DeployerThroughKafkaTest {
         Map<String, Object> config = new HashMap<>(SlipwayTestProperties.against(stack));
         config.put("slipway.deployer.environments", dir.resolve("environments.yml").toString());
         config.put("slipway.deployer.token", TOKEN);
+        config.put("slipway.kafka.retry-budget", "3s");
         return ApplicationContext.run(EmbeddedServer.class, config).getApplicationContext();
     }
 
@@ -88,7 +94,11 @@ class DeployerThroughKafkaTest {
     }
 
     private static String repository() {
-        return "kafka/app-" + UUID.randomUUID().toString().substring(0, 8);
+        return repository("kafka");
+    }
+
+    private static String repository(String owner) {
+        return owner + "/app-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
     private List<Deployed> deployedOf(String repository, int count) {
@@ -169,5 +179,28 @@ class DeployerThroughKafkaTest {
         assertThat(failed.getEnvironment()).isEqualTo("k-staging");
         assertThat(failed.getRun()).isEqualTo(broken.getRun());
         assertThat(staging.running()).isEqualTo(good.getDigest());
+    }
+
+    @Test
+    void aTargetDownForLongerThanTheRetryBudgetDeadLettersTheRecordAndAShortOutageIsRiddenOut() throws Exception {
+        String lost = repository("down");
+        down.unavailableFor(Integer.MAX_VALUE);
+        topics.send(DeployerTopics.published(lost, "refs/heads/main", 1));
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> deadLetterKeys(lost) == 1);
+        assertThat(topics.valuesOf(Topics.DEPLOYMENTS, lost)).isEmpty();
+
+        String ridden = repository("down");
+        down.unavailableFor(2);
+        ArtifactPublished published = DeployerTopics.published(ridden, "refs/heads/main", 1);
+        topics.send(published);
+
+        assertThat(deployedOf(ridden, 1)).singleElement()
+                .satisfies(d -> assertThat(d.getDigest()).isEqualTo(published.getDigest()));
+        assertThat(deadLetterKeys(ridden)).isZero();
+    }
+
+    private long deadLetterKeys(String repository) {
+        return topics.keysOf(Topics.deadLetter(Topics.ARTIFACTS)).stream().filter(repository::equals).count();
     }
 }

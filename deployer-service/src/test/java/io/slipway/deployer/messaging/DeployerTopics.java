@@ -14,6 +14,7 @@ import io.slipway.schemas.serde.AvroEventDeserializer;
 import io.slipway.schemas.serde.AvroEventSerializer;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -78,16 +79,31 @@ public final class DeployerTopics implements AutoCloseable {
     /** The values of {@code topic} whose key is {@code key}, in offset order, read to the topic's current end. */
     public List<SpecificRecord> valuesOf(String topic, String key) {
         List<SpecificRecord> values = new ArrayList<>();
+        read(topic, record -> {
+            if (record.key() != null && key.equals(new String(record.key(), StandardCharsets.UTF_8))) {
+                values.add(deserializer.deserialize(record.topic(), record.headers(), record.value()));
+            }
+        });
+        return values;
+    }
+
+    /** The keys of every record of {@code topic} (whatever its value), read to the topic's current end. */
+    public List<String> keysOf(String topic) {
+        List<String> keys = new ArrayList<>();
+        read(topic, record -> {
+            if (record.key() != null) {
+                keys.add(new String(record.key(), StandardCharsets.UTF_8));
+            }
+        });
+        return keys;
+    }
+
+    private void read(String topic, java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> each) {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            TopicTail.readToEnd(consumer, topic, Duration.ofSeconds(30), record -> {
-                if (record.key() != null && key.equals(new String(record.key(), StandardCharsets.UTF_8))) {
-                    values.add(deserializer.deserialize(record.topic(), record.headers(), record.value()));
-                }
-            });
+            TopicTail.readToEnd(consumer, topic, Duration.ofSeconds(30), each::accept);
         }
-        return values;
     }
 
     @Override

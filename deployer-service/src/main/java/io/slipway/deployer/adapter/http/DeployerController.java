@@ -57,38 +57,21 @@ public class DeployerController {
     @Post(value = "/approvals", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
     HttpResponse<String> approve(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
                                  @Nullable @Body String body) {
-        HttpResponse<String> refused = refusal(authorization);
-        if (refused != null) {
-            return refused;
-        }
-        try {
-            JsonNode request = object(body, Set.of("run", "environment", "by"));
+        return call(authorization, body, Set.of("run", "environment", "by"), request -> {
             String run = required(request, "run");
             try {
                 UUID.fromString(run);
             } catch (IllegalArgumentException e) {
                 throw new BadRequest("field 'run' must be a run id (a UUID), not " + shown(run));
             }
-            String environment = environment(request);
-            String by = by(request);
-            return answer(deployer.approve(run, environment, by));
-        } catch (BadRequest e) {
-            return message(HttpStatus.BAD_REQUEST, e.getMessage());
-        } catch (TargetUnavailable | TransientFailure e) {
-            return message(HttpStatus.SERVICE_UNAVAILABLE, "the target or Kafka is unavailable, nothing changed; retry"
-                    + " later: " + e.getMessage());
-        }
+            return deployer.approve(run, environment(request), by(request));
+        });
     }
 
     @Post(value = "/rollbacks", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
     HttpResponse<String> rollback(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
                                   @Nullable @Body String body) {
-        HttpResponse<String> refused = refusal(authorization);
-        if (refused != null) {
-            return refused;
-        }
-        try {
-            JsonNode request = object(body, Set.of("repository", "environment", "digest", "by"));
+        return call(authorization, body, Set.of("repository", "environment", "digest", "by"), request -> {
             String repository;
             try {
                 repository = Names.repository("repository", required(request, "repository"));
@@ -101,13 +84,30 @@ public class DeployerController {
                 throw new BadRequest("field 'digest' must be sha256:<64 hex digits> (or a Glance image id), not "
                         + shown(digest));
             }
-            return answer(deployer.rollback(repository, environment, digest, by(request)));
+            return deployer.rollback(repository, environment, digest, by(request));
+        });
+    }
+
+    /** An operator's call on a body of {@code known} fields: checked token, then body, then the deployer acts. */
+    private HttpResponse<String> call(String authorization, String body, Set<String> known, Action action) {
+        HttpResponse<String> refused = refusal(authorization);
+        if (refused != null) {
+            return refused;
+        }
+        try {
+            return answer(action.apply(object(body, known)));
         } catch (BadRequest e) {
             return message(HttpStatus.BAD_REQUEST, e.getMessage());
         } catch (TargetUnavailable | TransientFailure e) {
             return message(HttpStatus.SERVICE_UNAVAILABLE, "the target or Kafka is unavailable, nothing changed; retry"
                     + " later: " + e.getMessage());
         }
+    }
+
+    /** What an operator's call does with its checked body. */
+    @FunctionalInterface
+    private interface Action {
+        OperatorOutcome apply(JsonNode request) throws TargetUnavailable;
     }
 
     @Get(value = "/environments", produces = MediaType.APPLICATION_JSON)
