@@ -36,7 +36,7 @@ import static org.awaitility.Awaitility.await;
 class DeployerApiTest {
 
     private static final String TOKEN = "api-operator-token";
-    private static final String REPOSITORY = "api/app";
+    private static final String REPOSITORY = "api/app-" + java.util.UUID.randomUUID().toString().substring(0, 8);
 
     @TempDir
     static Path dir;
