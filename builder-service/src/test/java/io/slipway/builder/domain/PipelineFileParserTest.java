@@ -17,6 +17,16 @@ class PipelineFileParserTest {
         return PipelineFileParser.parse(yaml, "octo-org/hello");
     }
 
+    /** The file is refused as CONFIG_INVALID, not retryable, with a message that names the file and says {@code expected}. */
+    private static void assertRefused(String yaml, String expected) {
+        assertThatThrownBy(() -> parse(yaml))
+                .isInstanceOfSatisfying(StageFailure.class, e -> {
+                    assertThat(e.reason()).isEqualTo(Reason.CONFIG_INVALID);
+                    assertThat(e.retryable()).isFalse();
+                    assertThat(e.getMessage()).startsWith(".slipway.yml").contains(expected);
+                });
+    }
+
     @Test
     void readsEveryKey() {
         PipelineFile file = parse("""
@@ -86,12 +96,7 @@ class PipelineFileParserTest {
             paths blank glob        | paths:\\n  include: ['  ']         | line 2: key 'paths.include[0]' is not a valid glob (a glob must not be empty
             """)
     void refusesWhatItDoesNotUnderstandNamingTheLine(String name, String yaml, String expected) {
-        assertThatThrownBy(() -> parse(yaml.replace("\\n", "\n")))
-                .isInstanceOfSatisfying(StageFailure.class, e -> {
-                    assertThat(e.reason()).isEqualTo(Reason.CONFIG_INVALID);
-                    assertThat(e.retryable()).isFalse();
-                    assertThat(e.getMessage()).startsWith(".slipway.yml").contains(expected);
-                });
+        assertRefused(yaml.replace("\\n", "\n"), expected);
     }
 
     @Test
@@ -181,12 +186,7 @@ class PipelineFileParserTest {
             duplicate key in block     | backend: openstack\\nopenstack:\\n  provision: p.sh\\n  provision: q.sh | line 4: key 'openstack.provision' is given twice
             """)
     void refusesAWrongOpenstackBlockNamingTheLine(String name, String yaml, String expected) {
-        assertThatThrownBy(() -> parse(yaml.replace("\\n", "\n")))
-                .isInstanceOfSatisfying(StageFailure.class, e -> {
-                    assertThat(e.reason()).isEqualTo(Reason.CONFIG_INVALID);
-                    assertThat(e.retryable()).isFalse();
-                    assertThat(e.getMessage()).startsWith(".slipway.yml ").contains(expected);
-                });
+        assertRefused(yaml.replace("\\n", "\n"), expected);
     }
 
     @Test
@@ -252,13 +252,8 @@ class PipelineFileParserTest {
             duplicate key in smoke      | deploy:\\n  smoke:\\n    - path: /\\n      path: /x | line 4: key 'deploy.smoke[0].path' is given twice
             """)
     void refusesADeployBlockItCannotHonourNamingTheLine(String name, String yaml, String expected) {
-        String filled = yaml.replace("\\n", "\n").replace("/%s", "/" + "a".repeat(512)).replace("%s", "c".repeat(1025));
-        assertThatThrownBy(() -> parse(filled))
-                .isInstanceOfSatisfying(StageFailure.class, e -> {
-                    assertThat(e.reason()).isEqualTo(Reason.CONFIG_INVALID);
-                    assertThat(e.retryable()).isFalse();
-                    assertThat(e.getMessage()).startsWith(".slipway.yml ").contains(expected);
-                });
+        assertRefused(yaml.replace("\\n", "\n").replace("/%s", "/" + "a".repeat(512)).replace("%s", "c".repeat(1025)),
+                expected);
     }
 
     @Test
