@@ -113,7 +113,8 @@ public final class Names {
     /**
      * Why {@code path} is not a smoke check path, or empty when it is one: an absolute path (with an optional query)
      * on the deployment's URL, at most {@link #MAX_SMOKE_PATH_LENGTH} characters, with no {@code //}, {@code @} or
-     * {@code \} (nothing a URL parser could read as another host or user), no scheme, no spaces or control characters.
+     * {@code \} (nothing a URL parser could read as another host or user), no scheme, no fragment ({@code #}, never
+     * sent to a server), no spaces or control characters.
      */
     public static Optional<String> smokePathProblem(String path) {
         if (path == null || path.isEmpty()) {
@@ -132,7 +133,7 @@ public final class Names {
             }
             i += Character.charCount(c);
         }
-        for (String forbidden : new String[] {"//", "@", "\\"}) {
+        for (String forbidden : new String[] {"//", "@", "\\", "#"}) {
             if (path.contains(forbidden)) {
                 return Optional.of("contains '" + forbidden + "'");
             }

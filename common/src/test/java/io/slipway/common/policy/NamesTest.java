@@ -209,7 +209,7 @@ class NamesTest {
     @ParameterizedTest
     @ValueSource(strings = {"", "health", "http://evil.example/", "//evil.example/x", "/x//y", "/@evil.example",
             "/x@y", "/\\evil.example", "/a b", "/a\tb", "/a\nHost: evil", "/a\u0000", "/a\u007f", "/a\u200Bb",
-            "/a\u00a0b", "https:/x"})
+            "/a\u00a0b", "https:/x", "/a#b"})
     void refusesSmokePathsThatCouldLeaveTheDeployment(String path) {
         assertThat(Names.smokePathProblem(path)).isPresent();
         assertThat(Names.smokePathProblem("/" + "a".repeat(Names.MAX_SMOKE_PATH_LENGTH)))
