@@ -13,12 +13,15 @@ public sealed interface BuildOutcome {
         VM
     }
 
-    /** The image is in the staging repository under {@code digest}; {@code cacheHit} when it was there already. */
-    record Built(StagedImage image, long durationMillis, boolean cacheHit, List<TestSuite> testSuites, Kind kind)
-            implements BuildOutcome {
+    /**
+     * The image is in the staging repository under {@code digest}; {@code cacheHit} when it was there already;
+     * {@code deploy} is the commit's {@code deploy:} block for the deployer, null when it has none.
+     */
+    record Built(StagedImage image, long durationMillis, boolean cacheHit, List<TestSuite> testSuites, Kind kind,
+                 DeployIntent deploy) implements BuildOutcome {
 
         public Built(StagedImage image, long durationMillis, boolean cacheHit, List<TestSuite> testSuites) {
-            this(image, durationMillis, cacheHit, testSuites, Kind.CONTAINER);
+            this(image, durationMillis, cacheHit, testSuites, Kind.CONTAINER, null);
         }
     }
 

@@ -205,7 +205,7 @@ public final class BuildService implements Builds {
             Optional<String> staged = registry.stagedDigest(repository, tag);
             if (staged.isPresent()) {
                 log.line("Image " + repository + ":" + tag + " is already staged as " + staged.get() + "; not rebuilt");
-                return built(started, repository, tag, staged.get(), true, suites);
+                return built(started, repository, tag, staged.get(), true, suites, file.deploy());
             }
             Path workspace = workspace(request);
             try {
@@ -219,7 +219,7 @@ public final class BuildService implements Builds {
                 ImageBuilder.PushResult pushed = builder.push(image, tag, log, cancellation);
                 LOG.info("Run {}: staged {}:{} as {} ({} bytes uploaded)", request.runId(), image, tag,
                         pushed.digest(), pushed.bytesPushed());
-                return built(started, repository, tag, pushed.digest(), false, suites);
+                return built(started, repository, tag, pushed.digest(), false, suites, file.deploy());
             } finally {
                 delete(workspace);
             }
@@ -249,7 +249,7 @@ public final class BuildService implements Builds {
                 image.imageServiceUrl());
         long millis = Duration.between(started, clock.instant()).toMillis();
         return new Built(new StagedImage(image.imageServiceUrl(), image.name(), null, image.imageId()), millis, false,
-                suites, BuildOutcome.Kind.VM);
+                suites, BuildOutcome.Kind.VM, file.deploy());
     }
 
     private static String provisionScript(Sources.Tree tree, PipelineFile file, BuildRequest request) {
@@ -298,9 +298,10 @@ public final class BuildService implements Builds {
     }
 
     private Built built(Instant started, String repository, String tag, String digest, boolean cacheHit,
-                        List<TestSuite> suites) {
+                        List<TestSuite> suites, DeployIntent deploy) {
         long millis = Duration.between(started, clock.instant()).toMillis();
-        return new Built(new StagedImage(registry.host(), repository, tag, digest), millis, cacheHit, suites);
+        return new Built(new StagedImage(registry.host(), repository, tag, digest), millis, cacheHit, suites,
+                BuildOutcome.Kind.CONTAINER, deploy);
     }
 
     /**

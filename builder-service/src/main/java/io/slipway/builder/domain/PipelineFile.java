@@ -18,10 +18,11 @@ import java.util.Map;
  * @param backend    what builds the image: a Docker engine (container image) or OpenStack (VM image)
  * @param openstack  the {@code openstack:} block; present exactly when {@code backend} is {@link Backend#OPENSTACK}
  * @param paths      which changed paths ask for a build ({@link PathFilter#NONE}: every change)
+ * @param deploy     the {@code deploy:} block, carried to the deployer; null when the file has none
  */
 public record PipelineFile(String image, String context, String dockerfile, String target,
                            Map<String, String> buildArgs, List<String> tests, Duration timeout,
-                           Backend backend, OpenStack openstack, PathFilter paths,
+                           Backend backend, OpenStack openstack, PathFilter paths, DeployIntent deploy,
                            Map<String, Integer> lines) {
 
     public static final String PATH = ".slipway.yml";

@@ -2,6 +2,7 @@ package io.slipway.builder.domain;
 
 import io.slipway.common.glob.Glob;
 import io.slipway.common.policy.ImageOwnership;
+import io.slipway.common.policy.Names;
 import io.slipway.common.yaml.InvalidYaml;
 import io.slipway.common.yaml.StrictYaml;
 import io.slipway.common.yaml.YamlMap;
@@ -20,14 +21,21 @@ import java.util.regex.Pattern;
 
 /**
  * Reads {@code .slipway.yml} strictly with common's {@link StrictYaml}: an unknown key, a value of the wrong type, a
- * duplicate key, an invalid image name or a path that leaves the repository is a {@link Reason#CONFIG_INVALID}
- * failure naming the line and the key, so a typo never silently builds something else.
+ * duplicate key, an invalid image name, a path that leaves the repository or a {@code deploy:} block the deployer
+ * could not honour (an environment name it never has, a smoke path that is not an absolute path on the deployment) is
+ * a {@link Reason#CONFIG_INVALID} failure naming the line and the key, so a typo never silently builds (or deploys)
+ * something else.
  */
 public final class PipelineFileParser {
 
     static final List<String> KEYS = List.of("image", "dockerfile", "context", "target", "buildArgs", "tests", "timeout",
-            "backend", "openstack", "paths");
+            "backend", "openstack", "paths", "deploy");
     static final List<String> PATHS_KEYS = List.of("include", "exclude");
+    static final List<String> DEPLOY_KEYS = List.of("environments", "smoke");
+    static final List<String> SMOKE_KEYS = List.of("path", "status", "contains");
+    /** Most environments and most smoke checks a {@code deploy:} block may list. */
+    static final int MAX_DEPLOY_ITEMS = 20;
+    static final int MAX_CONTAINS_CHARS = 1024;
     static final List<String> SERVER_KEYS = List.of("baseImage", "flavor", "network", "keyPair", "securityGroups");
     static final List<String> OPENSTACK_KEYS;
 
@@ -61,7 +69,7 @@ public final class PipelineFileParser {
         Map<String, Integer> lines = new HashMap<>();
         if (top == null) {
             return new PipelineFile(defaultImage, "", "Dockerfile", null, Map.of(), List.of(), null,
-                    PipelineFile.Backend.CONTAINER, null, PathFilter.NONE, Map.of());
+                    PipelineFile.Backend.CONTAINER, null, PathFilter.NONE, null, Map.of());
         }
         lines.putAll(top.keyLines());
         String image = top.get("image").map(PipelineFileParser::image).orElse(defaultImage);
@@ -89,8 +97,85 @@ public final class PipelineFileParser {
             lines.putAll(block.keyLines());
             paths = new PathFilter(globs(block, "include"), globs(block, "exclude"));
         }
+        DeployIntent deploy = null;
+        if (top.has("deploy")) {
+            YamlMap block = top.get("deploy").orElseThrow().map(DEPLOY_KEYS);
+            lines.putAll(block.keyLines());
+            deploy = new DeployIntent(environments(block), smokeChecks(block));
+        }
         return new PipelineFile(image, context, dockerfile, target, buildArgs, tests, timeout, backend, openstack,
-                paths, Map.copyOf(lines));
+                paths, deploy, Map.copyOf(lines));
+    }
+
+    /** {@code deploy.environments}: a non-empty list of distinct environment names, or absent (every allowed one). */
+    private static List<String> environments(YamlMap block) {
+        if (!block.has("environments")) {
+            return List.of();
+        }
+        List<YamlNode> items = bounded(block.get("environments").orElseThrow(), "environments");
+        if (items.isEmpty()) {
+            throw block.get("environments").orElseThrow().invalid("must list at least one environment (leave "
+                    + "'deploy.environments' out to deploy to every environment the operators allow)");
+        }
+        List<String> names = new ArrayList<>();
+        for (YamlNode item : items) {
+            String name = item.text();
+            Optional<String> problem = Names.environmentProblem(name);
+            if (problem.isPresent()) {
+                throw item.invalid("must be an environment name (" + problem.get() + "), not " + item.shown());
+            }
+            if (names.contains(name)) {
+                throw item.invalid("names '" + name + "' twice");
+            }
+            names.add(name);
+        }
+        return List.copyOf(names);
+    }
+
+    /** {@code deploy.smoke}: HTTP checks, each with an absolute {@code path}, a {@code status} and a text to find. */
+    private static List<DeployIntent.SmokeCheck> smokeChecks(YamlMap block) {
+        if (!block.has("smoke")) {
+            return List.of();
+        }
+        List<DeployIntent.SmokeCheck> checks = new ArrayList<>();
+        for (YamlNode item : bounded(block.get("smoke").orElseThrow(), "smoke checks")) {
+            YamlMap check = item.map(SMOKE_KEYS);
+            YamlNode pathNode = check.required("path");
+            String path = pathNode.text();
+            Optional<String> problem = Names.smokePathProblem(path);
+            if (problem.isPresent()) {
+                throw pathNode.invalid("must be an absolute path on the deployment like /health (" + problem.get()
+                        + "), not " + pathNode.shown());
+            }
+            int status = check.get("status").map(PipelineFileParser::status).orElse(200);
+            String contains = check.get("contains").map(PipelineFileParser::contains).orElse(null);
+            checks.add(new DeployIntent.SmokeCheck(path, status, contains));
+        }
+        return List.copyOf(checks);
+    }
+
+    private static List<YamlNode> bounded(YamlNode node, String what) {
+        List<YamlNode> items = node.list();
+        if (items.size() > MAX_DEPLOY_ITEMS) {
+            throw node.invalid("may list at most " + MAX_DEPLOY_ITEMS + " " + what + ", not " + items.size());
+        }
+        return items;
+    }
+
+    private static int status(YamlNode node) {
+        int status = node.integer();
+        if (status < 100 || status > 599) {
+            throw node.invalid("must be an HTTP status from 100 to 599, not " + status);
+        }
+        return status;
+    }
+
+    private static String contains(YamlNode node) {
+        String text = node.scalar();
+        if (text.isEmpty() || text.length() > MAX_CONTAINS_CHARS) {
+            throw node.invalid("must be 1 to " + MAX_CONTAINS_CHARS + " characters long, not " + text.length());
+        }
+        return text;
     }
 
     /** {@code paths.include} or {@code paths.exclude}: a non-empty list of globs over repository paths, or absent. */

@@ -6,9 +6,11 @@ import io.slipway.events.ArtifactKind;
 import io.slipway.events.BuildFailed;
 import io.slipway.events.ChangeRequest;
 import io.slipway.events.CommitReceived;
+import io.slipway.events.DeployIntent;
 import io.slipway.events.ImageBuilt;
 import io.slipway.events.ImageReference;
 import io.slipway.events.RunContext;
+import io.slipway.events.SmokeCheck;
 import io.slipway.events.Stage;
 import io.slipway.events.SuiteFile;
 import io.slipway.schemas.RunIds;
@@ -53,6 +55,7 @@ final class BuildMapping {
                     .setTestSuites(built.testSuites().stream()
                             .map(s -> SuiteFile.newBuilder().setPath(s.path()).setContent(s.content()).build()).toList())
                     .setEmittedAt(now)
+                    .setDeploy(toIntent(built.deploy()))
                     .build();
         }
         BuildOutcome.Failed failed = (BuildOutcome.Failed) outcome;
@@ -65,6 +68,18 @@ final class BuildMapping {
                 .setLogExcerpt(failed.logExcerpt())
                 .setRetryable(failed.retryable())
                 .setEmittedAt(now)
+                .build();
+    }
+
+    /** The commit's {@code deploy:} block as the deployer reads it; null stays null (the file has none). */
+    static DeployIntent toIntent(io.slipway.builder.domain.DeployIntent intent) {
+        if (intent == null) {
+            return null;
+        }
+        return DeployIntent.newBuilder()
+                .setEnvironments(intent.environments())
+                .setSmoke(intent.smoke().stream().map(check -> SmokeCheck.newBuilder().setPath(check.path())
+                        .setStatus(check.status()).setContains(check.contains()).build()).toList())
                 .build();
     }
 }

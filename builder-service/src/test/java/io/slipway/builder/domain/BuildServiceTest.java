@@ -275,6 +275,7 @@ class BuildServiceTest {
             assertThat(built.image()).isEqualTo(new BuildOutcome.StagedImage("registry.test:5000", "staging/team/app", SHA,
                     "sha256:pushed"));
             assertThat(built.testSuites()).containsExactly(new BuildOutcome.TestSuite("tests/suite.yaml", "schemaVersion: 2.0.0\n"));
+            assertThat(built.deploy()).as("no deploy block").isNull();
         });
         ImageBuilder.BuildSpec spec = builds.get(0);
         assertThat(spec.reference()).isEqualTo("registry.test:5000/staging/team/app:" + SHA);
@@ -301,6 +302,7 @@ class BuildServiceTest {
     @Test
     void anImageAlreadyStagedForTheShaIsACacheHitWithoutBuilding() {
         staged.put("staging/team/app:" + SHA, "sha256:cached");
+        files.put(".slipway.yml", files.get(".slipway.yml") + "deploy: {environments: [staging]}\n");
 
         BuildOutcome outcome = service().build(REQUEST);
 
@@ -308,6 +310,8 @@ class BuildServiceTest {
             assertThat(built.cacheHit()).isTrue();
             assertThat(built.image().digest()).isEqualTo("sha256:cached");
             assertThat(built.testSuites()).hasSize(1);
+            assertThat(built.deploy()).as("the intent of this commit, even for a cached image")
+                    .isEqualTo(new DeployIntent(List.of("staging"), List.of()));
         });
         assertThat(builds).isEmpty();
     }

@@ -17,6 +17,16 @@ class PipelineFileParserTest {
         return PipelineFileParser.parse(yaml, "octo-org/hello");
     }
 
+    /** The file is refused as CONFIG_INVALID, not retryable, with a message that names the file and says {@code expected}. */
+    private static void assertRefused(String yaml, String expected) {
+        assertThatThrownBy(() -> parse(yaml))
+                .isInstanceOfSatisfying(StageFailure.class, e -> {
+                    assertThat(e.reason()).isEqualTo(Reason.CONFIG_INVALID);
+                    assertThat(e.retryable()).isFalse();
+                    assertThat(e.getMessage()).startsWith(".slipway.yml").contains(expected);
+                });
+    }
+
     @Test
     void readsEveryKey() {
         PipelineFile file = parse("""
@@ -86,12 +96,7 @@ class PipelineFileParserTest {
             paths blank glob        | paths:\\n  include: ['  ']         | line 2: key 'paths.include[0]' is not a valid glob (a glob must not be empty
             """)
     void refusesWhatItDoesNotUnderstandNamingTheLine(String name, String yaml, String expected) {
-        assertThatThrownBy(() -> parse(yaml.replace("\\n", "\n")))
-                .isInstanceOfSatisfying(StageFailure.class, e -> {
-                    assertThat(e.reason()).isEqualTo(Reason.CONFIG_INVALID);
-                    assertThat(e.retryable()).isFalse();
-                    assertThat(e.getMessage()).startsWith(".slipway.yml").contains(expected);
-                });
+        assertRefused(yaml.replace("\\n", "\n"), expected);
     }
 
     @Test
@@ -181,12 +186,88 @@ class PipelineFileParserTest {
             duplicate key in block     | backend: openstack\\nopenstack:\\n  provision: p.sh\\n  provision: q.sh | line 4: key 'openstack.provision' is given twice
             """)
     void refusesAWrongOpenstackBlockNamingTheLine(String name, String yaml, String expected) {
-        assertThatThrownBy(() -> parse(yaml.replace("\\n", "\n")))
-                .isInstanceOfSatisfying(StageFailure.class, e -> {
-                    assertThat(e.reason()).isEqualTo(Reason.CONFIG_INVALID);
-                    assertThat(e.retryable()).isFalse();
-                    assertThat(e.getMessage()).startsWith(".slipway.yml ").contains(expected);
-                });
+        assertRefused(yaml.replace("\\n", "\n"), expected);
+    }
+
+    @Test
+    void readsTheDeployBlockForTheDeployer() {
+        PipelineFile file = parse("""
+                image: team/app
+                deploy:
+                  environments: [staging, production]
+                  smoke:
+                    - path: /health
+                    - path: /api/status?verbose=1
+                      status: 204
+                    - {path: /, contains: "Hello from Slipway"}
+                """);
+
+        assertThat(file.deploy()).isEqualTo(new DeployIntent(List.of("staging", "production"), List.of(
+                new DeployIntent.SmokeCheck("/health", 200, null),
+                new DeployIntent.SmokeCheck("/api/status?verbose=1", 204, null),
+                new DeployIntent.SmokeCheck("/", 200, "Hello from Slipway"))));
+        assertThat(file.line("deploy")).isEqualTo(2);
+        assertThat(file.line("deploy.smoke")).isEqualTo(4);
+    }
+
+    @Test
+    void eachPartOfTheDeployBlockIsOptionalAndNoBlockIsNoIntent() {
+        assertThat(parse("image: a\n").deploy()).isNull();
+        assertThat(parse("# nothing\n").deploy()).isNull();
+        assertThat(parse("deploy: {}\n").deploy()).isEqualTo(new DeployIntent(List.of(), List.of()));
+        assertThat(parse("deploy:\n  environments: [staging]\n").deploy())
+                .isEqualTo(new DeployIntent(List.of("staging"), List.of()));
+        assertThat(parse("deploy:\n  smoke: []\n").deploy()).isEqualTo(new DeployIntent(List.of(), List.of()));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            deploy not a mapping        | deploy: [staging]                                      | line 1: key 'deploy' must be a mapping, not a list
+            deploy empty                | image: a\\ndeploy:                                    | line 2: key 'deploy' must be a mapping, not empty
+            unknown key in deploy       | deploy:\\n  environment: [staging]                    | line 2: key 'deploy.environment' is unknown (known keys: environments, smoke)
+            environments not a list     | deploy:\\n  environments: staging                     | line 2: key 'deploy.environments' must be a list, not 'staging'
+            environments empty          | deploy:\\n  environments: []                          | line 2: key 'deploy.environments' must list at least one environment
+            environment not text        | deploy:\\n  environments: [1]                         | line 2: key 'deploy.environments[0]' must be text, not a number
+            environment upper case      | deploy:\\n  environments:\\n    - Production          | line 3: key 'deploy.environments[0]' must be an environment name (a lower-case letter
+            environment too long        | deploy:\\n  environments: [a2345678901234567890123456789012] | line 2: key 'deploy.environments[0]' must be an environment name
+            environment twice           | deploy:\\n  environments: [staging, staging]          | line 2: key 'deploy.environments[1]' names 'staging' twice
+            smoke not a list            | deploy:\\n  smoke: /health                            | line 2: key 'deploy.smoke' must be a list, not '/health'
+            smoke check not a mapping   | deploy:\\n  smoke: [/health]                          | line 2: key 'deploy.smoke[0]' must be a mapping, not '/health'
+            smoke check unknown key     | deploy:\\n  smoke:\\n    - path: /\\n      host: evil | line 4: key 'deploy.smoke[0].host' is unknown (known keys: path, status, contains)
+            smoke check without path    | deploy:\\n  smoke:\\n    - status: 200               | line 3: key 'deploy.smoke[0].path' is required
+            smoke path not text         | deploy:\\n  smoke:\\n    - path: [a]                 | line 3: key 'deploy.smoke[0].path' must be text, not a list
+            smoke path relative         | deploy:\\n  smoke:\\n    - path: health              | line 3: key 'deploy.smoke[0].path' must be an absolute path on the deployment like /health (an absolute path starts with '/'
+            smoke path with a scheme    | deploy:\\n  smoke:\\n    - path: http://evil.example/ | line 3: key 'deploy.smoke[0].path' must be an absolute path on the deployment like /health (an absolute path starts with '/'
+            smoke path to another host  | deploy:\\n  smoke:\\n    - path: //evil.example/x    | line 3: key 'deploy.smoke[0].path' must be an absolute path on the deployment like /health (contains '//')
+            smoke path with user info   | deploy:\\n  smoke:\\n    - path: /@evil.example      | line 3: key 'deploy.smoke[0].path' must be an absolute path on the deployment like /health (contains '@')
+            smoke path with backslash   | deploy:\\n  smoke:\\n    - path: '/\\\\evil.example'  | line 3: key 'deploy.smoke[0].path' must be an absolute path on the deployment like /health (contains '\\')
+            smoke path with a control   | deploy:\\n  smoke:\\n    - path: "/a\\r\\nX: 1"    | line 3: key 'deploy.smoke[0].path' must be an absolute path on the deployment like /health (character U+000D is not allowed
+            smoke path too long         | deploy:\\n  smoke:\\n    - path: /%s                 | line 3: key 'deploy.smoke[0].path' must be an absolute path on the deployment like /health (longer than 512 characters)
+            status not a number         | deploy:\\n  smoke:\\n    - {path: /, status: ok}     | line 3: key 'deploy.smoke[0].status' must be an integer, not 'ok'
+            status out of range         | deploy:\\n  smoke:\\n    - {path: /, status: 600}    | line 3: key 'deploy.smoke[0].status' must be an HTTP status from 100 to 599, not 600
+            status too low              | deploy:\\n  smoke:\\n    - {path: /, status: 99}     | line 3: key 'deploy.smoke[0].status' must be an HTTP status from 100 to 599, not 99
+            contains empty              | deploy:\\n  smoke:\\n    - {path: /, contains: ''}   | line 3: key 'deploy.smoke[0].contains' must be 1 to 1024 characters long, not 0
+            contains a list             | deploy:\\n  smoke:\\n    - {path: /, contains: [a]}  | line 3: key 'deploy.smoke[0].contains' must be a single value, not a list
+            contains too long           | deploy:\\n  smoke:\\n    - {path: /, contains: '%s'} | line 3: key 'deploy.smoke[0].contains' must be 1 to 1024 characters long, not 1025
+            duplicate key in smoke      | deploy:\\n  smoke:\\n    - path: /\\n      path: /x | line 4: key 'deploy.smoke[0].path' is given twice
+            """)
+    void refusesADeployBlockItCannotHonourNamingTheLine(String name, String yaml, String expected) {
+        assertRefused(yaml.replace("\\n", "\n").replace("/%s", "/" + "a".repeat(512)).replace("%s", "c".repeat(1025)),
+                expected);
+    }
+
+    @Test
+    void boundsTheListsOfTheDeployBlock() {
+        String environments = String.join(", ", java.util.stream.IntStream.rangeClosed(1, 21).mapToObj(i -> "env" + i)
+                .toList());
+        String smoke = "    - path: /\n".repeat(21);
+
+        assertThat(parse("deploy:\n  environments: [" + environments.substring(0, environments.lastIndexOf(",")) + "]\n")
+                .deploy().environments()).hasSize(20);
+        assertThatThrownBy(() -> parse("deploy:\n  environments: [" + environments + "]\n"))
+                .hasMessageContaining("line 2: key 'deploy.environments' may list at most 20 environments, not 21");
+        assertThatThrownBy(() -> parse("deploy:\n  smoke:\n" + smoke))
+                .hasMessageContaining("line 3: key 'deploy.smoke' may list at most 20 smoke checks, not 21");
     }
 
     @Test

@@ -1,18 +1,26 @@
 package io.slipway.builder.messaging;
 
+import io.slipway.builder.domain.BuildOutcome;
 import io.slipway.builder.domain.BuildRequest;
 import io.slipway.events.ChangeRequest;
 import io.slipway.events.Commit;
 import io.slipway.events.CommitReceived;
+import io.slipway.events.DeployIntent;
+import io.slipway.events.ImageBuilt;
 import io.slipway.events.Repository;
 import io.slipway.events.RunContext;
+import io.slipway.events.SmokeCheck;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** What the builder takes from a run: the push's previous sha and the request, for path filters, forks and tags. */
+/**
+ * What the builder takes from a run (the push's previous sha and the request, for path filters, forks and tags) and
+ * what {@code ImageBuilt} carries on for the later stages (the deploy intent).
+ */
 class BuildMappingTest {
 
     private static CommitReceived commit(String ref, String before, ChangeRequest request) {
@@ -48,5 +56,33 @@ class BuildMappingTest {
         assertThat(request.untrusted()).isTrue();
         assertThat(request.request().displayName()).isEqualTo("!12");
         assertThat(request.request().tagPrefix()).isEqualTo("mr-12");
+    }
+
+    @Test
+    void imageBuiltCarriesTheDeployBlockOfTheCommitForTheDeployer() {
+        BuildOutcome.Built built = built(new io.slipway.builder.domain.DeployIntent(List.of("staging", "production"),
+                List.of(new io.slipway.builder.domain.DeployIntent.SmokeCheck("/health", 200, null),
+                        new io.slipway.builder.domain.DeployIntent.SmokeCheck("/", 203, "Hello"))));
+
+        ImageBuilt event = (ImageBuilt) BuildMapping.toEvent(commit("refs/heads/main", null, null), built, Instant.EPOCH);
+
+        assertThat(event.getDeploy()).isEqualTo(DeployIntent.newBuilder()
+                .setEnvironments(List.of("staging", "production"))
+                .setSmoke(List.of(SmokeCheck.newBuilder().setPath("/health").setStatus(200).setContains(null).build(),
+                        SmokeCheck.newBuilder().setPath("/").setStatus(203).setContains("Hello").build()))
+                .build());
+    }
+
+    @Test
+    void imageBuiltHasNoDeployIntentWhenTheCommitHasNoDeployBlock() {
+        ImageBuilt event = (ImageBuilt) BuildMapping.toEvent(commit("refs/heads/main", null, null), built(null),
+                Instant.EPOCH);
+
+        assertThat(event.getDeploy()).isNull();
+    }
+
+    private static BuildOutcome.Built built(io.slipway.builder.domain.DeployIntent deploy) {
+        return new BuildOutcome.Built(new BuildOutcome.StagedImage("registry.local", "staging/org/app", "a".repeat(40),
+                "sha256:" + "b".repeat(64)), 10, false, List.of(), BuildOutcome.Kind.CONTAINER, deploy);
     }
 }

@@ -100,7 +100,8 @@ class BuildsThroughKafkaTest {
 
     private TestRepository repo(String image, String dockerfile) {
         TestRepository repo = TestRepository.create(tmp.resolve(unique("repo")));
-        repo.commit("initial", Map.of(".slipway.yml", "image: it/" + image + "\ntests: [suite.yaml]\n",
+        repo.commit("initial", Map.of(".slipway.yml", "image: it/" + image + "\ntests: [suite.yaml]\n"
+                        + "deploy:\n  environments: [staging]\n  smoke: [{path: /health, status: 204}]\n",
                 "Dockerfile", dockerfile, "suite.yaml", "schemaVersion: 2.0.0\n"));
         return repo;
     }
@@ -141,6 +142,9 @@ class BuildsThroughKafkaTest {
         assertThat(built.getCacheHit()).isFalse();
         assertThat(built.getTestSuites()).extracting(s -> s.getPath() + "=" + s.getContent())
                 .containsExactly("suite.yaml=schemaVersion: 2.0.0\n");
+        assertThat(built.getDeploy().getEnvironments()).containsExactly("staging");
+        assertThat(built.getDeploy().getSmoke()).extracting(c -> c.getPath() + " " + c.getStatus() + " " + c.getContains())
+                .containsExactly("/health 204 null");
         assertThat(failed.getRun()).isEqualTo(missing.getRun());
         assertThat(failed.getReasonCode()).isEqualTo("CONFIG_MISSING");
         assertThat(failed.getStage().name()).isEqualTo("BUILD");

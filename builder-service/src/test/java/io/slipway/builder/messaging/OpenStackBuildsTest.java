@@ -15,7 +15,9 @@ import io.slipway.events.ArtifactKind;
 import io.slipway.events.BuildFailed;
 import io.slipway.events.Commit;
 import io.slipway.events.CommitReceived;
+import io.slipway.events.DeployIntent;
 import io.slipway.events.ImageBuilt;
+import io.slipway.events.SmokeCheck;
 import io.slipway.events.Repository;
 import io.slipway.events.RunContext;
 import io.slipway.openstack.OpenStackApiDouble;
@@ -53,6 +55,9 @@ class OpenStackBuildsTest {
               provision: ci/provision.sh
               flavor: "1"
               securityGroups: [default]
+            deploy:
+              environments: [production]
+              smoke: [{path: /, contains: nginx}]
             """;
     private static final String SCRIPT = "#!/bin/sh\nset -e\napt-get install -y nginx\n";
 
@@ -106,6 +111,8 @@ class OpenStackBuildsTest {
         assertThat(event.getTestSuites()).hasSize(1);
         assertThat(event.getTestSuites().get(0).getPath()).isEqualTo("tests/vm.yaml");
         assertThat(event.getTestSuites().get(0).getContent()).isEqualTo("schemaVersion: 2.0.0\n");
+        assertThat(event.getDeploy()).isEqualTo(DeployIntent.newBuilder().setEnvironments(List.of("production"))
+                .setSmoke(List.of(SmokeCheck.newBuilder().setPath("/").setContains("nginx").build())).build());
     }
 
     @Test

@@ -72,8 +72,13 @@ class StaleRequestsThroughKafkaTest {
 
     @AfterAll
     void stop() throws Exception {
-        builder.close();
-        registry.close();
+        // A start that failed half way (no Docker engine) must still stop the registry process it started.
+        if (builder != null) {
+            builder.close();
+        }
+        if (registry != null) {
+            registry.close();
+        }
         docker.close();
     }
 

@@ -10,8 +10,9 @@ import java.util.regex.Pattern;
  * URLs: repository full names ({@code owner/name}, GitLab subgroups and a bare repository's single name allowed;
  * segments of {@code [A-Za-z0-9._-]}, no {@code .} or {@code ..} segment, none starting with {@code -}, bounded
  * length), git refs (full {@code refs/...} names as {@code git check-ref-format} allows, without control, format or
- * space characters, also after Unicode NFKC normalisation) and commit shas (40 or 64 hex digits). A refusal is an
- * {@link Invalid} naming the request field.
+ * space characters, also after Unicode NFKC normalisation), commit shas (40 or 64 hex digits), environment names
+ * ({@code [a-z][a-z0-9-]{0,30}}) and the paths of smoke checks (absolute paths on the deployment's own URL that cannot
+ * name another host). A refusal is an {@link Invalid} naming the request field.
  */
 public final class Names {
 
@@ -22,6 +23,10 @@ public final class Names {
     /** Longest ref, {@code refs/} included. */
     public static final int MAX_REF_LENGTH = 255;
 
+    /** Longest smoke check path, query included. */
+    public static final int MAX_SMOKE_PATH_LENGTH = 512;
+
+    private static final Pattern ENVIRONMENT = Pattern.compile("[a-z][a-z0-9-]{0,30}");
     private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9._-]+");
     private static final Pattern SHA = Pattern.compile("[0-9a-fA-F]{40}|[0-9a-fA-F]{64}");
     private static final int SHOWN_CHARS = 80;
@@ -81,6 +86,59 @@ public final class Names {
             throw new Invalid(field, "is not a commit sha (40 or 64 hex digits): " + shown(value));
         }
         return value.toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * The environment name in {@code value}, unchanged.
+     *
+     * @throws Invalid when it is missing or not {@code [a-z][a-z0-9-]{0,30}}
+     */
+    public static String environment(String field, String value) {
+        require(field, value);
+        environmentProblem(value).ifPresent(problem -> {
+            throw new Invalid(field, "is not an environment name (" + problem + "): " + shown(value));
+        });
+        return value;
+    }
+
+    /** Why {@code name} is not an environment name ({@code [a-z][a-z0-9-]{0,30}}), or empty when it is one. */
+    public static Optional<String> environmentProblem(String name) {
+        if (name == null || name.isEmpty()) {
+            return Optional.of("empty");
+        }
+        return ENVIRONMENT.matcher(name).matches() ? Optional.empty()
+                : Optional.of("a lower-case letter, then up to 30 lower-case letters, digits or '-'");
+    }
+
+    /**
+     * Why {@code path} is not a smoke check path, or empty when it is one: an absolute path (with an optional query)
+     * on the deployment's URL, at most {@link #MAX_SMOKE_PATH_LENGTH} characters, with no {@code //}, {@code @} or
+     * {@code \} (nothing a URL parser could read as another host or user), no scheme, no fragment ({@code #}, never
+     * sent to a server), no spaces or control characters.
+     */
+    public static Optional<String> smokePathProblem(String path) {
+        if (path == null || path.isEmpty()) {
+            return Optional.of("empty");
+        }
+        if (path.length() > MAX_SMOKE_PATH_LENGTH) {
+            return Optional.of("longer than " + MAX_SMOKE_PATH_LENGTH + " characters");
+        }
+        if (!path.startsWith("/")) {
+            return Optional.of("an absolute path starts with '/', e.g. /health; a scheme or host is not allowed");
+        }
+        for (int i = 0; i < path.length(); ) {
+            int c = path.codePointAt(i);
+            if (Character.isWhitespace(c) || Character.isSpaceChar(c) || !printable(c)) {
+                return Optional.of(String.format("character U+%04X is not allowed (write a space as %%20)", c));
+            }
+            i += Character.charCount(c);
+        }
+        for (String forbidden : new String[] {"//", "@", "\\", "#"}) {
+            if (path.contains(forbidden)) {
+                return Optional.of("contains '" + forbidden + "'");
+            }
+        }
+        return Optional.empty();
     }
 
     /** Why {@code name} is not a repository full name, or empty when it is one. */

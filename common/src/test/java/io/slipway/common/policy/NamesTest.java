@@ -181,4 +181,38 @@ class NamesTest {
         assertThatThrownBy(() -> Names.sha("after", sha))
                 .isInstanceOf(Names.Invalid.class).hasMessageStartingWith("field 'after' is not a commit sha");
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"staging", "production", "eu-west-2", "a", "a234567890123456789012345678901"})
+    void acceptsEnvironmentNames(String name) {
+        assertThat(Names.environment("environment", name)).isEqualTo(name);
+        assertThat(Names.environmentProblem(name)).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Staging", "2nd", "-prod", "prod_1", "prod.eu", "a2345678901234567890123456789012", "st\u0430ging",
+            "prod\n", " prod", "../prod"})
+    void refusesOtherEnvironmentNames(String name) {
+        assertThatThrownBy(() -> Names.environment("environment", name))
+                .isInstanceOfSatisfying(Names.Invalid.class, e -> assertThat(e.field()).isEqualTo("environment"))
+                .hasMessageStartingWith("field 'environment' is not an environment name");
+        assertThat(Names.environmentProblem("")).contains("empty");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/", "/health", "/api/v1/status?verbose=1", "/a%20b", "/caf\u00e9", "/x:y"})
+    void acceptsAbsoluteSmokePaths(String path) {
+        assertThat(Names.smokePathProblem(path)).isEmpty();
+        assertThat(Names.smokePathProblem("/" + "a".repeat(Names.MAX_SMOKE_PATH_LENGTH - 1))).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "health", "http://evil.example/", "//evil.example/x", "/x//y", "/@evil.example",
+            "/x@y", "/\\evil.example", "/a b", "/a\tb", "/a\nHost: evil", "/a\u0000", "/a\u007f", "/a\u200Bb",
+            "/a\u00a0b", "https:/x", "/a#b"})
+    void refusesSmokePathsThatCouldLeaveTheDeployment(String path) {
+        assertThat(Names.smokePathProblem(path)).isPresent();
+        assertThat(Names.smokePathProblem("/" + "a".repeat(Names.MAX_SMOKE_PATH_LENGTH)))
+                .contains("longer than 512 characters");
+    }
 }

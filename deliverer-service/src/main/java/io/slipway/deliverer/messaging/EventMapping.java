@@ -40,10 +40,12 @@ final class EventMapping {
     }
 
     /**
-     * The events an outcome emits: one {@code ArtifactPublished} per target, or one {@code BuildFailed}, or none (a
-     * request's run, which ends at TEST, or a run attempt already delivered).
+     * The events an outcome of {@code in} emits: one {@code ArtifactPublished} per target, or one {@code BuildFailed},
+     * or none (a request's run, which ends at TEST, or a run attempt already delivered). The run and the repository's
+     * deploy intent are copied from {@code in} unchanged.
      */
-    static List<SpecificRecord> events(RunContext run, Outcome outcome, Instant now) {
+    static List<SpecificRecord> events(TestsPassed in, Outcome outcome, Instant now) {
+        RunContext run = in.getRun();
         if (outcome instanceof Outcome.Published published) {
             return published.publications().stream().<SpecificRecord>map(p -> ArtifactPublished.newBuilder()
                     .setEventId(eventId(run, "ArtifactPublished", p.target().toString()))
@@ -54,6 +56,7 @@ final class EventMapping {
                     .setDigest(published.digest())
                     .setTags(published.tags())
                     .setEmittedAt(now)
+                    .setDeploy(in.getDeploy())
                     .build()).toList();
         }
         if (outcome instanceof Outcome.Failed failed) {

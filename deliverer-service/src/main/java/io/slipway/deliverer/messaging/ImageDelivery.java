@@ -32,7 +32,7 @@ public class ImageDelivery {
     void deliver(TestsPassed event) {
         Delivery delivery = EventMapping.toDelivery(event);
         Outcome outcome = deliverer.deliver(delivery);
-        EventMapping.events(event.getRun(), outcome, clock.instant()).forEach(publisher::publish);
+        EventMapping.events(event, outcome, clock.instant()).forEach(publisher::publish);
         deliverer.recordOutcome(delivery, outcome);
         observer.delivered(delivery, outcome);
     }

@@ -3,9 +3,11 @@ package io.slipway.deliverer.messaging;
 import io.slipway.events.ArtifactPublished;
 import io.slipway.events.ChangeRequest;
 import io.slipway.events.Commit;
+import io.slipway.events.DeployIntent;
 import io.slipway.events.ImageReference;
 import io.slipway.events.Repository;
 import io.slipway.events.RunContext;
+import io.slipway.events.SmokeCheck;
 import io.slipway.events.TestsPassed;
 import io.slipway.schemas.RunIds;
 import io.slipway.schemas.SampleEvents;
@@ -50,6 +52,10 @@ final class DeliveryRuns {
                 "staging/" + image(repository), digest);
     }
 
+    /** The repository's deploy intent every run carries, which its {@code ArtifactPublished} must carry on unchanged. */
+    static final DeployIntent DEPLOY_INTENT = DeployIntent.newBuilder().setEnvironments(List.of("staging"))
+            .setSmoke(List.of(SmokeCheck.newBuilder().setPath("/health").setContains("ok").build())).build();
+
     /** As above, accepted with {@code sequence} and staged as {@code stagedRepository}. */
     static TestsPassed testsPassed(String repository, String sha, String ref, Instant committedAt, long sequence,
                                    String staging, String stagedRepository, String digest) {
@@ -66,6 +72,7 @@ final class DeliveryRuns {
                 .setRun(run)
                 .setImage(ImageReference.newBuilder().setRegistry(staging)
                         .setRepository(stagedRepository).setTag(sha.substring(0, 12)).setDigest(digest).build())
+                .setDeploy(DEPLOY_INTENT)
                 .build();
     }
 

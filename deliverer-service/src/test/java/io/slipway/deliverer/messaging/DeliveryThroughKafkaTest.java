@@ -125,6 +125,7 @@ class DeliveryThroughKafkaTest {
         assertThat(published.getRepository()).isEqualTo(image(repository));
         assertThat(published.getDigest()).isEqualTo(run.getImage().getDigest());
         assertThat(published.getTags()).containsExactly(sha, "main", "latest");
+        assertThat(published.getDeploy()).isEqualTo(DeliveryRuns.DEPLOY_INTENT);
         for (String tag : published.getTags()) {
             assertThat(digestOf(release, image(repository) + ":" + tag)).isEqualTo(run.getImage().getDigest());
         }

@@ -94,6 +94,7 @@ class DryRunDeliveryThroughKafkaTest {
         assertThat(main.getRepository()).isEqualTo(image(repository));
         assertThat(main.getDigest()).isEqualTo(run.getImage().getDigest());
         assertThat(main.getTags()).containsExactly(run.getRun().getCommit().getSha(), "main", "latest");
+        assertThat(main.getDeploy()).isEqualTo(DeliveryRuns.DEPLOY_INTENT);
         assertThat(publishedOf(published, sentinel).getTags())
                 .containsExactly(sentinel.getRun().getCommit().getSha(), "feature-x");
         assertThat(topics.eventsOf(Topics.FAILURES, repository)).isEmpty();

@@ -30,7 +30,10 @@ final class EventMapping {
                 event.getTestSuites().stream().map(s -> new SuiteFile(s.getPath(), s.getContent())).toList());
     }
 
-    /** The event that reports {@code outcome}; {@code run}, image and kind are copied from {@code in} unchanged. */
+    /**
+     * The event that reports {@code outcome}; {@code run}, image, kind and the repository's deploy intent are copied
+     * from {@code in} unchanged (the intent is the deployer's business, whatever the tester ran).
+     */
     static SpecificRecord outcome(ImageBuilt in, Outcome outcome, Instant now) {
         if (outcome instanceof Outcome.Passed passed) {
             return TestsPassed.newBuilder()
@@ -43,6 +46,7 @@ final class EventMapping {
                             .setSkipped(s.skipped()).setDurationMillis(s.durationMillis()).build()).toList())
                     .setReportLocation(passed.reportLocation())
                     .setEmittedAt(now)
+                    .setDeploy(in.getDeploy())
                     .build();
         }
         Outcome.Failed failed = (Outcome.Failed) outcome;

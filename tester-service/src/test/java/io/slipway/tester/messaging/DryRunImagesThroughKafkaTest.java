@@ -87,6 +87,7 @@ class DryRunImagesThroughKafkaTest {
         TestsPassed passed = (TestsPassed) outcomes.get(0);
         assertThat(passed.getRun()).isEqualTo(event.getRun());
         assertThat(passed.getImage()).isEqualTo(event.getImage());
+        assertThat(passed.getDeploy()).isEqualTo(TesterRuns.DEPLOY_INTENT);
         assertThat(passed.getSuites()).isEmpty();
         assertThat(passed.getReportLocation()).isNull();
         assertThat(containersOfInstance()).isEmpty();

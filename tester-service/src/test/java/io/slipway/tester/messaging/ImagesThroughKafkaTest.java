@@ -74,6 +74,7 @@ class ImagesThroughKafkaTest {
 
         assertThat(passed.getRun()).isEqualTo(event.getRun());
         assertThat(passed.getImage()).isEqualTo(event.getImage());
+        assertThat(passed.getDeploy()).isEqualTo(TesterRuns.DEPLOY_INTENT);
         assertThat(passed.getSuites()).extracting(SuiteResult::getName, SuiteResult::getOrigin, SuiteResult::getPassed,
                 SuiteResult::getFailed).containsExactly(
                 tuple("tests/busybox_test.yaml", "APPLICATION", 20, 0),

@@ -5,10 +5,12 @@ import io.slipway.common.testing.SlipwayTestProperties;
 import io.slipway.devstack.testing.SharedDevStack;
 import io.slipway.events.ArtifactKind;
 import io.slipway.events.Commit;
+import io.slipway.events.DeployIntent;
 import io.slipway.events.ImageBuilt;
 import io.slipway.events.ImageReference;
 import io.slipway.events.Repository;
 import io.slipway.events.RunContext;
+import io.slipway.events.SmokeCheck;
 import io.slipway.events.SuiteFile;
 import io.slipway.schemas.RunIds;
 import io.slipway.schemas.Topics;
@@ -67,6 +69,10 @@ public final class TesterRuns {
         return config;
     }
 
+    /** The repository's deploy intent every published run carries. */
+    public static final DeployIntent DEPLOY_INTENT = DeployIntent.newBuilder().setEnvironments(List.of("staging"))
+            .setSmoke(List.of(SmokeCheck.newBuilder().setPath("/health").setContains("ok").build())).build();
+
     /** Publishes an {@code ImageBuilt} of a fresh run for {@code image} carrying the named test suites. */
     public ImageBuilt publish(ImageRef image, String... suites) {
         String repository = "test/app-" + UUID.randomUUID().toString().substring(0, 8);
@@ -85,7 +91,10 @@ public final class TesterRuns {
         return publish(run, image, files);
     }
 
-    /** Publishes the {@code ImageBuilt} of {@code run} for {@code image} carrying suite files (path to content). */
+    /**
+     * Publishes the {@code ImageBuilt} of {@code run} for {@code image} carrying suite files (path to content) and
+     * {@link #DEPLOY_INTENT}, which a {@code TestsPassed} must carry on unchanged.
+     */
     public ImageBuilt publish(RunContext run, ImageRef image, Map<String, String> suites) {
         Instant now = Instant.now();
         List<SuiteFile> files = new ArrayList<>();
@@ -94,7 +103,7 @@ public final class TesterRuns {
                 .setImage(ImageReference.newBuilder().setRegistry(image.registry()).setRepository(image.repository())
                         .setTag("main").setDigest(image.digest()).build())
                 .setKind(ArtifactKind.CONTAINER).setBuildDurationMillis(1000).setCacheHit(false).setEmittedAt(now)
-                .setTestSuites(files).build();
+                .setTestSuites(files).setDeploy(DEPLOY_INTENT).build();
         Map<String, Object> producer = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all");
         try (EventPublisher publisher = new EventPublisher(new KafkaProducer<>(producer, new StringSerializer(),
