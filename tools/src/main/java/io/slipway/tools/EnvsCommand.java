@@ -11,12 +11,11 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code ./slipway envs} lists what runs in each environment for each repository, and the promotions that wait, read
@@ -43,19 +42,15 @@ public final class EnvsCommand implements AutoCloseable {
 
     /** Runs {@code args} (the words after {@code envs}); returns the exit status. */
     static int run(List<String> args, Map<String, String> environment, PrintStream out, PrintStream err) {
-        List<String> words = new ArrayList<>(args);
-        Path commandConfig;
-        try {
-            commandConfig = RunsCommand.takeCommandConfig(words);
-        } catch (IllegalArgumentException e) {
+        Optional<RunsCommand.Words> words = RunsCommand.Words.of(args, USAGE, err);
+        if (words.isEmpty()) {
+            return 2;
+        }
+        if (!words.get().words().isEmpty()) {
             err.println(USAGE);
             return 2;
         }
-        if (!words.isEmpty()) {
-            err.println(USAGE);
-            return 2;
-        }
-        return RunsCommand.withConnection(environment, commandConfig, err, connection -> {
+        return RunsCommand.withConnection(environment, words.get().commandConfig(), err, connection -> {
             try (EnvsCommand command = new EnvsCommand(connection, out)) {
                 command.list(Instant.now());
                 return 0;

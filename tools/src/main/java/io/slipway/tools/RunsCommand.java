@@ -166,6 +166,22 @@ public final class RunsCommand implements AutoCloseable {
         }
     }
 
+    /** A command's words without {@code --command-config <file>}, and that file (null without the option). */
+    record Words(List<String> words, Path commandConfig) {
+
+        /** Splits {@code args}; empty, after printing {@code usage} on {@code err}, when the option names no file. */
+        static Optional<Words> of(List<String> args, String usage, PrintStream err) {
+            List<String> words = new ArrayList<>(args);
+            try {
+                Path commandConfig = takeCommandConfig(words);
+                return Optional.of(new Words(words, commandConfig));
+            } catch (IllegalArgumentException e) {
+                err.println(usage);
+                return Optional.empty();
+            }
+        }
+    }
+
     /**
      * Removes {@code --command-config <file>} from {@code words}; returns the file, or null without the option.
      *

@@ -166,8 +166,7 @@ class SlipwayScriptTest {
         Path root = copyOfTheScriptWithStandInJars();
         Path record = Files.createDirectories(tmp.resolve("record"));
         Path state = tmp.resolve("state");
-        Map<String, String> environment = upEnvironment(tmp.resolve("none.env"), state, record);
-        environment.put("SLIPWAY_KAFKA_SECURITY", "plaintext");
+        Map<String, String> environment = plaintextUpEnvironment(state, record);
 
         String output = upAndAwaitEveryProgram(root, environment, record);
 
@@ -218,8 +217,7 @@ class SlipwayScriptTest {
         Path root = copyOfTheScriptWithStandInJars();
         Path record = Files.createDirectories(tmp.resolve("record"));
         Path state = tmp.resolve("state");
-        Map<String, String> environment = upEnvironment(tmp.resolve("none.env"), state, record);
-        environment.put("SLIPWAY_KAFKA_SECURITY", "plaintext");
+        Map<String, String> environment = plaintextUpEnvironment(state, record);
 
         String output = upAndAwaitEveryProgram(root, environment, record);
 
@@ -384,6 +382,13 @@ class SlipwayScriptTest {
                 "TRIGGER_PORT", "BUILDER_PORT", "TESTER_PORT", "DELIVERER_PORT", "NOTIFIER_PORT", "DEPLOYER_PORT")) {
             environment.put(port, String.valueOf(freePort()));
         }
+        return environment;
+    }
+
+    /** As {@link #upEnvironment}, with no settings file and Kafka without logins. */
+    private Map<String, String> plaintextUpEnvironment(Path state, Path record) throws IOException {
+        Map<String, String> environment = upEnvironment(tmp.resolve("none.env"), state, record);
+        environment.put("SLIPWAY_KAFKA_SECURITY", "plaintext");
         return environment;
     }
 
