@@ -248,15 +248,24 @@ class SlipwayScriptTest {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath() + " "
                     + exchange.getRequestHeaders().getFirst("Authorization") + " " + body);
-            boolean approval = exchange.getRequestURI().getPath().equals("/approvals");
-            byte[] answer = (approval
-                    ? "{\"deployed\":{\"environment\":\"production\",\"url\":\"http://127.0.0.1:18081/\"}}"
-                    : "{\"message\":\"Conflict\",\"_embedded\":{\"errors\":[{\"message\":"
-                            + "\"a deployment of demo/hello-app in staging is under way\"}]}}")
-                    .getBytes(StandardCharsets.UTF_8);
+            int status;
+            String answer;
+            if (body.contains("\"canary\"")) {
+                status = 202;
+                answer = "{\"message\":\"approved by mona; it deploys once its soak ends at 2026-12-06T17:10:00Z\"}";
+            } else if (exchange.getRequestURI().getPath().equals("/approvals")) {
+                status = 200;
+                answer = "{\"status\":\"deployed\",\"message\":\"deployed\",\"runId\":\"1b2c-run\","
+                        + "\"digest\":\"sha256:" + "cd".repeat(32) + "\",\"url\":\"http://127.0.0.1:18081/\"}";
+            } else {
+                status = 409;
+                answer = "{\"message\":\"Conflict\",\"_embedded\":{\"errors\":[{\"message\":"
+                        + "\"a deployment of demo/hello-app in staging is under way\"}]}}";
+            }
+            byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(approval ? 200 : 409, answer.length);
-            exchange.getResponseBody().write(answer);
+            exchange.sendResponseHeaders(status, bytes.length);
+            exchange.getResponseBody().write(bytes);
             exchange.close();
         });
         deployer.start();
@@ -274,6 +283,8 @@ class SlipwayScriptTest {
                     "test", script);
             String refused = run(root, environment, "bash", "-c",
                     "\"$1\" rollback demo/hello-app staging sha256:" + "ab".repeat(32) + "; echo exit=$?", "test", script);
+            String waiting = run(root, environment, "bash", "-c", "\"$1\" approve 1b2c-run canary; echo exit=$?",
+                    "test", script);
             String wrong = run(root, environment, "bash", "-c", "\"$1\" approve 1b2c-run 'Prod;rm'; echo exit=$?",
                     "test", script);
 
@@ -281,12 +292,16 @@ class SlipwayScriptTest {
                     .endsWith("exit=0\n");
             assertThat(refused).contains("slipway: rolling back staging of demo/hello-app refused (409): "
                     + "a deployment of demo/hello-app in staging is under way").endsWith("exit=1\n");
+            assertThat(waiting).contains("approved by mona; it deploys once its soak ends at 2026-12-06T17:10:00Z",
+                    "✔ Approved; it deploys to canary once the rest of its wait is over").endsWith("exit=0\n");
             assertThat(wrong).contains("usage: ./slipway approve <runId> <environment>").endsWith("exit=1\n");
             assertThat(requests).containsExactly(
                     "POST /approvals Bearer operator-token {\"run\":\"1b2c-run\",\"environment\":\"production\","
                             + "\"by\":\"mona\"}",
                     "POST /rollbacks Bearer operator-token {\"repository\":\"demo/hello-app\",\"environment\":"
-                            + "\"staging\",\"digest\":\"sha256:" + "ab".repeat(32) + "\"}");
+                            + "\"staging\",\"by\":\"mona\",\"digest\":\"sha256:" + "ab".repeat(32) + "\"}",
+                    "POST /approvals Bearer operator-token {\"run\":\"1b2c-run\",\"environment\":\"canary\","
+                            + "\"by\":\"mona\"}");
         } finally {
             deployer.stop(0);
         }
