@@ -23,10 +23,22 @@ public final class DockerEngine {
      * each API call (long-running builds stream, so keep it generous).
      */
     public static DockerClient connect(String dockerHost, Duration responseTimeout) {
+        return connect(dockerHost, null, responseTimeout);
+    }
+
+    /**
+     * A client for the engine at {@code dockerHost} that, when {@code tlsCertPath} is given, speaks TLS and verifies
+     * the engine with {@code ca.pem} and authenticates with {@code cert.pem}/{@code key.pem} from that directory
+     * (the layout of {@code DOCKER_CERT_PATH}); null or blank keeps the default.
+     */
+    public static DockerClient connect(String dockerHost, String tlsCertPath, Duration responseTimeout) {
         String host = dockerHost == null || dockerHost.isBlank() ? DEFAULT_HOST : dockerHost;
-        DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
-                .withDockerHost(host)
-                .build();
+        DefaultDockerClientConfig.Builder builder = DefaultDockerClientConfig.createDefaultConfigBuilder()
+                .withDockerHost(host);
+        if (tlsCertPath != null && !tlsCertPath.isBlank()) {
+            builder.withDockerTlsVerify(true).withDockerCertPath(tlsCertPath);
+        }
+        DefaultDockerClientConfig config = builder.build();
         ApacheDockerHttpClient http = new ApacheDockerHttpClient.Builder()
                 .dockerHost(config.getDockerHost())
                 .sslConfig(config.getSSLConfig())

@@ -2,6 +2,7 @@ package io.slipway.notifier;
 
 import io.slipway.notifier.domain.Artifact;
 import io.slipway.notifier.domain.ChangeRequest;
+import io.slipway.notifier.domain.Deployment;
 import io.slipway.notifier.domain.EventKind;
 import io.slipway.notifier.domain.Notification;
 import io.slipway.schemas.RunIds;
@@ -17,6 +18,8 @@ public final class Samples {
     public static final String SHA = "6dcb09b5b57875f334f61aebed695e2e4193db5e";
     public static final Instant T0 = Instant.parse("2025-03-14T09:27:01.250Z");
     public static final String DIGEST = "sha256:b5b2b2c507a0944348e0303114d8d93aaaa081732b86451d9bce1f432a537bc7";
+    public static final String PREVIOUS_DIGEST = "sha256:0d5e3bd1c0a4a4ed2e0c0f2b8d7e3c4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d0e";
+    public static final String URL = "http://127.0.0.1:18080/";
 
     private Samples() {
     }
@@ -46,6 +49,34 @@ public final class Samples {
                 n.repositoryUrl(), ref, request.headSha(), n.commitTitle(), n.author(),
                 kind == EventKind.PASSED ? "TEST" : n.stage(), reasonCode, n.message(), n.logExcerpt(), null,
                 triggeredAt, n.occurredAt(), request);
+    }
+
+    /** {@code main} of {@code repository} deployed to {@code environment}, answering at {@link #URL}. */
+    public static Notification deployed(String repository, String environment, Instant triggeredAt) {
+        return deployment(EventKind.DEPLOYED, repository, triggeredAt,
+                new Deployment(environment, "DOCKER", URL, PREVIOUS_DIGEST, false, null, null));
+    }
+
+    /** {@code main} of {@code repository} restored in {@code environment} after run {@code r-taken-out} failed its smoke checks. */
+    public static Notification rolledBack(String repository, String environment, Instant triggeredAt) {
+        return deployment(EventKind.ROLLED_BACK, repository, triggeredAt,
+                new Deployment(environment, "DOCKER", URL, DIGEST, true, "r-taken-out", "SMOKE_FAILED"));
+    }
+
+    /** Deploying {@code main} of {@code repository} to {@code environment} failed its smoke checks. */
+    public static Notification deployFailed(String repository, String environment, Instant triggeredAt) {
+        Notification n = notification(EventKind.FAILED, repository, "main", triggeredAt);
+        return new Notification(n.eventId(), n.kind(), n.runId(), 1, repository, n.repositoryUrl(), n.ref(), n.sha(),
+                n.commitTitle(), n.author(), "DEPLOY", "SMOKE_FAILED", "GET / answered 500, expected 200; rolled back",
+                null, null, triggeredAt, n.occurredAt(), null, Deployment.failed(environment));
+    }
+
+    private static Notification deployment(EventKind kind, String repository, Instant triggeredAt, Deployment d) {
+        Notification n = notification(kind, repository, "main", triggeredAt);
+        return new Notification(n.eventId(), kind, n.runId(), 1, repository, n.repositoryUrl(), n.ref(), n.sha(),
+                n.commitTitle(), n.author(), "DEPLOY", null, null, null,
+                new Artifact("CONTAINER", "registry.example.com", "release/hello-service", DIGEST, List.of()),
+                triggeredAt, n.occurredAt(), null, d);
     }
 
     public static Notification notification(EventKind kind, String repository, String branch, Instant triggeredAt) {

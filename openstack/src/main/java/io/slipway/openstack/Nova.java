@@ -38,7 +38,10 @@ final class Nova {
                     + encoded.length() + " bytes base64-encoded; Nova accepts " + MAX_USER_DATA);
         }
         ServerCreateBuilder server = Builders.server().name(name).image(imageId).flavor(spec.flavor())
-                .userData(encoded).addMetadata(metadata);
+                .addMetadata(metadata);
+        if (!userData.isEmpty()) {
+            server.userData(encoded);
+        }
         if (spec.network() != null) {
             server.networks(List.of(spec.network()));
         }

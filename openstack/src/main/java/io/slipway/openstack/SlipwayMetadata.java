@@ -25,11 +25,14 @@ public final class SlipwayMetadata {
     public static final String STATE = "io.slipway.state";
     /** Set to {@code release} by the promoter. */
     public static final String CHANNEL = "io.slipway.channel";
+    /** On a deployed server: the environment it serves (with {@link #REPOSITORY}, how a deployment finds it). */
+    public static final String ENVIRONMENT = "io.slipway.environment";
     /** Glance tag on every image the builder produced. */
     public static final String TAG = "slipway";
 
     public static final String BUILDER = "builder";
     public static final String TESTER = "tester";
+    public static final String DEPLOYER = "deployer";
     public static final String BUILDING = "building";
     public static final String BUILT = "built";
     public static final String RELEASE = "release";

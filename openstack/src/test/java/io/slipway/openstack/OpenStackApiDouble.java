@@ -107,6 +107,27 @@ public final class OpenStackApiDouble implements AutoCloseable {
             this.request = request;
             this.status = status;
         }
+
+        public String id() {
+            return id;
+        }
+
+        public String name() {
+            return name;
+        }
+
+        public String image() {
+            return image;
+        }
+
+        /** What the boot request asked for (networks, key_name, security_groups …). */
+        public JsonNode request() {
+            return request;
+        }
+
+        public Map<String, String> metadata() {
+            return Map.copyOf(metadata);
+        }
     }
 
     private record Rule(String method, Pattern path, AtomicInteger remaining, int status, String resource,
@@ -146,6 +167,11 @@ public final class OpenStackApiDouble implements AutoCloseable {
         env.put("SLIPWAY_OPENSTACK_FLAVOR", FLAVOR);
         env.put("SLIPWAY_OPENSTACK_NETWORK", NETWORK);
         return env;
+    }
+
+    /** Makes every server booted from now on go to ERROR with a fault (true) or to ACTIVE (false). */
+    public void failBoots(boolean fails) {
+        bootFails = fails;
     }
 
     /** Answers the next {@code times} requests matching with {@code status} and the body in {@code resource}. */

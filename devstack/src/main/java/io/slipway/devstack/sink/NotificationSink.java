@@ -12,10 +12,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A stand-in for Slack and GitHub that {@code ./slipway demo} points notifier-service at, since neither can be
- * reached from a machine without internet: it answers like the real APIs (Slack's {@code ok}, GitHub's 201 issue,
- * comment and status bodies, the account {@code GET /user} names, an empty list of open issues and of a pull
- * request's comments, since it remembers none, a comment updated in place) and prints every notification it receives, so a person sees what would have been sent.
+ * A stand-in for Slack and GitHub that {@code ./slipway demo} points notifier-service at, since neither can be reached
+ * from a machine without internet: it answers like the real APIs (Slack's {@code ok}, GitHub's 201 issue, comment,
+ * status, deployment and deployment status bodies, the account {@code GET /user} names, an empty list of open issues
+ * and of a pull request's comments, since it remembers none, a comment updated in place) and prints every notification
+ * it receives, so a person sees what would have been sent.
  */
 public final class NotificationSink {
 
@@ -24,6 +25,7 @@ public final class NotificationSink {
     private static final Pattern COMMENTS = Pattern.compile("/github/repos/[^/]+/[^/]+/issues/(\\d+)/comments");
     private static final Pattern COMMENT = Pattern.compile("/github/repos/[^/]+/[^/]+/issues/comments/(\\d+)");
     private static final Pattern STATUSES = Pattern.compile("/github/repos/[^/]+/[^/]+/statuses/[0-9a-f]+");
+    private static final Pattern DEPLOYMENTS = Pattern.compile("/github/repos/[^/]+/[^/]+/deployments(/\\d+/statuses)?");
 
     /** Sees every request before it is answered (the pipeline benchmark times notifications with it). */
     @FunctionalInterface
@@ -93,6 +95,8 @@ public final class NotificationSink {
                     + ",\"state\":\"closed\",\"html_url\":\"http://127.0.0.1/issues/" + issue.group(1) + "\"}");
         } else if (STATUSES.matcher(path).matches()) {
             answer(exchange, 201, "application/json", "{\"id\":" + id + ",\"state\":\"success\"}");
+        } else if (DEPLOYMENTS.matcher(path).matches() && exchange.getRequestMethod().equals("POST")) {
+            answer(exchange, 201, "application/json", "{\"id\":" + id + "}");
         } else {
             answer(exchange, 404, "application/json", "{\"message\":\"Not Found\"}");
         }

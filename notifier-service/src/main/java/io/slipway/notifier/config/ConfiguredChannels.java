@@ -9,6 +9,7 @@ import io.slipway.notifier.adapter.slack.SlackWebhook;
 import io.slipway.notifier.domain.ChannelId;
 import io.slipway.notifier.domain.ChatChannel;
 import io.slipway.notifier.domain.CommitStatuses;
+import io.slipway.notifier.domain.ForgeDeployments;
 import io.slipway.notifier.domain.IssueTracker;
 import io.slipway.notifier.domain.NotificationTexts;
 import io.slipway.notifier.domain.RequestComments;
@@ -33,7 +34,9 @@ import java.util.stream.Stream;
  */
 public record ConfiguredChannels(Map<ChannelId, ChatChannel> chats, Map<ChannelId, IssueTracker> trackers,
                                  Map<ChannelId, CommitStatuses> statuses, Map<ChannelId, RequestComments> comments,
+                                 Map<ChannelId, ForgeDeployments> deployments,
                                  List<Routing.StatusTarget> statusTargets, List<Routing.StatusTarget> commentTargets,
+                                 List<Routing.StatusTarget> deploymentTargets,
                                  Set<String> declaredSlack, Set<String> declaredForges) {
 
     /** Every configured credential, to be masked wherever it might appear. */
@@ -48,8 +51,10 @@ public record ConfiguredChannels(Map<ChannelId, ChatChannel> chats, Map<ChannelI
         Map<ChannelId, IssueTracker> trackers = new LinkedHashMap<>();
         Map<ChannelId, CommitStatuses> statuses = new LinkedHashMap<>();
         Map<ChannelId, RequestComments> comments = new LinkedHashMap<>();
+        Map<ChannelId, ForgeDeployments> deployments = new LinkedHashMap<>();
         List<Routing.StatusTarget> targets = new ArrayList<>();
         List<Routing.StatusTarget> commentTargets = new ArrayList<>();
+        List<Routing.StatusTarget> deploymentTargets = new ArrayList<>();
         BlockKitMessage message = new BlockKitMessage(texts);
         Set<String> slackNames = unique("slack", slack.stream().sorted(Comparator.comparing(SlackProperties::index))
                 .map(SlackProperties::name).toList());
@@ -74,18 +79,21 @@ public record ConfiguredChannels(Map<ChannelId, ChatChannel> chats, Map<ChannelI
             IssueTracker tracker;
             CommitStatuses commitStatuses;
             RequestComments requestComments;
+            ForgeDeployments forgeDeployments;
             if (type.equals("github")) {
                 GitHubForge github = new GitHubForge(f.name(), baseUrl(f, "https://api.github.com"), f.token().strip(),
                         labels, f.issueRepository(), context, http);
                 tracker = github;
                 commitStatuses = github;
                 requestComments = github;
+                forgeDeployments = github;
             } else {
                 GitLabForge gitlab = new GitLabForge(f.name(), baseUrl(f, "https://gitlab.com/api/v4"), f.token().strip(),
                         labels, f.issueRepository(), context, http);
                 tracker = gitlab;
                 commitStatuses = gitlab;
                 requestComments = gitlab;
+                forgeDeployments = gitlab;
             }
             trackers.put(new ChannelId(ChannelId.Type.ISSUES, f.name()), tracker);
             List<String> repositories = f.repositories() == null ? List.of() : f.repositories().stream().filter(r -> !blank(r)).toList();
@@ -97,9 +105,13 @@ public record ConfiguredChannels(Map<ChannelId, ChatChannel> chats, Map<ChannelI
                 comments.put(new ChannelId(ChannelId.Type.REQUESTS, f.name()), requestComments);
                 commentTargets.add(new Routing.StatusTarget(f.name(), repositories.stream().map(Glob::of).toList()));
             }
+            if (!Boolean.FALSE.equals(f.deployments()) && !repositories.isEmpty()) {
+                deployments.put(new ChannelId(ChannelId.Type.DEPLOYMENTS, f.name()), forgeDeployments);
+                deploymentTargets.add(new Routing.StatusTarget(f.name(), repositories.stream().map(Glob::of).toList()));
+            }
         }
-        return new ConfiguredChannels(chats, trackers, statuses, comments, targets, commentTargets, slackNames,
-                forgeNames);
+        return new ConfiguredChannels(chats, trackers, statuses, comments, deployments, targets, commentTargets,
+                deploymentTargets, slackNames, forgeNames);
     }
 
     /** Every enabled channel, in configuration order. */
@@ -108,6 +120,7 @@ public record ConfiguredChannels(Map<ChannelId, ChatChannel> chats, Map<ChannelI
         all.addAll(trackers.keySet());
         all.addAll(statuses.keySet());
         all.addAll(comments.keySet());
+        all.addAll(deployments.keySet());
         return all;
     }
 

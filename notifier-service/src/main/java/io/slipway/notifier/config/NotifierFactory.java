@@ -57,7 +57,8 @@ public class NotifierFactory {
     Routing routing(List<RouteProperties> routes, ConfiguredChannels channels) {
         List<Route> rules = routes.stream().sorted(Comparator.comparing(RouteProperties::index))
                 .map(r -> route(r, channels)).toList();
-        return new Routing(rules, channels.statusTargets(), channels.commentTargets(), channels.enabled());
+        return new Routing(rules, channels.statusTargets(), channels.commentTargets(), channels.deploymentTargets(),
+                channels.enabled());
     }
 
     @Singleton
@@ -67,7 +68,7 @@ public class NotifierFactory {
         Retrier.Policy policy = new Retrier.Policy(new RetryBudget(retry.budget(), retry.initialBackoff(),
                 retry.maxBackoff()), retry.maxRetryAfter(), clock);
         return new NotificationDispatcher(channels.chats(), channels.trackers(), channels.statuses(), channels.comments(),
-                memories, texts, policy, properties.dedupeWindow());
+                channels.deployments(), memories, texts, policy, properties.dedupeWindow());
     }
 
     private static Route route(RouteProperties r, ConfiguredChannels channels) {
@@ -76,11 +77,12 @@ public class NotifierFactory {
                 or(r.repositories(), List.of("**")).stream().map(Glob::of).toList(),
                 or(r.branches(), List.of("**")).stream().map(Glob::of).toList(),
                 Set.copyOf(or(r.stages(), List.<String>of()).stream().map(s -> s.strip().toUpperCase(Locale.ROOT)).toList()),
-                Set.copyOf(or(r.events(), List.of("FAILED", "PUBLISHED", "PASSED")).stream()
+                Set.copyOf(or(r.events(), List.of("FAILED", "PUBLISHED", "PASSED", "DEPLOYED", "ROLLED_BACK")).stream()
                         .map(e -> EventKind.valueOf(e.strip().toUpperCase(Locale.ROOT))).toList()),
                 declared(where + ".slack", or(r.slack(), List.of()), channels.declaredSlack()),
                 declared(where + ".issues", or(r.issues(), List.of()), channels.declaredForges()),
-                requests(where, r.requests()));
+                requests(where, r.requests()),
+                or(r.environments(), List.of("**")).stream().map(Glob::of).toList());
     }
 
     private static Route.Requests requests(String where, String value) {

@@ -10,7 +10,8 @@ import java.util.List;
  * One entry of {@code slipway.notifier.routes}: repository and branch globs (default {@code **}), stages (default
  * all), event kinds (default FAILED, PUBLISHED and PASSED), whether it hears runs of pull and merge requests
  * ({@code requests}: {@code false}, the default, {@code true} or {@code only}; a request's target branch is matched by
- * {@code branches}), and the names of the Slack webhooks and forges (issue trackers) that hear about matching
+ * {@code branches}), the environments whose deployments, rollbacks and failed deployments it hears (globs, default
+ * {@code **}), and the names of the Slack webhooks and forges (issue trackers) that hear about matching
  * outcomes.
  */
 @EachProperty(value = "slipway.notifier.routes", list = true)
@@ -21,5 +22,6 @@ public record RouteProperties(@Parameter Integer index,
                               @Nullable List<String> events,
                               @Nullable List<String> slack,
                               @Nullable List<String> issues,
-                              @Nullable String requests) {
+                              @Nullable String requests,
+                              @Nullable List<String> environments) {
 }

@@ -3,15 +3,15 @@ package io.slipway.notifier.domain;
 import java.util.Locale;
 
 /**
- * Names one delivery channel: a Slack webhook, the issues of a forge, the commit statuses of a forge, or the comments
- * a forge gets on pull and merge requests. Each channel has its own queue position, retries and memory, so one channel
- * never delays another. Written {@code slack:ops}, {@code issues:github}, {@code status:github},
- * {@code requests:github}.
+ * Names one delivery channel: a Slack webhook, the issues of a forge, the commit statuses of a forge, or the comments a
+ * forge gets on pull and merge requests, or the deployments of a forge. Each channel has its own queue position,
+ * retries and memory, so one channel never delays another. Written {@code slack:ops}, {@code issues:github},
+ * {@code status:github}, {@code requests:github}, {@code deployments:github}.
  */
 public record ChannelId(Type type, String name) {
 
     /** The kinds of channel. */
-    public enum Type { SLACK, ISSUES, STATUS, REQUESTS }
+    public enum Type { SLACK, ISSUES, STATUS, REQUESTS, DEPLOYMENTS }
 
     public ChannelId {
         if (name == null || name.isBlank() || name.contains(":") || name.contains("|")) {

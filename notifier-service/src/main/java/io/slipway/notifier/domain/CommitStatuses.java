@@ -13,9 +13,13 @@ public interface CommitStatuses {
     /**
      * The status context of a run: {@code base} for a push, {@code <base>/request} for a run of a pull or merge request,
      * as GitHub Actions tells {@code (push)} from {@code (pull_request)}: the same commit may be both a branch's tip and
-     * a request's head, and a request's cancelled run must not overwrite the push's result on it.
+     * a request's head, and a request's cancelled run must not overwrite the push's result on it. A deployment's status
+     * is its environment's, {@code <base>/deploy/<environment>}, beside the run's own.
      */
     static String context(String base, Notification notification) {
+        if (notification.isDeployment()) {
+            return base + "/deploy/" + notification.deployment().environment();
+        }
         return notification.isRequest() ? base + "/request" : base;
     }
 

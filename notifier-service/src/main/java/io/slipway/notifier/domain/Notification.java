@@ -7,12 +7,23 @@ import java.util.Optional;
  * One outcome of a run that people may have to hear about, independent of Kafka and Avro. {@code eventId} is the id
  * of the event it came from, the unit of deduplication: each channel tells people about an event id once.
  * {@code repositoryUrl}, {@code reasonCode}, {@code message}, {@code logExcerpt} and {@code artifact} may be null;
- * {@code request} is the pull or merge request the run tests, null for a run of a branch or tag push.
+ * {@code request} is the pull or merge request the run tests, null for a run of a branch or tag push;
+ * {@code deployment} is the environment a deployment (DEPLOYED, ROLLED_BACK, or FAILED at stage DEPLOY) is about, null
+ * for every other notification.
  */
 public record Notification(String eventId, EventKind kind, String runId, int attempt, String repository,
                            String repositoryUrl, String ref, String sha, String commitTitle, String author,
                            String stage, String reasonCode, String message, String logExcerpt, Artifact artifact,
-                           Instant triggeredAt, Instant occurredAt, ChangeRequest request) {
+                           Instant triggeredAt, Instant occurredAt, ChangeRequest request, Deployment deployment) {
+
+    /** A notification that concerns no environment. */
+    public Notification(String eventId, EventKind kind, String runId, int attempt, String repository,
+                        String repositoryUrl, String ref, String sha, String commitTitle, String author,
+                        String stage, String reasonCode, String message, String logExcerpt, Artifact artifact,
+                        Instant triggeredAt, Instant occurredAt, ChangeRequest request) {
+        this(eventId, kind, runId, attempt, repository, repositoryUrl, ref, sha, commitTitle, author, stage, reasonCode,
+                message, logExcerpt, artifact, triggeredAt, occurredAt, request, null);
+    }
 
     /** A notification of a run of a push (no request). */
     public Notification(String eventId, EventKind kind, String runId, int attempt, String repository,
@@ -21,6 +32,11 @@ public record Notification(String eventId, EventKind kind, String runId, int att
                         Instant triggeredAt, Instant occurredAt) {
         this(eventId, kind, runId, attempt, repository, repositoryUrl, ref, sha, commitTitle, author, stage, reasonCode,
                 message, logExcerpt, artifact, triggeredAt, occurredAt, null);
+    }
+
+    /** Whether it is about an environment: a deployment, a rollback or a failed deployment. */
+    public boolean isDeployment() {
+        return deployment != null;
     }
 
     public boolean isRequest() {

@@ -13,7 +13,9 @@ import java.util.Optional;
  * (a crash or failed save in between) is never opened twice. A commit status never goes back from a result to
  * pending, whatever order the topics are read in; a request's status goes to its head. A pull or merge request gets
  * one comment from the notifier: the first failure posts it, later runs update it in place (failing again, or passing
- * now); it is found on the forge by its marker when the memory does not know it. Each remote call is retried on its
+ * now); it is found on the forge by its marker when the memory does not know it. A deployment (or rollback, or failed
+ * deployment) is recorded on the forge's deployments with its result, and its commit status is the environment's,
+ * linking to where the environment answers. Each remote call is retried on its
  * own by a {@link Retrier}; the memory of the channel, repository and branch (or request) is saved after every step
  * that changed it.
  */
@@ -23,6 +25,7 @@ public final class NotificationDispatcher {
     private final Map<ChannelId, IssueTracker> trackers;
     private final Map<ChannelId, CommitStatuses> statuses;
     private final Map<ChannelId, RequestComments> comments;
+    private final Map<ChannelId, ForgeDeployments> deployments;
     private final ChannelMemoryStore memories;
     private final NotificationTexts texts;
     private final Retrier.Policy retryPolicy;
@@ -30,12 +33,13 @@ public final class NotificationDispatcher {
 
     public NotificationDispatcher(Map<ChannelId, ChatChannel> chats, Map<ChannelId, IssueTracker> trackers,
                                   Map<ChannelId, CommitStatuses> statuses, Map<ChannelId, RequestComments> comments,
-                                  ChannelMemoryStore memories, NotificationTexts texts, Retrier.Policy retryPolicy,
-                                  int dedupeWindow) {
+                                  Map<ChannelId, ForgeDeployments> deployments, ChannelMemoryStore memories,
+                                  NotificationTexts texts, Retrier.Policy retryPolicy, int dedupeWindow) {
         this.chats = Map.copyOf(chats);
         this.trackers = Map.copyOf(trackers);
         this.statuses = Map.copyOf(statuses);
         this.comments = Map.copyOf(comments);
+        this.deployments = Map.copyOf(deployments);
         this.memories = memories;
         this.texts = texts;
         this.retryPolicy = retryPolicy;
@@ -77,6 +81,7 @@ public final class NotificationDispatcher {
                     memory = step.memory();
                     yield step.detail();
                 }
+                case DEPLOYMENTS -> recordDeployment(require(deployments, channel), n, retrier);
             };
             memories.save(channel, n.repository(), n.subject(), memory.withNotified(n.eventId(), dedupeWindow));
             return new DeliveryOutcome.Sent(detail);
@@ -94,17 +99,36 @@ public final class NotificationDispatcher {
         }
         CommitStatuses.State state = switch (n.kind()) {
             case STARTED -> CommitStatuses.State.PENDING;
-            case PUBLISHED, PASSED -> CommitStatuses.State.SUCCESS;
+            case PUBLISHED, PASSED, DEPLOYED, ROLLED_BACK -> CommitStatuses.State.SUCCESS;
             case FAILED -> CommitStatuses.State.FAILURE;
             case CANCELLED -> CommitStatuses.State.CANCELLED;
             case IGNORED -> CommitStatuses.State.SKIPPED;
         };
-        retrier.run(() -> forge.set(n, state, texts.statusDescription(n), texts.runUrl(n).orElse(null)));
+        retrier.run(() -> forge.set(n, state, texts.statusDescription(n), texts.statusUrl(n).orElse(null)));
         return new Step(n.kind() == EventKind.STARTED ? memory : memory.withFinished(runAttempt, dedupeWindow),
                 "status " + state);
     }
 
     private record Step(ChannelMemory memory, String detail) {
+    }
+
+    /**
+     * Records what now runs in the environment (or that deploying there failed): the deployment, then its result
+     * when the forge takes it separately, each call retried on its own so a deployment is created once.
+     */
+    private String recordDeployment(ForgeDeployments forge, Notification n, Retrier retrier) {
+        if (!n.isDeployment()) {
+            return "not a deployment";
+        }
+        ForgeDeployments.Result result = n.kind() == EventKind.FAILED ? ForgeDeployments.Result.FAILURE
+                : ForgeDeployments.Result.SUCCESS;
+        String description = texts.statusDescription(n);
+        Optional<String> created = retrier.call(() -> forge.create(n, result, description));
+        if (created.isEmpty()) {
+            return "deployment " + result + " sent for " + n.deployment().environment();
+        }
+        retrier.run(() -> forge.status(n, created.get(), result, description, texts.runUrl(n).orElse(null)));
+        return "deployment " + created.get() + " " + result + " in " + n.deployment().environment();
     }
 
     /**

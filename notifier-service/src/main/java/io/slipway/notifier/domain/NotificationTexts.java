@@ -64,7 +64,11 @@ public final class NotificationTexts {
             case CANCELLED -> "CANCELLED".equals(n.reasonCode()) ? "Cancelled: the request was closed"
                     : "Superseded by a newer commit";
             case IGNORED -> "Skipped: no changed path matches the path filters";
-            case FAILED -> n.stage() + " failed: " + n.reasonCode() + (n.message() == null ? "" : " - " + n.message());
+            case FAILED -> n.isDeployment() ? "Deploying to " + n.deployment().environment() + " failed: "
+                    + n.reasonCode() + "; " + keepsPrevious(n)
+                    : n.stage() + " failed: " + n.reasonCode() + (n.message() == null ? "" : " - " + n.message());
+            case DEPLOYED -> "Deployed to " + environment(n);
+            case ROLLED_BACK -> "Restored in " + environment(n) + rollbackReason(n);
         };
         String masked = LogExcerpt.mask(text.replace('\n', ' '), secrets);
         return masked.length() <= STATUS_DESCRIPTION_CHARS ? masked
@@ -81,8 +85,41 @@ public final class NotificationTexts {
             case PASSED -> "Passed: " + where;
             case CANCELLED -> ("CANCELLED".equals(n.reasonCode()) ? "Cancelled: " : "Superseded: ") + where;
             case IGNORED -> "Ignored: " + where;
-            case FAILED -> "Failed at " + n.stage() + " (" + n.reasonCode() + "): " + where;
+            case FAILED -> (n.isDeployment() ? "Failed to deploy to " + n.deployment().environment()
+                    : "Failed at " + n.stage()) + " (" + n.reasonCode() + "): " + where;
+            case DEPLOYED -> "Deployed to " + environment(n) + ": " + where;
+            case ROLLED_BACK -> "Rolled back in " + environment(n) + ": " + where;
         };
+    }
+
+    /** That a failed deployment changed nothing: the environment keeps the version it ran. */
+    public String keepsPrevious(Notification n) {
+        return n.deployment().environment() + " keeps its previous version";
+    }
+
+    /** Why a rollback happened and which run it took out, e.g. {@code  (SMOKE_FAILED; took out run r-2)}. */
+    public String rollbackReason(Notification n) {
+        Deployment d = n.deployment();
+        String reason = d == null || d.reason() == null || d.reason().isBlank() ? ""
+                : LogExcerpt.mask(d.reason(), secrets);
+        String out = d == null || d.rolledBackRunId() == null ? "" : "took out run " + d.rolledBackRunId();
+        String both = reason.isEmpty() || out.isEmpty() ? reason + out : reason + "; " + out;
+        return both.isEmpty() ? "" : " (" + both + ")";
+    }
+
+    /**
+     * Where a commit status links: the environment's URL for a deployment or rollback that has one, else the run.
+     */
+    public Optional<String> statusUrl(Notification n) {
+        if ((n.kind() == EventKind.DEPLOYED || n.kind() == EventKind.ROLLED_BACK) && n.deployment().url() != null
+                && !n.deployment().url().isBlank()) {
+            return Optional.of(n.deployment().url());
+        }
+        return runUrl(n);
+    }
+
+    private static String environment(Notification n) {
+        return n.isDeployment() ? n.deployment().environment() : "an environment";
     }
 
     /**

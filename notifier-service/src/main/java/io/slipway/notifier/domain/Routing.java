@@ -13,7 +13,9 @@ import java.util.Set;
  * and stage filters, so that an issue it opened is always closed when the branch recovers; runs of pull and merge
  * requests never reach an issue tracker. Commit statuses go to the first forge, in configuration order, whose
  * repository globs match; the failures and passes of a request's runs go to the request comments of the first forge
- * that comments and hosts the repository. Channels that are not enabled get nothing.
+ * that comments and hosts the repository; deployments, rollbacks and failed deployments go to the deployments of the
+ * first forge that records them and hosts the repository (besides the commit status of the environment). Channels
+ * that are not enabled get nothing.
  */
 public final class Routing {
 
@@ -24,14 +26,22 @@ public final class Routing {
     private final List<Route> routes;
     private final List<StatusTarget> statusTargets;
     private final List<StatusTarget> commentTargets;
+    private final List<StatusTarget> deploymentTargets;
     private final Set<ChannelId> enabled;
 
     public Routing(List<Route> routes, List<StatusTarget> statusTargets, List<StatusTarget> commentTargets,
-                   Set<ChannelId> enabled) {
+                   List<StatusTarget> deploymentTargets, Set<ChannelId> enabled) {
         this.routes = List.copyOf(routes);
         this.statusTargets = List.copyOf(statusTargets);
         this.commentTargets = List.copyOf(commentTargets);
+        this.deploymentTargets = List.copyOf(deploymentTargets);
         this.enabled = Set.copyOf(enabled);
+    }
+
+    /** Routing without forge deployments. */
+    public Routing(List<Route> routes, List<StatusTarget> statusTargets, List<StatusTarget> commentTargets,
+                   Set<ChannelId> enabled) {
+        this(routes, statusTargets, commentTargets, List.of(), enabled);
     }
 
     /** The channels for a notification, without duplicates, in configuration order. */
@@ -52,6 +62,10 @@ public final class Routing {
         if (n.isRequest() && (n.kind() == EventKind.FAILED || n.kind() == EventKind.PASSED)) {
             commentTargets.stream().filter(t -> Glob.any(t.repositories(), n.repository())).findFirst()
                     .ifPresent(t -> targets.add(new ChannelId(ChannelId.Type.REQUESTS, t.forge())));
+        }
+        if (n.isDeployment() && n.kind() != EventKind.CANCELLED) {
+            deploymentTargets.stream().filter(t -> Glob.any(t.repositories(), n.repository())).findFirst()
+                    .ifPresent(t -> targets.add(new ChannelId(ChannelId.Type.DEPLOYMENTS, t.forge())));
         }
         List<ChannelId> result = new ArrayList<>(targets);
         result.retainAll(enabled);

@@ -9,6 +9,7 @@ import io.slipway.notifier.domain.ChangeRequest;
 import io.slipway.notifier.domain.ChannelId;
 import io.slipway.notifier.domain.ChannelMemory;
 import io.slipway.notifier.domain.Delivery;
+import io.slipway.notifier.domain.Deployment;
 import io.slipway.notifier.domain.EventKind;
 import io.slipway.notifier.domain.Notification;
 
@@ -20,7 +21,7 @@ import java.util.Map;
 
 /**
  * The JSON written to the notifier's own topics: a {@link Delivery} on the delivery queue (readable by people
- * inspecting its dead-letter topic) and a {@link ChannelMemory} on the state topic (read also in the per-repository
+ * inspecting its dead-letter topic; a deployment's environment in {@code notification.deployment}) and a {@link ChannelMemory} on the state topic (read also in the per-repository
  * shape older versions wrote). Field names are the wire format; instants are ISO-8601. A malformed document is an
  * {@link IllegalArgumentException}.
  */
@@ -54,6 +55,12 @@ final class NotifierJson {
                     .put("sourceRepository", r.sourceRepository()).put("author", r.author())
                     .put("fromFork", r.fromFork()).put("headSha", r.headSha()).put("webUrl", r.webUrl());
         }
+        if (n.deployment() != null) {
+            Deployment d = n.deployment();
+            body.putObject("deployment").put("environment", d.environment()).put("targetKind", d.targetKind())
+                    .put("url", d.url()).put("previousDigest", d.previousDigest()).put("rollback", d.rollback())
+                    .put("rolledBackRunId", d.rolledBackRunId()).put("reason", d.reason());
+        }
         return write(node);
     }
 
@@ -68,7 +75,17 @@ final class NotifierJson {
                 text(n, "repository"), optional(n, "repositoryUrl"), text(n, "ref"), text(n, "sha"),
                 optional(n, "commitTitle"), optional(n, "author"), text(n, "stage"), optional(n, "reasonCode"),
                 optional(n, "message"), optional(n, "logExcerpt"), artifact, Instant.parse(text(n, "triggeredAt")),
-                Instant.parse(text(n, "occurredAt")), request(n.get("request"))));
+                Instant.parse(text(n, "occurredAt")), request(n.get("request")), deployment(n.get("deployment"))));
+    }
+
+    /** The environment of a delivery; deliveries written before deployments were notified have none. */
+    private static Deployment deployment(JsonNode d) {
+        if (d == null || d.isNull()) {
+            return null;
+        }
+        return new Deployment(text(d, "environment"), optional(d, "targetKind"), optional(d, "url"),
+                optional(d, "previousDigest"), d.path("rollback").asBoolean(false), optional(d, "rolledBackRunId"),
+                optional(d, "reason"));
     }
 
     /** The request of a delivery; deliveries written before requests were notified have none. */

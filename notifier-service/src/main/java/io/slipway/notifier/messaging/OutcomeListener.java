@@ -14,6 +14,7 @@ import java.util.List;
  * Turns each run outcome into one queued delivery per channel that routing selects, and only then lets its offset be
  * committed; a record that cannot be decoded goes to its topic's {@code .dlq} once, whatever the number of channels.
  * {@code TestsPassed} is read for the runs of pull and merge requests, which end there; a push's is skipped.
+ * {@code Deployed} on {@code slipway.deployments} says what now runs in an environment.
  */
 @SlipwayListener("notifier-service")
 public class OutcomeListener {
@@ -28,7 +29,7 @@ public class OutcomeListener {
         this.queue = queue;
     }
 
-    @Topic({Topics.COMMITS, Topics.FAILURES, Topics.TESTS, Topics.ARTIFACTS})
+    @Topic({Topics.COMMITS, Topics.FAILURES, Topics.TESTS, Topics.ARTIFACTS, Topics.DEPLOYMENTS})
     void receive(ConsumerRecord<byte[], byte[]> record) {
         pipeline.process(record, Topics.eventType(record.topic()).orElseThrow(),
                 event -> queue.enqueue(EventMapping.toNotification(event).map(routing::deliveriesFor).orElse(List.of())),

@@ -1,6 +1,7 @@
 package io.slipway.notifier.adapter;
 
 import io.slipway.notifier.adapter.github.GitHubForge;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,7 +12,9 @@ import io.slipway.notifier.adapter.http.JsonHttp;
 import io.slipway.notifier.domain.ChangeRequest;
 import io.slipway.notifier.domain.ChannelUnavailable;
 import io.slipway.notifier.domain.CommitStatuses.State;
+import io.slipway.notifier.domain.ForgeDeployments.Result;
 import io.slipway.notifier.domain.IssueMarker;
+import io.slipway.notifier.domain.Notification;
 import io.slipway.notifier.domain.IssueTracker.IssueRef;
 import io.slipway.notifier.domain.NotificationRejected;
 import io.slipway.notifier.domain.RequestComments.CommentRef;
@@ -31,11 +34,17 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static io.slipway.notifier.Samples.REPOSITORY;
 import static io.slipway.notifier.Samples.SHA;
 import static io.slipway.notifier.Samples.T0;
+import static io.slipway.notifier.Samples.DIGEST;
+import static io.slipway.notifier.Samples.URL;
+import static io.slipway.notifier.Samples.deployFailed;
+import static io.slipway.notifier.Samples.deployed;
 import static io.slipway.notifier.Samples.failed;
+import static io.slipway.notifier.Samples.rolledBack;
 import static io.slipway.notifier.adapter.SlackWebhookTest.CLOCK;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -242,7 +251,7 @@ class GitHubForgeTest {
     }
 
     @Test
-    void theDemoSinkListsNoOpenIssueNorCommentSoTheNotifierWritesThemThere() throws Exception {
+    void theDemoSinkListsNoOpenIssueNorCommentSoTheNotifierWritesThemAndItsDeploymentsThere() throws Exception {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", new NotificationSink(new PrintStream(OutputStream.nullOutputStream()))::handle);
         server.start();
@@ -256,6 +265,9 @@ class GitHubForgeTest {
             assertThat(demo.findOwn(REPOSITORY, request, new IssueMarker(REPOSITORY, "request:#12", null))).isEmpty();
             CommentRef comment = demo.post(REPOSITORY, request, commentOf("12", "e1"));
             demo.update(REPOSITORY, request, comment, commentOf("12", "e2"));
+            Notification staging = deployed(REPOSITORY, "staging", T0);
+            demo.status(staging, demo.create(staging, Result.SUCCESS, "Deployed to staging").orElseThrow(),
+                    Result.SUCCESS, "Deployed to staging", null);
         } finally {
             server.stop(0);
         }
@@ -325,5 +337,77 @@ class GitHubForgeTest {
     void aDeletedCommentIsARefusalThatSaysItIsGone() {
         assertThatThrownBy(() -> forge.update(REPOSITORY, pullRequest("12"), new CommentRef("404", null), "x"))
                 .isInstanceOfSatisfying(NotificationRejected.class, e -> assertThat(e.isGone()).isTrue());
+    }
+
+    @Test
+    void recordsADeploymentOfTheShaAndItsSuccessWithTheEnvironmentsUrlAsDocumented() throws Exception {
+        Notification production = deployed(REPOSITORY, "production", T0);
+
+        Optional<String> id = forge.create(production, Result.SUCCESS, "Deployed to production");
+        forge.status(production, id.orElseThrow(), Result.SUCCESS, "Deployed to production", null);
+
+        List<Request> requests = github.requests();
+        assertThat(requests).extracting(r -> r.method() + " " + r.rawPath() + " " + r.answeredWith()).containsExactly(
+                "POST /repos/octo-org/hello-service/deployments 201",
+                "POST /repos/octo-org/hello-service/deployments/" + id.get() + "/statuses 201");
+        JsonNode created = requests.get(0).json();
+        assertThat(created.get("ref").asText()).isEqualTo(SHA);
+        assertThat(created.get("environment").asText()).isEqualTo("production");
+        assertThat(created.get("auto_merge").asBoolean(true)).isFalse();
+        assertThat(created.get("required_contexts").isArray() && created.get("required_contexts").isEmpty()).isTrue();
+        assertThat(created.get("production_environment").asBoolean()).isTrue();
+        JsonNode payload = JSON.readTree(created.get("payload").asText());
+        assertThat(payload.get("runId").asText()).isEqualTo(production.runId());
+        assertThat(payload.get("digest").asText()).isEqualTo(DIGEST);
+        assertThat(requests.get(1).json().get("state").asText()).isEqualTo("success");
+        assertThat(requests.get(1).json().get("environment_url").asText()).isEqualTo(URL);
+        assertThat(github.deploymentStates(REPOSITORY, Integer.parseInt(id.get()))).containsExactly("success");
+    }
+
+    @Test
+    void aRollbackIsANewSuccessfulDeploymentThatLeavesTheEarlierOneInactive() {
+        Notification staging = deployed(REPOSITORY, "staging", T0);
+        Notification restored = rolledBack(REPOSITORY, "staging", T0);
+
+        String first = forge.create(staging, Result.SUCCESS, "Deployed to staging").orElseThrow();
+        forge.status(staging, first, Result.SUCCESS, "Deployed to staging", null);
+        String second = forge.create(restored, Result.SUCCESS, "Restored in staging").orElseThrow();
+        forge.status(restored, second, Result.SUCCESS, "Restored in staging", null);
+
+        assertThat(github.requests().get(0).json().get("production_environment").asBoolean(true)).isFalse();
+        assertThat(github.deploymentStates(REPOSITORY, Integer.parseInt(first))).containsExactly("success", "inactive");
+        assertThat(github.deploymentStates(REPOSITORY, Integer.parseInt(second))).containsExactly("success");
+    }
+
+    @Test
+    void aFailedDeploymentIsRecordedAsAFailureWithoutAnEnvironmentUrl() {
+        Notification failure = deployFailed(REPOSITORY, "staging", T0);
+
+        String id = forge.create(failure, Result.FAILURE, "Deploying to staging failed").orElseThrow();
+        forge.status(failure, id, Result.FAILURE, "Deploying to staging failed", "https://ci.example.com/runs/1");
+
+        Request status = github.requests().get(1);
+        assertThat(status.json().get("state").asText()).isEqualTo("failure");
+        assertThat(status.json().has("environment_url")).isFalse();
+        assertThat(status.json().get("log_url").asText()).isEqualTo("https://ci.example.com/runs/1");
+        assertThat(github.deploymentsOf(REPOSITORY).get(0).get("payload").has("digest")).isFalse();
+    }
+
+    @Test
+    void anAutoMergeAnsweredWith202IsNoDeploymentAndGetsNoStatus() {
+        github.answerNext(Answer.json(202, Fixtures.json("github/rest/create-deployment.response-202.documented.json")));
+
+        assertThat(forge.create(deployed(REPOSITORY, "staging", T0), Result.SUCCESS, "Deployed to staging")).isEmpty();
+        assertThat(github.requests()).extracting(Request::answeredWith).containsExactly(202);
+    }
+
+    @Test
+    void theCommitStatusOfADeploymentIsTheEnvironmentsAndLinksWhereItAnswers() {
+        forge.set(deployed(REPOSITORY, "staging", T0), State.SUCCESS, "Deployed to staging", URL);
+        forge.set(deployFailed(REPOSITORY, "production", T0), State.FAILURE, "Deploying to production failed", null);
+
+        assertThat(github.requests()).extracting(r -> r.json().get("context").asText() + " " + r.json().get("state").asText())
+                .containsExactly("slipway/ci/deploy/staging success", "slipway/ci/deploy/production failure");
+        assertThat(github.requests().get(0).json().get("target_url").asText()).isEqualTo(URL);
     }
 }

@@ -5,7 +5,9 @@ import io.slipway.notifier.adapter.http.JsonHttp;
 import io.slipway.notifier.domain.ChangeRequest;
 import io.slipway.notifier.domain.ChannelUnavailable;
 import io.slipway.notifier.domain.CommitStatuses.State;
+import io.slipway.notifier.domain.ForgeDeployments.Result;
 import io.slipway.notifier.domain.IssueMarker;
+import io.slipway.notifier.domain.Notification;
 import io.slipway.notifier.domain.IssueTracker.IssueRef;
 import io.slipway.notifier.domain.NotificationRejected;
 import io.slipway.notifier.domain.RequestComments.CommentRef;
@@ -22,6 +24,8 @@ import java.util.Map;
 
 import static io.slipway.notifier.Samples.SHA;
 import static io.slipway.notifier.Samples.T0;
+import static io.slipway.notifier.Samples.deployFailed;
+import static io.slipway.notifier.Samples.deployed;
 import static io.slipway.notifier.Samples.failed;
 import static io.slipway.notifier.adapter.SlackWebhookTest.CLOCK;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -207,5 +211,36 @@ class GitLabForgeTest {
     void aNoteOfAnUnknownMergeRequestIsARefusal() {
         assertThatThrownBy(() -> forge.update(PROJECT, mergeRequest("77"), new CommentRef("301", null), "x"))
                 .isInstanceOfSatisfying(NotificationRejected.class, e -> assertThat(e.isGone()).isTrue());
+    }
+
+    @Test
+    void recordsDeploymentsWithTheDocumentedAttributesAndTheirResult() {
+        Notification staging = deployed(PROJECT, "staging", T0);
+        Notification failure = deployFailed(PROJECT, "production", T0);
+
+        assertThat(forge.create(staging, Result.SUCCESS, "Deployed to staging")).isEmpty();
+        assertThat(forge.create(failure, Result.FAILURE, "Deploying to production failed")).isEmpty();
+
+        assertThat(gitlab.requests()).allSatisfy(r -> {
+            assertThat(r.method() + " " + r.rawPath()).isEqualTo("POST /api/v4/projects/my-group%2Fsub.group%2Fmy-project/deployments");
+            assertThat(r.answeredWith()).isEqualTo(201);
+        });
+        assertThat(gitlab.deploymentsOf(PROJECT)).extracting(d -> d.get("environment").get("name").asText() + " "
+                + d.get("sha").asText() + " " + d.get("ref").asText() + " " + d.get("tag").asBoolean() + " "
+                + d.get("status").asText())
+                .containsExactly("staging " + SHA + " main false success", "production " + SHA + " main false failed");
+    }
+
+    @Test
+    void aDeploymentOfATagNamesTheTag() {
+        Notification n = deployed(PROJECT, "production", T0);
+        Notification tagged = new Notification(n.eventId(), n.kind(), n.runId(), 1, n.repository(), n.repositoryUrl(),
+                "refs/tags/v1.2.0", n.sha(), n.commitTitle(), n.author(), n.stage(), null, null, null, n.artifact(),
+                T0, T0, null, n.deployment());
+
+        forge.create(tagged, Result.SUCCESS, "Deployed to production");
+
+        assertThat(gitlab.requests().get(0).json().toString())
+                .contains("\"ref\":\"v1.2.0\"", "\"tag\":true", "\"environment\":\"production\"");
     }
 }

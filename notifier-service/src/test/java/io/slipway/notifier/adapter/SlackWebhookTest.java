@@ -103,6 +103,37 @@ class SlackWebhookTest {
     }
 
     @Test
+    void aDeploymentNamesTheEnvironmentItsUrlAndTheShortSha() {
+        webhook.announce(Samples.deployed(REPOSITORY, "staging", T0));
+
+        JsonNode message = slack.messages().get(0);
+        assertThat(message.get("text").asText()).isEqualTo("Deployed to staging: octo-org/hello-service main @ 6dcb09b");
+        assertThat(allText(message)).contains(":rocket: octo-org/hello-service main deployed to staging",
+                "*Environment*\\n`staging`", "*URL*\\n<" + Samples.URL + "|" + Samples.URL + ">", "|`6dcb09b`>",
+                "registry.example.com/release/hello-service@sha256:b5b2b2c5");
+    }
+
+    @Test
+    void aRollbackNamesTheRestoredShaWhyAndTheRunItTookOut() {
+        webhook.announce(Samples.rolledBack(REPOSITORY, "staging", T0));
+
+        assertThat(allText(slack.messages().get(0))).contains(":rewind: octo-org/hello-service main rolled back in staging",
+                "*Restored*\\n`6dcb09b`", "*Rolled back*\\n(SMOKE_FAILED; took out run r-taken-out)");
+    }
+
+    @Test
+    void aFailedDeploymentSaysWhyAndThatTheEnvironmentKeepsItsPreviousVersion() {
+        webhook.announce(Samples.deployFailed(REPOSITORY, "production", T0));
+
+        JsonNode message = slack.messages().get(0);
+        assertThat(message.get("text").asText())
+                .isEqualTo("Failed to deploy to production (SMOKE_FAILED): octo-org/hello-service main @ 6dcb09b");
+        assertThat(allText(message)).contains(":x: octo-org/hello-service main failed to deploy to production",
+                "*Reason*\\n`SMOKE_FAILED`", "GET / answered 500, expected 200; rolled back",
+                "*Still running*\\nproduction keeps its previous version");
+    }
+
+    @Test
     void escapesMarkupAndStaysWithinSlacksLimitsWhateverTheRunSays() {
         Notification hostile = new Notification("e", EventKind.FAILED, "r", 1, REPOSITORY, null, "refs/heads/<!channel>",
                 "abc", "<!here> & " + "t".repeat(5000), "a".repeat(3000), "TEST", "SUITE_FAILED",

@@ -28,9 +28,9 @@ class NotifierConfigurationTest {
     private final List<SlackProperties> slack = List.of(new SlackProperties(0, "ops", WEBHOOK), new SlackProperties(1, "team", ""));
     private final List<ForgeProperties> forges = List.of(
             new ForgeProperties(0, "gitlab", "gitlab", "https://gitlab.example.com/api/v4", "glpat-x", List.of("infra/**"),
-                    null, null, null, null, null),
-            new ForgeProperties(1, "github", "GitHub", null, "ghp_x", List.of("**"), false, null, null, null, false),
-            new ForgeProperties(2, "ghe", "github", "https://ghe.example.com/api/v3", null, List.of("**"), true, null, null, null, true));
+                    null, null, null, null, null, null),
+            new ForgeProperties(1, "github", "GitHub", null, "ghp_x", List.of("**"), false, null, null, null, false, false),
+            new ForgeProperties(2, "ghe", "github", "https://ghe.example.com/api/v3", null, List.of("**"), true, null, null, null, true, true));
 
     private Routing routing(RouteProperties... routes) {
         return new NotifierFactory().routing(List.of(routes), ConfiguredChannels.from(slack, forges, http, texts));
@@ -41,13 +41,14 @@ class NotifierConfigurationTest {
         ConfiguredChannels channels = ConfiguredChannels.from(slack, forges, http, texts);
 
         assertThat(channels.enabled()).extracting(ChannelId::toString)
-                .containsExactly("slack:ops", "issues:gitlab", "issues:github", "status:gitlab", "requests:gitlab");
+                .containsExactly("slack:ops", "issues:gitlab", "issues:github", "status:gitlab", "requests:gitlab",
+                        "deployments:gitlab");
         assertThat(ConfiguredChannels.secrets(slack, forges)).containsExactly(WEBHOOK, "glpat-x", "ghp_x");
     }
 
     @Test
     void routesWithDefaultsHearFailuresAndPublicationsOfEveryRepositoryAndBranch() {
-        Routing routing = routing(new RouteProperties(0, null, null, null, null, List.of("ops", "team"), List.of("github", "ghe"), null));
+        Routing routing = routing(new RouteProperties(0, null, null, null, null, List.of("ops", "team"), List.of("github", "ghe"), null, null));
 
         assertThat(routing.channelsFor(notification(EventKind.FAILED, "infra/net", "feature/x", T0))).extracting(ChannelId::toString)
                 .containsExactly("slack:ops", "issues:github", "status:gitlab");
@@ -57,21 +58,21 @@ class NotifierConfigurationTest {
 
     @Test
     void aRouteNamingAnUndeclaredChannelStopsTheService() {
-        assertThatThrownBy(() -> routing(new RouteProperties(3, null, null, null, null, List.of("opps"), null, null)))
+        assertThatThrownBy(() -> routing(new RouteProperties(3, null, null, null, null, List.of("opps"), null, null, null)))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("routes[3].slack names [opps]");
         assertThatThrownBy(() -> ConfiguredChannels.from(List.of(new SlackProperties(0, "a", WEBHOOK),
                 new SlackProperties(1, "a", WEBHOOK)), List.of(), http, texts)).hasMessageContaining("unique name");
         assertThatThrownBy(() -> ConfiguredChannels.from(List.of(), List.of(new ForgeProperties(0, "b", "bitbucket",
-                null, "t", null, null, null, null, null, null)), http, texts)).hasMessageContaining("github or gitlab");
-        assertThatThrownBy(() -> routing(new RouteProperties(4, null, null, null, null, List.of("ops"), null, "sometimes")))
+                null, "t", null, null, null, null, null, null, null)), http, texts)).hasMessageContaining("github or gitlab");
+        assertThatThrownBy(() -> routing(new RouteProperties(4, null, null, null, null, List.of("ops"), null, "sometimes", null)))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("routes[4].requests must be true, false or only, was 'sometimes'");
     }
 
     @Test
     void aRouteHearsRequestsOnlyWhenItSaysSoAndRequestCommentsGoToTheForgeHostingTheRepository() {
-        Routing routing = routing(new RouteProperties(0, null, null, null, null, null, List.of("gitlab"), null),
-                new RouteProperties(1, null, List.of("main"), null, null, List.of("ops"), null, "only"));
+        Routing routing = routing(new RouteProperties(0, null, null, null, null, null, List.of("gitlab"), null, null),
+                new RouteProperties(1, null, List.of("main"), null, null, List.of("ops"), null, "only", null));
         Notification requestFailed = Samples.ofRequest(EventKind.FAILED, "infra/net",
                 Samples.pullRequest("infra/net", true), "BUILD_ERROR", T0);
         Notification requestPassed = Samples.ofRequest(EventKind.PASSED, "infra/net",

@@ -30,6 +30,7 @@ class NotificationDispatcherTest {
     private static final ChannelId ISSUES = ChannelId.parse("issues:github");
     private static final ChannelId STATUS = ChannelId.parse("status:github");
     private static final ChannelId REQUESTS = ChannelId.parse("requests:github");
+    private static final ChannelId DEPLOYMENTS = ChannelId.parse("deployments:github");
 
     /** Channel memories kept in a map, standing in for the state topic; a save can be made to fail. */
     static final class MemoryMap implements ChannelMemoryStore {
@@ -54,7 +55,7 @@ class NotificationDispatcherTest {
      * Records every call to every port and keeps the open issues with their bodies, as a forge would list them; a
      * failure queued for a call's verb is thrown by the next such call.
      */
-    static final class Recorder implements ChatChannel, IssueTracker, CommitStatuses, RequestComments {
+    static final class Recorder implements ChatChannel, IssueTracker, CommitStatuses, RequestComments, ForgeDeployments {
         final List<String> calls = new ArrayList<>();
         final Map<String, Deque<RuntimeException>> failures = new HashMap<>();
         final Map<String, String> openBodies = new LinkedHashMap<>();
@@ -126,6 +127,17 @@ class NotificationDispatcherTest {
         }
 
         @Override
+        public Optional<String> create(Notification n, Result result, String description) {
+            return call("deploy " + n.deployment().environment() + " " + result + " " + description,
+                    () -> Optional.of("d" + calls.size()));
+        }
+
+        @Override
+        public void status(Notification n, String id, Result result, String description, String logUrl) {
+            call("deploymentStatus " + id + " " + result, () -> null);
+        }
+
+        @Override
         public Optional<FoundComment> findOwn(String repository, ChangeRequest request, IssueMarker wanted) {
             return call("findComment " + request.displayName(), () -> comments.entrySet().stream()
                     .flatMap(e -> IssueMarker.readFrom(e.getValue()).filter(wanted::sameBranch)
@@ -140,7 +152,7 @@ class NotificationDispatcherTest {
     private final TestClock clock = new TestClock(T0);
     private final NotificationTexts texts = new NotificationTexts("https://ci.example.com/runs/{runId}", "https://{registry}/{repository}@{digest}", 4000, List.of());
     private final NotificationDispatcher dispatcher = new NotificationDispatcher(Map.of(SLACK, remote),
-            Map.of(ISSUES, remote), Map.of(STATUS, remote), Map.of(REQUESTS, remote), memories, texts,
+            Map.of(ISSUES, remote), Map.of(STATUS, remote), Map.of(REQUESTS, remote), Map.of(DEPLOYMENTS, remote), memories, texts,
             new Retrier.Policy(new RetryBudget(Duration.ofSeconds(40), Duration.ofSeconds(1), Duration.ofSeconds(8)),
                     Duration.ofMinutes(1), clock), 3);
 
@@ -434,5 +446,41 @@ class NotificationDispatcherTest {
                 "status CANCELLED Cancelled: the request was closed",
                 "status SKIPPED Skipped: no changed path matches the path filters",
                 "status SUCCESS Built and tested");
+    }
+
+    @Test
+    void recordsADeploymentThenItsResultAndARedeliveredOneNotAgain() {
+        Notification staging = Samples.deployed(REPOSITORY, "staging", T0);
+
+        assertThat(deliver(DEPLOYMENTS, staging)).isEqualTo(new DeliveryOutcome.Sent("deployment d1 SUCCESS in staging"));
+        assertThat(deliver(DEPLOYMENTS, staging)).isEqualTo(new DeliveryOutcome.Duplicate());
+        assertThat(deliver(DEPLOYMENTS, Samples.deployFailed(REPOSITORY, "production", T0)))
+                .isEqualTo(new DeliveryOutcome.Sent("deployment d3 FAILURE in production"));
+
+        assertThat(remote.calls).containsExactly("deploy staging SUCCESS Deployed to staging", "deploymentStatus d1 SUCCESS",
+                "deploy production FAILURE Deploying to production failed: SMOKE_FAILED; production keeps its previous version",
+                "deploymentStatus d3 FAILURE");
+    }
+
+    @Test
+    void aDeploymentsStatusThatFailsIsRetriedWithoutCreatingTheDeploymentAgain() {
+        remote.failNext("deploymentStatus", new ChannelUnavailable("github answered HTTP 502", null, null));
+
+        assertThat(deliver(DEPLOYMENTS, Samples.deployed(REPOSITORY, "staging", T0))).isInstanceOf(DeliveryOutcome.Sent.class);
+
+        assertThat(remote.calls).containsExactly("deploy staging SUCCESS Deployed to staging", "deploymentStatus d1 SUCCESS",
+                "deploymentStatus d1 SUCCESS");
+        assertThat(waits).hasSize(1);
+    }
+
+    @Test
+    void theCommitStatusOfADeploymentOrRollbackIsASuccessAndAFailedDeploymentAFailure() {
+        assertThat(deliver(STATUS, Samples.deployed(REPOSITORY, "staging", T0))).isEqualTo(new DeliveryOutcome.Sent("status SUCCESS"));
+        assertThat(deliver(STATUS, Samples.rolledBack(REPOSITORY, "staging", T0))).isEqualTo(new DeliveryOutcome.Sent("status SUCCESS"));
+        assertThat(deliver(STATUS, Samples.deployFailed(REPOSITORY, "staging", T0))).isEqualTo(new DeliveryOutcome.Sent("status FAILURE"));
+
+        assertThat(remote.calls).containsExactly("status SUCCESS Deployed to staging",
+                "status SUCCESS Restored in staging (SMOKE_FAILED; took out run r-taken-out)",
+                "status FAILURE Deploying to staging failed: SMOKE_FAILED; staging keeps its previous version");
     }
 }

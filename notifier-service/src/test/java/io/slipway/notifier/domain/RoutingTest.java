@@ -138,4 +138,33 @@ class RoutingTest {
         assertThat(byRequests.channelsFor(notification(EventKind.IGNORED, "octo-org/app", "main", T0)))
                 .containsExactly(GITHUB_STATUS);
     }
+
+    private static final ChannelId GITHUB_DEPLOYMENTS = ChannelId.parse("deployments:github");
+
+    private final Routing byEnvironment = new Routing(List.of(
+            new Route(globs("**"), globs("main"), Set.of(), Set.of(EventKind.FAILED, EventKind.DEPLOYED,
+                    EventKind.ROLLED_BACK), List.of("ops"), List.of("github"), Route.Requests.FALSE, globs("production")),
+            new Route(globs("**"), globs("**"), Set.of(), Set.of(EventKind.DEPLOYED), List.of("releases"), List.of())),
+            List.of(new Routing.StatusTarget("github", globs("octo-org/**"))), List.of(),
+            List.of(new Routing.StatusTarget("github", globs("octo-org/**"))),
+            Set.of(OPS, RELEASES, GITHUB_ISSUES, GITHUB_STATUS, GITHUB_DEPLOYMENTS));
+
+    @Test
+    void deploymentsReachTheRoutesOfTheirEnvironmentTheCommitStatusAndTheForgesDeployments() {
+        assertThat(byEnvironment.channelsFor(Samples.deployed("octo-org/app", "production", T0)))
+                .containsExactly(OPS, RELEASES, GITHUB_STATUS, GITHUB_DEPLOYMENTS);
+        assertThat(byEnvironment.channelsFor(Samples.deployed("octo-org/app", "staging", T0)))
+                .containsExactly(RELEASES, GITHUB_STATUS, GITHUB_DEPLOYMENTS);
+        assertThat(byEnvironment.channelsFor(Samples.rolledBack("octo-org/app", "staging", T0)))
+                .containsExactly(GITHUB_STATUS, GITHUB_DEPLOYMENTS);
+        assertThat(byEnvironment.channelsFor(Samples.deployFailed("octo-org/app", "production", T0)))
+                .containsExactly(OPS, GITHUB_ISSUES, GITHUB_STATUS, GITHUB_DEPLOYMENTS);
+        assertThat(byEnvironment.channelsFor(Samples.deployed("elsewhere/app", "production", T0))).containsExactly(OPS, RELEASES);
+    }
+
+    @Test
+    void environmentsNarrowOnlyWhatARouteHearsOfDeployments() {
+        assertThat(byEnvironment.channelsFor(failed("octo-org/app", "main", T0)))
+                .containsExactly(OPS, GITHUB_ISSUES, GITHUB_STATUS);
+    }
 }

@@ -200,6 +200,20 @@ public abstract class FakeApi implements AutoCloseable {
         return null;
     }
 
+    /**
+     * Checks the JSON types of fields that the documented example does not show: alternating names and types; a field
+     * that is absent or null passes. Returns the problem, or null.
+     */
+    protected static String typeProblem(JsonNode body, Object... namesAndTypes) {
+        for (int i = 0; i < namesAndTypes.length; i += 2) {
+            JsonNode value = body.get((String) namesAndTypes[i]);
+            if (value != null && !value.isNull() && value.getNodeType() != namesAndTypes[i + 1]) {
+                return "field '" + namesAndTypes[i] + "' is " + value.getNodeType() + ", documented as " + namesAndTypes[i + 1];
+            }
+        }
+        return null;
+    }
+
     private void exchange(HttpExchange exchange) throws IOException {
         try (InputStream in = exchange.getRequestBody()) {
             String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -13,7 +14,9 @@ import java.util.regex.Pattern;
  * GitHub's REST API as documented in {@code fixtures/github/rest}: the token's account ({@code GET /user}, answered
  * even while failures are scripted, since those are meant for the calls under test), issues (create, list with the
  * {@code creator} filter, comment, close), the comments of an issue or pull request (create, list oldest first,
- * update by comment id) and commit statuses, with a bearer token, {@code Accept: application/vnd.github+json}, {@code X-GitHub-Api-Version: 2022-11-28}
+ * update by comment id), commit statuses and deployments (create, which answers 201 with the deployment or, when
+ * scripted, the documented 202 of an auto-merge; their statuses, where a {@code success} makes the environment's
+ * earlier successful deployments {@code inactive} unless {@code auto_inactive} is false), with a bearer token, {@code Accept: application/vnd.github+json}, {@code X-GitHub-Api-Version: 2022-11-28}
  * and a {@code User-Agent}. Bodies are checked against the documented request examples; answers are the documented
  * responses (201 with {@code Location}, 200 for an update), 401 for a wrong token, 404 for an unknown issue and 422
  * "Validation Failed" for a malformed body.
@@ -28,6 +31,10 @@ public final class FakeGitHub extends FakeApi {
             "since", Set.of(), "per_page", Set.of(), "page", Set.of());
     private static final Pattern STATUSES = Pattern.compile("/repos/([\\w.-]+/[\\w.-]+)/statuses/([0-9a-f]{40})");
     private static final Set<String> STATES = Set.of("error", "failure", "pending", "success");
+    private static final Pattern DEPLOYMENTS = Pattern.compile("/repos/([\\w.-]+/[\\w.-]+)/deployments");
+    private static final Pattern DEPLOYMENT_STATUSES = Pattern.compile("/repos/([\\w.-]+/[\\w.-]+)/deployments/(\\d+)/statuses");
+    private static final Set<String> DEPLOYMENT_STATES = Set.of("error", "failure", "inactive", "in_progress", "queued",
+            "pending", "success");
     private static final Map<String, Set<String>> LIST_PARAMETERS = Map.ofEntries(
             Map.entry("state", Set.of("open", "closed", "all")), Map.entry("labels", Set.of()),
             Map.entry("milestone", Set.of()), Map.entry("assignee", Set.of()), Map.entry("type", Set.of()),
@@ -41,6 +48,10 @@ public final class FakeGitHub extends FakeApi {
     private final Map<String, ObjectNode> issues = new ConcurrentHashMap<>();
     /** Comments on threads named {@code repository#number}. */
     private final CommentThreads comments = new CommentThreads(0);
+    private final AtomicInteger deploymentIds = new AtomicInteger(0);
+    /** Deployments by {@code repository#id}, in the order they were created, each with its statuses' states. */
+    private final Map<String, ObjectNode> deployments = new java.util.concurrent.ConcurrentSkipListMap<>();
+    private final Map<String, java.util.List<String>> deploymentStates = new ConcurrentHashMap<>();
 
     public FakeGitHub(String token) {
         this.token = token;
@@ -106,6 +117,18 @@ public final class FakeGitHub extends FakeApi {
                 .map(key -> comments.get(id, key)).filter(java.util.Objects::nonNull).findFirst().orElse(null);
     }
 
+    /** The deployments of a repository as GitHub now has them, oldest first. */
+    public java.util.List<ObjectNode> deploymentsOf(String repository) {
+        return deployments.entrySet().stream().filter(e -> e.getKey().startsWith(repository + "#"))
+                .sorted(java.util.Comparator.comparing(e -> e.getValue().get("id").asInt()))
+                .map(java.util.Map.Entry::getValue).toList();
+    }
+
+    /** The states a deployment's statuses set, in order (with the {@code inactive} GitHub adds itself). */
+    public java.util.List<String> deploymentStates(String repository, int id) {
+        return java.util.List.copyOf(deploymentStates.getOrDefault(repository + "#" + id, java.util.List.of()));
+    }
+
     /** The issue as GitHub now has it, e.g. {@code issue("octo/app", "1347").get("state")}. */
     public ObjectNode issue(String repository, String number) {
         return issues.get(repository + "#" + number);
@@ -163,6 +186,26 @@ public final class FakeGitHub extends FakeApi {
             if (problem == null && !STATES.contains(r.json().get("state").asText())) {
                 problem = "state must be one of " + STATES;
             }
+        } else if (r.method().equals("POST") && DEPLOYMENTS.matcher(path).matches()) {
+            problem = shapeProblem(r.json(), Fixtures.json("github/rest/create-deployment.advanced.request.json"),
+                    Set.of("task", "environment", "transient_environment", "production_environment"), "ref");
+            if (problem == null) {
+                problem = typeProblem(r.json(), "environment", com.fasterxml.jackson.databind.node.JsonNodeType.STRING,
+                        "task", com.fasterxml.jackson.databind.node.JsonNodeType.STRING,
+                        "transient_environment", com.fasterxml.jackson.databind.node.JsonNodeType.BOOLEAN,
+                        "production_environment", com.fasterxml.jackson.databind.node.JsonNodeType.BOOLEAN);
+            }
+        } else if (r.method().equals("POST") && DEPLOYMENT_STATUSES.matcher(path).matches()) {
+            problem = shapeProblem(r.json(), Fixtures.json("github/rest/create-deployment-status.request.json"),
+                    Set.of("target_url", "environment_url", "auto_inactive"), "state");
+            if (problem == null && !DEPLOYMENT_STATES.contains(r.json().get("state").asText())) {
+                problem = "state must be one of " + DEPLOYMENT_STATES;
+            }
+            Matcher d = DEPLOYMENT_STATUSES.matcher(path);
+            d.matches();
+            if (problem == null && !deployments.containsKey(d.group(1) + "#" + d.group(2))) {
+                return Answer.json(404, error("Not Found"));
+            }
         } else {
             return violation(r, "no such endpoint", Answer.json(404, error("Not Found")));
         }
@@ -217,6 +260,45 @@ public final class FakeGitHub extends FakeApi {
             }
             return Answer.json(200, issue);
         }
+        if ((m = DEPLOYMENTS.matcher(path)).matches()) {
+            int id = deploymentIds.incrementAndGet();
+            String api = "https://api.github.com/repos/" + m.group(1) + "/deployments/" + id;
+            ObjectNode deployment = Fixtures.object("github/rest/create-deployment.response.documented.json");
+            deployment.put("id", id).put("url", api).put("statuses_url", api + "/statuses")
+                    .put("sha", r.json().get("ref").asText()).put("ref", r.json().get("ref").asText())
+                    .put("environment", r.json().path("environment").asText("production"))
+                    .put("original_environment", r.json().path("environment").asText("production"))
+                    .put("description", r.json().path("description").asText(null))
+                    .put("production_environment", r.json().path("production_environment").asBoolean(false))
+                    .set("payload", r.json().path("payload").isTextual()
+                            ? parsed(r.json().get("payload").asText()) : r.json().path("payload"));
+            deployments.put(m.group(1) + "#" + id, deployment);
+            return Answer.json(201, deployment);
+        }
+        if ((m = DEPLOYMENT_STATUSES.matcher(path)).matches()) {
+            String repository = m.group(1);
+            String key = repository + "#" + m.group(2);
+            String state = r.json().get("state").asText();
+            ObjectNode deployment = deployments.get(key);
+            if (state.equals("success") && r.json().path("auto_inactive").asBoolean(true)) {
+                deploymentsOf(repository).stream().filter(other -> other != deployment)
+                        .filter(other -> other.get("environment").equals(deployment.get("environment")))
+                        .map(other -> repository + "#" + other.get("id").asInt())
+                        .filter(other -> "success".equals(last(deploymentStates.get(other))))
+                        .forEach(other -> deploymentStates.get(other).add("inactive"));
+            }
+            deploymentStates.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(state);
+            ObjectNode status = Fixtures.object("github/rest/create-deployment-status.response.documented.json");
+            String url = deployment.get("url").asText() + "/statuses/" + deploymentStates.get(key).size();
+            status.put("id", deploymentStates.get(key).size()).put("state", state).put("url", url)
+                    .put("description", r.json().path("description").asText(""))
+                    .put("environment", r.json().path("environment").asText(deployment.get("environment").asText()))
+                    .put("environment_url", r.json().path("environment_url").asText(""))
+                    .put("log_url", r.json().path("log_url").asText(r.json().path("target_url").asText("")))
+                    .put("target_url", r.json().path("log_url").asText(r.json().path("target_url").asText("")))
+                    .put("deployment_url", deployment.get("url").asText());
+            return Answer.json(201, status, "Location", url);
+        }
         m = STATUSES.matcher(path);
         m.matches();
         ObjectNode status = (ObjectNode) Fixtures.json("github/rest/list-commit-statuses.response.documented.json").get(0);
@@ -249,6 +331,19 @@ public final class FakeGitHub extends FakeApi {
             }
         }
         return null;
+    }
+
+    /** GitHub keeps a payload sent as a JSON string as the object it encodes; anything else stays a string. */
+    private static com.fasterxml.jackson.databind.JsonNode parsed(String payload) {
+        try {
+            return Fixtures.JSON.readTree(payload);
+        } catch (java.io.IOException e) {
+            return Fixtures.JSON.getNodeFactory().textNode(payload);
+        }
+    }
+
+    private static String last(java.util.List<String> states) {
+        return states == null || states.isEmpty() ? null : states.get(states.size() - 1);
     }
 
     private static ObjectNode error(String message) {

@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  * A self-hosted GitLab's REST API v4 (under {@code /api/v4}) as documented in {@code fixtures/gitlab/rest}:
  * the token's account ({@code GET /user}, answered even while failures are scripted, since those are meant for the
  * calls under test), issues (create, list with {@code scope=created_by_me}, note, close with {@code state_event}),
- * merge request notes (create, list sorted, update) and commit statuses, with a {@code PRIVATE-TOKEN} and the
+ * merge request notes (create, list sorted, update), commit statuses and deployments (create, every documented
+ * attribute required), with a {@code PRIVATE-TOKEN} and the
  * project addressed by its URL-encoded path. Bodies are checked against the documented attributes ({@code labels}
  * is a comma-separated string); answers are the documented responses, 401 for a wrong token, 404 for an unknown
  * issue, 400 for a malformed body, and 400 "Cannot transition status" when a commit already has that status.
@@ -34,6 +35,8 @@ public final class FakeGitLab extends FakeApi {
             "sort", Set.of("asc", "desc"), "order_by", Set.of("created_at", "updated_at"),
             "per_page", Set.of(), "page", Set.of());
     private static final Set<String> STATES = Set.of("pending", "running", "success", "failed", "canceled", "skipped");
+    private static final Pattern DEPLOYMENTS = Pattern.compile(PROJECT + "/deployments");
+    private static final Set<String> DEPLOYMENT_STATUSES = Set.of("running", "success", "failed", "canceled");
     private static final Set<String> ISSUE_ATTRIBUTES = Set.of("description", "assignee_id", "assignee_ids",
             "confidential", "due_date", "issue_type", "milestone_id");
     private static final Map<String, Set<String>> LIST_PARAMETERS = Map.ofEntries(
@@ -52,6 +55,7 @@ public final class FakeGitLab extends FakeApi {
     private final Map<String, ObjectNode> issues = new ConcurrentHashMap<>();
     private final Map<String, String> statuses = new ConcurrentHashMap<>();
     private final Set<String> mergeRequests = ConcurrentHashMap.newKeySet();
+    private final java.util.List<ObjectNode> deployments = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Merge request notes on threads named {@code project!iid}. */
     private final CommentThreads notes = new CommentThreads(300);
 
@@ -103,6 +107,11 @@ public final class FakeGitLab extends FakeApi {
         });
     }
 
+    /** The deployments of a project as GitLab now has them, oldest first. */
+    public java.util.List<ObjectNode> deploymentsOf(String project) {
+        return deployments.stream().filter(d -> project.equals(d.path("project").asText())).toList();
+    }
+
     public ObjectNode issue(String project, String iid) {
         return issues.get(project + "#" + iid);
     }
@@ -146,6 +155,12 @@ public final class FakeGitLab extends FakeApi {
             problem = shapeProblem(r.json(), Fixtures.json("gitlab/rest/commit-status.request.json"), STATUS_ATTRIBUTES, "state");
             if (problem == null && !STATES.contains(r.json().get("state").asText())) {
                 problem = "state does not have a valid value";
+            }
+        } else if (r.method().equals("POST") && DEPLOYMENTS.matcher(path).matches()) {
+            problem = shapeProblem(r.json(), Fixtures.json("gitlab/rest/create-deployment.request.json"), Set.of(),
+                    "environment", "sha", "ref", "tag", "status");
+            if (problem == null && !DEPLOYMENT_STATUSES.contains(r.json().get("status").asText())) {
+                problem = "status does not have a valid value";
             }
         } else {
             return violation(r, "no such endpoint (is the project path URL-encoded?)", Answer.json(404, message("404 Not Found")));
@@ -212,6 +227,15 @@ public final class FakeGitLab extends FakeApi {
                 issue.put("state", "closed").put("closed_at", "2025-03-14T09:30:00.000Z");
             }
             return Answer.json(200, issue);
+        }
+        if ((m = DEPLOYMENTS.matcher(path)).matches()) {
+            ObjectNode deployment = Fixtures.object("gitlab/rest/create-deployment.response.json");
+            deployment.put("id", 42 + deployments.size()).put("iid", deployments.size() + 1)
+                    .put("ref", r.json().get("ref").asText()).put("sha", r.json().get("sha").asText())
+                    .put("status", r.json().get("status").asText());
+            ((ObjectNode) deployment.get("environment")).put("name", r.json().get("environment").asText());
+            deployments.add(deployment.deepCopy().put("project", project(m)).put("tag", r.json().get("tag").asBoolean()));
+            return Answer.json(201, deployment);
         }
         m = STATUSES.matcher(path);
         m.matches();

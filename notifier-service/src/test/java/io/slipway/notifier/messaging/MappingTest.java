@@ -2,11 +2,14 @@ package io.slipway.notifier.messaging;
 
 import io.slipway.events.BuildFailed;
 import io.slipway.events.ChangeRequest;
+import io.slipway.events.Deployed;
+import io.slipway.events.Stage;
 import io.slipway.events.RunContext;
 import io.slipway.events.TestsPassed;
 import io.slipway.notifier.domain.ChannelId;
 import io.slipway.notifier.domain.ChannelMemory;
 import io.slipway.notifier.domain.Delivery;
+import io.slipway.notifier.domain.Deployment;
 import io.slipway.notifier.domain.EventKind;
 import io.slipway.notifier.domain.Notification;
 import io.slipway.schemas.SampleEvents;
@@ -116,6 +119,45 @@ class MappingTest {
     void aDeliveryOfARequestKeepsItsRequestThroughJson() {
         BuildFailed failed = BuildFailed.newBuilder(SampleEvents.buildFailed()).setRun(requestRun()).build();
         Delivery delivery = new Delivery(ChannelId.parse("requests:github"), EventMapping.toNotification(failed).orElseThrow());
+
+        assertThat(NotifierJson.delivery(NotifierJson.delivery(delivery).getBytes(StandardCharsets.UTF_8))).isEqualTo(delivery);
+    }
+
+    @Test
+    void aDeploymentIsDeployedAndARollbackRolledBackAboutTheirEnvironment() {
+        Notification deployed = EventMapping.toNotification(SampleEvents.deployed()).orElseThrow();
+        Deployed rollback = Deployed.newBuilder(SampleEvents.deployed()).setRollback(true).setRolledBackRunId("r-out")
+                .setReason("SMOKE_FAILED").setPreviousDigest("sha256:1111").build();
+        Notification rolledBack = EventMapping.toNotification(rollback).orElseThrow();
+
+        assertThat(deployed).extracting(Notification::kind, Notification::stage, Notification::eventId)
+                .containsExactly(EventKind.DEPLOYED, "DEPLOY", SampleEvents.deployed().getEventId());
+        assertThat(deployed.deployment()).isEqualTo(new Deployment("staging", "DOCKER", "http://127.0.0.1:8090/", null,
+                false, null, null));
+        assertThat(deployed.artifact().reference()).isEqualTo("127.0.0.1:5000/release/hello-service@" + SampleEvents.DIGEST);
+        assertThat(rolledBack.kind()).isEqualTo(EventKind.ROLLED_BACK);
+        assertThat(rolledBack.deployment()).isEqualTo(new Deployment("staging", "DOCKER", "http://127.0.0.1:8090/",
+                "sha256:1111", true, "r-out", "SMOKE_FAILED"));
+    }
+
+    @Test
+    void aFailureAtDeployIsAboutItsEnvironmentUnlessTheConfigurationWasRefused() {
+        BuildFailed smoke = BuildFailed.newBuilder(SampleEvents.buildFailed()).setStage(Stage.DEPLOY)
+                .setReasonCode("SMOKE_FAILED").setEnvironment("staging").build();
+        BuildFailed refused = BuildFailed.newBuilder(smoke).setReasonCode("CONFIG_INVALID").setEnvironment("prod-typo").build();
+
+        assertThat(EventMapping.toNotification(smoke).orElseThrow().deployment()).isEqualTo(Deployment.failed("staging"));
+        assertThat(EventMapping.toNotification(smoke).orElseThrow().kind()).isEqualTo(EventKind.FAILED);
+        assertThat(EventMapping.toNotification(refused).orElseThrow().deployment()).isNull();
+        assertThat(EventMapping.toNotification(SampleEvents.buildFailed()).orElseThrow().deployment()).isNull();
+    }
+
+    @Test
+    void aDeploymentDeliverySurvivesItsJsonRoundTrip() {
+        Deployed rollback = Deployed.newBuilder(SampleEvents.deployed()).setRollback(true).setRolledBackRunId("r-out")
+                .setReason("SMOKE_FAILED").build();
+        Delivery delivery = new Delivery(ChannelId.parse("deployments:github"),
+                EventMapping.toNotification(rollback).orElseThrow());
 
         assertThat(NotifierJson.delivery(NotifierJson.delivery(delivery).getBytes(StandardCharsets.UTF_8))).isEqualTo(delivery);
     }

@@ -13,6 +13,8 @@ import io.slipway.events.BuildFailed;
 import io.slipway.events.ChangeRequest;
 import io.slipway.events.Commit;
 import io.slipway.events.CommitReceived;
+import io.slipway.events.Deployed;
+import io.slipway.events.Stage;
 import io.slipway.events.Repository;
 import io.slipway.events.RunContext;
 import io.slipway.events.TestsPassed;
@@ -95,6 +97,11 @@ class NotificationsThroughKafkaTest {
         route(config, 3, "octo-org/**", "team", "github");
         config.put("slipway.notifier.routes[3].events", "FAILED,PASSED");
         config.put("slipway.notifier.routes[3].requests", "only");
+        config.put("slipway.notifier.routes[4].repositories", "octo-org/**");
+        config.put("slipway.notifier.routes[4].stages", "DEPLOY");
+        config.put("slipway.notifier.routes[4].events", "DEPLOYED,ROLLED_BACK,FAILED");
+        config.put("slipway.notifier.routes[4].environments", "staging,production");
+        config.put("slipway.notifier.routes[4].slack", "team");
         return config;
     }
 
@@ -191,6 +198,13 @@ class NotificationsThroughKafkaTest {
     private static TestsPassed passed(RunContext run) {
         return TestsPassed.newBuilder(SampleEvents.testsPassed()).setEventId(UUID.randomUUID().toString()).setRun(run)
                 .build();
+    }
+
+    /** {@code run}'s artifact now runs in {@code environment}; for a rollback it was restored there. */
+    private static Deployed deployed(RunContext run, String environment, boolean rollback) {
+        return Deployed.newBuilder(SampleEvents.deployed()).setEventId(UUID.randomUUID().toString()).setRun(run)
+                .setEnvironment(environment).setUrl("http://127.0.0.1:18080/").setRollback(rollback)
+                .setRolledBackRunId(rollback ? "r-taken-out" : null).setReason(rollback ? "SMOKE_FAILED" : null).build();
     }
 
     private static String repository(String owner) {
@@ -440,6 +454,72 @@ class NotificationsThroughKafkaTest {
 
         await().atMost(PATIENCE).untilAsserted(() -> assertThat(messagesAbout(ops, repo)).hasSize(1));
         assertThat(deadLetters(Topics.deadLetter(Topics.FAILURES), r -> new String(r.value(), StandardCharsets.UTF_8).contains(repo)))
+                .singleElement().satisfies(r -> assertThat(header(r, DeadLetterHeaders.REASON)).isEqualTo("DESERIALIZATION"));
+    }
+
+    @Test
+    void aDeploymentReachesSlackGitHubsDeploymentsAndTheEnvironmentsStatusOnceAndARollbackReplacesIt() {
+        String repo = repository("octo-org");
+        Predicate<Request> created = call("POST", "/repos/" + repo + "/deployments", 201);
+        Predicate<Request> deploymentStatuses = call("POST", "/repos/" + repo + "/deployments/\\d+/statuses", 201);
+        Predicate<Request> statuses = call("POST", "/repos/" + repo + "/statuses/.*", 201);
+        RunContext good = run(repo, sha(), Instant.parse("2025-03-14T15:00:00Z"));
+        RunContext bad = run(repo, sha(), Instant.parse("2025-03-14T15:05:00Z"));
+        Deployed staging = deployed(good, "staging", false);
+
+        events.publish(staging);
+        awaitDeployments(repo, deploymentStatuses, 1);
+        events.publish(staging);
+        events.publish(deployed(bad, "staging", false));
+        awaitDeployments(repo, deploymentStatuses, 2);
+        // Failures come on another topic: each step waits for the one before, as the deployer emits them in turn.
+        events.publish(BuildFailed.newBuilder(failed(bad)).setStage(Stage.DEPLOY).setReasonCode("SMOKE_FAILED")
+                .setMessage("GET / answered 500, expected 200; rolled back").setEnvironment("staging").build());
+        awaitDeployments(repo, deploymentStatuses, 3);
+        events.publish(deployed(good, "staging", true));
+        awaitDeployments(repo, deploymentStatuses, 4);
+
+        assertThat(github.requests(created)).extracting(r -> r.json().get("ref").asText() + " "
+                + r.json().get("environment").asText()).containsExactly(good.getCommit().getSha() + " staging",
+                bad.getCommit().getSha() + " staging", bad.getCommit().getSha() + " staging",
+                good.getCommit().getSha() + " staging");
+        assertThat(github.deploymentsOf(repo)).extracting(d -> github.deploymentStates(repo, d.get("id").asInt()))
+                .containsExactly(List.of("success", "inactive"), List.of("success", "inactive"), List.of("failure"),
+                        List.of("success"));
+        assertThat(github.requests(deploymentStatuses).get(0).json().get("environment_url").asText())
+                .isEqualTo("http://127.0.0.1:18080/");
+        assertThat(github.requests(statuses)).extracting(r -> r.rawPath().substring(r.rawPath().lastIndexOf('/') + 1)
+                + " " + r.json().get("context").asText() + " " + r.json().get("state").asText()).containsExactly(
+                good.getCommit().getSha() + " slipway/deploy/staging success",
+                bad.getCommit().getSha() + " slipway/deploy/staging success",
+                bad.getCommit().getSha() + " slipway/deploy/staging failure",
+                good.getCommit().getSha() + " slipway/deploy/staging success");
+        assertThat(messagesAbout(team, repo)).extracting(m -> m.get("text").asText()).satisfiesExactly(
+                t -> assertThat(t).startsWith("Deployed to staging: " + repo),
+                t -> assertThat(t).startsWith("Deployed to staging: " + repo),
+                t -> assertThat(t).startsWith("Failed to deploy to staging (SMOKE_FAILED): " + repo),
+                t -> assertThat(t).startsWith("Rolled back in staging: " + repo));
+        assertThat(messagesAbout(team, repo).get(3).toString()).contains("took out run r-taken-out");
+    }
+
+    /** Waits until GitHub, Slack and the commit statuses each heard of {@code count} deployments of the repository. */
+    private void awaitDeployments(String repo, Predicate<Request> deploymentStatuses, int count) {
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            assertThat(github.requests(deploymentStatuses)).hasSize(count);
+            assertThat(github.requests(call("POST", "/repos/" + repo + "/statuses/.*", 201))).hasSize(count);
+            assertThat(messagesAbout(team, repo)).hasSize(count);
+        });
+    }
+
+    @Test
+    void anUndecodableDeploymentIsDeadLetteredAndTheNextOneIsNotified() throws Exception {
+        String repo = repository("octo-org");
+        byte[] garbage = ("not avro " + repo).getBytes(StandardCharsets.UTF_8);
+        raw.send(new ProducerRecord<>(Topics.DEPLOYMENTS, repo.getBytes(StandardCharsets.UTF_8), garbage)).get();
+        events.publish(deployed(run(repo, sha(), Instant.parse("2025-03-14T16:00:00Z")), "production", false));
+
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(messagesAbout(team, repo)).hasSize(1));
+        assertThat(deadLetters(Topics.deadLetter(Topics.DEPLOYMENTS), r -> new String(r.value(), StandardCharsets.UTF_8).contains(repo)))
                 .singleElement().satisfies(r -> assertThat(header(r, DeadLetterHeaders.REASON)).isEqualTo("DESERIALIZATION"));
     }
 }

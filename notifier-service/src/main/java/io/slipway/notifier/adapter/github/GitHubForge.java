@@ -6,10 +6,14 @@ import io.slipway.notifier.adapter.http.IssueList;
 import io.slipway.notifier.adapter.http.JsonHttp;
 import io.slipway.notifier.domain.ChangeRequest;
 import io.slipway.notifier.domain.CommitStatuses;
+import io.slipway.notifier.domain.Deployment;
+import io.slipway.notifier.domain.ForgeDeployments;
 import io.slipway.notifier.domain.IssueMarker;
 import io.slipway.notifier.domain.IssueTracker;
 import io.slipway.notifier.domain.Notification;
 import io.slipway.notifier.domain.RequestComments;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.net.URI;
 import java.util.List;
@@ -23,12 +27,17 @@ import java.util.Optional;
  * {@code GET …/issues?state=open&creator=<login>&labels=…} with the login from {@code GET /user}, to find its own) and
  * commit statuses ({@code POST /repos/{owner}/{repo}/statuses/{sha}}, a request's to its head) and the comments on
  * pull requests ({@code POST …/issues/{number}/comments}, {@code PATCH …/issues/comments/{comment_id}}, and
- * {@code GET …/issues/{number}/comments} to find its own, always in the run's repository), authenticated
+ * {@code GET …/issues/{number}/comments} to find its own, always in the run's repository) and deployments
+ * ({@code POST …/deployments} of the sha to the environment, without auto-merge or required contexts, then
+ * {@code POST …/deployments/{id}/statuses}; a 202 answer, GitHub's auto-merge, created no deployment and is skipped),
+ * authenticated
  * with a bearer token and pinned to API version 2022-11-28. Issues go to {@code issueRepository} when set, else to
  * the repository of the run. Paths are built by {@link ApiPaths} from encoded segments: a repository that is not an
  * {@code owner/name} is refused before any request (the delivery is dead-lettered), so no name can climb the path.
  */
-public final class GitHubForge implements IssueTracker, CommitStatuses, RequestComments {
+public final class GitHubForge implements IssueTracker, CommitStatuses, RequestComments, ForgeDeployments {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GitHubForge.class);
 
     private static final IssueList.Dialect LIST = new IssueList.Dialect(
             List.of("state", "open", "sort", "created", "direction", "desc"), login -> List.of("creator", login),
@@ -105,6 +114,33 @@ public final class GitHubForge implements IssueTracker, CommitStatuses, RequestC
     @Override
     public Optional<FoundComment> findOwn(String repository, ChangeRequest request, IssueMarker wanted) {
         return issueList.findComment(comments(repository, request), wanted, id -> null);
+    }
+
+    @Override
+    public Optional<String> create(Notification n, Result result, String description) {
+        Deployment d = n.deployment();
+        JsonNode payload = JsonHttp.object("runId", n.runId(), "eventId", n.eventId(),
+                "digest", n.artifact() == null ? null : n.artifact().digest(), "previousDigest", d.previousDigest(),
+                "rollback", d.rollback(), "rolledBackRunId", d.rolledBackRunId(), "reason", d.reason());
+        JsonNode created = api.call("POST", ApiPaths.githubRepository(n.repository()) + "/deployments",
+                JsonHttp.object("ref", n.sha(), "environment", d.environment(), "auto_merge", false,
+                        "required_contexts", List.of(), "production_environment", d.production(),
+                        "payload", payload.toString(), "description", description));
+        if (!created.hasNonNull("id")) {
+            LOG.warn("{}: GitHub created no deployment of {} to {} ({}); no status is set", api.label(), n.shortSha(),
+                    d.environment(), created.path("message").asText("no id in its answer"));
+            return Optional.empty();
+        }
+        return Optional.of(created.get("id").asText());
+    }
+
+    @Override
+    public void status(Notification n, String id, Result result, String description, String logUrl) {
+        Deployment d = n.deployment();
+        api.call("POST", ApiPaths.githubRepository(n.repository()) + ApiPaths.of("deployments", id, "statuses"),
+                JsonHttp.object("state", result == Result.SUCCESS ? "success" : "failure",
+                        "environment", d.environment(), "environment_url", result == Result.SUCCESS ? d.url() : null,
+                        "log_url", logUrl, "description", description));
     }
 
     private static String comments(String repository, ChangeRequest request) {

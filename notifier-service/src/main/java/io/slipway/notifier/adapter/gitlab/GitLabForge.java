@@ -6,6 +6,7 @@ import io.slipway.notifier.adapter.http.IssueList;
 import io.slipway.notifier.adapter.http.JsonHttp;
 import io.slipway.notifier.domain.ChangeRequest;
 import io.slipway.notifier.domain.CommitStatuses;
+import io.slipway.notifier.domain.ForgeDeployments;
 import io.slipway.notifier.domain.IssueMarker;
 import io.slipway.notifier.domain.IssueTracker;
 import io.slipway.notifier.domain.Notification;
@@ -23,14 +24,15 @@ import java.util.Optional;
  * {@code state_event=close}, and the open issues with its labels that its own account opened,
  * {@code GET …/issues?state=opened&scope=created_by_me&labels=…}, each checked against the {@code username} of
  * {@code GET /user}, to find its own), commit statuses ({@code POST /projects/:id/statuses/:sha}, a request's to its
- * head) and notes on merge requests ({@code POST /projects/:id/merge_requests/:iid/notes}, {@code PUT …/notes/:note_id},
- * and {@code GET …/notes?sort=desc&order_by=created_at} to find its own, always in the run's project), authenticated with a
- * {@code PRIVATE-TOKEN}. {@code :id} is the project path URL-encoded as one segment, and every other segment is
- * encoded too ({@link ApiPaths}); a project path that is not a valid repository name is refused before any request.
- * A status GitLab already has for the commit ("Cannot transition status") counts as set, so a redelivered status is
- * not a failure.
+ * head), notes on merge requests ({@code POST /projects/:id/merge_requests/:iid/notes}, {@code PUT …/notes/:note_id},
+ * and {@code GET …/notes?sort=desc&order_by=created_at} to find its own, always in the run's project) and deployments
+ * ({@code POST /projects/:id/deployments} with the environment, sha, ref, whether it is a tag, and the result),
+ * authenticated with a {@code PRIVATE-TOKEN}. {@code :id} is the project path URL-encoded as one segment, and every
+ * other segment is encoded too ({@link ApiPaths}); a project path that is not a valid repository name is refused before
+ * any request. A status GitLab already has for the commit ("Cannot transition status") counts as set, so a redelivered
+ * status is not a failure.
  */
-public final class GitLabForge implements IssueTracker, CommitStatuses, RequestComments {
+public final class GitLabForge implements IssueTracker, CommitStatuses, RequestComments, ForgeDeployments {
 
     private static final IssueList.Dialect LIST = new IssueList.Dialect(
             List.of("state", "opened", "order_by", "created_at", "sort", "desc"),
@@ -109,6 +111,23 @@ public final class GitLabForge implements IssueTracker, CommitStatuses, RequestC
     @Override
     public Optional<FoundComment> findOwn(String repository, ChangeRequest request, IssueMarker wanted) {
         return issueList.findComment(notes(repository, request), wanted, id -> noteUrl(request, id));
+    }
+
+    /** GitLab takes the result with the deployment: nothing is left to set. */
+    @Override
+    public Optional<String> create(Notification n, Result result, String description) {
+        boolean tag = n.ref().startsWith("refs/tags/");
+        String ref = tag ? n.ref().substring("refs/tags/".length()) : n.onBranch() || !n.isRequest() ? n.branch()
+                : n.request().sourceBranch();
+        api.call("POST", ApiPaths.gitlabProject(n.repository()) + "/deployments", JsonHttp.object(
+                "environment", n.deployment().environment(), "sha", n.sha(), "ref", ref, "tag", tag,
+                "status", result == Result.SUCCESS ? "success" : "failed"));
+        return Optional.empty();
+    }
+
+    @Override
+    public void status(Notification n, String id, Result result, String description, String logUrl) {
+        throw new UnsupportedOperationException("GitLab takes a deployment's status when it is created");
     }
 
     private static String notes(String repository, ChangeRequest request) {

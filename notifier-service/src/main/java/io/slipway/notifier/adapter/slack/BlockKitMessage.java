@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.slipway.notifier.adapter.http.JsonHttp;
 import io.slipway.notifier.domain.ChangeRequest;
+import io.slipway.notifier.domain.Deployment;
+import io.slipway.notifier.domain.EventKind;
 import io.slipway.notifier.domain.Notification;
 import io.slipway.notifier.domain.NotificationTexts;
 
@@ -12,10 +14,12 @@ import java.util.List;
 
 /**
  * Renders a notification as a Slack Block Kit message: a header, the repository, branch (for a pull or merge request:
- * the request, linked, its source and target branches and whether it comes from a fork), short sha, author, stage
- * and reason as fields, the masked log excerpt as a code block, links to the commit and, on success, to the
- * artifact; {@code text} is the fallback shown in notifications. Text from a run is escaped for mrkdwn and kept
- * within Slack's block limits (3,000 characters per section text, 2,000 per field, 150 per header).
+ * the request, linked, its source and target branches and whether it comes from a fork), short sha, author, stage and
+ * reason as fields, the masked log excerpt as a code block, links to the commit and, on success, to the artifact; a
+ * deployment adds its environment and URL, a rollback why it happened and the run it took out, a failed deployment that
+ * the environment keeps its previous version; {@code text} is the fallback shown in notifications. Text from a run is
+ * escaped for mrkdwn and kept within Slack's block limits (3,000 characters per section text, 2,000 per field, 150 per
+ * header).
  */
 public final class BlockKitMessage {
 
@@ -40,6 +44,9 @@ public final class BlockKitMessage {
                 "*Stage*\n" + escape(n.stage())));
         if (n.reasonCode() != null) {
             fields.add("*Reason*\n`" + escape(n.reasonCode()) + "`");
+        }
+        if (n.isDeployment()) {
+            fields.addAll(deploymentFields(n));
         }
         ObjectNode facts = JsonHttp.object("type", "section");
         ArrayNode factFields = facts.putArray("fields");
@@ -66,6 +73,8 @@ public final class BlockKitMessage {
             case PUBLISHED, PASSED -> ":white_check_mark:";
             case CANCELLED, IGNORED -> ":heavy_minus_sign:";
             case FAILED -> ":x:";
+            case DEPLOYED -> ":rocket:";
+            case ROLLED_BACK -> ":rewind:";
         };
         String what = switch (n.kind()) {
             case STARTED -> "run started";
@@ -73,10 +82,31 @@ public final class BlockKitMessage {
             case PASSED -> "passed";
             case CANCELLED -> "CANCELLED".equals(n.reasonCode()) ? "cancelled" : "superseded";
             case IGNORED -> "ignored";
-            case FAILED -> "failed at " + n.stage();
+            case FAILED -> n.isDeployment() ? "failed to deploy to " + n.deployment().environment()
+                    : "failed at " + n.stage();
+            case DEPLOYED -> "deployed to " + n.deployment().environment();
+            case ROLLED_BACK -> "rolled back in " + n.deployment().environment();
         };
         String subject = n.isRequest() ? n.request().displayName() : n.branch();
         return cut(icon + " " + escape(n.repository() + " " + subject + " " + what), HEADER_CHARS);
+    }
+
+    /** The environment, where it answers, and what a rollback or a failed deployment left running there. */
+    private List<String> deploymentFields(Notification n) {
+        Deployment d = n.deployment();
+        List<String> fields = new ArrayList<>();
+        fields.add("*Environment*\n`" + escape(d.environment()) + "`");
+        if (d.url() != null && !d.url().isBlank()) {
+            fields.add("*URL*\n" + link(d.url(), escape(cut(d.url(), 500))));
+        }
+        if (n.kind() == EventKind.ROLLED_BACK) {
+            fields.add("*Restored*\n`" + n.shortSha() + "` of run " + escape(n.runId()));
+            fields.add("*Rolled back*\n" + escape(texts.rollbackReason(n).strip()));
+        }
+        if (n.kind() == EventKind.FAILED) {
+            fields.add("*Still running*\n" + escape(texts.keepsPrevious(n)));
+        }
+        return fields;
     }
 
     /** The request, linked, with its branches, and where it comes from when that is a fork. */
