@@ -100,7 +100,7 @@ final class SlipwayStack implements AutoCloseable {
 
     private void up() throws IOException {
         for (String port : List.of("SLIPWAY_KAFKA_PORT", "SLIPWAY_CONTROLLER_PORT", "SLIPWAY_REGISTRY_PORT",
-                "TRIGGER_PORT", "BUILDER_PORT", "TESTER_PORT", "DELIVERER_PORT", "NOTIFIER_PORT")) {
+                "TRIGGER_PORT", "BUILDER_PORT", "TESTER_PORT", "DELIVERER_PORT", "NOTIFIER_PORT", "DEPLOYER_PORT")) {
             env.put(port, String.valueOf(freePort()));
         }
         env.put("SLIPWAY_ENV_FILE", home.resolve("e2e.env").toString());

@@ -24,7 +24,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -61,14 +60,12 @@ public final class DlqCommand implements AutoCloseable {
 
     /** Runs {@code args} (the words after {@code dlq}); returns the exit status. */
     static int run(List<String> args, Map<String, String> environment, PrintStream out, PrintStream err) {
-        List<String> words = new ArrayList<>(args);
-        Path commandConfig;
-        try {
-            commandConfig = RunsCommand.takeCommandConfig(words);
-        } catch (IllegalArgumentException e) {
-            err.println(USAGE);
+        Optional<RunsCommand.Words> parsed = RunsCommand.Words.of(args, USAGE, err);
+        if (parsed.isEmpty()) {
             return 2;
         }
+        List<String> words = parsed.get().words();
+        Path commandConfig = parsed.get().commandConfig();
         boolean list = words.size() <= 2 && (words.isEmpty() || words.get(0).equals("list"));
         boolean replay = words.size() == 4 && words.get(0).equals("replay") && words.get(2).matches("[0-9]{1,9}")
                 && words.get(3).matches("[0-9]{1,18}");

@@ -38,7 +38,10 @@ import java.util.Set;
  */
 public final class RunsCommand implements AutoCloseable {
 
-    static final String USAGE = "usage: runs [limit] [--command-config <file>] | watch <runId> [--command-config <file>]";
+    static final String USAGE = "usage: runs [limit] [--command-config <file>]"
+            + " | watch <runId> [--until-deployed <environment>] [--timeout <seconds>] [--command-config <file>]";
+
+    private static final Duration WATCH_LIMIT = Duration.ofMinutes(30);
 
     private static final Duration READ_LIMIT = Duration.ofSeconds(30);
     private static final String REGISTRY_URL = "schema.registry.url";
@@ -107,39 +110,75 @@ public final class RunsCommand implements AutoCloseable {
     static int run(List<String> args, Map<String, String> environment, PrintStream out, PrintStream err) {
         List<String> words = new ArrayList<>(args);
         Path commandConfig;
+        String environmentName;
+        String seconds;
         try {
             commandConfig = takeCommandConfig(words);
+            environmentName = takeOption(words, "--until-deployed");
+            seconds = takeOption(words, "--timeout");
         } catch (IllegalArgumentException e) {
             err.println(USAGE);
             return 2;
         }
         boolean runs = !words.isEmpty() && words.get(0).equals("runs") && words.size() <= 2
-                && (words.size() == 1 || words.get(1).matches("[1-9][0-9]{0,5}"));
-        boolean watch = words.size() == 2 && words.get(0).equals("watch");
+                && (words.size() == 1 || words.get(1).matches("[1-9][0-9]{0,5}"))
+                && environmentName == null && seconds == null;
+        boolean watch = words.size() == 2 && words.get(0).equals("watch")
+                && (seconds == null || seconds.matches("[1-9][0-9]{0,6}"));
         if (!runs && !watch) {
             err.println(USAGE);
             return 2;
         }
+        Duration timeout = seconds == null ? WATCH_LIMIT : Duration.ofSeconds(Long.parseLong(seconds));
+        return withConnection(environment, commandConfig, err, connection -> {
+            try (RunsCommand command = new RunsCommand(connection, out)) {
+                if (watch) {
+                    return command.watch(words.get(1), environmentName, timeout) ? 0 : 1;
+                }
+                command.list(words.size() > 1 ? Integer.parseInt(words.get(1)) : 20);
+                return 0;
+            }
+        });
+    }
+
+    /**
+     * Runs {@code command} with the connection the environment and {@code commandConfig} name; returns its status, 2
+     * when the settings are wrong, 1 (saying why on {@code err}) when Kafka or the schema registry cannot be read.
+     */
+    static int withConnection(Map<String, String> environment, Path commandConfig, PrintStream err,
+                              java.util.function.ToIntFunction<Connection> command) {
         Optional<Connection> configured = Connection.of(environment, commandConfig, err);
         if (configured.isEmpty()) {
             return 2;
         }
         Connection connection = configured.get();
-        try (RunsCommand command = new RunsCommand(connection, out)) {
-            if (watch) {
-                return command.watch(words.get(1), Duration.ofMinutes(30)) ? 0 : 1;
-            }
-            command.list(words.size() > 1 ? Integer.parseInt(words.get(1)) : 20);
-            return 0;
+        try {
+            return command.applyAsInt(connection);
         } catch (SchemaRegistryAccessException e) {
             err.println("slipway: cannot read the event schemas from " + connection.registry().urls() + " ("
                     + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage())
                     + "); check SCHEMA_REGISTRY_URL / SCHEMA_REGISTRY_USER_INFO");
             return 1;
         } catch (KafkaException e) {
-            err.println("slipway: cannot read the pipeline topics from " + connection.bootstrapServers() + " ("
+            err.println("slipway: cannot read the topics from " + connection.bootstrapServers() + " ("
                     + e.getMessage() + "); is the stack up? (./slipway status)");
             return 1;
+        }
+    }
+
+    /** A command's words without {@code --command-config <file>}, and that file (null without the option). */
+    record Words(List<String> words, Path commandConfig) {
+
+        /** Splits {@code args}; empty, after printing {@code usage} on {@code err}, when the option names no file. */
+        static Optional<Words> of(List<String> args, String usage, PrintStream err) {
+            List<String> words = new ArrayList<>(args);
+            try {
+                Path commandConfig = takeCommandConfig(words);
+                return Optional.of(new Words(words, commandConfig));
+            } catch (IllegalArgumentException e) {
+                err.println(usage);
+                return Optional.empty();
+            }
         }
     }
 
@@ -149,16 +188,26 @@ public final class RunsCommand implements AutoCloseable {
      * @throws IllegalArgumentException when the option names no file
      */
     static Path takeCommandConfig(List<String> words) {
-        int option = words.indexOf("--command-config");
-        if (option < 0) {
+        String file = takeOption(words, "--command-config");
+        return file == null ? null : Path.of(file);
+    }
+
+    /**
+     * Removes {@code option} and its value from {@code words}; returns the value, or null without the option.
+     *
+     * @throws IllegalArgumentException when the option has no value
+     */
+    static String takeOption(List<String> words, String option) {
+        int at = words.indexOf(option);
+        if (at < 0) {
             return null;
         }
-        if (option + 1 >= words.size()) {
-            throw new IllegalArgumentException("--command-config needs a file");
+        if (at + 1 >= words.size() || words.get(at + 1).startsWith("--")) {
+            throw new IllegalArgumentException(option + " needs a value");
         }
-        Path file = Path.of(words.remove(option + 1));
-        words.remove(option);
-        return file;
+        String value = words.remove(at + 1);
+        words.remove(at);
+        return value;
     }
 
     /** Prints the most recent runs, newest first. */
@@ -169,23 +218,28 @@ public final class RunsCommand implements AutoCloseable {
             out.println("No runs yet.");
             return;
         }
-        out.printf("%-36s %3s %-28s %-20s %-12s %-8s %-10s %8s%n", "RUN", "#", "REPOSITORY", "REF", "SHA", "STAGE",
-                "OUTCOME", "DURATION");
+        out.printf("%-36s %3s %-28s %-20s %-12s %-8s %8s %s%n", "RUN", "#", "REPOSITORY", "REF", "SHA", "STAGE",
+                "DURATION", "OUTCOME");
         for (RunSummary r : runs) {
-            out.printf("%-36s %3d %-28s %-20s %-12s %-8s %-10s %7.1fs%n", r.runId(), r.attempt(),
+            out.printf("%-36s %3d %-28s %-20s %-12s %-8s %7.1fs %s%n", r.runId(), r.attempt(),
                     clip(r.repository(), 28), clip(r.subject(), 20), r.shortSha(),
-                    r.stage(), r.outcome(), r.duration().toMillis() / 1000.0);
+                    r.stage(), r.duration().toMillis() / 1000.0, r.outcomeWithEnvironments());
         }
     }
 
     /**
      * Follows a run until its latest attempt ends, first saying what it is of (branch, tag or request); returns true
-     * when it was published, or for a request's run, which ends at TEST, when its tests passed.
+     * when it was published, or for a request's run, which ends at TEST, when its tests passed. With
+     * {@code untilDeployed} it follows the run on after publication until it is deployed to that environment (true) or
+     * fails or is superseded at DEPLOY (false).
      */
-    boolean watch(String runId, Duration timeout) {
+    boolean watch(String runId, String untilDeployed, Duration timeout) {
         Set<String> introduced = new HashSet<>();
+        Map<String, RunSummary> shown = new HashMap<>();
         java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> show = record -> decode(record)
                 .flatMap(view::apply).filter(r -> r.runId().startsWith(runId))
+                // An event read out of pipeline order leaves the run as it was: nothing new to show.
+                .filter(r -> !r.equals(shown.put(r.runId() + "#" + r.attempt(), r)))
                 .ifPresent(r -> {
                     if (introduced.add(r.runId())) {
                         out.printf("Run %s of %s %s at %s%n", r.runId(), r.repository(), r.subject(), r.shortSha());
@@ -197,16 +251,33 @@ public final class RunsCommand implements AutoCloseable {
         topics.catchUp(READ_LIMIT, show);
         while (Instant.now().isBefore(until)) {
             List<RunSummary> attempts = view.run(runId);
-            if (!attempts.isEmpty() && attempts.get(attempts.size() - 1).finished() && topics.atEnd(READ_LIMIT)) {
-                return attempts.get(attempts.size() - 1).succeeded();
+            RunSummary last = attempts.isEmpty() ? null : attempts.get(attempts.size() - 1);
+            if (last != null && ended(last, untilDeployed) && topics.atEnd(READ_LIMIT)) {
+                return untilDeployed == null ? last.published() || last.succeeded()
+                        : last.environments().contains(untilDeployed) && last.outcome().equals("DEPLOYED");
             }
             topics.poll(Duration.ofMillis(200), show);
         }
-        out.println("Still running after " + timeout + ".");
+        out.println(untilDeployed == null ? "Still running after " + timeout + "."
+                : "Not deployed to " + untilDeployed + " after " + timeout + ".");
         return false;
     }
 
+    /** Whether a watch of {@code r} is over: it finished, and with {@code untilDeployed} got there or cannot. */
+    private static boolean ended(RunSummary r, String untilDeployed) {
+        if (untilDeployed == null || !r.finished()) {
+            return r.finished();
+        }
+        return r.environments().contains(untilDeployed) || !r.published()
+                || r.stage().equals("DEPLOY") && !r.outcome().equals("DEPLOYED");
+    }
+
     private Optional<SpecificRecord> decode(ConsumerRecord<byte[], byte[]> record) {
+        return decode(deserializer, record);
+    }
+
+    /** The event a record holds; empty for a tombstone or a record that cannot be decoded, whatever decoding throws. */
+    static Optional<SpecificRecord> decode(AvroEventDeserializer deserializer, ConsumerRecord<byte[], byte[]> record) {
         try {
             return Optional.ofNullable(deserializer.deserialize(record.topic(), record.headers(), record.value()));
         } catch (SchemaRegistryAccessException e) {

@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * The command line the {@code slipway} script forwards to: {@code runs} and {@code watch} ({@link RunsCommand}),
- * {@code dlq} ({@link DlqCommand}).
+ * {@code dlq} ({@link DlqCommand}), {@code envs} ({@link EnvsCommand}).
  */
 public final class SlipwayTools {
 
@@ -22,11 +22,15 @@ public final class SlipwayTools {
         if (!args.isEmpty() && args.get(0).equals("dlq")) {
             return DlqCommand.run(args.subList(1, args.size()), environment, out, err);
         }
+        if (!args.isEmpty() && args.get(0).equals("envs")) {
+            return EnvsCommand.run(args.subList(1, args.size()), environment, out, err);
+        }
         if (!args.isEmpty() && (args.get(0).equals("runs") || args.get(0).equals("watch"))) {
             return RunsCommand.run(args, environment, out, err);
         }
         err.println(RunsCommand.USAGE);
         err.println(DlqCommand.USAGE);
+        err.println(EnvsCommand.USAGE);
         return 2;
     }
 }

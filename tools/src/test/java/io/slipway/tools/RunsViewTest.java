@@ -4,6 +4,7 @@ import io.slipway.events.BuildFailed;
 import io.slipway.events.ChangeRequest;
 import io.slipway.events.Commit;
 import io.slipway.events.CommitReceived;
+import io.slipway.events.Deployed;
 import io.slipway.events.ImageBuilt;
 import io.slipway.events.RunContext;
 import io.slipway.events.Stage;
@@ -139,6 +140,73 @@ class RunsViewTest {
 
         assertThat(passed.subject()).isEqualTo("refs/pull/3/head");
         assertThat(passed.outcome()).isEqualTo("PASSED");
+    }
+
+    @Test
+    void aPublishedRunThatWasDeployedShowsEveryEnvironmentItReached() {
+        view.apply(SampleEvents.artifactPublished());
+        RunSummary staging = view.apply(SampleEvents.deployed()).orElseThrow();
+        RunSummary production = view.apply(deployedTo("production", 600)).orElseThrow();
+
+        assertThat(staging.stage()).isEqualTo("DEPLOY");
+        assertThat(staging.outcomeWithEnvironments()).isEqualTo("DEPLOYED staging");
+        assertThat(production.outcomeWithEnvironments()).isEqualTo("DEPLOYED staging, production");
+        assertThat(production.detail()).startsWith("deployed to production: 127.0.0.1:5000/release/hello-service@"
+                + SampleEvents.DIGEST);
+        assertThat(production.succeeded()).isTrue();
+        assertThat(production.published()).isTrue();
+        assertThat(production.duration()).isEqualTo(Duration.ofSeconds(600));
+    }
+
+    @Test
+    void aPublicationReadAfterTheDeploymentDoesNotMoveTheRunBack() {
+        view.apply(SampleEvents.deployed());
+        RunSummary run = view.apply(SampleEvents.artifactPublished()).orElseThrow();
+
+        assertThat(run.stage()).isEqualTo("DEPLOY");
+        assertThat(run.outcomeWithEnvironments()).isEqualTo("DEPLOYED staging");
+    }
+
+    @Test
+    void aFailureAtDeployShowsItsEnvironmentWhicheverIsReadFirst() {
+        BuildFailed smokeFailed = BuildFailed.newBuilder(SampleEvents.buildFailed()).setStage(Stage.DEPLOY)
+                .setEnvironment("staging").setReasonCode("SMOKE_FAILED")
+                .setMessage("GET / answered 500; staging was rolled back").build();
+
+        view.apply(SampleEvents.artifactPublished());
+        view.apply(SampleEvents.deployed());
+        RunSummary failedAfter = view.apply(smokeFailed).orElseThrow();
+        RunsView other = new RunsView();
+        other.apply(smokeFailed);
+        RunSummary failedBefore = other.apply(SampleEvents.deployed()).orElseThrow();
+
+        for (RunSummary failed : java.util.List.of(failedAfter, failedBefore)) {
+            assertThat(failed.stage()).isEqualTo("DEPLOY");
+            assertThat(failed.outcome()).isEqualTo("FAILED");
+            assertThat(failed.succeeded()).isFalse();
+            assertThat(failed.published()).as("it was published before its deployment failed").isTrue();
+        }
+        assertThat(failedAfter.detail()).isEqualTo("staging: SMOKE_FAILED: GET / answered 500; staging was rolled back");
+    }
+
+    @Test
+    void aRollbackShowsOnTheRunItRestoredWithoutLengtheningIt() {
+        view.apply(SampleEvents.artifactPublished());
+        RunSummary deployed = view.apply(SampleEvents.deployed()).orElseThrow();
+        Deployed rollback = Deployed.newBuilder(deployedTo("staging", 3600)).setRollback(true)
+                .setRolledBackRunId("a-later-run").setReason("MANUAL by ops").build();
+
+        RunSummary restored = view.apply(rollback).orElseThrow();
+
+        assertThat(restored.outcomeWithEnvironments()).isEqualTo("DEPLOYED staging");
+        assertThat(restored.detail()).startsWith("restored in staging by a rollback of run a-later-run (MANUAL by ops)");
+        assertThat(restored.duration()).isEqualTo(deployed.duration());
+    }
+
+    /** The sample run's deployment to {@code environment}, {@code seconds} after it was triggered. */
+    private static Deployed deployedTo(String environment, int seconds) {
+        return Deployed.newBuilder(SampleEvents.deployed()).setEnvironment(environment)
+                .setEmittedAt(SampleEvents.run().getTriggeredAt().plusSeconds(seconds)).build();
     }
 
     /** The sample run as a run of request {@code number} ({@code pull} or {@code merge}) into {@code target}. */

@@ -32,7 +32,7 @@ class SlipwayScriptTest {
 
     private static final Path ROOT = Path.of(System.getProperty("user.dir")).toAbsolutePath().getParent();
     private static final List<String> PROGRAMS = List.of("devstack", "trigger-service", "builder-service",
-            "tester-service", "deliverer-service", "notifier-service");
+            "tester-service", "deliverer-service", "notifier-service", "deployer-service");
     private static final Map<String, String> SECRETS = secrets();
     private static final Map<String, Set<String>> USES = Map.of(
             "devstack", Set.of("SLIPWAY_REGISTRY_BASIC_AUTH"),
@@ -48,6 +48,9 @@ class SlipwayScriptTest {
                     "OS_PASSWORD", "OS_APPLICATION_CREDENTIAL_SECRET", "SCHEMA_REGISTRY_USER_INFO",
                     "KAFKA_SASL_JAAS_CONFIG", "SLIPWAY_MANAGEMENT_TOKEN"),
             "notifier-service", Set.of("GITHUB_TOKEN", "GITLAB_TOKEN", "SLACK_WEBHOOK_URL", "SLACK_OPS_WEBHOOK_URL",
+                    "SCHEMA_REGISTRY_USER_INFO", "KAFKA_SASL_JAAS_CONFIG", "SLIPWAY_MANAGEMENT_TOKEN"),
+            "deployer-service", Set.of("SLIPWAY_DEPLOYER_TOKEN", "SLIPWAY_DEPLOYER_GITOPS_TOKEN",
+                    "SLIPWAY_RELEASE_REGISTRY_PASSWORD", "OS_PASSWORD", "OS_APPLICATION_CREDENTIAL_SECRET",
                     "SCHEMA_REGISTRY_USER_INFO", "KAFKA_SASL_JAAS_CONFIG", "SLIPWAY_MANAGEMENT_TOKEN"));
 
     @TempDir
@@ -59,7 +62,8 @@ class SlipwayScriptTest {
                 "SLIPWAY_STAGING_REGISTRY_PASSWORD", "SLIPWAY_RELEASE_REGISTRY_PASSWORD", "OS_PASSWORD",
                 "OS_APPLICATION_CREDENTIAL_SECRET", "GITHUB_TOKEN", "GITLAB_TOKEN", "SLACK_WEBHOOK_URL",
                 "SLACK_OPS_WEBHOOK_URL", "SCHEMA_REGISTRY_USER_INFO", "KAFKA_SASL_JAAS_CONFIG", "SLIPWAY_REGISTRY_BASIC_AUTH",
-                "SLIPWAY_MANAGEMENT_TOKEN", "MY_OWN_API_TOKEN")) {
+                "SLIPWAY_MANAGEMENT_TOKEN", "SLIPWAY_DEPLOYER_TOKEN", "SLIPWAY_DEPLOYER_GITOPS_TOKEN",
+                "MY_OWN_API_TOKEN")) {
             secrets.put(name, "value-of-" + name.toLowerCase().replace('_', '-'));
         }
         return secrets;
@@ -111,7 +115,8 @@ class SlipwayScriptTest {
         Path state = tmp.resolve("state");
         Path credentials = Files.createDirectories(state.resolve("credentials"));
         Map<String, String> passwords = new HashMap<>();
-        for (String principal : List.of("trigger", "builder", "tester", "deliverer", "notifier", "ops", "admin")) {
+        for (String principal : List.of("trigger", "builder", "tester", "deliverer", "notifier", "deployer", "ops",
+                "admin")) {
             // What the dev stack writes on its first start (the stand-in devstack writes nothing).
             passwords.put(principal, "pw-" + principal + "-" + UUID.randomUUID());
             Path file = credentials.resolve("kafka-" + principal + ".properties");
@@ -161,18 +166,19 @@ class SlipwayScriptTest {
         Path root = copyOfTheScriptWithStandInJars();
         Path record = Files.createDirectories(tmp.resolve("record"));
         Path state = tmp.resolve("state");
-        Map<String, String> environment = upEnvironment(tmp.resolve("none.env"), state, record);
-        environment.put("SLIPWAY_KAFKA_SECURITY", "plaintext");
+        Map<String, String> environment = plaintextUpEnvironment(state, record);
 
         String output = upAndAwaitEveryProgram(root, environment, record);
 
         Path credentials = state.resolve("credentials");
         String userInfo = Files.readString(credentials.resolve("registry.userinfo"));
         String token = Files.readString(credentials.resolve("management.token"));
+        String operatorToken = Files.readString(credentials.resolve("deployer.token"));
         assertThat(userInfo).matches("slipway:[0-9a-f]{48}");
         assertThat(token).matches("[0-9a-f]{48}");
+        assertThat(operatorToken).matches("[0-9a-f]{48}").isNotEqualTo(token);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(credentials))).isEqualTo("rwx------");
-        for (String file : List.of("registry.userinfo", "management.token")) {
+        for (String file : List.of("registry.userinfo", "management.token", "deployer.token")) {
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(credentials.resolve(file))))
                     .isEqualTo("rw-------");
         }
@@ -184,9 +190,16 @@ class SlipwayScriptTest {
                     .containsEntry("SCHEMA_REGISTRY_USER_INFO", userInfo)
                     .containsEntry("SLIPWAY_MANAGEMENT_TOKEN", token)
                     .doesNotContainKey("SLIPWAY_REGISTRY_BASIC_AUTH");
-            assertThat(Files.readString(record.resolve(service + ".args"))).doesNotContain(token, userInfo);
+            assertThat(Files.readString(record.resolve(service + ".args"))).doesNotContain(token, userInfo,
+                    operatorToken);
+            Map<String, String> received = readEnvironment(record.resolve(service + ".env"));
+            if (service.equals("deployer-service")) {
+                assertThat(received).containsEntry("SLIPWAY_DEPLOYER_TOKEN", operatorToken);
+            } else {
+                assertThat(received).as(service).doesNotContainKey("SLIPWAY_DEPLOYER_TOKEN");
+            }
         }
-        assertThat(output).doesNotContain(token, userInfo);
+        assertThat(output).doesNotContain(token, userInfo, operatorToken);
 
         for (String program : PROGRAMS) {
             Files.delete(record.resolve(program + ".env"));
@@ -197,6 +210,101 @@ class SlipwayScriptTest {
         assertThat(Files.readString(credentials.resolve("management.token"))).isEqualTo(token);
         assertThat(readEnvironment(record.resolve("builder-service.env")))
                 .containsEntry("SLIPWAY_MANAGEMENT_TOKEN", token).containsEntry("SCHEMA_REGISTRY_USER_INFO", userInfo);
+    }
+
+    @Test
+    void upInstallsTheDefaultEnvironmentsFileOnceAndTheDeployerGetsItsPath() throws Exception {
+        Path root = copyOfTheScriptWithStandInJars();
+        Path record = Files.createDirectories(tmp.resolve("record"));
+        Path state = tmp.resolve("state");
+        Map<String, String> environment = plaintextUpEnvironment(state, record);
+
+        String output = upAndAwaitEveryProgram(root, environment, record);
+
+        Path installed = state.resolve("environments.yml");
+        assertThat(output).contains("Wrote the deployer's environments");
+        assertThat(installed).hasSameTextualContentAs(ROOT.resolve("deploy/environments.example.yml"));
+        assertThat(readEnvironment(record.resolve("deployer-service.env")))
+                .containsEntry("SLIPWAY_DEPLOYER_ENVIRONMENTS", installed.toString());
+
+        Files.writeString(installed, "environments: {}\n");
+        Files.delete(record.resolve("deployer-service.env"));
+        Path own = Files.writeString(tmp.resolve("own-environments.yml"), "environments: {}\n");
+        environment.put("SLIPWAY_DEPLOYER_ENVIRONMENTS", own.toString());
+        run(root, environment, root.resolve("slipway").toString(), "up");
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(record.resolve("deployer-service.env")));
+        assertThat(readEnvironment(record.resolve("deployer-service.env")))
+                .containsEntry("SLIPWAY_DEPLOYER_ENVIRONMENTS", own.toString());
+        assertThat(installed).as("an operator's edits stay").hasContent("environments: {}");
+    }
+
+    @Test
+    void approveAndRollbackCallTheDeployerWithTheOperatorTokenAndSayWhatItAnswered() throws Exception {
+        List<String> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer deployer = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        deployer.createContext("/", exchange -> {
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath() + " "
+                    + exchange.getRequestHeaders().getFirst("Authorization") + " " + body);
+            int status;
+            String answer;
+            if (body.contains("\"canary\"")) {
+                status = 202;
+                answer = "{\"message\":\"approved by mona; it deploys once its soak ends at 2026-12-06T17:10:00Z\"}";
+            } else if (exchange.getRequestURI().getPath().equals("/approvals")) {
+                status = 200;
+                answer = "{\"status\":\"deployed\",\"message\":\"deployed\",\"runId\":\"1b2c-run\","
+                        + "\"digest\":\"sha256:" + "cd".repeat(32) + "\",\"url\":\"http://127.0.0.1:18081/\"}";
+            } else {
+                status = 409;
+                answer = "{\"message\":\"Conflict\",\"_embedded\":{\"errors\":[{\"message\":"
+                        + "\"a deployment of demo/hello-app in staging is under way\"}]}}";
+            }
+            byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(status, bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+        });
+        deployer.start();
+        try {
+            Path root = copyOfTheScriptWithStandInJars();
+            Path state = Files.createDirectories(tmp.resolve("state"));
+            Files.createDirectories(state.resolve("credentials"));
+            Files.writeString(state.resolve("credentials/deployer.token"), "operator-token");
+            Map<String, String> environment = Map.of("SLIPWAY_HOME", state.toString(), "SLIPWAY_ENV_FILE",
+                    tmp.resolve("none.env").toString(), "SLIPWAY_OPERATOR", "mona",
+                    "SLIPWAY_DEPLOYER_URL", "http://127.0.0.1:" + deployer.getAddress().getPort());
+            String script = root.resolve("slipway").toString();
+
+            String approved = run(root, environment, "bash", "-c", "\"$1\" approve 1b2c-run production; echo exit=$?",
+                    "test", script);
+            String refused = run(root, environment, "bash", "-c",
+                    "\"$1\" rollback demo/hello-app staging sha256:" + "ab".repeat(32) + "; echo exit=$?", "test", script);
+            String waiting = run(root, environment, "bash", "-c", "\"$1\" approve 1b2c-run canary; echo exit=$?",
+                    "test", script);
+            String wrong = run(root, environment, "bash", "-c", "\"$1\" approve 1b2c-run 'Prod;rm'; echo exit=$?",
+                    "test", script);
+
+            assertThat(approved).contains("✔ Run 1b2c-run is deployed to production at http://127.0.0.1:18081/")
+                    .endsWith("exit=0\n");
+            assertThat(refused).contains("slipway: rolling back staging of demo/hello-app refused (409): "
+                    + "a deployment of demo/hello-app in staging is under way").endsWith("exit=1\n");
+            assertThat(waiting).contains("approved by mona; it deploys once its soak ends at 2026-12-06T17:10:00Z",
+                    "✔ Approved; it deploys to canary once the rest of its wait is over").endsWith("exit=0\n");
+            assertThat(wrong).contains("usage: ./slipway approve <runId> <environment>").endsWith("exit=1\n");
+            assertThat(requests).containsExactly(
+                    "POST /approvals Bearer operator-token {\"run\":\"1b2c-run\",\"environment\":\"production\","
+                            + "\"by\":\"mona\"}",
+                    "POST /rollbacks Bearer operator-token {\"repository\":\"demo/hello-app\",\"environment\":"
+                            + "\"staging\",\"by\":\"mona\",\"digest\":\"sha256:" + "ab".repeat(32) + "\"}",
+                    "POST /approvals Bearer operator-token {\"run\":\"1b2c-run\",\"environment\":\"canary\","
+                            + "\"by\":\"mona\"}");
+        } finally {
+            deployer.stop(0);
+        }
     }
 
     @Test
@@ -286,9 +394,16 @@ class SlipwayScriptTest {
                 "SLIPWAY_HOME", state.toString(), "RECORD", record.toString(),
                 "PATH", standInJava() + ":" + System.getenv("PATH")));
         for (String port : List.of("SLIPWAY_KAFKA_PORT", "SLIPWAY_CONTROLLER_PORT", "SLIPWAY_REGISTRY_PORT",
-                "TRIGGER_PORT", "BUILDER_PORT", "TESTER_PORT", "DELIVERER_PORT", "NOTIFIER_PORT")) {
+                "TRIGGER_PORT", "BUILDER_PORT", "TESTER_PORT", "DELIVERER_PORT", "NOTIFIER_PORT", "DEPLOYER_PORT")) {
             environment.put(port, String.valueOf(freePort()));
         }
+        return environment;
+    }
+
+    /** As {@link #upEnvironment}, with no settings file and Kafka without logins. */
+    private Map<String, String> plaintextUpEnvironment(Path state, Path record) throws IOException {
+        Map<String, String> environment = upEnvironment(tmp.resolve("none.env"), state, record);
+        environment.put("SLIPWAY_KAFKA_SECURITY", "plaintext");
         return environment;
     }
 
@@ -304,10 +419,12 @@ class SlipwayScriptTest {
         Path root = Files.createDirectories(tmp.resolve("root"));
         Files.copy(ROOT.resolve("slipway"), root.resolve("slipway"), StandardCopyOption.COPY_ATTRIBUTES);
         for (String module : List.of("devstack", "tools", "trigger-service", "builder-service", "tester-service",
-                "deliverer-service", "notifier-service")) {
+                "deliverer-service", "notifier-service", "deployer-service")) {
             Path target = Files.createDirectories(root.resolve(module).resolve("target"));
             Files.createFile(target.resolve(module + "-0.1.0-SNAPSHOT-all.jar"));
         }
+        Files.createDirectories(root.resolve("deploy"));
+        Files.copy(ROOT.resolve("deploy/environments.example.yml"), root.resolve("deploy/environments.example.yml"));
         return root;
     }
 
@@ -355,7 +472,7 @@ class SlipwayScriptTest {
 
     private static void putFreePorts(Map<String, String> environment) throws IOException {
         for (String port : List.of("SLIPWAY_KAFKA_PORT", "SLIPWAY_CONTROLLER_PORT", "SLIPWAY_REGISTRY_PORT",
-                "TRIGGER_PORT", "BUILDER_PORT", "TESTER_PORT", "DELIVERER_PORT", "NOTIFIER_PORT")) {
+                "TRIGGER_PORT", "BUILDER_PORT", "TESTER_PORT", "DELIVERER_PORT", "NOTIFIER_PORT", "DEPLOYER_PORT")) {
             environment.put(port, String.valueOf(freePort()));
         }
     }
