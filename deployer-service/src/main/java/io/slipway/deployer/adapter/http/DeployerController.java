@@ -20,7 +20,6 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.slipway.common.kafka.TransientFailure;
 import io.slipway.common.policy.Names;
 import io.slipway.deployer.domain.DeployerService;
-import io.slipway.deployer.domain.Environment;
 import io.slipway.deployer.domain.OperatorOutcome;
 import io.slipway.deployer.domain.Placement;
 import io.slipway.deployer.domain.Slot;
@@ -226,12 +225,11 @@ public class DeployerController {
     }
 
     private static String environment(JsonNode request) {
-        String name = required(request, "environment");
-        if (!Environment.NAME.matcher(name).matches()) {
-            throw new BadRequest("field 'environment' must be an environment name (" + Environment.NAME.pattern()
-                    + "), not " + shown(name));
+        try {
+            return Names.environment("environment", required(request, "environment"));
+        } catch (Names.Invalid e) {
+            throw new BadRequest(e.getMessage());
         }
-        return name;
     }
 
     private static String by(JsonNode request) {
