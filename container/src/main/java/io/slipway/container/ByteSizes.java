@@ -1,12 +1,17 @@
 package io.slipway.container;
 
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Docker's size notation ({@code --memory 512m}, {@code --tmpfs size=64m}): a whole number with an optional unit
- * {@code b}, {@code k}, {@code m} or {@code g} (powers of 1024, an optional trailing {@code b}/{@code ib} allowed).
+ * Docker's size notation ({@code --memory 512m}, {@code --tmpfs size=64m}), the one reading of every size setting:
+ * a whole number with an optional unit {@code k}, {@code m} or {@code g} (powers of 1024; one space before it and a
+ * trailing {@code b}/{@code ib} allowed, case ignored). {@code 0} is zero, which the settings read as "no limit".
  */
 public final class ByteSizes {
+
+    private static final Pattern SIZE = Pattern.compile("([0-9]{1,18}) ?([kmg]?)(?:i?b)?");
 
     private ByteSizes() {
     }
@@ -17,19 +22,18 @@ public final class ByteSizes {
      * @throws IllegalArgumentException when it is not such a size, or overflows a long
      */
     public static long parse(String size) {
-        String s = size == null ? "" : size.strip().toLowerCase(Locale.ROOT).replaceAll("i?b$", "");
-        long unit = switch (s.isEmpty() ? ' ' : s.charAt(s.length() - 1)) {
-            case 'k' -> 1L << 10;
-            case 'm' -> 1L << 20;
-            case 'g' -> 1L << 30;
-            default -> 1L;
-        };
-        String digits = unit == 1 ? s : s.substring(0, s.length() - 1);
-        if (!digits.matches("[0-9]{1,18}")) {
+        Matcher m = SIZE.matcher(size == null ? "" : size.strip().toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
             throw new IllegalArgumentException("a size must look like 512m or 1g, not '" + size + "'");
         }
+        long unit = switch (m.group(2)) {
+            case "k" -> 1L << 10;
+            case "m" -> 1L << 20;
+            case "g" -> 1L << 30;
+            default -> 1L;
+        };
         try {
-            return Math.multiplyExact(Long.parseLong(digits), unit);
+            return Math.multiplyExact(Long.parseLong(m.group(1)), unit);
         } catch (ArithmeticException e) {
             throw new IllegalArgumentException("the size '" + size + "' is too large", e);
         }

@@ -25,6 +25,7 @@ import io.slipway.common.policy.ImageOwnership;
 import io.slipway.common.policy.CloneUrlPolicy;
 import io.slipway.common.policy.Origin;
 import io.slipway.common.text.SecretMask;
+import io.slipway.container.ByteSizes;
 import io.slipway.container.DockerEngine;
 import io.slipway.container.oci.HttpOciRegistryClient;
 import io.slipway.container.oci.RegistryEndpoint;
@@ -47,7 +48,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -150,13 +150,13 @@ public class BuilderFactory {
                 urls.allowLoopback(), urls.allowPrivate()));
         Path workdir = Path.of(properties.workdir());
         Mirrors mirrors = new Mirrors(workdir.resolve("mirrors"), new Mirrors.Limits(git.mirrorMaxAge(),
-                bytes(git.mirrorMaxSize()), Mirrors.Limits.DEFAULT.pruneInterval()), clock);
+                ByteSizes.parse(git.mirrorMaxSize()), Mirrors.Limits.DEFAULT.pruneInterval()), clock);
         JGitSources sources = new JGitSources(mirrors, policy, InetAddress::getAllByName, gitCredentials(git),
                 git.timeout(), git.fetchDeadline());
         DockerImageBuilder builder = new DockerImageBuilder(docker, properties.docker().host(),
-                new DockerImageBuilder.Limits(bytes(properties.docker().memory()), properties.docker().cpuShares(),
-                        properties.docker().cpusetCpus(), properties.docker().pushTimeout(),
-                        bytes(properties.docker().contextMax())), auth);
+                new DockerImageBuilder.Limits(ByteSizes.parse(properties.docker().memory()),
+                        properties.docker().cpuShares(), properties.docker().cpusetCpus(),
+                        properties.docker().pushTimeout(), ByteSizes.parse(properties.docker().contextMax())), auth);
         RegistryStaging staging = new RegistryStaging(new HttpOciRegistryClient(endpoint, REGISTRY_TIMEOUT,
                 REGISTRY_TIMEOUT), registry.prefix());
         Map<String, String> buildArgs = properties.buildArgs() == null ? Map.of() : properties.buildArgs();
@@ -198,18 +198,6 @@ public class BuilderFactory {
         }
         secrets.add(properties.git().password());
         return new SecretMask(secrets);
-    }
-
-    /** {@code 512m}, {@code 2g}, {@code 1073741824}; 0 means no limit. */
-    static long bytes(String size) {
-        String s = size.trim().toLowerCase(Locale.ROOT).replaceAll("i?b$", "");
-        long unit = switch (s.isEmpty() ? ' ' : s.charAt(s.length() - 1)) {
-            case 'k' -> 1L << 10;
-            case 'm' -> 1L << 20;
-            case 'g' -> 1L << 30;
-            default -> 1;
-        };
-        return Long.parseLong(unit == 1 ? s : s.substring(0, s.length() - 1).trim()) * unit;
     }
 
     private static boolean blank(String value) {

@@ -249,8 +249,8 @@ public final class Names {
         }
     }
 
-    /** The value as it may be echoed in an answer or a log: non-printable characters escaped, bounded. */
-    static String shown(String value) {
+    /** The value, quoted, as it may be echoed in an answer or a log: non-printable characters escaped, bounded. */
+    public static String shown(String value) {
         StringBuilder shown = new StringBuilder("'");
         for (int i = 0; i < value.length() && i < SHOWN_CHARS; i++) {
             char c = value.charAt(i);

@@ -1,6 +1,7 @@
 package io.slipway.deployer.config;
 
 import io.slipway.common.glob.Glob;
+import io.slipway.common.policy.Names;
 import io.slipway.common.yaml.InvalidYaml;
 import io.slipway.common.yaml.StrictYaml;
 import io.slipway.common.yaml.YamlMap;
@@ -58,9 +59,9 @@ public final class EnvironmentsFile {
         YamlMap blocks = top.required("environments").map();
         List<Environment> environments = new ArrayList<>();
         for (String name : blocks.keys()) {
-            if (!Environment.NAME.matcher(name).matches()) {
-                throw blocks.invalidKey(name, "is not an environment name (" + Environment.NAME.pattern() + ")");
-            }
+            Names.environmentProblem(name).ifPresent(problem -> {
+                throw blocks.invalidKey(name, "is not an environment name (" + problem + ")");
+            });
             environments.add(environment(name, blocks.required(name)));
         }
         try {

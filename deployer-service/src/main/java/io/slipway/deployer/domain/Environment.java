@@ -5,7 +5,6 @@ import io.slipway.common.glob.Glob;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * One environment of the operators' configuration: which repositories and refs may go there (globs), whether runs of
@@ -16,9 +15,6 @@ import java.util.regex.Pattern;
 public record Environment(String name, List<Glob> repositories, List<Glob> refs, boolean previews, String url,
                           List<SmokeCheck> smoke, String after, boolean approval, Duration soak,
                           DeploymentTarget target) {
-
-    /** The syntax of an environment name. */
-    public static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,30}");
 
     public Environment {
         Objects.requireNonNull(name, "name");

@@ -1,5 +1,7 @@
 package io.slipway.deployer.domain;
 
+import io.slipway.common.policy.Names;
+
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -19,10 +21,10 @@ public final class Environments {
     /** @throws IllegalArgumentException naming the environment at fault */
     public Environments(List<Environment> environments) {
         for (Environment environment : environments) {
-            if (!Environment.NAME.matcher(environment.name()).matches()) {
-                throw new IllegalArgumentException("environment name '" + environment.name() + "' must match "
-                        + Environment.NAME.pattern());
-            }
+            Names.environmentProblem(environment.name()).ifPresent(problem -> {
+                throw new IllegalArgumentException("environment name '" + environment.name() + "' is refused: "
+                        + problem);
+            });
             if (byName.put(environment.name(), environment) != null) {
                 throw new IllegalArgumentException("environment '" + environment.name() + "' is defined twice");
             }

@@ -18,7 +18,7 @@ public interface TargetFactory {
     /**
      * The target for {@code environment} from its {@code target:} block (which includes {@code kind}). {@code secrets}
      * resolves the name of an environment variable the block names (e.g. {@code password-env: GITOPS_TOKEN}) to
-     * its value, or null; secrets are never written in the file itself.
+     * its value, or null ({@link SecretVariables} reads such a key); secrets are never written in the file itself.
      */
     DeploymentTarget create(String environment, YamlMap target, Function<String, String> secrets) throws InvalidYaml;
 }

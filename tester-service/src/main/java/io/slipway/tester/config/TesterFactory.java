@@ -11,6 +11,7 @@ import io.slipway.common.kafka.KafkaClients;
 import io.slipway.common.liveness.Heartbeats;
 import io.slipway.common.messaging.TopicsAtStartup;
 import io.slipway.common.requests.KafkaRequestStates;
+import io.slipway.container.ByteSizes;
 import io.slipway.container.DockerEngine;
 import io.slipway.tester.adapter.docker.DockerContainerEngine;
 import io.slipway.tester.adapter.files.FileReportStore;
@@ -33,7 +34,6 @@ import java.net.UnknownHostException;
 
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Locale;
 
 /** Builds the tester's domain objects and adapters from {@link TesterProperties}. */
 @Factory
@@ -48,8 +48,8 @@ public class TesterFactory {
     @Singleton
     @Bean(preDestroy = "close")
     DockerContainerEngine containerEngine(DockerClient docker, TesterProperties p) {
-        return new DockerContainerEngine(docker, new DockerContainerEngine.Limits(bytes(p.memory()), p.cpus(), p.pids(),
-                p.serviceNetwork(), p.readOnlyRoot(), bytes(p.tmpfsSize())),
+        return new DockerContainerEngine(docker, new DockerContainerEngine.Limits(ByteSizes.parse(p.memory()), p.cpus(),
+                p.pids(), p.serviceNetwork(), p.readOnlyRoot(), ByteSizes.parse(p.tmpfsSize())),
                 new DockerContainerEngine.Registry(p.stagingRegistry(), p.registryUsername(), p.registryPassword()),
                 instanceId(p),
                 p.pullTimeout());
@@ -112,23 +112,6 @@ public class TesterFactory {
             return InetAddress.getLocalHost().getHostName();
         } catch (UnknownHostException e) {
             return "tester";
-        }
-    }
-
-    /** Docker's {@code --memory} notation: {@code 512m}, {@code 1g}, {@code 65536k} or bytes (also tmpfs sizes). */
-    static long bytes(String size) {
-        String s = size.trim().toLowerCase(Locale.ROOT).replaceFirst("b$", "");
-        long factor = switch (s.isEmpty() ? ' ' : s.charAt(s.length() - 1)) {
-            case 'k' -> 1024L;
-            case 'm' -> 1024L * 1024;
-            case 'g' -> 1024L * 1024 * 1024;
-            default -> 1L;
-        };
-        String digits = factor == 1 ? s : s.substring(0, s.length() - 1);
-        try {
-            return Long.parseLong(digits.trim()) * factor;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("a size (memory, tmpfs) must look like 512m or 1g, was '" + size + "'", e);
         }
     }
 }

@@ -6,6 +6,7 @@ import io.slipway.common.yaml.YamlMap;
 import io.slipway.common.yaml.YamlNode;
 import io.slipway.container.ByteSizes;
 import io.slipway.container.DockerEngine;
+import io.slipway.deployer.domain.SecretVariables;
 
 import java.net.URI;
 import java.nio.file.Files;
@@ -101,7 +102,7 @@ public record DockerTargetSettings(String host, String tlsCertPath, List<PortMap
                 if (env.containsKey(name)) {
                     throw from.invalidKey(name, "is also given in 'env'; give each variable once");
                 }
-                env.put(name, secret(from.required(name), secrets));
+                env.put(name, SecretVariables.value(from.required(name), secrets));
             }
         });
         long memory = map.optional("memory").map(DockerTargetSettings::memory).orElse(0L);
@@ -134,7 +135,8 @@ public record DockerTargetSettings(String host, String tlsCertPath, List<PortMap
             capabilities.add(name);
         }));
         String username = map.optional("registry-username").map(YamlNode::text).orElse(null);
-        String password = map.optional("registry-password-env").map(node -> secret(node, secrets)).orElse(null);
+        String password = map.optional("registry-password-env").map(node -> SecretVariables.value(node, secrets))
+                .orElse(null);
         if (password != null && username == null) {
             throw map.invalidKey("registry-password-env", "needs 'registry-username'");
         }
@@ -209,18 +211,6 @@ public record DockerTargetSettings(String host, String tlsCertPath, List<PortMap
         if (!ENV_NAME.matcher(name).matches()) {
             throw map.invalidKey(name, "is not a variable name (letters, digits and _, not starting with a digit)");
         }
-    }
-
-    private static String secret(YamlNode node, Function<String, String> secrets) {
-        String variable = node.text();
-        if (!ENV_NAME.matcher(variable).matches()) {
-            throw node.invalid("must name an environment variable, not '" + YamlNode.shorten(variable) + "'");
-        }
-        String value = secrets.apply(variable);
-        if (value == null) {
-            throw node.invalid("names the environment variable " + variable + ", which is not set");
-        }
-        return value;
     }
 
     private static long memory(YamlNode node) {

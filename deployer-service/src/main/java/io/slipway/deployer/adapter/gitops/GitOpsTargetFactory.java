@@ -5,6 +5,7 @@ import io.slipway.common.files.FileTrees;
 import io.slipway.common.yaml.YamlMap;
 import io.slipway.common.yaml.YamlNode;
 import io.slipway.deployer.domain.DeploymentTarget;
+import io.slipway.deployer.domain.SecretVariables;
 import io.slipway.deployer.domain.TargetFactory;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
@@ -27,8 +28,9 @@ import java.util.regex.Pattern;
 /**
  * Reads a {@code target: {kind: gitops, ...}} block strictly (see docs/deploy-gitops.md) and makes the environment's
  * {@link GitOpsTarget}. Refused with the line: an unknown key, a missing url or path, a path that leaves the repository
- * ({@code ..}, absolute, inside {@code .git}), credentials in the url, a secret variable that is not set, keys of the
- * other format. Work repositories live under {@code SLIPWAY_DEPLOYER_WORKDIR} (default: a temporary directory).
+ * ({@code ..}, absolute, inside {@code .git}), credentials in the url, a secret variable that is not set or empty,
+ * keys of the other format. Work repositories live under {@code SLIPWAY_DEPLOYER_WORKDIR} (default: a temporary
+ * directory).
  */
 @Singleton
 public final class GitOpsTargetFactory implements TargetFactory {
@@ -37,7 +39,6 @@ public final class GitOpsTargetFactory implements TargetFactory {
     private static final List<String> KEYS = List.of("kind", "url", "branch", "path", "format", "image", "value-path",
             "username", "password-env", "author", "render");
     private static final Pattern AUTHOR = Pattern.compile("([^<>]+?)\\s*<([^<>\\s]+@[^<>\\s]+|[^<>\\s@]+)>");
-    private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern VALUE_PATH = Pattern.compile("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*");
     private static final Pattern SCHEME = Pattern.compile("(?i)(https?|file)://.+|[^:]+");
     private static final Pattern BRANCH = Pattern.compile("[A-Za-z0-9._/-]+");
@@ -115,14 +116,7 @@ public final class GitOpsTargetFactory implements TargetFactory {
         String username = target.optional("username").map(YamlNode::text).orElse(null);
         String password = null;
         if (target.has("password-env")) {
-            YamlNode variable = target.required("password-env");
-            if (!VARIABLE.matcher(variable.text()).matches()) {
-                throw variable.invalid("must name an environment variable, not " + variable.shown());
-            }
-            password = secrets.apply(variable.text());
-            if (password == null || password.isEmpty()) {
-                throw variable.invalid("names the variable " + variable.text() + ", which is not set");
-            }
+            password = SecretVariables.value(target.required("password-env"), secrets);
             if (username == null) {
                 throw target.missing("username");
             }

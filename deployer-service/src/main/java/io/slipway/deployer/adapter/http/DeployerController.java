@@ -20,7 +20,6 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.slipway.common.kafka.TransientFailure;
 import io.slipway.common.policy.Names;
 import io.slipway.deployer.domain.DeployerService;
-import io.slipway.deployer.domain.Environment;
 import io.slipway.deployer.domain.OperatorOutcome;
 import io.slipway.deployer.domain.Placement;
 import io.slipway.deployer.domain.Slot;
@@ -62,7 +61,7 @@ public class DeployerController {
             try {
                 UUID.fromString(run);
             } catch (IllegalArgumentException e) {
-                throw new BadRequest("field 'run' must be a run id (a UUID), not " + shown(run));
+                throw new BadRequest("field 'run' must be a run id (a UUID), not " + Names.shown(run));
             }
             return deployer.approve(run, environment(request), by(request));
         });
@@ -82,7 +81,7 @@ public class DeployerController {
             String digest = optional(request, "digest");
             if (digest != null && !DIGEST.matcher(digest).matches()) {
                 throw new BadRequest("field 'digest' must be sha256:<64 hex digits> (or a Glance image id), not "
-                        + shown(digest));
+                        + Names.shown(digest));
             }
             return deployer.rollback(repository, environment, digest, by(request));
         });
@@ -200,7 +199,7 @@ public class DeployerController {
         for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!known.contains(name)) {
-                throw new BadRequest("field " + shown(name) + " is unknown (known: " + known + ")");
+                throw new BadRequest("field " + Names.shown(name) + " is unknown (known: " + known + ")");
             }
         }
         return node;
@@ -226,12 +225,11 @@ public class DeployerController {
     }
 
     private static String environment(JsonNode request) {
-        String name = required(request, "environment");
-        if (!Environment.NAME.matcher(name).matches()) {
-            throw new BadRequest("field 'environment' must be an environment name (" + Environment.NAME.pattern()
-                    + "), not " + shown(name));
+        try {
+            return Names.environment("environment", required(request, "environment"));
+        } catch (Names.Invalid e) {
+            throw new BadRequest(e.getMessage());
         }
-        return name;
     }
 
     private static String by(JsonNode request) {
@@ -241,7 +239,7 @@ public class DeployerController {
         }
         if (!BY.matcher(by).matches()) {
             throw new BadRequest("field 'by' must be a name of at most 64 letters, digits, blanks and ._@+-, not "
-                    + shown(by));
+                    + Names.shown(by));
         }
         return by;
     }
@@ -252,12 +250,6 @@ public class DeployerController {
 
     private static String json(String field, String value) {
         return JSON.createObjectNode().put(field, value).toString();
-    }
-
-    private static String shown(String value) {
-        StringBuilder out = new StringBuilder("'");
-        value.codePoints().limit(60).forEach(c -> out.appendCodePoint(c < 0x20 || c == 0x7f ? '?' : c));
-        return out.append(value.length() > 60 ? "'…" : "'").toString();
     }
 
     /** A body refused at the door: 400 with the message. */

@@ -1,9 +1,8 @@
 package io.slipway.deployer.adapter.gitops;
 
 import io.slipway.common.yaml.InvalidYaml;
-import io.slipway.common.yaml.StrictYaml;
-import io.slipway.common.yaml.YamlMap;
 import io.slipway.deployer.domain.DeploymentTarget;
+import io.slipway.deployer.domain.TargetBlocks;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,15 +22,8 @@ class GitOpsTargetFactoryTest {
     @TempDir
     Path work;
 
-    /** The target block of a one-environment file, as the deployer hands it to the factory. */
-    private static YamlMap block(String target) {
-        return StrictYaml.read("environments.yml", "environments:\n  staging:\n    target:\n"
-                        + target.indent(6)).orElseThrow().map().required("environments").map().required("staging")
-                .map().required("target").map();
-    }
-
     private static GitOpsSettings settings(String target) {
-        return GitOpsTargetFactory.settings(block(target), SECRETS);
+        return GitOpsTargetFactory.settings(TargetBlocks.staging(target), SECRETS);
     }
 
     @Test
@@ -75,7 +67,7 @@ class GitOpsTargetFactoryTest {
 
     @Test
     void makesAGitOpsTarget() {
-        DeploymentTarget target = new GitOpsTargetFactory(work.toString()).create("staging", block("""
+        DeploymentTarget target = new GitOpsTargetFactory(work.toString()).create("staging", TargetBlocks.staging("""
                 kind: gitops
                 url: /srv/git/deploy.git
                 path: kustomization.yaml

@@ -1,13 +1,12 @@
 package io.slipway.deployer.adapter.openstack;
 
 import io.slipway.common.yaml.InvalidYaml;
-import io.slipway.common.yaml.StrictYaml;
-import io.slipway.common.yaml.YamlMap;
 import io.slipway.deployer.domain.Artifact;
 import io.slipway.deployer.domain.DeployFailed;
 import io.slipway.deployer.domain.DeployRequest;
 import io.slipway.deployer.domain.Deployment;
 import io.slipway.deployer.domain.DeploymentTarget;
+import io.slipway.deployer.domain.TargetBlocks;
 import io.slipway.deployer.domain.TargetUnavailable;
 import io.slipway.openstack.OpenStackApiDouble;
 import io.slipway.openstack.SlipwayMetadata;
@@ -60,14 +59,8 @@ class OpenStackTargetTest {
         return env;
     }
 
-    private static YamlMap block(String target) {
-        return StrictYaml.read("environments.yml", "environments:\n  staging:\n    target:\n" + target.indent(6))
-                .orElseThrow().map().required("environments").map().required("staging").map().required("target")
-                .map();
-    }
-
     private DeploymentTarget target() {
-        return new OpenStackTargetFactory(environment()).create("staging", block(TARGET), name -> null);
+        return new OpenStackTargetFactory(environment()).create("staging", TargetBlocks.staging(TARGET), name -> null);
     }
 
     private DeployRequest request(String imageId) {
@@ -153,11 +146,13 @@ class OpenStackTargetTest {
     @Test
     void refusesAnUnknownKeyAMissingFlavorAndMissingCloudSettings() {
         OpenStackTargetFactory factory = new OpenStackTargetFactory(environment());
-        assertThatThrownBy(() -> factory.create("staging", block(TARGET + "image: x\n"), name -> null))
+        assertThatThrownBy(() -> factory.create("staging", TargetBlocks.staging(TARGET + "image: x\n"), name -> null))
                 .isInstanceOf(InvalidYaml.class).hasMessageContaining("line 9").hasMessageContaining("target.image' is unknown");
-        assertThatThrownBy(() -> factory.create("staging", block("kind: openstack\nnetwork: n\n"), name -> null))
+        assertThatThrownBy(() -> factory.create("staging", TargetBlocks.staging("kind: openstack\nnetwork: n\n"),
+                name -> null))
                 .isInstanceOf(InvalidYaml.class).hasMessageContaining("'environments.staging.target.flavor' is required");
-        assertThatThrownBy(() -> new OpenStackTargetFactory(Map.of()).create("staging", block(TARGET), name -> null))
+        assertThatThrownBy(() -> new OpenStackTargetFactory(Map.of()).create("staging", TargetBlocks.staging(TARGET),
+                name -> null))
                 .isInstanceOf(InvalidYaml.class).hasMessageContaining("OS_AUTH_URL is not set");
     }
 }
