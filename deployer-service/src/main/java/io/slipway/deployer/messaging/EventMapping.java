@@ -50,7 +50,8 @@ final class EventMapping {
     static Run toRun(RunContext run) {
         String ref = run.getCommit().getRef();
         return new Run(run.getRunId(), run.getRepository().getFullName(), run.getCommit().getSha(), ref,
-                run.getRequest() != null || ChangeRequests.isRequestRef(ref), run.getAcceptedSequence(), run);
+                run.getRequest() != null || ChangeRequests.isRequestRef(ref), run.getAttempt(),
+                run.getAcceptedSequence(), run);
     }
 
     static Deployed toDeployed(DeploymentEvents.Change change) {

@@ -62,7 +62,7 @@ class DeployerServiceTest {
     private Publication publication(String ref, Intent intent) {
         sequence++;
         String sha = String.format("%040x", sequence);
-        Run run = new Run("run-" + sequence, REPO, sha, ref, false, sequence, null);
+        Run run = new Run("run-" + sequence, REPO, sha, ref, false, 1, sequence, null);
         return new Publication(run, new Artifact(Artifact.Kind.CONTAINER, "127.0.0.1:5000", REPO,
                 "sha256:" + String.format("%064x", sequence)), intent);
     }
@@ -98,7 +98,7 @@ class DeployerServiceTest {
     @Test
     void aRepositoryNotAllowedInAnEnvironmentIsNotDeployedThere() throws Exception {
         DeployerService deployer = standard();
-        Run foreign = new Run("run-x", "evil/app", "a".repeat(40), "refs/heads/main", false, 1, null);
+        Run foreign = new Run("run-x", "evil/app", "a".repeat(40), "refs/heads/main", false, 1, 1, null);
 
         deployer.published(new Publication(foreign, new Artifact(Artifact.Kind.CONTAINER, "r", "evil/app",
                 "sha256:" + "1".repeat(64)), Intent.NONE));
@@ -113,7 +113,7 @@ class DeployerServiceTest {
         Environment previews = new Environment("preview", globs("demo/*"), globs("refs/pull/*/head"), true,
                 other.url(), List.of(), null, false, Duration.ZERO, other);
         DeployerService deployer = service(stagingEnv(), previews);
-        Run request = new Run("run-pr", REPO, "b".repeat(40), "refs/pull/7/head", true, 1, null);
+        Run request = new Run("run-pr", REPO, "b".repeat(40), "refs/pull/7/head", true, 1, 1, null);
 
         deployer.published(new Publication(request, new Artifact(Artifact.Kind.CONTAINER, "r", REPO,
                 "sha256:" + "2".repeat(64)), Intent.NONE));
@@ -409,5 +409,94 @@ class DeployerServiceTest {
             assertThat(f.environment()).isEqualTo("staging");
             assertThat(f.run().runId()).isEqualTo(older.run().runId());
         });
+    }
+
+    @Test
+    void aManualRollbackWithdrawsThePromotionOfTheRunItTookOut() throws Exception {
+        DeployerService deployer = standard();
+        Publication v1 = publication();
+        Publication v2 = publication();
+        deployer.published(v1);
+        deployer.published(v2);
+        assertThat(states.slot("production", REPO).pending().artifact().run().runId()).isEqualTo(v2.run().runId());
+
+        assertThat(deployer.rollback(REPO, "staging", null, "alice")).isInstanceOf(OperatorOutcome.Done.class);
+
+        assertThat(states.slot("production", REPO).pending()).isNull();
+        assertThat(deployer.approve(v2.run().runId(), "production", "alice"))
+                .isInstanceOfSatisfying(OperatorOutcome.Conflict.class,
+                        c -> assertThat(c.message()).contains("rolled back in staging"));
+        deployer.tick();
+        assertThat(production.requests()).isEmpty();
+    }
+
+    @Test
+    void onlyTheFirstPublicationOfARunActsAndTheOthersOfTheSameRunAreAcknowledged() throws Exception {
+        DeployerService deployer = standard();
+        Publication release = publication();
+        Publication mirror = new Publication(release.run(), new Artifact(Artifact.Kind.CONTAINER,
+                "mirror.example:5000", REPO, release.artifact().digest()), Intent.NONE);
+        deployer.published(release);
+        int checked = staging.served();
+
+        deployer.published(mirror);
+
+        assertThat(staging.requests()).hasSize(1);
+        assertThat(staging.served()).isEqualTo(checked);
+        assertThat(events.changes).hasSize(1);
+        assertThat(events.failures).isEmpty();
+    }
+
+    @Test
+    void aMirrorsPublicationOfARunThatFailedItsSmokeChecksDoesNotDeployItAgain() throws Exception {
+        DeployerService deployer = standard();
+        Publication good = publication();
+        Publication broken = publication();
+        staging.markBad(broken.artifact().digest());
+        deployer.published(good);
+        deployer.published(broken);
+
+        deployer.published(new Publication(broken.run(), new Artifact(Artifact.Kind.CONTAINER, "mirror.example:5000",
+                REPO, broken.artifact().digest()), Intent.NONE));
+
+        assertThat(staging.requests()).extracting(DeployRequest::rollback).containsExactly(false, false, true);
+        assertThat(staging.running()).isEqualTo(good.artifact().digest());
+        assertThat(events.changes).hasSize(3);
+        assertThat(events.failures).hasSize(1);
+    }
+
+    @Test
+    void aManualReRunOfARunDeploysAgain() throws Exception {
+        DeployerService deployer = standard();
+        Publication good = publication();
+        Publication broken = publication();
+        staging.markBad(broken.artifact().digest());
+        deployer.published(good);
+        deployer.published(broken);
+        staging.markGood(broken.artifact().digest());
+        Run rerun = new Run(broken.run().runId(), REPO, broken.run().commitSha(), broken.run().ref(), false, 2,
+                broken.run().acceptedSequence(), null);
+
+        deployer.published(new Publication(rerun, broken.artifact(), Intent.NONE));
+
+        assertThat(staging.running()).isEqualTo(broken.artifact().digest());
+        assertThat(staging.requests()).hasSize(4);
+    }
+
+    @Test
+    void anOlderRunStillInStagingIsNotQueuedBehindANewerRunInProduction() throws Exception {
+        DeployerService deployer = standard();
+        Publication v1 = publication();
+        Publication v2 = publication();
+        deployer.published(v1);
+        deployer.published(v2);
+        deployer.approve(v2.run().runId(), "production", "alice");
+        deployer.rollback(REPO, "staging", null, "alice");
+
+        service(stagingEnv(), productionEnv(true, Duration.ZERO)).published(v1);
+
+        assertThat(production.running()).isEqualTo(v2.artifact().digest());
+        assertThat(states.slot("production", REPO).pending()).isNull();
+        assertThat(events.failures).isEmpty();
     }
 }
