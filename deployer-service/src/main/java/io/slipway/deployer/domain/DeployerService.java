@@ -301,7 +301,7 @@ public final class DeployerService {
                 && current.artifact().digest().equals(artifact.digest())) {
             LOG.info("Run {} already runs in {}: not deployed again", run.runId(), environment.name());
             placement = current;
-            previous = slot.history().isEmpty() ? null : slot.history().get(0);
+            previous = current.rollback() || slot.history().isEmpty() ? null : slot.history().get(0);
         } else if (current != null && run.olderThan(current.run())) {
             String message = "run " + run.runId() + " is older than run " + current.run().runId() + ", which already"
                     + " runs in " + environment.name() + ": not deployed";
@@ -344,6 +344,11 @@ public final class DeployerService {
     private Result smokeFailed(Environment environment, Slot slot, Placement failed, Placement previous,
                                String why) throws TargetUnavailable {
         Run run = failed.run();
+        if (previous == null && failed.rollback()) {
+            return fail(run, environment.name(), "SMOKE_FAILED", "smoke check failed in " + environment.name()
+                    + ": " + why + ". A rollback put this run back there: it is not rolled back to what it replaced,"
+                    + " so it stays", null);
+        }
         if (previous == null) {
             return fail(run, environment.name(), "SMOKE_FAILED", "smoke check failed in " + environment.name()
                     + ": " + why + ". This was the first deployment there: there is nothing to roll back to, so it"

@@ -499,4 +499,24 @@ class DeployerServiceTest {
         assertThat(states.slot("production", REPO).pending()).isNull();
         assertThat(events.failures).isEmpty();
     }
+
+    @Test
+    void aRunPutBackByARollbackIsNeverRolledForwardToTheRunTheOperatorTookOut() throws Exception {
+        DeployerService deployer = standard();
+        Publication v1 = publication();
+        Publication v2 = publication();
+        deployer.published(v1);
+        deployer.published(v2);
+        deployer.rollback(REPO, "staging", null, "alice");
+        staging.markBad(v1.artifact().digest());
+
+        service(stagingEnv(), productionEnv(true, Duration.ZERO)).published(v1);
+
+        assertThat(staging.running()).isEqualTo(v1.artifact().digest());
+        assertThat(staging.requests()).hasSize(3);
+        assertThat(events.failures).singleElement().satisfies(f -> {
+            assertThat(f.reason()).isEqualTo("SMOKE_FAILED");
+            assertThat(f.message()).contains("A rollback put this run back");
+        });
+    }
 }
