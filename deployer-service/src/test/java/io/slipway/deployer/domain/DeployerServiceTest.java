@@ -71,6 +71,34 @@ class DeployerServiceTest {
         return publication("refs/heads/main", Intent.NONE);
     }
 
+    /** Two runs of the main branch, published and deployed to staging in turn. */
+    private List<Publication> twoRunsDeployed(DeployerService deployer) throws TargetUnavailable {
+        return twoRunsDeployed(deployer, false);
+    }
+
+    /** Two runs published in turn, the second one failing its smoke checks in staging when {@code secondBad}. */
+    private List<Publication> twoRunsDeployed(DeployerService deployer, boolean secondBad) throws TargetUnavailable {
+        List<Publication> runs = List.of(publication(), publication());
+        if (secondBad) {
+            staging.markBad(runs.get(1).artifact().digest());
+        }
+        for (Publication p : runs) {
+            deployer.published(p);
+        }
+        return runs;
+    }
+
+    /** The same run's publication to a mirror registry (the deliverer publishes one per registry). */
+    private static Publication fromMirror(Publication release) {
+        return new Publication(release.run(), new Artifact(Artifact.Kind.CONTAINER, "mirror.example:5000", REPO,
+                release.artifact().digest()), release.intent());
+    }
+
+    private String waitingIn(String environment) {
+        Promotion pending = states.slot(environment, REPO).pending();
+        return pending == null ? null : pending.artifact().run().runId();
+    }
+
     @Test
     void deploysAPublishedArtifactAtOnceToTheAutomaticEnvironmentsThatAllowItAndQueuesItsPromotion() throws Exception {
         DeployerService deployer = service(stagingEnv(), productionEnv(true, Duration.ZERO), otherEnv());
@@ -414,15 +442,12 @@ class DeployerServiceTest {
     @Test
     void aManualRollbackWithdrawsThePromotionOfTheRunItTookOut() throws Exception {
         DeployerService deployer = standard();
-        Publication v1 = publication();
-        Publication v2 = publication();
-        deployer.published(v1);
-        deployer.published(v2);
-        assertThat(states.slot("production", REPO).pending().artifact().run().runId()).isEqualTo(v2.run().runId());
+        Publication v2 = twoRunsDeployed(deployer).get(1);
+        assertThat(waitingIn("production")).isEqualTo(v2.run().runId());
 
         assertThat(deployer.rollback(REPO, "staging", null, "alice")).isInstanceOf(OperatorOutcome.Done.class);
 
-        assertThat(states.slot("production", REPO).pending()).isNull();
+        assertThat(waitingIn("production")).isNull();
         assertThat(deployer.approve(v2.run().runId(), "production", "alice"))
                 .isInstanceOfSatisfying(OperatorOutcome.Conflict.class,
                         c -> assertThat(c.message()).contains("rolled back in staging"));
@@ -434,12 +459,10 @@ class DeployerServiceTest {
     void onlyTheFirstPublicationOfARunActsAndTheOthersOfTheSameRunAreAcknowledged() throws Exception {
         DeployerService deployer = standard();
         Publication release = publication();
-        Publication mirror = new Publication(release.run(), new Artifact(Artifact.Kind.CONTAINER,
-                "mirror.example:5000", REPO, release.artifact().digest()), Intent.NONE);
         deployer.published(release);
         int checked = staging.served();
 
-        deployer.published(mirror);
+        deployer.published(fromMirror(release));
 
         assertThat(staging.requests()).hasSize(1);
         assertThat(staging.served()).isEqualTo(checked);
@@ -450,17 +473,12 @@ class DeployerServiceTest {
     @Test
     void aMirrorsPublicationOfARunThatFailedItsSmokeChecksDoesNotDeployItAgain() throws Exception {
         DeployerService deployer = standard();
-        Publication good = publication();
-        Publication broken = publication();
-        staging.markBad(broken.artifact().digest());
-        deployer.published(good);
-        deployer.published(broken);
+        List<Publication> runs = twoRunsDeployed(deployer, true);
 
-        deployer.published(new Publication(broken.run(), new Artifact(Artifact.Kind.CONTAINER, "mirror.example:5000",
-                REPO, broken.artifact().digest()), Intent.NONE));
+        deployer.published(fromMirror(runs.get(1)));
 
         assertThat(staging.requests()).extracting(DeployRequest::rollback).containsExactly(false, false, true);
-        assertThat(staging.running()).isEqualTo(good.artifact().digest());
+        assertThat(staging.running()).isEqualTo(runs.get(0).artifact().digest());
         assertThat(events.changes).hasSize(3);
         assertThat(events.failures).hasSize(1);
     }
@@ -468,11 +486,7 @@ class DeployerServiceTest {
     @Test
     void aManualReRunOfARunDeploysAgain() throws Exception {
         DeployerService deployer = standard();
-        Publication good = publication();
-        Publication broken = publication();
-        staging.markBad(broken.artifact().digest());
-        deployer.published(good);
-        deployer.published(broken);
+        Publication broken = twoRunsDeployed(deployer, true).get(1);
         staging.markGood(broken.artifact().digest());
         Run rerun = new Run(broken.run().runId(), REPO, broken.run().commitSha(), broken.run().ref(), false, 2,
                 broken.run().acceptedSequence(), null);
@@ -486,27 +500,21 @@ class DeployerServiceTest {
     @Test
     void anOlderRunStillInStagingIsNotQueuedBehindANewerRunInProduction() throws Exception {
         DeployerService deployer = standard();
-        Publication v1 = publication();
-        Publication v2 = publication();
-        deployer.published(v1);
-        deployer.published(v2);
-        deployer.approve(v2.run().runId(), "production", "alice");
+        List<Publication> runs = twoRunsDeployed(deployer);
+        deployer.approve(runs.get(1).run().runId(), "production", "alice");
         deployer.rollback(REPO, "staging", null, "alice");
 
-        service(stagingEnv(), productionEnv(true, Duration.ZERO)).published(v1);
+        service(stagingEnv(), productionEnv(true, Duration.ZERO)).published(runs.get(0));
 
-        assertThat(production.running()).isEqualTo(v2.artifact().digest());
-        assertThat(states.slot("production", REPO).pending()).isNull();
+        assertThat(production.running()).isEqualTo(runs.get(1).artifact().digest());
+        assertThat(waitingIn("production")).isNull();
         assertThat(events.failures).isEmpty();
     }
 
     @Test
     void aRunPutBackByARollbackIsNeverRolledForwardToTheRunTheOperatorTookOut() throws Exception {
         DeployerService deployer = standard();
-        Publication v1 = publication();
-        Publication v2 = publication();
-        deployer.published(v1);
-        deployer.published(v2);
+        Publication v1 = twoRunsDeployed(deployer).get(0);
         deployer.rollback(REPO, "staging", null, "alice");
         staging.markBad(v1.artifact().digest());
 
