@@ -6,9 +6,13 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -19,12 +23,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * (operators' checks first); a failure rolls back to the previous artifact and fails the run ({@code SMOKE_FAILED}).
  * A deployment that passed queues its promotion to the environments that come after, which go once soaked and, where
  * required, approved; a newer run's promotion replaces a waiting one. A run already current is not deployed again, and
- * one older than the current is not deployed at all ({@code SUPERSEDED}). One deployment at a time per environment
- * and repository.
+ * one older than the current is not deployed at all ({@code SUPERSEDED}). Only the first publication of a run's attempt
+ * acts in an environment (the deliverer publishes one per registry it pushed to). A rollback withdraws the promotion
+ * of the run it took out. One deployment at a time per environment and repository.
  */
 public final class DeployerService {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeployerService.class);
+    private static final int REMEMBERED_PUBLICATIONS = 4096;
 
     private final Environments environments;
     private final EnvironmentStates states;
@@ -33,6 +39,13 @@ public final class DeployerService {
     private final int historySize;
     private final Clock clock;
     private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+    private final Set<String> handled = Collections.newSetFromMap(Collections.synchronizedMap(
+            new LinkedHashMap<>() {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                    return size() > REMEMBERED_PUBLICATIONS;
+                }
+            }));
 
     public DeployerService(Environments environments, EnvironmentStates states, DeploymentEvents events,
                            SmokeChecks smoke, int historySize, Clock clock) {
@@ -189,6 +202,15 @@ public final class DeployerService {
                             && here.get().current().run().runId().equals(runId)) {
                         return new OperatorOutcome.Conflict("run " + runId + " already runs in " + environment.name());
                     }
+                    Placement there = slot.current();
+                    if (there == null || there.run().runId().equals(runId)) {
+                        return new OperatorOutcome.Conflict("run " + runId + " no longer waits to go to "
+                                + environment.name() + ": it went there before or failed there");
+                    }
+                    if (there.run().olderThan(seen.get().run())) {
+                        return new OperatorOutcome.Conflict("run " + runId + " was rolled back in "
+                                + environment.after() + ": it no longer waits to go to " + environment.name());
+                    }
                     return new OperatorOutcome.Conflict("run " + runId + " was superseded by a newer run: it no longer"
                             + " waits to go to " + environment.name());
                 }
@@ -250,7 +272,14 @@ public final class DeployerService {
         ReentrantLock lock = lock(environment.name(), run.repository());
         lock.lock();
         try {
+            String publication = environment.name() + "|" + run.repository() + "|" + run.runId() + "|" + run.attempt();
+            if (handled.contains(publication)) {
+                LOG.info("Run {} (attempt {}) of {} was already handled in {}; its publication to {} is acknowledged",
+                        run.runId(), run.attempt(), run.repository(), environment.name(), artifact.registry());
+                return;
+            }
             deployLocked(environment, run, artifact, repositorySmoke, intent);
+            handled.add(publication);
         } finally {
             lock.unlock();
         }
@@ -272,7 +301,7 @@ public final class DeployerService {
                 && current.artifact().digest().equals(artifact.digest())) {
             LOG.info("Run {} already runs in {}: not deployed again", run.runId(), environment.name());
             placement = current;
-            previous = slot.history().isEmpty() ? null : slot.history().get(0);
+            previous = current.rollback() || slot.history().isEmpty() ? null : slot.history().get(0);
         } else if (current != null && run.olderThan(current.run())) {
             String message = "run " + run.runId() + " is older than run " + current.run().runId() + ", which already"
                     + " runs in " + environment.name() + ": not deployed";
@@ -315,6 +344,11 @@ public final class DeployerService {
     private Result smokeFailed(Environment environment, Slot slot, Placement failed, Placement previous,
                                String why) throws TargetUnavailable {
         Run run = failed.run();
+        if (previous == null && failed.rollback()) {
+            return fail(run, environment.name(), "SMOKE_FAILED", "smoke check failed in " + environment.name()
+                    + ": " + why + ". A rollback put this run back there: it is not rolled back to what it replaced,"
+                    + " so it stays", null);
+        }
         if (previous == null) {
             return fail(run, environment.name(), "SMOKE_FAILED", "smoke check failed in " + environment.name()
                     + ": " + why + ". This was the first deployment there: there is nothing to roll back to, so it"
@@ -346,7 +380,28 @@ public final class DeployerService {
         states.put(slot.restored(restored, manual, historySize, clock.instant()));
         LOG.warn("Rolled {} in {} back to {} (run {}): {}", run.repository(), environment.name(),
                 earlier.artifact().digest(), run.runId(), reason);
+        if (!current.run().runId().equals(run.runId())) {
+            withdrawPromotions(environment, current.run());
+        }
         return restored;
+    }
+
+    /** The run taken out of {@code environment} no longer waits to go to the environments after it. */
+    private void withdrawPromotions(Environment environment, Run takenOut) {
+        for (Environment next : environments.following(environment.name())) {
+            ReentrantLock lock = lock(next.name(), takenOut.repository());
+            lock.lock();
+            try {
+                Optional<Slot> slot = states.get(next.name(), takenOut.repository());
+                if (slot.isPresent() && slot.get().pendingWithout(takenOut) != slot.get().pending()) {
+                    states.put(slot.get().withPending(null, clock.instant()));
+                    LOG.info("Run {} was rolled back in {}: its promotion to {} is withdrawn", takenOut.runId(),
+                            environment.name(), next.name());
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
     }
 
     private void queuePromotions(Environment from, Placement placement, List<SmokeCheck> repositorySmoke,
@@ -369,7 +424,13 @@ public final class DeployerService {
             try {
                 Slot slot = states.get(next.name(), run.repository())
                         .orElse(Slot.empty(next.name(), run.repository(), now));
-                if (slot.current() != null && slot.current().run().runId().equals(run.runId())) {
+                if (slot.current() != null && (slot.current().run().runId().equals(run.runId())
+                        || run.olderThan(slot.current().run()))) {
+                    continue;
+                }
+                if (slot.pending() != null && run.olderThan(slot.pending().artifact().run())) {
+                    LOG.info("Run {} is not promoted to {}: the newer run {} waits there", run.runId(), next.name(),
+                            slot.pending().artifact().run().runId());
                     continue;
                 }
                 if (slot.pending() != null && slot.pending().artifact().run().runId().equals(run.runId())) {

@@ -4,11 +4,12 @@ import java.util.Objects;
 
 /**
  * The pipeline run whose artifact is deployed: its id, repository (owner/name), commit and ref, whether it is a pull
- * or merge request's run, and the order the trigger accepted it in ({@code acceptedSequence}, 0 when unknown).
+ * or merge request's run, its attempt (1, more for a manual re-run) and the order the trigger accepted it in
+ * ({@code acceptedSequence}, 0 when unknown).
  * {@code context} is the messaging layer's own run record, carried unchanged into events and state.
  */
 public record Run(String runId, String repository, String commitSha, String ref, boolean request,
-                  long acceptedSequence, Object context) {
+                  int attempt, long acceptedSequence, Object context) {
 
     public Run {
         Objects.requireNonNull(runId, "runId");

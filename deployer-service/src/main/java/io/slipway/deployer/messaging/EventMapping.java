@@ -29,8 +29,8 @@ import java.util.UUID;
 
 /**
  * Maps between the deployer's Avro events and state and its domain records. Event ids are name-based: a
- * {@code Deployed} on environment, run, digest and whether it is a rollback, a {@code BuildFailed} on run, attempt,
- * environment and reason, so a redelivered deployment emits the same ids.
+ * {@code Deployed} on environment, run, digest and, for a rollback, the run taken out, a {@code BuildFailed} on run,
+ * attempt, environment and reason, so a redelivered deployment emits the same ids.
  */
 final class EventMapping {
 
@@ -50,14 +50,15 @@ final class EventMapping {
     static Run toRun(RunContext run) {
         String ref = run.getCommit().getRef();
         return new Run(run.getRunId(), run.getRepository().getFullName(), run.getCommit().getSha(), ref,
-                run.getRequest() != null || ChangeRequests.isRequestRef(ref), run.getAcceptedSequence(), run);
+                run.getRequest() != null || ChangeRequests.isRequestRef(ref), run.getAttempt(),
+                run.getAcceptedSequence(), run);
     }
 
     static Deployed toDeployed(DeploymentEvents.Change change) {
         Placement now = change.now();
         return Deployed.newBuilder()
-                .setEventId(deployedId(change.environment(), now.run().runId(), now.artifact().digest(),
-                        change.rollback()))
+                .setEventId(deployedId(change.environment(), now.run(), now.artifact().digest(),
+                        change.rollback() && change.previous() != null ? change.previous().run() : null))
                 .setRun((RunContext) now.run().context())
                 .setEnvironment(change.environment())
                 .setTargetKind(DeployTargetKind.valueOf(change.targetKind().name()))
@@ -92,9 +93,14 @@ final class EventMapping {
                 .build();
     }
 
-    /** The id of the Deployed event of one change: environment, run, digest and whether it is a rollback. */
-    static String deployedId(String environment, String runId, String digest, boolean rollback) {
-        return uuid("deployer-service", "Deployed", environment, runId, digest, String.valueOf(rollback));
+    /**
+     * The id of the Deployed event of one change: environment, run and its attempt, digest and, for a rollback, the
+     * run (and attempt) it took out, so a second rollback to the same run, or a re-run deployed again, has its own id.
+     */
+    static String deployedId(String environment, Run run, String digest, Run takenOut) {
+        return uuid("deployer-service", "Deployed", environment, run.runId(), String.valueOf(run.attempt()), digest,
+                String.valueOf(takenOut != null),
+                takenOut == null ? "" : takenOut.runId() + "#" + takenOut.attempt());
     }
 
     static EnvironmentState toState(Slot slot) {

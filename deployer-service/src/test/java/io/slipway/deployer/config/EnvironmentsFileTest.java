@@ -37,7 +37,7 @@ class EnvironmentsFileTest {
             """;
 
     private static Run run(String ref) {
-        return new Run("r", "demo/app", "a".repeat(40), ref, false, 1, null);
+        return new Run("r", "demo/app", "a".repeat(40), ref, false, 1, 1, null);
     }
 
     @Test

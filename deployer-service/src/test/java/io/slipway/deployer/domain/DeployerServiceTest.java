@@ -62,13 +62,41 @@ class DeployerServiceTest {
     private Publication publication(String ref, Intent intent) {
         sequence++;
         String sha = String.format("%040x", sequence);
-        Run run = new Run("run-" + sequence, REPO, sha, ref, false, sequence, null);
+        Run run = new Run("run-" + sequence, REPO, sha, ref, false, 1, sequence, null);
         return new Publication(run, new Artifact(Artifact.Kind.CONTAINER, "127.0.0.1:5000", REPO,
                 "sha256:" + String.format("%064x", sequence)), intent);
     }
 
     private Publication publication() {
         return publication("refs/heads/main", Intent.NONE);
+    }
+
+    /** Two runs of the main branch, published and deployed to staging in turn. */
+    private List<Publication> twoRunsDeployed(DeployerService deployer) throws TargetUnavailable {
+        return twoRunsDeployed(deployer, false);
+    }
+
+    /** Two runs published in turn, the second one failing its smoke checks in staging when {@code secondBad}. */
+    private List<Publication> twoRunsDeployed(DeployerService deployer, boolean secondBad) throws TargetUnavailable {
+        List<Publication> runs = List.of(publication(), publication());
+        if (secondBad) {
+            staging.markBad(runs.get(1).artifact().digest());
+        }
+        for (Publication p : runs) {
+            deployer.published(p);
+        }
+        return runs;
+    }
+
+    /** The same run's publication to a mirror registry (the deliverer publishes one per registry). */
+    private static Publication fromMirror(Publication release) {
+        return new Publication(release.run(), new Artifact(Artifact.Kind.CONTAINER, "mirror.example:5000", REPO,
+                release.artifact().digest()), release.intent());
+    }
+
+    private String waitingIn(String environment) {
+        Promotion pending = states.slot(environment, REPO).pending();
+        return pending == null ? null : pending.artifact().run().runId();
     }
 
     @Test
@@ -98,7 +126,7 @@ class DeployerServiceTest {
     @Test
     void aRepositoryNotAllowedInAnEnvironmentIsNotDeployedThere() throws Exception {
         DeployerService deployer = standard();
-        Run foreign = new Run("run-x", "evil/app", "a".repeat(40), "refs/heads/main", false, 1, null);
+        Run foreign = new Run("run-x", "evil/app", "a".repeat(40), "refs/heads/main", false, 1, 1, null);
 
         deployer.published(new Publication(foreign, new Artifact(Artifact.Kind.CONTAINER, "r", "evil/app",
                 "sha256:" + "1".repeat(64)), Intent.NONE));
@@ -113,7 +141,7 @@ class DeployerServiceTest {
         Environment previews = new Environment("preview", globs("demo/*"), globs("refs/pull/*/head"), true,
                 other.url(), List.of(), null, false, Duration.ZERO, other);
         DeployerService deployer = service(stagingEnv(), previews);
-        Run request = new Run("run-pr", REPO, "b".repeat(40), "refs/pull/7/head", true, 1, null);
+        Run request = new Run("run-pr", REPO, "b".repeat(40), "refs/pull/7/head", true, 1, 1, null);
 
         deployer.published(new Publication(request, new Artifact(Artifact.Kind.CONTAINER, "r", REPO,
                 "sha256:" + "2".repeat(64)), Intent.NONE));
@@ -408,6 +436,95 @@ class DeployerServiceTest {
             assertThat(f.reason()).isEqualTo("SUPERSEDED");
             assertThat(f.environment()).isEqualTo("staging");
             assertThat(f.run().runId()).isEqualTo(older.run().runId());
+        });
+    }
+
+    @Test
+    void aManualRollbackWithdrawsThePromotionOfTheRunItTookOut() throws Exception {
+        DeployerService deployer = standard();
+        Publication v2 = twoRunsDeployed(deployer).get(1);
+        assertThat(waitingIn("production")).isEqualTo(v2.run().runId());
+
+        assertThat(deployer.rollback(REPO, "staging", null, "alice")).isInstanceOf(OperatorOutcome.Done.class);
+
+        assertThat(waitingIn("production")).isNull();
+        assertThat(deployer.approve(v2.run().runId(), "production", "alice"))
+                .isInstanceOfSatisfying(OperatorOutcome.Conflict.class,
+                        c -> assertThat(c.message()).contains("rolled back in staging"));
+        deployer.tick();
+        assertThat(production.requests()).isEmpty();
+    }
+
+    @Test
+    void onlyTheFirstPublicationOfARunActsAndTheOthersOfTheSameRunAreAcknowledged() throws Exception {
+        DeployerService deployer = standard();
+        Publication release = publication();
+        deployer.published(release);
+        int checked = staging.served();
+
+        deployer.published(fromMirror(release));
+
+        assertThat(staging.requests()).hasSize(1);
+        assertThat(staging.served()).isEqualTo(checked);
+        assertThat(events.changes).hasSize(1);
+        assertThat(events.failures).isEmpty();
+    }
+
+    @Test
+    void aMirrorsPublicationOfARunThatFailedItsSmokeChecksDoesNotDeployItAgain() throws Exception {
+        DeployerService deployer = standard();
+        List<Publication> runs = twoRunsDeployed(deployer, true);
+
+        deployer.published(fromMirror(runs.get(1)));
+
+        assertThat(staging.requests()).extracting(DeployRequest::rollback).containsExactly(false, false, true);
+        assertThat(staging.running()).isEqualTo(runs.get(0).artifact().digest());
+        assertThat(events.changes).hasSize(3);
+        assertThat(events.failures).hasSize(1);
+    }
+
+    @Test
+    void aManualReRunOfARunDeploysAgain() throws Exception {
+        DeployerService deployer = standard();
+        Publication broken = twoRunsDeployed(deployer, true).get(1);
+        staging.markGood(broken.artifact().digest());
+        Run rerun = new Run(broken.run().runId(), REPO, broken.run().commitSha(), broken.run().ref(), false, 2,
+                broken.run().acceptedSequence(), null);
+
+        deployer.published(new Publication(rerun, broken.artifact(), Intent.NONE));
+
+        assertThat(staging.running()).isEqualTo(broken.artifact().digest());
+        assertThat(staging.requests()).hasSize(4);
+    }
+
+    @Test
+    void anOlderRunStillInStagingIsNotQueuedBehindANewerRunInProduction() throws Exception {
+        DeployerService deployer = standard();
+        List<Publication> runs = twoRunsDeployed(deployer);
+        deployer.approve(runs.get(1).run().runId(), "production", "alice");
+        deployer.rollback(REPO, "staging", null, "alice");
+
+        service(stagingEnv(), productionEnv(true, Duration.ZERO)).published(runs.get(0));
+
+        assertThat(production.running()).isEqualTo(runs.get(1).artifact().digest());
+        assertThat(waitingIn("production")).isNull();
+        assertThat(events.failures).isEmpty();
+    }
+
+    @Test
+    void aRunPutBackByARollbackIsNeverRolledForwardToTheRunTheOperatorTookOut() throws Exception {
+        DeployerService deployer = standard();
+        Publication v1 = twoRunsDeployed(deployer).get(0);
+        deployer.rollback(REPO, "staging", null, "alice");
+        staging.markBad(v1.artifact().digest());
+
+        service(stagingEnv(), productionEnv(true, Duration.ZERO)).published(v1);
+
+        assertThat(staging.running()).isEqualTo(v1.artifact().digest());
+        assertThat(staging.requests()).hasSize(3);
+        assertThat(events.failures).singleElement().satisfies(f -> {
+            assertThat(f.reason()).isEqualTo("SMOKE_FAILED");
+            assertThat(f.message()).contains("A rollback put this run back");
         });
     }
 }

@@ -133,7 +133,7 @@ class DeployerThroughKafkaTest {
         assertThat(deployed.getRollback()).isFalse();
         assertThat(deployed.getUrl()).isEqualTo(staging.url());
         assertThat(deployed.getEventId()).isEqualTo(EventMapping.deployedId("k-staging",
-                published.getRun().getRunId(), published.getDigest(), false));
+                EventMapping.toRun(published.getRun()), published.getDigest(), null));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             EnvironmentState state = stateOf("k-production", repository);
             assertThat(state).isNotNull();

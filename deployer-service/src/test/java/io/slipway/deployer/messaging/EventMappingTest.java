@@ -10,6 +10,7 @@ import io.slipway.events.ArtifactPublished;
 import io.slipway.events.DeployIntent;
 import io.slipway.events.Deployed;
 import io.slipway.events.EnvironmentState;
+import io.slipway.events.RunContext;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -48,7 +49,7 @@ class EventMappingTest {
     }
 
     @Test
-    void theDeployedEventIdDependsOnEnvironmentRunDigestAndRollbackOnly() {
+    void theDeployedEventIdDependsOnTheChangeNotOnItsTime() {
         Placement now = placement("refs/heads/main", 1, false);
         DeploymentEvents.Change change = new DeploymentEvents.Change("staging", DeploymentTarget.Kind.DOCKER, now,
                 null, false, null, null, T0);
@@ -63,6 +64,32 @@ class EventMappingTest {
         assertThat(EventMapping.toDeployed(rollback).getEventId()).isNotEqualTo(first.getEventId());
         assertThat(first.getRun()).isSameAs(now.run().context());
         assertThat(EventMapping.toDeployed(rollback).getPreviousDigest()).isNotNull();
+    }
+
+    @Test
+    void aSecondRollbackToTheSameRunOrAReRunDeployedAgainIsAChangeWithAnIdOfItsOwn() {
+        Placement good = placement("refs/heads/main", 1, true);
+        DeploymentEvents.Change first = new DeploymentEvents.Change("staging", DeploymentTarget.Kind.DOCKER, good,
+                placement("refs/heads/main", 2, false), true, "run-2", "SMOKE_FAILED", T0);
+        DeploymentEvents.Change second = new DeploymentEvents.Change("staging", DeploymentTarget.Kind.DOCKER, good,
+                placement("refs/heads/main", 3, false), true, "run-3", "SMOKE_FAILED", T0.plusSeconds(60));
+        Placement once = placement("refs/heads/main", 4, false);
+        RunContext rerun = RunContext.newBuilder((RunContext) once.run().context()).setAttempt(2).build();
+        Placement again = new Placement(EventMapping.toRun(rerun), once.artifact(), once.url(), false, T0);
+
+        assertThat(idOf(second)).isNotEqualTo(idOf(first));
+        assertThat(idOf(first)).isEqualTo(idOf(new DeploymentEvents.Change("staging", DeploymentTarget.Kind.DOCKER,
+                good, first.previous(), true, "run-2", "SMOKE_FAILED", T0.plusSeconds(5))));
+        assertThat(idOf(forward(again))).isNotEqualTo(idOf(forward(once)));
+    }
+
+    private static DeploymentEvents.Change forward(Placement placement) {
+        return new DeploymentEvents.Change("staging", DeploymentTarget.Kind.DOCKER, placement, null, false, null, null,
+                T0);
+    }
+
+    private static String idOf(DeploymentEvents.Change change) {
+        return EventMapping.toDeployed(change).getEventId();
     }
 
     @Test

@@ -158,9 +158,26 @@ public final class DockerTarget implements DeploymentTarget {
             });
             LOG.warn("Restoring {} ({}) in {}", names.current(), label(previous.get(), DIGEST_LABEL), environment);
             docker.renameContainerCmd(previous.get().getId()).withName(names.current()).exec();
-            start(previous.get().getId());
+            startAgain(previous.get().getId(), names.current());
         } else if (current.isPresent() && !Boolean.TRUE.equals(current.get().getState().getRunning())) {
-            start(current.get().getId());
+            startAgain(current.get().getId(), names.current());
+        }
+    }
+
+    /**
+     * Starts the last good container again; when the engine refuses (a host port another process took meanwhile), it
+     * stays stopped under its name, the failure is returned, and a deployment may still replace it.
+     */
+    private Optional<String> startAgain(String id, String name) {
+        try {
+            start(id);
+            return Optional.empty();
+        } catch (DockerException e) {
+            if (unreachable(e)) {
+                throw e;
+            }
+            LOG.warn("{} in {} could not be started again: {}", name, environment, e.getMessage());
+            return Optional.of(String.valueOf(e.getMessage()));
         }
     }
 
@@ -198,8 +215,9 @@ public final class DockerTarget implements DeploymentTarget {
         String restored = "nothing ran there before";
         if (old.isPresent()) {
             docker.renameContainerCmd(old.get()).withName(names.current()).exec();
-            start(old.get());
-            restored = "the previous container serves again";
+            Optional<String> notStarted = startAgain(old.get(), names.current());
+            restored = notStarted.isEmpty() ? "the previous container serves again"
+                    : "the previous container could not start again either: " + notStarted.get();
         }
         throw new DeployFailed(reason, request.artifact().reference() + " in " + environment + " "
                 + failure.get() + "; " + restored, logs);

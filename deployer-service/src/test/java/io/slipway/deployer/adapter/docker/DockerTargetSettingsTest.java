@@ -138,11 +138,31 @@ class DockerTargetSettingsTest {
 
     @Test
     void namesContainersInDockersAlphabet() {
-        assertThat(ContainerNames.of("staging", "Demo/Hello_App").current()).isEqualTo("slipway-staging-demo-hello_app");
-        assertThat(ContainerNames.of("staging", "group/sub/app+x").current()).isEqualTo("slipway-staging-group-sub-app-x");
+        assertThat(ContainerNames.of("staging", "demo/hello_app").current())
+                .isEqualTo("slipway-staging-demo-hello_app");
+        assertThat(ContainerNames.of("staging", "demo/hello-app").current())
+                .isEqualTo("slipway-staging-demo-hello-app");
+        assertThat(ContainerNames.of("staging", "Demo/Hello_App").current())
+                .matches("slipway-staging-demo-hello_app-[0-9a-f]{12}");
+        assertThat(ContainerNames.of("staging", "group/sub/app+x").current())
+                .matches("slipway-staging-group-sub-app-x-[0-9a-f]{12}");
         assertThat(ContainerNames.of("staging", "o/" + "n".repeat(300)).current()).hasSize(180)
                 .matches("slipway-staging-o-n+-[0-9a-f]{12}");
         assertThat(ContainerNames.of("staging", "o/n").previous()).isEqualTo("slipway-staging-o-n-previous");
+    }
+
+    @Test
+    void repositoriesOrEnvironmentsThatSanitiseAlikeNeverShareAContainerName() {
+        List<ContainerNames> names = List.of(
+                ContainerNames.of("staging", "a-b/c"), ContainerNames.of("staging", "a/b-c"),
+                ContainerNames.of("staging", "a/b/c"), ContainerNames.of("staging", "A/b-c"),
+                ContainerNames.of("staging", "a/b+c"), ContainerNames.of("staging-a", "b/c"),
+                ContainerNames.of("staging", "a/b-c-next"), ContainerNames.of("staging", "a/b-c-previous"),
+                ContainerNames.of("staging", "a/b-c-" + "0".repeat(12)));
+        List<String> all = new java.util.ArrayList<>();
+        names.forEach(n -> all.addAll(List.of(n.current(), n.next(), n.previous())));
+
+        assertThat(all).doesNotHaveDuplicates();
     }
 
     /** A real key and certificate (the client loads them when it is made), the certificate doubling as the CA. */

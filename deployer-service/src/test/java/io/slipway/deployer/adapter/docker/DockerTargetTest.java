@@ -29,6 +29,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -391,6 +392,27 @@ class DockerTargetTest {
         target.deploy(request(v1));
 
         assertThat(page()).isEqualTo("v1");
+    }
+
+    @Test
+    void aHostPortTakenByAnotherProcessFailsTheDeploymentAndTheNextOneSucceedsOnceItIsFree() throws Exception {
+        DeploymentTarget target = target();
+        target.deploy(request(v1));
+        docker.stopContainerCmd(name()).exec();
+
+        try (ServerSocket taken = new ServerSocket(port, 50, InetAddress.getLoopbackAddress())) {
+            assertThatThrownBy(() -> target.deploy(request(v2))).isInstanceOfSatisfying(DeployFailed.class, e -> {
+                assertThat(e.reasonCode()).isEqualTo("START_FAILED");
+                assertThat(e.getMessage()).contains("address already in use", "could not start again either");
+            });
+        }
+        assertThat(containers()).singleElement().satisfies(c -> assertThat(c.getLabels())
+                .containsEntry(DockerTarget.DIGEST_LABEL, v1.digest()));
+
+        target.deploy(request(v2));
+
+        assertThat(page()).isEqualTo("v2");
+        assertThat(containers()).hasSize(1);
     }
 
     @Test

@@ -23,13 +23,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A deployment target for tests, of kind {@code fake}: it "runs" one digest at a time and serves it on a loopback
  * HTTP server, answering {@code 200 running <digest>} on every path, or 500 for a digest marked bad, so smoke checks
- * see what runs. It records every request and can be told to refuse or be unreachable.
+ * see what runs. It records every deployment request, counts the HTTP requests it answered, and can be told to refuse or be unreachable.
  */
 public final class FakeTarget implements DeploymentTarget, AutoCloseable {
 
     private final List<DeployRequest> requests = new ArrayList<>();
     private final Set<String> bad = ConcurrentHashMap.newKeySet();
     private final AtomicInteger unavailable = new AtomicInteger();
+    private final AtomicInteger served = new AtomicInteger();
     private volatile String running;
     private volatile DeployFailed refusal;
     private final HttpServer server;
@@ -41,6 +42,7 @@ public final class FakeTarget implements DeploymentTarget, AutoCloseable {
             throw new UncheckedIOException(e);
         }
         server.createContext("/", exchange -> {
+            served.incrementAndGet();
             String digest = running;
             boolean healthy = digest != null && !bad.contains(digest);
             byte[] body = ("running " + digest).getBytes(StandardCharsets.UTF_8);
@@ -62,6 +64,11 @@ public final class FakeTarget implements DeploymentTarget, AutoCloseable {
         bad.add(digest);
     }
 
+    /** Smoke checks pass again while {@code digest} runs. */
+    public void markGood(String digest) {
+        bad.remove(digest);
+    }
+
     /** The next deployment is refused with {@code failure} (nothing changes). */
     public void refuseNext(DeployFailed failure) {
         refusal = failure;
@@ -70,6 +77,11 @@ public final class FakeTarget implements DeploymentTarget, AutoCloseable {
     /** The next {@code times} deployments find the target unreachable. */
     public void unavailableFor(int times) {
         unavailable.set(times);
+    }
+
+    /** How many HTTP requests (smoke checks) it answered. */
+    public int served() {
+        return served.get();
     }
 
     public String running() {
