@@ -176,7 +176,7 @@ class DeploymentsEndToEndTest {
         assertThat(rollback.getRolledBackRunId()).isEqualTo(bad.runId());
         assertThat(rollback.getReason()).isEqualTo("SMOKE_FAILED");
         assertThat(page(stagingUrl)).contains(GREETING);
-        assertThat(container(app.name(), "staging")).contains("digest=" + goodDigest, "run=" + good.runId());
+        assertThat(container(app.name(), "staging")).contains("digest=" + goodDigest);
         assertThat(events.decodedByPython(Topics.DEPLOYMENTS, good.runId()))
                 .anySatisfy(line -> assertThat(line.path("record").path("rollback").asBoolean()).isTrue());
     }
@@ -261,10 +261,9 @@ class DeploymentsEndToEndTest {
         }
     }
 
-    /** The labels that say what the environment's container runs: {@code digest=… run=…}. */
+    /** The label that says what the environment's container runs: {@code digest=…}. */
     private String container(String repository, String environment) {
-        return inspect(containerName(environment, repository),
-                "digest={{index .Config.Labels \"io.slipway.digest\"}} run={{index .Config.Labels \"io.slipway.run-id\"}}");
+        return inspect(containerName(environment, repository), "digest={{index .Config.Labels \"io.slipway.digest\"}}");
     }
 
     /** {@code docker inspect} of a container with a Go template; empty when there is no such container. */
