@@ -37,7 +37,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -59,13 +58,13 @@ public final class DeployBench {
     private static final Duration DEPLOY_TIMEOUT = Duration.ofMinutes(3);
     private static final String FLOOR_TOPIC = "bench.deploy.floor";
 
-    private final Map<String, String> options;
+    private final BenchOptions options;
     private final Map<String, Object> kafka;
     private final StageTimes stages;
     private final KafkaProducer<String, SpecificRecord> producer;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    private DeployBench(Map<String, String> options) throws IOException {
+    private DeployBench(BenchOptions options) throws IOException {
         this.options = options;
         this.kafka = KafkaSettings.of(required("bootstrap"), Path.of(required("kafka-config")));
         this.stages = new StageTimes(kafka, required("registry"));
@@ -83,17 +82,10 @@ public final class DeployBench {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = new LinkedHashMap<>();
-        for (String arg : args) {
-            int eq = arg.indexOf('=');
-            if (!arg.startsWith("--") || eq < 0) {
-                System.err.println("usage: DeployBench --bootstrap=HOST:PORT --kafka-config=FILE (a login that writes "
+        BenchOptions options = BenchOptions.parse(args,
+                "DeployBench --bootstrap=HOST:PORT --kafka-config=FILE (a login that writes "
                         + "slipway.artifacts and creates topics) --registry=URL --registry-user-info-file=FILE "
                         + "--images=REGISTRY/REPOSITORY@DIGEST,… --staging-port=N --engine-port=N [--out=FILE] [--command=TEXT]");
-                System.exit(2);
-            }
-            options.put(arg.substring(2, eq), arg.substring(eq + 1));
-        }
         DeployBench bench = new DeployBench(options);
         try {
             String report = bench.run();
@@ -286,11 +278,7 @@ public final class DeployBench {
     }
 
     private String required(String name) {
-        String value = options.get(name);
-        if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException("--" + name + " is required");
-        }
-        return value;
+        return options.required(name);
     }
 
     private static void log(String format, Object... args) {
