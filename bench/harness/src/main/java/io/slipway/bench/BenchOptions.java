@@ -1,5 +1,8 @@
 package io.slipway.bench;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -33,6 +36,14 @@ final class BenchOptions {
             throw new IllegalArgumentException("--" + name + " is required");
         }
         return value;
+    }
+
+    /** Prints the Markdown {@code report} and, with {@code --out=FILE}, writes it there too. */
+    void publish(String report) throws IOException {
+        System.out.println(report);
+        if (values.containsKey("out")) {
+            Files.writeString(Path.of(values.get("out")), report);
+        }
     }
 
     String getOrDefault(String name, String fallback) {

@@ -88,11 +88,7 @@ public final class DeployBench {
                         + "--images=REGISTRY/REPOSITORY@DIGEST,… --staging-port=N --engine-port=N [--out=FILE] [--command=TEXT]");
         DeployBench bench = new DeployBench(options);
         try {
-            String report = bench.run();
-            System.out.println(report);
-            if (options.containsKey("out")) {
-                Files.writeString(Path.of(options.get("out")), report);
-            }
+            options.publish(bench.run());
         } finally {
             bench.producer.close();
             bench.stages.close();

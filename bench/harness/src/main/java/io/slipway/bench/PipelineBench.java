@@ -96,11 +96,7 @@ public final class PipelineBench {
                         + "[--throughput=3000] [--senders=8] [--repositories=50] [--out=FILE] [--csv=FILE] [--command=TEXT]");
         PipelineBench bench = new PipelineBench(options);
         try {
-            String report = bench.run();
-            System.out.println(report);
-            if (options.containsKey("out")) {
-                Files.writeString(Path.of(options.get("out")), report);
-            }
+            options.publish(bench.run());
         } finally {
             bench.sink.close();
             bench.stages.close();
