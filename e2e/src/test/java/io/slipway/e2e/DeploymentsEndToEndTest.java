@@ -13,7 +13,6 @@ import org.junit.jupiter.api.TestInstance;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -59,8 +58,8 @@ class DeploymentsEndToEndTest {
 
     @BeforeAll
     void startSlipway() throws IOException {
-        int staging = freePort();
-        int production = freePort();
+        int staging = SlipwayStack.freePort();
+        int production = SlipwayStack.freePort();
         stagingUrl = URI.create("http://127.0.0.1:" + staging + "/");
         productionUrl = URI.create("http://127.0.0.1:" + production + "/");
         Files.createDirectories(Path.of("target"));
@@ -309,11 +308,5 @@ class DeploymentsEndToEndTest {
                 "      memory: 256m",
                 "      registry-username: releaser",
                 "      registry-password-env: SLIPWAY_RELEASE_REGISTRY_PASSWORD");
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -26,10 +26,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -54,6 +56,7 @@ final class SlipwayStack implements AutoCloseable {
     private static final Duration UP_TIMEOUT = Duration.ofMinutes(5);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<Integer> HANDED_OUT = new HashSet<>();
 
     private final Path repo = repositoryRoot();
     private final Path home;
@@ -506,9 +509,19 @@ final class SlipwayStack implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+    /**
+     * A loopback port free now and never handed out before in this JVM: the kernel may give a port just closed to the
+     * next {@code bind(0)}, so two ports asked for one after the other (Kafka's and a service's) could be the same.
+     */
+    static int freePort() throws IOException {
+        synchronized (HANDED_OUT) {
+            while (true) {
+                try (ServerSocket socket = new ServerSocket(0)) {
+                    if (HANDED_OUT.add(socket.getLocalPort())) {
+                        return socket.getLocalPort();
+                    }
+                }
+            }
         }
     }
 }
