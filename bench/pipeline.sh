@@ -104,15 +104,5 @@ java -cp "$HARNESS_JAR" io.slipway.bench.PipelineBench --trigger="http://127.0.0
 echo; cat "$WORK/idle.md"
 
 if [ "$WRITE" = 1 ]; then
-  /usr/bin/env python3 - "$ROOT/docs/benchmarks.md" "$WORK/report.md" <<'PY'
-import re, sys
-doc_path, report_path = sys.argv[1], sys.argv[2]
-doc, report = open(doc_path).read(), open(report_path).read().strip()
-start, end = "<!-- pipeline-bench:start -->", "<!-- pipeline-bench:end -->"
-if start not in doc:
-    sys.exit("docs/benchmarks.md has no %s marker" % start)
-doc = re.sub(re.escape(start) + ".*?" + re.escape(end), lambda m: start + "\n" + report + "\n" + end, doc, flags=re.S)
-open(doc_path, "w").write(doc)
-print("figures written to docs/benchmarks.md")
-PY
+  "$ROOT/bench/write-section.py" pipeline-bench "$ROOT/docs/benchmarks.md" "$WORK/report.md"
 fi

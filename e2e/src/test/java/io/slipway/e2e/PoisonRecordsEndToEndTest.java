@@ -52,7 +52,8 @@ class PoisonRecordsEndToEndTest {
         CONSUMERS.put(Topics.COMMITS, Set.of("builder-service", "notifier-service"));
         CONSUMERS.put(Topics.IMAGES, Set.of("tester-service"));
         CONSUMERS.put(Topics.TESTS, Set.of("deliverer-service", "notifier-service"));
-        CONSUMERS.put(Topics.ARTIFACTS, Set.of("notifier-service"));
+        CONSUMERS.put(Topics.ARTIFACTS, Set.of("notifier-service", "deployer-service"));
+        CONSUMERS.put(Topics.DEPLOYMENTS, Set.of("notifier-service"));
         CONSUMERS.put(Topics.FAILURES, Set.of("notifier-service"));
     }
 
@@ -120,7 +121,8 @@ class PoisonRecordsEndToEndTest {
         }
         assertThat(slipway.command("status")).doesNotContain("unhealthy", "stopped");
         assertThat(slipway.command("dlq", "list")).containsPattern("slipway\\.images\\.dlq +2\\n")
-                .containsPattern("slipway\\.commits\\.dlq +4\\n");
+                .containsPattern("slipway\\.commits\\.dlq +4\\n").containsPattern("slipway\\.artifacts\\.dlq +4\\n")
+                .containsPattern("slipway\\.deployments\\.dlq +2\\n");
 
         app.commit("After the poison", "www/index.html", page -> page + "<!-- after the poison -->\n");
         slipway.events().awaitPublished(app.push().runId());

@@ -93,8 +93,13 @@ final class SampleRepository {
 
     /** {@code git push origin main}; fails unless the hook reports that trigger-service accepted the push (202). */
     Push push() {
+        return push("main");
+    }
+
+    /** As {@link #push()}, of the work tree's {@code HEAD} to the bare repository's branch {@code branch}. */
+    Push push(String branch) {
         String sha = git(work, "rev-parse", "HEAD").strip();
-        String output = pushAnswer();
+        String output = git(work, "push", "origin", "HEAD:refs/heads/" + branch);
         Matcher answer = ANSWER.matcher(output);
         if (!answer.find() || !answer.group(1).equals("202")) {
             throw new AssertionError("trigger-service did not accept the push of " + name + " " + sha + ":\n" + output);

@@ -26,10 +26,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -37,8 +39,10 @@ import java.util.stream.Stream;
 
 /**
  * Slipway started the way a user starts it: {@code ./slipway up} with its own {@code SLIPWAY_HOME}, free ports and
- * a settings file ({@code SLIPWAY_ENV_FILE}, the keys {@code ./slipway demo} writes), so the dev stack and the five
- * services run as separate processes from their {@code *-all.jar}. Around it: two Debian {@code docker-registry}
+ * a settings file ({@code SLIPWAY_ENV_FILE}, the keys {@code ./slipway demo} writes), so the dev stack and the six
+ * services run as separate processes from their {@code *-all.jar}. The deployer gets an empty environments file, so
+ * nothing is deployed, and an operator token of this stack's own, unless the settings name their own
+ * ({@code SLIPWAY_DEPLOYER_ENVIRONMENTS}, {@code SLIPWAY_DEPLOYER_TOKEN}). Around it: two Debian {@code docker-registry}
  * instances with htpasswd (staging and release), the {@link LocalEndpoints} for Slack and GitHub, and
  * {@link PipelineEvents}. {@link #close} runs {@code ./slipway down}, also from a shutdown hook if the JVM is stopped.
  */
@@ -52,6 +56,7 @@ final class SlipwayStack implements AutoCloseable {
     private static final Duration UP_TIMEOUT = Duration.ofMinutes(5);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<Integer> HANDED_OUT = new HashSet<>();
 
     private final Path repo = repositoryRoot();
     private final Path home;
@@ -62,6 +67,7 @@ final class SlipwayStack implements AutoCloseable {
     private final AtomicBoolean down = new AtomicBoolean();
     private final Thread shutdownHook = new Thread(this::down, "slipway-down");
     private final Map<String, String> settings;
+    private final String deployerToken;
     /** When the last {@link #kill} began ({@link System#nanoTime}), or {@code Long.MIN_VALUE} before the first. */
     private final AtomicLong lastKill = new AtomicLong(Long.MIN_VALUE);
     private LocalRegistry staging;
@@ -72,6 +78,7 @@ final class SlipwayStack implements AutoCloseable {
     private SlipwayStack(Path home, Map<String, String> settings) {
         this.home = home;
         this.settings = settings;
+        this.deployerToken = settings.getOrDefault("SLIPWAY_DEPLOYER_TOKEN", UUID.randomUUID().toString().replace("-", ""));
         env.put("SLIPWAY_HOME", home.toString());
     }
 
@@ -108,6 +115,7 @@ final class SlipwayStack implements AutoCloseable {
         release = keep(LocalRegistry.start(home.resolve("release-registry"), "releaser", "release-" + UUID.randomUUID()));
         endpoints = keep(new LocalEndpoints(triggerUrl()));
         Path secret = secretFile();
+        Path noEnvironments = Files.writeString(home.resolve("environments.yml"), "");
         Files.writeString(home.resolve("e2e.env"), String.join("\n",
                 "SLIPWAY_WATCH='e2e/**'",
                 "SLIPWAY_WEBHOOK_SECRET='" + Files.readString(secret) + "'",
@@ -129,6 +137,9 @@ final class SlipwayStack implements AutoCloseable {
                 "GITHUB_API_URL=" + endpoints.url("/github"),
                 "GITHUB_TOKEN=e2e-token",
                 "SLIPWAY_ISSUE_TRACKERS=github",
+                "SLIPWAY_DEPLOYER_ENVIRONMENTS=" + noEnvironments,
+                "SLIPWAY_DEPLOYER_TOKEN='" + deployerToken + "'",
+                "SLIPWAY_DEPLOYER_URL=" + serviceUrl("deployer-service"),
                 String.join("\n", settings.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList()),
                 ""));
         Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -356,6 +367,43 @@ final class SlipwayStack implements AutoCloseable {
         }
     }
 
+    /**
+     * A {@code POST} of a JSON {@code body} to deployer-service's {@code path} ({@code /approvals}, {@code /rollbacks})
+     * with this stack's operator token.
+     */
+    HttpResponse<String> deployer(String path, String body) {
+        return deployer(HttpRequest.newBuilder(serviceUrl("deployer-service").resolve(path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)));
+    }
+
+    /** deployer-service's {@code GET /environments} with the operator token: what runs where, and what waits. */
+    JsonNode environments() {
+        HttpResponse<String> answer = deployer(HttpRequest.newBuilder(serviceUrl("deployer-service")
+                .resolve("/environments")).GET());
+        if (answer.statusCode() != 200) {
+            throw new AssertionError("GET /environments answered " + answer.statusCode() + ": " + answer.body());
+        }
+        try {
+            return JSON.readTree(answer.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private HttpResponse<String> deployer(HttpRequest.Builder builder) {
+        HttpRequest request = builder.header("Authorization", "Bearer " + deployerToken).build();
+        URI url = request.uri();
+        try {
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot reach deployer-service at " + url, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The tags of a release repository, from the registry's {@code tags/list}; empty when it has none. */
     List<String> releaseTags(String repository) {
         return tags(release, repository);
@@ -461,9 +509,19 @@ final class SlipwayStack implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+    /**
+     * A loopback port free now and never handed out before in this JVM: the kernel may give a port just closed to the
+     * next {@code bind(0)}, so two ports asked for one after the other (Kafka's and a service's) could be the same.
+     */
+    static int freePort() throws IOException {
+        synchronized (HANDED_OUT) {
+            while (true) {
+                try (ServerSocket socket = new ServerSocket(0)) {
+                    if (HANDED_OUT.add(socket.getLocalPort())) {
+                        return socket.getLocalPort();
+                    }
+                }
+            }
         }
     }
 }

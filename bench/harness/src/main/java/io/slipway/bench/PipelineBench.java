@@ -54,7 +54,7 @@ public final class PipelineBench {
             "slipway.artifacts", "notifier");
     private static final Duration COMPLETION_TIMEOUT = Duration.ofMinutes(10);
 
-    private final Map<String, String> options;
+    private final BenchOptions options;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .executor(Executors.newFixedThreadPool(8)).build();
     private final URI trigger;
@@ -68,7 +68,7 @@ public final class PipelineBench {
     private final int repositories;
     private final AtomicInteger rejected = new AtomicInteger();
 
-    private PipelineBench(Map<String, String> options) throws IOException {
+    private PipelineBench(BenchOptions options) throws IOException {
         this.options = options;
         this.trigger = URI.create(required("trigger"));
         this.secret = required("secret").getBytes(StandardCharsets.UTF_8);
@@ -90,24 +90,13 @@ public final class PipelineBench {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = new LinkedHashMap<>();
-        for (String arg : args) {
-            int eq = arg.indexOf('=');
-            if (!arg.startsWith("--") || eq < 0) {
-                System.err.println("usage: PipelineBench --trigger=URL --secret=S --bootstrap=HOST:PORT [--kafka-config=FILE] "
+        BenchOptions options = BenchOptions.parse(args,
+                "PipelineBench --trigger=URL --secret=S --bootstrap=HOST:PORT [--kafka-config=FILE] "
                         + "--registry=URL --metrics=SERVICE=URL,… --metrics-token-file=FILE --sink-port=N [--warmup=300] [--latency=600] [--rate=20] "
                         + "[--throughput=3000] [--senders=8] [--repositories=50] [--out=FILE] [--csv=FILE] [--command=TEXT]");
-                System.exit(2);
-            }
-            options.put(arg.substring(2, eq), arg.substring(eq + 1));
-        }
         PipelineBench bench = new PipelineBench(options);
         try {
-            String report = bench.run();
-            System.out.println(report);
-            if (options.containsKey("out")) {
-                Files.writeString(Path.of(options.get("out")), report);
-            }
+            options.publish(bench.run());
         } finally {
             bench.sink.close();
             bench.stages.close();
@@ -344,11 +333,7 @@ public final class PipelineBench {
     }
 
     private String required(String name) {
-        String value = options.get(name);
-        if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException("--" + name + " is required");
-        }
-        return value;
+        return options.required(name);
     }
 
     private static void log(String format, Object... args) {
