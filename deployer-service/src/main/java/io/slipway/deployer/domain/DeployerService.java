@@ -1,5 +1,6 @@
 package io.slipway.deployer.domain;
 
+import io.slipway.common.policy.Names;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -232,8 +233,8 @@ public final class DeployerService {
         for (String name : intent.environments()) {
             Optional<Environment> environment = environments.find(name);
             if (environment.isEmpty()) {
-                return Optional.of("the deploy block names environment '" + shown(name)
-                        + "', which the operators did not configure");
+                return Optional.of("the deploy block names environment " + Names.shown(name)
+                        + ", which the operators did not configure");
             }
             if (!environment.get().allowsRepository(run.repository())) {
                 return Optional.of("the deploy block names environment '" + name + "', which is not allowed to "
@@ -462,9 +463,4 @@ public final class DeployerService {
         return locks.computeIfAbsent(environment + "|" + repository, key -> new ReentrantLock());
     }
 
-    private static String shown(String value) {
-        StringBuilder out = new StringBuilder();
-        value.codePoints().limit(40).forEach(c -> out.appendCodePoint(Character.isISOControl(c) ? '?' : c));
-        return out.toString();
-    }
 }
