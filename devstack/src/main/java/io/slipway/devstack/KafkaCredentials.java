@@ -33,7 +33,7 @@ public final class KafkaCredentials {
     public static final String OPS = "ops";
     /** Every principal the dev stack knows, one per service, then ops and admin. */
     public static final List<String> PRINCIPALS = List.of("trigger", "builder", "tester", "deliverer", "notifier",
-            "deployer", OPS, ADMIN);
+            "deployer", "dashboard", OPS, ADMIN);
     public static final String MECHANISM = "SCRAM-SHA-512";
     public static final String PROTOCOL = "SASL_PLAINTEXT";
 

@@ -17,7 +17,8 @@ import java.util.stream.Stream;
  * Who may do what on a secured Slipway cluster, as Kafka ACLs (everything not listed is denied): each stage writes
  * only the topic it produces, {@code slipway.failures} and the dead-letter topics of what it consumes, reads only its
  * inputs and the topics its own state lives in, and joins only consumer groups named after it; {@code ops} reads every
- * pipeline topic and every dead-letter topic. A service's own internal topics ({@code slipway.<stage>.*}) are granted
+ * pipeline topic and every dead-letter topic; {@code dashboard} reads every pipeline topic, the run streams (logs, test
+ * reports) and the deployer's state, and writes nothing but their dead-letter topics. A service's own internal topics ({@code slipway.<stage>.*}) are granted
  * by prefix, so a state topic added to {@link Topics} needs no new rule. WRITE implies DESCRIBE, and since Kafka 3.0
  * the idempotent producer needs nothing more than WRITE on a topic; no producer is transactional.
  */
@@ -43,9 +44,9 @@ public final class PipelineAcls {
         List<Grant> grants = new ArrayList<>();
         stage(grants, "trigger", List.of(Topics.COMMITS, Topics.REQUESTS), List.of(Topics.COMMITS, Topics.REQUESTS),
                 "slipway.trigger.", "trigger-service");
-        stage(grants, "builder", List.of(Topics.IMAGES), List.of(Topics.COMMITS, Topics.REQUESTS), null,
+        stage(grants, "builder", List.of(Topics.IMAGES, Topics.LOGS), List.of(Topics.COMMITS, Topics.REQUESTS), null,
                 "builder-service");
-        stage(grants, "tester", List.of(Topics.TESTS), List.of(Topics.IMAGES, Topics.REQUESTS), null,
+        stage(grants, "tester", List.of(Topics.TESTS, Topics.REPORTS), List.of(Topics.IMAGES, Topics.REQUESTS), null,
                 "tester-service");
         stage(grants, "deliverer", List.of(Topics.ARTIFACTS), List.of(Topics.TESTS), "slipway.deliverer.",
                 "deliverer-service");
@@ -53,6 +54,9 @@ public final class PipelineAcls {
                         Topics.DEPLOYMENTS), "slipway.notifier.", "notifier-service");
         stage(grants, "deployer", List.of(Topics.DEPLOYMENTS), List.of(Topics.ARTIFACTS), "slipway.deployer.",
                 "deployer-service");
+        stage(grants, "dashboard", List.of(), java.util.stream.Stream.of(Topics.pipelineTopics(),
+                        List.of(Topics.LOGS, Topics.REPORTS, Topics.DEPLOYER_STATE)).flatMap(List::stream).toList(),
+                null, "dashboard-service");
         Stream.concat(Stream.concat(Topics.pipelineTopics().stream(), Stream.of(Topics.REQUESTS, Topics.DEPLOYER_STATE)),
                         Topics.allTopics().stream().map(Topics::deadLetter))
                 .forEach(topic -> grants.add(topic(KafkaCredentials.OPS, AclOperation.READ, topic)));

@@ -5,6 +5,8 @@ import io.slipway.events.BuildFailed;
 import io.slipway.events.CommitReceived;
 import io.slipway.events.Deployed;
 import io.slipway.events.ImageBuilt;
+import io.slipway.events.LogChunk;
+import io.slipway.events.TestReport;
 import io.slipway.events.TestsPassed;
 import java.util.List;
 import java.util.Objects;
@@ -15,7 +17,7 @@ import org.apache.avro.specific.SpecificRecord;
 /**
  * The one place that names every Kafka topic of the pipeline and the event it carries. The record key of every
  * pipeline topic is the repository full name ({@code owner/name}), so one repository's runs stay in order on one
- * partition; only the optional {@link #LOGS} topic is keyed by run id.
+ * partition; only the {@linkplain #RUN_STREAMS run streams} (logs and test reports) are keyed by run id.
  */
 public final class Topics {
 
@@ -36,8 +38,10 @@ public final class Topics {
      * trigger-service; builder and tester read it to drop or cancel the work of a superseded or closed request.
      */
     public static final String REQUESTS = "slipway.requests";
-    /** Optional build/test log chunks ({@code LogChunk}, no schema yet), keyed by run id. */
+    /** {@code LogChunk}: the masked build log of each run attempt, streamed in batches by builder-service; key run id. */
     public static final String LOGS = "slipway.logs";
+    /** {@code TestReport}: the JUnit XML report of each run attempt's tests, written by tester-service; key run id. */
+    public static final String REPORTS = "slipway.reports";
 
     /**
      * trigger-service's own intake: accepted pushes ({@code CommitReceived} candidates), keyed like
@@ -100,23 +104,31 @@ public final class Topics {
             new EventTopic(DEPLOYMENTS, Deployed.class),
             new EventTopic(FAILURES, BuildFailed.class));
 
+    /**
+     * The topics that carry what one run attempt produced besides its events (build log chunks, test reports), keyed by
+     * run id rather than repository; dashboard-service reads them. Not in {@link #PIPELINE}: no stage consumes them.
+     */
+    public static final List<EventTopic> RUN_STREAMS = List.of(
+            new EventTopic(LOGS, LogChunk.class),
+            new EventTopic(REPORTS, TestReport.class));
+
     private Topics() {
     }
 
-    /** The names of all pipeline topics, in pipeline order; excludes the optional {@link #LOGS} topic. */
+    /** The names of all pipeline topics, in pipeline order; excludes the {@linkplain #RUN_STREAMS run streams}. */
     public static List<String> pipelineTopics() {
         return PIPELINE.stream().map(EventTopic::topic).toList();
     }
 
     /** Every topic a Slipway deployment creates (each also gets a dead-letter topic): pipeline and internal. */
     public static List<String> allTopics() {
-        return java.util.stream.Stream.concat(pipelineTopics().stream(), java.util.stream.Stream.of(TRIGGER_INTAKE,
-                REQUESTS, DELIVERER_STATE, NOTIFIER_DELIVERIES, NOTIFIER_STATE, DEPLOYER_STATE)).toList();
+        return java.util.stream.Stream.concat(pipelineTopics().stream(), java.util.stream.Stream.of(LOGS, REPORTS,
+                TRIGGER_INTAKE, REQUESTS, DELIVERER_STATE, NOTIFIER_DELIVERIES, NOTIFIER_STATE, DEPLOYER_STATE)).toList();
     }
 
-    /** The event class a pipeline topic carries, or empty for a topic that is not a pipeline topic. */
+    /** The event class a pipeline topic or run stream carries, or empty for any other topic. */
     public static Optional<Class<? extends SpecificRecord>> eventType(String topic) {
-        return PIPELINE.stream().filter(t -> t.topic().equals(topic)).<Class<? extends SpecificRecord>>map(EventTopic::eventType).findFirst();
+        return java.util.stream.Stream.concat(PIPELINE.stream(), RUN_STREAMS.stream()).filter(t -> t.topic().equals(topic)).<Class<? extends SpecificRecord>>map(EventTopic::eventType).findFirst();
     }
 
     /** The pipeline topic that carries an event class; throws {@link IllegalArgumentException} for any other class. */

@@ -150,7 +150,8 @@ class EventSchemaCompatibilityTest {
     @Test
     void generatedClassesAreUpToDateWithTheSchemaFiles() {
         Map<String, Schema> current = parseAll(CURRENT);
-        for (Topics.EventTopic topic : Topics.PIPELINE) {
+        for (Topics.EventTopic topic : java.util.stream.Stream.concat(Topics.PIPELINE.stream(),
+                Topics.RUN_STREAMS.stream()).toList()) {
             Schema generated = SpecificData.get().getSchema(topic.eventType());
             assertThat(SchemaNormalization.toParsingForm(generated)).as(topic.eventType().getName())
                     .isEqualTo(SchemaNormalization.toParsingForm(current.get(topic.eventType().getName())));

@@ -9,6 +9,8 @@ import io.slipway.events.Commit;
 import io.slipway.events.CommitReceived;
 import io.slipway.events.ImageBuilt;
 import io.slipway.events.ImageReference;
+import io.slipway.events.LogChunk;
+import io.slipway.events.TestReport;
 import io.slipway.events.Repository;
 import io.slipway.events.RunContext;
 import io.slipway.events.Stage;
@@ -84,6 +86,8 @@ public final class SampleEvents {
                 .setBuildDurationMillis(42_137L)
                 .setCacheHit(true)
                 .setEmittedAt(TRIGGERED_AT.plusSeconds(45))
+                .setLabels(java.util.Map.of("org.opencontainers.image.revision", SHA,
+                        "io.slipway.run-id", run().getRunId()))
                 .build();
     }
 
@@ -143,6 +147,48 @@ public final class SampleEvents {
                 .setRetryable(false)
                 .setEmittedAt(TRIGGERED_AT.plusSeconds(30))
                 .build();
+    }
+
+    /** The first chunk of the run's build log. */
+    public static LogChunk logChunk() {
+        return LogChunk.newBuilder()
+                .setRunId(run().getRunId())
+                .setAttempt(run().getAttempt())
+                .setRepository(REPOSITORY)
+                .setStage(Stage.BUILD)
+                .setSequence(0)
+                .setText("Step 1/3 : FROM scratch\nStep 2/3 : COPY busybox /bin/busybox")
+                .setLast(false)
+                .setTruncated(false)
+                .setEmittedAt(TRIGGERED_AT.plusSeconds(5))
+                .build();
+    }
+
+    /** The run's JUnit XML report: one suite, one passed and one failed case. */
+    public static TestReport testReport() {
+        return TestReport.newBuilder()
+                .setEventId("0b1f4c1e-7c55-4c43-9a35-6d8f0c6f5a07")
+                .setRun(run())
+                .setPassed(false)
+                .setJunitXml("""
+                        <?xml version="1.0" encoding="UTF-8"?>
+                        <testsuites tests="2" failures="1">
+                          <testsuite name="structure" tests="2" failures="1" time="0.120">
+                            <testcase classname="structure" name="busybox is present" time="0.050"/>
+                            <testcase classname="structure" name="echo says hello" time="0.070">
+                              <failure message="expected output hello, got bye">stdout: bye</failure>
+                            </testcase>
+                          </testsuite>
+                        </testsuites>
+                        """)
+                .setTruncated(false)
+                .setEmittedAt(TRIGGERED_AT.plusSeconds(58))
+                .build();
+    }
+
+    /** One instance of each run stream's record, in the order of {@link Topics#RUN_STREAMS}. */
+    public static List<SpecificRecord> runStreams() {
+        return List.of(logChunk(), testReport());
     }
 
     /** One instance of every event, in the order of {@link Topics#PIPELINE}. */

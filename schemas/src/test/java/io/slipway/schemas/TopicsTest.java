@@ -28,7 +28,9 @@ class TopicsTest {
     void keepsTheOptionalLogTopicOutOfThePipeline() {
         assertThat(Topics.LOGS).isEqualTo("slipway.logs");
         assertThat(Topics.pipelineTopics()).doesNotContain(Topics.LOGS);
-        assertThat(Topics.eventType(Topics.LOGS)).isEmpty();
+        assertThat(Topics.eventType(Topics.LOGS)).contains(io.slipway.events.LogChunk.class);
+        assertThat(Topics.eventType(Topics.REPORTS)).contains(io.slipway.events.TestReport.class);
+        assertThat(Topics.eventType("slipway.unknown")).isEmpty();
     }
 
     @Test
