@@ -23,6 +23,9 @@ public interface RunHistory {
     /** The attempt's build log from chunk {@code from} on; an empty slice for an unknown run. */
     LogSlice log(String runId, int attempt, int from);
 
+    /** The attempt's JUnit XML report as the tester sent it; empty when none arrived. */
+    Optional<String> junitXml(String runId, int attempt);
+
     /** Every environment and repository the deployer has state for, by environment then repository. */
     List<EnvironmentView> environments();
 
