@@ -21,11 +21,21 @@ public final class MetricsRows {
     private final JdbcDataSource dataSource = new JdbcDataSource();
 
     public MetricsRows() {
-        dataSource.setURL("jdbc:h2:mem:metrics-" + UUID.randomUUID()
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1");
+        this(memoryUrl());
+    }
+
+    /** Rows in the database at {@code url}, migrated first if the service has not done it yet. */
+    public MetricsRows(String url) {
+        dataSource.setURL(url);
         dataSource.setUser("slipway");
         dataSource.setPassword("");
         Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+    }
+
+    /** A new, empty in-memory H2 database in the service's mode, kept until the JVM ends. */
+    public static String memoryUrl() {
+        return "jdbc:h2:mem:metrics-" + UUID.randomUUID()
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1";
     }
 
     public DataSource dataSource() {
