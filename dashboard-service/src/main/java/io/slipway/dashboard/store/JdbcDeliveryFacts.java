@@ -107,7 +107,7 @@ public class JdbcDeliveryFacts implements DeliveryFacts {
         return facts;
     }
 
-    /** {@code sql} over [from, to), with {@code byRepository} added when a repository is asked for, then {@code tail}. */
+    /** {@code sql} over [from, to), plus {@code byRepository} when a repository is asked for, then {@code tail}. */
     private static PreparedStatement prepare(Connection connection, String sql, String byRepository, String tail,
                                              Instant from, Instant to, String repository) throws SQLException {
         PreparedStatement query = connection.prepareStatement(sql + (repository == null ? "" : byRepository) + tail);

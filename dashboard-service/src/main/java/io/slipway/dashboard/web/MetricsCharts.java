@@ -34,7 +34,8 @@ final class MetricsCharts {
             Day day = days.get(i);
             double height = (HEIGHT - TOP - BOTTOM) * day.deployments() / (double) most;
             svg.append(String.format(Locale.ROOT,
-                    "<rect class=\"bar\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"><title>%s: %d</title></rect>",
+                    "<rect class=\"bar\" fill=\"currentColor\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+                            + "height=\"%.1f\"><title>%s: %d</title></rect>",
                     i * slot + slot * 0.15, HEIGHT - BOTTOM - height, slot * 0.7, height, day.date(),
                     day.deployments()));
         }
@@ -63,12 +64,13 @@ final class MetricsCharts {
             double y = HEIGHT - BOTTOM - (HEIGHT - TOP - BOTTOM) * day.medianLeadTime().toSeconds() / (double) most;
             line.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
             points.append(String.format(Locale.ROOT,
-                    "<circle class=\"point\" cx=\"%.1f\" cy=\"%.1f\" r=\"3\"><title>%s: %s</title></circle>",
+                    "<circle class=\"point\" fill=\"currentColor\" cx=\"%.1f\" cy=\"%.1f\" r=\"3\">"
+                            + "<title>%s: %s</title></circle>",
                     x, y, day.date(), DurationSyntax.format(day.medianLeadTime())));
         }
         if (!line.isEmpty()) {
-            svg.append("<polyline class=\"line\" fill=\"none\" points=\"").append(line.toString().strip())
-                    .append("\"/>");
+            svg.append("<polyline class=\"line\" fill=\"none\" stroke=\"currentColor\" stroke-width=\"2\" points=\"")
+                    .append(line.toString().strip()).append("\"/>");
         }
         return svg.append(points).append("</svg>").toString();
     }

@@ -29,13 +29,7 @@ public enum Band {
 
     /** Elite: under an hour; high: under a week; medium: under six months; low: longer. */
     public static Band ofLeadTime(Duration median) {
-        if (median.compareTo(HOUR) < 0) {
-            return ELITE;
-        }
-        if (median.compareTo(WEEK) < 0) {
-            return HIGH;
-        }
-        return median.compareTo(SIX_MONTHS) < 0 ? MEDIUM : LOW;
+        return below(median, HOUR, WEEK, SIX_MONTHS);
     }
 
     /** Elite: up to 15 %; high: up to 30 %; low: more (the report's medium shares the high range). */
@@ -48,13 +42,18 @@ public enum Band {
 
     /** Elite: under an hour; high: under a day; medium: under a week; low: longer. */
     public static Band ofRestore(Duration median) {
-        if (median.compareTo(HOUR) < 0) {
+        return below(median, HOUR, DAY, WEEK);
+    }
+
+    /** The band of a duration: elite below {@code elite}, high below {@code high}, medium below {@code medium}. */
+    private static Band below(Duration value, Duration elite, Duration high, Duration medium) {
+        if (value.compareTo(elite) < 0) {
             return ELITE;
         }
-        if (median.compareTo(DAY) < 0) {
+        if (value.compareTo(high) < 0) {
             return HIGH;
         }
-        return median.compareTo(WEEK) < 0 ? MEDIUM : LOW;
+        return value.compareTo(medium) < 0 ? MEDIUM : LOW;
     }
 
     /** The band's name as pages show it: "elite", "high", "medium", "low". */
