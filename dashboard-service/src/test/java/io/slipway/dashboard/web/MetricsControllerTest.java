@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
+import io.slipway.common.testing.SlipwayTestProperties;
 import io.slipway.dashboard.store.MetricsRows;
+import io.slipway.devstack.testing.SharedDevStack;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,7 +21,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,7 +34,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MetricsControllerTest {
 
-    private static final String HOSTILE = "evil/<script>alert(1)</script>";
+    private static final String SUFFIX = UUID.randomUUID().toString().substring(0, 8);
+    private static final String APP = "acme/app-" + SUFFIX;
+    private static final String HOSTILE = "evil/<script>alert(1)</script>-" + SUFFIX;
 
     private final HttpClient http = HttpClient.newHttpClient();
     private EmbeddedServer server;
@@ -38,20 +44,19 @@ class MetricsControllerTest {
     @BeforeAll
     void start() {
         String url = MetricsRows.memoryUrl();
-        server = ApplicationContext.run(EmbeddedServer.class, Map.of(
-                "micronaut.server.port", -1,
-                "datasources.default.url", url,
-                "slipway.kafka.create-topics", false,
-                "slipway.dashboard.production", "production"));
+        Map<String, Object> config = new HashMap<>(SlipwayTestProperties.against(SharedDevStack.get()));
+        config.put("datasources.default.url", url);
+        config.put("slipway.dashboard.production", "production");
+        server = ApplicationContext.run(EmbeddedServer.class, config);
         MetricsRows rows = new MetricsRows(url);
-        // Two production deployments of acme/app today: lead times 1h and 3h → nearest-rank median 1h, p95 3h.
+        // Two production deployments of APP today: lead times 1h and 3h → nearest-rank median 1h, p95 3h.
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        rows.deployment("production", "acme/app", "r1", now.minusSeconds(3600), now.minusSeconds(1800), now, null);
-        rows.deployment("production", "acme/app", "r2", now.minusSeconds(3 * 3600), now.minusSeconds(600), now,
+        rows.deployment("production", APP, "r1", now.minusSeconds(3600), now.minusSeconds(1800), now, null);
+        rows.deployment("production", APP, "r2", now.minusSeconds(3 * 3600), now.minusSeconds(600), now,
                 null);
-        rows.deployment("staging", "acme/app", "r3", now, now, now, null);
+        rows.deployment("staging", APP, "r3", now, now, now, null);
         rows.deployment("production", HOSTILE, "x1", now.minusSeconds(60), now, now, null);
-        rows.failure("acme/app", "r2", "DEPLOY", "SMOKE_FAILED", "production", now);
+        rows.failure(APP, "r2", "DEPLOY", "SMOKE_FAILED", "production", now);
     }
 
     @AfterAll
@@ -61,7 +66,7 @@ class MetricsControllerTest {
 
     @Test
     void jsonGivesTheFiguresOfThePeriod() throws Exception {
-        HttpResponse<String> response = get("/metrics.json?period=7d&repository=acme/app");
+        HttpResponse<String> response = get("/metrics.json?period=7d&repository=" + APP);
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
@@ -69,7 +74,7 @@ class MetricsControllerTest {
         JsonNode json = new ObjectMapper().readTree(response.body());
         JsonNode overall = json.get("overall");
         assertThat(json.get("period").asText()).isEqualTo("7d");
-        assertThat(json.get("repository").asText()).isEqualTo("acme/app");
+        assertThat(json.get("repository").asText()).isEqualTo(APP);
         // 2 production deployments over 7 days (staging ignored)
         assertThat(overall.at("/deploymentFrequency/deployments").asInt()).isEqualTo(2);
         assertThat(overall.at("/deploymentFrequency/perDay").asDouble()).isEqualTo(2 / 7.0);
@@ -85,7 +90,7 @@ class MetricsControllerTest {
 
     @Test
     void pageShowsTheFiguresTheirBandsAndCharts() throws Exception {
-        HttpResponse<String> response = get("/metrics?period=30d");
+        HttpResponse<String> response = get("/metrics?period=30d&repository=" + APP);
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body())
@@ -94,7 +99,7 @@ class MetricsControllerTest {
                         "id=\"time-to-restore\"")
                 .contains("data-band=\"low\"")
                 .contains("<svg class=\"chart\"", "<rect class=\"bar\"", "<polyline class=\"line\"")
-                .contains("/metrics?period=30d&amp;repository=acme%2Fapp")
+                .contains("/metrics?period=30d&amp;repository=acme%2Fapp-" + SUFFIX)
                 .contains("SMOKE_FAILED");
     }
 
@@ -103,7 +108,7 @@ class MetricsControllerTest {
         HttpResponse<String> response = get("/metrics");
 
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.body()).contains("evil/&lt;script&gt;alert(1)&lt;/script&gt;")
+        assertThat(response.body()).contains("evil/&lt;script&gt;alert(1)&lt;/script&gt;-" + SUFFIX)
                 .doesNotContain("<script>alert(1)");
     }
 
