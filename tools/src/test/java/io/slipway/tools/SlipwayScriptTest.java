@@ -32,7 +32,7 @@ class SlipwayScriptTest {
 
     private static final Path ROOT = Path.of(System.getProperty("user.dir")).toAbsolutePath().getParent();
     private static final List<String> PROGRAMS = List.of("devstack", "trigger-service", "builder-service",
-            "tester-service", "deliverer-service", "notifier-service", "deployer-service");
+            "tester-service", "deliverer-service", "notifier-service", "deployer-service", "dashboard-service");
     private static final Map<String, String> SECRETS = secrets();
     private static final Map<String, Set<String>> USES = Map.of(
             "devstack", Set.of("SLIPWAY_REGISTRY_BASIC_AUTH"),
@@ -51,7 +51,9 @@ class SlipwayScriptTest {
                     "SCHEMA_REGISTRY_USER_INFO", "KAFKA_SASL_JAAS_CONFIG", "SLIPWAY_MANAGEMENT_TOKEN"),
             "deployer-service", Set.of("SLIPWAY_DEPLOYER_TOKEN", "SLIPWAY_DEPLOYER_GITOPS_TOKEN",
                     "SLIPWAY_RELEASE_REGISTRY_PASSWORD", "OS_PASSWORD", "OS_APPLICATION_CREDENTIAL_SECRET",
-                    "SCHEMA_REGISTRY_USER_INFO", "KAFKA_SASL_JAAS_CONFIG", "SLIPWAY_MANAGEMENT_TOKEN"));
+                    "SCHEMA_REGISTRY_USER_INFO", "KAFKA_SASL_JAAS_CONFIG", "SLIPWAY_MANAGEMENT_TOKEN"),
+            "dashboard-service", Set.of("SLIPWAY_DASHBOARD_DB_PASSWORD", "SCHEMA_REGISTRY_USER_INFO",
+                    "KAFKA_SASL_JAAS_CONFIG", "SLIPWAY_MANAGEMENT_TOKEN"));
 
     @TempDir
     Path tmp;
@@ -63,7 +65,7 @@ class SlipwayScriptTest {
                 "OS_APPLICATION_CREDENTIAL_SECRET", "GITHUB_TOKEN", "GITLAB_TOKEN", "SLACK_WEBHOOK_URL",
                 "SLACK_OPS_WEBHOOK_URL", "SCHEMA_REGISTRY_USER_INFO", "KAFKA_SASL_JAAS_CONFIG", "SLIPWAY_REGISTRY_BASIC_AUTH",
                 "SLIPWAY_MANAGEMENT_TOKEN", "SLIPWAY_DEPLOYER_TOKEN", "SLIPWAY_DEPLOYER_GITOPS_TOKEN",
-                "MY_OWN_API_TOKEN")) {
+                "SLIPWAY_DASHBOARD_DB_PASSWORD", "MY_OWN_API_TOKEN")) {
             secrets.put(name, "value-of-" + name.toLowerCase().replace('_', '-'));
         }
         return secrets;
@@ -115,8 +117,8 @@ class SlipwayScriptTest {
         Path state = tmp.resolve("state");
         Path credentials = Files.createDirectories(state.resolve("credentials"));
         Map<String, String> passwords = new HashMap<>();
-        for (String principal : List.of("trigger", "builder", "tester", "deliverer", "notifier", "deployer", "ops",
-                "admin")) {
+        for (String principal : List.of("trigger", "builder", "tester", "deliverer", "notifier", "deployer",
+                "dashboard", "ops", "admin")) {
             // What the dev stack writes on its first start (the stand-in devstack writes nothing).
             passwords.put(principal, "pw-" + principal + "-" + UUID.randomUUID());
             Path file = credentials.resolve("kafka-" + principal + ".properties");
@@ -237,6 +239,57 @@ class SlipwayScriptTest {
         assertThat(readEnvironment(record.resolve("deployer-service.env")))
                 .containsEntry("SLIPWAY_DEPLOYER_ENVIRONMENTS", own.toString());
         assertThat(installed).as("an operator's edits stay").hasContent("environments: {}");
+    }
+
+    @Test
+    void theDashboardKeepsItsDatabaseUnderTheStateDirectoryAndLinksAndForwardsToThisStacksPorts() throws Exception {
+        Path root = copyOfTheScriptWithStandInJars();
+        Path record = Files.createDirectories(tmp.resolve("record"));
+        Path state = tmp.resolve("state");
+        Map<String, String> environment = plaintextUpEnvironment(state, record);
+
+        upAndAwaitEveryProgram(root, environment, record);
+
+        Map<String, String> dashboard = readEnvironment(record.resolve("dashboard-service.env"));
+        String dashboardUrl = "http://127.0.0.1:" + environment.get("DASHBOARD_PORT");
+        assertThat(dashboard.get("SLIPWAY_DASHBOARD_DB_URL"))
+                .startsWith("jdbc:h2:file:" + state.resolve("dashboard/slipway") + ";MODE=PostgreSQL;");
+        assertThat(state.resolve("dashboard")).isDirectory();
+        assertThat(dashboard).containsEntry("SLIPWAY_DASHBOARD_URL", dashboardUrl)
+                .containsEntry("SLIPWAY_DEPLOYER_URL", "http://127.0.0.1:" + environment.get("DEPLOYER_PORT"));
+        assertThat(readEnvironment(record.resolve("notifier-service.env")))
+                .as("the notifier links run pages").containsEntry("SLIPWAY_DASHBOARD_URL", dashboardUrl)
+                .doesNotContainKey("SLIPWAY_DASHBOARD_DB_URL");
+
+        Files.delete(record.resolve("dashboard-service.env"));
+        environment.putAll(Map.of("SLIPWAY_DASHBOARD_DB_URL", "jdbc:postgresql://127.0.0.1:5432/slipway",
+                "SLIPWAY_DASHBOARD_URL", "https://ci.example.com"));
+        run(root, environment, root.resolve("slipway").toString(), "up");
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(record.resolve("dashboard-service.env")));
+        assertThat(readEnvironment(record.resolve("dashboard-service.env")))
+                .containsEntry("SLIPWAY_DASHBOARD_DB_URL", "jdbc:postgresql://127.0.0.1:5432/slipway")
+                .containsEntry("SLIPWAY_DASHBOARD_URL", "https://ci.example.com");
+    }
+
+    @Test
+    void upLeavesTheDashboardOutWhenItIsDisabledAndScaleRefusesASecondOne() throws Exception {
+        Path root = copyOfTheScriptWithStandInJars();
+        Path record = Files.createDirectories(tmp.resolve("record"));
+        Path state = tmp.resolve("state");
+        Map<String, String> environment = plaintextUpEnvironment(state, record);
+        environment.put("SLIPWAY_DASHBOARD_ENABLED", "false");
+
+        String output = run(root, environment, root.resolve("slipway").toString(), "up");
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> PROGRAMS.stream().filter(p -> !p.equals("dashboard-service"))
+                .allMatch(program -> Files.exists(record.resolve(program + ".env"))));
+        assertThat(output).contains("Starting deployer-service").doesNotContain("Starting dashboard-service");
+        assertThat(state.resolve("dashboard-service.pid")).doesNotExist();
+
+        String scaled = run(root, environment, root.resolve("slipway").toString(), "scale", "dashboard-service", "2");
+        assertThat(scaled).contains("dashboard-service runs as one instance per database");
+        assertThat(state.resolve("dashboard-service-2.pid")).doesNotExist();
     }
 
     @Test
@@ -393,10 +446,7 @@ class SlipwayScriptTest {
         Map<String, String> environment = new HashMap<>(Map.of("SLIPWAY_ENV_FILE", envFile.toString(),
                 "SLIPWAY_HOME", state.toString(), "RECORD", record.toString(),
                 "PATH", standInJava() + ":" + System.getenv("PATH")));
-        for (String port : List.of("SLIPWAY_KAFKA_PORT", "SLIPWAY_CONTROLLER_PORT", "SLIPWAY_REGISTRY_PORT",
-                "TRIGGER_PORT", "BUILDER_PORT", "TESTER_PORT", "DELIVERER_PORT", "NOTIFIER_PORT", "DEPLOYER_PORT")) {
-            environment.put(port, String.valueOf(freePort()));
-        }
+        putFreePorts(environment);
         return environment;
     }
 
@@ -419,7 +469,7 @@ class SlipwayScriptTest {
         Path root = Files.createDirectories(tmp.resolve("root"));
         Files.copy(ROOT.resolve("slipway"), root.resolve("slipway"), StandardCopyOption.COPY_ATTRIBUTES);
         for (String module : List.of("devstack", "tools", "trigger-service", "builder-service", "tester-service",
-                "deliverer-service", "notifier-service", "deployer-service")) {
+                "deliverer-service", "notifier-service", "deployer-service", "dashboard-service")) {
             Path target = Files.createDirectories(root.resolve(module).resolve("target"));
             Files.createFile(target.resolve(module + "-0.1.0-SNAPSHOT-all.jar"));
         }
@@ -472,7 +522,8 @@ class SlipwayScriptTest {
 
     private static void putFreePorts(Map<String, String> environment) throws IOException {
         for (String port : List.of("SLIPWAY_KAFKA_PORT", "SLIPWAY_CONTROLLER_PORT", "SLIPWAY_REGISTRY_PORT",
-                "TRIGGER_PORT", "BUILDER_PORT", "TESTER_PORT", "DELIVERER_PORT", "NOTIFIER_PORT", "DEPLOYER_PORT")) {
+                "TRIGGER_PORT", "BUILDER_PORT", "TESTER_PORT", "DELIVERER_PORT", "NOTIFIER_PORT", "DEPLOYER_PORT",
+                "DASHBOARD_PORT")) {
             environment.put(port, String.valueOf(freePort()));
         }
     }
