@@ -165,14 +165,11 @@ class SlipwayScriptTest {
 
     @Test
     void upGeneratesTheRegistryCredentialsAndManagementTokenOnceForItsUserOnly() throws Exception {
-        Path root = copyOfTheScriptWithStandInJars();
-        Path record = Files.createDirectories(tmp.resolve("record"));
-        Path state = tmp.resolve("state");
-        Map<String, String> environment = plaintextUpEnvironment(state, record);
+        Up up = plaintextUp();
 
-        String output = upAndAwaitEveryProgram(root, environment, record);
+        String output = upAndAwaitEveryProgram(up);
 
-        Path credentials = state.resolve("credentials");
+        Path credentials = up.state().resolve("credentials");
         String userInfo = Files.readString(credentials.resolve("registry.userinfo"));
         String token = Files.readString(credentials.resolve("management.token"));
         String operatorToken = Files.readString(credentials.resolve("deployer.token"));
@@ -184,17 +181,17 @@ class SlipwayScriptTest {
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(credentials.resolve(file))))
                     .isEqualTo("rw-------");
         }
-        Map<String, String> devstack = readEnvironment(record.resolve("devstack.env"));
+        Map<String, String> devstack = readEnvironment(up.record().resolve("devstack.env"));
         assertThat(devstack).containsEntry("SLIPWAY_REGISTRY_BASIC_AUTH", userInfo)
                 .doesNotContainKeys("SLIPWAY_MANAGEMENT_TOKEN", "SCHEMA_REGISTRY_USER_INFO");
         for (String service : PROGRAMS.subList(1, PROGRAMS.size())) {
-            assertThat(readEnvironment(record.resolve(service + ".env"))).as(service)
+            assertThat(readEnvironment(up.record().resolve(service + ".env"))).as(service)
                     .containsEntry("SCHEMA_REGISTRY_USER_INFO", userInfo)
                     .containsEntry("SLIPWAY_MANAGEMENT_TOKEN", token)
                     .doesNotContainKey("SLIPWAY_REGISTRY_BASIC_AUTH");
-            assertThat(Files.readString(record.resolve(service + ".args"))).doesNotContain(token, userInfo,
+            assertThat(Files.readString(up.record().resolve(service + ".args"))).doesNotContain(token, userInfo,
                     operatorToken);
-            Map<String, String> received = readEnvironment(record.resolve(service + ".env"));
+            Map<String, String> received = readEnvironment(up.record().resolve(service + ".env"));
             if (service.equals("deployer-service")) {
                 assertThat(received).containsEntry("SLIPWAY_DEPLOYER_TOKEN", operatorToken);
             } else {
@@ -204,92 +201,83 @@ class SlipwayScriptTest {
         assertThat(output).doesNotContain(token, userInfo, operatorToken);
 
         for (String program : PROGRAMS) {
-            Files.delete(record.resolve(program + ".env"));
+            Files.delete(up.record().resolve(program + ".env"));
         }
-        run(root, environment, root.resolve("slipway").toString(), "up");
+        slipway(up, "up");
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(record.resolve("builder-service.env")));
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(up.record().resolve("builder-service.env")));
         assertThat(Files.readString(credentials.resolve("management.token"))).isEqualTo(token);
-        assertThat(readEnvironment(record.resolve("builder-service.env")))
+        assertThat(readEnvironment(up.record().resolve("builder-service.env")))
                 .containsEntry("SLIPWAY_MANAGEMENT_TOKEN", token).containsEntry("SCHEMA_REGISTRY_USER_INFO", userInfo);
     }
 
     @Test
     void upInstallsTheDefaultEnvironmentsFileOnceAndTheDeployerGetsItsPath() throws Exception {
-        Path root = copyOfTheScriptWithStandInJars();
-        Path record = Files.createDirectories(tmp.resolve("record"));
-        Path state = tmp.resolve("state");
-        Map<String, String> environment = plaintextUpEnvironment(state, record);
+        Up up = plaintextUp();
 
-        String output = upAndAwaitEveryProgram(root, environment, record);
+        String output = upAndAwaitEveryProgram(up);
 
-        Path installed = state.resolve("environments.yml");
+        Path installed = up.state().resolve("environments.yml");
         assertThat(output).contains("Wrote the deployer's environments");
         assertThat(installed).hasSameTextualContentAs(ROOT.resolve("deploy/environments.example.yml"));
-        assertThat(readEnvironment(record.resolve("deployer-service.env")))
+        assertThat(readEnvironment(up.record().resolve("deployer-service.env")))
                 .containsEntry("SLIPWAY_DEPLOYER_ENVIRONMENTS", installed.toString());
 
         Files.writeString(installed, "environments: {}\n");
-        Files.delete(record.resolve("deployer-service.env"));
+        Files.delete(up.record().resolve("deployer-service.env"));
         Path own = Files.writeString(tmp.resolve("own-environments.yml"), "environments: {}\n");
-        environment.put("SLIPWAY_DEPLOYER_ENVIRONMENTS", own.toString());
-        run(root, environment, root.resolve("slipway").toString(), "up");
+        up.environment().put("SLIPWAY_DEPLOYER_ENVIRONMENTS", own.toString());
+        slipway(up, "up");
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(record.resolve("deployer-service.env")));
-        assertThat(readEnvironment(record.resolve("deployer-service.env")))
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(up.record().resolve("deployer-service.env")));
+        assertThat(readEnvironment(up.record().resolve("deployer-service.env")))
                 .containsEntry("SLIPWAY_DEPLOYER_ENVIRONMENTS", own.toString());
         assertThat(installed).as("an operator's edits stay").hasContent("environments: {}");
     }
 
     @Test
     void theDashboardKeepsItsDatabaseUnderTheStateDirectoryAndLinksAndForwardsToThisStacksPorts() throws Exception {
-        Path root = copyOfTheScriptWithStandInJars();
-        Path record = Files.createDirectories(tmp.resolve("record"));
-        Path state = tmp.resolve("state");
-        Map<String, String> environment = plaintextUpEnvironment(state, record);
+        Up up = plaintextUp();
 
-        upAndAwaitEveryProgram(root, environment, record);
+        upAndAwaitEveryProgram(up);
 
-        Map<String, String> dashboard = readEnvironment(record.resolve("dashboard-service.env"));
-        String dashboardUrl = "http://127.0.0.1:" + environment.get("DASHBOARD_PORT");
+        Map<String, String> dashboard = readEnvironment(up.record().resolve("dashboard-service.env"));
+        String dashboardUrl = "http://127.0.0.1:" + up.environment().get("DASHBOARD_PORT");
         assertThat(dashboard.get("SLIPWAY_DASHBOARD_DB_URL"))
-                .startsWith("jdbc:h2:file:" + state.resolve("dashboard/slipway") + ";MODE=PostgreSQL;");
-        assertThat(state.resolve("dashboard")).isDirectory();
+                .startsWith("jdbc:h2:file:" + up.state().resolve("dashboard/slipway") + ";MODE=PostgreSQL;");
+        assertThat(up.state().resolve("dashboard")).isDirectory();
         assertThat(dashboard).containsEntry("SLIPWAY_DASHBOARD_URL", dashboardUrl)
-                .containsEntry("SLIPWAY_DEPLOYER_URL", "http://127.0.0.1:" + environment.get("DEPLOYER_PORT"));
-        assertThat(readEnvironment(record.resolve("notifier-service.env")))
+                .containsEntry("SLIPWAY_DEPLOYER_URL", "http://127.0.0.1:" + up.environment().get("DEPLOYER_PORT"));
+        assertThat(readEnvironment(up.record().resolve("notifier-service.env")))
                 .as("the notifier links run pages").containsEntry("SLIPWAY_DASHBOARD_URL", dashboardUrl)
                 .doesNotContainKey("SLIPWAY_DASHBOARD_DB_URL");
 
-        Files.delete(record.resolve("dashboard-service.env"));
-        environment.putAll(Map.of("SLIPWAY_DASHBOARD_DB_URL", "jdbc:postgresql://127.0.0.1:5432/slipway",
+        Files.delete(up.record().resolve("dashboard-service.env"));
+        up.environment().putAll(Map.of("SLIPWAY_DASHBOARD_DB_URL", "jdbc:postgresql://127.0.0.1:5432/slipway",
                 "SLIPWAY_DASHBOARD_URL", "https://ci.example.com"));
-        run(root, environment, root.resolve("slipway").toString(), "up");
+        slipway(up, "up");
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(record.resolve("dashboard-service.env")));
-        assertThat(readEnvironment(record.resolve("dashboard-service.env")))
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(up.record().resolve("dashboard-service.env")));
+        assertThat(readEnvironment(up.record().resolve("dashboard-service.env")))
                 .containsEntry("SLIPWAY_DASHBOARD_DB_URL", "jdbc:postgresql://127.0.0.1:5432/slipway")
                 .containsEntry("SLIPWAY_DASHBOARD_URL", "https://ci.example.com");
     }
 
     @Test
     void upLeavesTheDashboardOutWhenItIsDisabledAndScaleRefusesASecondOne() throws Exception {
-        Path root = copyOfTheScriptWithStandInJars();
-        Path record = Files.createDirectories(tmp.resolve("record"));
-        Path state = tmp.resolve("state");
-        Map<String, String> environment = plaintextUpEnvironment(state, record);
-        environment.put("SLIPWAY_DASHBOARD_ENABLED", "false");
+        Up up = plaintextUp();
+        up.environment().put("SLIPWAY_DASHBOARD_ENABLED", "false");
 
-        String output = run(root, environment, root.resolve("slipway").toString(), "up");
+        String output = slipway(up, "up");
 
         await().atMost(Duration.ofSeconds(30)).until(() -> PROGRAMS.stream().filter(p -> !p.equals("dashboard-service"))
-                .allMatch(program -> Files.exists(record.resolve(program + ".env"))));
+                .allMatch(program -> Files.exists(up.record().resolve(program + ".env"))));
         assertThat(output).contains("Starting deployer-service").doesNotContain("Starting dashboard-service");
-        assertThat(state.resolve("dashboard-service.pid")).doesNotExist();
+        assertThat(up.state().resolve("dashboard-service.pid")).doesNotExist();
 
-        String scaled = run(root, environment, root.resolve("slipway").toString(), "scale", "dashboard-service", "2");
+        String scaled = slipway(up, "scale", "dashboard-service", "2");
         assertThat(scaled).contains("dashboard-service runs as one instance per database");
-        assertThat(state.resolve("dashboard-service-2.pid")).doesNotExist();
+        assertThat(up.state().resolve("dashboard-service-2.pid")).doesNotExist();
     }
 
     @Test
@@ -450,11 +438,34 @@ class SlipwayScriptTest {
         return environment;
     }
 
+    /** A copy of the script, the directory its stand-in programs record their start in, its state directory, its env. */
+    private record Up(Path root, Path record, Path state, Map<String, String> environment) {
+    }
+
+    /** A copy of the script with the environment of a plaintext {@code up}: no settings file, Kafka without logins. */
+    private Up plaintextUp() throws IOException {
+        Path record = Files.createDirectories(tmp.resolve("record"));
+        Path state = tmp.resolve("state");
+        return new Up(copyOfTheScriptWithStandInJars(), record, state, plaintextUpEnvironment(state, record));
+    }
+
     /** As {@link #upEnvironment}, with no settings file and Kafka without logins. */
     private Map<String, String> plaintextUpEnvironment(Path state, Path record) throws IOException {
         Map<String, String> environment = upEnvironment(tmp.resolve("none.env"), state, record);
         environment.put("SLIPWAY_KAFKA_SECURITY", "plaintext");
         return environment;
+    }
+
+    /** {@code ./slipway <arguments>} run from the copy of {@code up}, with its environment; what it printed. */
+    private String slipway(Up up, String... arguments) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(up.root().resolve("slipway").toString()));
+        command.addAll(List.of(arguments));
+        return run(up.root(), up.environment(), command.toArray(String[]::new));
+    }
+
+    /** As {@link #upAndAwaitEveryProgram(Path, Map, Path)} from the copy of {@code up}. */
+    private String upAndAwaitEveryProgram(Up up) throws Exception {
+        return upAndAwaitEveryProgram(up.root(), up.environment(), up.record());
     }
 
     /** Runs {@code ./slipway up} and returns its output once every program has recorded how it was started. */
