@@ -115,15 +115,18 @@ class SecuredDevStackTest {
     void eachStageWritesItsOwnTopicTheFailuresAndTheDeadLettersOfItsInputs() throws Exception {
         Map<String, List<String>> writes = Map.of(
                 "trigger", List.of(Topics.COMMITS, Topics.TRIGGER_INTAKE, Topics.FAILURES, Topics.deadLetter(Topics.COMMITS)),
-                "builder", List.of(Topics.IMAGES, Topics.FAILURES, Topics.deadLetter(Topics.COMMITS)),
-                "tester", List.of(Topics.TESTS, Topics.FAILURES, Topics.deadLetter(Topics.IMAGES)),
+                "builder", List.of(Topics.IMAGES, Topics.LOGS, Topics.FAILURES, Topics.deadLetter(Topics.COMMITS)),
+                "tester", List.of(Topics.TESTS, Topics.REPORTS, Topics.FAILURES, Topics.deadLetter(Topics.IMAGES)),
                 "deliverer", List.of(Topics.ARTIFACTS, Topics.DELIVERER_STATE, Topics.FAILURES,
                         Topics.deadLetter(Topics.TESTS)),
                 "notifier", List.of(Topics.NOTIFIER_DELIVERIES, Topics.NOTIFIER_STATE,
                         Topics.deadLetter(Topics.ARTIFACTS), Topics.deadLetter(Topics.FAILURES),
                         Topics.deadLetter(Topics.DEPLOYMENTS)),
                 "deployer", List.of(Topics.DEPLOYMENTS, Topics.DEPLOYER_STATE, Topics.FAILURES,
-                        Topics.deadLetter(Topics.ARTIFACTS)));
+                        Topics.deadLetter(Topics.ARTIFACTS)),
+                "dashboard", List.of(Topics.deadLetter(Topics.COMMITS), Topics.deadLetter(Topics.FAILURES),
+                        Topics.deadLetter(Topics.LOGS), Topics.deadLetter(Topics.REPORTS),
+                        Topics.deadLetter(Topics.DEPLOYER_STATE)));
         for (var entry : writes.entrySet()) {
             try (KafkaProducer<String, String> producer = producer(stack.clientSettings(entry.getKey()))) {
                 for (String topic : entry.getValue()) {
@@ -141,7 +144,9 @@ class SecuredDevStackTest {
                 "deliverer", List.of(Topics.TESTS, Topics.NOTIFIER_STATE, Topics.DEPLOYMENTS),
                 "deployer", List.of(Topics.ARTIFACTS, Topics.DELIVERER_STATE, Topics.COMMITS),
                 "notifier", List.of(Topics.FAILURES, Topics.ARTIFACTS, Topics.COMMITS, Topics.DEPLOYMENTS),
-                "trigger", List.of(Topics.IMAGES, Topics.TESTS),
+                "trigger", List.of(Topics.IMAGES, Topics.TESTS, Topics.LOGS),
+                "dashboard", List.of(Topics.COMMITS, Topics.FAILURES, Topics.DEPLOYMENTS, Topics.LOGS, Topics.REPORTS,
+                        Topics.DEPLOYER_STATE),
                 KafkaCredentials.OPS, List.of(Topics.TESTS, Topics.FAILURES, Topics.deadLetter(Topics.TESTS)));
         refused.forEach((principal, topics) -> {
             try (KafkaProducer<String, String> producer = producer(stack.clientSettings(principal))) {
@@ -171,6 +176,29 @@ class SecuredDevStackTest {
                 .isInstanceOf(GroupAuthorizationException.class);
         assertThatThrownBy(() -> read("builder", "builder-service-" + UUID.randomUUID(), Topics.FAILURES))
                 .isInstanceOf(TopicAuthorizationException.class);
+    }
+
+    @Test
+    void theDashboardReadsEveryPipelineTopicTheRunStreamsAndTheDeployersStateInItsOwnGroupsOnly() throws Exception {
+        List<String> readable = new ArrayList<>(Topics.pipelineTopics());
+        readable.addAll(List.of(Topics.LOGS, Topics.REPORTS, Topics.DEPLOYER_STATE));
+        String marker = "for the dashboard " + UUID.randomUUID();
+        try (KafkaProducer<String, String> producer = producer(stack.clientSettings(KafkaCredentials.ADMIN))) {
+            for (String topic : readable) {
+                producer.send(new ProducerRecord<>(topic, "dashboard-test", marker)).get(30, TimeUnit.SECONDS);
+            }
+        }
+
+        Map<String, List<String>> read = readAll("dashboard", "dashboard-service-" + UUID.randomUUID(), readable,
+                marker);
+
+        readable.forEach(topic -> assertThat(read.get(topic)).as(topic).containsExactly(marker));
+        assertThatThrownBy(() -> read("dashboard", "ops-" + UUID.randomUUID(), Topics.FAILURES))
+                .isInstanceOf(GroupAuthorizationException.class);
+        for (String topic : List.of(Topics.NOTIFIER_STATE, Topics.DELIVERER_STATE, Topics.deadLetter(Topics.COMMITS))) {
+            assertThatThrownBy(() -> read("dashboard", "dashboard-service-" + UUID.randomUUID(), topic)).as(topic)
+                    .isInstanceOf(TopicAuthorizationException.class);
+        }
     }
 
     @Test
@@ -210,6 +238,29 @@ class SecuredDevStackTest {
         config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000);
         config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
         return new KafkaProducer<>(config, new StringSerializer(), new StringSerializer());
+    }
+
+    /** The topics among {@code topics} that {@code principal} reads {@code marker} from, with what it read there. */
+    private static Map<String, List<String>> readAll(String principal, String group, List<String> topics,
+                                                     String marker) {
+        Map<String, Object> config = new HashMap<>(stack.clientSettings(principal));
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
+        Map<String, List<String>> values = new HashMap<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
+                new StringDeserializer())) {
+            consumer.subscribe(topics);
+            await(principal + " reads " + topics).atMost(Duration.ofSeconds(60)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+                    if (r.value().equals(marker)) {
+                        values.computeIfAbsent(r.topic(), t -> new ArrayList<>()).add(r.value());
+                    }
+                });
+                return values.keySet().containsAll(topics);
+            });
+        }
+        return values;
     }
 
     private static List<String> read(String principal, String group, String topic) {

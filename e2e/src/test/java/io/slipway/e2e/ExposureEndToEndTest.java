@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Nothing of a stack started with {@code ./slipway up} is exposed by accident: every listening socket of the dev stack
- * and the six services is bound to loopback (read from the kernel's socket table, no traffic sent anywhere else),
+ * and the seven services (the dashboard's pages too) is bound to loopback (read from the kernel's socket table, no traffic sent anywhere else),
  * metrics, health details and reports answer only the management token, and the schema registry refuses anonymous
  * writes and a 50 MiB body while the pipeline keeps working.
  */
@@ -37,7 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ExposureEndToEndTest {
 
     private static final List<String> SERVICES = List.of("trigger-service", "builder-service", "tester-service",
-            "deliverer-service", "notifier-service", "deployer-service");
+            "deliverer-service", "notifier-service", "deployer-service", "dashboard-service");
     private static final String LISTEN = "0A";
     private static final Set<String> LOOPBACK = Set.of("0100007F", "00000000000000000000000001000000",
             "0000000000000000FFFF00000100007F");
@@ -46,7 +46,7 @@ class ExposureEndToEndTest {
 
     @BeforeAll
     void startSlipway() {
-        slipway = SlipwayStack.start();
+        slipway = SlipwayStack.start(Map.of("SLIPWAY_DASHBOARD_ENABLED", "true"));
     }
 
     @AfterAll

@@ -39,10 +39,11 @@ import java.util.stream.Stream;
 
 /**
  * Slipway started the way a user starts it: {@code ./slipway up} with its own {@code SLIPWAY_HOME}, free ports and
- * a settings file ({@code SLIPWAY_ENV_FILE}, the keys {@code ./slipway demo} writes), so the dev stack and the six
+ * a settings file ({@code SLIPWAY_ENV_FILE}, the keys {@code ./slipway demo} writes), so the dev stack and the
  * services run as separate processes from their {@code *-all.jar}. The deployer gets an empty environments file, so
  * nothing is deployed, and an operator token of this stack's own, unless the settings name their own
- * ({@code SLIPWAY_DEPLOYER_ENVIRONMENTS}, {@code SLIPWAY_DEPLOYER_TOKEN}). Around it: two Debian {@code docker-registry}
+ * ({@code SLIPWAY_DEPLOYER_ENVIRONMENTS}, {@code SLIPWAY_DEPLOYER_TOKEN}). The dashboard runs only when the settings
+ * say {@code SLIPWAY_DASHBOARD_ENABLED=true} (its database then lives in this stack's directory). Around it: two Debian {@code docker-registry}
  * instances with htpasswd (staging and release), the {@link LocalEndpoints} for Slack and GitHub, and
  * {@link PipelineEvents}. {@link #close} runs {@code ./slipway down}, also from a shutdown hook if the JVM is stopped.
  */
@@ -107,7 +108,8 @@ final class SlipwayStack implements AutoCloseable {
 
     private void up() throws IOException {
         for (String port : List.of("SLIPWAY_KAFKA_PORT", "SLIPWAY_CONTROLLER_PORT", "SLIPWAY_REGISTRY_PORT",
-                "TRIGGER_PORT", "BUILDER_PORT", "TESTER_PORT", "DELIVERER_PORT", "NOTIFIER_PORT", "DEPLOYER_PORT")) {
+                "TRIGGER_PORT", "BUILDER_PORT", "TESTER_PORT", "DELIVERER_PORT", "NOTIFIER_PORT", "DEPLOYER_PORT",
+                "DASHBOARD_PORT")) {
             env.put(port, String.valueOf(freePort()));
         }
         env.put("SLIPWAY_ENV_FILE", home.resolve("e2e.env").toString());
@@ -140,6 +142,8 @@ final class SlipwayStack implements AutoCloseable {
                 "SLIPWAY_DEPLOYER_ENVIRONMENTS=" + noEnvironments,
                 "SLIPWAY_DEPLOYER_TOKEN='" + deployerToken + "'",
                 "SLIPWAY_DEPLOYER_URL=" + serviceUrl("deployer-service"),
+                // One JVM fewer for the tests that do not look at the dashboard; a test's settings turn it on.
+                "SLIPWAY_DASHBOARD_ENABLED=false",
                 String.join("\n", settings.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList()),
                 ""));
         Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -388,6 +392,19 @@ final class SlipwayStack implements AutoCloseable {
             return JSON.readTree(answer.body());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A {@code GET} of dashboard-service's {@code path} ({@code /runs}, {@code /health} …), as a browser asks it. */
+    HttpResponse<String> dashboard(String path) {
+        URI url = serviceUrl("dashboard-service").resolve(path);
+        try {
+            return HTTP.send(HttpRequest.newBuilder(url).GET().build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot reach dashboard-service at " + url, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

@@ -32,7 +32,7 @@ class SlipwayScriptTest {
 
     private static final Path ROOT = Path.of(System.getProperty("user.dir")).toAbsolutePath().getParent();
     private static final List<String> PROGRAMS = List.of("devstack", "trigger-service", "builder-service",
-            "tester-service", "deliverer-service", "notifier-service", "deployer-service");
+            "tester-service", "deliverer-service", "notifier-service", "deployer-service", "dashboard-service");
     private static final Map<String, String> SECRETS = secrets();
     private static final Map<String, Set<String>> USES = Map.of(
             "devstack", Set.of("SLIPWAY_REGISTRY_BASIC_AUTH"),
@@ -51,7 +51,9 @@ class SlipwayScriptTest {
                     "SCHEMA_REGISTRY_USER_INFO", "KAFKA_SASL_JAAS_CONFIG", "SLIPWAY_MANAGEMENT_TOKEN"),
             "deployer-service", Set.of("SLIPWAY_DEPLOYER_TOKEN", "SLIPWAY_DEPLOYER_GITOPS_TOKEN",
                     "SLIPWAY_RELEASE_REGISTRY_PASSWORD", "OS_PASSWORD", "OS_APPLICATION_CREDENTIAL_SECRET",
-                    "SCHEMA_REGISTRY_USER_INFO", "KAFKA_SASL_JAAS_CONFIG", "SLIPWAY_MANAGEMENT_TOKEN"));
+                    "SCHEMA_REGISTRY_USER_INFO", "KAFKA_SASL_JAAS_CONFIG", "SLIPWAY_MANAGEMENT_TOKEN"),
+            "dashboard-service", Set.of("SLIPWAY_DASHBOARD_DB_PASSWORD", "SCHEMA_REGISTRY_USER_INFO",
+                    "KAFKA_SASL_JAAS_CONFIG", "SLIPWAY_MANAGEMENT_TOKEN"));
 
     @TempDir
     Path tmp;
@@ -63,7 +65,7 @@ class SlipwayScriptTest {
                 "OS_APPLICATION_CREDENTIAL_SECRET", "GITHUB_TOKEN", "GITLAB_TOKEN", "SLACK_WEBHOOK_URL",
                 "SLACK_OPS_WEBHOOK_URL", "SCHEMA_REGISTRY_USER_INFO", "KAFKA_SASL_JAAS_CONFIG", "SLIPWAY_REGISTRY_BASIC_AUTH",
                 "SLIPWAY_MANAGEMENT_TOKEN", "SLIPWAY_DEPLOYER_TOKEN", "SLIPWAY_DEPLOYER_GITOPS_TOKEN",
-                "MY_OWN_API_TOKEN")) {
+                "SLIPWAY_DASHBOARD_DB_PASSWORD", "MY_OWN_API_TOKEN")) {
             secrets.put(name, "value-of-" + name.toLowerCase().replace('_', '-'));
         }
         return secrets;
@@ -115,8 +117,8 @@ class SlipwayScriptTest {
         Path state = tmp.resolve("state");
         Path credentials = Files.createDirectories(state.resolve("credentials"));
         Map<String, String> passwords = new HashMap<>();
-        for (String principal : List.of("trigger", "builder", "tester", "deliverer", "notifier", "deployer", "ops",
-                "admin")) {
+        for (String principal : List.of("trigger", "builder", "tester", "deliverer", "notifier", "deployer",
+                "dashboard", "ops", "admin")) {
             // What the dev stack writes on its first start (the stand-in devstack writes nothing).
             passwords.put(principal, "pw-" + principal + "-" + UUID.randomUUID());
             Path file = credentials.resolve("kafka-" + principal + ".properties");
@@ -163,14 +165,11 @@ class SlipwayScriptTest {
 
     @Test
     void upGeneratesTheRegistryCredentialsAndManagementTokenOnceForItsUserOnly() throws Exception {
-        Path root = copyOfTheScriptWithStandInJars();
-        Path record = Files.createDirectories(tmp.resolve("record"));
-        Path state = tmp.resolve("state");
-        Map<String, String> environment = plaintextUpEnvironment(state, record);
+        Up up = plaintextUp();
 
-        String output = upAndAwaitEveryProgram(root, environment, record);
+        String output = upAndAwaitEveryProgram(up);
 
-        Path credentials = state.resolve("credentials");
+        Path credentials = up.state().resolve("credentials");
         String userInfo = Files.readString(credentials.resolve("registry.userinfo"));
         String token = Files.readString(credentials.resolve("management.token"));
         String operatorToken = Files.readString(credentials.resolve("deployer.token"));
@@ -182,17 +181,17 @@ class SlipwayScriptTest {
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(credentials.resolve(file))))
                     .isEqualTo("rw-------");
         }
-        Map<String, String> devstack = readEnvironment(record.resolve("devstack.env"));
+        Map<String, String> devstack = readEnvironment(up.record().resolve("devstack.env"));
         assertThat(devstack).containsEntry("SLIPWAY_REGISTRY_BASIC_AUTH", userInfo)
                 .doesNotContainKeys("SLIPWAY_MANAGEMENT_TOKEN", "SCHEMA_REGISTRY_USER_INFO");
         for (String service : PROGRAMS.subList(1, PROGRAMS.size())) {
-            assertThat(readEnvironment(record.resolve(service + ".env"))).as(service)
+            assertThat(readEnvironment(up.record().resolve(service + ".env"))).as(service)
                     .containsEntry("SCHEMA_REGISTRY_USER_INFO", userInfo)
                     .containsEntry("SLIPWAY_MANAGEMENT_TOKEN", token)
                     .doesNotContainKey("SLIPWAY_REGISTRY_BASIC_AUTH");
-            assertThat(Files.readString(record.resolve(service + ".args"))).doesNotContain(token, userInfo,
+            assertThat(Files.readString(up.record().resolve(service + ".args"))).doesNotContain(token, userInfo,
                     operatorToken);
-            Map<String, String> received = readEnvironment(record.resolve(service + ".env"));
+            Map<String, String> received = readEnvironment(up.record().resolve(service + ".env"));
             if (service.equals("deployer-service")) {
                 assertThat(received).containsEntry("SLIPWAY_DEPLOYER_TOKEN", operatorToken);
             } else {
@@ -202,41 +201,83 @@ class SlipwayScriptTest {
         assertThat(output).doesNotContain(token, userInfo, operatorToken);
 
         for (String program : PROGRAMS) {
-            Files.delete(record.resolve(program + ".env"));
+            Files.delete(up.record().resolve(program + ".env"));
         }
-        run(root, environment, root.resolve("slipway").toString(), "up");
+        slipway(up, "up");
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(record.resolve("builder-service.env")));
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(up.record().resolve("builder-service.env")));
         assertThat(Files.readString(credentials.resolve("management.token"))).isEqualTo(token);
-        assertThat(readEnvironment(record.resolve("builder-service.env")))
+        assertThat(readEnvironment(up.record().resolve("builder-service.env")))
                 .containsEntry("SLIPWAY_MANAGEMENT_TOKEN", token).containsEntry("SCHEMA_REGISTRY_USER_INFO", userInfo);
     }
 
     @Test
     void upInstallsTheDefaultEnvironmentsFileOnceAndTheDeployerGetsItsPath() throws Exception {
-        Path root = copyOfTheScriptWithStandInJars();
-        Path record = Files.createDirectories(tmp.resolve("record"));
-        Path state = tmp.resolve("state");
-        Map<String, String> environment = plaintextUpEnvironment(state, record);
+        Up up = plaintextUp();
 
-        String output = upAndAwaitEveryProgram(root, environment, record);
+        String output = upAndAwaitEveryProgram(up);
 
-        Path installed = state.resolve("environments.yml");
+        Path installed = up.state().resolve("environments.yml");
         assertThat(output).contains("Wrote the deployer's environments");
         assertThat(installed).hasSameTextualContentAs(ROOT.resolve("deploy/environments.example.yml"));
-        assertThat(readEnvironment(record.resolve("deployer-service.env")))
+        assertThat(readEnvironment(up.record().resolve("deployer-service.env")))
                 .containsEntry("SLIPWAY_DEPLOYER_ENVIRONMENTS", installed.toString());
 
         Files.writeString(installed, "environments: {}\n");
-        Files.delete(record.resolve("deployer-service.env"));
+        Files.delete(up.record().resolve("deployer-service.env"));
         Path own = Files.writeString(tmp.resolve("own-environments.yml"), "environments: {}\n");
-        environment.put("SLIPWAY_DEPLOYER_ENVIRONMENTS", own.toString());
-        run(root, environment, root.resolve("slipway").toString(), "up");
+        up.environment().put("SLIPWAY_DEPLOYER_ENVIRONMENTS", own.toString());
+        slipway(up, "up");
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(record.resolve("deployer-service.env")));
-        assertThat(readEnvironment(record.resolve("deployer-service.env")))
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(up.record().resolve("deployer-service.env")));
+        assertThat(readEnvironment(up.record().resolve("deployer-service.env")))
                 .containsEntry("SLIPWAY_DEPLOYER_ENVIRONMENTS", own.toString());
         assertThat(installed).as("an operator's edits stay").hasContent("environments: {}");
+    }
+
+    @Test
+    void theDashboardKeepsItsDatabaseUnderTheStateDirectoryAndLinksAndForwardsToThisStacksPorts() throws Exception {
+        Up up = plaintextUp();
+
+        upAndAwaitEveryProgram(up);
+
+        Map<String, String> dashboard = readEnvironment(up.record().resolve("dashboard-service.env"));
+        String dashboardUrl = "http://127.0.0.1:" + up.environment().get("DASHBOARD_PORT");
+        assertThat(dashboard.get("SLIPWAY_DASHBOARD_DB_URL"))
+                .startsWith("jdbc:h2:file:" + up.state().resolve("dashboard/slipway") + ";MODE=PostgreSQL;");
+        assertThat(up.state().resolve("dashboard")).isDirectory();
+        assertThat(dashboard).containsEntry("SLIPWAY_DASHBOARD_URL", dashboardUrl)
+                .containsEntry("SLIPWAY_DEPLOYER_URL", "http://127.0.0.1:" + up.environment().get("DEPLOYER_PORT"));
+        assertThat(readEnvironment(up.record().resolve("notifier-service.env")))
+                .as("the notifier links run pages").containsEntry("SLIPWAY_DASHBOARD_URL", dashboardUrl)
+                .doesNotContainKey("SLIPWAY_DASHBOARD_DB_URL");
+
+        Files.delete(up.record().resolve("dashboard-service.env"));
+        up.environment().putAll(Map.of("SLIPWAY_DASHBOARD_DB_URL", "jdbc:postgresql://127.0.0.1:5432/slipway",
+                "SLIPWAY_DASHBOARD_URL", "https://ci.example.com"));
+        slipway(up, "up");
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(up.record().resolve("dashboard-service.env")));
+        assertThat(readEnvironment(up.record().resolve("dashboard-service.env")))
+                .containsEntry("SLIPWAY_DASHBOARD_DB_URL", "jdbc:postgresql://127.0.0.1:5432/slipway")
+                .containsEntry("SLIPWAY_DASHBOARD_URL", "https://ci.example.com");
+    }
+
+    @Test
+    void upLeavesTheDashboardOutWhenItIsDisabledAndScaleRefusesASecondOne() throws Exception {
+        Up up = plaintextUp();
+        up.environment().put("SLIPWAY_DASHBOARD_ENABLED", "false");
+
+        String output = slipway(up, "up");
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> PROGRAMS.stream().filter(p -> !p.equals("dashboard-service"))
+                .allMatch(program -> Files.exists(up.record().resolve(program + ".env"))));
+        assertThat(output).contains("Starting deployer-service").doesNotContain("Starting dashboard-service");
+        assertThat(up.state().resolve("dashboard-service.pid")).doesNotExist();
+
+        String scaled = slipway(up, "scale", "dashboard-service", "2");
+        assertThat(scaled).contains("dashboard-service runs as one instance per database");
+        assertThat(up.state().resolve("dashboard-service-2.pid")).doesNotExist();
     }
 
     @Test
@@ -393,11 +434,19 @@ class SlipwayScriptTest {
         Map<String, String> environment = new HashMap<>(Map.of("SLIPWAY_ENV_FILE", envFile.toString(),
                 "SLIPWAY_HOME", state.toString(), "RECORD", record.toString(),
                 "PATH", standInJava() + ":" + System.getenv("PATH")));
-        for (String port : List.of("SLIPWAY_KAFKA_PORT", "SLIPWAY_CONTROLLER_PORT", "SLIPWAY_REGISTRY_PORT",
-                "TRIGGER_PORT", "BUILDER_PORT", "TESTER_PORT", "DELIVERER_PORT", "NOTIFIER_PORT", "DEPLOYER_PORT")) {
-            environment.put(port, String.valueOf(freePort()));
-        }
+        putFreePorts(environment);
         return environment;
+    }
+
+    /** A copy of the script, the directory its stand-in programs record their start in, its state directory, its env. */
+    private record Up(Path root, Path record, Path state, Map<String, String> environment) {
+    }
+
+    /** A copy of the script with the environment of a plaintext {@code up}: no settings file, Kafka without logins. */
+    private Up plaintextUp() throws IOException {
+        Path record = Files.createDirectories(tmp.resolve("record"));
+        Path state = tmp.resolve("state");
+        return new Up(copyOfTheScriptWithStandInJars(), record, state, plaintextUpEnvironment(state, record));
     }
 
     /** As {@link #upEnvironment}, with no settings file and Kafka without logins. */
@@ -405,6 +454,18 @@ class SlipwayScriptTest {
         Map<String, String> environment = upEnvironment(tmp.resolve("none.env"), state, record);
         environment.put("SLIPWAY_KAFKA_SECURITY", "plaintext");
         return environment;
+    }
+
+    /** {@code ./slipway <arguments>} run from the copy of {@code up}, with its environment; what it printed. */
+    private String slipway(Up up, String... arguments) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(up.root().resolve("slipway").toString()));
+        command.addAll(List.of(arguments));
+        return run(up.root(), up.environment(), command.toArray(String[]::new));
+    }
+
+    /** As {@link #upAndAwaitEveryProgram(Path, Map, Path)} from the copy of {@code up}. */
+    private String upAndAwaitEveryProgram(Up up) throws Exception {
+        return upAndAwaitEveryProgram(up.root(), up.environment(), up.record());
     }
 
     /** Runs {@code ./slipway up} and returns its output once every program has recorded how it was started. */
@@ -419,7 +480,7 @@ class SlipwayScriptTest {
         Path root = Files.createDirectories(tmp.resolve("root"));
         Files.copy(ROOT.resolve("slipway"), root.resolve("slipway"), StandardCopyOption.COPY_ATTRIBUTES);
         for (String module : List.of("devstack", "tools", "trigger-service", "builder-service", "tester-service",
-                "deliverer-service", "notifier-service", "deployer-service")) {
+                "deliverer-service", "notifier-service", "deployer-service", "dashboard-service")) {
             Path target = Files.createDirectories(root.resolve(module).resolve("target"));
             Files.createFile(target.resolve(module + "-0.1.0-SNAPSHOT-all.jar"));
         }
@@ -472,7 +533,8 @@ class SlipwayScriptTest {
 
     private static void putFreePorts(Map<String, String> environment) throws IOException {
         for (String port : List.of("SLIPWAY_KAFKA_PORT", "SLIPWAY_CONTROLLER_PORT", "SLIPWAY_REGISTRY_PORT",
-                "TRIGGER_PORT", "BUILDER_PORT", "TESTER_PORT", "DELIVERER_PORT", "NOTIFIER_PORT", "DEPLOYER_PORT")) {
+                "TRIGGER_PORT", "BUILDER_PORT", "TESTER_PORT", "DELIVERER_PORT", "NOTIFIER_PORT", "DEPLOYER_PORT",
+                "DASHBOARD_PORT")) {
             environment.put(port, String.valueOf(freePort()));
         }
     }
