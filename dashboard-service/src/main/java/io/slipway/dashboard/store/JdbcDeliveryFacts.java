@@ -17,14 +17,14 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The metrics' facts from the read model: deployments and failures by their time (indexes deployments_by_time and
- * failures_by_time), and the first event of each kind of the run attempts triggered in the period (runs_newest, then
- * run_events_by_run). Plain SQL that H2 in PostgreSQL mode and PostgreSQL both run; one read-only connection.
+ * failures_by_time), and the first event of each kind of the run attempts triggered in the period, one row per attempt
+ * (runs_newest, then run_events_by_run). Plain SQL that H2 in PostgreSQL mode and PostgreSQL both run; one read-only
+ * connection.
  */
 @Singleton
 public class JdbcDeliveryFacts implements DeliveryFacts {
@@ -36,12 +36,19 @@ public class JdbcDeliveryFacts implements DeliveryFacts {
     private static final String FAILURES = """
             SELECT repository, run_id, attempt, stage, reason, environment, failed_at
             FROM failures WHERE failed_at >= ? AND failed_at < ?""";
+    /** The event kinds whose first occurrence a run's stage durations need, one column each. */
+    private static final List<String> KINDS =
+            List.of("CommitReceived", "ImageBuilt", "TestsPassed", "ArtifactPublished", "Deployed");
     private static final String STAGE_TIMES = """
-            SELECT r.repository, r.run_id, r.attempt, e.kind, MIN(e.occurred_at) AS first_at
+            SELECT r.repository, r.run_id, r.attempt,
+                   MIN(CASE WHEN e.kind = 'CommitReceived' THEN e.occurred_at END) AS first_0,
+                   MIN(CASE WHEN e.kind = 'ImageBuilt' THEN e.occurred_at END) AS first_1,
+                   MIN(CASE WHEN e.kind = 'TestsPassed' THEN e.occurred_at END) AS first_2,
+                   MIN(CASE WHEN e.kind = 'ArtifactPublished' THEN e.occurred_at END) AS first_3,
+                   MIN(CASE WHEN e.kind = 'Deployed' THEN e.occurred_at END) AS first_4
             FROM runs r JOIN run_events e ON e.run_id = r.run_id AND e.attempt = r.attempt
-            WHERE r.triggered_at >= ? AND r.triggered_at < ?
-              AND e.kind IN ('CommitReceived', 'ImageBuilt', 'TestsPassed', 'ArtifactPublished', 'Deployed')""";
-    private static final String STAGE_TIMES_GROUPED = " GROUP BY r.repository, r.run_id, r.attempt, e.kind";
+            WHERE r.triggered_at >= ? AND r.triggered_at < ?""";
+    private static final String STAGE_TIMES_GROUPED = " GROUP BY r.repository, r.run_id, r.attempt";
 
     private final DataSource dataSource;
 
@@ -91,19 +98,21 @@ public class JdbcDeliveryFacts implements DeliveryFacts {
 
     private static List<StageTimes> stageTimes(Connection connection, Instant from, Instant to, String repository)
             throws SQLException {
-        record Attempt(String repository, String runId, int attempt) {
-        }
-        Map<Attempt, Map<String, Instant>> times = new LinkedHashMap<>();
+        List<StageTimes> facts = new ArrayList<>();
         try (PreparedStatement query = prepare(connection, STAGE_TIMES, " AND r.repository = ?", STAGE_TIMES_GROUPED,
                 from, to, repository); ResultSet rows = query.executeQuery()) {
             while (rows.next()) {
-                times.computeIfAbsent(new Attempt(rows.getString("repository"), rows.getString("run_id"),
-                        rows.getInt("attempt")), k -> new HashMap<>()).put(rows.getString("kind"),
-                        instant(rows, "first_at"));
+                Map<String, Instant> first = new HashMap<>();
+                for (int i = 0; i < KINDS.size(); i++) {
+                    OffsetDateTime at = rows.getObject("first_" + i, OffsetDateTime.class);
+                    if (at != null) {
+                        first.put(KINDS.get(i), at.toInstant());
+                    }
+                }
+                facts.add(new StageTimes(rows.getString("repository"), rows.getString("run_id"),
+                        rows.getInt("attempt"), first));
             }
         }
-        List<StageTimes> facts = new ArrayList<>();
-        times.forEach((run, kinds) -> facts.add(new StageTimes(run.repository(), run.runId(), run.attempt(), kinds)));
         return facts;
     }
 
