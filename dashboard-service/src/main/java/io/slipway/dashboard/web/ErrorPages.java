@@ -16,6 +16,11 @@ public class ErrorPages {
         return page(HttpStatus.BAD_REQUEST, "Bad request", refused.getMessage());
     }
 
+    @Error(exception = NotFound.class, global = true)
+    HttpResponse<String> unknown(HttpRequest<?> request, NotFound missing) {
+        return page(HttpStatus.NOT_FOUND, missing.title(), missing.getMessage());
+    }
+
     @Error(status = HttpStatus.NOT_FOUND, global = true)
     HttpResponse<String> notFound(HttpRequest<?> request) {
         return page(HttpStatus.NOT_FOUND, "Not found", "Nothing is known at this address.");

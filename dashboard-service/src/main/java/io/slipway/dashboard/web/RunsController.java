@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpResponse;
-import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
@@ -94,7 +93,7 @@ public class RunsController {
         String id = RunPaths.runId(runId);
         int number = RunPaths.attempt(attempt);
         if (history.attempts(id).isEmpty()) {
-            return ErrorPages.page(HttpStatus.NOT_FOUND, "Not found", "No run " + id + " is known.");
+            throw new NotFound("Not found", "No run " + id + " is known.");
         }
         StringBuilder text = new StringBuilder();
         int from = 0;
@@ -116,7 +115,7 @@ public class RunsController {
         int number = RunPaths.attempt(attempt);
         Optional<String> xml = history.junitXml(id, number);
         if (xml.isEmpty()) {
-            return ErrorPages.page(HttpStatus.NOT_FOUND, "Not found", "No test report arrived for this run attempt.");
+            throw new NotFound("Not found", "No test report arrived for this run attempt.");
         }
         return HttpResponse.ok(xml.get()).contentType(MediaType.APPLICATION_XML + ";charset=utf-8")
                 .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + id + "-" + number + ".xml\"");
@@ -125,7 +124,7 @@ public class RunsController {
     private HttpResponse<String> runPage(String runId, int attempt) {
         Optional<RunDetail> run = history.run(runId, attempt);
         if (run.isEmpty()) {
-            return ErrorPages.page(HttpStatus.NOT_FOUND, "Run not found",
+            throw new NotFound("Run not found",
                     attempt == 0 ? "No run " + runId + " is known." : "Run " + runId + " has no attempt " + attempt + ".");
         }
         return HttpResponse.ok(RunView.page(run.get(), history.attempts(runId), clock.instant()))
