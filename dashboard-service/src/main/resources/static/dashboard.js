@@ -153,6 +153,19 @@
     });
   }
 
+  // A page left for another (or kept in the back/forward cache) stops following; one shown again starts afresh.
+  window.addEventListener('pagehide', function () {
+    if (source) {
+      source.close();
+      source = null;
+    }
+  });
+  window.addEventListener('pageshow', function (event) {
+    if (event.persisted) {
+      window.location.reload();
+    }
+  });
+
   document.addEventListener('click', function (event) {
     var button = event.target.closest('button.approve, button.rollback');
     if (button) {
