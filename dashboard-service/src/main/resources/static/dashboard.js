@@ -110,6 +110,13 @@
         }
       });
       stream.addEventListener('open', load);
+      // The rest of the page is as it was when loaded; a change of this run offers to show it anew.
+      stream.addEventListener('run', function (event) {
+        var change = data(event);
+        if (change.runId === article.dataset.run && String(change.attempt) === article.dataset.attempt) {
+          document.getElementById('run-changed').hidden = false;
+        }
+      });
     }
   }
 

@@ -93,8 +93,15 @@ public class ActionsController {
         } catch (DeployerActions.Unreachable e) {
             return message(HttpStatus.BAD_GATEWAY, e.getMessage() + "; nothing was changed by the dashboard");
         }
-        return HttpResponse.<String>status(HttpStatus.valueOf(answer.status()))
-                .contentType(MediaType.APPLICATION_JSON_TYPE).body(answerBody(answer));
+        HttpStatus status;
+        try {
+            status = HttpStatus.valueOf(answer.status());
+        } catch (IllegalArgumentException e) {
+            return message(HttpStatus.BAD_GATEWAY, "the deployer answered with status " + answer.status()
+                    + ", which the dashboard does not know");
+        }
+        return HttpResponse.<String>status(status).contentType(MediaType.APPLICATION_JSON_TYPE)
+                .body(answerBody(answer));
     }
 
     /** The deployer's JSON object as it sent it, or its text as a message when it is not one. */

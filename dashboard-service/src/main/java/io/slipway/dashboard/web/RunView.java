@@ -35,6 +35,8 @@ final class RunView {
         body.append(" · started ").append(Formats.time(summary.triggeredAt())).append(" · ")
                 .append(Formats.duration(summary.triggeredAt(), summary.finishedAt() == null ? now : summary.finishedAt()))
                 .append("</p>");
+        body.append("<p id=\"run-changed\" class=\"action-result\" hidden><a href=\"")
+                .append(Html.attribute(base)).append("\">This run has moved on: show it as it is now</a></p>");
         body.append(attempts(summary, attempts));
         body.append(commit(run));
         body.append(timeline(run.timeline()));

@@ -96,6 +96,9 @@ class PagesBrowserTest {
         chromium.waitAtMost(WAIT).until(ExpectedConditions.textToBePresentInElementLocated(By.id("log"),
                 "Step 2/3 : COPY . /app"));
 
+        assertThat(browser.findElement(By.id("run-changed")).isDisplayed()).isFalse();
+        server.liveChanges().publish(new RunChange(RunChange.Kind.RUN, "run-f", 1, "octo-org/hello", null));
+        chromium.waitAtMost(WAIT).until(ExpectedConditions.visibilityOfElementLocated(By.id("run-changed")));
         assertThat(browser.findElement(By.id("log")).getText())
                 .isEqualTo("Step 1/3 : FROM eclipse-temurin:17\nStep 2/3 : COPY . /app");
         assertThat(pageWasNotReloaded()).isTrue();
