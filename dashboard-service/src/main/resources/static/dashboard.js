@@ -120,6 +120,27 @@
     }
   }
 
+  // The environments page: fetched again when an environment changes; the result of an action stays shown.
+  function followEnvironments(container) {
+    var refresh = serial(function () {
+      return fetch(container.dataset.live, { headers: { Accept: 'text/html' } }).then(function (response) {
+        if (!response.ok) {
+          throw new Error('environments: ' + response.status);
+        }
+        return response.text();
+      }).then(function (html) {
+        var fresh = new DOMParser().parseFromString(html, 'text/html').getElementById('environments');
+        if (fresh) {
+          container.replaceChildren.apply(container, Array.prototype.slice.call(fresh.childNodes));
+        }
+      });
+    });
+    var stream = events();
+    if (stream) {
+      stream.addEventListener('environment', refresh);
+    }
+  }
+
   // The environments page: Approve and Roll back ask for the operator token once per tab (sessionStorage only).
   var TOKEN = 'slipway.operatorToken';
   function act(button) {
@@ -183,6 +204,10 @@
   var rows = document.getElementById('run-rows');
   if (rows && rows.dataset.live !== undefined) {
     followRuns(rows);
+  }
+  var environments = document.getElementById('environments');
+  if (environments) {
+    followEnvironments(environments);
   }
   var log = document.getElementById('log');
   if (log) {

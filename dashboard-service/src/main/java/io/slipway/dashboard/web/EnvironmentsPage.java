@@ -21,6 +21,7 @@ final class EnvironmentsPage {
     static String page(List<EnvironmentView> views, Function<EnvironmentView, List<Deployment>> history) {
         StringBuilder body = new StringBuilder("<h1>Environments</h1>"
                 + "<p id=\"action-result\" class=\"action-result\" role=\"status\" aria-live=\"polite\"></p>");
+        body.append("<div id=\"environments\" data-live=\"/environments\">");
         if (views.isEmpty()) {
             body.append("<p class=\"empty\">Nothing has been deployed yet.</p>");
         }
@@ -32,6 +33,7 @@ final class EnvironmentsPage {
             body.append(current(view)).append(pending(view)).append(history(view, history.apply(view)));
             body.append("</section>");
         }
+        body.append("</div>");
         return Layout.page("Environments", "/environments", body.toString());
     }
 

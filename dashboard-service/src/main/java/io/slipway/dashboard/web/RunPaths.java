@@ -6,7 +6,7 @@ import java.util.regex.Pattern;
 final class RunPaths {
 
     /** Run ids are UUIDs; anything of this charset and length is looked up, the rest is refused. */
-    private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     static final int MAX_ATTEMPT = 100_000;
 
     private RunPaths() {
@@ -14,7 +14,7 @@ final class RunPaths {
 
     static String runId(String value) {
         if (value == null || !RUN_ID.matcher(value).matches()) {
-            throw new BadRequest("a run id is 1 to 64 letters, digits, '.', '_' or '-'");
+            throw new BadRequest("a run id is 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit");
         }
         return value;
     }

@@ -108,13 +108,19 @@ class PagesBrowserTest {
     }
 
     @Test
-    void theEnvironmentsPageShowsStagingAndAnApprovalAsksForTheTokenAndShowsTheDeployersAnswer() {
-        server.history.putEnvironment(Runs.productionWaiting("run-p"));
-        server.history.putEnvironment(Runs.staging("run-p"));
+    void theEnvironmentsPageShowsStagingLiveAndAnApprovalAsksForTheTokenAndShowsTheDeployersAnswer() {
         server.history.addDeployment(Runs.deployment("staging", "run-p", Runs.DIGEST, Runs.T0.plusSeconds(120)));
         server.deployerAnswers(409, "{\"message\":\"superseded by a newer run\"}");
-        browser.get(server.url("/environments"));
+        server.history.putEnvironment(Runs.productionWaiting("run-p"));
+        open("/environments");
+        markPage();
 
+        server.history.putEnvironment(Runs.staging("run-p"));
+        server.liveChanges().publish(new RunChange(RunChange.Kind.ENVIRONMENT, "run-p", 1, "octo-org/hello",
+                "staging"));
+        chromium.waitAtMost(WAIT).until(ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("section.environment[data-environment='staging']")));
+        assertThat(pageWasNotReloaded()).isTrue();
         WebElement staging = browser.findElement(By.cssSelector("section.environment[data-environment='staging']"));
         assertThat(staging.getText()).contains("staging", "octo-org/hello", "run-p", "http://127.0.0.1:18080");
         Path screenshot = chromium.screenshot(HeadlessChromium.target("dashboard-environments.png"));

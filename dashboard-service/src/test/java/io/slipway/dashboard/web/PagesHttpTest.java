@@ -169,6 +169,8 @@ class PagesHttpTest {
         assertThat(unknownAttempt.statusCode()).isEqualTo(404);
         assertThat(badId.statusCode()).isEqualTo(400);
         assertThat(badId.body()).contains("a run id is 1 to 64 letters");
+        assertThat(server.get("/runs/.hidden").statusCode()).isEqualTo(400);
+        assertThat(server.get("/runs/" + "a".repeat(65)).statusCode()).isEqualTo(400);
         assertThat(badAttempt.statusCode()).isEqualTo(400);
         assertThat(badFrom.statusCode()).isEqualTo(400);
         assertThat(server.get("/nowhere").statusCode()).isEqualTo(404);
