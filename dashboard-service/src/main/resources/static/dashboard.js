@@ -41,15 +41,20 @@
     return run;
   }
 
+  // HTML of this service at url, or a failed promise.
+  function fetchHtml(url) {
+    return fetch(url, { headers: { Accept: 'text/html' } }).then(function (response) {
+      if (!response.ok) {
+        throw new Error(url + ': ' + response.status);
+      }
+      return response.text();
+    });
+  }
+
   // The runs page: the newest page's rows are fetched again whenever a run changes.
   function followRuns(body) {
     var refresh = serial(function () {
-      return fetch(body.dataset.live, { headers: { Accept: 'text/html' } }).then(function (response) {
-        if (!response.ok) {
-          throw new Error('rows: ' + response.status);
-        }
-        return response.text();
-      }).then(function (html) {
+      return fetchHtml(body.dataset.live).then(function (html) {
         var before = {};
         body.querySelectorAll('tr[data-run]').forEach(function (row) {
           before[row.dataset.run + '/' + row.dataset.attempt] = row.dataset.stage + '/' + row.dataset.status;
@@ -123,12 +128,7 @@
   // The environments page: fetched again when an environment changes; the result of an action stays shown.
   function followEnvironments(container) {
     var refresh = serial(function () {
-      return fetch(container.dataset.live, { headers: { Accept: 'text/html' } }).then(function (response) {
-        if (!response.ok) {
-          throw new Error('environments: ' + response.status);
-        }
-        return response.text();
-      }).then(function (html) {
+      return fetchHtml(container.dataset.live).then(function (html) {
         var fresh = new DOMParser().parseFromString(html, 'text/html').getElementById('environments');
         if (fresh) {
           container.replaceChildren.apply(container, Array.prototype.slice.call(fresh.childNodes));

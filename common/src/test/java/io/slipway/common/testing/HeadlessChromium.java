@@ -10,7 +10,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -106,6 +105,6 @@ public final class HeadlessChromium implements AutoCloseable {
 
     /** A file under the module's {@code target/} directory, for artifacts tests leave behind (screenshots). */
     public static Path target(String name) {
-        return new File("target").toPath().resolve(name);
+        return Path.of("target", name);
     }
 }

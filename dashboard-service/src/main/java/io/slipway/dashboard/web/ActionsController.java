@@ -9,6 +9,7 @@ import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
+import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Error;
@@ -22,6 +23,7 @@ import io.slipway.dashboard.deployer.DeployerActions;
 import java.util.Iterator;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -86,7 +88,7 @@ public class ActionsController {
         return message(HttpStatus.BAD_REQUEST, refused.getMessage());
     }
 
-    private HttpResponse<String> forward(java.util.function.Supplier<DeployerActions.Answer> call) {
+    private HttpResponse<String> forward(Supplier<DeployerActions.Answer> call) {
         DeployerActions.Answer answer;
         try {
             answer = call.get();
@@ -127,7 +129,7 @@ public class ActionsController {
                 .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"slipway-dashboard\"");
     }
 
-    private static io.micronaut.http.MutableHttpResponse<String> message(HttpStatus status, String message) {
+    private static MutableHttpResponse<String> message(HttpStatus status, String message) {
         return HttpResponse.<String>status(status).contentType(MediaType.APPLICATION_JSON_TYPE)
                 .body(JSON.createObjectNode().put("message", message).toString());
     }

@@ -1,10 +1,12 @@
 package io.slipway.dashboard.web;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 
 /** How the pages show times, durations, digests and links; every result is already escaped HTML. */
 final class Formats {
@@ -71,7 +73,7 @@ final class Formats {
             URI uri = new URI(url);
             String scheme = uri.getScheme();
             return uri.getHost() != null && ("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme));
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             return false;
         }
     }
@@ -79,7 +81,7 @@ final class Formats {
     /** A status badge: the status name with its class for the colour. */
     static String status(String status) {
         String name = status == null ? "UNKNOWN" : status;
-        return "<span class=\"status status-" + Html.attribute(name.toLowerCase(java.util.Locale.ROOT)) + "\">"
+        return "<span class=\"status status-" + Html.attribute(name.toLowerCase(Locale.ROOT)) + "\">"
                 + Html.text(name) + "</span>";
     }
 }

@@ -6,6 +6,7 @@ import io.slipway.dashboard.domain.RunSummary;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -140,7 +141,7 @@ final class RunView {
         out.append("<table class=\"cases\"><thead><tr><th>Outcome</th><th>Suite</th><th>Test</th><th>Time</th>"
                 + "</tr></thead><tbody>");
         for (RunDetail.TestCase test : report.cases()) {
-            out.append("<tr class=\"case outcome-").append(Html.attribute(test.outcome().toLowerCase(java.util.Locale.ROOT)))
+            out.append("<tr class=\"case outcome-").append(Html.attribute(test.outcome().toLowerCase(Locale.ROOT)))
                     .append("\"><td>").append(Formats.status(test.outcome())).append("</td><td>")
                     .append(Html.text(test.suite())).append("</td><td class=\"case-name\">")
                     .append(Html.text(test.name()));
