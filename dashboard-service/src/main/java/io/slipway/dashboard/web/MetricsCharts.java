@@ -1,7 +1,6 @@
 package io.slipway.dashboard.web;
 
 import io.slipway.dashboard.domain.metrics.DeliveryReport.Day;
-import io.slipway.common.yaml.DurationSyntax;
 
 import java.time.Duration;
 import java.util.List;
@@ -52,7 +51,7 @@ final class MetricsCharts {
         }
         double slot = (double) WIDTH / Math.max(days.size(), 1);
         StringBuilder svg = open("Median lead time for changes per day", days,
-                DurationSyntax.format(Duration.ofSeconds(most)));
+                Formats.duration(Duration.ofSeconds(most)));
         StringBuilder line = new StringBuilder();
         StringBuilder points = new StringBuilder();
         for (int i = 0; i < days.size(); i++) {
@@ -66,7 +65,7 @@ final class MetricsCharts {
             points.append(String.format(Locale.ROOT,
                     "<circle class=\"point\" fill=\"currentColor\" cx=\"%.1f\" cy=\"%.1f\" r=\"3\">"
                             + "<title>%s: %s</title></circle>",
-                    x, y, day.date(), DurationSyntax.format(day.medianLeadTime())));
+                    x, y, day.date(), Formats.duration(day.medianLeadTime())));
         }
         if (!line.isEmpty()) {
             svg.append("<polyline class=\"line\" fill=\"none\" stroke=\"currentColor\" stroke-width=\"2\" points=\"")

@@ -26,7 +26,8 @@ import java.util.Optional;
 /**
  * {@code GET /metrics} (the page) and {@code GET /metrics.json} (the same figures for scripts), over
  * {@code period=7d|30d|90d} (default 30d) and optionally one {@code repository}; anything else is answered 400 with
- * what was wrong. The database is read on the blocking pool, never on the event loop.
+ * what was wrong (the page through {@link ErrorPages}, the JSON as {@code {"error": …}}). The database is read on the
+ * blocking pool, never on the event loop.
  */
 @Controller
 @ExecuteOn(TaskExecutors.BLOCKING)
@@ -50,8 +51,7 @@ public class MetricsController {
     HttpResponse<String> page(@Nullable @QueryValue String period, @Nullable @QueryValue String repository) {
         Optional<String> problem = problem(period, repository);
         if (problem.isPresent()) {
-            return HttpResponse.<String>badRequest(MetricsPage.refused(problem.get()))
-                    .contentType(MediaType.TEXT_HTML_TYPE);
+            throw new BadRequest(problem.get());
         }
         Period chosen = chosen(period);
         return HttpResponse.ok(MetricsPage.render(report(chosen, repository), chosen, production));

@@ -1,6 +1,5 @@
 package io.slipway.dashboard.web;
 
-import io.slipway.common.yaml.DurationSyntax;
 import io.slipway.dashboard.domain.metrics.Band;
 import io.slipway.dashboard.domain.metrics.DeliveryReport;
 import io.slipway.dashboard.domain.metrics.DeliveryReport.Dora;
@@ -99,14 +98,8 @@ final class MetricsPage {
         return Layout.page("Delivery metrics", PATH, body.toString());
     }
 
-    /** The page for a refused request: what was wrong, and the form to ask again. */
-    static String refused(String message) {
-        return Layout.page("Delivery metrics", PATH, "<h1>Delivery metrics</h1><p class=\"error\">"
-                + Html.text(message) + "</p>" + form(Period.DAYS_30, null));
-    }
-
     private static String form(Period chosen, String repository) {
-        StringBuilder form = new StringBuilder("<form method=\"get\" action=\"" + PATH + "\"><label>Period <select "
+        StringBuilder form = new StringBuilder("<form class=\"filters\" method=\"get\" action=\"" + PATH + "\"><label>Period <select "
                 + "name=\"period\">");
         for (Period period : Period.values()) {
             form.append("<option value=\"").append(period.label()).append('"')
@@ -138,7 +131,7 @@ final class MetricsPage {
     }
 
     private static String duration(Duration duration) {
-        return duration == null ? "–" : DurationSyntax.format(duration);
+        return duration == null ? "–" : Formats.duration(duration);
     }
 
     private static String link(Period period, String repository) {
