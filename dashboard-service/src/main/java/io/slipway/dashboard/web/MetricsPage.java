@@ -99,8 +99,8 @@ final class MetricsPage {
     }
 
     private static String form(Period chosen, String repository) {
-        StringBuilder form = new StringBuilder("<form class=\"filters\" method=\"get\" action=\"" + PATH + "\"><label>Period <select "
-                + "name=\"period\">");
+        StringBuilder form = new StringBuilder("<form class=\"filters\" method=\"get\" action=\"" + PATH + "\">"
+                + "<label>Period <select name=\"period\">");
         for (Period period : Period.values()) {
             form.append("<option value=\"").append(period.label()).append('"')
                     .append(period == chosen ? " selected" : "").append('>').append("last ")
