@@ -115,8 +115,8 @@ class SecuredDevStackTest {
     void eachStageWritesItsOwnTopicTheFailuresAndTheDeadLettersOfItsInputs() throws Exception {
         Map<String, List<String>> writes = Map.of(
                 "trigger", List.of(Topics.COMMITS, Topics.TRIGGER_INTAKE, Topics.FAILURES, Topics.deadLetter(Topics.COMMITS)),
-                "builder", List.of(Topics.IMAGES, Topics.FAILURES, Topics.deadLetter(Topics.COMMITS)),
-                "tester", List.of(Topics.TESTS, Topics.FAILURES, Topics.deadLetter(Topics.IMAGES)),
+                "builder", List.of(Topics.IMAGES, Topics.FAILURES, Topics.LOGS, Topics.deadLetter(Topics.COMMITS)),
+                "tester", List.of(Topics.TESTS, Topics.FAILURES, Topics.REPORTS, Topics.deadLetter(Topics.IMAGES)),
                 "deliverer", List.of(Topics.ARTIFACTS, Topics.DELIVERER_STATE, Topics.FAILURES,
                         Topics.deadLetter(Topics.TESTS)),
                 "notifier", List.of(Topics.NOTIFIER_DELIVERIES, Topics.NOTIFIER_STATE,
@@ -136,8 +136,8 @@ class SecuredDevStackTest {
     @Test
     void noStageWritesAnotherStagesTopicAndOpsWritesNothing() {
         Map<String, List<String>> refused = Map.of(
-                "builder", List.of(Topics.TESTS, Topics.COMMITS, Topics.ARTIFACTS, Topics.DELIVERER_STATE),
-                "tester", List.of(Topics.IMAGES, Topics.ARTIFACTS),
+                "builder", List.of(Topics.TESTS, Topics.COMMITS, Topics.ARTIFACTS, Topics.DELIVERER_STATE, Topics.REPORTS),
+                "tester", List.of(Topics.IMAGES, Topics.ARTIFACTS, Topics.LOGS),
                 "deliverer", List.of(Topics.TESTS, Topics.NOTIFIER_STATE, Topics.DEPLOYMENTS),
                 "deployer", List.of(Topics.ARTIFACTS, Topics.DELIVERER_STATE, Topics.COMMITS),
                 "notifier", List.of(Topics.FAILURES, Topics.ARTIFACTS, Topics.COMMITS, Topics.DEPLOYMENTS),
