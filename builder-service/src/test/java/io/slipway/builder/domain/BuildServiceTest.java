@@ -178,21 +178,26 @@ class BuildServiceTest {
         assertThat(((BuildOutcome.Built) cached).labels()).isEmpty();
     }
 
-    @Test
-    void anAttemptRetriedAfterAnUnreachableRegistryContinuesItsStreamedLog() {
+    /** An engine that logs one step and whose first push finds the registry down ({@code why}), the next not. */
+    private static ImageBuilder registryDownForTheFirstPush(String why) {
         AtomicInteger pushes = new AtomicInteger();
-        engine = new ImageBuilder() {
+        return new ImageBuilder() {
             public void build(BuildSpec spec, BuildLog log, Cancellation cancellation) {
                 log.line("Step 1/1 : FROM scratch");
             }
 
             public PushResult push(String image, String tag, BuildLog log, Cancellation cancellation) {
                 if (pushes.incrementAndGet() == 1) {
-                    throw new InfrastructureUnavailable(Reason.INFRASTRUCTURE, "registry down", null);
+                    throw new InfrastructureUnavailable(Reason.INFRASTRUCTURE, why, null);
                 }
                 return new PushResult("sha256:pushed", 123);
             }
         };
+    }
+
+    @Test
+    void anAttemptRetriedAfterAnUnreachableRegistryContinuesItsStreamedLog() {
+        engine = registryDownForTheFirstPush("registry down");
         BuildService service = service();
 
         assertThatThrownBy(() -> service.build(REQUEST)).isInstanceOf(InfrastructureUnavailable.class);
@@ -432,19 +437,7 @@ class BuildServiceTest {
     @Test
     void anUnreachableDependencyEndsTheAttemptAsATransientFaultMaskedAndWithItsLogExcerpt() {
         secrets = List.of("s3cret");
-        AtomicInteger pushes = new AtomicInteger();
-        engine = new ImageBuilder() {
-            public void build(BuildSpec spec, BuildLog log, Cancellation cancellation) {
-                log.line("Step 1/1 : FROM scratch");
-            }
-
-            public PushResult push(String image, String tag, BuildLog log, Cancellation cancellation) {
-                if (pushes.incrementAndGet() == 1) {
-                    throw new InfrastructureUnavailable(Reason.INFRASTRUCTURE, "registry down for ci:s3cret", null);
-                }
-                return new PushResult("sha256:pushed", 123);
-            }
-        };
+        engine = registryDownForTheFirstPush("registry down for ci:s3cret");
         BuildService service = service();
 
         assertThatThrownBy(() -> service.build(REQUEST)).isInstanceOfSatisfying(InfrastructureUnavailable.class, e -> {
