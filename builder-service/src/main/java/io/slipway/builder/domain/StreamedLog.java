@@ -124,10 +124,16 @@ public final class StreamedLog {
         this.repository = repository;
     }
 
-    /** Adds one complete masked line; ignored once the stream was truncated or finished. */
+    /**
+     * Adds one complete masked line; ignored once the stream was truncated or finished. A line longer than a chunk
+     * (never one of {@link BuildLog}'s, which bounds its lines) is cut to fit.
+     */
     public synchronized void line(String line) {
         if (closed) {
             return;
+        }
+        if (bytes(line) > settings.chunkBytes()) {
+            line = line.substring(0, settings.chunkBytes() / 4) + " …[line truncated]";
         }
         int size = bytes(line) + (pending.isEmpty() ? 0 : 1);
         if (streamedBytes + pendingBytes + size > settings.limitBytes()) {

@@ -174,4 +174,17 @@ class StreamedLogTest {
 
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
     }
+
+    @Test
+    void aLineLongerThanAChunkIsCutToFitOne() {
+        StreamedLog log = streams(1 << 20).open(REQUEST);
+
+        log.line(line('€', CHUNK));
+        log.finish();
+
+        assertThat(sent).singleElement().satisfies(chunk -> {
+            assertThat(chunk.text()).endsWith(" …[line truncated]").startsWith("€€€");
+            assertThat(chunk.text().getBytes(java.nio.charset.StandardCharsets.UTF_8).length).isLessThanOrEqualTo(CHUNK);
+        });
+    }
 }
