@@ -233,7 +233,10 @@ public class ProjectionConsumer {
                 consumer.seek(partition, next);
             }
         }
-        consumer.seekToBeginning(fresh);
+        if (!fresh.isEmpty()) {
+            // An empty collection would mean every assigned partition.
+            consumer.seekToBeginning(fresh);
+        }
     }
 
     /** Whether the projection thread still runs. */

@@ -151,19 +151,27 @@ class DashboardThroughKafkaTest {
         sendRun(second, secondCommit);
         sendRun(fourth, fourth.commitReceived());
 
+        Map<String, Long> ends = endOffsets(topics);
         try (ApplicationContext service = start()) {
             RunHistory history = service.getBean(RunHistory.class);
+            DataSource db = service.getBean(DataSource.class);
+            // Once every topic is read to its end, a garbage record read again would be in its dead-letter topic.
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                for (String topic : topics) {
+                    assertThat(storedOffset(db, topic)).as(topic).isGreaterThanOrEqualTo(ends.get(topic));
+                }
                 assertThat(history.run(fourth.runId(), 1)).isPresent();
                 assertThat(history.run(first.runId(), 1).orElseThrow().summary().status())
                         .isEqualTo(RunStatus.SUCCEEDED);
             });
-            DataSource db = service.getBean(DataSource.class);
             assertThat(count(db, "SELECT COUNT(*) FROM runs WHERE repository = ?", repository)).isEqualTo(4);
             assertThat(count(db, "SELECT COUNT(*) FROM run_events e JOIN runs r ON r.run_id = e.run_id "
                     + "AND r.attempt = e.attempt WHERE r.repository = ?", repository)).isEqualTo(7);
             assertThat(count(db, "SELECT COUNT(*) FROM log_chunks WHERE run_id = ?", first.runId())).isEqualTo(1);
             assertThat(count(db, "SELECT COUNT(*) FROM test_cases WHERE run_id = ?", first.runId())).isEqualTo(2);
+            for (String topic : topics) {
+                assertThat(deadLetters(topic, repository + "|g")).as("dead letters of " + topic).hasSize(1);
+            }
         }
     }
 
@@ -178,6 +186,18 @@ class DashboardThroughKafkaTest {
                 rows.next();
                 return rows.getLong(1);
             }
+        }
+    }
+
+    private Map<String, Long> endOffsets(List<String> topics) {
+        Map<String, Object> settings = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(settings, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            Map<String, Long> ends = new HashMap<>();
+            for (String topic : topics) {
+                ends.put(topic, consumer.endOffsets(List.of(new TopicPartition(topic, 0))).values().iterator().next());
+            }
+            return ends;
         }
     }
 
