@@ -59,11 +59,16 @@ public final class JdbcRunHistory implements RunHistory {
         condition(sql, parameters, "status", filter.status() == null ? null : filter.status().name());
         condition(sql, parameters, "stage", filter.stage());
         if (after != null) {
-            sql.append(" AND (triggered_at < ? OR (triggered_at = ? AND (run_id > ? OR (run_id = ? AND attempt > ?))))");
-            parameters.addAll(List.of(after.triggeredAt(), after.triggeredAt(), after.runId(), after.runId(),
-                    after.attempt()));
+            // The first bound is implied by the second; it is there so the database can seek the index to it.
+            sql.append(" AND triggered_at <= ? AND (triggered_at < ? OR (triggered_at = ? AND (run_id > ? "
+                    + "OR (run_id = ? AND attempt > ?))))");
+            parameters.addAll(List.of(after.triggeredAt(), after.triggeredAt(), after.triggeredAt(), after.runId(),
+                    after.runId(), after.attempt()));
         }
-        sql.append(" ORDER BY triggered_at DESC, run_id, attempt LIMIT ?");
+        // Leading with the (equal) filter column lets H2 read the page in the order of that column's index.
+        String leading = filter.repository() != null ? "repository, " : filter.branch() != null ? "branch, "
+                : filter.status() != null ? "status, " : filter.stage() != null ? "stage, " : "";
+        sql.append(" ORDER BY ").append(leading).append("triggered_at DESC, run_id, attempt LIMIT ?");
         parameters.add(limit + 1);
         return query("runs", sql.toString(), parameters, rows -> {
             List<RunSummary> runs = new ArrayList<>();
