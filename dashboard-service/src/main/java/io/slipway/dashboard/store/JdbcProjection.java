@@ -272,19 +272,9 @@ public final class JdbcProjection {
             if (RunProgress.current(connection, run.getRunId(), run.getAttempt()) != null) {
                 return;
             }
-            long bytes = 0;
-            boolean truncated = false;
-            try (PreparedStatement totals = connection.prepareStatement(
-                    "SELECT bytes, truncated FROM log_totals WHERE run_id = ? AND attempt = ?")) {
-                totals.setString(1, run.getRunId());
-                totals.setInt(2, run.getAttempt());
-                try (ResultSet rows = totals.executeQuery()) {
-                    if (rows.next()) {
-                        bytes = rows.getLong(1);
-                        truncated = rows.getBoolean(2);
-                    }
-                }
-            }
+            LogTotal total = logTotal(run.getRunId(), run.getAttempt());
+            long bytes = total == null ? 0 : total.bytes();
+            boolean truncated = total != null && total.truncated();
             String message = run.getCommit().getMessage();
             var request = run.getRequest();
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO runs (run_id, attempt, "
@@ -394,6 +384,18 @@ public final class JdbcProjection {
             }
         }
 
+        /** The log kept so far for a run attempt, or null before its first chunk. */
+        private LogTotal logTotal(String runId, int attempt) throws SQLException {
+            try (PreparedStatement totals = connection.prepareStatement(
+                    "SELECT bytes, truncated FROM log_totals WHERE run_id = ? AND attempt = ?")) {
+                totals.setString(1, runId);
+                totals.setInt(2, attempt);
+                try (ResultSet rows = totals.executeQuery()) {
+                    return rows.next() ? new LogTotal(rows.getLong(1), rows.getBoolean(2)) : null;
+                }
+            }
+        }
+
         private void logChunk(LogChunk e) throws SQLException {
             String runId = requireBounded(e.getRunId(), 128, "run id");
             try (PreparedStatement seen = connection.prepareStatement("SELECT 1 FROM log_chunks WHERE run_id = ? "
@@ -408,21 +410,10 @@ public final class JdbcProjection {
                     }
                 }
             }
-            long bytes = 0;
-            boolean truncated = false;
-            boolean known = false;
-            try (PreparedStatement totals = connection.prepareStatement(
-                    "SELECT bytes, truncated FROM log_totals WHERE run_id = ? AND attempt = ?")) {
-                totals.setString(1, runId);
-                totals.setInt(2, e.getAttempt());
-                try (ResultSet rows = totals.executeQuery()) {
-                    if (rows.next()) {
-                        known = true;
-                        bytes = rows.getLong(1);
-                        truncated = rows.getBoolean(2);
-                    }
-                }
-            }
+            LogTotal total = logTotal(runId, e.getAttempt());
+            boolean known = total != null;
+            long bytes = known ? total.bytes() : 0;
+            boolean truncated = known && total.truncated();
             String text = boundedUtf8(e.getText(), CHUNK_MAX_BYTES);
             long size = text.getBytes(StandardCharsets.UTF_8).length;
             boolean kept = bytes + size <= logLimit;
@@ -547,6 +538,9 @@ public final class JdbcProjection {
             changes.add(new RunChange(RunChange.Kind.ENVIRONMENT, current == null ? null : current.getRun().getRunId(),
                     current == null ? 0 : current.getRun().getAttempt(), repository, environment));
         }
+    }
+
+    private record LogTotal(long bytes, boolean truncated) {
     }
 
     @FunctionalInterface
