@@ -239,14 +239,8 @@ public final class JdbcProjection {
         private void runEvent(String eventId, RunContext run, String kind, Stage stage, Instant occurredAt,
                               String environment, String summary, SpecificRecord event, SqlAction rest)
                 throws SQLException {
-            try (PreparedStatement seen = connection.prepareStatement(
-                    "SELECT 1 FROM run_events WHERE event_id = ?")) {
-                seen.setString(1, eventId);
-                try (ResultSet rows = seen.executeQuery()) {
-                    if (rows.next()) {
-                        return;
-                    }
-                }
+            if (exists("SELECT 1 FROM run_events WHERE event_id = ?", eventId)) {
+                return;
             }
             ensureRun(run, occurredAt);
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO run_events (event_id, run_id, "
@@ -384,6 +378,18 @@ public final class JdbcProjection {
             }
         }
 
+        /** Whether {@code sql} (a SELECT with parameters {@code values}) finds a row: a record already applied. */
+        private boolean exists(String sql, Object... values) throws SQLException {
+            try (PreparedStatement select = connection.prepareStatement(sql)) {
+                for (int i = 0; i < values.length; i++) {
+                    select.setObject(i + 1, values[i]);
+                }
+                try (ResultSet rows = select.executeQuery()) {
+                    return rows.next();
+                }
+            }
+        }
+
         /** The log kept so far for a run attempt, or null before its first chunk. */
         private LogTotal logTotal(String runId, int attempt) throws SQLException {
             try (PreparedStatement totals = connection.prepareStatement(
@@ -398,17 +404,9 @@ public final class JdbcProjection {
 
         private void logChunk(LogChunk e) throws SQLException {
             String runId = requireBounded(e.getRunId(), 128, "run id");
-            try (PreparedStatement seen = connection.prepareStatement("SELECT 1 FROM log_chunks WHERE run_id = ? "
-                    + "AND attempt = ? AND stage = ? AND sequence = ?")) {
-                seen.setString(1, runId);
-                seen.setInt(2, e.getAttempt());
-                seen.setString(3, e.getStage().name());
-                seen.setLong(4, e.getSequence());
-                try (ResultSet rows = seen.executeQuery()) {
-                    if (rows.next()) {
-                        return;
-                    }
-                }
+            if (exists("SELECT 1 FROM log_chunks WHERE run_id = ? AND attempt = ? AND stage = ? AND sequence = ?",
+                    runId, e.getAttempt(), e.getStage().name(), e.getSequence())) {
+                return;
             }
             LogTotal total = logTotal(runId, e.getAttempt());
             boolean known = total != null;
@@ -455,15 +453,9 @@ public final class JdbcProjection {
 
         private void testReport(TestReport e) throws SQLException {
             RunContext run = e.getRun();
-            try (PreparedStatement seen = connection.prepareStatement(
-                    "SELECT 1 FROM test_reports WHERE run_id = ? AND attempt = ?")) {
-                seen.setString(1, run.getRunId());
-                seen.setInt(2, run.getAttempt());
-                try (ResultSet rows = seen.executeQuery()) {
-                    if (rows.next()) {
-                        return;
-                    }
-                }
+            if (exists("SELECT 1 FROM test_reports WHERE run_id = ? AND attempt = ?", run.getRunId(),
+                    run.getAttempt())) {
+                return;
             }
             ensureRun(run, e.getEmittedAt());
             String xml = Sql.bounded(e.getJunitXml(), JunitCases.MAX_CHARS);
