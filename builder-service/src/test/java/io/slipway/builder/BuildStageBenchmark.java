@@ -4,6 +4,7 @@ import io.slipway.builder.config.BuilderFactory;
 import io.slipway.builder.domain.BuildOutcome;
 import io.slipway.builder.domain.BuildRequest;
 import io.slipway.builder.domain.BuildService;
+import io.slipway.builder.domain.StreamedLog;
 import io.slipway.common.policy.ImageOwnership;
 import io.slipway.common.testing.DockerTestImages;
 import io.slipway.common.testing.LocalRegistry;
@@ -46,7 +47,7 @@ public final class BuildStageBenchmark {
                     BuilderTestSupport.REGISTRY_PASSWORD, Map.of());
             BuilderFactory factory = new BuilderFactory();
             BuildService service = factory.buildService(properties, factory.dockerClient(properties), r -> Optional.empty(),
-                    Clock.systemUTC(), ImageOwnership.ownNamesOnly());
+                    Clock.systemUTC(), ImageOwnership.ownNamesOnly(), StreamedLog.Streams.NONE);
             byte[] payload = new byte[8 << 20];
             new Random().nextBytes(payload);
             String image = BuilderTestSupport.unique("bench/app");

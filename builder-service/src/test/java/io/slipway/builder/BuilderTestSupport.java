@@ -44,7 +44,8 @@ public final class BuilderTestSupport {
                 new BuilderProperties.Registry(registry.host(), true, "staging", REGISTRY_USER, password),
                 new BuilderProperties.Git(gitUser, gitPassword, gitCredentialHost, Duration.ofSeconds(30),
                         Duration.ofMinutes(10), Duration.ofDays(30), "10g"),
-                new BuilderProperties.CloneUrls(List.of("https", "file"), null, true, false, false));
+                new BuilderProperties.CloneUrls(List.of("https", "file"), null, true, false, false),
+                new BuilderProperties.LogStream("4m", Duration.ofSeconds(2)));
     }
 
     /**

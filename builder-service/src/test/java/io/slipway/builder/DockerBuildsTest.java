@@ -7,6 +7,7 @@ import io.slipway.common.policy.ImageOwnership;
 import io.slipway.builder.domain.BuildOutcome;
 import io.slipway.builder.domain.BuildRequest;
 import io.slipway.builder.domain.BuildService;
+import io.slipway.builder.domain.StreamedLog;
 import io.slipway.builder.domain.InfrastructureUnavailable;
 import io.slipway.builder.domain.Reason;
 import io.slipway.builder.domain.Supersession;
@@ -65,7 +66,7 @@ class DockerBuildsTest {
                 Map.of("TOKEN", SECRET_ARG));
         DockerClient docker = factory.dockerClient(properties);
         return factory.buildService(properties, docker, supersession, Clock.systemUTC(),
-                ImageOwnership.ownNamesOnly());
+                ImageOwnership.ownNamesOnly(), StreamedLog.Streams.NONE);
     }
 
     private BuildService service() {

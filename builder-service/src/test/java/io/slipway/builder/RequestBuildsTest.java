@@ -5,6 +5,7 @@ import io.slipway.builder.config.BuilderFactory;
 import io.slipway.builder.domain.BuildOutcome;
 import io.slipway.builder.domain.BuildRequest;
 import io.slipway.builder.domain.BuildService;
+import io.slipway.builder.domain.StreamedLog;
 import io.slipway.builder.domain.Reason;
 import io.slipway.common.policy.ImageOwnership;
 import io.slipway.common.testing.DockerTestImages;
@@ -64,7 +65,7 @@ class RequestBuildsTest {
                 REGISTRY_PASSWORD, Map.of("TOKEN", SECRET_ARG), "ci-bot", GIT_PASSWORD, "https://git.example.test");
         BuilderFactory factory = new BuilderFactory();
         service = factory.buildService(properties, factory.dockerClient(properties), request -> Optional.empty(),
-                Clock.systemUTC(), ImageOwnership.ownNamesOnly());
+                Clock.systemUTC(), ImageOwnership.ownNamesOnly(), StreamedLog.Streams.NONE);
         oci = new HttpOciRegistryClient(new RegistryEndpoint(registry.host(), true, REGISTRY_USER, REGISTRY_PASSWORD),
                 Duration.ofSeconds(30), Duration.ofSeconds(30));
     }

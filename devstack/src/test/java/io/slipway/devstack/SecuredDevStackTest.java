@@ -139,8 +139,8 @@ class SecuredDevStackTest {
     @Test
     void noStageWritesAnotherStagesTopicAndOpsWritesNothing() {
         Map<String, List<String>> refused = Map.of(
-                "builder", List.of(Topics.TESTS, Topics.COMMITS, Topics.ARTIFACTS, Topics.DELIVERER_STATE),
-                "tester", List.of(Topics.IMAGES, Topics.ARTIFACTS),
+                "builder", List.of(Topics.TESTS, Topics.COMMITS, Topics.ARTIFACTS, Topics.DELIVERER_STATE, Topics.REPORTS),
+                "tester", List.of(Topics.IMAGES, Topics.ARTIFACTS, Topics.LOGS),
                 "deliverer", List.of(Topics.TESTS, Topics.NOTIFIER_STATE, Topics.DEPLOYMENTS),
                 "deployer", List.of(Topics.ARTIFACTS, Topics.DELIVERER_STATE, Topics.COMMITS),
                 "notifier", List.of(Topics.FAILURES, Topics.ARTIFACTS, Topics.COMMITS, Topics.DEPLOYMENTS),

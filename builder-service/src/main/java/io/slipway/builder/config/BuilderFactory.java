@@ -14,7 +14,19 @@ import io.slipway.builder.adapter.openstack.OpenStackVmImages;
 import io.slipway.builder.adapter.registry.RegistryStaging;
 import io.slipway.builder.domain.BuildService;
 import io.slipway.builder.domain.DryRunBuilds;
+import io.slipway.builder.domain.StreamedLog;
 import io.slipway.builder.domain.Supersession;
+import io.slipway.builder.messaging.KafkaLogStream;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.slipway.common.config.SchemaRegistryProperties;
+import io.slipway.schemas.registry.SchemaRegistryClient;
+import io.slipway.schemas.serde.AvroEventSerializer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.StringSerializer;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import io.slipway.common.config.ImageOwnerProperties;
 import io.slipway.common.config.SlipwayKafkaProperties;
 import io.slipway.common.kafka.KafkaClients;
@@ -61,6 +73,8 @@ public class BuilderFactory {
     private static final Duration REGISTRY_TIMEOUT = Duration.ofSeconds(30);
     private static final Logger LOG = LoggerFactory.getLogger(BuilderFactory.class);
     private static final String DRY_RUN = "slipway.dry-run";
+    private static final int LOG_STREAM_MAX_BLOCK_MS = 5000;
+    private static final int LOG_STREAM_MAX_QUEUED = 256;
 
     @Singleton
     Clock clock() {
@@ -78,9 +92,39 @@ public class BuilderFactory {
     @Singleton
     @Requires(property = DRY_RUN, notEquals = "true")
     public BuildService buildService(BuilderProperties properties, DockerClient docker, Supersession supersession,
-                                     Clock clock, ImageOwnership ownership) {
+                                     Clock clock, ImageOwnership ownership, StreamedLog.Streams streams) {
         // Created with the service, so the sweep runs before the listener consumes its first commit.
-        return buildService(properties, docker, supersession, clock, ownership, openStack(System.getenv()).orElse(null));
+        return buildService(properties, docker, supersession, clock, ownership, openStack(System.getenv()).orElse(null),
+                streams);
+    }
+
+    /**
+     * The build log stream: {@code LogChunk}s on {@code slipway.logs} from a producer of its own (the one factory's
+     * durable settings), which waits at most {@value #LOG_STREAM_MAX_BLOCK_MS} ms for the broker's metadata so that
+     * an unreachable broker never holds the sender thread for long.
+     */
+    @Singleton
+    @Bean(preDestroy = "close")
+    KafkaLogStream kafkaLogStream(KafkaClients clients, SchemaRegistryClient registry,
+                                  SchemaRegistryProperties registrySettings, Clock clock, MeterRegistry meters) {
+        Map<String, Object> settings = clients.producerSettings("builder-service-logs");
+        settings.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Integer.toString(LOG_STREAM_MAX_BLOCK_MS));
+        Producer<String, SpecificRecord> producer = new KafkaProducer<>(settings, new StringSerializer(),
+                new AvroEventSerializer(registry, registrySettings.autoRegister()));
+        ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "builder-log-stream");
+            thread.setDaemon(true);
+            return thread;
+        });
+        return new KafkaLogStream(producer, sender, clock, meters, LOG_STREAM_MAX_QUEUED, Duration.ofSeconds(5));
+    }
+
+    /** Each attempt's streamed build log, bounded by {@code slipway.builder.log-stream}. */
+    @Singleton
+    StreamedLog.Streams logStreams(KafkaLogStream stream, BuilderProperties properties) {
+        StreamedLog.Settings defaults = StreamedLog.Settings.defaults();
+        return new StreamedLog.Streams(stream, stream::schedule, new StreamedLog.Settings(defaults.chunkBytes(),
+                defaults.linger(), ByteSizes.parse(properties.logStream().limit()), properties.logStream().flushWait()));
     }
 
     /**
@@ -105,9 +149,10 @@ public class BuilderFactory {
     /** The dry-run backend: announces an image for every commit without building anything (see {@link DryRunBuilds}). */
     @Singleton
     @Requires(property = DRY_RUN, value = "true")
-    public DryRunBuilds dryRunBuilds(BuilderProperties properties) {
+    public DryRunBuilds dryRunBuilds(BuilderProperties properties, StreamedLog.Streams streams) {
         LOG.warn("DRY RUN: commits are not fetched, built or pushed; ImageBuilt names an image that does not exist");
-        return new DryRunBuilds(properties.registry().host(), properties.registry().prefix());
+        return new DryRunBuilds(properties.registry().host(), properties.registry().prefix(),
+                streams.with(streams.settings().withFlushWait(Duration.ZERO)));
     }
 
     /**
@@ -134,9 +179,17 @@ public class BuilderFactory {
         return Optional.of(builder);
     }
 
-    /** The build service; {@code vmImageBuilder} null when this builder has no OpenStack backend. */
+    /** The build service with no log stream; {@code vmImageBuilder} null when this builder has no OpenStack backend. */
     public BuildService buildService(BuilderProperties properties, DockerClient docker, Supersession supersession,
                                      Clock clock, ImageOwnership ownership, VmImageBuilder vmImageBuilder) {
+        return buildService(properties, docker, supersession, clock, ownership, vmImageBuilder,
+                StreamedLog.Streams.NONE);
+    }
+
+    /** The build service streaming each attempt's log through {@code streams}. */
+    public BuildService buildService(BuilderProperties properties, DockerClient docker, Supersession supersession,
+                                     Clock clock, ImageOwnership ownership, VmImageBuilder vmImageBuilder,
+                                     StreamedLog.Streams streams) {
         BuilderProperties.Registry registry = properties.registry();
         boolean anonymous = blank(registry.username());
         RegistryEndpoint endpoint = new RegistryEndpoint(registry.host(), registry.insecure(), anonymous ? null
@@ -163,7 +216,7 @@ public class BuilderFactory {
         return new BuildService(new BuildService.Settings(properties.timeout(), workdir.resolve("workspaces"),
                 EXCERPT_BYTES, buildArgs, ownership), sources, staging, builder, supersession,
                 mask(properties, endpoint, buildArgs),
-                clock, vmImageBuilder == null ? null : new OpenStackVmImages(vmImageBuilder));
+                clock, vmImageBuilder == null ? null : new OpenStackVmImages(vmImageBuilder), streams);
     }
 
     /**

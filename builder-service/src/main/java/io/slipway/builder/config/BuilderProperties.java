@@ -21,6 +21,7 @@ import java.util.Map;
  *                      (raw keys: else Micronaut turns {@code HTTP_PROXY} into {@code http-proxy}, which no Dockerfile
  *                      declares)
  * @param mask          further values to mask in build logs
+ * @param logStream     the build log streamed to {@code slipway.logs}
  */
 @ConfigurationProperties("slipway.builder")
 public record BuilderProperties(@Bindable(defaultValue = "30m") Duration timeout,
@@ -29,7 +30,18 @@ public record BuilderProperties(@Bindable(defaultValue = "30m") Duration timeout
                                 @Nullable @MapFormat(transformation = MapFormat.MapTransformation.FLAT,
                                         keyFormat = StringConvention.RAW) Map<String, String> buildArgs,
                                 @Nullable List<String> mask,
-                                Docker docker, Registry registry, Git git, CloneUrls cloneUrls) {
+                                Docker docker, Registry registry, Git git, CloneUrls cloneUrls,
+                                LogStream logStream) {
+
+    /**
+     * The build log streamed to {@code slipway.logs} for the dashboard: at most {@code limit} of text per run attempt
+     * ({@code 4m}; a size as {@code contextMax}), after which one chunk says it was truncated; {@code flushWait} is
+     * the most a build's outcome waits for its last chunks.
+     */
+    @ConfigurationProperties("log-stream")
+    public record LogStream(@Bindable(defaultValue = "4m") String limit,
+                            @Bindable(defaultValue = "2s") Duration flushWait) {
+    }
 
     /** The Docker engine and the limits of each build; {@code contextMax} bounds the build context sent to it. */
     @ConfigurationProperties("docker")

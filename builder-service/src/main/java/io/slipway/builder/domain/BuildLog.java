@@ -51,12 +51,17 @@ public final class BuildLog {
         append(line.endsWith("\n") ? line : line + "\n");
     }
 
-    /** The last lines, at most {@code maxBytes} of UTF-8 in total, or null when nothing was logged. */
-    public synchronized String excerpt(int maxBytes) {
+    /** Emits a trailing partial line as a line of its own: the output ended without a newline. */
+    public synchronized void flush() {
         if (!partial.isEmpty()) {
             emit(partial.toString());
             partial.setLength(0);
         }
+    }
+
+    /** The last lines, at most {@code maxBytes} of UTF-8 in total, or null when nothing was logged. */
+    public synchronized String excerpt(int maxBytes) {
+        flush();
         Deque<String> tail = new ArrayDeque<>();
         int total = 0;
         for (Iterator<String> it = lines.descendingIterator(); it.hasNext(); ) {

@@ -1,6 +1,7 @@
 package io.slipway.builder.domain;
 
 import java.util.List;
+import java.util.Map;
 
 /** How a build request ended: an image staged in the registry, or a failure with its reason. */
 public sealed interface BuildOutcome {
@@ -15,10 +16,21 @@ public sealed interface BuildOutcome {
 
     /**
      * The image is in the staging repository under {@code digest}; {@code cacheHit} when it was there already;
-     * {@code deploy} is the commit's {@code deploy:} block for the deployer, null when it has none.
+     * {@code deploy} is the commit's {@code deploy:} block for the deployer, null when it has none; {@code labels}
+     * are the OCI labels this build set on the image (none for a cache hit, which built nothing, or a VM image).
      */
     record Built(StagedImage image, long durationMillis, boolean cacheHit, List<TestSuite> testSuites, Kind kind,
-                 DeployIntent deploy) implements BuildOutcome {
+                 DeployIntent deploy, Map<String, String> labels) implements BuildOutcome {
+
+        public Built {
+            labels = labels == null ? Map.of() : Map.copyOf(labels);
+        }
+
+        /** An image with no labels of this build. */
+        public Built(StagedImage image, long durationMillis, boolean cacheHit, List<TestSuite> testSuites, Kind kind,
+                     DeployIntent deploy) {
+            this(image, durationMillis, cacheHit, testSuites, kind, deploy, Map.of());
+        }
 
         public Built(StagedImage image, long durationMillis, boolean cacheHit, List<TestSuite> testSuites) {
             this(image, durationMillis, cacheHit, testSuites, Kind.CONTAINER, null);

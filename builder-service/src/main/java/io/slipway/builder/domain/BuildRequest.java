@@ -6,15 +6,23 @@ import java.time.Instant;
  * One commit to build, as the run announced it, plus where it waits in the build queue: {@code lane} and
  * {@code position} order the commits of one repository (a Kafka partition and offset), so a later position on the
  * same lane is a newer request. {@code before} is, for a push, the sha the ref pointed to before (null when new or
- * unknown); {@code request} is the pull or merge request the run tests, null for a branch or tag push.
+ * unknown); {@code request} is the pull or merge request the run tests, null for a branch or tag push;
+ * {@code attempt} is the run's attempt (1 for the first), which its streamed log is filed under.
  */
 public record BuildRequest(String runId, String repository, String cloneUrl, String webUrl, String sha, String ref,
-                           Instant triggeredAt, int lane, long position, String before, ChangeRequest request) {
+                           Instant triggeredAt, int lane, long position, String before, ChangeRequest request,
+                           int attempt) {
+
+    /** The first attempt of a run. */
+    public BuildRequest(String runId, String repository, String cloneUrl, String webUrl, String sha, String ref,
+                        Instant triggeredAt, int lane, long position, String before, ChangeRequest request) {
+        this(runId, repository, cloneUrl, webUrl, sha, ref, triggeredAt, lane, position, before, request, 1);
+    }
 
     /** A push of a branch or tag whose previous sha is unknown. */
     public BuildRequest(String runId, String repository, String cloneUrl, String webUrl, String sha, String ref,
                         Instant triggeredAt, int lane, long position) {
-        this(runId, repository, cloneUrl, webUrl, sha, ref, triggeredAt, lane, position, null, null);
+        this(runId, repository, cloneUrl, webUrl, sha, ref, triggeredAt, lane, position, null, null, 1);
     }
 
     /**

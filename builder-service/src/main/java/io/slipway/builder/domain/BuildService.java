@@ -81,6 +81,7 @@ public final class BuildService implements Builds {
     private final SecretMask mask;
     private final Clock clock;
     private final VmImages vmImages;
+    private final StreamedLog.Streams streams;
     private final Set<Cancellation> running = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
 
@@ -92,7 +93,15 @@ public final class BuildService implements Builds {
     /** With {@code vmImages} null, a repository asking for {@code backend: openstack} fails as CONFIG_INVALID. */
     public BuildService(Settings settings, Sources sources, StagingRegistry registry, ImageBuilder builder,
                         Supersession supersession, SecretMask mask, Clock clock, VmImages vmImages) {
+        this(settings, sources, registry, builder, supersession, mask, clock, vmImages, StreamedLog.Streams.NONE);
+    }
+
+    /** With {@code streams}: each attempt's masked log also goes, in chunks, to the log stream. */
+    public BuildService(Settings settings, Sources sources, StagingRegistry registry, ImageBuilder builder,
+                        Supersession supersession, SecretMask mask, Clock clock, VmImages vmImages,
+                        StreamedLog.Streams streams) {
         this.vmImages = vmImages;
+        this.streams = streams;
         this.settings = settings;
         this.sources = sources;
         this.registry = registry;
@@ -108,11 +117,31 @@ public final class BuildService implements Builds {
         if (stopping) {
             throw new BuildInterrupted("the builder is shutting down");
         }
+        StreamedLog streamed = streams.open(request);
+        BuildLog log = new BuildLog(mask, LOG_BUFFER_BYTES, line -> {
+            LOG.info("[{} {}@{}] {}", request.repository(), request.shortRef(), request.shortSha(), line);
+            streamed.line(line);
+        });
+        boolean ended = false;
+        try {
+            BuildOutcome outcome = outcome(request, watch, log);
+            ended = true;
+            return outcome;
+        } finally {
+            // An attempt without an outcome (retried, or handed back) is built again: its streamed log goes on then.
+            log.flush();
+            if (ended) {
+                streamed.finish();
+            } else {
+                streamed.pause();
+            }
+        }
+    }
+
+    private BuildOutcome outcome(BuildRequest request, StalenessWatch watch, BuildLog log) {
         Cancellation cancellation = new Cancellation();
         running.add(cancellation);
         Instant started = clock.instant();
-        BuildLog log = new BuildLog(mask, LOG_BUFFER_BYTES,
-                line -> LOG.info("[{} {}@{}] {}", request.repository(), request.shortRef(), request.shortSha(), line));
         AtomicReference<Staleness> stale = new AtomicReference<>();
         try (StalenessWatch.Subscription ignored = watch.whenStale(staleness -> {
             if (stale.compareAndSet(null, staleness)) {
@@ -205,7 +234,7 @@ public final class BuildService implements Builds {
             Optional<String> staged = registry.stagedDigest(repository, tag);
             if (staged.isPresent()) {
                 log.line("Image " + repository + ":" + tag + " is already staged as " + staged.get() + "; not rebuilt");
-                return built(started, repository, tag, staged.get(), true, suites, file.deploy());
+                return built(started, repository, tag, staged.get(), true, suites, file.deploy(), Map.of());
             }
             Path workspace = workspace(request);
             try {
@@ -213,13 +242,14 @@ public final class BuildService implements Builds {
                 Duration timeout = file.timeout() == null || file.timeout().compareTo(settings.maxTimeout()) > 0
                         ? settings.maxTimeout() : file.timeout();
                 String image = registry.host() + "/" + repository;
+                Map<String, String> labels = labels(request, tree.commit(), tag);
                 builder.build(new ImageBuilder.BuildSpec(workspace, workspace.resolve(file.context()),
-                        workspace.resolve(file.dockerfile()), image + ":" + tag, labels(request, tree.commit(), tag),
+                        workspace.resolve(file.dockerfile()), image + ":" + tag, labels,
                         args, file.target(), timeout, request.untrusted()), log, cancellation);
                 ImageBuilder.PushResult pushed = builder.push(image, tag, log, cancellation);
                 LOG.info("Run {}: staged {}:{} as {} ({} bytes uploaded)", request.runId(), image, tag,
                         pushed.digest(), pushed.bytesPushed());
-                return built(started, repository, tag, pushed.digest(), false, suites, file.deploy());
+                return built(started, repository, tag, pushed.digest(), false, suites, file.deploy(), labels);
             } finally {
                 delete(workspace);
             }
@@ -298,10 +328,10 @@ public final class BuildService implements Builds {
     }
 
     private Built built(Instant started, String repository, String tag, String digest, boolean cacheHit,
-                        List<TestSuite> suites, DeployIntent deploy) {
+                        List<TestSuite> suites, DeployIntent deploy, Map<String, String> labels) {
         long millis = Duration.between(started, clock.instant()).toMillis();
         return new Built(new StagedImage(registry.host(), repository, tag, digest), millis, cacheHit, suites,
-                BuildOutcome.Kind.CONTAINER, deploy);
+                BuildOutcome.Kind.CONTAINER, deploy, labels);
     }
 
     /**

@@ -18,17 +18,25 @@ import java.util.List;
  * touching a Docker engine or a registry. The image it announces is {@code <registry>/<prefix>/<repository>:<sha>}
  * with the digest {@code sha256(repository@sha)}, so a run and its redelivery announce the same image. Nothing waits,
  * so nothing is superseded either, nor stopped for a stale pull or merge request. It exists to measure the
- * orchestration alone (the pipeline benchmark); it must never be used where images matter.
+ * orchestration alone (the pipeline benchmark); it must never be used where images matter. Its log is one line saying
+ * so, streamed like a real build's so the benchmark stack carries log chunks too, without waiting for them.
  */
 public final class DryRunBuilds implements Builds {
 
     private final String registry;
     private final String prefix;
+    private final StreamedLog.Streams streams;
     private volatile boolean stopping;
 
     public DryRunBuilds(String registry, String prefix) {
+        this(registry, prefix, StreamedLog.Streams.NONE);
+    }
+
+    /** Streams each dry run's one line through {@code streams}, without waiting for the chunk to be sent. */
+    public DryRunBuilds(String registry, String prefix, StreamedLog.Streams streams) {
         this.registry = registry;
         this.prefix = prefix;
+        this.streams = streams;
     }
 
     @Override
@@ -37,8 +45,13 @@ public final class DryRunBuilds implements Builds {
             throw new BuildInterrupted("the builder is shutting down");
         }
         String digest = "sha256:" + sha256(request.repository() + "@" + request.sha());
-        return new Built(new StagedImage(registry, prefix + "/" + ImageOwnership.ownName(request.repository()), request.sha(), digest), 0,
-                false, List.of());
+        StagedImage image = new StagedImage(registry, prefix + "/" + ImageOwnership.ownName(request.repository()),
+                request.sha(), digest);
+        StreamedLog log = streams.open(request);
+        log.line("Slipway dry run: " + request.repository() + "@" + request.shortSha() + " was not built; announcing "
+                + image.registry() + "/" + image.repository() + ":" + image.tag() + " as " + digest);
+        log.finish();
+        return new Built(image, 0, false, List.of());
     }
 
     @Override

@@ -17,6 +17,7 @@ import io.slipway.schemas.RunIds;
 import org.apache.avro.specific.SpecificRecord;
 
 import java.time.Instant;
+import java.util.Map;
 
 /** Maps {@code CommitReceived} to a build request and a build outcome to {@code ImageBuilt} or {@code BuildFailed}. */
 final class BuildMapping {
@@ -28,7 +29,7 @@ final class BuildMapping {
         RunContext run = event.getRun();
         return new BuildRequest(run.getRunId(), run.getRepository().getFullName(), run.getRepository().getCloneUrl(),
                 run.getRepository().getWebUrl(), run.getCommit().getSha(), run.getCommit().getRef(), run.getTriggeredAt(),
-                partition, offset, run.getCommit().getBefore(), toChange(run.getRequest()));
+                partition, offset, run.getCommit().getBefore(), toChange(run.getRequest()), run.getAttempt());
     }
 
     private static BuildRequest.ChangeRequest toChange(ChangeRequest request) {
@@ -56,6 +57,7 @@ final class BuildMapping {
                             .map(s -> SuiteFile.newBuilder().setPath(s.path()).setContent(s.content()).build()).toList())
                     .setEmittedAt(now)
                     .setDeploy(toIntent(built.deploy()))
+                    .setLabels(Map.copyOf(built.labels()))
                     .build();
         }
         BuildOutcome.Failed failed = (BuildOutcome.Failed) outcome;

@@ -123,10 +123,88 @@ class BuildServiceTest {
         }
     };
 
+    private final List<LogStream.Chunk> chunks = new ArrayList<>();
+    private final StreamedLog.Streams streams = new StreamedLog.Streams(chunk -> {
+        chunks.add(chunk);
+        return CompletableFuture.completedFuture(null);
+    }, (delay, task) -> { }, StreamedLog.Settings.defaults());
+
     private BuildService service() {
         return new BuildService(new BuildService.Settings(Duration.ofMinutes(30), tmp.resolve("ws"), 8192,
                 Map.of("HTTP_PROXY", "http://proxy:3128"), OWNERSHIP), sources, registry, engine, request -> newer,
-                new SecretMask(secrets), Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC));
+                new SecretMask(secrets), Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC), null,
+                streams);
+    }
+
+    private String streamedText() {
+        return String.join("\n", chunks.stream().map(LogStream.Chunk::text).filter(t -> !t.isEmpty()).toList());
+    }
+
+    @Test
+    void theStreamedLogCarriesExactlyTheMaskedLinesOfTheExcerptAndEndsWithTheOutcome() {
+        secrets = List.of("s3cret");
+        engine = new ImageBuilder() {
+            public void build(BuildSpec spec, BuildLog log, Cancellation cancellation) {
+                log.append("Step 1/2 : RUN echo token=s3cret\n\u001b[31mred\u001b[0m\n");
+                log.append("no newline at the end");
+                throw new StageFailure(Reason.BUILD_ERROR, "step 2 failed", false);
+            }
+
+            public PushResult push(String image, String tag, BuildLog log, Cancellation cancellation) {
+                throw new AssertionError("not reached");
+            }
+        };
+
+        BuildOutcome outcome = service().build(REQUEST);
+
+        assertThat(outcome).isInstanceOfSatisfying(BuildOutcome.Failed.class,
+                failed -> assertThat(streamedText()).isEqualTo(failed.logExcerpt()));
+        assertThat(streamedText()).doesNotContain("s3cret", "\u001b").contains("token=", "red", "no newline at the end");
+        assertThat(chunks).last().satisfies(chunk -> {
+            assertThat(chunk.last()).isTrue();
+            assertThat(chunk.runId()).isEqualTo("run-1");
+            assertThat(chunk.attempt()).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void aBuiltImageCarriesTheLabelsItWasBuiltWithAndACacheHitNone() {
+        BuildOutcome built = service().build(REQUEST);
+        staged.put("staging/team/app:" + SHA, "sha256:cached");
+        BuildOutcome cached = service().build(REQUEST);
+
+        assertThat(((BuildOutcome.Built) built).labels()).isEqualTo(builds.get(0).labels())
+                .containsEntry("io.slipway.run-id", "run-1");
+        assertThat(((BuildOutcome.Built) cached).labels()).isEmpty();
+    }
+
+    /** An engine that logs one step and whose first push finds the registry down ({@code why}), the next not. */
+    private static ImageBuilder registryDownForTheFirstPush(String why) {
+        AtomicInteger pushes = new AtomicInteger();
+        return new ImageBuilder() {
+            public void build(BuildSpec spec, BuildLog log, Cancellation cancellation) {
+                log.line("Step 1/1 : FROM scratch");
+            }
+
+            public PushResult push(String image, String tag, BuildLog log, Cancellation cancellation) {
+                if (pushes.incrementAndGet() == 1) {
+                    throw new InfrastructureUnavailable(Reason.INFRASTRUCTURE, why, null);
+                }
+                return new PushResult("sha256:pushed", 123);
+            }
+        };
+    }
+
+    @Test
+    void anAttemptRetriedAfterAnUnreachableRegistryContinuesItsStreamedLog() {
+        engine = registryDownForTheFirstPush("registry down");
+        BuildService service = service();
+
+        assertThatThrownBy(() -> service.build(REQUEST)).isInstanceOf(InfrastructureUnavailable.class);
+        service.build(REQUEST);
+
+        assertThat(chunks).extracting(LogStream.Chunk::sequence).containsExactly(0L, 1L);
+        assertThat(chunks).extracting(LogStream.Chunk::last).containsExactly(false, true);
     }
 
     @Test
@@ -359,19 +437,7 @@ class BuildServiceTest {
     @Test
     void anUnreachableDependencyEndsTheAttemptAsATransientFaultMaskedAndWithItsLogExcerpt() {
         secrets = List.of("s3cret");
-        AtomicInteger pushes = new AtomicInteger();
-        engine = new ImageBuilder() {
-            public void build(BuildSpec spec, BuildLog log, Cancellation cancellation) {
-                log.line("Step 1/1 : FROM scratch");
-            }
-
-            public PushResult push(String image, String tag, BuildLog log, Cancellation cancellation) {
-                if (pushes.incrementAndGet() == 1) {
-                    throw new InfrastructureUnavailable(Reason.INFRASTRUCTURE, "registry down for ci:s3cret", null);
-                }
-                return new PushResult("sha256:pushed", 123);
-            }
-        };
+        engine = registryDownForTheFirstPush("registry down for ci:s3cret");
         BuildService service = service();
 
         assertThatThrownBy(() -> service.build(REQUEST)).isInstanceOfSatisfying(InfrastructureUnavailable.class, e -> {

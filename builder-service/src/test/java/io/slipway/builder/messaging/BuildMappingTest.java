@@ -81,6 +81,22 @@ class BuildMappingTest {
         assertThat(event.getDeploy()).isNull();
     }
 
+    @Test
+    void imageBuiltCarriesTheOciLabelsTheBuildSetAndTheRequestItsAttempt() {
+        BuildOutcome.Built labelled = new BuildOutcome.Built(built(null).image(), 10, false, List.of(),
+                BuildOutcome.Kind.CONTAINER, null, java.util.Map.of("io.slipway.run-id", "run-1",
+                "org.opencontainers.image.revision", "a".repeat(40)));
+        CommitReceived commit = commit("refs/heads/main", null, null);
+        commit.getRun().setAttempt(3);
+
+        ImageBuilt event = (ImageBuilt) BuildMapping.toEvent(commit, labelled, Instant.EPOCH);
+
+        assertThat(event.getLabels()).containsExactlyInAnyOrderEntriesOf(java.util.Map.of("io.slipway.run-id", "run-1",
+                "org.opencontainers.image.revision", "a".repeat(40)));
+        assertThat(BuildMapping.toRequest(commit, 0, 1).attempt()).isEqualTo(3);
+        assertThat(((ImageBuilt) BuildMapping.toEvent(commit, built(null), Instant.EPOCH)).getLabels()).isEmpty();
+    }
+
     private static BuildOutcome.Built built(io.slipway.builder.domain.DeployIntent deploy) {
         return new BuildOutcome.Built(new BuildOutcome.StagedImage("registry.local", "staging/org/app", "a".repeat(40),
                 "sha256:" + "b".repeat(64)), 10, false, List.of(), BuildOutcome.Kind.CONTAINER, deploy);

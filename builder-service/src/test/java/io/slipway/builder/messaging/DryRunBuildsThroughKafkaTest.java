@@ -13,6 +13,8 @@ import io.slipway.events.ArtifactKind;
 import io.slipway.events.Commit;
 import io.slipway.events.CommitReceived;
 import io.slipway.events.ImageBuilt;
+import io.slipway.events.LogChunk;
+import io.slipway.events.Stage;
 import io.slipway.events.Repository;
 import io.slipway.events.RunContext;
 import io.slipway.schemas.RunIds;
@@ -49,7 +51,7 @@ import static org.awaitility.Awaitility.await;
  * builder-service with {@code slipway.dry-run=true} through a real broker and schema registry: the dry-run backend
  * replaces the build service, so a commit that cannot be fetched from anywhere (nor built: the Docker host leads
  * nowhere either) still becomes exactly one {@code ImageBuilt} naming the dry-run image and digest, and no
- * {@code BuildFailed}.
+ * {@code BuildFailed}; its one log line reaches {@code slipway.logs} as a {@code LogChunk}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DryRunBuildsThroughKafkaTest {
@@ -106,15 +108,18 @@ class DryRunBuildsThroughKafkaTest {
         return event;
     }
 
-    /** Every event of {@code topic} keyed by {@code repository}, read from the beginning to the topic's current end. */
-    private List<SpecificRecord> eventsOf(String topic, String repository) {
+    /**
+     * Every event of {@code topic} keyed by {@code key} (the repository on pipeline topics, the run id on run streams),
+     * read from the beginning to the topic's current end.
+     */
+    private List<SpecificRecord> eventsOf(String topic, String key) {
         List<SpecificRecord> events = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             TopicTail.readToEnd(consumer, topic, Duration.ofSeconds(30), record -> {
-                if (repository.equals(new String(record.key(), StandardCharsets.UTF_8))) {
+                if (key.equals(new String(record.key(), StandardCharsets.UTF_8))) {
                     events.add(deserializer.deserialize(record.topic(), record.headers(), record.value()));
                 }
             });
@@ -162,5 +167,30 @@ class DryRunBuildsThroughKafkaTest {
         assertThat(image.getCacheHit()).isFalse();
         assertThat(image.getTestSuites()).isEmpty();
         assertThat(eventsOf(Topics.FAILURES, repository)).isEmpty();
+    }
+
+    @Test
+    void aDryRunStreamsItsOneLineToTheLogsTopicKeyedByRunId() {
+        String repository = unique("dry/logged");
+        CommitReceived commit = send(repository, "c".repeat(40), "refs/heads/main");
+        String runId = commit.getRun().getRunId();
+
+        List<LogChunk> chunks = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            chunks.clear();
+            eventsOf(Topics.LOGS, runId).forEach(e -> chunks.add((LogChunk) e));
+            assertThat(chunks).isNotEmpty();
+        });
+
+        assertThat(chunks).singleElement().satisfies(chunk -> {
+            assertThat(chunk.getRunId()).isEqualTo(runId);
+            assertThat(chunk.getAttempt()).isEqualTo(1);
+            assertThat(chunk.getRepository()).isEqualTo(repository);
+            assertThat(chunk.getStage()).isEqualTo(Stage.BUILD);
+            assertThat(chunk.getSequence()).isZero();
+            assertThat(chunk.getLast()).isTrue();
+            assertThat(chunk.getTruncated()).isFalse();
+            assertThat(chunk.getText()).startsWith("Slipway dry run: " + repository + "@ccccccc was not built");
+        });
     }
 }

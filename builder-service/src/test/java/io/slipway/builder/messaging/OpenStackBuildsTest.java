@@ -179,7 +179,8 @@ class OpenStackBuildsTest {
                 new BuilderProperties.Registry("127.0.0.1:1", true, "staging", null, null),
                 new BuilderProperties.Git(null, null, null, Duration.ofSeconds(30), Duration.ofMinutes(10),
                         Duration.ofDays(30), "10g"),
-                new BuilderProperties.CloneUrls(List.of("https", "file"), null, true, false, false));
+                new BuilderProperties.CloneUrls(List.of("https", "file"), null, true, false, false),
+                new BuilderProperties.LogStream("4m", Duration.ofSeconds(2)));
         BuilderFactory factory = new BuilderFactory();
         docker = factory.dockerClient(properties);
         return factory.buildService(properties, docker, request -> Optional.empty(), Clock.systemUTC(),

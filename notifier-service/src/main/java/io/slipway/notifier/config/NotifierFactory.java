@@ -1,5 +1,6 @@
 package io.slipway.notifier.config;
 
+import io.slipway.common.links.RunLinks;
 import io.micronaut.context.annotation.Factory;
 import io.slipway.common.glob.Glob;
 import io.slipway.common.kafka.RetryBudget;
@@ -39,7 +40,9 @@ public class NotifierFactory {
 
     @Singleton
     NotificationTexts texts(NotifierProperties properties, List<SlackProperties> slack, List<ForgeProperties> forges) {
-        return new NotificationTexts(properties.runUrl(), properties.artifactUrl(), properties.logExcerptChars(),
+        String runUrl = properties.runUrl() == null || properties.runUrl().isBlank()
+                ? RunLinks.runPageTemplate(properties.dashboardUrl()) : properties.runUrl();
+        return new NotificationTexts(runUrl, properties.artifactUrl(), properties.logExcerptChars(),
                 ConfiguredChannels.secrets(slack, forges));
     }
 

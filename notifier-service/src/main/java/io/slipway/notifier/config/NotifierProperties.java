@@ -4,15 +4,19 @@ import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.bind.annotation.Bindable;
 
+import io.slipway.common.links.RunLinks;
+
 import java.time.Duration;
 
 /**
  * notifier-service settings beyond its channels and routes: links put into messages, bounds, and the retry budget of
- * one call to a channel. Links are templates: {@code runUrl} gets {@code {runId}}; {@code artifactUrl} gets
- * {@code {registry}}, {@code {repository}} and {@code {digest}}.
+ * one call to a channel. Links are templates: {@code runUrl} gets {@code {runId}} and {@code {attempt}}, and is the
+ * run page of the dashboard at {@code dashboardUrl} unless set; {@code artifactUrl} gets {@code {registry}},
+ * {@code {repository}} and {@code {digest}}.
  */
 @ConfigurationProperties("slipway.notifier")
 public record NotifierProperties(@Nullable String runUrl,
+                                 @Bindable(defaultValue = RunLinks.DEFAULT_DASHBOARD_URL) String dashboardUrl,
                                  @Bindable(defaultValue = "https://{registry}/v2/{repository}/manifests/{digest}") String artifactUrl,
                                  @Bindable(defaultValue = "10s") Duration requestTimeout,
                                  @Bindable(defaultValue = "500") int dedupeWindow,

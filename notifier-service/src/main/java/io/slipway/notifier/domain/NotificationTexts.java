@@ -1,5 +1,6 @@
 package io.slipway.notifier.domain;
 
+import io.slipway.common.links.RunLinks;
 import io.slipway.common.text.SecretMask;
 
 import java.util.Collection;
@@ -22,7 +23,8 @@ public final class NotificationTexts {
     private final SecretMask secrets;
 
     /**
-     * @param runUrlTemplate      link to a run, {@code {runId}} replaced; null or blank for none
+     * @param runUrlTemplate      link to a run attempt, {@code {runId}} and {@code {attempt}} replaced; null or blank
+     *                            for none
      * @param artifactUrlTemplate link to an artifact, {@code {registry}}, {@code {repository}}, {@code {digest}} replaced
      * @param excerptChars        the most characters of a log excerpt shown
      * @param secrets             configured credentials, masked wherever they appear
@@ -152,7 +154,8 @@ public final class NotificationTexts {
     }
 
     public Optional<String> runUrl(Notification n) {
-        return Optional.ofNullable(runUrlTemplate).filter(t -> !t.isBlank()).map(t -> t.replace("{runId}", n.runId()));
+        return Optional.ofNullable(runUrlTemplate).filter(t -> !t.isBlank())
+                .map(t -> RunLinks.fill(t, n.runId(), n.attempt()));
     }
 
     public Optional<String> artifactUrl(Notification n) {

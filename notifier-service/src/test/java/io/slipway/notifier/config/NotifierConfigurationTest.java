@@ -91,4 +91,24 @@ class NotifierConfigurationTest {
         assertThat(slack.get(0).toString()).doesNotContain("7IsoQTrix").contains("****");
         assertThat(forges.get(0).toString()).doesNotContain("glpat-x").contains("****");
     }
+
+    private static NotifierProperties properties(String runUrl, String dashboardUrl) {
+        return new NotifierProperties(runUrl, dashboardUrl, "https://{registry}/v2/{repository}/manifests/{digest}",
+                Duration.ofSeconds(10), 500, 4000, new NotifierProperties.Retry(Duration.ofMinutes(20),
+                Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofMinutes(15)));
+    }
+
+    @Test
+    void runLinksGoToTheDashboardsRunPageOfTheAttemptUnlessARunUrlIsSet() {
+        Notification n = notification(EventKind.FAILED, "infra/net", "main", T0);
+        NotifierFactory factory = new NotifierFactory();
+
+        assertThat(factory.texts(properties(null, "https://slipway.example.com/"), List.of(), List.of()).runUrl(n))
+                .hasValue("https://slipway.example.com/runs/" + n.runId() + "/" + n.attempt());
+        assertThat(factory.texts(properties("", "http://127.0.0.1:8087"), List.of(), List.of()).runUrl(n))
+                .hasValue("http://127.0.0.1:8087/runs/" + n.runId() + "/" + n.attempt());
+        assertThat(factory.texts(properties("https://ci.example.com/r/{runId}?try={attempt}", "http://unused"),
+                List.of(), List.of()).runUrl(n))
+                .hasValue("https://ci.example.com/r/" + n.runId() + "?try=" + n.attempt());
+    }
 }

@@ -77,6 +77,30 @@ class AvroEventSerdeTest {
     }
 
     @Test
+    void roundTripsEveryRunStreamRecordInConfluentWireFormat() throws IOException {
+        AvroEventSerializer serializer = new AvroEventSerializer(registry.newClient());
+        AvroEventDeserializer deserializer = new AvroEventDeserializer(registry.newClient());
+        SchemaRegistryClient inspector = registry.newClient();
+
+        assertThat(SampleEvents.runStreams()).hasSameSizeAs(Topics.RUN_STREAMS);
+        for (int i = 0; i < Topics.RUN_STREAMS.size(); i++) {
+            Topics.EventTopic topic = Topics.RUN_STREAMS.get(i);
+            SpecificRecord record = SampleEvents.runStreams().get(i);
+            assertThat(record).isInstanceOf(topic.eventType());
+
+            byte[] bytes = serializer.serialize(topic.topic(), record);
+
+            assertThat(bytes[0]).as("magic byte").isZero();
+            assertThat(ByteBuffer.wrap(bytes, 1, 4).getInt()).as("big-endian schema id")
+                    .isEqualTo(inspector.latest(Topics.valueSubject(topic.topic())).id());
+            assertThat(Arrays.copyOfRange(bytes, 5, bytes.length)).as("Avro binary body").isEqualTo(avroBinary(record));
+            assertThat(deserializer.deserialize(topic.topic(), bytes)).isInstanceOf(topic.eventType()).isEqualTo(record);
+        }
+        assertThat(inspector.subjects()).containsExactly(Topics.valueSubject(Topics.LOGS),
+                Topics.valueSubject(Topics.REPORTS));
+    }
+
+    @Test
     void makesNoHttpCallAfterTheFirstUseOfASchema() {
         AvroEventSerializer serializer = new AvroEventSerializer(registry.newClient());
         AvroEventDeserializer deserializer = new AvroEventDeserializer(registry.newClient());

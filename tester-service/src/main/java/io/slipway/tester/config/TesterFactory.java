@@ -15,6 +15,8 @@ import io.slipway.container.ByteSizes;
 import io.slipway.container.DockerEngine;
 import io.slipway.tester.adapter.docker.DockerContainerEngine;
 import io.slipway.tester.adapter.files.FileReportStore;
+import io.slipway.common.links.RunLinks;
+import io.slipway.tester.domain.ReportStore;
 import io.slipway.tester.adapter.files.PolicyDirectory;
 import io.slipway.tester.adapter.openstack.OpenStackVmSuites;
 import io.slipway.tester.domain.DryRunTests;
@@ -98,8 +100,13 @@ public class TesterFactory {
                 : Path.of(p.policyDir()));
         SuiteParser parser = new SuiteParser(new SuiteParser.Limits(p.serviceStartupTimeout(),
                 p.maxServiceStartupTimeout(), p.maxSetupSteps(), p.maxCommands()));
+        // The tester keeps and serves each report (behind the management token); people read it on the dashboard.
+        ReportStore announced = (runId, attempt, junitXml) -> {
+            reports.store(runId, attempt, junitXml);
+            return RunLinks.report(p.dashboardUrl(), runId, attempt);
+        };
         return new TesterService(engine, parser, new StructureTests(p.testTimeout(), p.suitesTimeout()),
-                new ImagePolicies(settings), provider, reports, policies.warningThreshold(), Clock.systemUTC(),
+                new ImagePolicies(settings), provider, announced, policies.warningThreshold(), Clock.systemUTC(),
                 openStack.configured() ? new OpenStackVmSuites(openStack.tester()) : null);
     }
 

@@ -9,8 +9,9 @@ import java.time.Duration;
 /**
  * tester-service settings: the Docker engine, the staging registry and its credentials ({@code registryPassword} is a
  * secret: set it from the environment), container limits and deadlines, the limits of what a suite may ask for (service
- * start-up wait, setup steps, commands, total time), where reports go and are served from, the provider's policy
- * directory and the built-in policies.
+ * start-up wait, setup steps, commands, total time), where reports go and are served from, the dashboard whose run page
+ * serves each report to people ({@code dashboardUrl}, the location announced), the provider's policy directory and the
+ * built-in policies.
  */
 @ConfigurationProperties("slipway.tester")
 public record TesterProperties(@Nullable String dockerHost,
@@ -36,6 +37,7 @@ public record TesterProperties(@Nullable String dockerHost,
                                @Bindable(defaultValue = ".slipway/tester/reports") String reportsDir,
                                @Bindable(defaultValue = "http://127.0.0.1:8083") String publicUrl,
                                @Bindable(defaultValue = "30d") Duration reportRetention,
+                               @Bindable(defaultValue = "http://127.0.0.1:8087") String dashboardUrl,
                                @Nullable String policyDir,
                                Policies policies) {
 

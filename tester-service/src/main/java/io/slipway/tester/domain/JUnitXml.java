@@ -4,6 +4,9 @@ import javax.xml.stream.XMLOutputFactory;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -17,6 +20,64 @@ import java.util.stream.Collectors;
 public final class JUnitXml {
 
     private JUnitXml() {
+    }
+
+    /**
+     * The report as a stage publishes it: at most {@code maxBytes} of UTF-8. A larger one keeps every case that did
+     * not pass (failed first in the reader's eye, they are what the report is for) and drops passed ones, then the
+     * output of the kept cases, then (failed cases first in each suite) cases from the end, and says it was {@code truncated}.
+     */
+    public static Bounded bounded(String name, List<SuiteReport> suites, Instant timestamp, int maxBytes) {
+        String full = render(name, suites, timestamp);
+        if (bytes(full) <= maxBytes) {
+            return new Bounded(full, false);
+        }
+        List<SuiteReport> kept = suites.stream().map(suite -> new SuiteReport(suite.name(), suite.origin(),
+                suite.cases().stream().filter(c -> c.status() != SuiteReport.Status.PASSED).toList(),
+                suite.durationMillis())).toList();
+        String withoutPassed = render(name, kept, timestamp);
+        if (bytes(withoutPassed) <= maxBytes) {
+            return new Bounded(withoutPassed, true);
+        }
+        List<SuiteReport> quiet = kept.stream().map(suite -> new SuiteReport(suite.name(), suite.origin(),
+                suite.cases().stream().sorted(Comparator.comparing(c -> c.status() != SuiteReport.Status.FAILED))
+                        .map(c -> new SuiteReport.TestCase(c.name(), c.status(), c.failures(), c.durationMillis(), ""))
+                        .toList(), suite.durationMillis())).toList();
+        int total = quiet.stream().mapToInt(suite -> suite.cases().size()).sum();
+        int fits = 0;
+        int tooMany = total + 1;
+        while (tooMany - fits > 1) {
+            int middle = (fits + tooMany) >>> 1;
+            if (bytes(render(name, firstCases(quiet, middle), timestamp)) <= maxBytes) {
+                fits = middle;
+            } else {
+                tooMany = middle;
+            }
+        }
+        return new Bounded(render(name, firstCases(quiet, fits), timestamp), true);
+    }
+
+    /** The suites with only their first {@code count} cases in all (suites left empty are left out). */
+    private static List<SuiteReport> firstCases(List<SuiteReport> suites, int count) {
+        List<SuiteReport> kept = new ArrayList<>();
+        int left = count;
+        for (SuiteReport suite : suites) {
+            if (left <= 0) {
+                break;
+            }
+            List<SuiteReport.TestCase> cases = suite.cases().subList(0, Math.min(left, suite.cases().size()));
+            left -= cases.size();
+            kept.add(new SuiteReport(suite.name(), suite.origin(), cases, suite.durationMillis()));
+        }
+        return kept;
+    }
+
+    /** A rendered report and whether cases were left out to keep it within its bound. */
+    public record Bounded(String xml, boolean truncated) {
+    }
+
+    private static int bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8).length;
     }
 
     public static String render(String name, List<SuiteReport> suites, Instant timestamp) {

@@ -5,13 +5,28 @@ import java.util.List;
 /** How a test run ended: every blocking check passed, or the image must not go further (with the reason). */
 public sealed interface Outcome {
 
+    /** The JUnit XML report of the run, bounded for publication; null when no suite got to run. */
+    JUnitXml.Bounded report();
+
     /** Every suite passed; {@code warnings} counts checks that failed at warn severity (within the threshold). */
-    record Passed(List<SuiteReport> suites, String reportLocation, int warnings) implements Outcome {
+    record Passed(List<SuiteReport> suites, String reportLocation, int warnings, JUnitXml.Bounded report)
+            implements Outcome {
+
+        /** Without a report to publish. */
+        public Passed(List<SuiteReport> suites, String reportLocation, int warnings) {
+            this(suites, reportLocation, warnings, null);
+        }
     }
 
     /** The run failed; {@code excerpt} lists failing assertions within {@link FailureExcerpt#MAX_BYTES}. */
     record Failed(Reason reason, String message, String excerpt, boolean retryable, List<SuiteReport> suites,
-                  String reportLocation) implements Outcome {
+                  String reportLocation, JUnitXml.Bounded report) implements Outcome {
+
+        /** Without a report to publish. */
+        public Failed(Reason reason, String message, String excerpt, boolean retryable, List<SuiteReport> suites,
+                      String reportLocation) {
+            this(reason, message, excerpt, retryable, suites, reportLocation, null);
+        }
     }
 
     /** The {@code BuildFailed.reasonCode}s the tester emits. */

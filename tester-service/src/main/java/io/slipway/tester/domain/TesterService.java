@@ -7,6 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -16,12 +17,15 @@ import java.util.concurrent.atomic.AtomicReference;
  * The tester's use case: an image reaches the deliverer only if every application suite, every provider suite and
  * every built-in policy at fail severity passed against containers of exactly its digest, and the warnings stay
  * within the threshold. Suite files are all parsed before anything runs, so an invalid one costs no container; the
- * JUnit report of every run that got that far is stored and its location travels with the outcome. The test of a
+ * JUnit report of every run that got that far is stored and its location travels with the outcome, as does the report
+ * itself, bounded to {@value #MAX_REPORT_BYTES} bytes for publication. The test of a
  * stale pull or merge request run (closed, or a newer head, after the run) is not run, or stopped when it goes stale
  * while running (its containers removed): it ends as {@code SUPERSEDED} or {@code CANCELLED} with no report.
  */
 public final class TesterService implements ImageTests {
 
+    /** The most UTF-8 bytes of JUnit XML an outcome carries for publication ({@code TestReport}). */
+    public static final int MAX_REPORT_BYTES = 1024 * 1024;
     private static final Logger LOG = LoggerFactory.getLogger(TesterService.class);
 
     private final ContainerEngine engine;
@@ -161,7 +165,8 @@ public final class TesterService implements ImageTests {
         }
     }
 
-    private Outcome decide(ImageRef image, List<SuiteReport> results, String location) {
+    private Outcome decide(ImageRef image, List<SuiteReport> results, Stored stored) {
+        String location = stored.location();
         int applicationFailed = failed(results, Origin.APPLICATION);
         int providerFailed = failed(results, Origin.PROVIDER);
         int warnings = results.stream().mapToInt(r -> (int) r.count(SuiteReport.Status.WARNED)).sum();
@@ -169,32 +174,39 @@ public final class TesterService implements ImageTests {
         if (applicationFailed > 0) {
             return failed(Reason.TESTS_FAILED, applicationFailed + " of " + total + " tests failed against "
                     + image.reference() + (providerFailed > 0 ? ", and " + providerFailed + " provider policy checks"
-                    : ""), false, results, location);
+                    : ""), false, results, stored);
         }
         if (providerFailed > 0) {
             return failed(Reason.POLICY_VIOLATION, providerFailed + " provider policy checks failed against "
-                    + image.reference(), false, results, location);
+                    + image.reference(), false, results, stored);
         }
         if (warningThreshold >= 0 && warnings > warningThreshold) {
             return failed(Reason.POLICY_VIOLATION, warnings + " warnings exceed the threshold of " + warningThreshold
-                    + " for " + image.reference(), false, results, location);
+                    + " for " + image.reference(), false, results, stored);
         }
-        return new Outcome.Passed(List.copyOf(results), location, warnings);
+        return new Outcome.Passed(List.copyOf(results), location, warnings, stored.report());
     }
 
     private static int failed(List<SuiteReport> results, Origin origin) {
         return results.stream().filter(r -> r.origin() == origin).mapToInt(SuiteReport::failed).sum();
     }
 
-    private String store(TestRequest request, List<SuiteReport> results) {
+    /** The report as stored (in full) and as published ({@link #MAX_REPORT_BYTES}). */
+    private record Stored(String location, JUnitXml.Bounded report) {
+    }
+
+    private Stored store(TestRequest request, List<SuiteReport> results) {
         String name = "slipway tester run " + request.runId() + " attempt " + request.attempt() + " of "
                 + request.image().reference();
-        return reports.store(request.runId(), request.attempt(), JUnitXml.render(name, results, clock.instant()));
+        Instant now = clock.instant();
+        String location = reports.store(request.runId(), request.attempt(), JUnitXml.render(name, results, now));
+        return new Stored(location, JUnitXml.bounded(name, results, now, MAX_REPORT_BYTES));
     }
 
     private static Outcome failed(Reason reason, String message, boolean retryable, List<SuiteReport> results,
-                                  String location) {
+                                  Stored stored) {
+        String location = stored == null ? null : stored.location();
         return new Outcome.Failed(reason, message, FailureExcerpt.of(results, location), retryable,
-                List.copyOf(results), location);
+                List.copyOf(results), location, stored == null ? null : stored.report());
     }
 }

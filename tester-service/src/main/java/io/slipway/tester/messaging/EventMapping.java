@@ -6,6 +6,7 @@ import io.slipway.events.ImageBuilt;
 import io.slipway.events.ImageReference;
 import io.slipway.events.Stage;
 import io.slipway.events.SuiteResult;
+import io.slipway.events.TestReport;
 import io.slipway.events.TestsPassed;
 import io.slipway.schemas.RunIds;
 import io.slipway.tester.domain.ImageRef;
@@ -16,7 +17,10 @@ import org.apache.avro.specific.SpecificRecord;
 
 import java.time.Instant;
 
-/** Maps {@code ImageBuilt} to the tester's request and its outcome to {@code TestsPassed} or {@code BuildFailed}. */
+/**
+ * Maps {@code ImageBuilt} to the tester's request and its outcome to {@code TestsPassed} or {@code BuildFailed} (and its
+ * report to {@code TestReport}).
+ */
 final class EventMapping {
 
     private EventMapping() {
@@ -28,6 +32,18 @@ final class EventMapping {
                 new ImageRef(image.getRegistry(), image.getRepository(), image.getDigest()),
                 event.getKind() == ArtifactKind.CONTAINER,
                 event.getTestSuites().stream().map(s -> new SuiteFile(s.getPath(), s.getContent())).toList());
+    }
+
+    /** The run's JUnit report as {@code TestReport}; {@code outcome} has one ({@link Outcome#report()}). */
+    static TestReport report(ImageBuilt in, Outcome outcome, Instant now) {
+        return TestReport.newBuilder()
+                .setEventId(RunIds.newEventId())
+                .setRun(in.getRun())
+                .setPassed(outcome instanceof Outcome.Passed)
+                .setJunitXml(outcome.report().xml())
+                .setTruncated(outcome.report().truncated())
+                .setEmittedAt(now)
+                .build();
     }
 
     /**

@@ -4,6 +4,7 @@ import io.slipway.common.kafka.EventPublisher;
 import io.slipway.common.kafka.RetriesExhausted;
 import io.slipway.common.requests.RequestStates;
 import io.slipway.events.ImageBuilt;
+import io.slipway.schemas.Topics;
 import io.slipway.tester.domain.ImageTests;
 import io.slipway.tester.domain.Outcome;
 import jakarta.inject.Singleton;
@@ -12,7 +13,8 @@ import java.time.Clock;
 import java.util.List;
 
 /**
- * Runs the tester for one {@code ImageBuilt} and publishes its outcome. A Docker engine or registry that stays
+ * Runs the tester for one {@code ImageBuilt} and publishes its outcome, after the run's JUnit report
+ * ({@code TestReport} on {@code slipway.reports}, keyed by run id) when suites ran, passed or failed. A Docker engine or registry that stays
  * unreachable is retried by the record pipeline (the record stays uncommitted); when the retry budget is spent the
  * run ends as {@code BuildFailed INFRASTRUCTURE}, retryable, saying what was unreachable and for how long. The test of
  * a run whose pull or merge request moved on ({@code slipway.requests}) is not run, or stopped, and ends as
@@ -45,6 +47,11 @@ public class ImageTesting {
     }
 
     private void publish(ImageBuilt event, Outcome outcome) {
+        if (outcome.report() != null) {
+            // Before the outcome: once TestsPassed or BuildFailed is out, the run's report is too.
+            publisher.publish(Topics.REPORTS, event.getRun().getRunId(),
+                    EventMapping.report(event, outcome, clock.instant()));
+        }
         publisher.publish(EventMapping.outcome(event, outcome, clock.instant()));
         observer.published(outcome);
     }

@@ -97,4 +97,41 @@ class ReportRenderingTest {
         assertThat(excerpt).contains("more failing assertions").endsWith("Full report (JUnit XML): http://tester/reports/r/1");
         assertThat(excerpt.lines().filter(l -> l.startsWith("FAIL")).count()).isGreaterThan(1);
     }
+
+    @Test
+    void aReportOverItsBoundKeepsEveryFailedCaseAndDropsPassedOnes() {
+        List<TestCase> cases = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            cases.add(TestCase.of("passing " + i, Severity.FAIL, List.of(), 1, "x".repeat(500)));
+        }
+        cases.add(TestCase.of("the broken one", Severity.FAIL, List.of(new Failure("exit code", "0", "1")), 1, "boom"));
+        List<SuiteReport> suites = List.of(new SuiteReport("tests/big.yaml", Origin.APPLICATION, cases, 1));
+        Instant at = Instant.parse("2025-03-14T09:30:00Z");
+
+        JUnitXml.Bounded bounded = JUnitXml.bounded("run", suites, at, 20_000);
+        JUnitXml.Bounded whole = JUnitXml.bounded("run", suites, at, 10_000_000);
+
+        assertThat(bounded.truncated()).isTrue();
+        assertThat(bounded.xml().getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(20_000);
+        assertThat(bounded.xml()).contains("the broken one", "<failure").doesNotContain("passing 0");
+        assertThat(whole.truncated()).isFalse();
+        assertThat(whole.xml()).isEqualTo(JUnitXml.render("run", suites, at));
+    }
+
+    @Test
+    void aReportOfFailuresAloneOverItsBoundKeepsTheFailedCasesThatFitFirst() {
+        List<TestCase> cases = new ArrayList<>();
+        cases.add(TestCase.of("warned", Severity.WARN, List.of(new Failure("w", "a", "b")), 1, ""));
+        for (int i = 0; i < 100; i++) {
+            cases.add(TestCase.of("failed " + i, Severity.FAIL, List.of(new Failure("check", "ok", "y".repeat(300))), 1,
+                    "out".repeat(100)));
+        }
+        List<SuiteReport> suites = List.of(new SuiteReport("tests/red.yaml", Origin.APPLICATION, cases, 1));
+
+        JUnitXml.Bounded bounded = JUnitXml.bounded("run", suites, Instant.EPOCH, 10_000);
+
+        assertThat(bounded.truncated()).isTrue();
+        assertThat(bounded.xml().getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(10_000);
+        assertThat(bounded.xml()).contains("failed 0", "failed 5").doesNotContain("warned", "outout");
+    }
 }

@@ -234,4 +234,23 @@ class TesterServiceTest {
                 .hasMessage("No such container");
         assertThat(image.aborted).isFalse();
     }
+
+    @Test
+    void aPassedAndAFailedRunBothCarryTheirReportForPublication() {
+        Outcome passed = tester(-1, Severity.FAIL).test(request(PASSING));
+        String storedPassed = stored.get("run-1/2");
+        Outcome failed = tester(-1, Severity.FAIL).test(request(PASSING, FAILING));
+
+        assertThat(passed.report().xml()).isEqualTo(storedPassed).contains("name=\"tests/suite0.yaml\"");
+        assertThat(passed.report().truncated()).isFalse();
+        assertThat(failed.report().xml()).isEqualTo(stored.get("run-1/2")).contains("<failure", "name=\"Command Test: bad\"");
+    }
+
+    @Test
+    void aRunThatRanNoSuiteHasNoReport() {
+        Outcome outcome = tester(-1, Severity.FAIL).test(new TestRequest("run-1", 2, new ImageRef("registry.local",
+                "staging/org/app", "latest"), true, List.of()));
+
+        assertThat(outcome.report()).isNull();
+    }
 }

@@ -9,7 +9,9 @@ import io.slipway.events.ImageReference;
 import io.slipway.events.Repository;
 import io.slipway.events.RunContext;
 import io.slipway.events.SmokeCheck;
+import io.slipway.events.TestReport;
 import io.slipway.events.TestsPassed;
+import io.slipway.tester.domain.JUnitXml;
 import io.slipway.tester.domain.Outcome;
 import org.junit.jupiter.api.Test;
 
@@ -70,5 +72,19 @@ class EventMappingTest {
         assertThat(EventMapping.outcome(built(INTENT, ArtifactKind.CONTAINER), failed, Instant.EPOCH))
                 .isInstanceOfSatisfying(BuildFailed.class, event -> assertThat(event.getReasonCode())
                         .isEqualTo("TESTS_FAILED"));
+    }
+
+    @Test
+    void aReportOfAFailedRunIsATestReportOfItsRunMarkedNotPassed() {
+        Outcome.Failed failed = new Outcome.Failed(Outcome.Reason.TESTS_FAILED, "1 test failed", "", false, List.of(),
+                null, new JUnitXml.Bounded("<testsuites/>", true));
+
+        TestReport report = EventMapping.report(built(INTENT, ArtifactKind.CONTAINER), failed, Instant.EPOCH);
+
+        assertThat(report.getRun().getRunId()).isEqualTo("run-1");
+        assertThat(report.getPassed()).isFalse();
+        assertThat(report.getJunitXml()).isEqualTo("<testsuites/>");
+        assertThat(report.getTruncated()).isTrue();
+        assertThat(report.getEventId()).isNotBlank();
     }
 }

@@ -48,9 +48,12 @@ class ImagesThroughKafkaTest {
     @TempDir
     static Path reports;
 
+    private int port;
+
     @BeforeAll
     void start() {
-        tester = ApplicationContext.run(runs.config(instance, reports, SharedDevStack.freePort()));
+        port = SharedDevStack.freePort();
+        tester = ApplicationContext.run(runs.config(instance, reports, port));
         tester.getBean(EmbeddedServer.class).start();
     }
 
@@ -67,7 +70,7 @@ class ImagesThroughKafkaTest {
     }
 
     @Test
-    void aPassingImageBecomesTestsPassedWithItsSuitesAndAReportToFetch() throws Exception {
+    void aPassingImageBecomesTestsPassedWithItsSuitesAndItsReportOnTheReportsTopic() throws Exception {
         ImageBuilt event = runs.publish(staged.sample(), "busybox_test.yaml");
 
         TestsPassed passed = (TestsPassed) onlyOutcomeOf(event);
@@ -80,23 +83,32 @@ class ImagesThroughKafkaTest {
                 tuple("tests/busybox_test.yaml", "APPLICATION", 20, 0),
                 tuple("builtin:cis-docker-benchmark-4", "PROVIDER", 4, 0));
         assertThat(passed.getSuites().get(0).getDurationMillis()).isPositive();
-        HttpResponse<String> anonymous = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(passed.getReportLocation())).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(anonymous.statusCode()).isEqualTo(401);
-        HttpResponse<String> report = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(passed.getReportLocation())).header("Authorization", MANAGEMENT).build(),
+        String runId = event.getRun().getRunId();
+        assertThat(passed.getReportLocation()).as("people read it on the dashboard's run page")
+                .isEqualTo(TesterRuns.DASHBOARD_URL + "/runs/" + runId + "/1/report.xml");
+        assertThat(runs.reportsOf(event)).singleElement().satisfies(report -> {
+            assertThat(report.getRun()).isEqualTo(event.getRun());
+            assertThat(report.getPassed()).isTrue();
+            assertThat(report.getTruncated()).isFalse();
+            assertThat(report.getJunitXml()).contains("<testsuite name=\"tests/busybox_test.yaml\"");
+        });
+        URI kept = URI.create("http://127.0.0.1:" + port + "/reports/" + runId + "/1");
+        HttpResponse<String> anonymous = HttpClient.newHttpClient().send(HttpRequest.newBuilder(kept).build(),
                 HttpResponse.BodyHandlers.ofString());
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        HttpResponse<String> report = HttpClient.newHttpClient().send(HttpRequest.newBuilder(kept)
+                .header("Authorization", MANAGEMENT).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(report.statusCode()).isEqualTo(200);
         assertThat(report.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).contains("xml"));
         assertThat(report.body()).contains("<testsuite name=\"tests/busybox_test.yaml\"");
         HttpResponse<String> missing = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(passed.getReportLocation().replaceFirst("/1$", "/7"))).header("Authorization", MANAGEMENT).build(),
+                URI.create(kept.toString().replaceFirst("/1$", "/7"))).header("Authorization", MANAGEMENT).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(missing.statusCode()).isEqualTo(404);
     }
 
     @Test
-    void aFailingTestBecomesBuildFailedListingTheAssertion() {
+    void aFailingTestBecomesBuildFailedListingTheAssertionAndPublishesItsReport() {
         ImageBuilt event = runs.publish(staged.sample(), "failing_command.yaml");
 
         BuildFailed failed = (BuildFailed) onlyOutcomeOf(event);
@@ -106,6 +118,11 @@ class ImagesThroughKafkaTest {
         assertThat(failed.getReasonCode()).isEqualTo("TESTS_FAILED");
         assertThat(failed.getRetryable()).isFalse();
         assertThat(failed.getLogExcerpt()).contains("FAIL [APPLICATION tests/failing_command.yaml] Command Test: "
-                + "wrong greeting — stdout: expected to match 'goodbye', actual 'hello\n'", "Full report (JUnit XML): ");
+                + "wrong greeting — stdout: expected to match 'goodbye', actual 'hello\n'", "Full report (JUnit XML): "
+                + TesterRuns.DASHBOARD_URL + "/runs/" + event.getRun().getRunId() + "/1/report.xml");
+        assertThat(runs.reportsOf(event)).singleElement().satisfies(report -> {
+            assertThat(report.getPassed()).isFalse();
+            assertThat(report.getJunitXml()).contains("<failure", "wrong greeting");
+        });
     }
 }

@@ -1,6 +1,7 @@
 package io.slipway.tester.support;
 
 import io.slipway.common.kafka.EventPublisher;
+import io.slipway.common.kafka.TopicTail;
 import io.slipway.common.testing.SlipwayTestProperties;
 import io.slipway.devstack.testing.SharedDevStack;
 import io.slipway.events.ArtifactKind;
@@ -12,6 +13,7 @@ import io.slipway.events.Repository;
 import io.slipway.events.RunContext;
 import io.slipway.events.SmokeCheck;
 import io.slipway.events.SuiteFile;
+import io.slipway.events.TestReport;
 import io.slipway.schemas.RunIds;
 import io.slipway.schemas.Topics;
 import io.slipway.schemas.registry.SchemaRegistryClient;
@@ -26,6 +28,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,6 +64,7 @@ public final class TesterRuns {
         config.put("slipway.tester.registry-password", StagedImages.PASSWORD);
         config.put("slipway.tester.reports-dir", reports.toString());
         config.put("slipway.tester.public-url", "http://127.0.0.1:" + port);
+        config.put("slipway.tester.dashboard-url", DASHBOARD_URL);
         config.put("slipway.tester.memory", "256m");
         config.put("slipway.kafka.retry-budget", "500ms");
         config.put("slipway.kafka.retry-initial-backoff", "100ms");
@@ -68,6 +72,9 @@ public final class TesterRuns {
         config.put("kafka.consumers.tester-service.heartbeat.interval.ms", "1000");
         return config;
     }
+
+    /** The dashboard the testers of these tests link reports to. */
+    public static final String DASHBOARD_URL = "http://dashboard.test:8087";
 
     /** The repository's deploy intent every published run carries. */
     public static final DeployIntent DEPLOY_INTENT = DeployIntent.newBuilder().setEnvironments(List.of("staging"))
@@ -130,6 +137,26 @@ public final class TesterRuns {
             collect(consumer, runId, outcomes, Duration.ofSeconds(1));
         }
         return outcomes;
+    }
+
+    /**
+     * Every {@code TestReport} of the run on {@code slipway.reports} (keyed by run id), read to the topic's end: the
+     * tester publishes a report before its outcome, so after {@link #outcomesOf} it is there.
+     */
+    public List<TestReport> reportsOf(ImageBuilt event) {
+        String runId = event.getRun().getRunId();
+        List<TestReport> reports = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            TopicTail.readToEnd(consumer, Topics.REPORTS, Duration.ofSeconds(30), record -> {
+                if (runId.equals(new String(record.key(), StandardCharsets.UTF_8))) {
+                    reports.add((TestReport) deserializer.deserialize(record.topic(), record.headers(), record.value()));
+                }
+            });
+        }
+        return reports;
     }
 
     private void collect(KafkaConsumer<byte[], byte[]> consumer, String runId, List<SpecificRecord> outcomes,
