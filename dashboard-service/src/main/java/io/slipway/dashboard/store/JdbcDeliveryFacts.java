@@ -5,7 +5,6 @@ import io.slipway.dashboard.domain.metrics.Facts;
 import io.slipway.dashboard.domain.metrics.Facts.DeploymentFact;
 import io.slipway.dashboard.domain.metrics.Facts.FailureFact;
 import io.slipway.dashboard.domain.metrics.Facts.StageTimes;
-import jakarta.inject.Singleton;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -26,8 +25,7 @@ import java.util.Map;
  * (runs_newest, then run_events_by_run). Plain SQL that H2 in PostgreSQL mode and PostgreSQL both run; one read-only
  * connection.
  */
-@Singleton
-public class JdbcDeliveryFacts implements DeliveryFacts {
+public final class JdbcDeliveryFacts implements DeliveryFacts {
 
     private static final String DEPLOYMENTS = """
             SELECT environment, repository, run_id, attempt, commit_time, triggered_at, deployed_at, rollback,
