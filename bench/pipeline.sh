@@ -4,7 +4,8 @@
 # on the dry-run backend (SLIPWAY_DRY_RUN=true: nothing is cloned, built, pulled, tested or copied; see
 # docs/benchmarks.md), notifier-service posting to a local Slack/GitHub sink, and drives it with signed webhooks.
 # Kafka is secured as ./slipway up secures it by default (SLIPWAY_KAFKA_SECURITY=plaintext turns that off); the harness
-# reads the topics as ops.
+# reads the topics as ops. dashboard-service runs in the stack as ./slipway up starts it (SLIPWAY_DASHBOARD_ENABLED=false
+# leaves it out); the harness follows its /events stream and reports how far behind the pipeline its read model is.
 # Usage: bench/pipeline.sh [--write] [RATE=20] [LATENCY_RUNS=600] [THROUGHPUT_RUNS=3000]
 #   --write  also puts the figures into docs/benchmarks.md (between the pipeline-bench markers)
 # BENCH_JAVA_OPTS sets the services' JVM options (default as ./slipway up); BENCH_BUILDER_MAX_POLL_RECORDS the
@@ -27,7 +28,8 @@ SINK_PORT=28099
 
 export SLIPWAY_HOME="$WORK/home" SLIPWAY_ENV_FILE="$WORK/bench.env"
 export SLIPWAY_KAFKA_PORT=29092 SLIPWAY_CONTROLLER_PORT=29093 SLIPWAY_REGISTRY_PORT=28081
-export TRIGGER_PORT=28080 BUILDER_PORT=28082 TESTER_PORT=28083 DELIVERER_PORT=28084 NOTIFIER_PORT=28085 DEPLOYER_PORT=28086
+export TRIGGER_PORT=28080 BUILDER_PORT=28082 TESTER_PORT=28083 DELIVERER_PORT=28084 NOTIFIER_PORT=28085 DEPLOYER_PORT=28086 \
+  DASHBOARD_PORT=28087
 
 cleanup() {
   "$ROOT/slipway" down >/dev/null 2>&1 || true
@@ -87,9 +89,12 @@ for service in trigger:$TRIGGER_PORT builder:$BUILDER_PORT tester:$TESTER_PORT d
   METRICS="$METRICS${METRICS:+,}${service%%:*}=http://127.0.0.1:${service#*:}/prometheus"
 done
 SETTINGS=""
-for name in BENCH_BUILDER_MAX_POLL_RECORDS BENCH_FETCH_MAX_WAIT_MS BENCH_JAVA_OPTS; do
+for name in BENCH_BUILDER_MAX_POLL_RECORDS BENCH_FETCH_MAX_WAIT_MS BENCH_JAVA_OPTS SLIPWAY_DASHBOARD_ENABLED; do
   if [ -n "${!name:-}" ]; then SETTINGS="$SETTINGS$name=$(printf '%q' "${!name}") "; fi
 done
+# The dashboard (in the stack unless SLIPWAY_DASHBOARD_ENABLED=false) is followed: how far behind the pipeline it is.
+DASHBOARD_URL=""
+[ "${SLIPWAY_DASHBOARD_ENABLED:-true}" = false ] || DASHBOARD_URL="http://127.0.0.1:$DASHBOARD_PORT"
 COMMAND="${SETTINGS}bench/pipeline.sh $RATE $LATENCY_RUNS $THROUGHPUT_RUNS"
 # The harness only reads the pipeline topics: on a secured stack (the default) it logs in as ops, which may do no more.
 KAFKA_CONFIG="$SLIPWAY_HOME/credentials/kafka-ops.properties"
@@ -98,7 +103,7 @@ mkdir -p "${BENCH_LOGS:-$WORK}"
 java -cp "$HARNESS_JAR" io.slipway.bench.PipelineBench --trigger="http://127.0.0.1:$TRIGGER_PORT" \
   --secret="$SECRET" --bootstrap="127.0.0.1:$SLIPWAY_KAFKA_PORT" ${KAFKA_CONFIG:+--kafka-config="$KAFKA_CONFIG"} --registry="http://127.0.0.1:$SLIPWAY_REGISTRY_PORT" \
   --metrics="$METRICS" --metrics-token-file="$SLIPWAY_HOME/credentials/management.token" --sink-port=$SINK_PORT --rate="$RATE" --latency="$LATENCY_RUNS" \
-  --throughput="$THROUGHPUT_RUNS" --out="$WORK/report.md" --command="$COMMAND" \
+  --throughput="$THROUGHPUT_RUNS" ${DASHBOARD_URL:+--dashboard="$DASHBOARD_URL"} --out="$WORK/report.md" --command="$COMMAND" \
   ${BENCH_LOGS:+--csv="$BENCH_LOGS/latency.csv"}
 { echo; cat "$WORK/idle.md"; } >>"$WORK/report.md"
 echo; cat "$WORK/idle.md"

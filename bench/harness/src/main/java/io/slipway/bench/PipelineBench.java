@@ -67,6 +67,8 @@ public final class PipelineBench {
     private final String kafkaProtocol;
     private final int repositories;
     private final AtomicInteger rejected = new AtomicInteger();
+    /** The dashboard followed while the pipelines run, or null without {@code --dashboard}. */
+    private DashboardFollower dashboard;
 
     private PipelineBench(BenchOptions options) throws IOException {
         this.options = options;
@@ -93,13 +95,17 @@ public final class PipelineBench {
         BenchOptions options = BenchOptions.parse(args,
                 "PipelineBench --trigger=URL --secret=S --bootstrap=HOST:PORT [--kafka-config=FILE] "
                         + "--registry=URL --metrics=SERVICE=URL,… --metrics-token-file=FILE --sink-port=N [--warmup=300] [--latency=600] [--rate=20] "
-                        + "[--throughput=3000] [--senders=8] [--repositories=50] [--out=FILE] [--csv=FILE] [--command=TEXT]");
+                        + "[--throughput=3000] [--senders=8] [--repositories=50] [--dashboard=URL] [--out=FILE] [--csv=FILE] "
+                        + "[--command=TEXT]");
         PipelineBench bench = new PipelineBench(options);
         try {
             options.publish(bench.run());
         } finally {
             bench.sink.close();
             bench.stages.close();
+            if (bench.dashboard != null) {
+                bench.dashboard.close();
+            }
         }
         System.exit(bench.rejected.get() == 0 ? 0 : 1);
     }
@@ -111,6 +117,9 @@ public final class PipelineBench {
         int burst = intOption("throughput", 3000);
         int senders = intOption("senders", 8);
         String loadBefore = loadAverage();
+        if (options.containsKey("dashboard")) {
+            dashboard = new DashboardFollower(URI.create(options.get("dashboard")));
+        }
 
         log("warm-up: %d pipelines at %d/s", warmup, rate);
         awaitNotified(paced("warmup", warmup, rate));
@@ -131,9 +140,44 @@ public final class PipelineBench {
         long accepted = System.currentTimeMillis();
         Map<Run, Long> burstNotified = awaitNotified(burstRuns);
         long burstEnd = burstNotified.values().stream().mapToLong(Long::longValue).max().orElse(accepted);
+        long caughtUp = dashboard == null ? 0 : awaitDashboard();
 
-        return report(hops, notified, burstRuns.size(), burstNotified.size(), burstStart, accepted, burstEnd, rate,
-                senders, loadBefore, loadAverage());
+        String report = report(hops, notified, burstRuns.size(), burstNotified.size(), burstStart, accepted, burstEnd,
+                rate, senders, loadBefore, loadAverage());
+        return dashboard == null ? report
+                : report + dashboardReport(notified, burstNotified, burstStart, burstEnd, caughtUp);
+    }
+
+    /** Waits until the dashboard shows no run RUNNING; returns when (epoch ms), or 0 when it did not catch up. */
+    private long awaitDashboard() throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + COMPLETION_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            long asked = System.currentTimeMillis();
+            if (dashboard.caughtUp()) {
+                return asked;
+            }
+            Thread.sleep(100);
+        }
+        log("the dashboard still showed runs RUNNING %s after the last run was notified", COMPLETION_TIMEOUT);
+        return 0;
+    }
+
+    private String dashboardReport(Map<Run, Long> notified, Map<Run, Long> burstNotified, long burstStart,
+                                   long burstEnd, long caughtUp) {
+        List<Long> lag = new ArrayList<>();
+        notified.forEach((run, at) -> dashboard.changedAt(run.runId()).ifPresent(changed -> lag.add(changed - at)));
+        long lastChange = burstNotified.keySet().stream().map(run -> dashboard.changedAt(run.runId()))
+                .flatMap(java.util.Optional::stream).mapToLong(Long::longValue).max().orElse(0);
+        StringBuilder md = new StringBuilder("\nDashboard (dashboard-service in the stack, following the same topics): "
+                + "run notified → the dashboard announced the run's last change on `/events` (after committing it), "
+                + lag.size() + " of " + notified.size() + " pipelines of the latency phase:\n\n");
+        md.append("| span | p50 | p99 | max |\n|---|---|---|---|\n").append(row("notified → projected", lag));
+        md.append(String.format(Locale.ROOT, "%nBurst: the last run notified %.1f s after the first webhook; the "
+                        + "dashboard's last change of a burst run %.1f s after it, and its runs page showed no run "
+                        + "RUNNING %s.%n", (burstEnd - burstStart) / 1000.0, (lastChange - burstStart) / 1000.0,
+                caughtUp == 0 ? "not within " + COMPLETION_TIMEOUT.toMinutes() + " minutes"
+                        : String.format(Locale.ROOT, "%.1f s after it", (caughtUp - burstStart) / 1000.0)));
+        return md.toString();
     }
 
     /** The latency phase run by run: when the webhook was sent, each event produced, the run notified (epoch ms). */

@@ -65,8 +65,9 @@ public final class JdbcRunHistory implements RunHistory {
             parameters.addAll(List.of(after.triggeredAt(), after.triggeredAt(), after.triggeredAt(), after.runId(),
                     after.runId(), after.attempt()));
         }
-        // Leading with the (equal) filter column lets H2 read the page in the order of that column's index.
-        String leading = filter.repository() != null ? "repository, " : filter.branch() != null ? "branch, "
+        // Leading with the (equal) filter columns lets H2 read the page in the order of their index.
+        String leading = filter.repository() != null && filter.status() != null ? "repository, status, "
+                : filter.repository() != null ? "repository, " : filter.branch() != null ? "branch, "
                 : filter.status() != null ? "status, " : filter.stage() != null ? "stage, " : "";
         sql.append(" ORDER BY ").append(leading).append("triggered_at DESC, run_id, attempt LIMIT ?");
         parameters.add(limit + 1);
