@@ -11,6 +11,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -28,6 +29,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 
@@ -94,8 +96,8 @@ class DashboardEndToEndTest {
         SampleRepository.Push push = app.push();
 
         By row = By.cssSelector("tr[data-run='" + push.runId() + "']");
-        chromium.waitAtMost(RUN_TIMEOUT).until(ExpectedConditions.attributeToBe(row, "data-status", "RUNNING"));
-        String stageSeen = browser.findElement(row).getAttribute("data-stage");
+        String stageSeen = read(row, r -> "RUNNING".equals(r.getAttribute("data-status"))
+                ? r.getAttribute("data-stage") : null);
         chromium.waitAtMost(RUN_TIMEOUT).until(ExpectedConditions.attributeToBe(row, "data-status", "SUCCEEDED"));
         chromium.waitAtMost(RUN_TIMEOUT).until(ExpectedConditions.textToBe(
                 By.cssSelector("tr[data-run='" + push.runId() + "'] td.stage"), "DEPLOY"));
@@ -105,9 +107,8 @@ class DashboardEndToEndTest {
         Deployed staging = awaitDeployed(slipway, push.runId());
         open(slipway, "/environments");
         By section = By.cssSelector("section.environment[data-environment='staging']");
-        chromium.waitAtMost(RUN_TIMEOUT).until(ExpectedConditions.textToBePresentInElementLocated(section,
-                push.runId()));
-        assertThat(browser.findElement(section).getText()).contains(app.name(), staging.getUrl());
+        String shown = read(section, s -> s.getText().contains(push.runId()) ? s.getText() : null);
+        assertThat(shown).contains(app.name(), staging.getUrl());
 
         open(slipway, "/runs/" + push.runId() + "/1");
         chromium.waitAtMost(RUN_TIMEOUT).until(ExpectedConditions.textToBePresentInElementLocated(By.id("log"),
@@ -251,6 +252,15 @@ class DashboardEndToEndTest {
                 .until(() -> slipway.events().ofRun(runId, Deployed.class).stream()
                         .filter(d -> d.getEnvironment().equals("staging")).findFirst(), d -> d.isPresent())
                 .orElseThrow();
+    }
+
+    /**
+     * What {@code read} gives of the element {@code located}, once it gives something (not null): a live page replaces
+     * its rows and sections when they change, so an element found may be gone when it is read, and is found again.
+     */
+    private String read(By located, Function<WebElement, String> read) {
+        return chromium.waitAtMost(RUN_TIMEOUT).ignoring(StaleElementReferenceException.class)
+                .until(page -> read.apply(page.findElement(located)));
     }
 
     /** Opens a page of the dashboard and marks it, so a reload (which loses the mark) can be told. */
