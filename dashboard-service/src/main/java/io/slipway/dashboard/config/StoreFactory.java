@@ -5,6 +5,8 @@ import io.micronaut.context.annotation.Value;
 import io.micronaut.context.exceptions.ConfigurationException;
 import io.slipway.dashboard.domain.LiveChanges;
 import io.slipway.dashboard.domain.RunHistory;
+import io.slipway.dashboard.domain.metrics.DeliveryFacts;
+import io.slipway.dashboard.store.JdbcDeliveryFacts;
 import io.slipway.dashboard.store.JdbcProjection;
 import io.slipway.dashboard.store.JdbcRunHistory;
 import jakarta.inject.Singleton;
@@ -14,7 +16,10 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Wires the read model: the projection that writes it and the {@link RunHistory} the pages read, on one database. */
+/**
+ * Wires the read model: the projection that writes it, and the {@link RunHistory} the pages read and the metrics'
+ * {@link DeliveryFacts}, on one database.
+ */
 @Factory
 public class StoreFactory {
 
@@ -29,6 +34,11 @@ public class StoreFactory {
     @Singleton
     RunHistory runHistory(DataSource dataSource) {
         return new JdbcRunHistory(dataSource);
+    }
+
+    @Singleton
+    DeliveryFacts deliveryFacts(DataSource dataSource) {
+        return new JdbcDeliveryFacts(dataSource);
     }
 
     /** A size such as {@code 4MiB}, {@code 512KiB} or {@code 1048576} in bytes. */

@@ -1,6 +1,7 @@
 package io.slipway.dashboard.messaging;
 
 import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
 import io.slipway.common.config.SlipwayKafkaProperties;
 import io.slipway.common.kafka.DeadLetterPublisher;
@@ -47,9 +48,11 @@ import java.util.stream.Stream;
  * dashboard catches up on start and applies every record exactly once across restarts. A record that cannot be decoded
  * or applied goes to {@code <topic>.dlq} and its offset is stored all the same; a database or dead-letter fault rolls
  * the poll back and it is read again after a pause. The thread beats a {@link Heartbeat}: {@code /health} is DOWN
- * when it died or hangs.
+ * when it died or hangs. {@code slipway.dashboard.projection.enabled: false} leaves it out: an instance that only
+ * serves pages from a PostgreSQL database another instance fills.
  */
 @Context
+@Requires(property = "slipway.dashboard.projection.enabled", notEquals = "false")
 public class ProjectionConsumer {
 
     /** Every topic the dashboard reads. */

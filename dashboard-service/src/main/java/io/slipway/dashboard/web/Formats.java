@@ -31,11 +31,15 @@ final class Formats {
         if (from == null || to == null) {
             return "";
         }
-        Duration d = Duration.between(from, to);
-        if (d.isNegative()) {
-            d = Duration.ZERO;
+        return duration(Duration.between(from, to));
+    }
+
+    /** A duration as {@code 1h 02m}, {@code 3m 05s} or {@code 4s} (a negative one as {@code 0s}); empty for null. */
+    static String duration(Duration duration) {
+        if (duration == null) {
+            return "";
         }
-        long seconds = d.toSeconds();
+        long seconds = Math.max(duration.toSeconds(), 0);
         if (seconds >= 3600) {
             return String.format("%dh %02dm", seconds / 3600, seconds % 3600 / 60);
         }

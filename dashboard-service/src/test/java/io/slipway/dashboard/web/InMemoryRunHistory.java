@@ -1,5 +1,9 @@
 package io.slipway.dashboard.web;
 
+import io.micronaut.context.annotation.Replaces;
+import io.micronaut.context.annotation.Requires;
+import io.slipway.dashboard.config.StoreFactory;
+import jakarta.inject.Singleton;
 import io.slipway.dashboard.domain.Deployment;
 import io.slipway.dashboard.domain.EnvironmentView;
 import io.slipway.dashboard.domain.LogSlice;
@@ -18,7 +22,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A {@link RunHistory} fed with records by the test: the pages' store without a database. */
+@Singleton
+@Replaces(bean = RunHistory.class, factory = StoreFactory.class)
+@Requires(property = InMemoryRunHistory.ENABLED, value = "true")
 final class InMemoryRunHistory implements RunHistory {
+
+    /** The property that makes this double replace the database's history (the pages tests set it). */
+    static final String ENABLED = "slipway.test.in-memory-history";
 
     private final Map<String, RunDetail> runs = new ConcurrentHashMap<>();
     private final Map<String, List<String>> logs = new ConcurrentHashMap<>();

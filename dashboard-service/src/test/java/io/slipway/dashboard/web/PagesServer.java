@@ -28,7 +28,7 @@ final class PagesServer implements AutoCloseable {
     record Received(String path, String authorization, String body) {
     }
 
-    final InMemoryRunHistory history = new InMemoryRunHistory();
+    final InMemoryRunHistory history;
     final List<Received> deployerGot = new CopyOnWriteArrayList<>();
     private final HttpServer deployer;
     private final EmbeddedServer server;
@@ -61,8 +61,11 @@ final class PagesServer implements AutoCloseable {
                 "micronaut.server.port", "-1",
                 "datasources.default.url", "jdbc:h2:mem:pages-" + UUID.randomUUID()
                         + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH",
+                "slipway.dashboard.projection.enabled", "false",
+                InMemoryRunHistory.ENABLED, "true",
                 "slipway.dashboard.deployer-url", "http://127.0.0.1:" + deployer.getAddress().getPort()))
-                .singletons(history).start();
+                .start();
+        history = context.getBean(InMemoryRunHistory.class);
         server = context.getBean(EmbeddedServer.class).start();
     }
 
