@@ -102,9 +102,8 @@ class DashboardEndToEndTest {
         By row = By.cssSelector("tr[data-run='" + push.runId() + "']");
         String stageSeen = read(row, r -> "RUNNING".equals(r.getAttribute("data-status"))
                 ? r.getAttribute("data-stage") : null);
-        chromium.waitAtMost(RUN_TIMEOUT).until(ExpectedConditions.attributeToBe(row, "data-status", "SUCCEEDED"));
-        chromium.waitAtMost(RUN_TIMEOUT).until(ExpectedConditions.textToBe(
-                By.cssSelector("tr[data-run='" + push.runId() + "'] td.stage"), "DEPLOY"));
+        read(row, r -> "SUCCEEDED".equals(r.getAttribute("data-status"))
+                && "DEPLOY".equals(r.findElement(By.cssSelector("td.stage")).getText()) ? "deployed" : null);
         assertThat(stageSeen).as("the stage while the run was running").isIn("TRIGGER", "BUILD", "TEST");
         assertThat(pageWasNotReloaded()).as("the runs page followed the run without a reload").isTrue();
 
