@@ -506,7 +506,8 @@ final class SlipwayStack implements AutoCloseable {
         return resource;
     }
 
-    private static Path repositoryRoot() {
+    /** The Slipway repository this test runs in (where {@code ./slipway} is). */
+    static Path repositoryRoot() {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
             if (Files.isExecutable(dir.resolve("slipway")) && Files.isDirectory(dir.resolve("examples/hello-app"))) {
                 return dir;

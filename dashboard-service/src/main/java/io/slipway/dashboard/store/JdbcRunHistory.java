@@ -193,8 +193,11 @@ public final class JdbcRunHistory implements RunHistory {
                     count++;
                 }
             }
+            // A finished run ends its log too: a build whose retries were used up never sends a last chunk.
             boolean complete = exists(connection, "SELECT 1 FROM log_chunks WHERE run_id = ? AND attempt = ? "
-                    + "AND last_chunk = TRUE", key);
+                    + "AND last_chunk = TRUE", key)
+                    || exists(connection, "SELECT 1 FROM runs WHERE run_id = ? AND attempt = ? "
+                    + "AND status <> 'RUNNING'", key);
             boolean truncated = exists(connection, "SELECT 1 FROM log_totals WHERE run_id = ? AND attempt = ? "
                     + "AND truncated = TRUE", key);
             return new LogSlice(text.toString(), from + count, complete, truncated);

@@ -213,6 +213,19 @@ abstract class ReadModelContract {
     }
 
     @Test
+    void theLogOfAFinishedRunIsCompleteWithoutALastChunk() throws SQLException {
+        TestRuns run = TestRuns.of("retries", "refs/heads/main", Instant.parse("2026-01-07T11:00:00Z"));
+        apply(run.commitReceived(), run.chunk(0, "Step 1/3 : FROM scratch", false));
+        assertThat(history.log(run.runId(), 1, 0).complete()).as("while the build runs").isFalse();
+
+        apply(run.failed(Stage.BUILD, "BUILD_ERROR"));
+
+        LogSlice slice = history.log(run.runId(), 1, 0);
+        assertThat(slice.text()).isEqualTo("Step 1/3 : FROM scratch\n");
+        assertThat(slice.complete()).isTrue();
+    }
+
+    @Test
     void textLongerThanItsColumnIsCut() throws SQLException {
         TestRuns base = TestRuns.of("long", "refs/heads/main", Instant.parse("2026-01-08T10:00:00Z"));
         TestRuns run = new TestRuns(io.slipway.events.RunContext.newBuilder(base.run())
