@@ -17,6 +17,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -311,6 +313,33 @@ class PagesHttpTest {
                 "\"repository\":\"octo-org/hello\"");
 
         stream.body().close();
+        await().atMost(Duration.ofSeconds(10)).until(() -> server.liveChanges().subscribers() == 0);
+    }
+
+    @Test
+    void aStreamBeyondTheMostOpenAtOnceIsRefusedWith503() throws Exception {
+        List<AutoCloseable> open = new ArrayList<>();
+        try {
+            while (server.liveChanges().subscribers() < EventsController.MAX_STREAMS) {
+                open.add(server.liveChanges().subscribe(change -> { }));
+            }
+            HttpResponse<String> refused = server.get("/events");
+            assertThat(refused.statusCode()).isEqualTo(503);
+            assertThat(refused.headers().firstValue("Retry-After")).hasValue("30");
+
+            open.remove(0).close();
+            HttpResponse<InputStream> accepted = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(server.url("/events"))).header("Accept", "text/event-stream").build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            assertThat(accepted.statusCode()).isEqualTo(200);
+            assertThat(accepted.headers().firstValue("Content-Type")).hasValueSatisfying(
+                    type -> assertThat(type).startsWith("text/event-stream"));
+            accepted.body().close();
+        } finally {
+            for (AutoCloseable subscription : open) {
+                subscription.close();
+            }
+        }
         await().atMost(Duration.ofSeconds(10)).until(() -> server.liveChanges().subscribers() == 0);
     }
 
