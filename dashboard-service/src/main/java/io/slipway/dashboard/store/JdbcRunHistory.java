@@ -192,8 +192,10 @@ public final class JdbcRunHistory implements RunHistory {
                     count++;
                 }
             }
+            // A run that failed or was cancelled may never send its last chunk (a builder that died mid-build).
             boolean complete = exists(connection, "SELECT 1 FROM log_chunks WHERE run_id = ? AND attempt = ? "
-                    + "AND last_chunk = TRUE", key);
+                    + "AND last_chunk = TRUE", key) || exists(connection, "SELECT 1 FROM runs WHERE run_id = ? "
+                    + "AND attempt = ? AND status IN ('FAILED', 'CANCELLED')", key);
             boolean truncated = exists(connection, "SELECT 1 FROM log_totals WHERE run_id = ? AND attempt = ? "
                     + "AND truncated = TRUE", key);
             return new LogSlice(text.toString(), from + count, complete, truncated);
