@@ -239,13 +239,15 @@ public final class JdbcProjection {
         private void runEvent(String eventId, RunContext run, String kind, Stage stage, Instant occurredAt,
                               String environment, String summary, SpecificRecord event, SqlAction rest)
                 throws SQLException {
-            if (exists("SELECT 1 FROM run_events WHERE event_id = ?", eventId)) {
+            // Cut to its column, a longer id would be stored under another one and its duplicate not be recognised.
+            String id = requireBounded(eventId, 64, "event id");
+            if (exists("SELECT 1 FROM run_events WHERE event_id = ?", id)) {
                 return;
             }
             ensureRun(run, occurredAt);
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO run_events (event_id, run_id, "
                     + "attempt, kind, stage, occurred_at, environment, summary, detail) VALUES (?,?,?,?,?,?,?,?,?)")) {
-                insert.setString(1, Sql.bounded(eventId, 64));
+                insert.setString(1, id);
                 insert.setString(2, run.getRunId());
                 insert.setInt(3, run.getAttempt());
                 insert.setString(4, kind);

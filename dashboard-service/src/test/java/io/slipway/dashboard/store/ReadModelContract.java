@@ -9,6 +9,7 @@ import io.slipway.dashboard.domain.RunFilter;
 import io.slipway.dashboard.domain.RunPage;
 import io.slipway.dashboard.domain.RunStatus;
 import io.slipway.dashboard.domain.RunSummary;
+import io.slipway.events.CommitReceived;
 import io.slipway.events.Stage;
 import org.apache.avro.specific.SpecificRecord;
 import org.flywaydb.core.Flyway;
@@ -237,6 +238,21 @@ abstract class ReadModelContract {
         apply(run.failed(Stage.BUILD, "BUILD_ERROR"));
 
         assertThat(history.log(run.runId(), 1, 0).complete()).isTrue();
+    }
+
+    @Test
+    void anEventIdLongerThanItsColumnIsRefusedRatherThanStoredUnderAnotherId() throws SQLException {
+        TestRuns run = TestRuns.of("longid", "refs/heads/main", Instant.parse("2026-01-08T11:00:00Z"));
+        CommitReceived event = CommitReceived.newBuilder(run.commitReceived()).setEventId("e".repeat(65)).build();
+        List<Throwable> failures = new ArrayList<>();
+        for (int delivery = 0; delivery < 2; delivery++) {
+            projection.apply(List.of(ProjectedRecord.of("t", 0, offsets.getAndIncrement(), "k", event)),
+                    (record, cause) -> failures.add(cause));
+        }
+
+        assertThat(failures).hasSize(2).allSatisfy(cause -> assertThat(cause)
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("event id"));
+        assertThat(count("run_events", run.runId())).isZero();
     }
 
     @Test
