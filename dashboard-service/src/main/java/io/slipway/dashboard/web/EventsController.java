@@ -59,7 +59,8 @@ public class EventsController {
             });
         }).onBackpressureBuffer(PENDING_PER_CLIENT, dropped -> { }, BufferOverflowStrategy.DROP_OLDEST);
         Flux<Event<String>> pings = Flux.interval(HEARTBEAT).map(tick -> Event.of("{}").name("ping"));
-        return HttpResponse.ok(Flux.merge(Flux.just(Event.of("{}").name("ping")), live, pings));
+        return HttpResponse.ok(Flux.merge(Flux.just(Event.of("{}").name("ping")), live, pings))
+                .contentType(MediaType.TEXT_EVENT_STREAM_TYPE);
     }
 
     static Event<String> event(RunChange change) {
