@@ -246,6 +246,8 @@ class PagesHttpTest {
         assertThat(download.headers().firstValue("Content-Disposition")).contains(
                 "attachment; filename=\"run-l-1.log\"");
         assertThat(server.get("/runs/unknown-run/1/log.txt").statusCode()).isEqualTo(404);
+        assertThat(server.get("/runs/run-l/7/log.txt").statusCode()).as("an attempt the run never had")
+                .isEqualTo(404);
     }
 
     @Test
