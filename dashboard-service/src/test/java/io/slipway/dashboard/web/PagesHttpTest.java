@@ -325,7 +325,10 @@ class PagesHttpTest {
             while (server.liveChanges().subscribers() < EventsController.MAX_STREAMS) {
                 open.add(server.liveChanges().subscribe(change -> { }));
             }
-            HttpResponse<String> refused = server.get("/events");
+            // A stream accepted by mistake never ends: the timeout makes that a failure instead of a hang.
+            HttpResponse<String> refused = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(server.url("/events"))).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(refused.statusCode()).isEqualTo(503);
             assertThat(refused.headers().firstValue("Retry-After")).hasValue("30");
 
