@@ -239,13 +239,15 @@ public final class JdbcProjection {
         private void runEvent(String eventId, RunContext run, String kind, Stage stage, Instant occurredAt,
                               String environment, String summary, SpecificRecord event, SqlAction rest)
                 throws SQLException {
-            if (exists("SELECT 1 FROM run_events WHERE event_id = ?", eventId)) {
+            // Cut to its column, a longer id would be stored under another one and its duplicate not be recognised.
+            String id = requireBounded(eventId, 64, "event id");
+            if (exists("SELECT 1 FROM run_events WHERE event_id = ?", id)) {
                 return;
             }
             ensureRun(run, occurredAt);
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO run_events (event_id, run_id, "
                     + "attempt, kind, stage, occurred_at, environment, summary, detail) VALUES (?,?,?,?,?,?,?,?,?)")) {
-                insert.setString(1, Sql.bounded(eventId, 64));
+                insert.setString(1, id);
                 insert.setString(2, run.getRunId());
                 insert.setInt(3, run.getAttempt());
                 insert.setString(4, kind);
@@ -414,20 +416,16 @@ public final class JdbcProjection {
             boolean truncated = known && total.truncated();
             String text = boundedUtf8(e.getText(), CHUNK_MAX_BYTES);
             long size = text.getBytes(StandardCharsets.UTF_8).length;
-            boolean kept = bytes + size <= logLimit;
+            // A stage's log ends at its last chunk, or at the first chunk the limit drops: keeping a later, smaller
+            // chunk would leave a hole in the middle of the log, and the end marker says the log will not grow.
+            boolean ended = exists("SELECT 1 FROM log_chunks WHERE run_id = ? AND attempt = ? AND stage = ? "
+                    + "AND last_chunk = TRUE", runId, e.getAttempt(), e.getStage().name());
+            boolean kept = !ended && bytes + size <= logLimit;
             if (kept) {
-                try (PreparedStatement insert = connection.prepareStatement("INSERT INTO log_chunks (run_id, attempt, "
-                        + "stage, sequence, text, last_chunk, emitted_at) VALUES (?,?,?,?,?,?,?)")) {
-                    insert.setString(1, runId);
-                    insert.setInt(2, e.getAttempt());
-                    insert.setString(3, e.getStage().name());
-                    insert.setLong(4, e.getSequence());
-                    insert.setString(5, text);
-                    insert.setBoolean(6, e.getLast());
-                    Sql.instant(insert, 7, e.getEmittedAt());
-                    insert.executeUpdate();
-                }
+                insertChunk(e, runId, text, e.getLast());
                 bytes += size;
+            } else if (!ended) {
+                insertChunk(e, runId, "", true);
             }
             truncated = truncated || !kept || e.getTruncated() || !text.equals(e.getText());
             String sql = known ? "UPDATE log_totals SET bytes = ?, truncated = ? WHERE run_id = ? AND attempt = ?"
@@ -449,6 +447,20 @@ public final class JdbcProjection {
             }
             changes.add(new RunChange(RunChange.Kind.LOG, runId, e.getAttempt(),
                     Sql.bounded(e.getRepository(), 256), null));
+        }
+
+        private void insertChunk(LogChunk e, String runId, String text, boolean last) throws SQLException {
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO log_chunks (run_id, attempt, "
+                    + "stage, sequence, text, last_chunk, emitted_at) VALUES (?,?,?,?,?,?,?)")) {
+                insert.setString(1, runId);
+                insert.setInt(2, e.getAttempt());
+                insert.setString(3, e.getStage().name());
+                insert.setLong(4, e.getSequence());
+                insert.setString(5, text);
+                insert.setBoolean(6, last);
+                Sql.instant(insert, 7, e.getEmittedAt());
+                insert.executeUpdate();
+            }
         }
 
         private void testReport(TestReport e) throws SQLException {

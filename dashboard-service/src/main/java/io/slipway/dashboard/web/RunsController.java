@@ -92,8 +92,8 @@ public class RunsController {
     HttpResponse<String> logText(String runId, String attempt) {
         String id = RunPaths.runId(runId);
         int number = RunPaths.attempt(attempt);
-        if (history.attempts(id).isEmpty()) {
-            throw new NotFound("Not found", "No run " + id + " is known.");
+        if (!history.attempts(id).contains(number)) {
+            throw new NotFound("Not found", "Run " + id + " has no attempt " + number + ".");
         }
         StringBuilder text = new StringBuilder();
         int from = 0;

@@ -9,6 +9,7 @@ import io.slipway.dashboard.domain.RunFilter;
 import io.slipway.dashboard.domain.RunPage;
 import io.slipway.dashboard.domain.RunStatus;
 import io.slipway.dashboard.domain.RunSummary;
+import io.slipway.events.CommitReceived;
 import io.slipway.events.Stage;
 import org.apache.avro.specific.SpecificRecord;
 import org.flywaydb.core.Flyway;
@@ -209,7 +210,49 @@ abstract class ReadModelContract {
         LogSlice slice = history.log(run.runId(), 1, 0);
         assertThat(slice.text()).isEqualTo("12345\n67890\n");
         assertThat(slice.truncated()).isTrue();
-        assertThat(slice.complete()).isFalse();
+        assertThat(slice.complete()).as("the last chunk came, though dropped").isTrue();
+    }
+
+    @Test
+    void theFirstChunkPastTheLimitEndsTheLogSoASmallerOneLeavesNoHole() throws SQLException {
+        JdbcProjection small = new JdbcProjection(dataSource, 10, live);
+        TestRuns run = TestRuns.of("hole", "refs/heads/main", Instant.parse("2026-01-07T11:00:00Z"));
+        apply(small, run.commitReceived(), run.chunk(0, "1234567", false), run.chunk(1, "overflow", false));
+        assertThat(history.log(run.runId(), 1, 0).complete()).as("nothing more will be kept").isTrue();
+
+        apply(small, run.chunk(2, "ab", false), run.chunk(3, "c", true));
+
+        LogSlice slice = history.log(run.runId(), 1, 0);
+        assertThat(slice.text()).isEqualTo("1234567\n");
+        assertThat(slice.truncated()).isTrue();
+        assertThat(history.log(run.runId(), 1, slice.next()).text()).isEmpty();
+        assertThat(detail(run).log()).isEqualTo(new RunDetail.LogState(7, true));
+    }
+
+    @Test
+    void theLogOfARunThatFailedWithoutItsLastChunkIsComplete() throws SQLException {
+        TestRuns run = TestRuns.of("died", "refs/heads/main", Instant.parse("2026-01-07T12:00:00Z"));
+        apply(run.commitReceived(), run.chunk(0, "Step 1/3 : FROM scratch", false));
+        assertThat(history.log(run.runId(), 1, 0).complete()).as("still building").isFalse();
+
+        apply(run.failed(Stage.BUILD, "BUILD_ERROR"));
+
+        assertThat(history.log(run.runId(), 1, 0).complete()).isTrue();
+    }
+
+    @Test
+    void anEventIdLongerThanItsColumnIsRefusedRatherThanStoredUnderAnotherId() throws SQLException {
+        TestRuns run = TestRuns.of("longid", "refs/heads/main", Instant.parse("2026-01-08T11:00:00Z"));
+        CommitReceived event = CommitReceived.newBuilder(run.commitReceived()).setEventId("e".repeat(65)).build();
+        List<Throwable> failures = new ArrayList<>();
+        for (int delivery = 0; delivery < 2; delivery++) {
+            projection.apply(List.of(ProjectedRecord.of("t", 0, offsets.getAndIncrement(), "k", event)),
+                    (record, cause) -> failures.add(cause));
+        }
+
+        assertThat(failures).hasSize(2).allSatisfy(cause -> assertThat(cause)
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("event id"));
+        assertThat(count("run_events", run.runId())).isZero();
     }
 
     @Test

@@ -17,6 +17,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -244,6 +246,8 @@ class PagesHttpTest {
         assertThat(download.headers().firstValue("Content-Disposition")).contains(
                 "attachment; filename=\"run-l-1.log\"");
         assertThat(server.get("/runs/unknown-run/1/log.txt").statusCode()).isEqualTo(404);
+        assertThat(server.get("/runs/run-l/7/log.txt").statusCode()).as("an attempt the run never had")
+                .isEqualTo(404);
     }
 
     @Test
@@ -311,6 +315,37 @@ class PagesHttpTest {
                 "\"repository\":\"octo-org/hello\"");
 
         stream.body().close();
+        await().atMost(Duration.ofSeconds(10)).until(() -> server.liveChanges().subscribers() == 0);
+    }
+
+    @Test
+    void aStreamBeyondTheMostOpenAtOnceIsRefusedWith503() throws Exception {
+        List<AutoCloseable> open = new ArrayList<>();
+        try {
+            while (server.liveChanges().subscribers() < EventsController.MAX_STREAMS) {
+                open.add(server.liveChanges().subscribe(change -> { }));
+            }
+            // A stream accepted by mistake never ends: its body is closed unread, so that fails instead of hanging.
+            HttpResponse<InputStream> refused = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(server.url("/events"))).build(), HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream body = refused.body()) {
+                assertThat(refused.statusCode()).isEqualTo(503);
+                assertThat(refused.headers().firstValue("Retry-After")).hasValue("30");
+            }
+
+            open.remove(0).close();
+            HttpResponse<InputStream> accepted = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(server.url("/events"))).header("Accept", "text/event-stream").build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            assertThat(accepted.statusCode()).isEqualTo(200);
+            assertThat(accepted.headers().firstValue("Content-Type")).hasValueSatisfying(
+                    type -> assertThat(type).startsWith("text/event-stream"));
+            accepted.body().close();
+        } finally {
+            for (AutoCloseable subscription : open) {
+                subscription.close();
+            }
+        }
         await().atMost(Duration.ofSeconds(10)).until(() -> server.liveChanges().subscribers() == 0);
     }
 

@@ -139,7 +139,8 @@ public final class DeliveryMetrics {
                 Instant broken = failure.get(i).get();
                 for (int j = i + 1; j < changes.size(); j++) {
                     DeploymentFact next = changes.get(j);
-                    if (next.deployedAt().isAfter(broken) && failure.get(j).isEmpty()) {
+                    if (next.repository().equals(d.repository()) && next.deployedAt().isAfter(broken)
+                            && failure.get(j).isEmpty()) {
                         restores.add(Duration.between(broken, next.deployedAt()));
                         break;
                     }

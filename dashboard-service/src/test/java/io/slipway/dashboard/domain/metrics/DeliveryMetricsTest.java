@@ -130,6 +130,20 @@ class DeliveryMetricsTest {
     }
 
     @Test
+    void overallAFailureIsRestoredOnlyByADeploymentOfItsOwnRepository() {
+        DeliveryReport report = compute(List.of(
+                deploy("production", APP, "r1", "01T09:00", "01T09:00", "01T10:00"),
+                deploy("production", WEB, "w1", "01T09:00", "01T09:00", "01T11:00"),
+                deploy("production", APP, "r2", "01T09:00", "01T09:00", "01T14:00")), List.of(
+                failure(APP, "r1", "DEPLOY", "SMOKE_FAILED", "production", "01T10:00")), null);
+
+        // acme/web's deployment at 11:00 does not restore acme/app; r2 at 14:00 does: 4h, overall as per repository
+        assertThat(report.overall().restore().median()).isEqualTo(hours(4));
+        assertThat(report.repositories()).filteredOn(row -> row.repository().equals(APP))
+                .singleElement().satisfies(row -> assertThat(row.dora().restore().median()).isEqualTo(hours(4)));
+    }
+
+    @Test
     void anEmptyPeriodHasNoFiguresButItsDays() {
         DeliveryReport report = compute(List.of(), List.of(), null);
 
