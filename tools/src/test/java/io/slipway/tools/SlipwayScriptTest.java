@@ -274,6 +274,8 @@ class SlipwayScriptTest {
                 .allMatch(program -> Files.exists(up.record().resolve(program + ".env"))));
         assertThat(output).contains("Starting deployer-service").doesNotContain("Starting dashboard-service");
         assertThat(up.state().resolve("dashboard-service.pid")).doesNotExist();
+        assertThat(slipway(up, "status")).as("left out on purpose, not a service that died")
+                .containsPattern("dashboard-service\\s+-\\s+disabled");
 
         String scaled = slipway(up, "scale", "dashboard-service", "2");
         assertThat(scaled).contains("dashboard-service runs as one instance per database");
