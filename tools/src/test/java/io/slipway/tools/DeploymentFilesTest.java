@@ -3,7 +3,10 @@ package io.slipway.tools;
 import io.slipway.common.yaml.StrictYaml;
 import io.slipway.common.yaml.YamlMap;
 import io.slipway.common.yaml.YamlNode;
+import io.slipway.devstack.KafkaCredentials;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.Yaml;
 
 import java.io.IOException;
@@ -12,33 +15,128 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * docker-compose.yml is checked statically (it cannot be run here: its images come from Docker Hub): Debian's
- * docker-compose accepts it, and every variable it sets for a Slipway service is one that service reads, in its own
- * application.yml or in the settings all services share (common's slipway-defaults.yml). The default environments
- * file that {@code ./slipway up} installs is read as the deployer reads it: strictly, with the keys of its format only.
+ * docker-compose.yml (and its public-images override) is checked statically here; ComposeEndToEndTest runs it. Debian's
+ * docker-compose accepts both files with the settings {@code ./slipway compose-env} writes; every variable it sets for a
+ * Slipway service is one that service reads, in its own application.yml, in the settings all services share (common's
+ * slipway-defaults.yml), or through Micronaut's own mapping of the environment; every secret comes from a variable,
+ * never written in a file. The environments files (the dev stack's default and the compose stack's) are read as the
+ * deployer reads them: strictly, with the keys of its format only.
  */
 class DeploymentFilesTest {
 
     private static final Path ROOT = Path.of(System.getProperty("user.dir")).toAbsolutePath().getParent();
-    /** Read by the JVM or by Micronaut's own mapping of environment variables, not by application.yml. */
-    private static final Set<String> READ_ELSEWHERE = Set.of("JAVA_TOOL_OPTIONS");
+    /**
+     * Read by the JVM or by Micronaut's own mapping of environment variables (KAFKA_SASL_MECHANISM is
+     * kafka.sasl.mechanism, SLIPWAY_KAFKA_CREATE_TOPICS is slipway.kafka.create-topics), not by application.yml.
+     */
+    private static final Set<String> READ_ELSEWHERE = Set.of("JAVA_TOOL_OPTIONS", "KAFKA_SASL_MECHANISM",
+            "KAFKA_SASL_JAAS_CONFIG", "SLIPWAY_KAFKA_CREATE_TOPICS");
+    /** A variable named like this holds a secret (the ./slipway script's SECRET_NAME). */
+    private static final Pattern SECRET_NAME = Pattern.compile(
+            ".*(PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIALS?|USER_INFO|BASIC_AUTH|JAAS_CONFIG|PRIVATE_KEY|API_KEY|ACCESS_KEY|WEBHOOK_URL)$");
+    private static final Set<String> ENVIRONMENT_KEYS = Set.of("repositories", "refs", "previews", "url", "smoke",
+            "target", "after", "approval", "soak");
+    private static final Set<String> DOCKER_KEYS = Set.of("kind", "host", "tls-cert-path", "network", "ports", "env",
+            "env-from", "memory", "cpus", "health", "registry-username", "registry-password-env");
+    private static final List<String> COMPOSE_FILES = List.of("docker-compose.yml", "docker-compose.public.yml");
+    @TempDir
+    private static Path temp;
+    private static Path composeEnv;
     private static final Path SHARED = ROOT.resolve("common/src/main/resources/slipway-defaults.yml");
 
+    @BeforeAll
+    static void writeTheComposeSettings() throws Exception {
+        composeEnv = temp.resolve("compose.env");
+        // The group is given and the socket absent, so nothing here touches this machine's Docker engine.
+        String output = run(Map.of("SLIPWAY_DOCKER_GID", "4242", "DOCKER_HOST", "unix://" + temp.resolve("none.sock"),
+                "SLIPWAY_GIT_ROOT", temp.resolve("git").toString()), "./slipway", "compose-env", composeEnv.toString());
+        assertThat(composeEnv).as(output).exists();
+    }
+
     @Test
-    void dockerComposeAcceptsTheFile() throws Exception {
-        Process process = new ProcessBuilder("docker-compose", "-f", ROOT.resolve("docker-compose.yml").toString(),
-                "config", "-q").redirectErrorStream(true).start();
+    void dockerComposeAcceptsTheFileAndThePublicImagesOverrideWithTheSettingsComposeEnvWrites() throws Exception {
+        String base = run(Map.of(), "docker-compose", "--env-file", composeEnv.toString(), "-f", "docker-compose.yml",
+                "config", "-q");
+        String withOverride = run(Map.of(), "docker-compose", "--env-file", composeEnv.toString(), "-f",
+                "docker-compose.yml", "-f", "docker-compose.public.yml", "config", "-q");
+
+        assertThat(base).isEmpty();
+        assertThat(withOverride).isEmpty();
+    }
+
+    @Test
+    void dockerComposeRefusesToStartWithoutTheSecrets() throws Exception {
+        Files.writeString(temp.resolve("empty.env"), "");
+        Process process = new ProcessBuilder("docker-compose", "--env-file", temp.resolve("empty.env").toString(),
+                "-f", "docker-compose.yml", "config", "-q").directory(ROOT.toFile()).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as("docker-compose config: %s", output).isZero();
+        assertThat(process.exitValue()).as(output).isNotZero();
+        assertThat(output).contains("run ./slipway compose-env first");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void noSecretIsWrittenInTheComposeFilesOnlyReferencedFromTheEnvironment() throws IOException {
+        List<String> literal = new ArrayList<>();
+        int secrets = 0;
+        for (String file : COMPOSE_FILES) {
+            Map<String, Object> compose = new Yaml().load(Files.readString(ROOT.resolve(file)));
+            for (var service : ((Map<String, Map<String, Object>>) compose.get("services")).entrySet()) {
+                Object environment = service.getValue().get("environment");
+                if (!(environment instanceof Map<?, ?> variables)) {
+                    continue;
+                }
+                for (var variable : variables.entrySet()) {
+                    String name = String.valueOf(variable.getKey());
+                    String value = String.valueOf(variable.getValue());
+                    if (SECRET_NAME.matcher(name).matches() || value.contains("password=")) {
+                        secrets++;
+                        String withoutReferences = value.replaceAll("\\$\\{[A-Z0-9_]+(:[-?][^}]*)?}", "");
+                        if (value.equals(withoutReferences) || withoutReferences.matches("(?s).*password=\"[^\"].*")) {
+                            literal.add(file + ": " + service.getKey() + ": " + name);
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(secrets).as("secrets passed to the services").isGreaterThan(30);
+        assertThat(literal).as("secrets written in the compose files instead of ${VARIABLE}").isEmpty();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void kafkaKnowsAPasswordForEveryPrincipalAndEachServiceLogsInAsItsOwn() throws IOException {
+        Map<String, Object> compose = new Yaml().load(Files.readString(ROOT.resolve("docker-compose.yml")));
+        Map<String, Map<String, Object>> services = (Map<String, Map<String, Object>>) compose.get("services");
+        Map<String, Object> kafka = (Map<String, Object>) services.get("kafka").get("environment");
+
+        assertThat(kafka.keySet().stream().filter(k -> k.startsWith("SLIPWAY_KAFKA_PASSWORD_")))
+                .containsExactlyInAnyOrderElementsOf(KafkaCredentials.PRINCIPALS.stream()
+                        .map(p -> "SLIPWAY_KAFKA_PASSWORD_" + p.toUpperCase(Locale.ROOT).replace('-', '_')).toList());
+        assertThat(Files.readAllLines(composeEnv).stream().filter(l -> l.startsWith("SLIPWAY_KAFKA_PASSWORD_"))
+                .map(l -> l.substring(0, l.indexOf('='))))
+                .as("compose-env writes them all").containsExactlyInAnyOrderElementsOf(kafka.keySet().stream()
+                        .filter(k -> k.startsWith("SLIPWAY_KAFKA_PASSWORD_")).toList());
+        for (var service : services.entrySet()) {
+            if (service.getKey().endsWith("-service")) {
+                String principal = service.getKey().replace("-service", "");
+                Map<String, Object> environment = (Map<String, Object>) service.getValue().get("environment");
+                assertThat(String.valueOf(environment.get("KAFKA_SASL_JAAS_CONFIG"))).as(service.getKey())
+                        .contains("username=\"" + principal + "\" password=\"${SLIPWAY_KAFKA_PASSWORD_"
+                                + principal.toUpperCase(Locale.ROOT) + "}\"");
+            }
+        }
     }
 
     @Test
@@ -47,6 +145,8 @@ class DeploymentFilesTest {
         Map<String, Object> compose = new Yaml().load(Files.readString(ROOT.resolve("docker-compose.yml")));
         Map<String, Map<String, Object>> services = (Map<String, Map<String, Object>>) compose.get("services");
         String shared = Files.readString(SHARED);
+        // The deployer reads a target's secret from the variable its environments file names (registry-password-env).
+        String environmentsFile = Files.readString(ROOT.resolve("deploy/environments.compose.yml"));
         List<String> unread = new ArrayList<>();
         int checked = 0;
         for (var service : services.entrySet()) {
@@ -58,7 +158,9 @@ class DeploymentFilesTest {
             Map<String, Object> environment = (Map<String, Object>) service.getValue().get("environment");
             for (String variable : environment.keySet()) {
                 checked++;
-                if (!yml.contains("${" + variable + ":") && !READ_ELSEWHERE.contains(variable)) {
+                boolean namedByEnvironments = service.getKey().equals("deployer-service")
+                        && environmentsFile.contains("-env: " + variable + "\n");
+                if (!yml.contains("${" + variable + ":") && !READ_ELSEWHERE.contains(variable) && !namedByEnvironments) {
                     unread.add(service.getKey() + ": " + variable);
                 }
             }
@@ -75,10 +177,8 @@ class DeploymentFilesTest {
         YamlMap environments = root.map(Set.of("environments")).required("environments").map();
 
         assertThat(environments.keys()).containsExactly("staging", "production");
-        Set<String> environmentKeys = Set.of("repositories", "refs", "previews", "url", "smoke", "target", "after",
-                "approval", "soak");
-        Set<String> dockerKeys = Set.of("kind", "host", "tls-cert-path", "ports", "env", "env-from", "memory", "cpus",
-                "health", "registry-username", "registry-password-env");
+        Set<String> environmentKeys = ENVIRONMENT_KEYS;
+        Set<String> dockerKeys = DOCKER_KEYS;
         YamlMap staging = environments.required("staging").map(environmentKeys);
         YamlMap production = environments.required("production").map(environmentKeys);
         YamlMap stagingTarget = staging.required("target").map(dockerKeys);
@@ -99,6 +199,43 @@ class DeploymentFilesTest {
             assertThat(environment.required("smoke").list()).allSatisfy(check -> assertThat(
                     check.map(Set.of("path", "status", "contains")).required("path").text()).startsWith("/"));
         }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theComposeEnvironmentsFileRunsTheAppsOnTheAppsNetworkAndPullsWithTheDeployersReadLogin() throws IOException {
+        Path file = ROOT.resolve("deploy/environments.compose.yml");
+        YamlNode root = StrictYaml.read(file.toString(), Files.readString(file)).orElseThrow();
+        YamlMap environments = root.map(Set.of("environments")).required("environments").map();
+        Map<String, Object> compose = new Yaml().load(Files.readString(ROOT.resolve("docker-compose.yml")));
+        Map<String, Object> deployer = ((Map<String, Map<String, Object>>) compose.get("services"))
+                .get("deployer-service");
+        Map<String, Object> deployerEnvironment = (Map<String, Object>) deployer.get("environment");
+
+        assertThat(environments.keys()).containsExactly("staging", "production");
+        for (String name : environments.keys()) {
+            YamlMap environment = environments.required(name).map(ENVIRONMENT_KEYS);
+            YamlMap target = environment.required("target").map(DOCKER_KEYS);
+            assertThat(target.required("network").text()).isEqualTo("slipway-apps");
+            assertThat(texts(target.required("ports"))).singleElement().asString().startsWith("127.0.0.1:28");
+            assertThat(deployerEnvironment).containsKey(target.required("registry-password-env").text());
+            assertThat(target.required("registry-username").text()).isEqualTo("deployer");
+        }
+        assertThat(environments.required("production").map(ENVIRONMENT_KEYS).required("approval").bool()).isTrue();
+        assertThat((List<String>) deployer.get("networks")).contains("apps");
+        assertThat((List<String>) deployer.get("volumes"))
+                .contains("./deploy/environments.compose.yml:/etc/slipway/environments.yml:ro");
+    }
+
+    private static String run(Map<String, String> environment, String... command) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        builder.environment().putAll(environment);
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("%s finished", List.of(command)).isTrue();
+        assertThat(process.exitValue()).as("%s: %s", List.of(command), output).isZero();
+        return output;
     }
 
     private static List<String> texts(YamlNode list) {
