@@ -42,7 +42,7 @@ class DeploymentFilesTest {
             "KAFKA_SASL_JAAS_CONFIG", "SLIPWAY_KAFKA_CREATE_TOPICS");
     /** A variable named like this holds a secret (the ./slipway script's SECRET_NAME). */
     private static final Pattern SECRET_NAME = Pattern.compile(
-            ".*(PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIALS?|USER_INFO|BASIC_AUTH|JAAS_CONFIG|PRIVATE_KEY|API_KEY|ACCESS_KEY|WEBHOOK_URL)$");
+            ".*(PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIALS?|USER_INFO|BASIC_AUTH|JAAS_CONFIG|PRIVATE_KEY|API_KEY|ACCESS_KEY|WEBHOOK_URL|_PASSWORD_[A-Z0-9_]+)$");
     private static final Set<String> ENVIRONMENT_KEYS = Set.of("repositories", "refs", "previews", "url", "smoke",
             "target", "after", "approval", "soak");
     private static final Set<String> DOCKER_KEYS = Set.of("kind", "host", "tls-cert-path", "network", "ports", "env",

@@ -367,6 +367,33 @@ class SlipwayScriptTest {
     }
 
     @Test
+    void composeEnvWritesFreshSecretsForItsUserOnlyAndNeverOverwritesThem() throws Exception {
+        Path envFile = tmp.resolve("compose.env");
+        // The socket is absent and the group given, so nothing here touches this machine's Docker engine.
+        Map<String, String> environment = Map.of("SLIPWAY_DOCKER_GID", "4242",
+                "DOCKER_HOST", "unix://" + tmp.resolve("none.sock"), "SLIPWAY_GIT_ROOT", tmp.resolve("git").toString());
+
+        String output = run(ROOT, environment, "./slipway", "compose-env", envFile.toString());
+        String written = Files.readString(envFile);
+        String again = run(ROOT, environment, "./slipway", "compose-env", envFile.toString());
+
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(envFile))).isEqualTo("rw-------");
+        Map<String, String> values = new LinkedHashMap<>();
+        written.lines().filter(line -> !line.startsWith("#"))
+                .forEach(line -> values.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1)));
+        List<String> secrets = values.keySet().stream().filter(name -> name.matches(".*(PASSWORD|TOKEN|SECRET).*")).toList();
+        assertThat(secrets).hasSizeGreaterThan(15).allSatisfy(name -> assertThat(values.get(name)).matches("[0-9a-f]{48}"));
+        assertThat(secrets.stream().map(values::get).distinct()).hasSameSizeAs(secrets);
+        assertThat(values).containsEntry("SLIPWAY_DOCKER_GID", "4242")
+                .containsEntry("SLIPWAY_GIT_ROOT", tmp.resolve("git").toString());
+        assertThat(values.get("SLIPWAY_REGISTRY_BASIC_AUTH")).matches("slipway:[0-9a-f]{48}");
+        assertThat(tmp.resolve("git")).isDirectory();
+        assertThat(output).doesNotContain(secrets.stream().map(values::get).toArray(String[]::new));
+        assertThat(again).contains("exists; not overwritten");
+        assertThat(Files.readString(envFile)).isEqualTo(written);
+    }
+
+    @Test
     void aServiceWhoseLivenessIsDownIsShownWithItsReasonAndRestartedButOneDownForKafkaIsLeftAlone() throws Exception {
         String dead = "{\"name\":\"tester-service\",\"status\":\"DOWN\",\"details\":{\"kafka\":{\"name\":"
                 + "\"tester-service\",\"status\":\"UP\"},\"liveness\":{\"name\":\"tester-service\",\"status\":"
