@@ -1,5 +1,6 @@
 package io.slipway.devstack;
 
+import io.slipway.devstack.support.RegistryHttp;
 import io.slipway.devstack.testing.SharedDevStack;
 import io.slipway.schemas.Topics;
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -147,6 +148,7 @@ class SecuredDevStackTest {
                 "trigger", List.of(Topics.IMAGES, Topics.TESTS, Topics.LOGS),
                 "dashboard", List.of(Topics.COMMITS, Topics.FAILURES, Topics.DEPLOYMENTS, Topics.LOGS, Topics.REPORTS,
                         Topics.DEPLOYER_STATE),
+                KafkaCredentials.SCHEMA_REGISTRY, List.of(Topics.COMMITS, Topics.FAILURES, Topics.deadLetter(Topics.TESTS)),
                 KafkaCredentials.OPS, List.of(Topics.TESTS, Topics.FAILURES, Topics.deadLetter(Topics.TESTS)));
         refused.forEach((principal, topics) -> {
             try (KafkaProducer<String, String> producer = producer(stack.clientSettings(principal))) {
@@ -159,6 +161,17 @@ class SecuredDevStackTest {
                 }
             }
         });
+    }
+
+    @Test
+    void theSchemaRegistryKeepsItsLogInSchemasAndReadsNoPipelineTopic() {
+        RegistryHttp registry = new RegistryHttp(stack.registryUrl());
+        String subject = "acl-probe-" + UUID.randomUUID();
+        int id = registry.register(subject, "{\"type\":\"record\",\"name\":\"Probe\",\"fields\":[]}");
+
+        assertThat(registry.get("/schemas/ids/" + id).status()).isEqualTo(200);
+        assertThatThrownBy(() -> read(KafkaCredentials.SCHEMA_REGISTRY, "schema-registry-" + UUID.randomUUID(),
+                Topics.FAILURES)).isInstanceOfAny(TopicAuthorizationException.class, GroupAuthorizationException.class);
     }
 
     @Test
