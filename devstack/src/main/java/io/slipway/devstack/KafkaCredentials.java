@@ -75,20 +75,34 @@ public final class KafkaCredentials {
         for (String principal : PRINCIPALS) {
             String name = environmentVariable(principal);
             String password = environment.apply(name);
-            if (password == null || password.isEmpty()) {
-                problems.add(name + " is not set");
-            } else if (password.length() < MIN_PASSWORD_LENGTH) {
-                problems.add(name + " is shorter than " + MIN_PASSWORD_LENGTH + " characters");
-            } else if (!PASSWORD.matcher(password).matches()) {
-                problems.add(name + " holds a quote, a backslash, a space or a non-ASCII character");
-            } else {
+            String problem = passwordProblem(name, password);
+            if (problem == null) {
                 passwords.put(principal, password);
+            } else {
+                problems.add(problem);
             }
         }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("Kafka passwords: " + String.join("; ", problems) + ".");
         }
         return new KafkaCredentials(null, "the environment", Map.copyOf(passwords));
+    }
+
+    /**
+     * What is wrong with {@code password} read from {@code variable}, or null when it will do: set, at least
+     * {@value #MIN_PASSWORD_LENGTH} characters, printable ASCII without quote or backslash.
+     */
+    public static String passwordProblem(String variable, String password) {
+        if (password == null || password.isEmpty()) {
+            return variable + " is not set";
+        }
+        if (password.length() < MIN_PASSWORD_LENGTH) {
+            return variable + " is shorter than " + MIN_PASSWORD_LENGTH + " characters";
+        }
+        if (!PASSWORD.matcher(password).matches()) {
+            return variable + " holds a quote, a backslash, a space or a non-ASCII character";
+        }
+        return null;
     }
 
     /** {@code SLIPWAY_KAFKA_PASSWORD_<PRINCIPAL>}, e.g. {@code SLIPWAY_KAFKA_PASSWORD_SCHEMA_REGISTRY}. */

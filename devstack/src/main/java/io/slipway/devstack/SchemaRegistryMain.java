@@ -48,7 +48,11 @@ public final class SchemaRegistryMain {
     public static SchemaRegistryServer start(ServerSettings settings) {
         String bootstrap = settings.required(BOOTSTRAP_ENV, "Kafka's host:port");
         String passwordEnv = KafkaCredentials.environmentVariable(KafkaCredentials.SCHEMA_REGISTRY);
-        String password = settings.required(passwordEnv, "the password of Kafka's schema-registry principal");
+        String password = settings.raw(passwordEnv);
+        String problem = KafkaCredentials.passwordProblem(passwordEnv, password);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem + ": it must hold the password of Kafka's schema-registry principal.");
+        }
         String listen = settings.get(LISTEN_ENV, EmbeddedKafka.HOST);
         int port = settings.port(DevStack.REGISTRY_PORT_ENV, SchemaRegistryServer.DEFAULT_PORT);
         String basicAuth = settings.get(DevStack.REGISTRY_BASIC_AUTH_ENV, null);
