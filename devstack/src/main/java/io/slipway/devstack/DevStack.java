@@ -5,7 +5,6 @@ import io.slipway.devstack.registry.SchemaRegistryServer;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * The Slipway development stack in one process: a real KRaft Kafka broker plus the Confluent-compatible schema
@@ -124,39 +123,25 @@ public final class DevStack implements AutoCloseable {
      * ({@code credentials} beside the data directory), {@code SLIPWAY_TOPIC_PARTITIONS} (3).
      */
     public static void main(String[] args) throws InterruptedException {
-        // Named so it never clashes with the services' logback.xml when both are on one classpath (tests).
-        if (System.getProperty("logback.configurationFile") == null) {
-            System.setProperty("logback.configurationFile", "logback-devstack.xml");
-        }
-        DevStack stack;
         ServerSettings settings = ServerSettings.system();
-        try {
-            Path dir = Path.of(settings.get(DATA_DIR_ENV, DEFAULT_DATA_DIR)).toAbsolutePath();
-            KafkaCredentials credentials = switch (settings.get(SECURITY_ENV, "plaintext").toLowerCase(Locale.ROOT)) {
-                case "plaintext" -> null;
-                case "sasl" -> KafkaCredentials.loadOrCreate(Path.of(settings.get(CREDENTIALS_ENV,
-                        dir.resolveSibling("credentials").toString())));
-                default -> throw new IllegalArgumentException(SECURITY_ENV + "=" + settings.get(SECURITY_ENV, "")
-                        + " is neither plaintext nor sasl.");
-            };
-            stack = start(dir, settings.port(KAFKA_PORT_ENV, EmbeddedKafka.DEFAULT_BROKER_PORT),
-                    settings.port(CONTROLLER_PORT_ENV, EmbeddedKafka.DEFAULT_CONTROLLER_PORT),
-                    settings.port(REGISTRY_PORT_ENV, SchemaRegistryServer.DEFAULT_PORT),
-                    settings.get(REGISTRY_BASIC_AUTH_ENV, null), credentials, partitions(settings));
-        } catch (PortInUseException | IllegalArgumentException e) {
-            System.err.println("Slipway devstack cannot start: " + e.getMessage());
-            System.exit(EXIT_CONFIGURATION);
-            return;
-        }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stack.close();
-            System.out.println("Slipway devstack stopped.");
-            stopped.countDown();
-        }, "slipway-devstack-shutdown"));
-        System.out.println("Slipway devstack ready: kafka=" + stack.bootstrapServers() + " ("
-                + (stack.kafka.secured() ? "SASL SCRAM, ACLs" : "plaintext") + ") schema-registry=" + stack.registryUrl());
-        stopped.await();
+        ServerProcess.serve("Slipway devstack", () -> start(settings), stack -> "Slipway devstack ready: kafka="
+                + stack.bootstrapServers() + " (" + (stack.kafka.secured() ? "SASL SCRAM, ACLs" : "plaintext")
+                + ") schema-registry=" + stack.registryUrl());
+    }
+
+    private static DevStack start(ServerSettings settings) {
+        Path dir = Path.of(settings.get(DATA_DIR_ENV, DEFAULT_DATA_DIR)).toAbsolutePath();
+        KafkaCredentials credentials = switch (settings.get(SECURITY_ENV, "plaintext").toLowerCase(Locale.ROOT)) {
+            case "plaintext" -> null;
+            case "sasl" -> KafkaCredentials.loadOrCreate(Path.of(settings.get(CREDENTIALS_ENV,
+                    dir.resolveSibling("credentials").toString())));
+            default -> throw new IllegalArgumentException(SECURITY_ENV + "=" + settings.get(SECURITY_ENV, "")
+                    + " is neither plaintext nor sasl.");
+        };
+        return start(dir, settings.port(KAFKA_PORT_ENV, EmbeddedKafka.DEFAULT_BROKER_PORT),
+                settings.port(CONTROLLER_PORT_ENV, EmbeddedKafka.DEFAULT_CONTROLLER_PORT),
+                settings.port(REGISTRY_PORT_ENV, SchemaRegistryServer.DEFAULT_PORT),
+                settings.get(REGISTRY_BASIC_AUTH_ENV, null), credentials, partitions(settings));
     }
 
     /** {@code SLIPWAY_TOPIC_PARTITIONS}: partitions of each topic a secured stack creates. */

@@ -1,7 +1,6 @@
 package io.slipway.devstack;
 
 import java.nio.file.Path;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * One secured Slipway Kafka node (KRaft broker and controller) as its own process, the entry point of the
@@ -78,28 +77,7 @@ public final class KafkaServerMain {
 
     /** Runs the node until SIGTERM; exit code 2 for a configuration error, 1 when Kafka cannot start. */
     public static void main(String[] args) throws InterruptedException {
-        if (System.getProperty("logback.configurationFile") == null) {
-            System.setProperty("logback.configurationFile", "logback-devstack.xml");
-        }
-        EmbeddedKafka kafka;
-        try {
-            kafka = start(ServerSettings.system());
-        } catch (PortInUseException | IllegalArgumentException e) {
-            System.err.println("Slipway kafka cannot start: " + e.getMessage());
-            System.exit(ServerSettings.EXIT_CONFIGURATION);
-            return;
-        } catch (RuntimeException e) {
-            System.err.println("Slipway kafka failed to start: " + e.getMessage());
-            System.exit(1);
-            return;
-        }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            kafka.close();
-            System.out.println("Slipway kafka stopped.");
-            stopped.countDown();
-        }, "slipway-kafka-shutdown"));
-        System.out.println(READY + ": " + kafka.bootstrapServers() + " (SASL SCRAM, ACLs), data in " + kafka.dataDir());
-        stopped.await();
+        ServerProcess.serve("Slipway kafka", () -> start(ServerSettings.system()),
+                kafka -> READY + ": " + kafka.bootstrapServers() + " (SASL SCRAM, ACLs), data in " + kafka.dataDir());
     }
 }

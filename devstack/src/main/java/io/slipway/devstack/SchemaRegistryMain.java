@@ -12,7 +12,6 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -124,28 +123,6 @@ public final class SchemaRegistryMain {
 
     /** Runs the registry until SIGTERM; exit code 2 for a configuration error, 1 when Kafka does not serve it. */
     public static void main(String[] args) throws InterruptedException {
-        if (System.getProperty("logback.configurationFile") == null) {
-            System.setProperty("logback.configurationFile", "logback-devstack.xml");
-        }
-        SchemaRegistryServer registry;
-        try {
-            registry = start(ServerSettings.system());
-        } catch (PortInUseException | IllegalArgumentException e) {
-            System.err.println("Slipway schema registry cannot start: " + e.getMessage());
-            System.exit(ServerSettings.EXIT_CONFIGURATION);
-            return;
-        } catch (RuntimeException e) {
-            System.err.println("Slipway schema registry failed to start: " + e.getMessage());
-            System.exit(1);
-            return;
-        }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            registry.close();
-            System.out.println("Slipway schema registry stopped.");
-            stopped.countDown();
-        }, "slipway-schema-registry-shutdown"));
-        System.out.println(READY + ": " + registry.url());
-        stopped.await();
+        ServerProcess.serve("Slipway schema registry", () -> start(ServerSettings.system()), registry -> READY + ": " + registry.url());
     }
 }

@@ -1,5 +1,6 @@
 package io.slipway.devstack;
 
+import io.slipway.devstack.support.KafkaTestClients;
 import io.slipway.devstack.support.RegistryHttp;
 import io.slipway.devstack.testing.SharedDevStack;
 import io.slipway.schemas.Topics;
@@ -246,11 +247,7 @@ class SecuredDevStackTest {
     }
 
     private static KafkaProducer<String, String> producer(Map<String, Object> settings) {
-        Map<String, Object> config = new HashMap<>(settings);
-        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
-        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000);
-        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
-        return new KafkaProducer<>(config, new StringSerializer(), new StringSerializer());
+        return KafkaTestClients.producer(settings);
     }
 
     /** The topics among {@code topics} that {@code principal} reads {@code marker} from, with what it read there. */
@@ -281,19 +278,6 @@ class SecuredDevStackTest {
     }
 
     private static List<String> read(DevStack stack, String principal, String group, String topic) {
-        Map<String, Object> config = new HashMap<>(stack.clientSettings(principal));
-        config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        config.put(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
-        List<String> values = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
-                new StringDeserializer())) {
-            consumer.subscribe(List.of(topic));
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> values.add(r.value()));
-                return !values.isEmpty();
-            });
-        }
-        return values.stream().toList();
+        return KafkaTestClients.readSome(stack.clientSettings(principal), group, topic);
     }
 }

@@ -1,23 +1,19 @@
 package io.slipway.devstack;
 
 import io.slipway.devstack.registry.SchemaRegistryServer;
+import io.slipway.devstack.support.KafkaTestClients;
 import io.slipway.devstack.support.RegistryHttp;
 import io.slipway.devstack.testing.SharedDevStack;
 import io.slipway.schemas.Topics;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,8 +21,6 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -36,7 +30,6 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 /** KafkaServerMain and SchemaRegistryMain as a container runs them: settings from the environment, passwords too. */
 class ServerMainsTest {
@@ -216,27 +209,10 @@ class ServerMainsTest {
     }
 
     private static KafkaProducer<String, String> producer(Map<String, Object> settings) {
-        Map<String, Object> config = new HashMap<>(settings);
-        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
-        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000);
-        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
-        return new KafkaProducer<>(config, new StringSerializer(), new StringSerializer());
+        return KafkaTestClients.producer(settings);
     }
 
     private static List<String> read(Map<String, Object> settings, String topic) {
-        Map<String, Object> config = new HashMap<>(settings);
-        config.put(ConsumerConfig.GROUP_ID_CONFIG, PipelineAcls.OPS_GROUP_PREFIX + UUID.randomUUID());
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        config.put(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
-        List<String> values = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
-                new StringDeserializer())) {
-            consumer.subscribe(List.of(topic));
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> values.add(r.value()));
-                return !values.isEmpty();
-            });
-        }
-        return values;
+        return KafkaTestClients.readSome(settings, PipelineAcls.OPS_GROUP_PREFIX + UUID.randomUUID(), topic);
     }
 }
