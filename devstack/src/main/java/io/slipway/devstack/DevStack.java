@@ -12,9 +12,8 @@ import java.util.Map;
  * so stopping and starting again on the same directory keeps topics, unconsumed records and schema ids.
  * <p>
  * Secured ({@code SLIPWAY_KAFKA_SECURITY=sasl}, what {@code ./slipway up} runs), clients log in with SCRAM as one of
- * {@link KafkaCredentials#PRINCIPALS} (the registry as {@code schema-registry}), the {@link PipelineAcls} are the cluster's ACLs, and the stack, as the
- * platform team would, creates every topic of {@link io.slipway.schemas.Topics#allTopics()} with its dead-letter topic, since no service
- * may create topics there.
+ * {@link KafkaCredentials#PRINCIPALS} (the registry as {@code schema-registry}), and {@link PipelineCluster} sets the
+ * ACLs and creates every topic, as the platform team would, since no service may create topics there.
  */
 public final class DevStack implements AutoCloseable {
 

@@ -359,8 +359,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /**
-     * Gives every principal its SCRAM credential from the files, on each start, so a principal added or a file
-     * renewed since the storage was made can log in; admin's was written when the storage was made.
+     * Gives every principal its SCRAM credential from the files or the environment, on each start, so a principal
+     * added or a password renewed since the storage was made can log in; admin's was written when it was made.
      */
     private void upsertScramUsers(KafkaCredentials users) {
         List<UserScramCredentialAlteration> upserts = KafkaCredentials.PRINCIPALS.stream()

@@ -28,7 +28,6 @@ public final class SchemaRegistryMain {
     public static final String WAIT_ENV = "SLIPWAY_KAFKA_WAIT_SECONDS";
     public static final String READY = "Slipway schema registry ready";
 
-    private static final Logger LOG = LoggerFactory.getLogger(SchemaRegistryMain.class);
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
 
@@ -65,6 +64,8 @@ public final class SchemaRegistryMain {
                 SaslConfigs.SASL_MECHANISM, KafkaCredentials.MECHANISM,
                 SaslConfigs.SASL_JAAS_CONFIG,
                 KafkaCredentials.jaasConfig(KafkaCredentials.SCHEMA_REGISTRY, password)));
+        // Not a static field: logging must start after main has chosen its configuration.
+        Logger log = LoggerFactory.getLogger(SchemaRegistryMain.class);
         long deadline = System.nanoTime() + wait.toNanos();
         while (true) {
             RuntimeException failure;
@@ -82,7 +83,7 @@ public final class SchemaRegistryMain {
                 throw new IllegalStateException("Kafka at " + bootstrap + " did not serve the schema registry within "
                         + wait.toSeconds() + " s: " + failure.getMessage(), failure);
             }
-            LOG.info("Waiting for Kafka at {}: {}", bootstrap, failure.getMessage());
+            log.info("Waiting for Kafka at {}: {}", bootstrap, failure.getMessage());
             pause();
         }
     }

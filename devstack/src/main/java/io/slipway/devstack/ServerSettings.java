@@ -80,7 +80,7 @@ public final class ServerSettings {
             socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(host, port));
         } catch (IOException e) {
-            throw new PortInUseException(port, purpose, environmentVariable);
+            throw new PortInUseException(host, port, purpose, environmentVariable);
         }
     }
 }
