@@ -27,9 +27,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DeploymentFilesTest {
 
     private static final Path ROOT = Path.of(System.getProperty("user.dir")).toAbsolutePath().getParent();
-    /** Read by the JVM or by Micronaut's own mapping of environment variables, not by application.yml. */
-    private static final Set<String> READ_ELSEWHERE = Set.of("JAVA_TOOL_OPTIONS");
-    private static final Path SHARED = ROOT.resolve("common/src/main/resources/slipway-defaults.yml");
 
     @Test
     void dockerComposeAcceptsTheFile() throws Exception {
@@ -46,22 +43,16 @@ class DeploymentFilesTest {
     void everyVariableSetForAServiceIsOneItReads() throws IOException {
         Map<String, Object> compose = new Yaml().load(Files.readString(ROOT.resolve("docker-compose.yml")));
         Map<String, Map<String, Object>> services = (Map<String, Map<String, Object>>) compose.get("services");
-        String shared = Files.readString(SHARED);
+        ServiceVariables read = new ServiceVariables(ROOT);
         List<String> unread = new ArrayList<>();
         int checked = 0;
         for (var service : services.entrySet()) {
-            Path config = ROOT.resolve(service.getKey()).resolve("src/main/resources/application.yml");
-            if (!Files.exists(config)) {
+            if (!read.isService(service.getKey())) {
                 continue;
             }
-            String yml = Files.readString(config) + shared;
             Map<String, Object> environment = (Map<String, Object>) service.getValue().get("environment");
-            for (String variable : environment.keySet()) {
-                checked++;
-                if (!yml.contains("${" + variable + ":") && !READ_ELSEWHERE.contains(variable)) {
-                    unread.add(service.getKey() + ": " + variable);
-                }
-            }
+            checked += environment.size();
+            unread.addAll(read.unread(service.getKey(), environment.keySet(), Set.of()));
         }
         assertThat(checked).as("variables checked").isGreaterThan(20);
         assertThat(unread).as("variables set in docker-compose.yml that the service's configuration never reads")
