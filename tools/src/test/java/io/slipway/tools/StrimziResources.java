@@ -2,6 +2,7 @@ package io.slipway.tools;
 
 import io.slipway.devstack.KafkaCredentials;
 import io.slipway.devstack.PipelineAcls;
+import io.slipway.devstack.registry.SchemaRegistryServer;
 import io.slipway.schemas.Topics;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.resource.PatternType;
@@ -15,7 +16,9 @@ import java.util.stream.Stream;
  * Writes the Strimzi resources of the Kubernetes manifests from the lists the code keeps: a {@code KafkaTopic} for every
  * topic of {@link Topics#allTopics()} and its dead-letter topic (the state topics compacted, as the dev stack creates
  * them), and a {@code KafkaUser} per principal of {@link KafkaCredentials#PRINCIPALS} but the super user, with the ACLs
- * of {@link PipelineAcls} in Strimzi's {@code simple} authorization. The committed files must equal this output.
+ * of {@link PipelineAcls} in Strimzi's {@code simple} authorization. The schema registry's {@code _schemas} topic is
+ * made here too (one partition, compacted, as the registry would make it, but replicated), since the registry itself
+ * would create it with one replica. The committed files must equal this output.
  */
 final class StrimziResources {
 
@@ -46,15 +49,20 @@ final class StrimziResources {
     static String topics() {
         StringBuilder yaml = new StringBuilder(HEADER);
         for (String topic : topicNames()) {
-            yaml.append("---\napiVersion: kafka.strimzi.io/v1beta2\nkind: KafkaTopic\nmetadata:\n  name: ").append(topic)
-                    .append("\n  labels: {strimzi.io/cluster: ").append(CLUSTER).append("}\nspec:\n  topicName: ")
-                    .append(topic).append("\n  partitions: ").append(PARTITIONS).append("\n  replicas: ").append(REPLICAS)
-                    .append("\n  config:\n    min.insync.replicas: 2\n");
-            if (Topics.COMPACTED.contains(topic)) {
-                yaml.append("    cleanup.policy: compact\n");
-            }
+            topic(yaml, topic, topic, PARTITIONS, Topics.COMPACTED.contains(topic));
         }
+        topic(yaml, "schemas", SchemaRegistryServer.TOPIC, 1, true);
         return yaml.toString();
+    }
+
+    private static void topic(StringBuilder yaml, String name, String topic, int partitions, boolean compacted) {
+        yaml.append("---\napiVersion: kafka.strimzi.io/v1beta2\nkind: KafkaTopic\nmetadata:\n  name: ").append(name)
+                .append("\n  labels: {strimzi.io/cluster: ").append(CLUSTER).append("}\nspec:\n  topicName: ")
+                .append(topic).append("\n  partitions: ").append(partitions).append("\n  replicas: ").append(REPLICAS)
+                .append("\n  config:\n    min.insync.replicas: 2\n");
+        if (compacted) {
+            yaml.append("    cleanup.policy: compact\n");
+        }
     }
 
     static String users() {
