@@ -71,13 +71,15 @@ class KubernetesManifestsTest {
                 Map<String, Object> pod = map(at(deployment, "spec", "template", "spec"));
                 Map<String, Object> container = map(list(pod.get("containers")).get(0));
                 assertThat((String) container.get("image")).as(overlay + " " + name).contains("slipway/" + name + ":");
-                for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
+                Map<String, String> paths = Map.of("startupProbe", "/health/liveness", "livenessProbe",
+                        "/health/liveness", "readinessProbe", "/health/readiness");
+                paths.forEach((probe, path) -> {
                     assertThat(container.get(probe)).as(overlay + " " + name + " " + probe).isNotNull();
                     if (service) {
-                        assertThat((String) at(container, probe, "httpGet", "path")).as(overlay + " " + name + " " + probe)
-                                .startsWith("/health");
+                        assertThat(at(container, probe, "httpGet", "path")).as(overlay + " " + name + " " + probe)
+                                .isEqualTo(path);
                     }
-                }
+                });
                 for (String bound : List.of("requests", "limits")) {
                     assertThat(map(at(container, "resources", bound))).as(overlay + " " + name + " " + bound)
                             .containsKeys("cpu", "memory");
