@@ -1,6 +1,9 @@
 package io.slipway.tools;
 
+import io.slipway.devstack.DevStack;
+import io.slipway.devstack.KafkaCredentials;
 import io.slipway.devstack.PipelineAcls;
+import io.slipway.devstack.SchemaRegistryMain;
 import io.slipway.devstack.registry.SchemaRegistryServer;
 import io.slipway.schemas.Topics;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,6 +43,10 @@ class KubernetesManifestsTest {
     private static final List<String> SERVICES = List.of("trigger-service", "builder-service", "tester-service",
             "deliverer-service", "notifier-service", "deployer-service", "dashboard-service");
     private static final Map<String, List<Map<String, Object>>> RENDERED = new LinkedHashMap<>();
+    /** What {@link SchemaRegistryMain} reads from its environment. */
+    private static final Set<String> SCHEMA_REGISTRY_READS = Set.of(SchemaRegistryMain.BOOTSTRAP_ENV,
+            SchemaRegistryMain.LISTEN_ENV, SchemaRegistryMain.WAIT_ENV, DevStack.REGISTRY_PORT_ENV,
+            DevStack.REGISTRY_BASIC_AUTH_ENV, KafkaCredentials.environmentVariable(KafkaCredentials.SCHEMA_REGISTRY));
     /** The value of a variable taken from a Secret or the pod, not written in the manifests. */
     private static final Object NO_VALUE = new Object();
 
@@ -107,12 +114,14 @@ class KubernetesManifestsTest {
             List<String> unread = new ArrayList<>();
             int checked = 0;
             for (Map<String, Object> deployment : kind(documents, "Deployment")) {
-                if (!read.isService(name(deployment))) {
-                    continue;
-                }
                 Set<String> variables = variables(documents, deployment).keySet();
                 checked += variables.size();
-                unread.addAll(read.unread(name(deployment), variables, namedByEnvironmentsFile(documents)));
+                if (read.isService(name(deployment))) {
+                    unread.addAll(read.unread(name(deployment), variables, namedByEnvironmentsFile(documents)));
+                } else {
+                    variables.stream().filter(v -> !SCHEMA_REGISTRY_READS.contains(v))
+                            .forEach(v -> unread.add(name(deployment) + ": " + v));
+                }
             }
             assertThat(checked).as("variables checked").isGreaterThan(50);
             assertThat(unread).as("variables set in overlays/%s that the service's configuration never reads",
