@@ -69,7 +69,7 @@ class DeploymentFilesTest {
         Set<String> environmentKeys = Set.of("repositories", "refs", "previews", "url", "smoke", "target", "after",
                 "approval", "soak");
         Set<String> dockerKeys = Set.of("kind", "host", "tls-cert-path", "ports", "env", "env-from", "memory", "cpus",
-                "health", "registry-username", "registry-password-env");
+                "health", "registry-username", "registry-password-env", "network");
         YamlMap staging = environments.required("staging").map(environmentKeys);
         YamlMap production = environments.required("production").map(environmentKeys);
         YamlMap stagingTarget = staging.required("target").map(dockerKeys);
