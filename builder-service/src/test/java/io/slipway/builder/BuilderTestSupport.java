@@ -41,7 +41,7 @@ public final class BuilderTestSupport {
                                                String gitCredentialHost) {
         return new BuilderProperties(Duration.ofMinutes(2), Duration.ofSeconds(1), workdir.toString(), buildArgs, List.of(),
                 new BuilderProperties.Docker(dockerHost, "256m", 512, null, Duration.ofMinutes(1), "1g"),
-                new BuilderProperties.Registry(registry.host(), true, "staging", REGISTRY_USER, password),
+                new BuilderProperties.Registry(registry.host(), null, true, "staging", REGISTRY_USER, password),
                 new BuilderProperties.Git(gitUser, gitPassword, gitCredentialHost, Duration.ofSeconds(30),
                         Duration.ofMinutes(10), Duration.ofDays(30), "10g"),
                 new BuilderProperties.CloneUrls(List.of("https", "file"), null, true, false, false),

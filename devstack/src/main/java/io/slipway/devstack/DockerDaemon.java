@@ -14,15 +14,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A private Docker engine for tests and operators' checks: {@code dockerd} with its own data-root, exec-root, pidfile
- * and unix socket in a new temporary directory, no bridge, no iptables and no IP masquerading, so it never touches the
- * machine's main engine or its network. Optionally it also listens on a loopback TCP port with mutual TLS (certificates
- * made by {@code openssl}), and it can be cut off from every registry. {@link #close} stops it and deletes the directory.
+ * and unix socket in a new temporary directory, its own bridge interface, no iptables rules, no IP masquerading and no
+ * change of IP forwarding, so it never touches the machine's main engine or its network. Optionally it also listens on
+ * a loopback TCP port with mutual TLS (certificates made by {@code openssl}), and it can be cut off from every
+ * registry. {@link #close} stops it, removes its bridge and deletes the directory.
  */
 public final class DockerDaemon implements AutoCloseable {
 
@@ -33,14 +35,16 @@ public final class DockerDaemon implements AutoCloseable {
     private static final int MAX_DIR_LENGTH = 60;
 
     private final Path dir;
+    private final String bridge;
     private final Integer tlsPort;
     private final Process process;
     private final String storageDriver;
     private final Thread shutdownHook;
     private boolean closed;
 
-    private DockerDaemon(Path dir, Integer tlsPort, Process process, String storageDriver) {
+    private DockerDaemon(Path dir, String bridge, Integer tlsPort, Process process, String storageDriver) {
         this.dir = dir;
+        this.bridge = bridge;
         this.tlsPort = tlsPort;
         this.process = process;
         this.storageDriver = storageDriver;
@@ -88,6 +92,7 @@ public final class DockerDaemon implements AutoCloseable {
          */
         public DockerDaemon start() {
             Path dir = createDirectory();
+            String bridge = createBridge(dir);
             try {
                 Integer tlsPort = null;
                 if (tls) {
@@ -96,19 +101,20 @@ public final class DockerDaemon implements AutoCloseable {
                 }
                 Map<String, String> proxy = noRegistryAccess ? deadProxy() : Map.of();
                 try {
-                    return launch(dir, tlsPort, proxy, "overlay2");
+                    return launch(dir, bridge, tlsPort, proxy, "overlay2");
                 } catch (StartFailedException overlay) {
                     // overlay2 cannot run on every file system (an overlay inside a container, for one); vfs always can.
                     LocalProcesses.deleteRecursively(dir.resolve("data"));
                     LocalProcesses.deleteRecursively(dir.resolve("exec"));
                     try {
-                        return launch(dir, tlsPort, proxy, "vfs");
+                        return launch(dir, bridge, tlsPort, proxy, "vfs");
                     } catch (StartFailedException vfs) {
                         throw new IllegalStateException("dockerd did not start with overlay2 (" + overlay.getMessage()
                                 + ") nor with vfs (" + vfs.getMessage() + ")");
                     }
                 }
             } catch (RuntimeException e) {
+                removeBridge(bridge);
                 unmountAndDelete(dir);
                 throw e;
             }
@@ -139,6 +145,11 @@ public final class DockerDaemon implements AutoCloseable {
     public Path certPath() {
         requireTls();
         return dir.resolve("client");
+    }
+
+    /** The name of the engine's own bridge interface ({@code slw<hex>}), gone once it is closed. */
+    public String bridge() {
+        return bridge;
     }
 
     /** The storage driver the engine runs with: {@code overlay2}, or {@code vfs} where overlay2 could not start. */
@@ -177,6 +188,7 @@ public final class DockerDaemon implements AutoCloseable {
         try {
             terminate(process);
         } finally {
+            removeBridge(bridge);
             unmountAndDelete(dir);
         }
     }
@@ -188,7 +200,36 @@ public final class DockerDaemon implements AutoCloseable {
         return tlsPort;
     }
 
-    private static DockerDaemon launch(Path dir, Integer tlsPort, Map<String, String> proxy, String storageDriver) {
+    /**
+     * A bridge interface of this engine's own. Never {@code --bridge=none}: an engine started so deletes the host's
+     * {@code docker0}, the main engine's default bridge. dockerd gives the bridge a free subnet itself.
+     */
+    private static String createBridge(Path dir) {
+        String name = String.format("slw%08x", ThreadLocalRandom.current().nextInt());
+        try {
+            LocalProcesses.run(List.of("ip", "link", "add", name, "type", "bridge"),
+                    List.of("ip", "link", "add", name, "type", "bridge"), dir);
+        } catch (RuntimeException e) {
+            LocalProcesses.deleteRecursively(dir);
+            throw e;
+        }
+        return name;
+    }
+
+    private static void removeBridge(String name) {
+        try {
+            Process process = new ProcessBuilder("ip", "link", "delete", name, "type", "bridge")
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            process.waitFor(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove the bridge " + name, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static DockerDaemon launch(Path dir, String bridge, Integer tlsPort, Map<String, String> proxy,
+                                       String storageDriver) {
         Path socket = dir.resolve("docker.sock");
         List<String> command = new ArrayList<>(List.of("dockerd",
                 "--config-file", writeConfig(dir).toString(),
@@ -196,7 +237,7 @@ public final class DockerDaemon implements AutoCloseable {
                 "--exec-root", dir.resolve("exec").toString(),
                 "--pidfile", dir.resolve("docker.pid").toString(),
                 "--host", "unix://" + socket,
-                "--bridge=none", "--iptables=false", "--ip-masq=false",
+                "--bridge=" + bridge, "--iptables=false", "--ip-masq=false", "--ip-forward=false",
                 "--storage-driver=" + storageDriver));
         if (tlsPort != null) {
             Path server = dir.resolve("server");
@@ -231,7 +272,7 @@ public final class DockerDaemon implements AutoCloseable {
             }
             pause();
         }
-        return new DockerDaemon(dir, tlsPort, process, storageDriver);
+        return new DockerDaemon(dir, bridge, tlsPort, process, storageDriver);
     }
 
     /** An empty configuration file, so the machine's {@code /etc/docker/daemon.json} does not apply. */

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.net.NetworkInterface;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,14 +73,19 @@ class DockerDaemonTest {
     }
 
     @Test
-    void closeStopsTheEngineAndDeletesItsDirectory() {
+    void closeStopsTheEngineAndDeletesItsDirectoryAndTheMachinesBridgeStays() throws Exception {
+        boolean docker0 = NetworkInterface.getByName("docker0") != null;
         DockerDaemon other = DockerDaemon.start();
+        boolean bridgeWhileRunning = NetworkInterface.getByName(other.bridge()) != null;
         Path dir = Path.of(other.dockerHost().substring("unix://".length())).getParent();
         Path pidFile = dir.resolve("docker.pid");
         long pid = Long.parseLong(read(pidFile).strip());
 
         other.close();
 
+        assertThat(NetworkInterface.getByName("docker0") != null).as("the main engine's docker0").isEqualTo(docker0);
+        assertThat(bridgeWhileRunning).as("its own bridge while it ran").isTrue();
+        assertThat(NetworkInterface.getByName(other.bridge())).as("its bridge after close").isNull();
         assertThat(dir).doesNotExist();
         assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).isNotEqualTo(Optional.of(true));
         Result images = run(Map.of(), "docker", "-H", other.dockerHost(), "images");

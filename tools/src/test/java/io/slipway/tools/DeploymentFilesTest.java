@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,12 +35,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DeploymentFilesTest {
 
     private static final Path ROOT = Path.of(System.getProperty("user.dir")).toAbsolutePath().getParent();
-    /**
-     * Read by the JVM or by Micronaut's own mapping of environment variables (KAFKA_SASL_MECHANISM is
-     * kafka.sasl.mechanism, SLIPWAY_KAFKA_CREATE_TOPICS is slipway.kafka.create-topics), not by application.yml.
-     */
-    private static final Set<String> READ_ELSEWHERE = Set.of("JAVA_TOOL_OPTIONS", "KAFKA_SASL_MECHANISM",
-            "KAFKA_SASL_JAAS_CONFIG", "SLIPWAY_KAFKA_CREATE_TOPICS");
     /** A variable named like this holds a secret (the ./slipway script's SECRET_NAME). */
     private static final Pattern SECRET_NAME = Pattern.compile(
             ".*(PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIALS?|USER_INFO|BASIC_AUTH|JAAS_CONFIG|PRIVATE_KEY|API_KEY|ACCESS_KEY|WEBHOOK_URL|_PASSWORD_[A-Z0-9_]+)$");
@@ -51,7 +46,6 @@ class DeploymentFilesTest {
     @TempDir
     private static Path temp;
     private static Path composeEnv;
-    private static final Path SHARED = ROOT.resolve("common/src/main/resources/slipway-defaults.yml");
 
     @BeforeAll
     static void writeTheComposeSettings() throws Exception {
@@ -144,23 +138,26 @@ class DeploymentFilesTest {
     void everyVariableSetForAServiceIsOneItReads() throws IOException {
         Map<String, Object> compose = new Yaml().load(Files.readString(ROOT.resolve("docker-compose.yml")));
         Map<String, Map<String, Object>> services = (Map<String, Map<String, Object>>) compose.get("services");
-        String shared = Files.readString(SHARED);
+        ServiceVariables read = new ServiceVariables(ROOT);
         // The deployer reads a target's secret from the variable its environments file names (registry-password-env).
         String environmentsFile = Files.readString(ROOT.resolve("deploy/environments.compose.yml"));
         List<String> unread = new ArrayList<>();
         int checked = 0;
         for (var service : services.entrySet()) {
             Map<String, Object> environment = (Map<String, Object>) service.getValue().get("environment");
-            Path config = ROOT.resolve(service.getKey()).resolve("src/main/resources/application.yml");
-            String reader = Files.exists(config) ? Files.readString(config) + shared : infrastructureSources(service.getKey());
+            checked += environment.size();
+            if (read.isService(service.getKey())) {
+                Set<String> namedByEnvironments = environment.keySet().stream()
+                        .filter(v -> environmentsFile.contains("-env: " + v + "\n")).collect(Collectors.toSet());
+                unread.addAll(read.unread(service.getKey(), environment.keySet(), namedByEnvironments));
+                continue;
+            }
+            String reader = infrastructureSources(service.getKey());
             for (String variable : environment.keySet()) {
-                checked++;
-                boolean read = Files.exists(config) ? reader.contains("${" + variable + ":")
-                        : reader.contains("\"" + variable + "\"") || reader.contains("${" + variable)
-                                || variable.startsWith("SLIPWAY_KAFKA_PASSWORD_") && reader.contains("SLIPWAY_KAFKA_PASSWORD_");
-                boolean namedByEnvironments = service.getKey().equals("deployer-service")
-                        && environmentsFile.contains("-env: " + variable + "\n");
-                if (!read && !READ_ELSEWHERE.contains(variable) && !namedByEnvironments) {
+                boolean known = reader.contains("\"" + variable + "\"") || reader.contains("${" + variable)
+                        || variable.startsWith("SLIPWAY_KAFKA_PASSWORD_") && reader.contains("SLIPWAY_KAFKA_PASSWORD_")
+                        || ServiceVariables.READ_ELSEWHERE.contains(variable);
+                if (!known) {
                     unread.add(service.getKey() + ": " + variable);
                 }
             }

@@ -192,7 +192,7 @@ public class BuilderFactory {
                                      StreamedLog.Streams streams) {
         BuilderProperties.Registry registry = properties.registry();
         boolean anonymous = blank(registry.username());
-        RegistryEndpoint endpoint = new RegistryEndpoint(registry.host(), registry.insecure(), anonymous ? null
+        RegistryEndpoint endpoint = new RegistryEndpoint(registry.host(), registry.address(), registry.insecure(), anonymous ? null
                 : registry.username(), anonymous ? null : Objects.requireNonNullElse(registry.password(), ""));
         AuthConfig auth = anonymous ? null : new AuthConfig().withUsername(endpoint.username())
                 .withPassword(endpoint.password()).withRegistryAddress(registry.host());

@@ -53,9 +53,13 @@ public record BuilderProperties(@Bindable(defaultValue = "30m") Duration timeout
                          @Bindable(defaultValue = "1g") String contextMax) {
     }
 
-    /** The staging registry: images go to {@code <host>/<prefix>/<image>:<sha>}. */
+    /**
+     * The staging registry: images go to {@code <host>/<prefix>/<image>:<sha>}, pushed by the engine to {@code host};
+     * this service's own registry calls go to {@code address} when set (the registry as this process reaches it).
+     */
     @ConfigurationProperties("registry")
     public record Registry(@Bindable(defaultValue = "127.0.0.1:5000") String host,
+                           @Nullable String address,
                            @Bindable(defaultValue = "false") boolean insecure,
                            @Bindable(defaultValue = "staging") String prefix,
                            @Nullable String username,

@@ -176,7 +176,7 @@ class OpenStackBuildsTest {
         BuilderProperties properties = new BuilderProperties(Duration.ofMinutes(2), Duration.ofSeconds(1),
                 tmp.resolve("work").toString(), Map.of(), List.of(),
                 new BuilderProperties.Docker(DockerEngine.DEFAULT_HOST, "256m", 512, null, Duration.ofMinutes(1), "1g"),
-                new BuilderProperties.Registry("127.0.0.1:1", true, "staging", null, null),
+                new BuilderProperties.Registry("127.0.0.1:1", null, true, "staging", null, null),
                 new BuilderProperties.Git(null, null, null, Duration.ofSeconds(30), Duration.ofMinutes(10),
                         Duration.ofDays(30), "10g"),
                 new BuilderProperties.CloneUrls(List.of("https", "file"), null, true, false, false),

@@ -40,12 +40,24 @@ public class DelivererFactory {
 
     @Singleton
     RegistryClients registryClients(DelivererProperties properties, List<RegistryProperties> registries) {
-        List<RegistryEndpoint> endpoints = registries.stream().filter(RegistryProperties::isComplete)
+        return new RegistryClients(endpoints(registries), properties.requestTimeout(), properties.transferTimeout());
+    }
+
+    /**
+     * The configured registries in order; plain HTTP when set {@code insecure} or when the calls go to a loopback
+     * address (the configured address, else the host), as Docker's engine allows.
+     */
+    static List<RegistryEndpoint> endpoints(List<RegistryProperties> registries) {
+        return registries.stream().filter(RegistryProperties::isComplete)
                 .sorted(Comparator.comparing(RegistryProperties::index))
-                .map(r -> new RegistryEndpoint(r.host().strip(), r.insecure() || RegistryClients.isLoopback(r.host()),
-                        blankToNull(r.username()), blankToNull(r.password())))
+                .map(r -> {
+                    String address = blankToNull(r.address());
+                    String reachedAt = address == null ? r.host().strip() : address;
+                    return new RegistryEndpoint(r.host().strip(), address,
+                            r.insecure() || RegistryClients.isLoopback(reachedAt),
+                            blankToNull(r.username()), blankToNull(r.password()));
+                })
                 .toList();
-        return new RegistryClients(endpoints, properties.requestTimeout(), properties.transferTimeout());
     }
 
     /** Built at start-up, so a malformed rule pattern stops the service before it consumes anything. */

@@ -9,13 +9,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /** Clients are reused per host, and hosts named only by events cannot make the set of clients grow without bound. */
 class RegistryClientsTest {
 
     private final List<RegistryEndpoint> created = new ArrayList<>();
     private final RegistryClients clients = new RegistryClients(
-            List.of(new RegistryEndpoint("release.example", false, "u", "p")), endpoint -> {
+            List.of(new RegistryEndpoint("release.example", false, "u", "p"),
+                    new RegistryEndpoint("registry.test:5000", "127.0.0.1:5101", true, "builder", "staging-secret")),
+            endpoint -> {
                 created.add(endpoint);
                 return (OciRegistryClient) Proxy.newProxyInstance(getClass().getClassLoader(),
                         new Class<?>[]{OciRegistryClient.class}, (proxy, method, args) -> null);
@@ -42,5 +45,19 @@ class RegistryClientsTest {
         assertThat(clients.forHost("registry-999.example")).isNotNull();
         assertThat(created).hasSize(1002);
         assertThat(clients.forHost("release.example")).as("configured hosts are kept").isSameAs(release);
+    }
+
+    @Test
+    void theConfiguredAddressAndCredentialsGoOnlyWithTheConfiguredHostNeverWithOneAnEventNames() {
+        clients.forHost("registry.test:5000");
+        clients.forHost("127.0.0.1:5101");
+        clients.forHost("evil.example:5000");
+
+        assertThat(created).extracting(RegistryEndpoint::host, RegistryEndpoint::address, RegistryEndpoint::username)
+                .containsExactly(tuple("registry.test:5000", "127.0.0.1:5101", "builder"),
+                        tuple("127.0.0.1:5101", null, null),
+                        tuple("evil.example:5000", null, null));
+        assertThat(created).extracting(RegistryEndpoint::baseUri).extracting(Object::toString)
+                .containsExactly("http://127.0.0.1:5101/", "http://127.0.0.1:5101/", "https://evil.example:5000/");
     }
 }

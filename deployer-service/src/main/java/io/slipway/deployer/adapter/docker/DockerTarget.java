@@ -109,6 +109,7 @@ public final class DockerTarget implements DeploymentTarget {
                 LOG.info("{} already runs {} healthy in {}", names.current(), artifact.digest(), environment);
                 return done(started);
             }
+            requireNetwork();
             pull(artifact);
             Optional<HealthCheck> check = healthCheck(artifact.reference());
             String next = create(names, request);
@@ -249,6 +250,20 @@ public final class DockerTarget implements DeploymentTarget {
         }
     }
 
+    /** The configured network must exist: Docker would otherwise refuse the container with a less useful message. */
+    private void requireNetwork() throws DeployFailed {
+        if (settings.network() == null) {
+            return;
+        }
+        try {
+            docker.inspectNetworkCmd().withNetworkId(settings.network()).exec();
+        } catch (NotFoundException e) {
+            throw new DeployFailed("CONFIG_INVALID", "the Docker network " + settings.network() + " named by "
+                    + environment + "'s target does not exist on " + settings.host() + "; create it (docker network"
+                    + " create " + settings.network() + ") or change the environments file", null);
+        }
+    }
+
     private void refuseForeign(ContainerNames names, String repository) throws DeployFailed {
         for (String name : List.of(names.current(), names.previous(), names.next())) {
             Optional<InspectContainerResponse> found = find(name);
@@ -358,6 +373,9 @@ public final class DockerTarget implements DeploymentTarget {
                 .withSecurityOpts(List.of("no-new-privileges"))
                 .withLogConfig(new LogConfig(LogConfig.LoggingType.JSON_FILE, Map.of("max-size", "10m",
                         "max-file", "3")));
+        if (settings.network() != null) {
+            host.withNetworkMode(settings.network());
+        }
         if (!settings.capabilities().isEmpty()) {
             host.withCapAdd(settings.capabilities().stream().map(Capability::valueOf).toArray(Capability[]::new));
         }

@@ -40,13 +40,18 @@ import java.util.regex.Pattern;
  * @param capabilities     Linux capabilities given back after dropping all of them
  * @param registryUsername user for pulls, or null for anonymous pulls
  * @param registryPassword its password (from {@code registry-password-env}), or null
+ * @param network          the Docker network the container is attached to (it must exist on the engine), or null
+ *                         for the engine's default
  */
 public record DockerTargetSettings(String host, String tlsCertPath, List<PortMapping> ports, Map<String, String> env,
                                    long memoryBytes, long nanoCpus, String healthPath, Duration healthTimeout,
-                                   List<String> capabilities, String registryUsername, String registryPassword) {
+                                   List<String> capabilities, String registryUsername, String registryPassword,
+                                   String network) {
 
     static final List<String> KEYS = List.of("kind", "host", "tls-cert-path", "ports", "env", "env-from", "memory",
-            "cpus", "health", "capabilities", "registry-username", "registry-password-env");
+            "cpus", "health", "capabilities", "registry-username", "registry-password-env", "network");
+    /** Docker's alphabet for network names; {@code host}, {@code none} and {@code container:…} are refused apart. */
+    private static final Pattern NETWORK = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}");
     static final Duration DEFAULT_HEALTH_TIMEOUT = Duration.ofSeconds(60);
     private static final long MIN_MEMORY = 6L << 20;
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
@@ -140,8 +145,22 @@ public record DockerTargetSettings(String host, String tlsCertPath, List<PortMap
         if (password != null && username == null) {
             throw map.invalidKey("registry-password-env", "needs 'registry-username'");
         }
+        String network = map.optional("network").map(DockerTargetSettings::network).orElse(null);
         return new DockerTargetSettings(host, tlsCertPath, ports, env, memory, nanoCpus, healthPath, healthTimeout,
-                capabilities, username, password);
+                capabilities, username, password, network);
+    }
+
+    private static String network(YamlNode node) {
+        String name = node.text();
+        if (!NETWORK.matcher(name).matches()) {
+            throw node.invalid("must be a Docker network name (letters, digits, _ . -), not '" + YamlNode.shorten(name)
+                    + "'");
+        }
+        if (name.equals("host") || name.equals("none")) {
+            throw node.invalid("may not be '" + name + "': the app gets a network of its own (host would share the"
+                    + " engine host's, none would make its ports unreachable)");
+        }
+        return name;
     }
 
     private static URI hostUri(YamlMap map, String host) {
@@ -244,6 +263,7 @@ public record DockerTargetSettings(String host, String tlsCertPath, List<PortMap
     public String toString() {
         return "docker " + host + (tlsCertPath == null ? "" : " (TLS)") + " ports " + ports + " env " + env.keySet()
                 + " memory " + memoryBytes + " nanoCpus " + nanoCpus + " health " + healthPath + " within "
-                + healthTimeout + (registryUsername == null ? "" : " as " + registryUsername);
+                + healthTimeout + (network == null ? "" : " network " + network)
+                + (registryUsername == null ? "" : " as " + registryUsername);
     }
 }

@@ -70,6 +70,19 @@ class DockerTargetSettingsTest {
         assertThat(settings.healthPath()).isNull();
         assertThat(settings.healthTimeout()).isEqualTo(Duration.ofSeconds(60));
         assertThat(settings.memoryBytes()).isZero();
+        assertThat(settings.network()).isNull();
+    }
+
+    @Test
+    void readsTheNetworkAndRefusesNamesThatAreNotANetworkOfItsOwn() {
+        assertThat(parse("kind: docker\nnetwork: slipway-apps\n").network()).isEqualTo("slipway-apps");
+        assertThat(parse("kind: docker\nnetwork: slipway-apps\n").toString()).contains("network slipway-apps");
+
+        assertRefused("kind: docker\nnetwork: host\n", 2, "may not be 'host'");
+        assertRefused("kind: docker\nnetwork: none\n", 2, "may not be 'none'");
+        assertRefused("kind: docker\nnetwork: 'container:db'\n", 2, "must be a Docker network name");
+        assertRefused("kind: docker\nnetwork: '-x'\n", 2, "must be a Docker network name");
+        assertRefused("kind: docker\nnetwork: " + "n".repeat(129) + "\n", 2, "must be a Docker network name");
     }
 
     @Test

@@ -155,8 +155,13 @@ class DockerTargetTest {
     }
 
     private DeploymentTarget target(String host) {
+        return target(host, null);
+    }
+
+    private DeploymentTarget target(String host, String network) {
         String yaml = "kind: docker\n"
                 + (host == null ? "" : "host: " + host + "\n")
+                + (network == null ? "" : "network: " + network + "\n")
                 + "ports: ['127.0.0.1:" + port + ":8000']\n"
                 + "env: {GREETING: hello}\n"
                 + "env-from: {API_TOKEN: SLIPWAY_DEPLOYER_API_TOKEN}\n"
@@ -221,6 +226,36 @@ class DockerTargetTest {
         assertThat(container.getHostConfig().getMemory()).isEqualTo(64L << 20);
         assertThat(container.getHostConfig().getNanoCPUs()).isEqualTo(500_000_000L);
         assertThat(containers()).hasSize(1);
+    }
+
+    @Test
+    void theContainerIsCreatedOnTheConfiguredNetworkWhereOthersReachItByName() throws Exception {
+        String network = environment + "-apps";
+        docker.createNetworkCmd().withName(network).withDriver("bridge").exec();
+        try {
+            target(null, network).deploy(request(v1));
+
+            InspectContainerResponse container = docker.inspectContainerCmd(name()).exec();
+            assertThat(container.getHostConfig().getNetworkMode()).isEqualTo(network);
+            assertThat(container.getNetworkSettings().getNetworks()).containsOnlyKeys(network);
+            assertThat(page()).isEqualTo("v1");
+        } finally {
+            removeContainers();
+            docker.removeNetworkCmd(network).exec();
+        }
+    }
+
+    @Test
+    void aNetworkThatDoesNotExistIsConfigInvalidBeforeAnythingIsPulledOrCreated() {
+        String network = environment + "-missing";
+
+        assertThatThrownBy(() -> target(null, network).deploy(request(v1)))
+                .isInstanceOfSatisfying(DeployFailed.class, e -> {
+                    assertThat(e.reasonCode()).isEqualTo("CONFIG_INVALID");
+                    assertThat(e.getMessage()).contains("network " + network, "does not exist",
+                            "docker network create " + network);
+                });
+        assertThat(containers()).isEmpty();
     }
 
     @Test
