@@ -107,7 +107,7 @@ public final class DockerTarget implements DeploymentTarget {
             Optional<InspectContainerResponse> current = find(names.current());
             if (current.isPresent() && runsHealthy(current.get(), artifact.digest())) {
                 LOG.info("{} already runs {} healthy in {}", names.current(), artifact.digest(), environment);
-                return done(started);
+                return done(names, started);
             }
             requireNetwork();
             pull(artifact);
@@ -209,7 +209,7 @@ public final class DockerTarget implements DeploymentTarget {
             old.ifPresent(this::remove);
             LOG.info("{} runs {} in {} (run {})", names.current(), request.artifact().digest(), environment,
                     request.runId());
-            return done(started);
+            return done(names, started);
         }
         String logs = tail(next);
         remove(next);
@@ -224,12 +224,19 @@ public final class DockerTarget implements DeploymentTarget {
                 + failure.get() + "; " + restored, logs);
     }
 
-    private Deployment done(long started) {
-        return new Deployment(url(), Duration.ofNanos(System.nanoTime() - started));
+    private Deployment done(ContainerNames names, long started) {
+        return new Deployment(url(names), Duration.ofNanos(System.nanoTime() - started));
     }
 
-    /** {@code http://<host>:<port>/} of the first published TCP port, as seen from the deployer. */
-    private Optional<String> url() {
+    /**
+     * Where the deployer reaches the app, for its smoke checks: on the target's network (where a deployer in a container
+     * runs too), {@code http://<container name>:<container port>/} of the first TCP port; otherwise
+     * {@code http://<host>:<port>/} of the first published TCP port.
+     */
+    private Optional<String> url(ContainerNames names) {
+        if (settings.network() != null) {
+            return settings.firstTcpPort().map(port -> "http://" + names.current() + ":" + port.containerPort() + "/");
+        }
         return settings.firstTcpPort().map(port -> "http://" + address(port) + ":" + port.hostPort() + "/");
     }
 

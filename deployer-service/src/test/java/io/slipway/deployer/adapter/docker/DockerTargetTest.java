@@ -229,11 +229,14 @@ class DockerTargetTest {
     }
 
     @Test
-    void theContainerIsCreatedOnTheConfiguredNetworkWhereOthersReachItByName() throws Exception {
+    void theContainerIsCreatedOnTheConfiguredNetworkAndReportedUnderItsNameThere() throws Exception {
         String network = environment + "-apps";
         docker.createNetworkCmd().withName(network).withDriver("bridge").exec();
         try {
-            target(null, network).deploy(request(v1));
+            Deployment deployment = target(null, network).deploy(request(v1));
+
+            // A deployer on that network (in a container, as in docker-compose) smoke-checks it by name.
+            assertThat(deployment.url()).contains("http://" + name() + ":8000/");
 
             InspectContainerResponse container = docker.inspectContainerCmd(name()).exec();
             assertThat(container.getHostConfig().getNetworkMode()).isEqualTo(network);
