@@ -50,7 +50,9 @@ MMDEBSTRAP_OPTS=(
   --dpkgopt='path-exclude=/usr/share/locale/*'
   --dpkgopt='path-include=/usr/share/locale/locale.alias'
   --dpkgopt='path-exclude=/usr/share/lintian/*'
-  --customize-hook='rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/* "$1"/var/cache/debconf/*-old "$1"/var/log/*.log "$1"/var/log/apt/*'
+  # update-alternatives links the manual pages it registers (openjdk's among them) and fails without their directory.
+  --setup-hook='mkdir -p "$1"/usr/share/man/man1'
+  --customize-hook='rm -rf "$1"/usr/share/man "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/* "$1"/var/cache/debconf/*-old "$1"/var/log/*.log "$1"/var/log/apt/*'
   --customize-hook="chroot \"\$1\" groupadd --gid $APP_UID slipway"
   --customize-hook="chroot \"\$1\" useradd --uid $APP_UID --gid $APP_UID --home-dir /nonexistent --no-create-home --shell /usr/sbin/nologin slipway"
 )
@@ -101,9 +103,14 @@ build_image() {
   while [ $# -gt 0 ] && [ "$1" != -- ]; do cp "$1" "$context/"; shift; done
   [ $# -eq 0 ] || shift
   say "Building $name:$VERSION …"
-  docker build --quiet --network=none "$@" --build-arg "VERSION=$VERSION" \
-    -t "$name:$VERSION" -t "$name:latest" "$context" >/dev/null || { rm -rf "$context"; die "docker build of $name failed"; }
-  rm -rf "$context"
+  # Its output is shown only when it fails (the legacy builder also warns that it is deprecated on every build).
+  if ! docker build --network=none "$@" --build-arg "VERSION=$VERSION" -t "$name:$VERSION" -t "$name:latest" \
+      "$context" >"$context.log" 2>&1; then
+    cat "$context.log" >&2
+    rm -rf "$context" "$context.log"
+    die "docker build of $name failed"
+  fi
+  rm -rf "$context" "$context.log"
 }
 
 main() {

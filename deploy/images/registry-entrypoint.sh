@@ -44,7 +44,14 @@ mkdir -p "$RUNDIR"
   echo "      enabled: $readonly_mode"
   echo '    uploadpurging:'
   # Only the writing instance purges abandoned uploads; a read-only one must not touch the shared volume.
-  if [ "$readonly_mode" = true ]; then echo '      enabled: false'; else echo '      enabled: true'; fi
+  if [ "$readonly_mode" = true ]; then
+    echo '      enabled: false'
+  else
+    echo '      enabled: true'
+    echo '      age: 168h'
+    echo '      interval: 24h'
+    echo '      dryrun: false'
+  fi
   echo 'http:'
   echo '  addr: :5000'
   echo '  headers:'
