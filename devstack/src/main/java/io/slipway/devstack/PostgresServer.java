@@ -2,18 +2,12 @@ package io.slipway.devstack;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A throwaway PostgreSQL cluster for tests and benchmarks: {@code initdb} in a new temporary directory, started with
@@ -26,7 +20,6 @@ public final class PostgresServer implements AutoCloseable {
     /** Where Debian installs the server binaries; {@code SLIPWAY_POSTGRES_BIN} overrides it. */
     public static final String DEFAULT_BIN = "/usr/lib/postgresql/15/bin";
     private static final String SUPERUSER = "postgres";
-    private static final long COMMAND_TIMEOUT_SECONDS = 120;
 
     private final Path bin;
     private final Path dir;
@@ -67,7 +60,7 @@ public final class PostgresServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a directory for PostgreSQL", e);
         }
-        PostgresServer server = new PostgresServer(bin, dir, freePort(), database, user,
+        PostgresServer server = new PostgresServer(bin, dir, LocalProcesses.freePort(), database, user,
                 UUID.randomUUID().toString().replace("-", ""));
         try {
             server.initAndStart();
@@ -126,7 +119,7 @@ public final class PostgresServer implements AutoCloseable {
                         "stop"), true);
             }
         } finally {
-            deleteRecursively(dir);
+            LocalProcesses.deleteRecursively(dir);
         }
     }
 
@@ -136,31 +129,7 @@ public final class PostgresServer implements AutoCloseable {
             full.addAll(List.of("runuser", "-u", SUPERUSER, "--"));
         }
         full.addAll(command);
-        Path output = dir.resolve("command-" + UUID.randomUUID() + ".out");
-        try {
-            Process process = new ProcessBuilder(full).directory(dir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(output.toFile()).start();
-            if (!process.waitFor(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IllegalStateException(String.join(" ", command) + " did not finish within "
-                        + COMMAND_TIMEOUT_SECONDS + " s");
-            }
-            if (process.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " exited with " + process.exitValue()
-                        + ": " + Files.readString(output, StandardCharsets.UTF_8).strip());
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot run " + String.join(" ", command), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while running " + String.join(" ", command), e);
-        } finally {
-            try {
-                Files.deleteIfExists(output);
-            } catch (IOException ignored) {
-                // The directory goes with close().
-            }
-        }
+        LocalProcesses.run(full, command, dir);
     }
 
     private static boolean isRoot() {
@@ -170,25 +139,6 @@ public final class PostgresServer implements AutoCloseable {
     private static void requireIdentifier(String name) {
         if (name == null || !name.matches("[a-z][a-z0-9_]{0,62}")) {
             throw new IllegalArgumentException("not a plain SQL identifier: " + name);
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free loopback port", e);
-        }
-    }
-
-    private static void deleteRecursively(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + root, e);
         }
     }
 }
