@@ -1,16 +1,10 @@
 package io.slipway.devstack;
 
 import io.slipway.devstack.registry.SchemaRegistryServer;
-import io.slipway.schemas.Topics;
-import org.apache.kafka.common.config.TopicConfig;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * The Slipway development stack in one process: a real KRaft Kafka broker plus the Confluent-compatible schema
@@ -18,9 +12,8 @@ import java.util.concurrent.CountDownLatch;
  * so stopping and starting again on the same directory keeps topics, unconsumed records and schema ids.
  * <p>
  * Secured ({@code SLIPWAY_KAFKA_SECURITY=sasl}, what {@code ./slipway up} runs), clients log in with SCRAM as one of
- * {@link KafkaCredentials#PRINCIPALS}, the {@link PipelineAcls} are the cluster's ACLs, and the stack, as the
- * platform team would, creates every topic of {@link Topics#allTopics()} with its dead-letter topic, since no service
- * may create topics there.
+ * {@link KafkaCredentials#PRINCIPALS} (the registry as {@code schema-registry}), and {@link PipelineCluster} sets the
+ * ACLs and creates every topic, as the platform team would, since no service may create topics there.
  */
 public final class DevStack implements AutoCloseable {
 
@@ -39,7 +32,7 @@ public final class DevStack implements AutoCloseable {
     public static final int DEFAULT_PARTITIONS = 3;
 
     /** Exit code of {@link #main} when a port is taken or a setting is invalid. */
-    public static final int EXIT_CONFIGURATION = 2;
+    public static final int EXIT_CONFIGURATION = ServerSettings.EXIT_CONFIGURATION;
 
     private final EmbeddedKafka kafka;
     private final SchemaRegistryServer registry;
@@ -72,18 +65,17 @@ public final class DevStack implements AutoCloseable {
      */
     public static DevStack start(Path dir, int kafkaPort, int controllerPort, int registryPort, String registryBasicAuth,
                                  KafkaCredentials credentials, int partitions) {
-        requireFree(kafkaPort, "Kafka broker", KAFKA_PORT_ENV);
-        requireFree(controllerPort, "Kafka KRaft controller", CONTROLLER_PORT_ENV);
+        ServerSettings.requireFree(EmbeddedKafka.HOST, kafkaPort, "Kafka broker", KAFKA_PORT_ENV);
+        ServerSettings.requireFree(EmbeddedKafka.HOST, controllerPort, "Kafka KRaft controller", CONTROLLER_PORT_ENV);
         if (registryPort != 0) {
-            requireFree(registryPort, "schema registry", REGISTRY_PORT_ENV);
+            ServerSettings.requireFree(EmbeddedKafka.HOST, registryPort, "schema registry", REGISTRY_PORT_ENV);
         }
         EmbeddedKafka kafka = new EmbeddedKafka(dir.resolve("kafka"), kafkaPort, controllerPort, credentials).start();
         try {
             if (credentials != null) {
-                kafka.replaceAcls(PipelineAcls.bindings());
-                createTopics(kafka, partitions);
+                PipelineCluster.provision(kafka, partitions);
             }
-            SchemaRegistryServer registry = new SchemaRegistryServer(kafka.clientSettings(KafkaCredentials.ADMIN),
+            SchemaRegistryServer registry = new SchemaRegistryServer(kafka.clientSettings(KafkaCredentials.SCHEMA_REGISTRY),
                     EmbeddedKafka.HOST, registryPort, registryBasicAuth).start();
             return new DevStack(kafka, registry);
         } catch (RuntimeException e) {
@@ -112,15 +104,6 @@ public final class DevStack implements AutoCloseable {
         kafka.createTopic(name, partitions, Map.of());
     }
 
-    /** Every topic and its dead-letter topic; the state topics compacted, as the services' TopicInitializer makes them. */
-    private static void createTopics(EmbeddedKafka kafka, int partitions) {
-        Map<String, String> compact = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
-        for (String topic : Topics.allTopics()) {
-            kafka.createTopic(topic, partitions, Topics.COMPACTED.contains(topic) ? compact : Map.of());
-            kafka.createTopic(Topics.deadLetter(topic), partitions, Map.of());
-        }
-    }
-
     /** Stops the registry, then Kafka, waiting for both. */
     @Override
     public void close() {
@@ -139,72 +122,29 @@ public final class DevStack implements AutoCloseable {
      * ({@code credentials} beside the data directory), {@code SLIPWAY_TOPIC_PARTITIONS} (3).
      */
     public static void main(String[] args) throws InterruptedException {
-        // Named so it never clashes with the services' logback.xml when both are on one classpath (tests).
-        if (System.getProperty("logback.configurationFile") == null) {
-            System.setProperty("logback.configurationFile", "logback-devstack.xml");
-        }
-        DevStack stack;
-        try {
-            Path dir = Path.of(setting(DATA_DIR_ENV, DEFAULT_DATA_DIR)).toAbsolutePath();
-            KafkaCredentials credentials = switch (setting(SECURITY_ENV, "plaintext").toLowerCase(Locale.ROOT)) {
-                case "plaintext" -> null;
-                case "sasl" -> KafkaCredentials.loadOrCreate(Path.of(setting(CREDENTIALS_ENV,
-                        dir.resolveSibling("credentials").toString())));
-                default -> throw new IllegalArgumentException(SECURITY_ENV + "=" + setting(SECURITY_ENV, "")
-                        + " is neither plaintext nor sasl.");
-            };
-            stack = start(dir, port(KAFKA_PORT_ENV, EmbeddedKafka.DEFAULT_BROKER_PORT),
-                    port(CONTROLLER_PORT_ENV, EmbeddedKafka.DEFAULT_CONTROLLER_PORT),
-                    port(REGISTRY_PORT_ENV, SchemaRegistryServer.DEFAULT_PORT),
-                    setting(REGISTRY_BASIC_AUTH_ENV, null), credentials, partitions());
-        } catch (PortInUseException | IllegalArgumentException e) {
-            System.err.println("Slipway devstack cannot start: " + e.getMessage());
-            System.exit(EXIT_CONFIGURATION);
-            return;
-        }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stack.close();
-            System.out.println("Slipway devstack stopped.");
-            stopped.countDown();
-        }, "slipway-devstack-shutdown"));
-        System.out.println("Slipway devstack ready: kafka=" + stack.bootstrapServers() + " ("
-                + (stack.kafka.secured() ? "SASL SCRAM, ACLs" : "plaintext") + ") schema-registry=" + stack.registryUrl());
-        stopped.await();
+        ServerSettings settings = ServerSettings.system();
+        ServerProcess.serve("Slipway devstack", () -> start(settings), stack -> "Slipway devstack ready: kafka="
+                + stack.bootstrapServers() + " (" + (stack.kafka.secured() ? "SASL SCRAM, ACLs" : "plaintext")
+                + ") schema-registry=" + stack.registryUrl());
     }
 
-    private static void requireFree(int port, String purpose, String environmentVariable) {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(EmbeddedKafka.HOST, port));
-        } catch (IOException e) {
-            throw new PortInUseException(port, purpose, environmentVariable);
-        }
+    private static DevStack start(ServerSettings settings) {
+        Path dir = Path.of(settings.get(DATA_DIR_ENV, DEFAULT_DATA_DIR)).toAbsolutePath();
+        KafkaCredentials credentials = switch (settings.get(SECURITY_ENV, "plaintext").toLowerCase(Locale.ROOT)) {
+            case "plaintext" -> null;
+            case "sasl" -> KafkaCredentials.loadOrCreate(Path.of(settings.get(CREDENTIALS_ENV,
+                    dir.resolveSibling("credentials").toString())));
+            default -> throw new IllegalArgumentException(SECURITY_ENV + "=" + settings.get(SECURITY_ENV, "")
+                    + " is neither plaintext nor sasl.");
+        };
+        return start(dir, settings.port(KAFKA_PORT_ENV, EmbeddedKafka.DEFAULT_BROKER_PORT),
+                settings.port(CONTROLLER_PORT_ENV, EmbeddedKafka.DEFAULT_CONTROLLER_PORT),
+                settings.port(REGISTRY_PORT_ENV, SchemaRegistryServer.DEFAULT_PORT),
+                settings.get(REGISTRY_BASIC_AUTH_ENV, null), credentials, partitions(settings));
     }
 
-    private static String setting(String name, String defaultValue) {
-        String value = System.getProperty(name, System.getenv(name));
-        return value == null || value.isBlank() ? defaultValue : value.trim();
-    }
-
-    private static int partitions() {
-        return number(PARTITIONS_ENV, DEFAULT_PARTITIONS, 1000, "a partition count");
-    }
-
-    private static int port(String name, int defaultValue) {
-        return number(name, defaultValue, 65535, "a port number");
-    }
-
-    private static int number(String name, int defaultValue, int max, String what) {
-        String value = setting(name, String.valueOf(defaultValue));
-        try {
-            int number = Integer.parseInt(value);
-            if (number < 1 || number > max) {
-                throw new NumberFormatException();
-            }
-            return number;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + "=" + value + " is not " + what + " (1-" + max + ").");
-        }
+    /** {@code SLIPWAY_TOPIC_PARTITIONS}: partitions of each topic a secured stack creates. */
+    static int partitions(ServerSettings settings) {
+        return settings.number(PARTITIONS_ENV, DEFAULT_PARTITIONS, 1, 1000, "a partition count");
     }
 }

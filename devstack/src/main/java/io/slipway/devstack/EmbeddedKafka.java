@@ -41,7 +41,7 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * A real Apache Kafka broker in KRaft mode (combined broker and controller, node id 1) running inside this JVM on
- * 127.0.0.1. Its data directory survives restarts: storage is formatted only when the directory has no
+ * 127.0.0.1, or on the listen host of its {@link Network} (the controller stays on loopback). Its data directory survives restarts: storage is formatted only when the directory has no
  * {@code meta.properties} yet, so topics and unconsumed records are still there after a stop and start.
  * <p>
  * Given {@link KafkaCredentials}, clients must log in with SCRAM ({@code SASL_PLAINTEXT}) and the standard ACL
@@ -63,11 +63,59 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** Kafka's minimum for SCRAM-SHA-512; these are random 192-bit passwords, not ones a person chose. */
     private static final int SCRAM_ITERATIONS = 4096;
 
+    private static final String EXTERNAL_LISTENER = "EXTERNAL";
+
     private final Path dataDir;
     private final int brokerPort;
     private final int controllerPort;
     private final KafkaCredentials credentials;
+    private final Network network;
     private KafkaRaftServer server;
+
+    /**
+     * Where the client listeners bind and what they advertise: the broker listener on {@code listenHost} at the
+     * broker port, telling clients {@code advertised} ({@code host:port}); with an {@code externalPort} above 0 a
+     * second listener on {@code listenHost} at that port telling its clients {@code externalAdvertised} (the address
+     * the host's operators reach a container's Kafka by). The controller listener is always on 127.0.0.1.
+     */
+    public record Network(String listenHost, String advertised, int externalPort, String externalAdvertised) {
+
+        /** Everything on 127.0.0.1, advertised as such; no external listener. */
+        public static Network loopback(int brokerPort) {
+            return new Network(HOST, HOST + ":" + brokerPort, 0, null);
+        }
+
+        public Network {
+            if (listenHost == null || listenHost.isBlank()) {
+                throw new IllegalArgumentException("a listen host is needed");
+            }
+            requireHostAndPort(advertised, "advertised address");
+            if (externalPort < 0 || externalPort > 65535) {
+                throw new IllegalArgumentException("external port " + externalPort + " is not a port number");
+            }
+            if (externalPort > 0) {
+                requireHostAndPort(externalAdvertised, "external advertised address");
+            }
+        }
+
+        boolean hasExternal() {
+            return externalPort > 0;
+        }
+
+        /** Where a client in this process connects: the listen host, or 127.0.0.1 when it binds every address. */
+        String connectHost() {
+            return listenHost.equals("0.0.0.0") || listenHost.equals("::") ? HOST : listenHost;
+        }
+
+        private static void requireHostAndPort(String address, String what) {
+            int colon = address == null ? -1 : address.lastIndexOf(':');
+            boolean valid = colon > 0 && address.substring(colon + 1).matches("[0-9]{1,5}")
+                    && Integer.parseInt(address.substring(colon + 1)) <= 65535 && address.strip().equals(address);
+            if (!valid) {
+                throw new IllegalArgumentException("the " + what + " must be host:port, got '" + address + "'");
+            }
+        }
+    }
 
     /** A broker on the default ports 9092 (clients) and 9093 (controller) storing its logs in {@code dataDir}. */
     public EmbeddedKafka(Path dataDir) {
@@ -81,14 +129,22 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** As {@link #EmbeddedKafka(Path, int, int)}, requiring SCRAM logins and ACLs when {@code credentials} is not null. */
     public EmbeddedKafka(Path dataDir, int brokerPort, int controllerPort, KafkaCredentials credentials) {
-        if (brokerPort <= 0 || controllerPort <= 0 || brokerPort == controllerPort) {
-            throw new IllegalArgumentException("broker and controller need two distinct fixed ports, got "
-                    + brokerPort + " and " + controllerPort);
+        this(dataDir, brokerPort, controllerPort, credentials, Network.loopback(brokerPort));
+    }
+
+    /** As {@link #EmbeddedKafka(Path, int, int, KafkaCredentials)}, with the client listeners as {@code network} says. */
+    public EmbeddedKafka(Path dataDir, int brokerPort, int controllerPort, KafkaCredentials credentials,
+                         Network network) {
+        if (brokerPort <= 0 || controllerPort <= 0 || brokerPort == controllerPort
+                || network.externalPort() == brokerPort || network.externalPort() == controllerPort) {
+            throw new IllegalArgumentException("broker, controller and external listener need distinct fixed ports, got "
+                    + brokerPort + ", " + controllerPort + " and " + network.externalPort());
         }
         this.dataDir = dataDir.toAbsolutePath();
         this.brokerPort = brokerPort;
         this.controllerPort = controllerPort;
         this.credentials = credentials;
+        this.network = network;
     }
 
     /** Formats the storage if it is new, starts the broker and returns once an Admin client sees it in the cluster. */
@@ -129,9 +185,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    /** {@code 127.0.0.1:<broker port>}. */
+    /** {@code 127.0.0.1:<broker port>} (the listen host instead when it binds one address that is not loopback). */
     public String bootstrapServers() {
-        return HOST + ":" + brokerPort;
+        return network.connectHost() + ":" + brokerPort;
     }
 
     /**
@@ -216,9 +272,18 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
         p.put("controller.listener.names", CONTROLLER_LISTENER);
         String broker = credentials == null ? "PLAINTEXT" : KafkaCredentials.PROTOCOL;
-        p.put("listeners", broker + "://" + HOST + ":" + brokerPort + "," + CONTROLLER_LISTENER + "://" + HOST + ":" + controllerPort);
-        p.put("advertised.listeners", broker + "://" + HOST + ":" + brokerPort);
-        p.put("listener.security.protocol.map", broker + ":" + broker + "," + CONTROLLER_LISTENER + ":" + broker);
+        String listeners = broker + "://" + network.listenHost() + ":" + brokerPort + "," + CONTROLLER_LISTENER + "://"
+                + HOST + ":" + controllerPort;
+        String advertised = broker + "://" + network.advertised();
+        String protocols = broker + ":" + broker + "," + CONTROLLER_LISTENER + ":" + broker;
+        if (network.hasExternal()) {
+            listeners += "," + EXTERNAL_LISTENER + "://" + network.listenHost() + ":" + network.externalPort();
+            advertised += "," + EXTERNAL_LISTENER + "://" + network.externalAdvertised();
+            protocols += "," + EXTERNAL_LISTENER + ":" + broker;
+        }
+        p.put("listeners", listeners);
+        p.put("advertised.listeners", advertised);
+        p.put("listener.security.protocol.map", protocols);
         p.put("inter.broker.listener.name", broker);
         if (credentials != null) {
             p.putAll(securityProperties());
@@ -260,6 +325,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("sasl.mechanism.inter.broker.protocol", KafkaCredentials.MECHANISM);
         p.put("listener.name." + listener + "." + scram + ".sasl.jaas.config",
                 KafkaCredentials.jaasConfig(admin, password));
+        if (network.hasExternal()) {
+            p.put("listener.name." + EXTERNAL_LISTENER.toLowerCase(Locale.ROOT) + "." + scram + ".sasl.jaas.config",
+                    KafkaCredentials.jaasConfig(admin, password));
+        }
         p.put("listener.name." + controller + ".sasl.enabled.mechanisms", "PLAIN");
         p.put("sasl.mechanism.controller.protocol", "PLAIN");
         p.put("listener.name." + controller + ".plain.sasl.jaas.config", plainLogin());
@@ -283,15 +352,15 @@ public final class EmbeddedKafka implements AutoCloseable {
      * users their credentials from the files; KRaft takes no SCRAM change on its controller listener.
      */
     private void addUsersInPlaintext() {
-        LOG.info("Giving the Kafka users in {} the credentials of {}", dataDir, credentials.directory());
+        LOG.info("Giving the Kafka users in {} the credentials of {}", dataDir, credentials.source());
         try (EmbeddedKafka open = new EmbeddedKafka(dataDir, brokerPort, controllerPort, null).start()) {
             open.upsertScramUsers(credentials);
         }
     }
 
     /**
-     * Gives every principal its SCRAM credential from the files, on each start, so a principal added or a file
-     * renewed since the storage was made can log in; admin's was written when the storage was made.
+     * Gives every principal its SCRAM credential from the files or the environment, on each start, so a principal
+     * added or a password renewed since the storage was made can log in; admin's was written when it was made.
      */
     private void upsertScramUsers(KafkaCredentials users) {
         List<UserScramCredentialAlteration> upserts = KafkaCredentials.PRINCIPALS.stream()

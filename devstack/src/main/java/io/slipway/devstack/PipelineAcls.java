@@ -1,5 +1,6 @@
 package io.slipway.devstack;
 
+import io.slipway.devstack.registry.SchemaRegistryServer;
 import io.slipway.schemas.Topics;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
@@ -18,7 +19,8 @@ import java.util.stream.Stream;
  * only the topic it produces, {@code slipway.failures} and the dead-letter topics of what it consumes, reads only its
  * inputs and the topics its own state lives in, and joins only consumer groups named after it; {@code ops} reads every
  * pipeline topic and every dead-letter topic; {@code dashboard} reads every pipeline topic, the run streams (logs, test
- * reports) and the deployer's state, and writes nothing but their dead-letter topics. A service's own internal topics ({@code slipway.<stage>.*}) are granted
+ * reports) and the deployer's state, and writes nothing but their dead-letter topics; {@code schema-registry} creates,
+ * reads and writes {@code _schemas} (its log, read by partition, so no group) and nothing else. A service's own internal topics ({@code slipway.<stage>.*}) are granted
  * by prefix, so a state topic added to {@link Topics} needs no new rule. WRITE implies DESCRIBE, and since Kafka 3.0
  * the idempotent producer needs nothing more than WRITE on a topic; no producer is transactional.
  */
@@ -57,6 +59,9 @@ public final class PipelineAcls {
         stage(grants, "dashboard", List.of(), java.util.stream.Stream.of(Topics.pipelineTopics(),
                         List.of(Topics.LOGS, Topics.REPORTS, Topics.DEPLOYER_STATE)).flatMap(List::stream).toList(),
                 null, "dashboard-service");
+        for (AclOperation operation : List.of(AclOperation.CREATE, AclOperation.READ, AclOperation.WRITE)) {
+            grants.add(topic(KafkaCredentials.SCHEMA_REGISTRY, operation, SchemaRegistryServer.TOPIC));
+        }
         Stream.concat(Stream.concat(Topics.pipelineTopics().stream(), Stream.of(Topics.REQUESTS, Topics.DEPLOYER_STATE)),
                         Topics.allTopics().stream().map(Topics::deadLetter))
                 .forEach(topic -> grants.add(topic(KafkaCredentials.OPS, AclOperation.READ, topic)));

@@ -16,15 +16,17 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** {@link DevStack#main} as a user runs it: its own JVM, settings from environment variables, stopped by SIGTERM. */
+/** {@link DevStack#main} and {@link KafkaServerMain#main} as a user runs them: its own JVM, settings from environment variables, stopped by SIGTERM. */
 class DevStackMainTest {
 
     @TempDir
@@ -81,10 +83,47 @@ class DevStackMainTest {
         }
     }
 
+    @Test
+    void theKafkaServerPrintsItsReadyLineAndStopsCleanlyOnSigterm() throws Exception {
+        Map<String, String> environment = new HashMap<>(Map.of(DevStack.DATA_DIR_ENV, dir.toString(),
+                DevStack.KAFKA_PORT_ENV, String.valueOf(SharedDevStack.freePort()),
+                DevStack.CONTROLLER_PORT_ENV, String.valueOf(SharedDevStack.freePort()), DevStack.PARTITIONS_ENV, "1"));
+        KafkaCredentials.PRINCIPALS.forEach(principal -> environment.put(KafkaCredentials.environmentVariable(principal),
+                "pw-" + principal + "-" + UUID.randomUUID()));
+        List<String> stdout = new CopyOnWriteArrayList<>();
+        process = start(KafkaServerMain.class, environment);
+        collect(process.getInputStream(), stdout);
+
+        await().atMost(Duration.ofSeconds(90)).until(() -> stdout.stream().anyMatch(line -> line.startsWith(
+                KafkaServerMain.READY)) || !process.isAlive());
+        assertThat(stdout).as("output of KafkaServerMain.main").anyMatch(line -> line.startsWith(KafkaServerMain.READY));
+        process.toHandle().destroy();
+
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as("exit status after SIGTERM").isEqualTo(128 + 15);
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(stdout).contains("Slipway kafka stopped."));
+    }
+
+    @Test
+    void theKafkaServerWithoutPasswordsEndsWithOneClearLineAndExitCode2() throws Exception {
+        process = start(KafkaServerMain.class, Map.of(DevStack.DATA_DIR_ENV, dir.toString()));
+        process.getOutputStream().close();
+        String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isEqualTo(ServerSettings.EXIT_CONFIGURATION);
+        assertThat(stderr.strip()).startsWith("Slipway kafka cannot start: Kafka passwords: "
+                + "SLIPWAY_KAFKA_PASSWORD_TRIGGER is not set;").doesNotContain("\n");
+    }
+
     private static Process start(Map<String, String> environment) throws IOException {
+        return start(DevStack.class, environment);
+    }
+
+    private static Process start(Class<?> main, Map<String, String> environment) throws IOException {
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", classpath, DevStack.class.getName());
+                "-cp", classpath, main.getName());
         builder.environment().putAll(environment);
         return builder.start();
     }

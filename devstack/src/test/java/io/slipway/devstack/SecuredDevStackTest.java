@@ -1,5 +1,7 @@
 package io.slipway.devstack;
 
+import io.slipway.devstack.support.KafkaTestClients;
+import io.slipway.devstack.support.RegistryHttp;
 import io.slipway.devstack.testing.SharedDevStack;
 import io.slipway.schemas.Topics;
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -147,6 +149,7 @@ class SecuredDevStackTest {
                 "trigger", List.of(Topics.IMAGES, Topics.TESTS, Topics.LOGS),
                 "dashboard", List.of(Topics.COMMITS, Topics.FAILURES, Topics.DEPLOYMENTS, Topics.LOGS, Topics.REPORTS,
                         Topics.DEPLOYER_STATE),
+                KafkaCredentials.SCHEMA_REGISTRY, List.of(Topics.COMMITS, Topics.FAILURES, Topics.deadLetter(Topics.TESTS)),
                 KafkaCredentials.OPS, List.of(Topics.TESTS, Topics.FAILURES, Topics.deadLetter(Topics.TESTS)));
         refused.forEach((principal, topics) -> {
             try (KafkaProducer<String, String> producer = producer(stack.clientSettings(principal))) {
@@ -159,6 +162,17 @@ class SecuredDevStackTest {
                 }
             }
         });
+    }
+
+    @Test
+    void theSchemaRegistryKeepsItsLogInSchemasAndReadsNoPipelineTopic() {
+        RegistryHttp registry = new RegistryHttp(stack.registryUrl());
+        String subject = "acl-probe-" + UUID.randomUUID();
+        int id = registry.register(subject, "{\"type\":\"record\",\"name\":\"Probe\",\"fields\":[]}");
+
+        assertThat(registry.get("/schemas/ids/" + id).status()).isEqualTo(200);
+        assertThatThrownBy(() -> read(KafkaCredentials.SCHEMA_REGISTRY, "schema-registry-" + UUID.randomUUID(),
+                Topics.FAILURES)).isInstanceOfAny(TopicAuthorizationException.class, GroupAuthorizationException.class);
     }
 
     @Test
@@ -233,11 +247,7 @@ class SecuredDevStackTest {
     }
 
     private static KafkaProducer<String, String> producer(Map<String, Object> settings) {
-        Map<String, Object> config = new HashMap<>(settings);
-        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
-        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000);
-        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
-        return new KafkaProducer<>(config, new StringSerializer(), new StringSerializer());
+        return KafkaTestClients.producer(settings);
     }
 
     /** The topics among {@code topics} that {@code principal} reads {@code marker} from, with what it read there. */
@@ -268,19 +278,6 @@ class SecuredDevStackTest {
     }
 
     private static List<String> read(DevStack stack, String principal, String group, String topic) {
-        Map<String, Object> config = new HashMap<>(stack.clientSettings(principal));
-        config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        config.put(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
-        List<String> values = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
-                new StringDeserializer())) {
-            consumer.subscribe(List.of(topic));
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> values.add(r.value()));
-                return !values.isEmpty();
-            });
-        }
-        return values.stream().toList();
+        return KafkaTestClients.readSome(stack.clientSettings(principal), group, topic);
     }
 }
