@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.slipway.devstack.DockerDaemon;
+import io.slipway.devstack.KafkaCredentials;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -26,7 +28,8 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * {@code ./slipway images} on a private Docker engine that starts empty and cannot pull from any registry: every image
  * is built from Debian packages and this build's jars alone, runs as a non-root user, and works — the JRE runs Java, a
- * service image starts its jar, the registry image demands its login and serves a read-only instance on one volume.
+ * service image starts its jar, Kafka serves from its volume with the schema registry logged in, the registry image
+ * demands its login and serves a read-only instance on one volume.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ImagesEndToEndTest {
@@ -116,6 +119,30 @@ class ImagesEndToEndTest {
     }
 
     @Test
+    void kafkaImageServesWithItsDataInTheVolumeAndTheSchemaRegistryImageLogsInToIt() {
+        String volume = "images-test-" + UUID.randomUUID();
+        docker("volume", "create", volume);
+        List<String> kafka = new ArrayList<>(List.of("--network=none", "-v", volume + ":/var/lib/kafka",
+                "-e", "SLIPWAY_KAFKA_ADVERTISED=127.0.0.1:9092"));
+        for (String principal : KafkaCredentials.PRINCIPALS) {
+            kafka.addAll(List.of("-e", KafkaCredentials.PASSWORD_ENV_PREFIX
+                    + principal.toUpperCase(Locale.ROOT).replace('-', '_') + "=" + password(principal)));
+        }
+        kafka.add("slipway/kafka");
+        String broker = start(kafka.toArray(String[]::new));
+        await().atMost(Duration.ofMinutes(3)).untilAsserted(() ->
+                assertThat(docker("logs", broker)).contains("Slipway kafka ready"));
+        assertThat(docker("run", "--rm", "--network=none", "-v", volume + ":/data", "--entrypoint", "stat",
+                "slipway/jre", "-c", "%u", "/data/__cluster_metadata-0")).isEqualTo("10001");
+
+        String registry = start("--network=container:" + broker, "-e", "KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:9092",
+                "-e", "SLIPWAY_KAFKA_PASSWORD_SCHEMA_REGISTRY=" + password(KafkaCredentials.SCHEMA_REGISTRY),
+                "slipway/schema-registry");
+        await().atMost(Duration.ofMinutes(3)).untilAsserted(() ->
+                assertThat(docker("logs", registry)).contains("Slipway schema registry ready"));
+    }
+
+    @Test
     void registryImageDemandsItsLoginAndAReadOnlyInstanceOnTheSameVolumeServesPullsButRefusesPushes() {
         String volume = "images-test-" + UUID.randomUUID();
         docker("volume", "create", volume);
@@ -173,6 +200,10 @@ class ImagesEndToEndTest {
         String line = docker(command.toArray(String[]::new));
         String[] parts = line.split(" ");
         return parts.length > 1 ? parts[1] : line;
+    }
+
+    private static String password(String principal) {
+        return principal + "-password-0123456789";
     }
 
     private String start(String... runArguments) {
