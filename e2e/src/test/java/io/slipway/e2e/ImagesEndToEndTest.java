@@ -120,8 +120,7 @@ class ImagesEndToEndTest {
 
     @Test
     void kafkaImageServesWithItsDataInTheVolumeAndTheSchemaRegistryImageLogsInToIt() {
-        String volume = "images-test-" + UUID.randomUUID();
-        docker("volume", "create", volume);
+        String volume = docker("volume", "create", "images-test-" + UUID.randomUUID());
         List<String> kafka = new ArrayList<>(List.of("--network=none", "-v", volume + ":/var/lib/kafka",
                 "-e", "SLIPWAY_KAFKA_ADVERTISED=127.0.0.1:9092"));
         for (String principal : KafkaCredentials.PRINCIPALS) {
@@ -144,8 +143,7 @@ class ImagesEndToEndTest {
 
     @Test
     void registryImageDemandsItsLoginAndAReadOnlyInstanceOnTheSameVolumeServesPullsButRefusesPushes() {
-        String volume = "images-test-" + UUID.randomUUID();
-        docker("volume", "create", volume);
+        String volume = docker("volume", "create", "images-test-" + UUID.randomUUID());
         String password = UUID.randomUUID().toString();
         String writer = start("--network=none", "-v", volume + ":/var/lib/registry", "-e", "REGISTRY_USERNAME=builder",
                 "-e", "REGISTRY_PASSWORD=" + password, "slipway/registry");
