@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A private Docker engine for tests and operators' checks: {@code dockerd} with its own data-root, exec-root, pidfile
  * and unix socket in a new temporary directory, its own bridge interface, no iptables rules, no IP masquerading and no
- * change of IP forwarding, so it never touches the machine's main engine or its network. Optionally it also listens on
+ * change of IP forwarding, and containerd namespaces of its own (should it share the machine's containerd), so it never
+ * touches the machine's main engine or its network. Optionally it also listens on
  * a loopback TCP port with mutual TLS (certificates made by {@code openssl}), and it can be cut off from every
  * registry. {@link #close} stops it, removes its bridge and deletes the directory.
  */
@@ -238,6 +239,9 @@ public final class DockerDaemon implements AutoCloseable {
                 "--pidfile", dir.resolve("docker.pid").toString(),
                 "--host", "unix://" + socket,
                 "--bridge=" + bridge, "--iptables=false", "--ip-masq=false", "--ip-forward=false",
+                // A dockerd finding the machine's containerd (/run/containerd/containerd.sock) uses it instead of
+                // starting its own: namespaces of its own keep its containers apart from the main engine's "moby".
+                "--containerd-namespace", bridge, "--containerd-plugins-namespace", bridge + "-plugins",
                 "--storage-driver=" + storageDriver));
         if (tlsPort != null) {
             Path server = dir.resolve("server");
