@@ -130,6 +130,21 @@ class KubernetesManifestsTest {
     }
 
     @Test
+    void stagingAndReleaseAreTwoRegistryHostsSoEachKeepsItsOwnCredential() {
+        RENDERED.forEach((overlay, documents) -> {
+            Map<String, Object> deliverer = variables(documents, named(documents, "Deployment", "deliverer-service"));
+            Object staging = deliverer.get("SLIPWAY_STAGING_REGISTRY");
+
+            assertThat(staging).as(overlay).isNotNull();
+            assertThat(deliverer.get("SLIPWAY_RELEASE_REGISTRY")).as(overlay).isNotNull().isNotEqualTo(staging);
+            for (String stage : List.of("builder-service", "tester-service")) {
+                assertThat(variables(documents, named(documents, "Deployment", stage)).get("SLIPWAY_STAGING_REGISTRY"))
+                        .as(overlay + " " + stage).isEqualTo(staging);
+            }
+        });
+    }
+
+    @Test
     void noSecretIsWrittenIntoTheManifests() throws IOException {
         Pattern secretName = secretNamePattern();
         RENDERED.forEach((overlay, documents) -> {
