@@ -79,7 +79,8 @@ public final class DockerDaemon implements AutoCloseable {
 
         /**
          * Point the engine's {@code HTTP_PROXY}/{@code HTTPS_PROXY} at a loopback port where nothing listens (and set
-         * no {@code NO_PROXY}), so every pull and push fails at once instead of reaching a registry.
+         * no {@code NO_PROXY}), so every pull and push fails at once instead of reaching a registry; all but one on
+         * a loopback address, which the engine never sends through a proxy.
          */
         public Builder noRegistryAccess() {
             this.noRegistryAccess = true;
