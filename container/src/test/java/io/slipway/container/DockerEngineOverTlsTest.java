@@ -5,11 +5,14 @@ import io.slipway.devstack.DockerDaemon;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -46,9 +49,23 @@ class DockerEngineOverTlsTest {
     }
 
     @Test
-    void anEngineOverTlsRefusesAClientWithoutCertificates() throws IOException {
+    void aClientWithoutTlsGetsNoAnswerFromTheTlsPort() throws IOException {
         try (DockerClient docker = DockerEngine.connect(daemon.tlsHost(), null, Duration.ofSeconds(10))) {
             assertThatThrownBy(() -> docker.pingCmd().exec()).isInstanceOf(RuntimeException.class);
+        }
+    }
+
+    @Test
+    void anEngineOverTlsRefusesAClientCertificateItsCaDidNotSign(@TempDir Path stranger) throws Exception {
+        Files.copy(daemon.certPath().resolve("ca.pem"), stranger.resolve("ca.pem"));
+        Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                "-subj", "/CN=stranger", "-keyout", stranger.resolve("key.pem").toString(),
+                "-out", stranger.resolve("cert.pem").toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        assertThat(openssl.waitFor(60, TimeUnit.SECONDS) && openssl.exitValue() == 0).as("openssl made a cert").isTrue();
+
+        try (DockerClient docker = DockerEngine.connect(daemon.tlsHost(), stranger.toString(), Duration.ofSeconds(10))) {
+            assertThatThrownBy(() -> docker.pingCmd().exec()).hasStackTraceContaining("SSL");
         }
     }
 

@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A private Docker engine for tests and operators' checks: {@code dockerd} with its own data-root, exec-root, pidfile
  * and unix socket in a new temporary directory, its own bridge interface, no iptables rules, no IP masquerading and no
- * change of IP forwarding, so it never touches the machine's main engine or its network. Optionally it also listens on
+ * change of IP forwarding, and containerd namespaces of its own (should it share the machine's containerd), so it never
+ * touches the machine's main engine or its network. Optionally it also listens on
  * a loopback TCP port with mutual TLS (certificates made by {@code openssl}), and it can be cut off from every
  * registry. {@link #close} stops it, removes its bridge and deletes the directory.
  */
@@ -78,7 +79,8 @@ public final class DockerDaemon implements AutoCloseable {
 
         /**
          * Point the engine's {@code HTTP_PROXY}/{@code HTTPS_PROXY} at a loopback port where nothing listens (and set
-         * no {@code NO_PROXY}), so every pull and push fails at once instead of reaching a registry.
+         * no {@code NO_PROXY}), so every pull and push fails at once instead of reaching a registry; all but one on
+         * a loopback address, which the engine never sends through a proxy.
          */
         public Builder noRegistryAccess() {
             this.noRegistryAccess = true;
@@ -238,6 +240,9 @@ public final class DockerDaemon implements AutoCloseable {
                 "--pidfile", dir.resolve("docker.pid").toString(),
                 "--host", "unix://" + socket,
                 "--bridge=" + bridge, "--iptables=false", "--ip-masq=false", "--ip-forward=false",
+                // A dockerd finding the machine's containerd (/run/containerd/containerd.sock) uses it instead of
+                // starting its own: namespaces of its own keep its containers apart from the main engine's "moby".
+                "--containerd-namespace", bridge, "--containerd-plugins-namespace", bridge + "-plugins",
                 "--storage-driver=" + storageDriver));
         if (tlsPort != null) {
             Path server = dir.resolve("server");

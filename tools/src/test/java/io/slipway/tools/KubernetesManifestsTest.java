@@ -130,6 +130,21 @@ class KubernetesManifestsTest {
     }
 
     @Test
+    void stagingAndReleaseAreTwoRegistryHostsSoEachKeepsItsOwnCredential() {
+        RENDERED.forEach((overlay, documents) -> {
+            Map<String, Object> deliverer = variables(documents, named(documents, "Deployment", "deliverer-service"));
+            Object staging = deliverer.get("SLIPWAY_STAGING_REGISTRY");
+
+            assertThat(staging).as(overlay).isNotNull();
+            assertThat(deliverer.get("SLIPWAY_RELEASE_REGISTRY")).as(overlay).isNotNull().isNotEqualTo(staging);
+            for (String stage : List.of("builder-service", "tester-service")) {
+                assertThat(variables(documents, named(documents, "Deployment", stage)).get("SLIPWAY_STAGING_REGISTRY"))
+                        .as(overlay + " " + stage).isEqualTo(staging);
+            }
+        });
+    }
+
+    @Test
     void noSecretIsWrittenIntoTheManifests() throws IOException {
         Pattern secretName = secretNamePattern();
         RENDERED.forEach((overlay, documents) -> {
@@ -225,8 +240,13 @@ class KubernetesManifestsTest {
                         .contains((String) at(trigger, "authenticationRef", "name"));
             }
             List<Map<String, Object>> policies = kind(documents, "NetworkPolicy");
-            assertThat(policies).anySatisfy(policy -> {
-                assertThat(at(policy, "spec", "podSelector")).isEqualTo(Map.of());
+            Map<String, Object> slipwayPods = Map.of("matchLabels", Map.of("app.kubernetes.io/part-of", "slipway"));
+            for (Map<String, Object> deployment : kind(documents, "Deployment")) {
+                assertThat(at(deployment, "spec", "template", "metadata", "labels", "app.kubernetes.io/part-of"))
+                        .as(overlay + " " + name(deployment) + " is held by the default deny").isEqualTo("slipway");
+            }
+            assertThat(policies).as(overlay + " default deny of Slipway's pods, not Strimzi's").anySatisfy(policy -> {
+                assertThat(at(policy, "spec", "podSelector")).isEqualTo(slipwayPods);
                 assertThat(list(at(policy, "spec", "policyTypes"))).containsExactlyInAnyOrder("Ingress", "Egress");
                 assertThat(map(policy.get("spec"))).doesNotContainKeys("ingress", "egress");
             });

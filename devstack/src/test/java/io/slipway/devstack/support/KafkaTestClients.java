@@ -5,6 +5,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import static org.awaitility.Awaitility.await;
 
@@ -35,12 +37,24 @@ public final class KafkaTestClients {
     public static List<String> readSome(Map<String, Object> settings, String group, String topic) {
         Map<String, Object> config = new HashMap<>(settings);
         config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        return readSome(config, consumer -> consumer.subscribe(List.of(topic)));
+    }
+
+    /**
+     * What partition 0 of {@code topic} holds from its start, read without a group (as the schema registry reads its
+     * log), so only the topic's ACLs decide; until at least one record came (30 s at most).
+     */
+    public static List<String> readSomeWithoutGroup(Map<String, Object> settings, String topic) {
+        return readSome(new HashMap<>(settings), consumer -> consumer.assign(List.of(new TopicPartition(topic, 0))));
+    }
+
+    private static List<String> readSome(Map<String, Object> config, Consumer<KafkaConsumer<String, String>> source) {
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.put(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
         List<String> values = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
                 new StringDeserializer())) {
-            consumer.subscribe(List.of(topic));
+            source.accept(consumer);
             await().atMost(Duration.ofSeconds(30)).until(() -> {
                 consumer.poll(Duration.ofMillis(200)).forEach(r -> values.add(r.value()));
                 return !values.isEmpty();

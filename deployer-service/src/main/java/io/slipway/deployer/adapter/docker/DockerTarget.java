@@ -217,8 +217,16 @@ public final class DockerTarget implements DeploymentTarget {
         if (old.isPresent()) {
             docker.renameContainerCmd(old.get()).withName(names.current()).exec();
             Optional<String> notStarted = startAgain(old.get(), names.current());
-            restored = notStarted.isEmpty() ? "the previous container serves again"
-                    : "the previous container could not start again either: " + notStarted.get();
+            if (notStarted.isPresent()) {
+                restored = "the previous container could not start again either: " + notStarted.get();
+            } else {
+                // "Serves again" is a claim about the app, not the engine: wait for it as for a new container.
+                var config = docker.inspectContainerCmd(old.get()).exec().getConfig();
+                Optional<String> unwell = awaitHealthy(old.get(),
+                        usable(config == null ? null : config.getHealthcheck()));
+                restored = unwell.isEmpty() ? "the previous container serves again"
+                        : "the previous container started again but " + unwell.get();
+            }
         }
         throw new DeployFailed(reason, request.artifact().reference() + " in " + environment + " "
                 + failure.get() + "; " + restored, logs);
@@ -349,7 +357,11 @@ public final class DockerTarget implements DeploymentTarget {
 
     private Optional<HealthCheck> healthCheck(String reference) {
         var config = docker.inspectImageCmd(reference).exec().getConfig();
-        HealthCheck check = config == null ? null : config.getHealthcheck();
+        return usable(config == null ? null : config.getHealthcheck());
+    }
+
+    /** A HEALTHCHECK that runs something; none, an empty one and {@code NONE} are no check. */
+    private static Optional<HealthCheck> usable(HealthCheck check) {
         if (check == null || check.getTest() == null || check.getTest().isEmpty()
                 || check.getTest().get(0).equals("NONE")) {
             return Optional.empty();

@@ -9,6 +9,7 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.AuthConfig;
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.PushResponseItem;
 import io.slipway.common.testing.DockerTestImages;
 import io.slipway.common.testing.LocalRegistry;
@@ -185,6 +186,23 @@ class DockerTargetTest {
                 "c0ffee", false);
     }
 
+    /**
+     * 0 when {@code GET /} of {@code address:port} answers 200 to a container attached to {@code network} only (busybox's
+     * nc: its static wget crashes in these containers).
+     */
+    private static int fetchedOnNetwork(String network, String address, int port) {
+        String probe = docker.createContainerCmd(DockerTestImages.busybox())
+                .withCmd("sh", "-c", "printf 'GET / HTTP/1.0\r\n\r\n' | nc -w 5 " + address + " " + port
+                        + " | grep -q '^HTTP/1.[01] 200'")
+                .withHostConfig(HostConfig.newHostConfig().withNetworkMode(network)).exec().getId();
+        try {
+            docker.startContainerCmd(probe).exec();
+            return docker.waitContainerCmd(probe).start().awaitStatusCode(30, TimeUnit.SECONDS);
+        } finally {
+            docker.removeContainerCmd(probe).withForce(true).exec();
+        }
+    }
+
     private String name() {
         return ContainerNames.of(environment, "demo/app").current();
     }
@@ -229,7 +247,8 @@ class DockerTargetTest {
     }
 
     @Test
-    void theContainerIsCreatedOnTheConfiguredNetworkAndReportedUnderItsNameThere() throws Exception {
+    void theContainerIsCreatedOnTheConfiguredNetworkWhereOthersOnItReachItAndReportedUnderItsNameThere()
+            throws Exception {
         String network = environment + "-apps";
         docker.createNetworkCmd().withName(network).withDriver("bridge").exec();
         try {
@@ -242,6 +261,9 @@ class DockerTargetTest {
             assertThat(container.getHostConfig().getNetworkMode()).isEqualTo(network);
             assertThat(container.getNetworkSettings().getNetworks()).containsOnlyKeys(network);
             assertThat(page()).isEqualTo("v1");
+            // By address: the static busybox cannot resolve names; Docker's DNS gives the name on such a network.
+            String address = container.getNetworkSettings().getNetworks().get(network).getIpAddress();
+            assertThat(fetchedOnNetwork(network, address, 8000)).as("from the network").isZero();
         } finally {
             removeContainers();
             docker.removeNetworkCmd(network).exec();
