@@ -31,7 +31,6 @@ public final class DockerDaemon implements AutoCloseable {
 
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
-    private static final long COMMAND_TIMEOUT_SECONDS = 60;
     /** The socket path of a unix socket must fit in 108 bytes; containerd's lies deepest in the directory. */
     private static final int MAX_DIR_LENGTH = 60;
 
@@ -209,8 +208,8 @@ public final class DockerDaemon implements AutoCloseable {
     private static String createBridge(Path dir) {
         String name = String.format("slw%08x", ThreadLocalRandom.current().nextInt());
         try {
-            LocalProcesses.run(List.of("ip", "link", "add", name, "type", "bridge"),
-                    List.of("ip", "link", "add", name, "type", "bridge"), dir);
+            List<String> add = List.of("ip", "link", "add", name, "type", "bridge");
+            LocalProcesses.run(add, add, dir);
         } catch (RuntimeException e) {
             LocalProcesses.deleteRecursively(dir);
             throw e;
@@ -219,15 +218,7 @@ public final class DockerDaemon implements AutoCloseable {
     }
 
     private static void removeBridge(String name) {
-        try {
-            Process process = new ProcessBuilder("ip", "link", "delete", name, "type", "bridge")
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            process.waitFor(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove the bridge " + name, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        LocalProcesses.attempt("ip", "link", "delete", name, "type", "bridge");
     }
 
     private static DockerDaemon launch(Path dir, String bridge, Integer tlsPort, Map<String, String> proxy,
@@ -424,14 +415,10 @@ public final class DockerDaemon implements AutoCloseable {
                     .sorted(Comparator.comparingInt(String::length).reversed())
                     .toList();
             for (String point : mounts) {
-                Process umount = new ProcessBuilder("umount", "-l", point).redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-                umount.waitFor(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                LocalProcesses.attempt("umount", "-l", point);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot unmount what dockerd left below " + dir, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            throw new UncheckedIOException("cannot read the mounts dockerd left below " + dir, e);
         }
         LocalProcesses.deleteRecursively(dir);
     }

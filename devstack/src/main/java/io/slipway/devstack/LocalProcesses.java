@@ -59,6 +59,27 @@ final class LocalProcesses {
     }
 
     /** A port that was free on the loopback interface a moment ago. */
+    /**
+     * Runs {@code command} where its failure is not an error (cleaning up what may already be gone): output discarded,
+     * waits at most as long as {@link #run}; whether it exited 0.
+     */
+    static boolean attempt(String... command) {
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!process.waitFor(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                return false;
+            }
+            return process.exitValue() == 0;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run " + String.join(" ", command), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
