@@ -6,13 +6,14 @@
 # Kafka is secured as ./slipway up secures it by default (SLIPWAY_KAFKA_SECURITY=plaintext turns that off); the harness
 # reads the topics as ops. dashboard-service runs in the stack as ./slipway up starts it (SLIPWAY_DASHBOARD_ENABLED=false
 # leaves it out); the harness follows its /events stream and reports how far behind the pipeline its read model is.
-# Before any pipeline figure it measures Kafka's own latency on the same broker with Kafka's kafka.tools.EndToEndLatency
+# Before any pipeline figure it measures Kafka's own latency on the same broker with Kafka's EndToEndLatency (3.9.1)
 # (produce acks=all -> consumed, on a one-partition topic it creates and deletes, logged in as the admin on the secured
 # stack) and gives every latency also as a multiple of Kafka's p50/p99, and every figure against issue #21's targets.
 # Usage: bench/pipeline.sh [--write] [RATE=20] [LATENCY_RUNS=600] [THROUGHPUT_RUNS=3000]
 #   --write  also puts the figures into docs/benchmarks.md (between the pipeline-bench markers)
 # BENCH_FLOOR_MESSAGES (default 2000) and BENCH_FLOOR_BYTES (default 500): EndToEndLatency's messages and their size.
-# BENCH_SENDERS (default 8): concurrent senders of the throughput burst.
+# BENCH_SENDERS (default 8): concurrent senders of the throughput burst. BENCH_PORT_OFFSET (default 0) moves every port
+# the stack listens on (28080-28099, 29092-29093) by that much, when another program holds one of them.
 # BENCH_JFR=<dir> starts every service with a JFR recording (settings=profile) that each dumps into <dir> when the stack
 # stops (<service>.jfr); it costs CPU, so figures taken with it are not comparable with figures taken without.
 # BENCH_JAVA_OPTS sets the services' JVM options (default as ./slipway up); BENCH_BUILDER_MAX_POLL_RECORDS the
@@ -31,7 +32,8 @@ LATENCY_RUNS="${2:-600}"
 THROUGHPUT_RUNS="${3:-3000}"
 WORK="$(mktemp -d)"
 SECRET="bench-$RANDOM$RANDOM"
-SINK_PORT=28099
+PORT_OFFSET="${BENCH_PORT_OFFSET:-0}"
+SINK_PORT=$((28099 + PORT_OFFSET))
 JAVA_OPTS="${BENCH_JAVA_OPTS:--Xmx384m -XX:TieredStopAtLevel=1}"
 if [ -n "${BENCH_JFR:-}" ]; then
   case "$BENCH_JFR" in *[[:space:]\'\",]*) echo "BENCH_JFR: use a directory whose path has no spaces, quotes or commas" >&2; exit 2 ;; esac
@@ -40,9 +42,11 @@ if [ -n "${BENCH_JFR:-}" ]; then
 fi
 
 export SLIPWAY_HOME="$WORK/home" SLIPWAY_ENV_FILE="$WORK/bench.env"
-export SLIPWAY_KAFKA_PORT=29092 SLIPWAY_CONTROLLER_PORT=29093 SLIPWAY_REGISTRY_PORT=28081
-export TRIGGER_PORT=28080 BUILDER_PORT=28082 TESTER_PORT=28083 DELIVERER_PORT=28084 NOTIFIER_PORT=28085 DEPLOYER_PORT=28086 \
-  DASHBOARD_PORT=28087
+export SLIPWAY_KAFKA_PORT=$((29092 + PORT_OFFSET)) SLIPWAY_CONTROLLER_PORT=$((29093 + PORT_OFFSET)) \
+  SLIPWAY_REGISTRY_PORT=$((28081 + PORT_OFFSET))
+export TRIGGER_PORT=$((28080 + PORT_OFFSET)) BUILDER_PORT=$((28082 + PORT_OFFSET)) TESTER_PORT=$((28083 + PORT_OFFSET)) \
+  DELIVERER_PORT=$((28084 + PORT_OFFSET)) NOTIFIER_PORT=$((28085 + PORT_OFFSET)) DEPLOYER_PORT=$((28086 + PORT_OFFSET)) \
+  DASHBOARD_PORT=$((28087 + PORT_OFFSET))
 
 # Each service's JFR recording, dumped when it stops, named by the service instead of the process id.
 declare -A SERVICE_OF_PID
@@ -129,18 +133,17 @@ FLOOR_BYTES="${BENCH_FLOOR_BYTES:-500}"
 FLOOR_TOPIC="bench.kafka-floor.$RANDOM$RANDOM"
 ADMIN_CONFIG="$SLIPWAY_HOME/credentials/kafka-admin.properties"
 [ -f "$ADMIN_CONFIG" ] || ADMIN_CONFIG=""
-DEVSTACK_JAR="$(ls "$ROOT"/devstack/target/devstack-*-all.jar | head -n 1)"
 floor_topic() {
   java -cp "$HARNESS_JAR" io.slipway.bench.KafkaFloor "$1" --bootstrap="127.0.0.1:$SLIPWAY_KAFKA_PORT" \
     ${ADMIN_CONFIG:+--kafka-config="$ADMIN_CONFIG"} --topic="$FLOOR_TOPIC"
 }
 floor_topic create
 echo "Kafka's floor: EndToEndLatency, $FLOOR_MESSAGES messages of $FLOOR_BYTES bytes, acks=all …" >&2
-java -Xmx256m -cp "$DEVSTACK_JAR" kafka.tools.EndToEndLatency "127.0.0.1:$SLIPWAY_KAFKA_PORT" "$FLOOR_TOPIC" \
+java -Xmx256m -cp "$HARNESS_JAR" org.apache.kafka.tools.EndToEndLatency "127.0.0.1:$SLIPWAY_KAFKA_PORT" "$FLOOR_TOPIC" \
   "$FLOOR_MESSAGES" all "$FLOOR_BYTES" ${ADMIN_CONFIG:+"$ADMIN_CONFIG"} >"$WORK/floor.txt"
 floor_topic delete
 grep -E "^(Avg latency|Percentiles)" "$WORK/floor.txt" >&2
-FLOOR_COMMAND="kafka.tools.EndToEndLatency 127.0.0.1:$SLIPWAY_KAFKA_PORT <topic> $FLOOR_MESSAGES all $FLOOR_BYTES"
+FLOOR_COMMAND="EndToEndLatency 127.0.0.1:$SLIPWAY_KAFKA_PORT <topic> $FLOOR_MESSAGES all $FLOOR_BYTES"
 [ -z "$ADMIN_CONFIG" ] || FLOOR_COMMAND="$FLOOR_COMMAND kafka-admin.properties"
 METRICS=""
 for service in trigger:$TRIGGER_PORT builder:$BUILDER_PORT tester:$TESTER_PORT deliverer:$DELIVERER_PORT \
