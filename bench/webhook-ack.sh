@@ -46,6 +46,7 @@ fi
 SCHEMA_REGISTRY_USER_INFO=$REGISTRY_USER_INFO KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$KAFKA_PORT SCHEMA_REGISTRY_URL=http://127.0.0.1:$REGISTRY_PORT \
   TRIGGER_PORT=$TRIGGER_PORT SLIPWAY_MANAGEMENT_TOKEN=$MANAGEMENT_TOKEN SLIPWAY_WATCH='bench/**' SLIPWAY_WEBHOOK_SECRET=$SECRET LOG_LEVEL=WARN \
   java ${BENCH_JAVA_OPTS:-} -jar "$ROOT"/trigger-service/target/trigger-service-*-all.jar >"$WORK/trigger.log" 2>&1 &
+TRIGGER_PID=$!
 until curl -sf "http://127.0.0.1:$TRIGGER_PORT/health" >/dev/null; do
   kill -0 $! 2>/dev/null || { cat "$WORK/trigger.log" >&2; exit 1; }
   sleep 0.5
@@ -108,10 +109,23 @@ done = function(summary, latency, requests)
 end
 LUA
 
+# CPU time trigger-service used (user + system, in clock ticks), to tell its cost per request apart from the machine's load.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$TRIGGER_PID/stat"; }
+# Runs one wrk phase (SINGLE=$1) and prints its figures and the CPU trigger-service used meanwhile, per answer.
+phase() {
+  local before after out
+  before=$(cpu_ticks)
+  out=$(SINGLE=$1 wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" -s "$WORK/bench.lua" "$URL" | grep -E "^(requests|rate):")
+  after=$(cpu_ticks)
+  echo "$out"
+  echo "$out" | awk -v ticks=$((after - before)) -v hz="$(getconf CLK_TCK)" '/^requests:/ { gsub(",", "", $2);
+    printf "trigger-service CPU: %.1f s, %.2f ms per request\n", ticks / hz, 1000 * ticks / hz / $2 }'
+}
+
 URL="http://127.0.0.1:$TRIGGER_PORT"
-echo "warm-up (10 s)"; OFFSET=$((PER_SECOND * (DURATION + 5))) SINGLE=0 wrk -t2 -c$CONNECTIONS -d10s -s "$WORK/bench.lua" "$URL" >/dev/null
+echo "warm-up (10 s); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"; OFFSET=$((PER_SECOND * (DURATION + 5))) SINGLE=0 wrk -t2 -c$CONNECTIONS -d10s -s "$WORK/bench.lua" "$URL" >/dev/null
 echo "== distinct pushes, target ${RATE} req/s, ${DURATION}s, $CONNECTIONS connections (each accepted push is written to Kafka, acks=all)"
-SINGLE=0 wrk -t2 -c$CONNECTIONS -d"${DURATION}s" -s "$WORK/bench.lua" "$URL" | grep -E "^(requests|rate):"
+phase 0
 echo "== one push redelivered, target ${RATE} req/s, ${DURATION}s (answered 'duplicate' from the ledger)"
-SINGLE=1 wrk -t2 -c$CONNECTIONS -d"${DURATION}s" -s "$WORK/bench.lua" "$URL" | grep -E "^(requests|rate):"
+phase 1
 curl -s -H "Authorization: Bearer $MANAGEMENT_TOKEN" "$URL/prometheus" | grep -E '^slipway_trigger_(webhooks_answered|runs)_total' || true

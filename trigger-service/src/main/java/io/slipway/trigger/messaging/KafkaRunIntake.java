@@ -8,7 +8,6 @@ import io.slipway.trigger.domain.Push;
 import io.slipway.trigger.domain.RunEmitter;
 import io.slipway.trigger.domain.RunIntake;
 import jakarta.inject.Singleton;
-import org.apache.kafka.common.KafkaException;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -40,20 +39,16 @@ public class KafkaRunIntake implements RunIntake, RunEmitter {
     @Override
     public CompletableFuture<Void> submit(Push push, String runId, boolean newAttempt) {
         Instant now = clock.instant();
-        try {
-            return publisher.publishAsync(Topics.TRIGGER_INTAKE, push.repository(),
-                            CommitMapping.toEvent(push, runId, newAttempt ? CommitMapping.NEW_ATTEMPT
-                                    : CommitMapping.UNASSIGNED_ATTEMPT, now, CommitMapping.UNASSIGNED_SEQUENCE, now))
-                    .orTimeout(sendTimeout.toMillis(), TimeUnit.MILLISECONDS)
-                    .handle((metadata, failure) -> {
-                        if (failure != null) {
-                            throw new CompletionException(notRecorded(failure));
-                        }
-                        return null;
-                    });
-        } catch (KafkaException e) {
-            return CompletableFuture.failedFuture(notRecorded(e));
-        }
+        return publisher.publishAsync(Topics.TRIGGER_INTAKE, push.repository(),
+                        CommitMapping.toEvent(push, runId, newAttempt ? CommitMapping.NEW_ATTEMPT
+                                : CommitMapping.UNASSIGNED_ATTEMPT, now, CommitMapping.UNASSIGNED_SEQUENCE, now))
+                .orTimeout(sendTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                .handle((metadata, failure) -> {
+                    if (failure != null) {
+                        throw new CompletionException(notRecorded(failure));
+                    }
+                    return null;
+                });
     }
 
     private TransientFailure notRecorded(Throwable failure) {
