@@ -43,6 +43,12 @@ import java.util.concurrent.TimeoutException;
  * back), or the dead-letter topic is unwritable. The budget is kept in this process only: a record taken again after a
  * restart or a rebalance starts a new budget.
  * <p>
+ * Inside a stage worker's transaction, a fault met once that transaction can no longer commit (a send through it
+ * failed, the producer was fenced, or an acknowledgement was not had in time: see {@link StageTransaction}) is not the
+ * record's: retrying, dead-lettering or publishing a failure outcome would all go into the doomed transaction, so the
+ * record is handed back at once ({@link RecordHandedBack}), without spending its budget, and the worker aborts and
+ * takes it again. Faults of the stage's own work (a registry, Docker, a remote API) are retried as above.
+ * <p>
  * Every record's hop — from the producer's timestamp to the moment this stage takes it — is recorded in the timer
  * {@code slipway.hop} (tag {@code topic}) as a percentile histogram, which is what the pipeline benchmark reads.
  */
@@ -121,6 +127,7 @@ public final class RecordPipeline {
         } catch (RuntimeException | StackOverflowError e) {
             return deadLetter(record, DeadLetterReason.PROCESSING, e);
         }
+        handBackIfDoomed(record);
         count(record, "processed");
         return true;
     }
@@ -136,6 +143,7 @@ public final class RecordPipeline {
 
     private <T> boolean exhausted(ConsumerRecord<byte[], byte[]> record, T event, RetriesExhausted exhausted,
                                   WhenExhausted<? super T> whenExhausted) {
+        handBackIfDoomed(record);
         if (whenExhausted instanceof WhenExhausted.PublishFailure<? super T> failure) {
             try {
                 failure.outcome().publish(event, exhausted);
@@ -153,11 +161,23 @@ public final class RecordPipeline {
     }
 
     private boolean deadLetter(ConsumerRecord<byte[], byte[]> record, DeadLetterReason reason, Throwable cause) {
+        handBackIfDoomed(record);
         LOG.error("Dead-lettering {}-{}@{} ({}): {}", record.topic(), record.partition(), record.offset(), reason,
                 cause.toString());
         deadLetters.publish(record, reason, cause);
         count(record, "dead_lettered");
         return false;
+    }
+
+    /**
+     * Hands the record back when the stage worker's open transaction can no longer commit, so that the worker aborts
+     * it and takes the record again instead of this pipeline retrying into it.
+     */
+    private void handBackIfDoomed(ConsumerRecord<byte[], byte[]> record) {
+        StageTransaction.doom().ifPresent(doom -> {
+            count(record, "handed_back");
+            throw new RecordHandedBack(record, "its transaction can no longer commit: " + doom, doom);
+        });
     }
 
     /** Producer timestamp to now; a record without a timestamp (-1) or from a skewed clock is not counted. */
@@ -221,6 +241,7 @@ public final class RecordPipeline {
                 } catch (RecordHandedBack e) {
                     throw e;
                 } catch (Exception e) {
+                    handBackIfDoomed(record);
                     if (!isTransient(e)) {
                         throw e instanceof RuntimeException re ? re : new IllegalStateException(e.getMessage(), e);
                     }

@@ -3,27 +3,44 @@ package io.slipway.common.kafka;
 import org.apache.kafka.clients.producer.Producer;
 
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The Kafka transaction the current thread's stage worker has open, if any: publishers send through its producer so
- * that what they write commits, or aborts, together with the consumed offsets.
+ * that what they write commits, or aborts, together with the consumed offsets. It also knows when that transaction can
+ * no longer commit (a send through it failed, or an acknowledgement was not had in time), so that a stage hands its
+ * record back at once instead of retrying what cannot succeed until the transaction is aborted.
  */
 public final class StageTransaction {
 
-    private static final ThreadLocal<Producer<byte[], byte[]>> OPEN = new ThreadLocal<>();
+    /** One open transaction: the producer handed to publishers and the first fault that doomed it, if any. */
+    private record Open(Producer<byte[], byte[]> producer, AtomicReference<Throwable> doom) {
+    }
+
+    private static final ThreadLocal<Open> OPEN = new ThreadLocal<>();
 
     private StageTransaction() {
     }
 
     /** The open transaction's producer (byte[] keys and values), or empty outside a stage worker. */
     public static Optional<Producer<byte[], byte[]>> currentProducer() {
-        return Optional.ofNullable(OPEN.get());
+        return Optional.ofNullable(OPEN.get()).map(Open::producer);
+    }
+
+    /**
+     * Why the current thread's open transaction can no longer commit: the first send through it that failed (the
+     * producer is then in an abortable-error state, or was fenced) or whose acknowledgement was not had in time; empty
+     * when it may still commit, or outside a stage worker.
+     */
+    static Optional<Throwable> doom() {
+        return Optional.ofNullable(OPEN.get()).map(open -> open.doom().get());
     }
 
     /** Runs {@code body} with {@code producer} as the current thread's open transaction. */
     static void within(Producer<byte[], byte[]> producer, Runnable body) {
-        Producer<byte[], byte[]> outer = OPEN.get();
-        OPEN.set(producer);
+        Open outer = OPEN.get();
+        AtomicReference<Throwable> doom = new AtomicReference<>();
+        OPEN.set(new Open(new WatchedProducer(producer, fault -> doom.compareAndSet(null, fault)), doom));
         try {
             body.run();
         } finally {

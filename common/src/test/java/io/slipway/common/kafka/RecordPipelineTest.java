@@ -14,6 +14,11 @@ import io.slipway.schemas.serde.AvroEventDeserializer;
 import io.slipway.schemas.serde.AvroEventSerializer;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.errors.SerializationException;
@@ -429,5 +434,83 @@ class RecordPipelineTest {
     private static ConsumerRecord<byte[], byte[]> record(long timestamp) {
         return new ConsumerRecord<>("slipway.commits", 0, 42L, timestamp, TimestampType.CREATE_TIME, 7, 5,
                 "org/app".getBytes(), new byte[]{0, 0, 0, 0, 1}, new RecordHeaders(), Optional.empty());
+    }
+    @Test
+    void handsTheRecordBackAtOnceWhenASendInItsTransactionFailedInsteadOfSpendingTheBudget() {
+        MockProducer<byte[], byte[]> producer = new MockProducer<>(false, new ByteArraySerializer(),
+                new ByteArraySerializer());
+        AtomicInteger attempts = new AtomicInteger();
+        List<RuntimeException> thrown = new ArrayList<>();
+
+        StageTransaction.within(producer, () -> {
+            try {
+                pipeline((topic, data) -> commitReceived()).process(record(), CommitReceived.class, event -> {
+                    attempts.incrementAndGet();
+                    StageTransaction.currentProducer().orElseThrow()
+                            .send(new ProducerRecord<>("slipway.images", "org/app".getBytes(), new byte[]{1}));
+                    producer.errorNext(new NotLeaderOrFollowerException("the broker restarted"));
+                    throw new TransientFailure("could not publish ImagesBuilt");
+                }, WhenExhausted.publishFailure((event, exhausted) -> {
+                    throw new AssertionError("no failure outcome for a doomed transaction");
+                }));
+            } catch (RuntimeException e) {
+                thrown.add(e);
+            }
+        });
+
+        assertThat(thrown).singleElement().isInstanceOf(RecordPipeline.RecordHandedBack.class)
+                .satisfies(e -> assertThat(e).hasMessageContaining("can no longer commit")
+                        .hasRootCauseInstanceOf(NotLeaderOrFollowerException.class));
+        assertThat(attempts).hasValue(1);
+        assertThat(waits).isEmpty();
+        assertThat(deadLetters).isEmpty();
+        assertThat(counted("retried")).isZero();
+        assertThat(counted("handed_back")).isEqualTo(1);
+    }
+
+    @Test
+    void handsTheRecordBackWhenTheHandlerSwallowedTheFailedSendOfItsTransaction() {
+        MockProducer<byte[], byte[]> producer = new MockProducer<>(false, new ByteArraySerializer(),
+                new ByteArraySerializer());
+        List<RuntimeException> thrown = new ArrayList<>();
+
+        StageTransaction.within(producer, () -> {
+            try {
+                pipeline((topic, data) -> commitReceived()).process(record(), CommitReceived.class, event -> {
+                    StageTransaction.currentProducer().orElseThrow()
+                            .send(new ProducerRecord<>("slipway.images", "org/app".getBytes(), new byte[]{1}));
+                    producer.errorNext(new KafkaException("the transaction is in an abortable error state"));
+                }, DEAD_LETTER);
+            } catch (RuntimeException e) {
+                thrown.add(e);
+            }
+        });
+
+        assertThat(thrown).singleElement().isInstanceOf(RecordPipeline.RecordHandedBack.class);
+        assertThat(counted("processed")).isZero();
+        assertThat(deadLetters).isEmpty();
+    }
+
+    @Test
+    void retriesAFaultOfTheStagesOwnWorkInsideAnOpenTransactionThatCanStillCommit() {
+        MockProducer<byte[], byte[]> producer = new MockProducer<>(true, new ByteArraySerializer(),
+                new ByteArraySerializer());
+        AtomicInteger attempts = new AtomicInteger();
+        boolean[] processed = new boolean[1];
+
+        StageTransaction.within(producer, () -> processed[0] = pipeline((topic, data) -> commitReceived())
+                .process(record(), CommitReceived.class, event -> {
+                    StageTransaction.currentProducer().orElseThrow()
+                            .send(new ProducerRecord<>("slipway.images", "org/app".getBytes(), new byte[]{1}));
+                    if (attempts.incrementAndGet() < 3) {
+                        throw new TransientFailure("registry answered 503");
+                    }
+                }, DEAD_LETTER));
+
+        assertThat(processed[0]).isTrue();
+        assertThat(attempts).hasValue(3);
+        assertThat(waits).hasSize(2);
+        assertThat(counted("retried")).isEqualTo(2);
+        assertThat(counted("handed_back")).isZero();
     }
 }
