@@ -171,6 +171,46 @@ class StageWorkerTest {
     }
 
     @Test
+    void aSendThatDoomsTheTransactionIsRetriedByTheWorkerNotByTheRetryBudgetAndItsOutputAppearsOnce() {
+        String input = newTopic("stage-in");
+        stack.createTopic(Topics.deadLetter(input), 1);
+        String output = newTopic("stage-out");
+        EventPublisher publisher = publisher();
+        KafkaDeadLetterPublisher deadLetters = new KafkaDeadLetterPublisher(
+                clients.producer("test-dead-letters", new ByteArraySerializer(), new ByteArraySerializer()),
+                "stage-test", Duration.ofSeconds(30), Clock.systemUTC());
+        closeables.add(deadLetters);
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        RecordPipeline pipeline = new RecordPipeline(new AvroEventDeserializer(registry), deadLetters,
+                new RetryBudget(Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofMinutes(1)), meters);
+        byte[] event;
+        try (AvroEventSerializer serializer = new AvroEventSerializer(registry)) {
+            event = serializer.serialize(input, RecordPipelineTest.commitReceived());
+        }
+        produceValues(input, List.of(event));
+        AtomicInteger attempts = new AtomicInteger();
+        List<String> failureOutcomes = new CopyOnWriteArrayList<>();
+        TestListener listener = new TestListener(new StageSubscription("stage-doomed-" + input, List.of(input), 1,
+                Batching.PER_RECORD), record -> pipeline.process(record, CommitReceived.class, received -> {
+                    if (attempts.incrementAndGet() == 1) {
+                        sendTooLargeAndWait(output);
+                    }
+                    publisher.publish(output, "out", received);
+                }, WhenExhausted.publishFailure((received, exhausted) -> failureOutcomes.add(exhausted.summary()))));
+
+        start(listener, 0, Duration.ofSeconds(30));
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> committedOffset(listener.subscription().group(), input) == 1);
+        assertThat(attempts).hasValue(2);
+        assertThat(listener.abortions).hasValue(1);
+        assertThat(keys(readCommitted(output))).containsExactly("out");
+        assertThat(readCommitted(Topics.deadLetter(input))).isEmpty();
+        assertThat(failureOutcomes).isEmpty();
+        assertThat(meters.counter("slipway.records", "topic", input, "outcome", "retried").count()).isZero();
+        assertThat(meters.counter("slipway.records", "topic", input, "outcome", "handed_back").count()).isEqualTo(1);
+    }
+
+    @Test
     void anIdleWorkerFetchesAtMostAboutTwiceASecond() {
         String input = newTopic("stage-in");
         AtomicInteger received = new AtomicInteger();
@@ -228,6 +268,21 @@ class StageWorkerTest {
         threads.add(thread);
         thread.start();
         return consumer;
+    }
+
+    /**
+     * Sends, through the open transaction, a record larger than the producer accepts and waits for it as
+     * {@link CompactedTopicStore} does, so the transaction is left in an abortable-error state and the failure reaches
+     * the record pipeline as a transient fault.
+     */
+    private static void sendTooLargeAndWait(String topic) {
+        try {
+            StageTransaction.currentProducer().orElseThrow()
+                    .send(new ProducerRecord<>(topic, bytes("too-large"), new byte[2 * 1024 * 1024]))
+                    .get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new TransientFailure("could not write too-large to " + topic, e);
+        }
     }
 
     private String newTopic(String prefix) {
