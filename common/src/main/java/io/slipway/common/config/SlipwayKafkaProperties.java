@@ -18,7 +18,8 @@ import java.time.Duration;
  * @param heartbeatIntervalMs  the listener's {@code heartbeat.interval.ms} (read by {@link SlipwayListener} too)
  * @param fetchMaxWaitMs       the listener's {@code fetch.max.wait.ms}: how long an idle fetch waits for data
  * @param instanceId           this instance's name in its stages' transactional ids
- *                             ({@code <group>.<instance-id>.<worker>}); empty means host name and HTTP port. It must
+ *                             ({@code <group>.<instance-id>.<worker>}); empty means host name and HTTP port (a random
+ *                             suffix in place of the port when the server takes a random one). It must
  *                             stay the same across restarts of one instance, so that the restarted instance fences
  *                             its predecessor and aborts its open transaction at once
  * @param transactionTimeoutMs the stage transactions' {@code transaction.timeout.ms}: how long the broker lets a

@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -60,8 +61,27 @@ public class StageLoops {
         this.clients = clients;
         this.settings = settings;
         this.heartbeats = heartbeats;
-        this.instanceId = settings.instanceId() == null || settings.instanceId().isBlank()
-                ? hostName() + ":" + port : settings.instanceId().trim();
+        this.instanceId = instanceIdOf(settings.instanceId(), hostName(), port);
+    }
+
+    /**
+     * The configured instance id; else the host name and the HTTP port the server binds, when it is configured (a port
+     * above zero); else, the port being chosen at random when the server binds (-1 or 0, as in tests), the host name
+     * and a random suffix, so that two services in one JVM or host never share transactional ids. An instance named
+     * by a random suffix does not fence its predecessor when it restarts: set the instance id where that matters.
+     */
+    static String instanceIdOf(String configured, String hostName, String port) {
+        if (configured != null && !configured.isBlank()) {
+            return configured.trim();
+        }
+        try {
+            if (Integer.parseInt(port.trim()) > 0) {
+                return hostName + ":" + port.trim();
+            }
+        } catch (NumberFormatException e) {
+            LOG.warn("micronaut.server.port is not a number ({}); naming this instance by a random suffix", port);
+        }
+        return hostName + ":" + UUID.randomUUID().toString().substring(0, 8);
     }
 
     /** This instance's name in its transactional ids. */
