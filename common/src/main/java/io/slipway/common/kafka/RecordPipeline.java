@@ -176,7 +176,7 @@ public final class RecordPipeline {
     private void handBackIfDoomed(ConsumerRecord<byte[], byte[]> record) {
         StageTransaction.doom().ifPresent(doom -> {
             count(record, "handed_back");
-            throw new RecordHandedBack(record, "its transaction can no longer commit: " + doom, doom);
+            throw new RecordHandedBack(record, "its transaction can no longer commit: " + doom, doom, true);
         });
     }
 
@@ -302,14 +302,30 @@ public final class RecordPipeline {
      */
     public static final class RecordHandedBack extends RuntimeException {
 
+        private final boolean transactionFault;
+
         /** For a stage that stopped before the record had an outcome (it is shutting down). */
         public RecordHandedBack(String message, Throwable cause) {
-            super(message, cause);
+            this(message, cause, false);
         }
 
         RecordHandedBack(ConsumerRecord<?, ?> record, String why, Throwable cause) {
+            this(record, why, cause, false);
+        }
+
+        RecordHandedBack(ConsumerRecord<?, ?> record, String why, Throwable cause, boolean transactionFault) {
             this("processing of " + record.topic() + "-" + record.partition() + "@" + record.offset() + " stopped ("
-                    + why + "); the record stays uncommitted", cause);
+                    + why + "); the record stays uncommitted", cause, transactionFault);
+        }
+
+        private RecordHandedBack(String message, Throwable cause, boolean transactionFault) {
+            super(message, cause);
+            this.transactionFault = transactionFault;
+        }
+
+        /** Whether it was handed back because the stage worker's transaction can no longer commit (a Kafka fault). */
+        boolean transactionFault() {
+            return transactionFault;
         }
     }
 }

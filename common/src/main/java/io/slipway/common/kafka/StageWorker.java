@@ -188,7 +188,7 @@ public final class StageWorker implements Runnable {
     }
 
     private void abort(RuntimeException cause) {
-        if (cause instanceof RecordPipeline.RecordHandedBack) {
+        if (cause instanceof RecordPipeline.RecordHandedBack handedBack && !handedBack.transactionFault()) {
             LOG.info("{} aborts its transaction: {}", name, cause.getMessage());
         } else {
             LOG.warn("{} aborts its transaction; its records are taken again: {}", name, cause.toString());

@@ -208,6 +208,8 @@ class StageWorkerTest {
         assertThat(failureOutcomes).isEmpty();
         assertThat(meters.counter("slipway.records", "topic", input, "outcome", "retried").count()).isZero();
         assertThat(meters.counter("slipway.records", "topic", input, "outcome", "handed_back").count()).isEqualTo(1);
+        assertThat(heartbeats.vitals()).singleElement().satisfies(vital -> assertThat(vital.lastError())
+                .as("the health shows the transaction's fault").contains("RecordTooLargeException"));
     }
 
     @Test
