@@ -141,21 +141,12 @@ class StageWorkerTest {
     @Test
     void aDeadLetterAndAnOutputEventCommitTogetherWithTheOffset() {
         String input = newTopic("stage-in");
-        stack.createTopic(Topics.deadLetter(input), 1);
         String output = newTopic("stage-out");
         EventPublisher publisher = publisher();
-        KafkaDeadLetterPublisher deadLetters = new KafkaDeadLetterPublisher(
-                clients.producer("test-dead-letters", new ByteArraySerializer(), new ByteArraySerializer()),
-                "stage-test", Duration.ofSeconds(30), Clock.systemUTC());
-        closeables.add(deadLetters);
-        RecordPipeline pipeline = new RecordPipeline(new AvroEventDeserializer(registry), deadLetters,
+        RecordPipeline pipeline = pipeline(input,
                 new RetryBudget(Duration.ofSeconds(1), Duration.ofMillis(100), Duration.ofMillis(500)),
                 new SimpleMeterRegistry());
-        byte[] good;
-        try (AvroEventSerializer serializer = new AvroEventSerializer(registry)) {
-            good = serializer.serialize(input, RecordPipelineTest.commitReceived());
-        }
-        produceValues(input, List.of(new byte[]{1, 2, 3}, good));
+        produceValues(input, List.of(new byte[]{1, 2, 3}, commitReceived(input)));
         TestListener listener = new TestListener(new StageSubscription("stage-dlq-" + input, List.of(input), 1,
                 Batching.PER_RECORD), record -> pipeline.process(record, CommitReceived.class,
                 event -> publisher.publish(output, "out", event), WhenExhausted.deadLetter()));
@@ -173,21 +164,12 @@ class StageWorkerTest {
     @Test
     void aSendThatDoomsTheTransactionIsRetriedByTheWorkerNotByTheRetryBudgetAndItsOutputAppearsOnce() {
         String input = newTopic("stage-in");
-        stack.createTopic(Topics.deadLetter(input), 1);
         String output = newTopic("stage-out");
         EventPublisher publisher = publisher();
-        KafkaDeadLetterPublisher deadLetters = new KafkaDeadLetterPublisher(
-                clients.producer("test-dead-letters", new ByteArraySerializer(), new ByteArraySerializer()),
-                "stage-test", Duration.ofSeconds(30), Clock.systemUTC());
-        closeables.add(deadLetters);
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        RecordPipeline pipeline = new RecordPipeline(new AvroEventDeserializer(registry), deadLetters,
+        RecordPipeline pipeline = pipeline(input,
                 new RetryBudget(Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofMinutes(1)), meters);
-        byte[] event;
-        try (AvroEventSerializer serializer = new AvroEventSerializer(registry)) {
-            event = serializer.serialize(input, RecordPipelineTest.commitReceived());
-        }
-        produceValues(input, List.of(event));
+        produceValues(input, List.of(commitReceived(input)));
         AtomicInteger attempts = new AtomicInteger();
         List<String> failureOutcomes = new CopyOnWriteArrayList<>();
         TestListener listener = new TestListener(new StageSubscription("stage-doomed-" + input, List.of(input), 1,
@@ -300,6 +282,22 @@ class StageWorkerTest {
         EventPublisher publisher = new EventPublisher(producer, keys, serializer, Duration.ofSeconds(30));
         closeables.add(publisher);
         return publisher;
+    }
+
+    /** A record pipeline for {@code input} whose dead letters go to its dead-letter topic, made here. */
+    private RecordPipeline pipeline(String input, RetryBudget budget, SimpleMeterRegistry meters) {
+        stack.createTopic(Topics.deadLetter(input), 1);
+        KafkaDeadLetterPublisher deadLetters = new KafkaDeadLetterPublisher(
+                clients.producer("test-dead-letters", new ByteArraySerializer(), new ByteArraySerializer()),
+                "stage-test", Duration.ofSeconds(30), Clock.systemUTC());
+        closeables.add(deadLetters);
+        return new RecordPipeline(new AvroEventDeserializer(registry), deadLetters, budget, meters);
+    }
+
+    private byte[] commitReceived(String topic) {
+        try (AvroEventSerializer serializer = new AvroEventSerializer(registry)) {
+            return serializer.serialize(topic, RecordPipelineTest.commitReceived());
+        }
     }
 
     private void produce(String topic, List<String> keys) {
