@@ -186,8 +186,12 @@ class SecuredDevStackTest {
             }
             tester.commitTransaction();
         }
-        assertThat(readCommitted(Topics.TESTS, marker)).containsExactly(marker + " from tester");
-        assertThat(readCommitted(Topics.IMAGES, marker)).containsExactly(marker + " from builder");
+        // commitTransaction returns once the coordinator decided; the markers reach the partitions after, and only
+        // then does a read_committed reader's end (the last stable offset) move past the records.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(readCommitted(Topics.TESTS, marker)).containsExactly(marker + " from tester");
+            assertThat(readCommitted(Topics.IMAGES, marker)).containsExactly(marker + " from builder");
+        });
     }
 
     @Test
