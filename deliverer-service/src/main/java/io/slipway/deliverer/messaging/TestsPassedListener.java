@@ -1,24 +1,29 @@
 package io.slipway.deliverer.messaging;
 
-import io.micronaut.configuration.kafka.annotation.Topic;
+import io.slipway.common.kafka.Batching;
 import io.slipway.common.kafka.RecordPipeline;
-import io.slipway.common.kafka.SlipwayListener;
+import io.slipway.common.kafka.StageListener;
+import io.slipway.common.kafka.StageSubscription;
 import io.slipway.common.kafka.WhenExhausted;
 import io.slipway.events.TestsPassed;
 import io.slipway.schemas.Topics;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import jakarta.inject.Singleton;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 
 import java.util.Collection;
+import java.util.List;
 
 /**
- * Delivers each tested image in partition order (one repository's runs in the order they passed their tests), one
- * record per poll ({@code slipway.kafka.max-poll-records: 1} in application.yml), so a record that waits out the
- * retry budget holds no other record back beyond the poll interval.
+ * Delivers each tested image in partition order (one repository's runs in the order they passed their tests). A
+ * poll's records are delivered in one Kafka transaction with their offsets, their {@code ArtifactPublished} events
+ * and the ledger's writes, so a replayed poll finds either all of it or none.
  */
-@SlipwayListener("deliverer-service")
-public class TestsPassedListener implements ConsumerRebalanceListener {
+@Singleton
+public class TestsPassedListener implements StageListener {
+
+    private static final StageSubscription SUBSCRIPTION =
+            new StageSubscription("deliverer-service", List.of(Topics.TESTS), 1, Batching.PER_POLL);
 
     private final RecordPipeline pipeline;
     private final ImageDelivery delivery;
@@ -30,8 +35,13 @@ public class TestsPassedListener implements ConsumerRebalanceListener {
         this.ledger = ledger;
     }
 
-    @Topic(Topics.TESTS)
-    void receive(ConsumerRecord<byte[], byte[]> record) {
+    @Override
+    public StageSubscription subscription() {
+        return SUBSCRIPTION;
+    }
+
+    @Override
+    public void receive(ConsumerRecord<byte[], byte[]> record) {
         pipeline.process(record, TestsPassed.class, delivery::deliver, WhenExhausted.deadLetter());
     }
 
@@ -41,8 +51,9 @@ public class TestsPassedListener implements ConsumerRebalanceListener {
         ledger.reload();
     }
 
+    /** The ledger already holds what the aborted transaction wrote, which the state topic will never have. */
     @Override
-    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-        // Nothing to hand over: every tag move and outcome is already in the state topic.
+    public void onAborted() {
+        ledger.forgetUncommitted();
     }
 }
