@@ -22,8 +22,12 @@ import java.time.Duration;
  *                             stay the same across restarts of one instance, so that the restarted instance fences
  *                             its predecessor and aborts its open transaction at once
  * @param transactionTimeoutMs the stage transactions' {@code transaction.timeout.ms}: how long the broker lets a
- *                             transaction stay open before aborting it. A stage whose record takes minutes (build,
- *                             test, deploy) sets it to its {@code max-poll-interval-ms}, which the broker caps at its
+ *                             transaction stay open, counted from its first write, before aborting it; it is also
+ *                             how long a killed instance's open transaction holds back read_committed readers of the
+ *                             partitions it wrote (unless the instance comes back under the same instance id first).
+ *                             A long stage (build, test, deploy) writes its outcome when the work is done, so the
+ *                             work's length does not count; a stage that writes early in a long record raises it, up
+ *                             to its {@code max-poll-interval-ms} and at most the broker's
  *                             {@code transaction.max.timeout.ms} (15 minutes by default)
  * @param stopGrace            how long a stopping service lets each stage worker finish the record in hand; after
  *                             it the worker is interrupted and its records stay uncommitted

@@ -2,6 +2,7 @@ package io.slipway.common.kafka;
 
 import io.slipway.common.liveness.Heartbeat;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -132,8 +133,9 @@ public final class StageWorker implements Runnable {
         List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
         records.forEach(all::add);
         Rewind rewind = new Rewind(all);
+        ConsumerGroupMetadata owner = consumer.groupMetadata();
         if (listener.subscription().batching() == Batching.PER_POLL) {
-            commit(all, rewind);
+            commit(all, owner, rewind);
             return;
         }
         long polledAt = System.nanoTime();
@@ -144,15 +146,20 @@ public final class StageWorker implements Runnable {
             if (!consumer.assignment().contains(new TopicPartition(record.topic(), record.partition()))) {
                 continue;
             }
-            if (!commit(List.of(record), rewind)) {
+            if (!commit(List.of(record), owner, rewind)) {
                 return;
             }
         }
         rewind.seekBack();
     }
 
-    /** One transaction: the records' outcomes and their offsets, or nothing; false when it was aborted. */
-    private boolean commit(List<ConsumerRecord<byte[], byte[]>> records, Rewind rewind) {
+    /**
+     * One transaction: the records' outcomes and their offsets, or nothing; false when it was aborted. The offsets
+     * carry the group membership of the poll that took the records ({@code owner}), so the broker refuses them when
+     * this worker has lost its partitions since (a later generation took over, or it left the group).
+     */
+    private boolean commit(List<ConsumerRecord<byte[], byte[]>> records, ConsumerGroupMetadata owner,
+                           Rewind rewind) {
         List<ConsumerRecord<byte[], byte[]>> owned = records.stream()
                 .filter(r -> consumer.assignment().contains(new TopicPartition(r.topic(), r.partition()))).toList();
         if (owned.isEmpty()) {
@@ -161,7 +168,7 @@ public final class StageWorker implements Runnable {
         try {
             producer.beginTransaction();
             StageTransaction.within(producer, () -> owned.forEach(listener::receive));
-            producer.sendOffsetsToTransaction(nextOffsets(owned), consumer.groupMetadata());
+            producer.sendOffsetsToTransaction(nextOffsets(owned), owner);
             producer.commitTransaction();
         } catch (RuntimeException e) {
             abort(e);

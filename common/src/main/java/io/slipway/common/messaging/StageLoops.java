@@ -1,6 +1,5 @@
 package io.slipway.common.messaging;
 
-import io.micronaut.context.BeanContext;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.context.event.StartupEvent;
@@ -44,16 +43,20 @@ public class StageLoops {
     private record Running(StageWorker worker, Thread thread, Heartbeat heartbeat) {
     }
 
-    private final BeanContext beans;
+    private final List<StageListener> listeners;
     private final KafkaClients clients;
     private final SlipwayKafkaProperties settings;
     private final Heartbeats heartbeats;
     private final String instanceId;
     private final List<Running> running = new ArrayList<>();
 
-    StageLoops(BeanContext beans, KafkaClients clients, SlipwayKafkaProperties settings, Heartbeats heartbeats,
+    /**
+     * The listeners are injected, so they (and what they use: publishers, stores) are made before and closed after
+     * the workers that call them.
+     */
+    StageLoops(List<StageListener> listeners, KafkaClients clients, SlipwayKafkaProperties settings, Heartbeats heartbeats,
                @Value("${micronaut.server.port:8080}") String port) {
-        this.beans = beans;
+        this.listeners = List.copyOf(listeners);
         this.clients = clients;
         this.settings = settings;
         this.heartbeats = heartbeats;
@@ -69,7 +72,7 @@ public class StageLoops {
     /** Starts the workers once every bean made at start-up (topics among them) is ready. */
     @EventListener
     void onStartup(StartupEvent event) {
-        for (StageListener listener : beans.getBeansOfType(StageListener.class)) {
+        for (StageListener listener : listeners) {
             StageSubscription subscription = listener.subscription();
             for (int index = 0; index < subscription.threads(); index++) {
                 start(listener, subscription, index);
