@@ -1,6 +1,7 @@
 package io.slipway.common.kafka;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.slipway.common.liveness.Heartbeat;
 import io.slipway.common.liveness.Heartbeats;
 import io.slipway.common.testing.TopicReader;
 import io.slipway.devstack.testing.SharedDevStack;
@@ -55,6 +56,7 @@ class StageWorkerTest {
     private final List<StageWorker> workers = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final Heartbeats heartbeats = new Heartbeats(Clock.systemUTC());
 
     @AfterEach
     void stopWorkers() throws Exception {
@@ -69,10 +71,8 @@ class StageWorkerTest {
 
     @Test
     void aBatchThatFailsMidwayLeavesNothingVisibleAndThenEachRecordsOutputAppearsOnce() {
-        String input = stack.uniqueTopic("stage-in");
-        String output = stack.uniqueTopic("stage-out");
-        stack.createTopic(input, 1);
-        stack.createTopic(output, 1);
+        String input = newTopic("stage-in");
+        String output = newTopic("stage-out");
         produce(input, List.of("r0", "r1", "r2", "r3", "r4"));
         EventPublisher publisher = publisher();
         AtomicBoolean failedOnce = new AtomicBoolean();
@@ -102,10 +102,8 @@ class StageWorkerTest {
 
     @Test
     void aZombiePastItsPollIntervalCannotCommitAndOnlyTheNewOwnersOutputIsSeen() throws Exception {
-        String input = stack.uniqueTopic("stage-in");
-        String output = stack.uniqueTopic("stage-out");
-        stack.createTopic(input, 1);
-        stack.createTopic(output, 1);
+        String input = newTopic("stage-in");
+        String output = newTopic("stage-out");
         String group = "stage-zombie-" + input;
         EventPublisher publisher = publisher();
         CountDownLatch zombieTookIt = new CountDownLatch(1);
@@ -142,11 +140,9 @@ class StageWorkerTest {
 
     @Test
     void aDeadLetterAndAnOutputEventCommitTogetherWithTheOffset() {
-        String input = stack.uniqueTopic("stage-in");
-        String output = stack.uniqueTopic("stage-out");
-        stack.createTopic(input, 1);
+        String input = newTopic("stage-in");
         stack.createTopic(Topics.deadLetter(input), 1);
-        stack.createTopic(output, 1);
+        String output = newTopic("stage-out");
         EventPublisher publisher = publisher();
         KafkaDeadLetterPublisher deadLetters = new KafkaDeadLetterPublisher(
                 clients.producer("test-dead-letters", new ByteArraySerializer(), new ByteArraySerializer()),
@@ -176,8 +172,7 @@ class StageWorkerTest {
 
     @Test
     void anIdleWorkerFetchesAtMostAboutTwiceASecond() {
-        String input = stack.uniqueTopic("stage-in");
-        stack.createTopic(input, 1);
+        String input = newTopic("stage-in");
         AtomicInteger received = new AtomicInteger();
         TestListener listener = new TestListener(new StageSubscription("stage-idle-" + input, List.of(input), 1,
                 Batching.PER_RECORD), record -> received.incrementAndGet());
@@ -191,6 +186,27 @@ class StageWorkerTest {
         assertThat(received).hasValue(0);
     }
 
+    @Test
+    void anErrorWhileHandlingEndsTheWorkerItsHeartbeatSaysSoAndTheRecordStaysUncommitted() {
+        String input = newTopic("stage-in");
+        String output = newTopic("stage-out");
+        produce(input, List.of("e0"));
+        EventPublisher publisher = publisher();
+        TestListener listener = new TestListener(new StageSubscription("stage-error-" + input, List.of(input), 1,
+                Batching.PER_POLL), record -> {
+            publisher.publish(output, key(record), RecordPipelineTest.commitReceived());
+            throw new OutOfMemoryError("simulated");
+        });
+
+        start(listener, 0, Duration.ofSeconds(30));
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> !heartbeats.alive());
+        assertThat(heartbeats.vitals()).singleElement()
+                .satisfies(vital -> assertThat(vital.state()).contains("thread died").contains("simulated"));
+        assertThat(readCommitted(output)).isEmpty();
+        assertThat(committedOffset(listener.subscription().group(), input)).isEqualTo(-1);
+    }
+
     private KafkaConsumer<byte[], byte[]> start(StageListener listener, int index, Duration pollInterval) {
         StageSubscription subscription = listener.subscription();
         String clientId = subscription.group() + "-" + index;
@@ -202,14 +218,22 @@ class StageWorkerTest {
                         ConsumerConfig.METRICS_SAMPLE_WINDOW_MS_CONFIG, "2000"),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
         String transactionalId = subscription.group() + ".test." + index;
+        Heartbeat heartbeat = heartbeats.register(clientId, pollInterval);
         StageWorker worker = new StageWorker(clientId, listener, consumer,
                 () -> clients.transactionalProducer(clientId, transactionalId, Duration.ofSeconds(60)),
-                new Heartbeats(Clock.systemUTC()).register(clientId, pollInterval), pollInterval);
-        Thread thread = new Thread(worker, clientId);
+                heartbeat, pollInterval);
+        Thread thread = new Thread(heartbeat.guard(worker), clientId);
+        thread.setUncaughtExceptionHandler((t, e) -> { });
         workers.add(worker);
         threads.add(thread);
         thread.start();
         return consumer;
+    }
+
+    private String newTopic(String prefix) {
+        String topic = stack.uniqueTopic(prefix);
+        stack.createTopic(topic, 1);
+        return topic;
     }
 
     private EventPublisher publisher() {
