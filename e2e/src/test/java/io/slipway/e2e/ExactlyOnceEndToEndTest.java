@@ -1,12 +1,10 @@
 package io.slipway.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.slipway.events.ArtifactPublished;
 import io.slipway.events.BuildFailed;
 import io.slipway.events.CommitReceived;
 import io.slipway.events.ImageBuilt;
-import io.slipway.events.RunContext;
 import io.slipway.events.TestsPassed;
 import io.slipway.schemas.RunIds;
 import io.slipway.schemas.Topics;
@@ -26,11 +24,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,12 +36,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -72,7 +67,6 @@ class ExactlyOnceEndToEndTest {
     private static final Pattern REFUSED = Pattern.compile(
             "ProducerFenced|InvalidProducerEpoch|CommitFailed|FencedInstanceId|IllegalGeneration|UnknownMemberId"
                     + "|InvalidPidMapping|TransactionAborted|fenced");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final AtomicInteger pushes = new AtomicInteger();
     private final ScheduledExecutorService senders = Executors.newScheduledThreadPool(SENDERS);
@@ -213,7 +207,7 @@ class ExactlyOnceEndToEndTest {
     private void awaitEveryRunPublishedAndAnnounced(List<Push> pushes) {
         Set<String> runs = pushes.stream().map(Push::runId).collect(Collectors.toSet());
         await("every run published").atMost(FAULT_TIMEOUT).pollInterval(POLL).untilAsserted(() ->
-                assertThat(events.all().stream().filter(ArtifactPublished.class::isInstance).map(e -> run(e).getRunId())
+                assertThat(events.all().stream().filter(ArtifactPublished.class::isInstance).map(e -> PipelineEvents.run(e).getRunId())
                         .collect(Collectors.toSet())).containsAll(runs));
         await("every run's publication queued for the notifier's channels").atMost(FAULT_TIMEOUT).pollInterval(POLL)
                 .untilAsserted(() -> assertThat(deliveries().stream()
@@ -255,8 +249,8 @@ class ExactlyOnceEndToEndTest {
     }
 
     private static Map<String, Map<Class<?>, Long>> perRunAndType(List<SpecificRecord> events, Set<String> runs) {
-        return events.stream().filter(e -> runs.contains(run(e).getRunId())).collect(Collectors.groupingBy(
-                e -> run(e).getRunId(), Collectors.groupingBy(e -> (Class<?>) e.getClass(), Collectors.counting())));
+        return events.stream().filter(e -> runs.contains(PipelineEvents.run(e).getRunId())).collect(Collectors.groupingBy(
+                e -> PipelineEvents.run(e).getRunId(), Collectors.groupingBy(e -> (Class<?>) e.getClass(), Collectors.counting())));
     }
 
     private int count(Class<? extends SpecificRecord> type) {
@@ -280,7 +274,7 @@ class ExactlyOnceEndToEndTest {
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             List<JsonNode> deliveries = new ArrayList<>();
             while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                consumer.poll(Duration.ofMillis(200)).forEach(record -> deliveries.add(json(record.value())));
+                consumer.poll(Duration.ofMillis(200)).forEach(record -> deliveries.add(PipelineEvents.json(record.value())));
             }
             return deliveries;
         }
@@ -295,18 +289,6 @@ class ExactlyOnceEndToEndTest {
                     .allMatch(m -> !m.assignment().topicPartitions().isEmpty());
         } catch (Exception e) {
             return false;
-        }
-    }
-
-    private static RunContext run(SpecificRecord event) {
-        return (RunContext) event.get(event.getSchema().getField("run").pos());
-    }
-
-    private static JsonNode json(String text) {
-        try {
-            return JSON.readTree(text);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

@@ -147,11 +147,13 @@ final class PipelineEvents implements AutoCloseable {
                 .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
     }
 
-    private static RunContext run(SpecificRecord event) {
+    /** The run an event belongs to (every pipeline event has its {@code run}). */
+    static RunContext run(SpecificRecord event) {
         return (RunContext) event.get(event.getSchema().getField("run").pos());
     }
 
-    private static JsonNode json(String line) {
+    /** A line of JSON (decode_event.py prints one a record, the notifier queues one a delivery) as a tree. */
+    static JsonNode json(String line) {
         try {
             return JSON.readTree(line);
         } catch (JsonProcessingException e) {
