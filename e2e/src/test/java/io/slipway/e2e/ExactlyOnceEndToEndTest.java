@@ -69,6 +69,7 @@ class ExactlyOnceEndToEndTest {
                     + "|InvalidPidMapping|TransactionAborted|fenced");
 
     private final AtomicInteger pushes = new AtomicInteger();
+    private final AtomicInteger accepted = new AtomicInteger();
     private final ScheduledExecutorService senders = Executors.newScheduledThreadPool(SENDERS);
     private SlipwayStack slipway;
     private PipelineEvents events;
@@ -98,21 +99,26 @@ class ExactlyOnceEndToEndTest {
     @Test
     @Order(1)
     void aThousandRunsInFlightThroughBrokerAndStageKillsEndWithOneEventPerRunAndStage() {
-        // Paced, so the pushes are still coming in when the faults land, however fast the pipeline drains them.
-        CompletableFuture<List<Push>> sending = CompletableFuture.supplyAsync(() -> sendPushes(1_000, 100));
+        // Paced, so runs keep coming while the stages work, however fast the pipeline drains them.
+        CompletableFuture<List<Push>> first = CompletableFuture.supplyAsync(() -> sendPushes(500, 100));
         // The builder takes each record in a transaction of its own (PER_RECORD), the deliverer a poll's records in
-        // one (PER_POLL): both are killed at work; the broker is killed while they are down, so runs are in flight
-        // in every stage (the builder's backlog, the trigger's intake, the tester's and the notifier's transactions).
+        // one (PER_POLL): both are killed at work.
         await("runs reaching the deliverer").atMost(FAULT_TIMEOUT).pollInterval(Duration.ofMillis(100))
                 .until(() -> count(CommitReceived.class) >= 200 && count(TestsPassed.class) >= 20);
         slipway.kill(BUILDERS);
         slipway.kill("deliverer-service");
+        // The broker is killed while the second half comes in and while nothing is built: runs are then in flight in
+        // every stage (the trigger's intake, the builder's backlog, the tester's and the notifier's transactions).
+        int acceptedBefore = accepted.get();
+        CompletableFuture<List<Push>> second = CompletableFuture.supplyAsync(() -> sendPushes(500, 100));
+        await("pushes coming in").atMost(FAULT_TIMEOUT).pollInterval(Duration.ofMillis(100))
+                .until(() -> accepted.get() >= acceptedBefore + 100);
         int published = count(ArtifactPublished.class);
         slipway.kill("devstack");
-        assertThat(sending).as("pushes still coming in when the broker was killed").isNotDone();
-        System.out.println("exactly-once: broker killed with " + published + " runs published");
         slipway.upAgain();
-        List<Push> pushes = sending.join();
+        System.out.println("exactly-once: broker killed with " + published + " runs published");
+        List<Push> pushes = new ArrayList<>(first.join());
+        pushes.addAll(second.join());
 
         awaitEveryRunPublishedAndAnnounced(pushes);
         assertOneEventPerRunAndStage(pushes);
@@ -185,6 +191,7 @@ class ExactlyOnceEndToEndTest {
                         await("webhook of " + push.runId() + " accepted").atMost(FAULT_TIMEOUT).pollInterval(POLL)
                                 .until(() -> Set.of(200, 202).contains(answer(body)));
                     }
+                    accepted.incrementAndGet();
                     answered.complete(push);
                 } catch (RuntimeException | Error e) {
                     answered.completeExceptionally(e);
