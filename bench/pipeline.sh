@@ -6,8 +6,16 @@
 # Kafka is secured as ./slipway up secures it by default (SLIPWAY_KAFKA_SECURITY=plaintext turns that off); the harness
 # reads the topics as ops. dashboard-service runs in the stack as ./slipway up starts it (SLIPWAY_DASHBOARD_ENABLED=false
 # leaves it out); the harness follows its /events stream and reports how far behind the pipeline its read model is.
+# Before any pipeline figure it measures Kafka's own latency on the same broker with Kafka's EndToEndLatency (3.9.1)
+# (produce acks=all -> consumed, on a one-partition topic it creates and deletes, logged in as the admin on the secured
+# stack) and gives every latency also as a multiple of Kafka's p50/p99, and every figure against issue #21's targets.
 # Usage: bench/pipeline.sh [--write] [RATE=20] [LATENCY_RUNS=600] [THROUGHPUT_RUNS=3000]
 #   --write  also puts the figures into docs/benchmarks.md (between the pipeline-bench markers)
+# BENCH_FLOOR_MESSAGES (default 2000) and BENCH_FLOOR_BYTES (default 500): EndToEndLatency's messages and their size.
+# BENCH_SENDERS (default 8): concurrent senders of the throughput burst. BENCH_PORT_OFFSET (default 0) moves every port
+# the stack listens on (28080-28099, 29092-29093) by that much, when another program holds one of them.
+# BENCH_JFR=<dir> starts every service with a JFR recording (settings=profile) that each dumps into <dir> when the stack
+# stops (<service>.jfr); it costs CPU, so figures taken with it are not comparable with figures taken without.
 # BENCH_JAVA_OPTS sets the services' JVM options (default as ./slipway up); BENCH_BUILDER_MAX_POLL_RECORDS the
 # builder's records per poll (default 1, as in production: one record is one build); BENCH_FETCH_MAX_WAIT_MS every
 # consumer's fetch.max.wait.ms (default: 10 ms for builder and tester, Kafka's 500 ms for the others; see
@@ -24,15 +32,48 @@ LATENCY_RUNS="${2:-600}"
 THROUGHPUT_RUNS="${3:-3000}"
 WORK="$(mktemp -d)"
 SECRET="bench-$RANDOM$RANDOM"
-SINK_PORT=28099
+PORT_OFFSET="${BENCH_PORT_OFFSET:-0}"
+SINK_PORT=$((28099 + PORT_OFFSET))
+JAVA_OPTS="${BENCH_JAVA_OPTS:--Xmx384m -XX:TieredStopAtLevel=1}"
+if [ -n "${BENCH_JFR:-}" ]; then
+  case "$BENCH_JFR" in *[[:space:]\'\",]*) echo "BENCH_JFR: use a directory whose path has no spaces, quotes or commas" >&2; exit 2 ;; esac
+  mkdir -p "$BENCH_JFR" && BENCH_JFR="$(cd "$BENCH_JFR" && pwd)"
+  JAVA_OPTS="$JAVA_OPTS -XX:StartFlightRecording=settings=profile,dumponexit=true,filename=$BENCH_JFR"
+fi
 
 export SLIPWAY_HOME="$WORK/home" SLIPWAY_ENV_FILE="$WORK/bench.env"
-export SLIPWAY_KAFKA_PORT=29092 SLIPWAY_CONTROLLER_PORT=29093 SLIPWAY_REGISTRY_PORT=28081
-export TRIGGER_PORT=28080 BUILDER_PORT=28082 TESTER_PORT=28083 DELIVERER_PORT=28084 NOTIFIER_PORT=28085 DEPLOYER_PORT=28086 \
-  DASHBOARD_PORT=28087
+export SLIPWAY_KAFKA_PORT=$((29092 + PORT_OFFSET)) SLIPWAY_CONTROLLER_PORT=$((29093 + PORT_OFFSET)) \
+  SLIPWAY_REGISTRY_PORT=$((28081 + PORT_OFFSET))
+export TRIGGER_PORT=$((28080 + PORT_OFFSET)) BUILDER_PORT=$((28082 + PORT_OFFSET)) TESTER_PORT=$((28083 + PORT_OFFSET)) \
+  DELIVERER_PORT=$((28084 + PORT_OFFSET)) NOTIFIER_PORT=$((28085 + PORT_OFFSET)) DEPLOYER_PORT=$((28086 + PORT_OFFSET)) \
+  DASHBOARD_PORT=$((28087 + PORT_OFFSET))
+
+# Each service's JFR recording, dumped when it stops, named by the service instead of the process id.
+declare -A SERVICE_OF_PID
+note_pids() {
+  local pidfile
+  for pidfile in "$SLIPWAY_HOME"/*.pid; do
+    [ -f "$pidfile" ] && SERVICE_OF_PID[$(cat "$pidfile")]="$(basename "$pidfile" .pid)"
+  done
+}
+name_recordings() {
+  local pid recording
+  for pid in "${!SERVICE_OF_PID[@]}"; do
+    for recording in "$BENCH_JFR"/hotspot-pid-"$pid"-*.jfr; do
+      [ -f "$recording" ] && mv "$recording" "$BENCH_JFR/${SERVICE_OF_PID[$pid]}.jfr"
+    done
+  done
+  echo
+  echo "JFR recordings (settings=profile) in $BENCH_JFR: one per service. Read them with"
+  echo "  jfr summary $BENCH_JFR/builder-service.jfr"
+  echo "  jfr print --events jdk.ExecutionSample $BENCH_JFR/builder-service.jfr   # where the CPU time goes"
+  echo "(bench/README.md says more.)"
+}
 
 cleanup() {
+  [ -z "${BENCH_JFR:-}" ] || note_pids
   "$ROOT/slipway" down >/dev/null 2>&1 || true
+  [ -z "${BENCH_JFR:-}" ] || name_recordings
   if [ -n "${BENCH_LOGS:-}" ]; then mkdir -p "$BENCH_LOGS" && cp "$SLIPWAY_HOME"/*.log "$BENCH_LOGS"/ 2>/dev/null || true; fi
   rm -rf "$WORK"
 }
@@ -51,7 +92,7 @@ GITHUB_API_URL=http://127.0.0.1:$SINK_PORT/github
 GITHUB_TOKEN=bench-token
 SLIPWAY_ISSUE_TRACKERS=github
 LOG_LEVEL=${BENCH_LOG_LEVEL:-WARN}
-SLIPWAY_JAVA_OPTS='${BENCH_JAVA_OPTS:--Xmx384m -XX:TieredStopAtLevel=1}'
+SLIPWAY_JAVA_OPTS='$JAVA_OPTS'
 SLIPWAY_BUILDER_MAX_POLL_RECORDS=${BENCH_BUILDER_MAX_POLL_RECORDS:-1}
 # Nothing the dry run reaches can fail; a short retry budget fits the builder's poll interval at up to 120 records per poll.
 SLIPWAY_BUILD_RETRY_BUDGET=30s
@@ -82,19 +123,42 @@ sleep "$IDLE_SECONDS"
       'BEGIN { printf "| %s | %.1f %% |\n", n, (b - a) * 100 / s }'
   done
 } >"$WORK/idle.md"
+IDLE_TOTAL="$(awk -F'|' '/%/ { sub(/ %/, "", $3); total += $3 } END { printf "%.1f", total }' "$WORK/idle.md")"
+echo "| **total** | **$IDLE_TOTAL %** |" >>"$WORK/idle.md"
 HARNESS_JAR="$(ls "$ROOT"/bench/harness/target/bench-harness-*-all.jar | head -n 1)"
+
+# Kafka's floor: its own EndToEndLatency on the same broker, on a topic of its own, logged in as the admin when secured.
+FLOOR_MESSAGES="${BENCH_FLOOR_MESSAGES:-2000}"
+FLOOR_BYTES="${BENCH_FLOOR_BYTES:-500}"
+FLOOR_TOPIC="bench.kafka-floor.$RANDOM$RANDOM"
+ADMIN_CONFIG="$SLIPWAY_HOME/credentials/kafka-admin.properties"
+[ -f "$ADMIN_CONFIG" ] || ADMIN_CONFIG=""
+floor_topic() {
+  java -cp "$HARNESS_JAR" io.slipway.bench.KafkaFloor "$1" --bootstrap="127.0.0.1:$SLIPWAY_KAFKA_PORT" \
+    ${ADMIN_CONFIG:+--kafka-config="$ADMIN_CONFIG"} --topic="$FLOOR_TOPIC"
+}
+floor_topic create
+echo "Kafka's floor: EndToEndLatency, $FLOOR_MESSAGES messages of $FLOOR_BYTES bytes, acks=all …" >&2
+java -Xmx256m -cp "$HARNESS_JAR" org.apache.kafka.tools.EndToEndLatency "127.0.0.1:$SLIPWAY_KAFKA_PORT" "$FLOOR_TOPIC" \
+  "$FLOOR_MESSAGES" all "$FLOOR_BYTES" ${ADMIN_CONFIG:+"$ADMIN_CONFIG"} >"$WORK/floor.txt"
+floor_topic delete
+grep -E "^(Avg latency|Percentiles)" "$WORK/floor.txt" >&2
+FLOOR_COMMAND="EndToEndLatency 127.0.0.1:$SLIPWAY_KAFKA_PORT <topic> $FLOOR_MESSAGES all $FLOOR_BYTES"
+[ -z "$ADMIN_CONFIG" ] || FLOOR_COMMAND="$FLOOR_COMMAND kafka-admin.properties"
 METRICS=""
 for service in trigger:$TRIGGER_PORT builder:$BUILDER_PORT tester:$TESTER_PORT deliverer:$DELIVERER_PORT \
                notifier:$NOTIFIER_PORT; do
   METRICS="$METRICS${METRICS:+,}${service%%:*}=http://127.0.0.1:${service#*:}/prometheus"
 done
 SETTINGS=""
-for name in BENCH_BUILDER_MAX_POLL_RECORDS BENCH_FETCH_MAX_WAIT_MS BENCH_JAVA_OPTS SLIPWAY_DASHBOARD_ENABLED; do
+for name in BENCH_BUILDER_MAX_POLL_RECORDS BENCH_FETCH_MAX_WAIT_MS BENCH_JAVA_OPTS BENCH_FLOOR_MESSAGES BENCH_FLOOR_BYTES \
+            BENCH_SENDERS SLIPWAY_DASHBOARD_ENABLED; do
   if [ -n "${!name:-}" ]; then SETTINGS="$SETTINGS$name=$(printf '%q' "${!name}") "; fi
 done
 # The dashboard (in the stack unless SLIPWAY_DASHBOARD_ENABLED=false) is followed: how far behind the pipeline it is.
 DASHBOARD_URL=""
 [ "${SLIPWAY_DASHBOARD_ENABLED:-true}" = false ] || DASHBOARD_URL="http://127.0.0.1:$DASHBOARD_PORT"
+[ -z "${BENCH_JFR:-}" ] || SETTINGS="${SETTINGS}BENCH_JFR=<dir> "
 COMMAND="${SETTINGS}bench/pipeline.sh $RATE $LATENCY_RUNS $THROUGHPUT_RUNS"
 # The harness only reads the pipeline topics: on a secured stack (the default) it logs in as ops, which may do no more.
 KAFKA_CONFIG="$SLIPWAY_HOME/credentials/kafka-ops.properties"
@@ -104,7 +168,8 @@ java -cp "$HARNESS_JAR" io.slipway.bench.PipelineBench --trigger="http://127.0.0
   --secret="$SECRET" --bootstrap="127.0.0.1:$SLIPWAY_KAFKA_PORT" ${KAFKA_CONFIG:+--kafka-config="$KAFKA_CONFIG"} --registry="http://127.0.0.1:$SLIPWAY_REGISTRY_PORT" \
   --metrics="$METRICS" --metrics-token-file="$SLIPWAY_HOME/credentials/management.token" --sink-port=$SINK_PORT --rate="$RATE" --latency="$LATENCY_RUNS" \
   --throughput="$THROUGHPUT_RUNS" ${DASHBOARD_URL:+--dashboard="$DASHBOARD_URL"} --out="$WORK/report.md" --command="$COMMAND" \
-  ${BENCH_LOGS:+--csv="$BENCH_LOGS/latency.csv"}
+  ${BENCH_LOGS:+--csv="$BENCH_LOGS/latency.csv"} --floor="$WORK/floor.txt" --floor-command="$FLOOR_COMMAND" \
+  --idle-total="$IDLE_TOTAL" ${BENCH_SENDERS:+--senders="$BENCH_SENDERS"}
 { echo; cat "$WORK/idle.md"; } >>"$WORK/report.md"
 echo; cat "$WORK/idle.md"
 

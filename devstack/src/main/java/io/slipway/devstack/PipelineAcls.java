@@ -22,7 +22,10 @@ import java.util.stream.Stream;
  * reports) and the deployer's state, and writes nothing but their dead-letter topics; {@code schema-registry} creates,
  * reads and writes {@code _schemas} (its log, read by partition, so no group) and nothing else. A service's own internal topics ({@code slipway.<stage>.*}) are granted
  * by prefix, so a state topic added to {@link Topics} needs no new rule. WRITE implies DESCRIBE, and since Kafka 3.0
- * the idempotent producer needs nothing more than WRITE on a topic; no producer is transactional.
+ * the idempotent producer needs nothing more than WRITE on a topic. Each stage that consumes and produces (every one
+ * but {@code dashboard}) commits its outputs and offsets in Kafka transactions whose ids start with its consumer
+ * group, so it gets WRITE and DESCRIBE on the {@code TransactionalId}s with that prefix and on no other: a stage
+ * cannot take, and so fence, another stage's transactions.
  */
 public final class PipelineAcls {
 
@@ -45,20 +48,20 @@ public final class PipelineAcls {
     public static List<Grant> grants() {
         List<Grant> grants = new ArrayList<>();
         stage(grants, "trigger", List.of(Topics.COMMITS, Topics.REQUESTS), List.of(Topics.COMMITS, Topics.REQUESTS),
-                "slipway.trigger.", "trigger-service");
+                "slipway.trigger.", "trigger-service", true);
         stage(grants, "builder", List.of(Topics.IMAGES, Topics.LOGS), List.of(Topics.COMMITS, Topics.REQUESTS), null,
-                "builder-service");
+                "builder-service", true);
         stage(grants, "tester", List.of(Topics.TESTS, Topics.REPORTS), List.of(Topics.IMAGES, Topics.REQUESTS), null,
-                "tester-service");
+                "tester-service", true);
         stage(grants, "deliverer", List.of(Topics.ARTIFACTS), List.of(Topics.TESTS), "slipway.deliverer.",
-                "deliverer-service");
+                "deliverer-service", true);
         stage(grants, "notifier", List.of(), List.of(Topics.COMMITS, Topics.TESTS, Topics.FAILURES, Topics.ARTIFACTS,
-                        Topics.DEPLOYMENTS), "slipway.notifier.", "notifier-service");
+                        Topics.DEPLOYMENTS), "slipway.notifier.", "notifier-service", true);
         stage(grants, "deployer", List.of(Topics.DEPLOYMENTS), List.of(Topics.ARTIFACTS), "slipway.deployer.",
-                "deployer-service");
+                "deployer-service", true);
         stage(grants, "dashboard", List.of(), java.util.stream.Stream.of(Topics.pipelineTopics(),
                         List.of(Topics.LOGS, Topics.REPORTS, Topics.DEPLOYER_STATE)).flatMap(List::stream).toList(),
-                null, "dashboard-service");
+                null, "dashboard-service", false);
         for (AclOperation operation : List.of(AclOperation.CREATE, AclOperation.READ, AclOperation.WRITE)) {
             grants.add(topic(KafkaCredentials.SCHEMA_REGISTRY, operation, SchemaRegistryServer.TOPIC));
         }
@@ -79,10 +82,11 @@ public final class PipelineAcls {
      * A stage: WRITE on what it produces and on {@code slipway.failures} (the notifier, which reports failures but
      * emits none, gets no failures write); READ on its inputs and WRITE on their {@code .dlq}; READ and WRITE on its
      * own {@code internalPrefix} topics (state, intake, queues and their dead letters); READ on groups that start
-     * with its service name (a listener's group and the notifier's per-channel groups).
+     * with its service name (a listener's group and the notifier's per-channel groups); when {@code transactional},
+     * WRITE and DESCRIBE on the transactional ids that start with that name too.
      */
     private static void stage(List<Grant> grants, String principal, List<String> produces, List<String> consumes,
-                              String internalPrefix, String groupPrefix) {
+                              String internalPrefix, String groupPrefix, boolean transactional) {
         for (String topic : produces) {
             grants.add(topic(principal, AclOperation.WRITE, topic));
         }
@@ -99,6 +103,12 @@ public final class PipelineAcls {
             }
         }
         grants.add(new Grant(principal, AclOperation.READ, ResourceType.GROUP, groupPrefix, PatternType.PREFIXED));
+        if (transactional) {
+            for (AclOperation operation : List.of(AclOperation.WRITE, AclOperation.DESCRIBE)) {
+                grants.add(new Grant(principal, operation, ResourceType.TRANSACTIONAL_ID, groupPrefix,
+                        PatternType.PREFIXED));
+            }
+        }
         // Micronaut's Kafka health check reads the broker's configuration (replication factors).
         grants.add(new Grant(principal, AclOperation.DESCRIBE_CONFIGS, ResourceType.CLUSTER, "kafka-cluster",
                 PatternType.LITERAL));

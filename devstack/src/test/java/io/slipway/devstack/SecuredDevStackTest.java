@@ -12,6 +12,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.config.SaslConfigs;
@@ -19,6 +20,7 @@ import org.apache.kafka.common.errors.ClusterAuthorizationException;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -165,6 +167,30 @@ class SecuredDevStackTest {
     }
 
     @Test
+    void aStageCannotTakeAnotherStagesTransactionalIdSoItFencesNothingAndWritesNothing() throws Exception {
+        String marker = "txn-" + UUID.randomUUID();
+        String testersId = "tester-service." + marker + ".0";
+        try (KafkaProducer<String, String> tester = transactional("tester", testersId)) {
+            tester.initTransactions();
+            tester.beginTransaction();
+            tester.send(new ProducerRecord<>(Topics.TESTS, "acl-test", marker + " from tester")).get(30, TimeUnit.SECONDS);
+            try (KafkaProducer<String, String> builder = transactional("builder", testersId)) {
+                assertThatThrownBy(builder::initTransactions)
+                        .isInstanceOf(TransactionalIdAuthorizationException.class);
+            }
+            try (KafkaProducer<String, String> builder = transactional("builder", "builder-service." + marker + ".0")) {
+                builder.initTransactions();
+                builder.beginTransaction();
+                builder.send(new ProducerRecord<>(Topics.IMAGES, "acl-test", marker + " from builder"));
+                builder.commitTransaction();
+            }
+            tester.commitTransaction();
+        }
+        assertThat(readCommitted(Topics.TESTS, marker)).containsExactly(marker + " from tester");
+        assertThat(readCommitted(Topics.IMAGES, marker)).containsExactly(marker + " from builder");
+    }
+
+    @Test
     void theSchemaRegistryKeepsItsLogInSchemasAndReadsNoPipelineTopic() {
         RegistryHttp registry = new RegistryHttp(stack.registryUrl());
         String subject = "acl-probe-" + UUID.randomUUID();
@@ -246,6 +272,34 @@ class SecuredDevStackTest {
             List<AclBinding> acls = new ArrayList<>(admin.describeAcls(AclBindingFilter.ANY).values().get(30, TimeUnit.SECONDS));
             assertThat(acls).containsExactlyInAnyOrderElementsOf(PipelineAcls.bindings());
         }
+    }
+
+    private static KafkaProducer<String, String> transactional(String principal, String transactionalId) {
+        Map<String, Object> settings = new HashMap<>(stack.clientSettings(principal));
+        settings.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        return producer(settings);
+    }
+
+    /** The values of partition 0 of {@code topic} that contain {@code marker}, as a read_committed reader sees them. */
+    private static List<String> readCommitted(String topic, String marker) {
+        Map<String, Object> config = new HashMap<>(stack.clientSettings(KafkaCredentials.ADMIN));
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        TopicPartition partition = new TopicPartition(topic, 0);
+        List<String> values = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
+                new StringDeserializer())) {
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            long end = consumer.endOffsets(List.of(partition)).get(partition);
+            while (consumer.position(partition) < end) {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+                    if (r.value() != null && r.value().contains(marker)) {
+                        values.add(r.value());
+                    }
+                });
+            }
+        }
+        return values;
     }
 
     private static KafkaProducer<String, String> producer(Map<String, Object> settings) {

@@ -185,7 +185,7 @@ class KubernetesManifestsTest {
     void everyOverlayCreatesEveryTopicAndGrantsExactlyThePipelineAcls() {
         Set<List<String>> expectedAcls = PipelineAcls.grants().stream()
                 .filter(grant -> StrimziResources.principals().contains(grant.principal()))
-                .map(grant -> List.of(grant.principal(), grant.type().name().toLowerCase(),
+                .map(grant -> List.of(grant.principal(), StrimziResources.resourceType(grant.type()),
                         grant.type().name().equals("CLUSTER") ? "" : grant.name(),
                         grant.type().name().equals("CLUSTER") ? "" : StrimziResources.patternType(grant.pattern()),
                         StrimziResources.operation(grant.operation())))

@@ -79,9 +79,14 @@ final class StrimziResources {
 
     private static String acl(PipelineAcls.Grant grant) {
         String resource = grant.type() == ResourceType.CLUSTER ? "{type: cluster}"
-                : "{type: " + grant.type().name().toLowerCase(Locale.ROOT) + ", name: " + grant.name()
+                : "{type: " + resourceType(grant.type()) + ", name: " + grant.name()
                 + ", patternType: " + patternType(grant.pattern()) + "}";
         return "      - resource: " + resource + "\n        operations: [" + operation(grant.operation()) + "]\n";
+    }
+
+    /** Strimzi's spelling of a resource type: {@code TRANSACTIONAL_ID} is {@code transactionalId}. */
+    static String resourceType(ResourceType type) {
+        return type == ResourceType.TRANSACTIONAL_ID ? "transactionalId" : type.name().toLowerCase(Locale.ROOT);
     }
 
     /** Strimzi's spelling of a Kafka ACL operation: {@code DESCRIBE_CONFIGS} is {@code DescribeConfigs}. */

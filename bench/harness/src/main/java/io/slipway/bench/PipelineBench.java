@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -53,6 +54,12 @@ public final class PipelineBench {
             "slipway.commits", "builder", "slipway.images", "tester", "slipway.tests", "deliverer",
             "slipway.artifacts", "notifier");
     private static final Duration COMPLETION_TIMEOUT = Duration.ofMinutes(10);
+    /** Issue #21's targets: each hop within this multiple of Kafka's own latency, and the figures below. */
+    private static final double HOP_TIMES_KAFKA = 2.0;
+    private static final double NO_OP_P50_MILLIS = 20;
+    private static final double PIPELINES_PER_MINUTE = 30_000;
+    private static final double WEBHOOKS_PER_SECOND = 2_000;
+    private static final double IDLE_PERCENT_OF_A_CORE = 10;
 
     private final BenchOptions options;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -69,6 +76,8 @@ public final class PipelineBench {
     private final AtomicInteger rejected = new AtomicInteger();
     /** The dashboard followed while the pipelines run, or null without {@code --dashboard}. */
     private DashboardFollower dashboard;
+    /** Kafka's own latency on the same broker ({@code --floor}: EndToEndLatency's output), or null. */
+    private final KafkaFloor floor;
 
     private PipelineBench(BenchOptions options) throws IOException {
         this.options = options;
@@ -85,6 +94,8 @@ public final class PipelineBench {
         Map<String, Object> kafka = KafkaSettings.of(required("bootstrap"), kafkaConfig);
         this.kafkaProtocol = String.valueOf(kafka.getOrDefault("security.protocol", "PLAINTEXT"));
         this.stages = new StageTimes(kafka, required("registry"));
+        this.floor = options.containsKey("floor") ? KafkaFloor.parse(Files.readString(Path.of(required("floor"))))
+                : null;
     }
 
     /** One pipeline run the benchmark started: what it pushed and when. */
@@ -96,7 +107,7 @@ public final class PipelineBench {
                 "PipelineBench --trigger=URL --secret=S --bootstrap=HOST:PORT [--kafka-config=FILE] "
                         + "--registry=URL --metrics=SERVICE=URL,… --metrics-token-file=FILE --sink-port=N [--warmup=300] [--latency=600] [--rate=20] "
                         + "[--throughput=3000] [--senders=8] [--repositories=50] [--dashboard=URL] [--out=FILE] [--csv=FILE] "
-                        + "[--command=TEXT]");
+                        + "[--command=TEXT] [--floor=FILE --floor-command=TEXT] [--idle-total=PERCENT]");
         PipelineBench bench = new PipelineBench(options);
         try {
             options.publish(bench.run());
@@ -167,7 +178,7 @@ public final class PipelineBench {
         List<Long> lag = new ArrayList<>();
         notified.forEach((run, at) -> dashboard.changedAt(run.runId()).ifPresent(changed -> lag.add(changed - at)));
         long lastChange = burstNotified.keySet().stream().map(run -> dashboard.changedAt(run.runId()))
-                .flatMap(java.util.Optional::stream).mapToLong(Long::longValue).max().orElse(0);
+                .flatMap(Optional::stream).mapToLong(Long::longValue).max().orElse(0);
         StringBuilder md = new StringBuilder("\nDashboard (dashboard-service in the stack, following the same topics): "
                 + "run notified → the dashboard announced the run's last change on `/events` (after committing it), "
                 + lag.size() + " of " + notified.size() + " pipelines of the latency phase:\n\n");
@@ -286,15 +297,28 @@ public final class PipelineBench {
                 .append(totalMemoryGiB()).append(" GiB, ").append(System.getProperty("os.name")).append(' ')
                 .append(System.getProperty("os.version")).append(", Java ").append(System.getProperty("java.version"))
                 .append(", Kafka over ").append(kafkaProtocol).append("; load average ").append(loadBefore).append(" before, ").append(loadAfter).append(" after.\n\n");
+        if (floor != null) {
+            md.append(String.format(Locale.ROOT, "Kafka's own latency on the same broker, measured first (`%s`: "
+                            + "produce with acks=all → consumed, one partition): avg %.2f ms, p50 %.0f ms, p99 %.0f ms, "
+                            + "p99.9 %.0f ms (EndToEndLatency prints its percentiles in whole milliseconds, cut down). "
+                            + "Every latency below is also given as a multiple of Kafka's p50 or p99.%n%n",
+                    options.getOrDefault("floor-command", "kafka.tools.EndToEndLatency"), floor.averageMillis(),
+                    floor.p50Millis(), floor.p99Millis(), floor.p999Millis()));
+        }
 
         md.append("Hops (producer timestamp → the consuming stage takes the record), ").append(notified.size())
                 .append(" pipelines at ").append(rate).append("/s:\n\n");
-        md.append("| topic | taken by | records | p50 | p99 |\n|---|---|---|---|---|\n");
+        md.append("| topic | taken by | records | p50").append(floor == null ? "" : " (× Kafka's p50)").append(" | p99")
+                .append(floor == null ? "" : " (× Kafka's p99)").append(" |\n|---|---|---|---|---|\n");
+        Map<String, double[]> hopMillis = new LinkedHashMap<>();
         for (String topic : HOP_TOPICS) {
             HopHistograms stage = hops.get(CONSUMER.get(topic));
-            md.append(String.format(Locale.ROOT, "| `%s` | %s | %d | %.1f ms | %.1f ms |%n", topic,
-                    CONSUMER.get(topic) + "-service", stage.count(topic), stage.quantileMillis(topic, 0.5),
-                    stage.quantileMillis(topic, 0.99)));
+            double p50 = stage.quantileMillis(topic, 0.5);
+            double p99 = stage.quantileMillis(topic, 0.99);
+            hopMillis.put(topic, new double[] {p50, p99});
+            md.append(String.format(Locale.ROOT, "| `%s` | %s | %d | %s | %s |%n", topic,
+                    CONSUMER.get(topic) + "-service", stage.count(topic), millis(p50, 1, p50Ratio(p50)),
+                    millis(p99, 1, p99Ratio(p99))));
         }
 
         List<Long> endToEnd = new ArrayList<>();
@@ -320,8 +344,13 @@ public final class PipelineBench {
         });
         md.append("\nNo-op pipeline, webhook sent → notifier done (Slack message and success status received), ")
                 .append(notified.size()).append(" pipelines at ").append(rate).append("/s:\n\n");
-        md.append("| span | p50 | p99 | max |\n|---|---|---|---|\n");
-        md.append(row("**end to end**", endToEnd));
+        md.append("| span | p50").append(floor == null ? "" : " (× Kafka's p50)").append(" | p99")
+                .append(floor == null ? "" : " (× Kafka's p99)").append(" | max |\n|---|---|---|---|\n");
+        double endToEndP50 = Percentiles.of(endToEnd, 0.5);
+        double endToEndP99 = Percentiles.of(endToEnd, 0.99);
+        md.append(String.format(Locale.ROOT, "| **end to end** | %s | %s | %.0f ms |%n",
+                millis(endToEndP50, 0, p50Ratio(endToEndP50)), millis(endToEndP99, 0, p99Ratio(endToEndP99)),
+                Percentiles.of(endToEnd, 1.0)));
         split.forEach((step, samples) -> md.append(row(step, samples)));
 
         double seconds = Math.max(1, burstEnd - burstStart) / 1000.0;
@@ -333,7 +362,65 @@ public final class PipelineBench {
         if (rejected.get() > 0) {
             md.append("\n").append(rejected.get()).append(" webhooks were not accepted (see the harness output).\n");
         }
+        double webhooksPerSecond = burstRuns / Math.max(0.001, (accepted - burstStart) / 1000.0);
+        md.append(targets(hopMillis, endToEndP50, burstDone / seconds * 60, webhooksPerSecond));
         return md.toString();
+    }
+
+    /** The figures against issue #21's targets, one row each, with whether each was met. */
+    private String targets(Map<String, double[]> hopMillis, double endToEndP50, double perMinute,
+                           double webhooksPerSecond) {
+        StringBuilder md = new StringBuilder("\nAgainst the targets:\n\n| target | measured | verdict |\n|---|---|---|\n");
+        if (floor != null) {
+            md.append(hopTarget("p50", hopMillis, 0, floor.p50Millis()));
+            md.append(hopTarget("p99", hopMillis, 1, floor.p99Millis()));
+        }
+        md.append(target(String.format(Locale.ROOT, "no-op pipeline p50 ≤ %.0f ms", NO_OP_P50_MILLIS),
+                String.format(Locale.ROOT, "%.0f ms", endToEndP50), endToEndP50 <= NO_OP_P50_MILLIS));
+        md.append(target(String.format(Locale.ROOT, "≥ %,.0f pipelines/minute", PIPELINES_PER_MINUTE),
+                String.format(Locale.ROOT, "%,.0f", perMinute), perMinute >= PIPELINES_PER_MINUTE));
+        md.append(target(String.format(Locale.ROOT, "≥ %,.0f webhooks/s accepted", WEBHOOKS_PER_SECOND),
+                String.format(Locale.ROOT, "%,.0f (%s senders)", webhooksPerSecond,
+                        options.getOrDefault("senders", "8")), webhooksPerSecond >= WEBHOOKS_PER_SECOND));
+        if (options.containsKey("idle-total")) {
+            double idle = Double.parseDouble(options.get("idle-total"));
+            md.append(target(String.format(Locale.ROOT, "idle stack ≤ %.0f %% of one core in total",
+                    IDLE_PERCENT_OF_A_CORE), String.format(Locale.ROOT, "%.1f %% (table below)", idle),
+                    idle <= IDLE_PERCENT_OF_A_CORE));
+        }
+        return md.toString();
+    }
+
+    /** Whether every hop's {@code which} quantile (index 0: p50, 1: p99) is within 2× Kafka's same quantile. */
+    private static String hopTarget(String which, Map<String, double[]> hopMillis, int index, double kafkaMillis) {
+        double limit = HOP_TIMES_KAFKA * kafkaMillis;
+        long missed = hopMillis.values().stream().filter(hop -> hop[index] > limit).count();
+        double least = hopMillis.values().stream().mapToDouble(hop -> hop[index]).min().orElse(0);
+        double most = hopMillis.values().stream().mapToDouble(hop -> hop[index]).max().orElse(0);
+        String measured = String.format(Locale.ROOT, "%.1f–%.1f ms", least, most)
+                + (kafkaMillis > 0 ? String.format(Locale.ROOT, " (%.1f–%.1f×)", least / kafkaMillis,
+                most / kafkaMillis) : "");
+        String verdict = missed == 0 ? "met on every hop"
+                : String.format(Locale.ROOT, "missed on %d of %d hops", missed, hopMillis.size());
+        return String.format(Locale.ROOT, "| hop %s ≤ %.0f× Kafka's %s (%.0f ms) | %s | %s |%n", which,
+                HOP_TIMES_KAFKA, which, limit, measured, verdict);
+    }
+
+    private static String target(String target, String measured, boolean met) {
+        return "| " + target + " | " + measured + " | " + (met ? "met" : "missed") + " |\n";
+    }
+
+    private Optional<String> p50Ratio(double millis) {
+        return floor == null ? Optional.empty() : floor.timesP50(millis);
+    }
+
+    private Optional<String> p99Ratio(double millis) {
+        return floor == null ? Optional.empty() : floor.timesP99(millis);
+    }
+
+    /** {@code 4.2 ms}, or with Kafka's floor {@code 4.2 ms (2.1×)}. */
+    private static String millis(double millis, int decimals, Optional<String> ratio) {
+        return String.format(Locale.ROOT, "%." + decimals + "f ms", millis) + ratio.map(r -> " (" + r + ")").orElse("");
     }
 
     private static String row(String name, List<Long> samples) {

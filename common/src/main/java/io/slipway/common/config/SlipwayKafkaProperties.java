@@ -12,8 +12,25 @@ import java.time.Duration;
  * that meets transient faults is retried ({@code retryBudget}, a time counted from the record's first transient fault)
  * before its stage gives up on it.
  *
- * @param maxPollRecords    records per poll of the service's listener (read by {@link SlipwayListener} too)
- * @param maxPollIntervalMs the listener's {@code max.poll.interval.ms} (read by {@link SlipwayListener} too)
+ * @param maxPollRecords       records per poll of the service's listener (read by {@link SlipwayListener} too)
+ * @param maxPollIntervalMs    the listener's {@code max.poll.interval.ms} (read by {@link SlipwayListener} too)
+ * @param sessionTimeoutMs     the listener's {@code session.timeout.ms} (read by {@link SlipwayListener} too)
+ * @param heartbeatIntervalMs  the listener's {@code heartbeat.interval.ms} (read by {@link SlipwayListener} too)
+ * @param fetchMaxWaitMs       the listener's {@code fetch.max.wait.ms}: how long an idle fetch waits for data
+ * @param instanceId           this instance's name in its stages' transactional ids
+ *                             ({@code <group>.<instance-id>.<worker>}); empty means host name and HTTP port. It must
+ *                             stay the same across restarts of one instance, so that the restarted instance fences
+ *                             its predecessor and aborts its open transaction at once
+ * @param transactionTimeoutMs the stage transactions' {@code transaction.timeout.ms}: how long the broker lets a
+ *                             transaction stay open, counted from its first write, before aborting it; it is also
+ *                             how long a killed instance's open transaction holds back read_committed readers of the
+ *                             partitions it wrote (unless the instance comes back under the same instance id first).
+ *                             A long stage (build, test, deploy) writes its outcome when the work is done, so the
+ *                             work's length does not count; a stage that writes early in a long record raises it, up
+ *                             to its {@code max-poll-interval-ms} and at most the broker's
+ *                             {@code transaction.max.timeout.ms} (15 minutes by default)
+ * @param stopGrace            how long a stopping service lets each stage worker finish the record in hand; after
+ *                             it the worker is interrupted and its records stay uncommitted
  */
 @ConfigurationProperties("slipway.kafka")
 public record SlipwayKafkaProperties(
@@ -27,5 +44,11 @@ public record SlipwayKafkaProperties(
         @Bindable(defaultValue = "200ms") Duration retryInitialBackoff,
         @Bindable(defaultValue = "30s") Duration retryMaxBackoff,
         @Bindable(defaultValue = SlipwayListener.DEFAULT_MAX_POLL_RECORDS) int maxPollRecords,
-        @Bindable(defaultValue = SlipwayListener.DEFAULT_MAX_POLL_INTERVAL_MS) long maxPollIntervalMs) {
+        @Bindable(defaultValue = SlipwayListener.DEFAULT_MAX_POLL_INTERVAL_MS) long maxPollIntervalMs,
+        @Bindable(defaultValue = "10000") int sessionTimeoutMs,
+        @Bindable(defaultValue = "3000") int heartbeatIntervalMs,
+        @Bindable(defaultValue = "500") int fetchMaxWaitMs,
+        @Bindable(defaultValue = "") String instanceId,
+        @Bindable(defaultValue = "60000") long transactionTimeoutMs,
+        @Bindable(defaultValue = "30s") Duration stopGrace) {
 }

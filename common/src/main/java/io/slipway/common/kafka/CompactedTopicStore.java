@@ -36,6 +36,10 @@ import java.util.function.Function;
  * logged and counted ({@link #unreadable()}); it is not dead-lettered: only its own service writes a state topic, the
  * key's previous value stays in force, and the next write of the key supersedes the record (compaction then removes
  * it), so a copy in a dead-letter topic would have nothing to replay.
+ * <p>
+ * Inside a stage worker's transaction ({@link StageTransaction}) a write joins that transaction (and is still waited
+ * for, to learn its offset); the value is held at once, so a stage whose transaction is aborted must forget it
+ * ({@link StageListener#onAborted}), for example by reading the topic again.
  */
 public final class CompactedTopicStore<K, V> implements AutoCloseable {
 
@@ -178,9 +182,10 @@ public final class CompactedTopicStore<K, V> implements AutoCloseable {
     }
 
     private RecordMetadata send(K key, byte[] value) {
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, keys.encode(key), value);
+        Producer<byte[], byte[]> through = StageTransaction.currentProducer().orElse(producer);
         try {
-            return producer.send(new ProducerRecord<>(topic, keys.encode(key), value))
-                    .get(sendTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            return through.send(record).get(sendTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TransientFailure("interrupted while writing " + key + " to " + topic, e);

@@ -8,6 +8,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 
@@ -15,6 +16,7 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -179,6 +181,36 @@ public final class KafkaClients {
     /** A durable producer: see {@link #producerSettings}. */
     public <K, V> Producer<K, V> producer(String clientId, Serializer<K> keys, Serializer<V> values) {
         return new KafkaProducer<>(producerSettings(clientId), keys, values);
+    }
+
+    /**
+     * The settings of a transactional producer: those of {@link #producerSettings} plus {@code transactional.id}, and
+     * {@code transaction.timeout.ms} when {@code transactionTimeout} is given.
+     */
+    public Map<String, Object> transactionalProducerSettings(String clientId, String transactionalId,
+                                                             Duration transactionTimeout) {
+        Map<String, Object> props = producerSettings(clientId);
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        if (transactionTimeout != null) {
+            props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, Long.toString(transactionTimeout.toMillis()));
+        }
+        return props;
+    }
+
+    /**
+     * A durable transactional producer of raw bytes with the configured (or Kafka's default) transaction timeout:
+     * see {@link #transactionalProducerSettings}. The caller calls {@code initTransactions()}, which fences every
+     * earlier producer with the same {@code transactionalId} and aborts its open transaction.
+     */
+    public Producer<byte[], byte[]> transactionalProducer(String clientId, String transactionalId) {
+        return transactionalProducer(clientId, transactionalId, null);
+    }
+
+    /** A durable transactional producer of raw bytes whose transactions time out after {@code transactionTimeout}. */
+    public Producer<byte[], byte[]> transactionalProducer(String clientId, String transactionalId,
+                                                          Duration transactionTimeout) {
+        return new KafkaProducer<>(transactionalProducerSettings(clientId, transactionalId, transactionTimeout),
+                new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     /** The settings of an admin client: the connection and security settings and its client id. */

@@ -10,13 +10,15 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
  * Writes dead letters to {@code <topic>.dlq} with the record's own key, value and headers, plus
- * {@link DeadLetterHeaders} provenance; waits for the broker's acknowledgement (acks=all) before returning.
+ * {@link DeadLetterHeaders} provenance. Inside a stage worker's transaction ({@link StageTransaction}) the letter joins
+ * it and commits with the consumed offset; elsewhere it waits for the broker's acknowledgement (acks=all).
  */
 public final class KafkaDeadLetterPublisher implements DeadLetterPublisher, AutoCloseable {
 
@@ -47,9 +49,14 @@ public final class KafkaDeadLetterPublisher implements DeadLetterPublisher, Auto
         put(headers, DeadLetterHeaders.SERVICE, service);
         put(headers, DeadLetterHeaders.FAILED_AT, clock.instant().toString());
         String topic = Topics.deadLetter(record.topic());
+        ProducerRecord<byte[], byte[]> letter = new ProducerRecord<>(topic, null, record.key(), record.value(), headers);
+        Optional<Producer<byte[], byte[]>> transaction = StageTransaction.currentProducer();
+        if (transaction.isPresent()) {
+            transaction.get().send(letter);
+            return;
+        }
         try {
-            producer.send(new ProducerRecord<>(topic, null, record.key(), record.value(), headers))
-                    .get(sendTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            producer.send(letter).get(sendTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TransientFailure("interrupted while writing to " + topic, e);

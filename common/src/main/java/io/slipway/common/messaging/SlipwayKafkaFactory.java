@@ -60,7 +60,8 @@ public class SlipwayKafkaFactory {
                                   SchemaRegistryProperties registrySettings, SlipwayKafkaProperties settings,
                                   @Value("${micronaut.application.name:slipway}") String service) {
         AvroEventSerializer serializer = new AvroEventSerializer(registry, registrySettings.autoRegister());
-        return new EventPublisher(clients.producer(service + "-events", new StringSerializer(), serializer),
+        StringSerializer keys = new StringSerializer();
+        return new EventPublisher(clients.producer(service + "-events", keys, serializer), keys, serializer,
                 settings.sendTimeout());
     }
 

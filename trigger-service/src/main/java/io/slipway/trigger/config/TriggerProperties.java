@@ -15,15 +15,17 @@ import java.util.List;
 public record TriggerProperties(@Nullable String runToken, CloneUrls cloneUrls, Ledger ledger, Requests requests) {
 
     /**
-     * The threads on which webhook and manual-run requests wait for Kafka, and how many requests may wait for one;
-     * beyond that a request is answered 503 with {@code Retry-After}.
+     * How webhook and manual-run requests are handled: on {@code threads} (which never wait for Kafka's
+     * acknowledgement), with at most {@code queue} requests waiting for a thread and {@code inFlight} taken and not
+     * yet answered; beyond either a request is answered 503 with {@code Retry-After}.
      */
     @ConfigurationProperties("requests")
-    public record Requests(@Bindable(defaultValue = "16") int threads, @Bindable(defaultValue = "64") int queue) {
+    public record Requests(@Bindable(defaultValue = "8") int threads, @Bindable(defaultValue = "256") int queue,
+                           @Bindable(defaultValue = "512") int inFlight) {
         public Requests {
-            if (threads < 1 || queue < 1) {
-                throw new IllegalArgumentException("the trigger needs at least one request thread and one queue"
-                        + " place, not " + threads + " and " + queue);
+            if (threads < 1 || queue < 1 || inFlight < 1) {
+                throw new IllegalArgumentException("the trigger needs at least one request thread, one queue place"
+                        + " and one request in flight, not " + threads + ", " + queue + " and " + inFlight);
             }
         }
     }

@@ -1,12 +1,16 @@
 package io.slipway.trigger.domain;
 
+import java.util.concurrent.CompletableFuture;
+
 /** Port: hands an admitted push to the partition owner that decides, once, whether it becomes a run. */
 public interface RunIntake {
 
     /**
-     * Durably records the request (returns once Kafka acknowledged it).
+     * Sends the request to be recorded durably without waiting for it: the future completes once Kafka acknowledged
+     * it, or exceptionally with a {@code TransientFailure} when Kafka did not in time (nothing to retry here: the
+     * caller is answered that it may redeliver).
      *
      * @param newAttempt true for a manual re-run or a reopened request, which becomes the next attempt of its run
      */
-    void submit(Push push, String runId, boolean newAttempt);
+    CompletableFuture<Void> submit(Push push, String runId, boolean newAttempt);
 }

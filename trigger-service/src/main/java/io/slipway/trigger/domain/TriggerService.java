@@ -5,11 +5,13 @@ import io.slipway.schemas.RunIds;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Turns authenticated pushes and manual requests into runs. A push passes {@link PushAdmission} (filters,
  * clone URL policy), is answered as a duplicate at once when the ledger already knows it, and otherwise goes to
- * the {@link RunIntake}; {@link #start} is the single, per-partition decision that emits the run. A manual run
+ * the {@link RunIntake}; {@link #start} is the single, per-partition decision that emits the run. A submission's
+ * outcome completes when the intake has recorded it (the caller's thread does not wait for Kafka). A manual run
  * passes the same admission (watch list entry, ref filters, clone URL policy), reuses the run id of its repository,
  * ref and sha and becomes its next attempt. A run of a pull or merge request, once emitted, becomes the request's
  * newest state in the {@link RequestBook}.
@@ -34,10 +36,10 @@ public final class TriggerService {
     }
 
     /** Handles a push whose request was authenticated for {@code repository}. */
-    public Outcome submit(Push push, WatchedRepository repository) {
+    public CompletableFuture<Outcome> submit(Push push, WatchedRepository repository) {
         Admission decision = admission.admit(push, repository);
         if (!(decision instanceof Admission.Start start)) {
-            return notStarted(decision);
+            return CompletableFuture.completedFuture(notStarted(decision));
         }
         return submitRun(push, start.runId(), false);
     }
@@ -45,31 +47,30 @@ public final class TriggerService {
     /**
      * Hands an admitted run to the intake, or answers it as a duplicate at once when the ledger already knows it;
      * {@code newAttempt} asks for the next attempt of a run already started (still a duplicate for a delivery already
-     * received).
+     * received). The outcome completes once the intake recorded the run, exceptionally when it could not.
      */
-    public Outcome submitRun(Push push, String runId, boolean newAttempt) {
+    public CompletableFuture<Outcome> submitRun(Push push, String runId, boolean newAttempt) {
         if (ledger.decide(runId, push, newAttempt, clock.instant()) instanceof RunLedger.Verdict.Duplicate duplicate) {
-            return new Outcome.Duplicate(duplicate.runId(), duplicate.reason());
+            return CompletableFuture.completedFuture(new Outcome.Duplicate(duplicate.runId(), duplicate.reason()));
         }
-        intake.submit(push, runId, newAttempt);
-        return new Outcome.Accepted(runId);
+        return accepted(intake.submit(push, runId, newAttempt), runId);
     }
 
     /** Handles a manual (re-)run request from an authorised caller for a repository the watch list matched. */
-    public Outcome manual(ManualRun request, WatchedRepository repository) {
+    public CompletableFuture<Outcome> manual(ManualRun request, WatchedRepository repository) {
         Optional<RunLedger.Entry> base = request.sha() == null
                 ? ledger.latest(request.repository(), request.ref())
                 : ledger.run(RunIds.runId(request.repository(), request.sha(), request.ref()));
         if (request.sha() == null && base.isEmpty()) {
-            return new Outcome.Unknown("no commit of " + request.repository() + " on " + request.ref()
-                    + " has been seen yet; give the sha to run");
+            return CompletableFuture.completedFuture(new Outcome.Unknown("no commit of " + request.repository()
+                    + " on " + request.ref() + " has been seen yet; give the sha to run"));
         }
         String sha = request.sha() != null ? request.sha() : base.get().push().sha();
         String cloneUrl = request.cloneUrl() != null ? request.cloneUrl()
                 : base.or(() -> ledger.anyRunOf(request.repository())).map(e -> e.push().cloneUrl()).orElse(null);
         if (cloneUrl == null) {
-            return new Outcome.Unknown("repository " + request.repository()
-                    + " has never been built; give its cloneUrl to run it");
+            return CompletableFuture.completedFuture(new Outcome.Unknown("repository " + request.repository()
+                    + " has never been built; give its cloneUrl to run it"));
         }
         Push template = base.map(RunLedger.Entry::push).orElse(null);
         Push push = new Push("manual", null, request.repository(), cloneUrl,
@@ -80,11 +81,13 @@ public final class TriggerService {
                 template == null ? clock.instant() : template.timestamp(), false);
         Admission decision = admission.admitManual(push, repository);
         if (!(decision instanceof Admission.Start start)) {
-            return notStarted(decision);
+            return CompletableFuture.completedFuture(notStarted(decision));
         }
-        String runId = start.runId();
-        intake.submit(push, runId, true);
-        return new Outcome.Accepted(runId);
+        return accepted(intake.submit(push, start.runId(), true), start.runId());
+    }
+
+    private static CompletableFuture<Outcome> accepted(CompletableFuture<Void> recorded, String runId) {
+        return recorded.thenApply(done -> new Outcome.Accepted(runId));
     }
 
     private static Outcome notStarted(Admission decision) {

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import static io.slipway.trigger.domain.RequestAdmissionTest.HEAD;
 import static io.slipway.trigger.domain.RequestAdmissionTest.event;
@@ -29,7 +30,10 @@ class RequestServiceTest {
     private final CloneUrlPolicy cloneUrls = new CloneUrlPolicy(CloneUrlPolicy.Settings.defaults());
     private final MemoryRequestBook book = new MemoryRequestBook();
     private final TriggerService trigger = new TriggerService(new PushAdmission(cloneUrls), ledger,
-            (push, runId, newAttempt) -> submitted.add(new Submitted(push, runId, newAttempt, clock.instant())),
+            (push, runId, newAttempt) -> {
+                submitted.add(new Submitted(push, runId, newAttempt, clock.instant()));
+                return CompletableFuture.completedFuture(null);
+            },
             (push, runId, attempt, at, sequence) -> emitted.add(new Emitted(runId, attempt, push.sha(), push.source(),
                     sequence)),
             book, clock);
@@ -58,14 +62,14 @@ class RequestServiceTest {
                 throw new IllegalStateException("Kafka is down");
             }
         };
-        return new TriggerService(new PushAdmission(cloneUrls), ledger, (p, r, n) -> { },
+        return new TriggerService(new PushAdmission(cloneUrls), ledger, (p, r, n) -> CompletableFuture.completedFuture(null),
                 (push, id, attempt, at, sequence) -> emitted.add(new Emitted(id, attempt, push.sha(), push.source(),
                         sequence)), failing, clock);
     }
 
     /** The request opened, and the run of its first head emitted. */
     private void openedAndRun() {
-        requests.receive(event(RequestEvent.Action.OPENED, false), repository);
+        requests.receive(event(RequestEvent.Action.OPENED, false), repository).join();
         drainIntake();
     }
 
@@ -82,9 +86,9 @@ class RequestServiceTest {
 
     @Test
     void anOpenedRequestStartsOneRunAndBecomesTheRequestsOpenStateAtThatRunsSequence() {
-        Outcome opened = requests.receive(event(RequestEvent.Action.OPENED, false), repository);
+        Outcome opened = requests.receive(event(RequestEvent.Action.OPENED, false), repository).join();
         drainIntake();
-        Outcome redelivered = requests.receive(event(RequestEvent.Action.OPENED, false), repository);
+        Outcome redelivered = requests.receive(event(RequestEvent.Action.OPENED, false), repository).join();
 
         assertThat(opened).isEqualTo(new Outcome.Accepted(runId));
         assertThat(redelivered).isInstanceOf(Outcome.Duplicate.class);
@@ -98,14 +102,14 @@ class RequestServiceTest {
 
     @Test
     void aNewHeadMovesTheStateAndACloseEndsIt() {
-        requests.receive(event(RequestEvent.Action.OPENED, false), repository);
+        requests.receive(event(RequestEvent.Action.OPENED, false), repository).join();
         drainIntake();
         String second = "b".repeat(40);
-        requests.receive(withHead(event(RequestEvent.Action.UPDATED, false), second, "d-2"), repository);
+        requests.receive(withHead(event(RequestEvent.Action.UPDATED, false), second, "d-2"), repository).join();
         drainIntake();
         long secondSequence = emitted.get(1).sequence();
 
-        Outcome closed = requests.receive(withHead(event(RequestEvent.Action.CLOSED, false), second, "d-3"), repository);
+        Outcome closed = requests.receive(withHead(event(RequestEvent.Action.CLOSED, false), second, "d-3"), repository).join();
 
         assertThat(emitted).extracting(Emitted::sha).containsExactly(HEAD, second);
         assertThat(book.writes).extracting(RequestStatus::headSha).containsExactly(HEAD, second, second);
@@ -116,13 +120,13 @@ class RequestServiceTest {
 
     @Test
     void aReopenedRequestRunsItsHeadAgainAsANewAttemptOnceForItsDelivery() {
-        requests.receive(event(RequestEvent.Action.OPENED, false), repository);
+        requests.receive(event(RequestEvent.Action.OPENED, false), repository).join();
         drainIntake();
-        requests.receive(event(RequestEvent.Action.CLOSED, false), repository);
+        requests.receive(event(RequestEvent.Action.CLOSED, false), repository).join();
 
-        Outcome reopened = requests.receive(event(RequestEvent.Action.REOPENED, false), repository);
+        Outcome reopened = requests.receive(event(RequestEvent.Action.REOPENED, false), repository).join();
         drainIntake();
-        Outcome redelivered = requests.receive(event(RequestEvent.Action.REOPENED, false), repository);
+        Outcome redelivered = requests.receive(event(RequestEvent.Action.REOPENED, false), repository).join();
         drainIntake();
 
         assertThat(reopened).isEqualTo(new Outcome.Accepted(runId));
@@ -136,7 +140,7 @@ class RequestServiceTest {
         openedAndRun();
         long runSequence = emitted.get(0).sequence();
 
-        requests.receive(event(RequestEvent.Action.CLOSED, false), repository);
+        requests.receive(event(RequestEvent.Action.CLOSED, false), repository).join();
 
         // The one staleness rule calls a run stale only for a state whose sequence is above the run's.
         assertThat(runSequence).isEqualTo(clock.millis());
@@ -146,10 +150,10 @@ class RequestServiceTest {
     @Test
     void aReopenedRequestsNewAttemptRanksAfterTheCloseSoTheCloseDoesNotDropIt() {
         openedAndRun();
-        requests.receive(event(RequestEvent.Action.CLOSED, false), repository);
+        requests.receive(event(RequestEvent.Action.CLOSED, false), repository).join();
         long closedSequence = state().sequence();
 
-        requests.receive(event(RequestEvent.Action.REOPENED, false), repository);
+        requests.receive(event(RequestEvent.Action.REOPENED, false), repository).join();
         drainIntake();
 
         // Builder and tester may read the new attempt before the reopened state: the closed state must not make it
@@ -163,9 +167,9 @@ class RequestServiceTest {
     void aCloseWhileTheNewHeadsRunWaitsInTheIntakeKeepsTheRequestClosedAndThatRunStale() {
         openedAndRun();
         String second = "b".repeat(40);
-        requests.receive(withHead(event(RequestEvent.Action.UPDATED, false), second, "d-2"), repository);
+        requests.receive(withHead(event(RequestEvent.Action.UPDATED, false), second, "d-2"), repository).join();
         clock.advance(Duration.ofSeconds(1));
-        requests.receive(withHead(event(RequestEvent.Action.CLOSED, false), second, "d-3"), repository);
+        requests.receive(withHead(event(RequestEvent.Action.CLOSED, false), second, "d-3"), repository).join();
 
         drainIntake();
 
@@ -177,11 +181,11 @@ class RequestServiceTest {
     @Test
     void eventsOfAClosedRequestOtherThanItsReopeningStartNothing() {
         openedAndRun();
-        requests.receive(event(RequestEvent.Action.CLOSED, false), repository);
+        requests.receive(event(RequestEvent.Action.CLOSED, false), repository).join();
         clock.advance(Duration.ofSeconds(1));
 
         Outcome late = requests.receive(withHead(event(RequestEvent.Action.UPDATED, false), "b".repeat(40), "d-2"),
-                repository);
+                repository).join();
         drainIntake();
 
         assertThat(late).isInstanceOfSatisfying(Outcome.Ignored.class,
@@ -193,16 +197,16 @@ class RequestServiceTest {
     @Test
     void aReopeningThatStartsNoRunStillLetsTheRequestsLaterHeadsRun() {
         openedAndRun();
-        requests.receive(event(RequestEvent.Action.CLOSED, false), repository);
+        requests.receive(event(RequestEvent.Action.CLOSED, false), repository).join();
         RequestEvent reopened = event(RequestEvent.Action.REOPENED, false);
         Outcome skipped = requests.receive(new RequestEvent(reopened.source(), "d-2", reopened.action(),
                 reopened.repository(), reopened.cloneUrl(), reopened.webUrl(), reopened.number(), reopened.kind(),
                 reopened.sourceBranch(), reopened.targetBranch(), reopened.sourceRepository(), reopened.fromFork(),
                 reopened.headSha(), reopened.author(), "[skip ci] work in progress", reopened.requestUrl(),
-                reopened.labels(), reopened.timestamp()), repository);
+                reopened.labels(), reopened.timestamp()), repository).join();
 
         Outcome later = requests.receive(withHead(event(RequestEvent.Action.UPDATED, false), "b".repeat(40), "d-3"),
-                repository);
+                repository).join();
 
         assertThat(skipped).isInstanceOf(Outcome.Ignored.class);
         assertThat(later).isInstanceOf(Outcome.Accepted.class);
@@ -210,7 +214,7 @@ class RequestServiceTest {
 
     @Test
     void aForksRequestWaitsThenRunsOnceApprovedAndTheApprovalHoldsForItsLaterHeads() {
-        Outcome opened = requests.receive(event(RequestEvent.Action.OPENED, true), repository);
+        Outcome opened = requests.receive(event(RequestEvent.Action.OPENED, true), repository).join();
         drainIntake();
 
         assertThat(opened).isInstanceOfSatisfying(Outcome.AwaitingApproval.class, wait -> {
@@ -221,11 +225,11 @@ class RequestServiceTest {
         assertThat(state().awaiting().sha()).isEqualTo(HEAD);
         assertThat(state().approved()).isFalse();
 
-        Outcome approved = requests.approve("org/app", 12);
+        Outcome approved = requests.approve("org/app", 12).join();
         drainIntake();
         String later = "c".repeat(40);
         Outcome laterHead = requests.receive(withHead(event(RequestEvent.Action.UPDATED, true), later, "d-9"),
-                repository);
+                repository).join();
         drainIntake();
 
         assertThat(approved).isEqualTo(new Outcome.Accepted(runId));
@@ -235,15 +239,15 @@ class RequestServiceTest {
                         org.assertj.core.groups.Tuple.tuple(later, "github"));
         assertThat(state().approved()).isTrue();
         assertThat(state().isAwaiting()).isFalse();
-        assertThat(requests.approve("org/app", 12)).isInstanceOfSatisfying(Outcome.Conflict.class,
+        assertThat(requests.approve("org/app", 12).join()).isInstanceOfSatisfying(Outcome.Conflict.class,
                 conflict -> assertThat(conflict.reason()).contains("already approved"));
     }
 
     @Test
     void theApprovalLabelReleasesTheRunThatWaits() {
-        requests.receive(event(RequestEvent.Action.OPENED, true), repository);
+        requests.receive(event(RequestEvent.Action.OPENED, true), repository).join();
 
-        Outcome labeled = requests.receive(event(RequestEvent.Action.LABELED, true, "slipway/approved"), repository);
+        Outcome labeled = requests.receive(event(RequestEvent.Action.LABELED, true, "slipway/approved"), repository).join();
         drainIntake();
 
         assertThat(labeled).isEqualTo(new Outcome.Accepted(runId));
@@ -253,23 +257,23 @@ class RequestServiceTest {
 
     @Test
     void approvingAnUnknownRequestOrOneWithNothingWaitingStartsNothing() {
-        requests.receive(event(RequestEvent.Action.OPENED, false), repository);
+        requests.receive(event(RequestEvent.Action.OPENED, false), repository).join();
         drainIntake();
 
-        assertThat(requests.approve("org/app", 99)).isInstanceOf(Outcome.Unknown.class);
-        assertThat(requests.approve("org/app", 12)).isInstanceOf(Outcome.Conflict.class);
+        assertThat(requests.approve("org/app", 99).join()).isInstanceOf(Outcome.Unknown.class);
+        assertThat(requests.approve("org/app", 12).join()).isInstanceOf(Outcome.Conflict.class);
         assertThat(submitted).isEmpty();
     }
 
     @Test
     void aRerunOfTheRequestRunsItsNewestHeadAsTheNextAttempt() {
-        requests.receive(event(RequestEvent.Action.OPENED, false), repository);
+        requests.receive(event(RequestEvent.Action.OPENED, false), repository).join();
         drainIntake();
         String second = "b".repeat(40);
-        requests.receive(withHead(event(RequestEvent.Action.UPDATED, false), second, "d-2"), repository);
+        requests.receive(withHead(event(RequestEvent.Action.UPDATED, false), second, "d-2"), repository).join();
         drainIntake();
 
-        Outcome rerun = requests.rerun("org/app", 12);
+        Outcome rerun = requests.rerun("org/app", 12).join();
         drainIntake();
 
         assertThat(rerun).isEqualTo(new Outcome.Accepted(RunIds.runId("org/app", second, "refs/pull/12/head")));
@@ -285,9 +289,9 @@ class RequestServiceTest {
     void aRerunOfAHeadThatANewerHeadOvertookIsSupersededAndLeavesTheNewerHeadsRunAlone() {
         openedAndRun();
         String newer = "b".repeat(40);
-        requests.receive(withHead(event(RequestEvent.Action.UPDATED, false), newer, "d-2"), repository);
+        requests.receive(withHead(event(RequestEvent.Action.UPDATED, false), newer, "d-2"), repository).join();
 
-        Outcome rerun = requests.rerun("org/app", 12);
+        Outcome rerun = requests.rerun("org/app", 12).join();
         drainIntake();
 
         assertThat(rerun).isEqualTo(new Outcome.Accepted(runId));
@@ -302,19 +306,19 @@ class RequestServiceTest {
 
     @Test
     void aRerunOfAClosedUnknownOrWaitingRequestIsRefused() {
-        assertThat(requests.rerun("org/app", 12)).isInstanceOf(Outcome.Unknown.class);
-        requests.receive(event(RequestEvent.Action.OPENED, true), repository);
-        assertThat(requests.rerun("org/app", 12)).isInstanceOfSatisfying(Outcome.Conflict.class,
+        assertThat(requests.rerun("org/app", 12).join()).isInstanceOf(Outcome.Unknown.class);
+        requests.receive(event(RequestEvent.Action.OPENED, true), repository).join();
+        assertThat(requests.rerun("org/app", 12).join()).isInstanceOfSatisfying(Outcome.Conflict.class,
                 conflict -> assertThat(conflict.reason()).contains("awaits approval"));
-        requests.receive(event(RequestEvent.Action.CLOSED, true), repository);
-        assertThat(requests.rerun("org/app", 12)).isInstanceOfSatisfying(Outcome.Conflict.class,
+        requests.receive(event(RequestEvent.Action.CLOSED, true), repository).join();
+        assertThat(requests.rerun("org/app", 12).join()).isInstanceOfSatisfying(Outcome.Conflict.class,
                 conflict -> assertThat(conflict.reason()).contains("closed"));
         assertThat(submitted).isEmpty();
     }
 
     @Test
     void aStateThatFailedAfterItsRunWasEmittedIsWrittenWhenTheRunIsRedecided() {
-        requests.receive(event(RequestEvent.Action.OPENED, false), repository);
+        requests.receive(event(RequestEvent.Action.OPENED, false), repository).join();
         Submitted candidate = submitted.get(0);
         TriggerService failingOwner = ownerWhoseStateWritesFail();
 
@@ -330,10 +334,10 @@ class RequestServiceTest {
     @Test
     void aCloseThatARunsFailedStateWriteWasToKeepIsStillKeptWhenTheRunIsRedecided() {
         openedAndRun();
-        requests.receive(withHead(event(RequestEvent.Action.UPDATED, false), "b".repeat(40), "d-2"), repository);
+        requests.receive(withHead(event(RequestEvent.Action.UPDATED, false), "b".repeat(40), "d-2"), repository).join();
         Submitted candidate = submitted.remove(0);
         clock.advance(Duration.ofSeconds(1));
-        requests.receive(withHead(event(RequestEvent.Action.CLOSED, false), "b".repeat(40), "d-3"), repository);
+        requests.receive(withHead(event(RequestEvent.Action.CLOSED, false), "b".repeat(40), "d-3"), repository).join();
         TriggerService failingOwner = ownerWhoseStateWritesFail();
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> failingOwner.start(candidate.push(),
                 candidate.runId(), candidate.at(), false)).hasMessage("Kafka is down");

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import static io.slipway.trigger.domain.RunLedgerTest.push;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,7 +30,10 @@ class TriggerServiceTest {
     private final RunLedger ledger = new RunLedger(RunLedger.Limits.DEFAULT, clock);
     private final CloneUrlPolicy cloneUrls = new CloneUrlPolicy(CloneUrlPolicy.Settings.defaults());
     private final TriggerService trigger = new TriggerService(new PushAdmission(cloneUrls), ledger,
-            (push, runId, manual) -> submitted.add(new Submitted(push, runId, manual)),
+            (push, runId, manual) -> {
+                submitted.add(new Submitted(push, runId, manual));
+                return CompletableFuture.completedFuture(null);
+            },
             (push, runId, attempt, at, sequence) -> {
                 emitted.add(new Emitted(runId, attempt, push.source()));
                 sequences.add(sequence);
@@ -49,8 +53,8 @@ class TriggerServiceTest {
 
     @Test
     void aPushIsAcceptedAndStartsExactlyOneRun() {
-        Outcome first = trigger.submit(push("github", "d-1", sha), all);
-        Outcome raced = trigger.submit(push("github", "d-2", sha), all);
+        Outcome first = trigger.submit(push("github", "d-1", sha), all).join();
+        Outcome raced = trigger.submit(push("github", "d-2", sha), all).join();
         drainIntake();
 
         assertThat(first).isEqualTo(new Outcome.Accepted(runId));
@@ -60,10 +64,10 @@ class TriggerServiceTest {
 
     @Test
     void aKnownPushIsAnsweredAsDuplicateWithoutReachingTheIntake() {
-        trigger.submit(push("github", "d-1", sha), all);
+        trigger.submit(push("github", "d-1", sha), all).join();
         drainIntake();
 
-        Outcome again = trigger.submit(push("github", "d-1", sha), all);
+        Outcome again = trigger.submit(push("github", "d-1", sha), all).join();
 
         assertThat(again).isInstanceOf(Outcome.Duplicate.class);
         assertThat(submitted).isEmpty();
@@ -72,12 +76,12 @@ class TriggerServiceTest {
 
     @Test
     void aManualRunReusesTheRunIdWithTheNextAttempt() {
-        trigger.submit(push("github", "d-1", sha), all);
+        trigger.submit(push("github", "d-1", sha), all).join();
         drainIntake();
 
-        Outcome rerun = trigger.manual(new ManualRun("org/app", "refs/heads/main", null, null, "ops"), all);
+        Outcome rerun = trigger.manual(new ManualRun("org/app", "refs/heads/main", null, null, "ops"), all).join();
         drainIntake();
-        trigger.manual(new ManualRun("org/app", "refs/heads/main", sha, null, "ops"), all);
+        trigger.manual(new ManualRun("org/app", "refs/heads/main", sha, null, "ops"), all).join();
         drainIntake();
 
         assertThat(rerun).isEqualTo(new Outcome.Accepted(runId));
@@ -89,13 +93,13 @@ class TriggerServiceTest {
 
     @Test
     void aManualRunOfSomethingNeverSeenNeedsShaAndCloneUrl() {
-        assertThat(trigger.manual(new ManualRun("org/new", "refs/heads/main", null, null, "ops"), all))
+        assertThat(trigger.manual(new ManualRun("org/new", "refs/heads/main", null, null, "ops"), all).join())
                 .isInstanceOf(Outcome.Unknown.class);
-        assertThat(trigger.manual(new ManualRun("org/new", "refs/heads/main", sha, null, "ops"), all))
+        assertThat(trigger.manual(new ManualRun("org/new", "refs/heads/main", sha, null, "ops"), all).join())
                 .isInstanceOf(Outcome.Unknown.class);
-        assertThat(trigger.manual(new ManualRun("org/new", "refs/heads/main", sha, "https://169.254.169.254/x", "ops"), all))
+        assertThat(trigger.manual(new ManualRun("org/new", "refs/heads/main", sha, "https://169.254.169.254/x", "ops"), all).join())
                 .isInstanceOf(Outcome.Refused.class);
-        assertThat(trigger.manual(new ManualRun("org/new", "refs/heads/main", sha, "https://example.org/new.git", "ops"), all))
+        assertThat(trigger.manual(new ManualRun("org/new", "refs/heads/main", sha, "https://example.org/new.git", "ops"), all).join())
                 .isEqualTo(new Outcome.Accepted(RunIds.runId("org/new", sha, "refs/heads/main")));
         assertThat(submitted).hasSize(1);
     }
@@ -105,13 +109,13 @@ class TriggerServiceTest {
         WatchedRepository mainOnly = new WatchedRepository(Glob.of("org/*"), "s",
                 RefFilter.of(List.of("main"), List.of()), RefFilter.of(List.of("v*"), List.of()));
         Outcome filteredBranch = trigger.manual(new ManualRun("org/app", "refs/heads/feature/x", sha,
-                "https://example.org/app.git", "ops"), mainOnly);
+                "https://example.org/app.git", "ops"), mainOnly).join();
         Outcome filteredTag = trigger.manual(new ManualRun("org/app", "refs/tags/nightly", sha,
-                "https://example.org/app.git", "ops"), mainOnly);
+                "https://example.org/app.git", "ops"), mainOnly).join();
         Outcome notBranchOrTag = trigger.manual(new ManualRun("org/app", "refs/notes/x", sha,
-                "https://example.org/app.git", "ops"), all);
+                "https://example.org/app.git", "ops"), all).join();
         Outcome loopback = trigger.manual(new ManualRun("org/app", "refs/heads/main", sha,
-                "https://127.0.0.1/app.git", "ops"), mainOnly);
+                "https://127.0.0.1/app.git", "ops"), mainOnly).join();
 
         assertThat(filteredBranch).isInstanceOf(Outcome.Ignored.class);
         assertThat(((Outcome.Ignored) filteredBranch).reason()).contains("feature/x");
@@ -126,10 +130,10 @@ class TriggerServiceTest {
     void aManualRunOfASkipCiCommitRunsBecauseAPersonAskedForIt() {
         Push skipped = new Push("github", "d", "org/app", "https://example.org/app.git", null, "refs/heads/main",
                 sha, "docs [skip ci]", "A", null, Instant.EPOCH, false);
-        assertThat(trigger.submit(skipped, all)).isInstanceOf(Outcome.Ignored.class);
+        assertThat(trigger.submit(skipped, all).join()).isInstanceOf(Outcome.Ignored.class);
 
         Outcome manual = trigger.manual(new ManualRun("org/app", "refs/heads/main", sha,
-                "https://example.org/app.git", "ops"), all);
+                "https://example.org/app.git", "ops"), all).join();
 
         assertThat(manual).isEqualTo(new Outcome.Accepted(runId));
         assertThat(submitted).extracting(Submitted::manual).containsExactly(true);
@@ -141,19 +145,19 @@ class TriggerServiceTest {
                 RefFilter.of(List.of("main", "release/*"), List.of("release/old-*")), RefFilter.of(List.of("v*"), List.of()));
         Push base = push("github", "d-1", sha);
 
-        assertThat(trigger.submit(withRef(base, "refs/heads/feature/x"), mainOnly)).isInstanceOf(Outcome.Ignored.class);
-        assertThat(trigger.submit(withRef(base, "refs/heads/release/old-1"), mainOnly)).isInstanceOf(Outcome.Ignored.class);
-        assertThat(trigger.submit(withRef(base, "refs/tags/nightly"), mainOnly)).isInstanceOf(Outcome.Ignored.class);
+        assertThat(trigger.submit(withRef(base, "refs/heads/feature/x"), mainOnly).join()).isInstanceOf(Outcome.Ignored.class);
+        assertThat(trigger.submit(withRef(base, "refs/heads/release/old-1"), mainOnly).join()).isInstanceOf(Outcome.Ignored.class);
+        assertThat(trigger.submit(withRef(base, "refs/tags/nightly"), mainOnly).join()).isInstanceOf(Outcome.Ignored.class);
         assertThat(trigger.submit(new Push("github", "d", "org/app", base.cloneUrl(), null, "refs/heads/main",
-                Push.ZERO_SHA, "", "A", null, base.timestamp(), true), mainOnly)).isInstanceOf(Outcome.Ignored.class);
+                Push.ZERO_SHA, "", "A", null, base.timestamp(), true), mainOnly).join()).isInstanceOf(Outcome.Ignored.class);
         assertThat(trigger.submit(new Push("github", "d", "org/app", base.cloneUrl(), null, "refs/heads/main",
-                sha, "docs only [skip ci]", "A", null, base.timestamp(), false), mainOnly)).isInstanceOf(Outcome.Ignored.class);
+                sha, "docs only [skip ci]", "A", null, base.timestamp(), false), mainOnly).join()).isInstanceOf(Outcome.Ignored.class);
         assertThat(trigger.submit(new Push("github", "d", "org/app", base.cloneUrl(), null, "refs/heads/main",
-                sha, "[CI SKIP] typo", "A", null, base.timestamp(), false), mainOnly)).isInstanceOf(Outcome.Ignored.class);
+                sha, "[CI SKIP] typo", "A", null, base.timestamp(), false), mainOnly).join()).isInstanceOf(Outcome.Ignored.class);
         assertThat(submitted).isEmpty();
 
-        assertThat(trigger.submit(withRef(base, "refs/heads/release/2.0"), mainOnly)).isInstanceOf(Outcome.Accepted.class);
-        assertThat(trigger.submit(withRef(base, "refs/tags/v1.2.3"), mainOnly)).isInstanceOf(Outcome.Accepted.class);
+        assertThat(trigger.submit(withRef(base, "refs/heads/release/2.0"), mainOnly).join()).isInstanceOf(Outcome.Accepted.class);
+        assertThat(trigger.submit(withRef(base, "refs/tags/v1.2.3"), mainOnly).join()).isInstanceOf(Outcome.Accepted.class);
     }
 
     @Test
@@ -161,7 +165,7 @@ class TriggerServiceTest {
         Push push = new Push("github", "d", "org/app", "https://0x7f000001/x.git", null, "refs/heads/main", sha,
                 "m", "A", null, Instant.EPOCH, false);
 
-        assertThat(trigger.submit(push, all)).isInstanceOf(Outcome.Refused.class);
+        assertThat(trigger.submit(push, all).join()).isInstanceOf(Outcome.Refused.class);
         assertThat(submitted).isEmpty();
     }
 
@@ -170,8 +174,8 @@ class TriggerServiceTest {
         String older = "e".repeat(40);
         Push farFuture = new Push("github", "d-1", "org/app", "https://example.org/org/app.git", null,
                 "refs/heads/main", older, "m", "A", null, Instant.parse("2099-01-01T00:00:00Z"), false);
-        trigger.submit(farFuture, all);
-        trigger.submit(push("github", "d-2", sha), all);
+        trigger.submit(farFuture, all).join();
+        trigger.submit(push("github", "d-2", sha), all).join();
         drainIntake();
 
         assertThat(sequences).hasSize(2);

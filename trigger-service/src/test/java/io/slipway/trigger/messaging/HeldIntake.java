@@ -9,37 +9,33 @@ import jakarta.inject.Singleton;
 
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Stands in for Kafka when {@code test.held-intake} is set: a push of a repository named {@code …/held-…} waits, as a
- * send to an unresponsive broker would, until the test releases it; every push remembers the thread it was taken on.
+ * Stands in for Kafka when {@code test.held-intake} is set: a push of a repository named {@code …/held-…} is not
+ * acknowledged, as by an unresponsive broker, until the test releases it; every push remembers the thread it was
+ * sent on.
  */
 @Singleton
 @Replaces(KafkaRunIntake.class)
 @Requires(property = "test.held-intake", value = "true")
 public class HeldIntake implements RunIntake, RunEmitter {
 
-    private final CountDownLatch release = new CountDownLatch(1);
+    private final CompletableFuture<Void> release = new CompletableFuture<>();
     private final CountDownLatch holding = new CountDownLatch(1);
     private final Map<String, Thread> threads = new ConcurrentHashMap<>();
 
     @Override
-    public void submit(Push push, String runId, boolean manual) {
+    public CompletableFuture<Void> submit(Push push, String runId, boolean manual) {
         threads.put(push.repository(), Thread.currentThread());
         if (push.repository().contains("/held-")) {
             holding.countDown();
-            try {
-                if (!release.await(60, TimeUnit.SECONDS)) {
-                    throw new IllegalStateException("the test never released " + push.repository());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
+            return release.copy();
         }
+        return CompletableFuture.completedFuture(null);
     }
 
     @Override
@@ -52,7 +48,7 @@ public class HeldIntake implements RunIntake, RunEmitter {
     }
 
     void release() {
-        release.countDown();
+        release.complete(null);
     }
 
     Thread threadOf(String repository) {

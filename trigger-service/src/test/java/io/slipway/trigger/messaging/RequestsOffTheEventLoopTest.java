@@ -18,9 +18,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A webhook that waits for Kafka waits on the request executor, not on a Netty event loop: with a single event-loop
- * thread, the server still answers other requests while one push is held; the requests waiting for a thread are
- * bounded.
+ * A webhook that waits for Kafka holds no thread, neither a Netty event loop nor a request thread: with a single
+ * event-loop thread and a single request thread, the server still answers other requests while one push waits for its
+ * acknowledgement; the requests waiting are bounded.
  */
 class RequestsOffTheEventLoopTest {
 
@@ -50,7 +50,7 @@ class RequestsOffTheEventLoopTest {
     @Test
     void theServerAnswersOtherRequestsWhileAPushWaitsForKafka() throws Exception {
         WebhookClient client = start(Map.of("micronaut.netty.event-loops.default.num-threads", 1,
-                "micronaut.server.netty.worker.threads", 1));
+                "micronaut.server.netty.worker.threads", 1, "slipway.trigger.requests.threads", 1));
         String held = "test/held-" + UUID.randomUUID().toString().substring(0, 8);
         String free = "test/free-" + UUID.randomUUID().toString().substring(0, 8);
 
@@ -69,19 +69,19 @@ class RequestsOffTheEventLoopTest {
     }
 
     @Test
-    void aRequestThatFindsThePoolAndItsQueueFullIsAnswered503WithRetryAfter() throws Exception {
+    void aRequestBeyondTheRequestsInFlightIsAnswered503WithRetryAfter() throws Exception {
         WebhookClient client = start(Map.of("slipway.trigger.requests.threads", 1,
-                "slipway.trigger.requests.queue", 1));
+                "slipway.trigger.requests.in-flight", 2));
         RequestPool pool = context.getBean(RequestPool.class);
-        String running = "test/held-" + UUID.randomUUID().toString().substring(0, 8);
-        String queued = "test/held-" + UUID.randomUUID().toString().substring(0, 8);
+        String first = "test/held-" + UUID.randomUUID().toString().substring(0, 8);
+        String second = "test/held-" + UUID.randomUUID().toString().substring(0, 8);
 
-        CompletableFuture<HttpResponse<String>> first = CompletableFuture.supplyAsync(
-                () -> client.pushGeneric(running, "refs/heads/main", "a".repeat(40), "m"));
-        assertThat(intake.awaitHolding()).as("the first push holds the only thread").isTrue();
-        CompletableFuture<HttpResponse<String>> second = CompletableFuture.supplyAsync(
-                () -> client.pushGeneric(queued, "refs/heads/main", "b".repeat(40), "m"));
-        await().atMost(Duration.ofSeconds(30)).until(() -> pool.waiting() == 1);
+        CompletableFuture<HttpResponse<String>> one = CompletableFuture.supplyAsync(
+                () -> client.pushGeneric(first, "refs/heads/main", "a".repeat(40), "m"));
+        CompletableFuture<HttpResponse<String>> two = CompletableFuture.supplyAsync(
+                () -> client.pushGeneric(second, "refs/heads/main", "b".repeat(40), "m"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> pool.inFlight() == 2 && intake.threadOf(first) != null
+                && intake.threadOf(second) != null);
 
         HttpResponse<String> refused = client.pushGeneric("test/free-" + UUID.randomUUID().toString().substring(0, 8),
                 "refs/heads/main", "c".repeat(40), "m");
@@ -90,7 +90,8 @@ class RequestsOffTheEventLoopTest {
         assertThat(refused.headers().firstValue("Retry-After")).contains("30");
         assertThat(refused.body()).contains("redeliver");
         intake.release();
-        assertThat(first.get().statusCode()).isEqualTo(202);
-        assertThat(second.get().statusCode()).isEqualTo(202);
+        assertThat(one.get().statusCode()).isEqualTo(202);
+        assertThat(two.get().statusCode()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(30)).until(() -> pool.inFlight() == 0);
     }
 }

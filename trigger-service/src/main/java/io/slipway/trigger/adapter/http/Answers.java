@@ -2,12 +2,54 @@ package io.slipway.trigger.adapter.http;
 
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
+import io.slipway.common.kafka.TransientFailure;
 import io.slipway.trigger.domain.Outcome;
 
-/** Maps a trigger {@link Outcome} to its HTTP answer. */
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
+
+/**
+ * Maps a trigger {@link Outcome} to its HTTP answer; a {@link TransientFailure} (Kafka did not record it in time),
+ * whether thrown at once or completing the outcome, is answered 503 with a message saying to send it again.
+ */
 final class Answers {
 
     private Answers() {
+    }
+
+    /**
+     * The answer to {@code call}'s outcome, completed when the outcome is; {@code retry} starts the 503's message
+     * ("could not record the push, please redeliver").
+     */
+    static CompletableFuture<HttpResponse<Answer>> of(Supplier<CompletableFuture<Outcome>> call, String retry) {
+        CompletableFuture<Outcome> outcome;
+        try {
+            outcome = call.get();
+        } catch (TransientFailure e) {
+            return CompletableFuture.completedFuture(unavailable(retry, e));
+        }
+        return outcome.handle((done, failure) -> {
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            if (cause == null) {
+                return of(done);
+            }
+            if (cause instanceof TransientFailure transientFailure) {
+                return unavailable(retry, transientFailure);
+            }
+            throw failure instanceof CompletionException completion ? completion : new CompletionException(cause);
+        });
+    }
+
+    /** A refusal, answered at once. */
+    static CompletableFuture<HttpResponse<Answer>> reject(HttpStatus status, String message) {
+        return CompletableFuture.completedFuture(HttpResponse.<Answer>status(status).body(Answer.rejected(message)));
+    }
+
+    private static HttpResponse<Answer> unavailable(String retry, TransientFailure failure) {
+        return HttpResponse.<Answer>status(HttpStatus.SERVICE_UNAVAILABLE)
+                .body(Answer.rejected(retry + ": " + failure.getMessage()));
     }
 
     static HttpResponse<Answer> of(Outcome outcome) {

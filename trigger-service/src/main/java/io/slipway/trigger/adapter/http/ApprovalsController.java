@@ -16,6 +16,8 @@ import io.slipway.trigger.domain.WatchedRepositories;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
+import static io.slipway.trigger.adapter.http.Answers.reject;
+
 /**
  * {@code POST /approvals}: an operator approves a fork's pull or merge request, as GitHub's "Approve and run" does.
  * Requires the run token of {@code POST /runs}. The run that waited starts (202) and the approval holds for the
@@ -48,18 +50,15 @@ public class ApprovalsController {
                 () -> Answer.rejected("too many requests are waiting to be recorded, please retry later"));
     }
 
-    private HttpResponse<Answer> handle(@Nullable String authorization, @Nullable ApprovalRequest approval) {
+    private CompletableFuture<HttpResponse<Answer>> handle(@Nullable String authorization,
+                                                           @Nullable ApprovalRequest approval) {
         Optional<HttpResponse<Answer>> refused = token.refusal(authorization, "approvals");
         if (refused.isPresent()) {
-            return refused.get();
+            return CompletableFuture.completedFuture(refused.get());
         }
         if (approval == null) {
             return reject(HttpStatus.BAD_REQUEST, "body must be a JSON object with 'repository' and 'request'");
         }
         return RequestCalls.act(repositories, approval.repository(), approval.request(), requests::approve);
-    }
-
-    private static HttpResponse<Answer> reject(HttpStatus status, String message) {
-        return HttpResponse.<Answer>status(status).body(Answer.rejected(message));
     }
 }

@@ -10,7 +10,6 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.serde.annotation.Serdeable;
-import io.slipway.common.kafka.TransientFailure;
 import io.slipway.common.policy.Names;
 import io.slipway.trigger.domain.ManualRun;
 import io.slipway.trigger.domain.RequestService;
@@ -21,13 +20,16 @@ import io.slipway.trigger.domain.WatchedRepository;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
+import static io.slipway.trigger.adapter.http.Answers.reject;
+
 /**
  * {@code POST /runs}: start or re-run a pipeline by hand, as "Build now" / "Retry" do in Jenkins and GitLab.
  * Requires {@code Authorization: Bearer <SLIPWAY_RUN_TOKEN>}; a re-run keeps its run id and gets the next attempt.
  * Repository, ref and sha are checked by {@link Names}: a refused one is answered 400 naming the field, with no run.
  * A manual run obeys what a push obeys and gets the same answers: a repository that is not watched 404, a ref its
- * filters exclude 200 {@code ignored}, a clone URL the policy forbids 422. Like the webhooks it waits for Kafka on the
- * {@link RequestPool}, off the event loop, and is answered 503 with {@code Retry-After} when the pool is full.
+ * filters exclude 200 {@code ignored}, a clone URL the policy forbids 422. Like a webhook it is handled on the
+ * {@link RequestPool}, off the event loop, answered when Kafka acknowledged it, and 503 with {@code Retry-After} when
+ * the pool is at its bounds.
  * {@code "request": N} instead of a ref runs the newest head of that pull or merge request again, as a new attempt
  * (404 when no run of it is known, 409 when it is closed or its head awaits approval).
  */
@@ -65,10 +67,11 @@ public class RunsController {
                 () -> Answer.rejected("too many requests are waiting to be recorded, please retry later"));
     }
 
-    private HttpResponse<Answer> handle(@Nullable String authorization, @Nullable RunRequest request) {
+    private CompletableFuture<HttpResponse<Answer>> handle(@Nullable String authorization,
+                                                           @Nullable RunRequest request) {
         Optional<HttpResponse<Answer>> refused = token.refusal(authorization, "manual runs");
         if (refused.isPresent()) {
-            return refused.get();
+            return CompletableFuture.completedFuture(refused.get());
         }
         if (request == null) {
             return reject(HttpStatus.BAD_REQUEST, "body must be a JSON object with 'repository' and 'ref' (or 'request')");
@@ -87,22 +90,14 @@ public class RunsController {
         if (watched.isEmpty()) {
             return reject(HttpStatus.NOT_FOUND, "repository '" + run.repository() + "' is not watched by this Slipway");
         }
-        try {
-            return Answers.of(trigger.manual(run, watched.get()));
-        } catch (TransientFailure e) {
-            return reject(HttpStatus.SERVICE_UNAVAILABLE, "could not record the run, please retry: " + e.getMessage());
-        }
+        return Answers.of(() -> trigger.manual(run, watched.get()), "could not record the run, please retry");
     }
 
     /** {@code "request": N}: the newest head of that pull or merge request runs again, as a new attempt. */
-    private HttpResponse<Answer> rerunRequest(RunRequest request) {
+    private CompletableFuture<HttpResponse<Answer>> rerunRequest(RunRequest request) {
         if (request.ref() != null || request.sha() != null || request.cloneUrl() != null) {
             return reject(HttpStatus.BAD_REQUEST, "give 'request' alone, or 'ref' (and 'sha', 'cloneUrl'), not both");
         }
         return RequestCalls.act(repositories, request.repository(), request.request(), requests::rerun);
-    }
-
-    private static HttpResponse<Answer> reject(HttpStatus status, String message) {
-        return HttpResponse.<Answer>status(status).body(Answer.rejected(message));
     }
 }

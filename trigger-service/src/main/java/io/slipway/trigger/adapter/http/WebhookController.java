@@ -12,7 +12,6 @@ import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
-import io.slipway.common.kafka.TransientFailure;
 import io.slipway.trigger.adapter.forge.Forge;
 import io.slipway.trigger.adapter.forge.GenericForge;
 import io.slipway.trigger.adapter.forge.GitHubForge;
@@ -36,14 +35,16 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import static io.slipway.trigger.adapter.http.Answers.reject;
+
 /**
  * Webhook endpoints for GitHub, GitLab, Gitea/Forgejo and Slipway's generic form. A request starts a run only
  * when its repository is watched and its signature or token checks out: unknown repositories get 404, unsigned
  * requests 401, wrongly signed ones 403, and none of them reaches Kafka. Bodies over 1 MiB are refused with 413
- * by the server ({@code micronaut.server.max-request-size}). Requests are handled on the {@link RequestPool}, never
- * on a Netty event loop, since recording a push waits for Kafka's acknowledgement; when the pool's queue is full a
- * request is answered 503 with {@code Retry-After}. Pull and merge request events are authenticated the same way
- * and handed to the {@link RequestService}.
+ * by the server ({@code micronaut.server.max-request-size}). Requests are checked (signature, JSON) and sent to
+ * Kafka on the {@link RequestPool}, never on a Netty event loop; an accepted push is answered when Kafka acknowledged
+ * its intake record, with no thread waiting meanwhile, and 503 when it did not in time or the pool is at its bounds.
+ * Pull and merge request events are authenticated the same way and handed to the {@link RequestService}.
  */
 @Controller("/webhooks")
 public class WebhookController {
@@ -72,8 +73,8 @@ public class WebhookController {
                                                     @Nullable @Body byte[] body) {
         Forge forge = forges.get(forgeName);
         if (forge == null) {
-            return CompletableFuture.completedFuture(HttpResponse.<Answer>status(HttpStatus.NOT_FOUND)
-                    .body(Answer.rejected("no webhook endpoint for '" + forgeName + "'; use one of " + forges.keySet())));
+            return reject(HttpStatus.NOT_FOUND, "no webhook endpoint for '" + forgeName + "'; use one of "
+                    + forges.keySet());
         }
         meters.counter("slipway.trigger.webhooks.received", "forge", forge.name()).increment();
         return pool.run(() -> handle(forge, request, body == null ? new byte[0] : body), () -> Answer.rejected(
@@ -86,7 +87,7 @@ public class WebhookController {
                 });
     }
 
-    private HttpResponse<Answer> handle(Forge forge, HttpRequest<?> request, byte[] raw) {
+    private CompletableFuture<HttpResponse<Answer>> handle(Forge forge, HttpRequest<?> request, byte[] raw) {
         Function<String, String> headers = name -> request.getHeaders().get(name);
         Optional<MediaType> type = request.getContentType();
         if (type.isEmpty()) {
@@ -106,7 +107,7 @@ public class WebhookController {
             repositoryName = forge.repository(payload);
         } catch (InvalidPayload e) {
             if (kind == Forge.EventKind.PING) {
-                return HttpResponse.ok(new Answer("pong", null, "ping received"));
+                return answer(new Answer("pong", null, "ping received"));
             }
             return reject(HttpStatus.BAD_REQUEST, e.getMessage());
         }
@@ -123,13 +124,13 @@ public class WebhookController {
                 break;
         }
         if (kind == Forge.EventKind.PING) {
-            return HttpResponse.ok(new Answer("pong", null, "ping received for " + repositoryName));
+            return answer(new Answer("pong", null, "ping received for " + repositoryName));
         }
         if (kind == Forge.EventKind.REQUEST) {
             return request(forge, headers, payload, repositoryName, watched.get());
         }
         if (kind != Forge.EventKind.PUSH) {
-            return HttpResponse.ok(new Answer("ignored", null,
+            return answer(new Answer("ignored", null,
                     "event '" + forge.eventName(headers) + "' does not start runs"));
         }
         Push push;
@@ -138,37 +139,30 @@ public class WebhookController {
         } catch (InvalidPayload e) {
             return reject(HttpStatus.BAD_REQUEST, e.getMessage());
         }
-        try {
-            return Answers.of(trigger.submit(push, watched.get()));
-        } catch (TransientFailure e) {
-            return reject(HttpStatus.SERVICE_UNAVAILABLE, "could not record the push, please redeliver: " + e.getMessage());
-        }
+        return Answers.of(() -> trigger.submit(push, watched.get()), "could not record the push, please redeliver");
     }
 
     /**
      * A pull or merge request event, authenticated as a push of its (target) repository is; the event must name the
      * repository it was authenticated for.
      */
-    private HttpResponse<Answer> request(Forge forge, Function<String, String> headers, JsonNode payload,
-                                         String repositoryName, WatchedRepository watched) {
+    private CompletableFuture<HttpResponse<Answer>> request(Forge forge, Function<String, String> headers,
+                                                            JsonNode payload, String repositoryName,
+                                                            WatchedRepository watched) {
         RequestEvent event;
         try {
             event = forge.request(payload, forge.deliveryId(headers).orElse(null));
         } catch (InvalidPayload e) {
             return reject(HttpStatus.BAD_REQUEST, e.getMessage());
         } catch (UnsupportedOperationException e) {
-            return HttpResponse.ok(new Answer("ignored", null, e.getMessage()));
+            return answer(new Answer("ignored", null, e.getMessage()));
         }
         if (!event.repository().equals(repositoryName)) {
             return reject(HttpStatus.BAD_REQUEST, "the request event names repository '" + event.repository()
                     + "', not '" + repositoryName + "' whose secret signed it");
         }
-        try {
-            return Answers.of(requests.receive(event, watched));
-        } catch (TransientFailure e) {
-            return reject(HttpStatus.SERVICE_UNAVAILABLE, "could not record the request event, please redeliver: "
-                    + e.getMessage());
-        }
+        return Answers.of(() -> requests.receive(event, watched),
+                "could not record the request event, please redeliver");
     }
 
     private JsonNode parse(Forge forge, MediaType type, byte[] raw) {
@@ -205,7 +199,7 @@ public class WebhookController {
         throw new InvalidPayload("missing form field 'payload'");
     }
 
-    private static HttpResponse<Answer> reject(HttpStatus status, String message) {
-        return HttpResponse.<Answer>status(status).body(Answer.rejected(message));
+    private static CompletableFuture<HttpResponse<Answer>> answer(Answer answer) {
+        return CompletableFuture.completedFuture(HttpResponse.ok(answer));
     }
 }

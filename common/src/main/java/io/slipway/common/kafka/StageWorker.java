@@ -1,0 +1,305 @@
+package io.slipway.common.kafka;
+
+import io.slipway.common.liveness.Heartbeat;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * One worker of a stage: a consumer and a transactional producer of its own, and a loop that gives every record taken
+ * its outcome in a Kafka transaction together with the record's offset (consume-transform-produce). The offsets are
+ * sent with the consumer's group metadata, so a worker that lost its partitions (a zombie past its poll interval)
+ * cannot commit. A transaction that fails for any reason is aborted (the producer is made anew when it was fenced),
+ * the records it held are sought back and taken again, and the listener is told ({@link StageListener#onAborted}).
+ * An {@link Error} ends the worker, its records uncommitted; its heartbeat says so.
+ * <p>
+ * {@link Batching#PER_POLL} commits all records of a poll in one transaction; {@link Batching#PER_RECORD} commits each
+ * record in its own, handles the records of a poll one after another, and goes back to poll (seeking the rest back)
+ * once half the poll interval has passed since the poll, so the group does not take its partitions away.
+ */
+public final class StageWorker implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StageWorker.class);
+    private static final Duration POLL_TIMEOUT = Duration.ofSeconds(1);
+    private static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+
+    private final String name;
+    private final StageListener listener;
+    private final Consumer<byte[], byte[]> consumer;
+    private final Supplier<Producer<byte[], byte[]>> producers;
+    private final Heartbeat heartbeat;
+    private final long yieldAfterNanos;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private Producer<byte[], byte[]> producer;
+    private Duration backoff = FIRST_BACKOFF;
+
+    /**
+     * @param producers   makes a new transactional producer, always with the same transactional id; the worker
+     *                    initialises it
+     * @param pollInterval the consumer's {@code max.poll.interval.ms}
+     */
+    public StageWorker(String name, StageListener listener, Consumer<byte[], byte[]> consumer,
+                       Supplier<Producer<byte[], byte[]>> producers, Heartbeat heartbeat, Duration pollInterval) {
+        this.name = name;
+        this.listener = listener;
+        this.consumer = consumer;
+        this.producers = producers;
+        this.heartbeat = heartbeat;
+        this.yieldAfterNanos = pollInterval.toNanos() / 2;
+    }
+
+    /** The worker's name, as its thread and heartbeat show it. */
+    public String name() {
+        return name;
+    }
+
+    /** Runs the loop until {@link #stop()}; closes the consumer and producer when it ends. */
+    @Override
+    public void run() {
+        try {
+            consumer.subscribe(listener.subscription().topics(), new Rebalance());
+            while (!isStopping()) {
+                if (producer == null && !initProducer()) {
+                    continue;
+                }
+                ConsumerRecords<byte[], byte[]> records;
+                try {
+                    records = consumer.poll(POLL_TIMEOUT);
+                } catch (WakeupException e) {
+                    continue;
+                }
+                heartbeat.beat();
+                if (!records.isEmpty()) {
+                    take(records);
+                }
+            }
+        } finally {
+            close();
+        }
+    }
+
+    /**
+     * Asks the worker to stop: it takes no further record, ends its poll at once, and ends once the record in hand,
+     * if any, has its outcome.
+     */
+    public void stop() {
+        stopped.countDown();
+        consumer.wakeup();
+    }
+
+    private boolean isStopping() {
+        return stopped.getCount() == 0;
+    }
+
+    private boolean initProducer() {
+        Producer<byte[], byte[]> made = producers.get();
+        try {
+            made.initTransactions();
+            producer = made;
+            return true;
+        } catch (KafkaException e) {
+            LOG.warn("{} could not initialise its transactional producer, trying again: {}", name, e.toString());
+            heartbeat.error(e);
+            made.close(Duration.ZERO);
+            pause();
+            return false;
+        }
+    }
+
+    private void take(ConsumerRecords<byte[], byte[]> records) {
+        List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
+        records.forEach(all::add);
+        Rewind rewind = new Rewind(all);
+        ConsumerGroupMetadata owner = consumer.groupMetadata();
+        if (listener.subscription().batching() == Batching.PER_POLL) {
+            commit(all, owner, rewind);
+            return;
+        }
+        long polledAt = System.nanoTime();
+        for (ConsumerRecord<byte[], byte[]> record : all) {
+            if (isStopping() || System.nanoTime() - polledAt > yieldAfterNanos) {
+                break;
+            }
+            if (!consumer.assignment().contains(new TopicPartition(record.topic(), record.partition()))) {
+                continue;
+            }
+            if (!commit(List.of(record), owner, rewind)) {
+                return;
+            }
+        }
+        rewind.seekBack();
+    }
+
+    /**
+     * One transaction: the records' outcomes and their offsets, or nothing; false when it was aborted. The offsets
+     * carry the group membership of the poll that took the records ({@code owner}), so the broker refuses them when
+     * this worker has lost its partitions since (a later generation took over, or it left the group).
+     */
+    private boolean commit(List<ConsumerRecord<byte[], byte[]>> records, ConsumerGroupMetadata owner,
+                           Rewind rewind) {
+        List<ConsumerRecord<byte[], byte[]>> owned = records.stream()
+                .filter(r -> consumer.assignment().contains(new TopicPartition(r.topic(), r.partition()))).toList();
+        if (owned.isEmpty()) {
+            return true;
+        }
+        try {
+            producer.beginTransaction();
+            StageTransaction.within(producer, () -> owned.forEach(listener::receive));
+            producer.sendOffsetsToTransaction(nextOffsets(owned), owner);
+            producer.commitTransaction();
+        } catch (RuntimeException e) {
+            abort(e);
+            rewind.seekBack();
+            listener.onAborted();
+            if (!(e instanceof RecordPipeline.RecordHandedBack) || !isStopping()) {
+                pause();
+            }
+            return false;
+        } catch (Error e) {
+            abortQuietly();
+            throw e;
+        }
+        rewind.committed(owned);
+        backoff = FIRST_BACKOFF;
+        return true;
+    }
+
+    private void abort(RuntimeException cause) {
+        if (cause instanceof RecordPipeline.RecordHandedBack) {
+            LOG.info("{} aborts its transaction: {}", name, cause.getMessage());
+        } else {
+            LOG.warn("{} aborts its transaction; its records are taken again: {}", name, cause.toString());
+            heartbeat.error(cause);
+        }
+        if (fenced(cause)) {
+            LOG.warn("{} was fenced: another producer with its transactional id (a restarted instance with the same "
+                    + "instance id) took over, or its transaction timed out; making a new producer", name);
+            discardProducer();
+            return;
+        }
+        abortQuietly();
+    }
+
+    private void abortQuietly() {
+        if (producer == null) {
+            return;
+        }
+        try {
+            producer.abortTransaction();
+        } catch (RuntimeException e) {
+            LOG.warn("{} could not abort its transaction, making a new producer: {}", name, e.toString());
+            discardProducer();
+        }
+    }
+
+    private static boolean fenced(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof ProducerFencedException || t instanceof InvalidProducerEpochException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void discardProducer() {
+        if (producer != null) {
+            producer.close(Duration.ZERO);
+            producer = null;
+        }
+    }
+
+    /** Waits before taking records again after a failed transaction, longer each time; ends early on stop. */
+    private void pause() {
+        try {
+            stopped.await(backoff.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stopped.countDown();
+        }
+        Duration doubled = backoff.multipliedBy(2);
+        backoff = doubled.compareTo(MAX_BACKOFF) < 0 ? doubled : MAX_BACKOFF;
+    }
+
+    private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(List<ConsumerRecord<byte[], byte[]>> records) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        records.forEach(r -> offsets.merge(new TopicPartition(r.topic(), r.partition()),
+                new OffsetAndMetadata(r.offset() + 1),
+                (a, b) -> a.offset() >= b.offset() ? a : b));
+        return offsets;
+    }
+
+    private void close() {
+        try {
+            discardProducer();
+        } finally {
+            consumer.close();
+        }
+    }
+
+    /** Where each partition of one poll must be sought back to: its first record not yet committed. */
+    private final class Rewind {
+
+        private final Map<TopicPartition, Long> firstUncommitted = new LinkedHashMap<>();
+        private final Map<TopicPartition, Long> end = new HashMap<>();
+
+        Rewind(List<ConsumerRecord<byte[], byte[]>> records) {
+            for (ConsumerRecord<byte[], byte[]> record : records) {
+                TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+                firstUncommitted.putIfAbsent(partition, record.offset());
+                end.put(partition, record.offset() + 1);
+            }
+        }
+
+        void committed(List<ConsumerRecord<byte[], byte[]>> records) {
+            records.forEach(r -> firstUncommitted.merge(new TopicPartition(r.topic(), r.partition()), r.offset() + 1,
+                    Math::max));
+        }
+
+        /** Seeks every still-assigned partition with uncommitted records of the poll back to the first of them. */
+        void seekBack() {
+            Collection<TopicPartition> assigned = consumer.assignment();
+            firstUncommitted.forEach((partition, offset) -> {
+                if (offset < end.get(partition) && assigned.contains(partition)) {
+                    consumer.seek(partition, offset);
+                }
+            });
+        }
+    }
+
+    /** Tells the listener of partitions moving. */
+    private final class Rebalance implements ConsumerRebalanceListener {
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            listener.onPartitionsRevoked(partitions);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            listener.onPartitionsAssigned(partitions);
+        }
+    }
+}

@@ -1,0 +1,346 @@
+package io.slipway.common.kafka;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.slipway.common.liveness.Heartbeat;
+import io.slipway.common.liveness.Heartbeats;
+import io.slipway.common.testing.TopicReader;
+import io.slipway.devstack.testing.SharedDevStack;
+import io.slipway.events.CommitReceived;
+import io.slipway.schemas.Topics;
+import io.slipway.schemas.registry.SchemaRegistryClient;
+import io.slipway.schemas.serde.AvroEventDeserializer;
+import io.slipway.schemas.serde.AvroEventSerializer;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Stage workers against the real broker: what a read_committed reader sees of a stage's outputs when a batch fails
+ * midway, when a worker turns zombie, when a record is dead-lettered, and how often an idle worker fetches.
+ */
+class StageWorkerTest {
+
+    private final SharedDevStack stack = SharedDevStack.get();
+    private final KafkaClients clients = KafkaClients.of(Map.of("bootstrap.servers", stack.bootstrapServers()));
+    private final SchemaRegistryClient registry = new SchemaRegistryClient(stack.registryUrl());
+    private final List<StageWorker> workers = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final Heartbeats heartbeats = new Heartbeats(Clock.systemUTC());
+
+    @AfterEach
+    void stopWorkers() throws Exception {
+        workers.forEach(StageWorker::stop);
+        for (Thread thread : threads) {
+            thread.join(TimeUnit.SECONDS.toMillis(30));
+        }
+        for (AutoCloseable closeable : closeables) {
+            closeable.close();
+        }
+    }
+
+    @Test
+    void aBatchThatFailsMidwayLeavesNothingVisibleAndThenEachRecordsOutputAppearsOnce() {
+        String input = newTopic("stage-in");
+        String output = newTopic("stage-out");
+        produce(input, List.of("r0", "r1", "r2", "r3", "r4"));
+        EventPublisher publisher = publisher();
+        AtomicBoolean failedOnce = new AtomicBoolean();
+        List<Integer> committedWhenAborted = new CopyOnWriteArrayList<>();
+        List<Integer> writtenWhenAborted = new CopyOnWriteArrayList<>();
+        TestListener listener = new TestListener(new StageSubscription("stage-batch-" + input, List.of(input), 1,
+                Batching.PER_POLL), record -> {
+            if (key(record).equals("r2") && failedOnce.compareAndSet(false, true)) {
+                StageTransaction.currentProducer().orElseThrow().flush();
+                throw new RecordPipeline.RecordHandedBack("the stage gave r2 back", null);
+            }
+            publisher.publish(output, key(record), RecordPipelineTest.commitReceived());
+        });
+        listener.aborted = () -> {
+            committedWhenAborted.add(readCommitted(output).size());
+            writtenWhenAborted.add(readUncommitted(output).size());
+        };
+
+        start(listener, 0, Duration.ofSeconds(30));
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> readCommitted(output).size() >= 5);
+        assertThat(keys(readCommitted(output))).containsExactly("r0", "r1", "r2", "r3", "r4");
+        assertThat(committedWhenAborted).containsExactly(0);
+        assertThat(writtenWhenAborted).as("r0 and r1 were written, in the aborted transaction").containsExactly(2);
+        assertThat(committedOffset(listener.subscription().group(), input)).isEqualTo(5);
+    }
+
+    @Test
+    void aZombiePastItsPollIntervalCannotCommitAndOnlyTheNewOwnersOutputIsSeen() throws Exception {
+        String input = newTopic("stage-in");
+        String output = newTopic("stage-out");
+        String group = "stage-zombie-" + input;
+        EventPublisher publisher = publisher();
+        CountDownLatch zombieTookIt = new CountDownLatch(1);
+        CountDownLatch resume = new CountDownLatch(1);
+        AtomicBoolean blockedOnce = new AtomicBoolean();
+        List<TestListener> listeners = new ArrayList<>();
+        for (int index = 0; index < 2; index++) {
+            String writer = "worker-" + index;
+            TestListener listener = new TestListener(new StageSubscription(group, List.of(input), 1,
+                    Batching.PER_RECORD), record -> {
+                if (blockedOnce.compareAndSet(false, true)) {
+                    zombieTookIt.countDown();
+                    await().atMost(Duration.ofSeconds(60)).until(() -> resume.getCount() == 0);
+                }
+                publisher.publish(output, writer, RecordPipelineTest.commitReceived());
+                StageTransaction.currentProducer().orElseThrow().flush();
+            });
+            listeners.add(listener);
+            start(listener, index, Duration.ofSeconds(4));
+        }
+        produce(input, List.of("z"));
+
+        assertThat(zombieTookIt.await(60, TimeUnit.SECONDS)).isTrue();
+        await().atMost(Duration.ofSeconds(60)).until(() -> readCommitted(output).size() == 1);
+        String newOwner = keys(readCommitted(output)).get(0);
+        resume.countDown();
+        await().atMost(Duration.ofSeconds(60)).until(() -> listeners.stream().anyMatch(l -> l.abortions.get() > 0));
+
+        assertThat(keys(readUncommitted(output))).as("the zombie did write, in a transaction that was aborted")
+                .hasSize(2).contains(newOwner);
+        assertThat(keys(readCommitted(output))).containsExactly(newOwner);
+        assertThat(committedOffset(group, input)).isEqualTo(1);
+    }
+
+    @Test
+    void aDeadLetterAndAnOutputEventCommitTogetherWithTheOffset() {
+        String input = newTopic("stage-in");
+        stack.createTopic(Topics.deadLetter(input), 1);
+        String output = newTopic("stage-out");
+        EventPublisher publisher = publisher();
+        KafkaDeadLetterPublisher deadLetters = new KafkaDeadLetterPublisher(
+                clients.producer("test-dead-letters", new ByteArraySerializer(), new ByteArraySerializer()),
+                "stage-test", Duration.ofSeconds(30), Clock.systemUTC());
+        closeables.add(deadLetters);
+        RecordPipeline pipeline = new RecordPipeline(new AvroEventDeserializer(registry), deadLetters,
+                new RetryBudget(Duration.ofSeconds(1), Duration.ofMillis(100), Duration.ofMillis(500)),
+                new SimpleMeterRegistry());
+        byte[] good;
+        try (AvroEventSerializer serializer = new AvroEventSerializer(registry)) {
+            good = serializer.serialize(input, RecordPipelineTest.commitReceived());
+        }
+        produceValues(input, List.of(new byte[]{1, 2, 3}, good));
+        TestListener listener = new TestListener(new StageSubscription("stage-dlq-" + input, List.of(input), 1,
+                Batching.PER_RECORD), record -> pipeline.process(record, CommitReceived.class,
+                event -> publisher.publish(output, "out", event), WhenExhausted.deadLetter()));
+
+        start(listener, 0, Duration.ofSeconds(30));
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> committedOffset(listener.subscription().group(), input) == 2);
+        assertThat(readCommitted(Topics.deadLetter(input))).singleElement()
+                .satisfies(letter -> assertThat(letter.value()).containsExactly(1, 2, 3));
+        assertThat(keys(readCommitted(output))).containsExactly("out");
+        assertThat(endOffset(Topics.deadLetter(input))).as("a commit marker follows the dead letter").isEqualTo(2);
+        assertThat(endOffset(output)).as("a commit marker follows the event").isEqualTo(2);
+    }
+
+    @Test
+    void anIdleWorkerFetchesAtMostAboutTwiceASecond() {
+        String input = newTopic("stage-in");
+        AtomicInteger received = new AtomicInteger();
+        TestListener listener = new TestListener(new StageSubscription("stage-idle-" + input, List.of(input), 1,
+                Batching.PER_RECORD), record -> received.incrementAndGet());
+        KafkaConsumer<byte[], byte[]> consumer = start(listener, 0, Duration.ofSeconds(30));
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> !listener.assigned.isEmpty());
+        double assignedAt = fetchMetric(consumer, "fetch-total");
+        await().atMost(Duration.ofSeconds(60)).until(() -> fetchMetric(consumer, "fetch-total") >= assignedAt + 8);
+
+        assertThat(fetchMetric(consumer, "fetch-rate")).isGreaterThan(0).isLessThanOrEqualTo(2.5);
+        assertThat(received).hasValue(0);
+    }
+
+    @Test
+    void anErrorWhileHandlingEndsTheWorkerItsHeartbeatSaysSoAndTheRecordStaysUncommitted() {
+        String input = newTopic("stage-in");
+        String output = newTopic("stage-out");
+        produce(input, List.of("e0"));
+        EventPublisher publisher = publisher();
+        TestListener listener = new TestListener(new StageSubscription("stage-error-" + input, List.of(input), 1,
+                Batching.PER_POLL), record -> {
+            publisher.publish(output, key(record), RecordPipelineTest.commitReceived());
+            throw new OutOfMemoryError("simulated");
+        });
+
+        start(listener, 0, Duration.ofSeconds(30));
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> !heartbeats.alive());
+        assertThat(heartbeats.vitals()).singleElement()
+                .satisfies(vital -> assertThat(vital.state()).contains("thread died").contains("simulated"));
+        assertThat(readCommitted(output)).isEmpty();
+        assertThat(committedOffset(listener.subscription().group(), input)).isEqualTo(-1);
+    }
+
+    private KafkaConsumer<byte[], byte[]> start(StageListener listener, int index, Duration pollInterval) {
+        StageSubscription subscription = listener.subscription();
+        String clientId = subscription.group() + "-" + index;
+        KafkaConsumer<byte[], byte[]> consumer = clients.consumer(clientId, subscription.group(), Map.of(
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                        ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, Long.toString(pollInterval.toMillis()),
+                        ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "6000",
+                        ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "1000",
+                        ConsumerConfig.METRICS_SAMPLE_WINDOW_MS_CONFIG, "2000"),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        String transactionalId = subscription.group() + ".test." + index;
+        Heartbeat heartbeat = heartbeats.register(clientId, pollInterval);
+        StageWorker worker = new StageWorker(clientId, listener, consumer,
+                () -> clients.transactionalProducer(clientId, transactionalId, Duration.ofSeconds(60)),
+                heartbeat, pollInterval);
+        Thread thread = new Thread(heartbeat.guard(worker), clientId);
+        thread.setUncaughtExceptionHandler((t, e) -> { });
+        workers.add(worker);
+        threads.add(thread);
+        thread.start();
+        return consumer;
+    }
+
+    private String newTopic(String prefix) {
+        String topic = stack.uniqueTopic(prefix);
+        stack.createTopic(topic, 1);
+        return topic;
+    }
+
+    private EventPublisher publisher() {
+        AvroEventSerializer serializer = new AvroEventSerializer(registry);
+        StringSerializer keys = new StringSerializer();
+        Producer<String, SpecificRecord> producer = clients.producer("test-events", keys, serializer);
+        EventPublisher publisher = new EventPublisher(producer, keys, serializer, Duration.ofSeconds(30));
+        closeables.add(publisher);
+        return publisher;
+    }
+
+    private void produce(String topic, List<String> keys) {
+        try (Producer<byte[], byte[]> producer = clients.producer("test-input", new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            keys.forEach(key -> producer.send(new ProducerRecord<>(topic, bytes(key), bytes(key))));
+        }
+    }
+
+    private void produceValues(String topic, List<byte[]> values) {
+        try (Producer<byte[], byte[]> producer = clients.producer("test-input", new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            values.forEach(value -> producer.send(new ProducerRecord<>(topic, bytes("k"), value)));
+        }
+    }
+
+    private List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic) {
+        return TopicReader.readToEnd(clients.settings(), topic, "read_committed");
+    }
+
+    private List<ConsumerRecord<byte[], byte[]>> readUncommitted(String topic) {
+        return TopicReader.readToEnd(clients.settings(), topic, "read_uncommitted");
+    }
+
+    private long endOffset(String topic) {
+        TopicPartition partition = new TopicPartition(topic, 0);
+        try (KafkaConsumer<byte[], byte[]> reader = clients.consumer("test-end", new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            return reader.endOffsets(List.of(partition)).get(partition);
+        }
+    }
+
+    private long committedOffset(String group, String topic) {
+        try (Admin admin = clients.admin("test-offsets")) {
+            OffsetAndMetadata committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
+                    .get(30, TimeUnit.SECONDS).get(new TopicPartition(topic, 0));
+            return committed == null ? -1 : committed.offset();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static double fetchMetric(KafkaConsumer<?, ?> consumer, String name) {
+        for (Map.Entry<MetricName, ? extends Metric> metric : consumer.metrics().entrySet()) {
+            if (metric.getKey().name().equals(name)
+                    && metric.getKey().group().equals("consumer-fetch-manager-metrics")
+                    && !metric.getKey().tags().containsKey("topic")) {
+                return ((Number) metric.getValue().metricValue()).doubleValue();
+            }
+        }
+        throw new AssertionError("the consumer has no metric " + name);
+    }
+
+    private static List<String> keys(List<ConsumerRecord<byte[], byte[]>> records) {
+        return records.stream().map(StageWorkerTest::key).toList();
+    }
+
+    private static String key(ConsumerRecord<byte[], byte[]> record) {
+        return new String(record.key(), StandardCharsets.UTF_8);
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A stage made of a lambda, counting what the worker tells it. */
+    private static final class TestListener implements StageListener {
+
+        private final StageSubscription subscription;
+        private final Consumer<ConsumerRecord<byte[], byte[]>> receive;
+        final AtomicInteger abortions = new AtomicInteger();
+        final List<TopicPartition> assigned = new CopyOnWriteArrayList<>();
+        volatile Runnable aborted = () -> { };
+
+        TestListener(StageSubscription subscription, Consumer<ConsumerRecord<byte[], byte[]>> receive) {
+            this.subscription = subscription;
+            this.receive = receive;
+        }
+
+        @Override
+        public StageSubscription subscription() {
+            return subscription;
+        }
+
+        @Override
+        public void receive(ConsumerRecord<byte[], byte[]> record) {
+            receive.accept(record);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            assigned.addAll(partitions);
+        }
+
+        @Override
+        public void onAborted() {
+            abortions.incrementAndGet();
+            aborted.run();
+        }
+    }
+}
