@@ -17,8 +17,8 @@
 # BENCH_JFR=<dir> starts every service with a JFR recording (settings=profile) that each dumps into <dir> when the stack
 # stops (<service>.jfr); it costs CPU, so figures taken with it are not comparable with figures taken without.
 # BENCH_JAVA_OPTS sets the services' JVM options (default as ./slipway up); BENCH_BUILDER_MAX_POLL_RECORDS the
-# builder's records per poll (default 1, as in production: one record is one build); BENCH_FETCH_MAX_WAIT_MS every
-# consumer's fetch.max.wait.ms (default: 10 ms for builder and tester, Kafka's 500 ms for the others; see
+# builder's records per poll (default: the service's own, as in production; each record is still its own transaction);
+# BENCH_FETCH_MAX_WAIT_MS every consumer's fetch.max.wait.ms (default: Kafka's 500 ms for every stage; see
 # docs/benchmarks.md). BENCH_IDLE_SECONDS (default 20): how long the idle stack's CPU is measured before the
 # pipelines are sent. BENCH_LOG_LEVEL=INFO makes
 # the services log every step; BENCH_LOGS=<dir> keeps their logs there afterwards, with latency.csv: the latency
@@ -93,7 +93,7 @@ GITHUB_TOKEN=bench-token
 SLIPWAY_ISSUE_TRACKERS=github
 LOG_LEVEL=${BENCH_LOG_LEVEL:-WARN}
 SLIPWAY_JAVA_OPTS='$JAVA_OPTS'
-SLIPWAY_BUILDER_MAX_POLL_RECORDS=${BENCH_BUILDER_MAX_POLL_RECORDS:-1}
+${BENCH_BUILDER_MAX_POLL_RECORDS:+SLIPWAY_BUILDER_MAX_POLL_RECORDS=$BENCH_BUILDER_MAX_POLL_RECORDS}
 # Nothing the dry run reaches can fail; a short retry budget fits the builder's poll interval at up to 120 records per poll.
 SLIPWAY_BUILD_RETRY_BUDGET=30s
 ${BENCH_FETCH_MAX_WAIT_MS:+SLIPWAY_KAFKA_FETCH_MAX_WAIT_MS=$BENCH_FETCH_MAX_WAIT_MS}

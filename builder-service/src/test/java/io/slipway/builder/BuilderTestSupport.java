@@ -1,13 +1,16 @@
 package io.slipway.builder;
 
-import io.micronaut.configuration.kafka.ConsumerRegistry;
 import io.micronaut.context.ApplicationContext;
 import io.slipway.builder.config.BuilderProperties;
 import io.slipway.builder.domain.BuildRequest;
+import io.slipway.common.kafka.KafkaClients;
 import io.slipway.common.testing.LocalRegistry;
 import io.slipway.common.testing.SlipwayTestProperties;
 import io.slipway.devstack.testing.SharedDevStack;
 import io.slipway.schemas.RunIds;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,9 +18,10 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** Configuration shared by the tests that build on the real engine and push to the real registry. */
@@ -70,18 +74,19 @@ public final class BuilderTestSupport {
         return config;
     }
 
-    /** Waits until a consumer of the builder has partitions: from then on it gets what is sent. */
-    public static void awaitAssigned(ApplicationContext builder) {
-        ConsumerRegistry consumers = builder.getBean(ConsumerRegistry.class);
-        await().atMost(Duration.ofSeconds(60)).until(() -> consumers.getConsumerIds().stream()
-                .anyMatch(id -> !assignment(consumers, id).isEmpty()));
-    }
-
-    private static Set<?> assignment(ConsumerRegistry consumers, String id) {
-        try {
-            return consumers.getConsumerAssignment(id);
-        } catch (IllegalArgumentException noAssignmentYet) {
-            return Set.of();
+    /**
+     * Waits until the builder's consumer group has {@code members} members, one of them with partitions, as the
+     * broker describes the group: from then on they get what is sent.
+     */
+    public static void awaitAssigned(ApplicationContext builder, int members) {
+        String group = builder.getProperty("slipway.builder.group-id", String.class).orElse("builder-service");
+        try (Admin admin = builder.getBean(KafkaClients.class).admin("builder-test-group-reader")) {
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                ConsumerGroupDescription described = admin.describeConsumerGroups(List.of(group))
+                        .describedGroups().get(group).get(10, TimeUnit.SECONDS);
+                assertThat(described.members()).hasSize(members)
+                        .anyMatch(member -> !member.assignment().topicPartitions().isEmpty());
+            });
         }
     }
 

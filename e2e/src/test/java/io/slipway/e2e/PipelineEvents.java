@@ -32,7 +32,8 @@ import static org.awaitility.Awaitility.await;
  * The pipeline topics as two independent readers see them: Slipway's own {@link AvroEventDeserializer} (one
  * consumer assigned to every partition from the beginning, no group, read on demand), and Confluent's Python client
  * with Apache Avro's Python reader ({@code devstack/src/test/python/decode_event.py}), which shares no code with
- * the services.
+ * the services. Slipway's reader is {@code read_committed}, as every stage reads, unless the client settings given
+ * say otherwise: a record of an aborted transaction is no event of the pipeline.
  */
 final class PipelineEvents implements AutoCloseable {
 
@@ -59,6 +60,7 @@ final class PipelineEvents implements AutoCloseable {
         this.deserializer = new AvroEventDeserializer(new SchemaRegistryClient(registryUrl));
         Map<String, Object> config = new HashMap<>(kafkaClient);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         this.consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> partitions = Topics.pipelineTopics().stream()
                 .flatMap(topic -> partitions(topic).stream()).toList();
@@ -145,11 +147,13 @@ final class PipelineEvents implements AutoCloseable {
                 .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
     }
 
-    private static RunContext run(SpecificRecord event) {
+    /** The run an event belongs to (every pipeline event has its {@code run}). */
+    static RunContext run(SpecificRecord event) {
         return (RunContext) event.get(event.getSchema().getField("run").pos());
     }
 
-    private static JsonNode json(String line) {
+    /** A line of JSON (decode_event.py prints one a record, the notifier queues one a delivery) as a tree. */
+    static JsonNode json(String line) {
         try {
             return JSON.readTree(line);
         } catch (JsonProcessingException e) {

@@ -9,6 +9,7 @@ import io.slipway.common.testing.Skopeo;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -209,6 +210,23 @@ final class SlipwayStack implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops a component with SIGSTOP, as a long GC pause, a frozen VM or a stalled disk would: it keeps its sockets and
+     * its state but does nothing, not even heartbeat its consumer group, until {@link #resume}.
+     */
+    void pause(String component) {
+        signal("STOP", component);
+    }
+
+    /** Lets a {@link #pause paused} component go on (SIGCONT) from where it stood. */
+    void resume(String component) {
+        signal("CONT", component);
+    }
+
+    private void signal(String signal, String component) {
+        Commands.run(home, Map.of(), Duration.ofSeconds(10), "kill", "-" + signal, String.valueOf(pid(component)));
+    }
+
     /** What {@code ./slipway status} prints. */
     String status() {
         return slipway("status");
@@ -308,6 +326,16 @@ final class SlipwayStack implements AutoCloseable {
 
     PipelineEvents events() {
         return events;
+    }
+
+    /**
+     * A second reader of the pipeline topics, as {@code ops} but {@code read_uncommitted}: it sees the records of
+     * aborted transactions too, which {@link #events} never shows. The caller closes it.
+     */
+    PipelineEvents uncommittedEvents() {
+        Map<String, Object> config = kafkaClientConfig(OPS);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+        return new PipelineEvents(config, clientProperties(OPS), registryUrl());
     }
 
     LocalEndpoints endpoints() {

@@ -1,7 +1,7 @@
 package io.slipway.builder.messaging;
 
-import io.micronaut.configuration.kafka.ConsumerRegistry;
 import io.micronaut.context.ApplicationContext;
+import io.slipway.builder.BuilderTestSupport;
 import io.slipway.builder.domain.BuildService;
 import io.slipway.builder.domain.Builds;
 import io.slipway.builder.domain.DryRunBuilds;
@@ -41,7 +41,6 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import static io.slipway.builder.BuilderTestSupport.unique;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -75,23 +74,13 @@ class DryRunBuildsThroughKafkaTest {
         config.put("slipway.builder.registry.host", REGISTRY);
         config.put("slipway.builder.registry.prefix", "staging");
         builder = ApplicationContext.run(config);
-        ConsumerRegistry consumers = builder.getBean(ConsumerRegistry.class);
-        await().atMost(Duration.ofSeconds(60)).until(() -> consumers.getConsumerIds().stream()
-                .anyMatch(id -> !assignment(consumers, id).isEmpty()));
+        BuilderTestSupport.awaitAssigned(builder, 2);
     }
 
     @AfterAll
     void stop() {
         if (builder != null) {
             builder.close();
-        }
-    }
-
-    private static Set<?> assignment(ConsumerRegistry consumers, String id) {
-        try {
-            return consumers.getConsumerAssignment(id);
-        } catch (IllegalArgumentException noAssignmentYet) {
-            return Set.of();
         }
     }
 

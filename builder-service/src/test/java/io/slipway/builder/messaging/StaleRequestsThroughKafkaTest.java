@@ -67,7 +67,7 @@ class StaleRequestsThroughKafkaTest {
         // Only this class's commits: not those other tests in this JVM left on slipway.commits.
         config.put("kafka.consumers." + group + ".auto.offset.reset", "latest");
         builder = ApplicationContext.run(config);
-        BuilderTestSupport.awaitAssigned(builder);
+        BuilderTestSupport.awaitAssigned(builder, 2);
     }
 
     @AfterAll

@@ -131,6 +131,25 @@ public final class CompactedTopicStore<K, V> implements AutoCloseable {
         }
     }
 
+    /**
+     * Forgets every value held and reads the topic again from its beginning, for a stage whose Kafka transaction was
+     * aborted after this store held what it wrote (those records are never read back). Other threads wait for the
+     * store meanwhile rather than see it half read.
+     *
+     * @throws TransientFailure when the topic cannot be read to its end within {@code timeout}; the store is then
+     *                          empty until a later {@link #catchUp} or {@code reread} succeeds
+     */
+    public void reread(Duration timeout) {
+        synchronized (reader) {
+            synchronized (this) {
+                entries.clear();
+                deletions.clear();
+                consumer.seekToBeginning(consumer.assignment());
+                catchUp(timeout);
+            }
+        }
+    }
+
     public synchronized Optional<V> get(K key) {
         Entry<V> entry = entries.get(key);
         return entry == null ? Optional.empty() : Optional.of(entry.value());

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -63,6 +64,30 @@ class CompactedTopicStoreTest {
         assertThat(restarted.get("b")).isEmpty();
         assertThat(restarted.get("c")).contains(20);
         assertThat(restarted.size()).isEqualTo(2);
+    }
+
+    @Test
+    void aRereadForgetsWhatAnAbortedTransactionWroteAndKeepsWhatWasCommitted() {
+        CompactedTopicStore<String, Integer> store = store(100);
+        store.catchUp(TIMEOUT);
+        store.put("kept", 1);
+        try (Producer<byte[], byte[]> transactional = clients.transactionalProducer("test-aborting",
+                "test-aborting-" + UUID.randomUUID())) {
+            transactional.initTransactions();
+            transactional.beginTransaction();
+            StageTransaction.within(transactional, () -> {
+                store.put("kept", 2);
+                store.put("aborted", 3);
+            });
+            transactional.abortTransaction();
+        }
+        assertThat(store.get("aborted")).as("held as soon as written").contains(3);
+
+        store.reread(TIMEOUT);
+
+        assertThat(store.get("kept")).contains(1);
+        assertThat(store.get("aborted")).isEmpty();
+        assertThat(store.size()).isEqualTo(1);
     }
 
     @Test

@@ -58,10 +58,10 @@ public abstract class ServiceStartsContract implements TestPropertyProvider {
     }
 
     @Test
-    void reportsItsKafkaListenersPollingOnHealth() {
+    void reportsItsStageWorkersPollingOnHealth() {
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(
                 http.toBlocking().retrieve(withToken("/health"), String.class))
-                .contains("\"liveness\":{").contains("\"kafka listener ").contains("\"state\":\"polling\""));
+                .contains("\"liveness\":{").contains("\"stage ").contains("\"state\":\"polling\""));
     }
 
     @Test

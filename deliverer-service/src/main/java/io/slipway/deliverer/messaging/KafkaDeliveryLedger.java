@@ -31,8 +31,9 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * The {@link DeliveryLedger} kept in the compacted topic {@code slipway.deliverer.state}: JSON values under the keys
  * {@code tag/<registry>/<repository>:<tag>} and {@code run/<runId>/<attempt>}, each acknowledged by all in-sync
- * replicas before it counts. {@link #reload} reads the topic on to its end; the listener calls it whenever it is
- * assigned partitions, so an instance taking over a repository knows what the previous owner did. A tag holder
+ * replicas before it counts (inside the listener's Kafka transaction: written with it, and forgotten again by
+ * {@link #forgetUncommitted} when it aborts). {@link #reload} reads the topic on to its end; the listener calls it
+ * whenever it is assigned partitions, so an instance taking over a repository knows what the previous owner did. A tag holder
  * written before runs carried an accepted sequence has no {@code sequence} and reads as unsequenced (0).
  * <p>
  * A run attempt's outcome is needed only while its {@code TestsPassed} can be delivered again, i.e. while it can
@@ -140,6 +141,18 @@ public class KafkaDeliveryLedger implements DeliveryLedger, AutoCloseable {
         state.catchUp(loadTimeout);
         LOG.info("Delivery ledger read from {}: {} tags and delivered run attempts", Topics.DELIVERER_STATE,
                 state.size());
+    }
+
+    /**
+     * Forgets what a Kafka transaction that was then aborted wrote, by reading the state topic again from its
+     * beginning: those writes were held at once, and the topic will never have them.
+     *
+     * @throws TransientFailure when Kafka does not serve it in time
+     */
+    public void forgetUncommitted() {
+        state.reread(loadTimeout);
+        LOG.info("Delivery ledger read again from {} after an aborted transaction: {} tags and delivered run attempts",
+                Topics.DELIVERER_STATE, state.size());
     }
 
     private static String tagKey(ImageRef release, String tag) {

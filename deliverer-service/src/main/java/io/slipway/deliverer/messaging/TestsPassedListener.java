@@ -1,24 +1,33 @@
 package io.slipway.deliverer.messaging;
 
-import io.micronaut.configuration.kafka.annotation.Topic;
+import io.slipway.common.kafka.Batching;
 import io.slipway.common.kafka.RecordPipeline;
-import io.slipway.common.kafka.SlipwayListener;
+import io.slipway.common.kafka.StageListener;
+import io.slipway.common.kafka.StageSubscription;
+import io.slipway.common.kafka.TransientFailure;
 import io.slipway.common.kafka.WhenExhausted;
 import io.slipway.events.TestsPassed;
 import io.slipway.schemas.Topics;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import jakarta.inject.Singleton;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.Collection;
+import java.util.List;
 
 /**
- * Delivers each tested image in partition order (one repository's runs in the order they passed their tests), one
- * record per poll ({@code slipway.kafka.max-poll-records: 1} in application.yml), so a record that waits out the
- * retry budget holds no other record back beyond the poll interval.
+ * Delivers each tested image in partition order (one repository's runs in the order they passed their tests). A
+ * poll's records are delivered in one Kafka transaction with their offsets, their {@code ArtifactPublished} events
+ * and the ledger's writes, so a replayed poll finds either all of it or none.
  */
-@SlipwayListener("deliverer-service")
-public class TestsPassedListener implements ConsumerRebalanceListener {
+@Singleton
+public class TestsPassedListener implements StageListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TestsPassedListener.class);
+    private static final StageSubscription SUBSCRIPTION =
+            new StageSubscription("deliverer-service", List.of(Topics.TESTS), 1, Batching.PER_POLL);
 
     private final RecordPipeline pipeline;
     private final ImageDelivery delivery;
@@ -30,8 +39,13 @@ public class TestsPassedListener implements ConsumerRebalanceListener {
         this.ledger = ledger;
     }
 
-    @Topic(Topics.TESTS)
-    void receive(ConsumerRecord<byte[], byte[]> record) {
+    @Override
+    public StageSubscription subscription() {
+        return SUBSCRIPTION;
+    }
+
+    @Override
+    public void receive(ConsumerRecord<byte[], byte[]> record) {
         pipeline.process(record, TestsPassed.class, delivery::deliver, WhenExhausted.deadLetter());
     }
 
@@ -41,8 +55,22 @@ public class TestsPassedListener implements ConsumerRebalanceListener {
         ledger.reload();
     }
 
+    /**
+     * The ledger already holds what the aborted transaction wrote, which the state topic will never have, so it reads
+     * the topic again; the poll is not redone before that worked (an aborted transaction is often a broker away).
+     */
     @Override
-    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-        // Nothing to hand over: every tag move and outcome is already in the state topic.
+    public void onAborted() {
+        while (true) {
+            try {
+                ledger.forgetUncommitted();
+                return;
+            } catch (TransientFailure e) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw e;
+                }
+                LOG.warn("Not delivering before the ledger was read again: {}", e.getMessage());
+            }
+        }
     }
 }

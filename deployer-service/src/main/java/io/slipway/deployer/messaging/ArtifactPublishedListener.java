@@ -1,23 +1,32 @@
 package io.slipway.deployer.messaging;
 
-import io.micronaut.configuration.kafka.annotation.Topic;
+import io.slipway.common.kafka.Batching;
 import io.slipway.common.kafka.RecordPipeline;
-import io.slipway.common.kafka.SlipwayListener;
+import io.slipway.common.kafka.StageListener;
+import io.slipway.common.kafka.StageSubscription;
+import io.slipway.common.kafka.TransientFailure;
 import io.slipway.common.kafka.WhenExhausted;
 import io.slipway.events.ArtifactPublished;
 import io.slipway.schemas.Topics;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import jakarta.inject.Singleton;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.Collection;
+import java.util.List;
 
 /**
- * Deploys each published artifact in partition order (one repository's runs one after another), one record per poll
- * ({@code slipway.kafka.max-poll-records: 1}), so a record waiting out the retry budget holds no other back.
+ * Deploys each published artifact in partition order (one repository's runs one after another), each in its own Kafka
+ * transaction with its offset, its {@code Deployed} events and the environment states it wrote.
  */
-@SlipwayListener("deployer-service")
-public class ArtifactPublishedListener implements ConsumerRebalanceListener {
+@Singleton
+public class ArtifactPublishedListener implements StageListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ArtifactPublishedListener.class);
+    private static final StageSubscription SUBSCRIPTION =
+            new StageSubscription("deployer-service", List.of(Topics.ARTIFACTS), 1, Batching.PER_RECORD);
 
     private final RecordPipeline pipeline;
     private final ArtifactDeployment deployment;
@@ -29,8 +38,13 @@ public class ArtifactPublishedListener implements ConsumerRebalanceListener {
         this.states = states;
     }
 
-    @Topic(Topics.ARTIFACTS)
-    void receive(ConsumerRecord<byte[], byte[]> record) {
+    @Override
+    public StageSubscription subscription() {
+        return SUBSCRIPTION;
+    }
+
+    @Override
+    public void receive(ConsumerRecord<byte[], byte[]> record) {
         pipeline.process(record, ArtifactPublished.class, deployment::deploy, WhenExhausted.deadLetter());
     }
 
@@ -40,8 +54,23 @@ public class ArtifactPublishedListener implements ConsumerRebalanceListener {
         states.reload();
     }
 
+    /**
+     * The states already hold what the aborted transaction wrote, which the state topic will never have, so they are
+     * read again; nothing is deployed before that worked (an aborted transaction is often a broker away).
+     */
     @Override
-    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-        // Nothing to hand over: every change is already in the state topic.
+    public void onAborted() {
+        boolean read = false;
+        while (!read) {
+            try {
+                states.forgetUncommitted();
+                read = true;
+            } catch (TransientFailure e) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw e;
+                }
+                LOG.warn("Not deploying before the environment states were read again: {}", e.getMessage());
+            }
+        }
     }
 }

@@ -25,7 +25,9 @@ import java.util.Optional;
 /**
  * The {@link EnvironmentStates} kept in the compacted topic {@code slipway.deployer.state}: one Avro
  * {@code EnvironmentState} per key {@code <environment>|<repository>}, in the schema registry's wire format so that
- * {@code ./slipway envs} and any Confluent client read it. {@link #reload} reads the topic on to its end.
+ * {@code ./slipway envs} and any Confluent client read it. {@link #reload} reads the topic on to its end. A state written
+ * in the deploying listener's Kafka transaction commits with it; {@link #forgetUncommitted} drops what an aborted one
+ * wrote.
  */
 @Singleton
 @Bean(preDestroy = "close")
@@ -86,6 +88,18 @@ public class KafkaEnvironmentStates implements EnvironmentStates, AutoCloseable 
         store.catchUp(loadTimeout);
         LOG.info("Environment states read from {}: {} environments and repositories", Topics.DEPLOYER_STATE,
                 store.size());
+    }
+
+    /**
+     * Forgets what a Kafka transaction that was then aborted wrote, by reading the state topic again from its
+     * beginning: those writes were held at once, and the topic will never have them.
+     *
+     * @throws io.slipway.common.kafka.TransientFailure when Kafka does not serve it in time
+     */
+    public void forgetUncommitted() {
+        store.reread(loadTimeout);
+        LOG.info("Environment states read again from {} after an aborted transaction: {} environments and"
+                + " repositories", Topics.DEPLOYER_STATE, store.size());
     }
 
     @Override

@@ -3,10 +3,13 @@ package io.slipway.trigger.domain;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.ListIterator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -31,6 +34,11 @@ import org.slf4j.LoggerFactory;
  * manual re-run of it starts at attempt 1, exactly as after a restart once the run left the topic. A run within the
  * window is never forgotten, since a re-run that came back as attempt 1 would repeat an attempt the deliverer already
  * answered; more runs than {@link Limits#maxRuns()} within the window are kept and logged as a warning.
+ * <p>
+ * The owner emits its runs in a Kafka transaction that may still be aborted, so what it records as emitted
+ * ({@link #recordEmitted}) stays revocable until the commits topic gives the run back ({@link #record} of the same
+ * attempt): {@link #forgetUnconfirmed} then undoes every such run not read back yet, after which the owner must let
+ * the ledger catch up with the topic again, since a run of a committed transaction may simply not have been read yet.
  */
 public final class RunLedger {
 
@@ -96,6 +104,15 @@ public final class RunLedger {
     private record Repository(int runs, long lastSequence) {
     }
 
+    /**
+     * What the ledger held for the keys a run emitted by the owner changed, before it changed them: the run, its
+     * delivery key's run, its ref's latest run and its repository. Every key is the run's repository's, so the topic
+     * (keyed by repository) gives such runs back in the order they were emitted.
+     */
+    private record Undo(String runId, int attempt, long sequence, String repository, Held run, String deliveryKey,
+                        String deliveryRun, String refKey, String latestRun, Repository repositoryBefore) {
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(RunLedger.class);
 
     private final Limits limits;
@@ -105,6 +122,8 @@ public final class RunLedger {
     private final Map<String, String> deliveries = new HashMap<>();
     private final Map<String, String> latestByRef = new HashMap<>();
     private final Map<String, Repository> repositories = new HashMap<>();
+    /** Runs emitted by the owner and not read back from the topic yet, oldest first. */
+    private final List<Undo> unconfirmed = new ArrayList<>();
     private long forgotten;
     private boolean aboveMaximum;
 
@@ -119,11 +138,16 @@ public final class RunLedger {
     }
 
     /**
-     * Records a run that was started (read back from the topic, or just emitted) with the time its attempt was
-     * triggered; keeps the highest attempt and the repository's highest sequence. A run triggered longer than the
-     * window ago is not held.
+     * Records a run read back from the topic (it was committed) with the time its attempt was triggered; keeps the
+     * highest attempt and the repository's highest sequence. A run triggered longer than the window ago is not held.
+     * A run recorded as emitted by this owner is no longer revocable once read back.
      */
     public synchronized void record(String runId, int attempt, Push push, long sequence, Instant triggeredAt) {
+        apply(runId, attempt, push, sequence, triggeredAt);
+        confirm(runId, attempt, sequence, push.repository());
+    }
+
+    private void apply(String runId, int attempt, Push push, long sequence, Instant triggeredAt) {
         Instant cutoff = clock.instant().minus(limits.window());
         if (triggeredAt.isBefore(cutoff)) {
             forgotten++;
@@ -144,6 +168,74 @@ public final class RunLedger {
                 Math.max(known == null ? 0 : known.lastSequence(), sequence)));
         latestByRef.put(refKey(push.repository(), push.ref()), runId);
         evict(cutoff);
+    }
+
+    /**
+     * Records a run the owner has just emitted in a transaction that may yet be aborted: as {@link #record}, and kept
+     * revocable ({@link #forgetUnconfirmed}) until the topic gives the run back.
+     */
+    public synchronized void recordEmitted(String runId, int attempt, Push push, long sequence, Instant triggeredAt) {
+        Held run = runs.get(runId);
+        String deliveryKey = push.deliveryId() == null ? null : deliveryKey(push);
+        String refKey = refKey(push.repository(), push.ref());
+        Undo undo = new Undo(runId, attempt, sequence, push.repository(),
+                run == null ? null : new Held(run.entry(), run.triggeredAt(), new HashSet<>(run.deliveries())),
+                deliveryKey, deliveryKey == null ? null : deliveries.get(deliveryKey), refKey, latestByRef.get(refKey),
+                repositories.get(push.repository()));
+        unconfirmed.add(undo);
+        apply(runId, attempt, push, sequence, triggeredAt);
+    }
+
+    /**
+     * Undoes, newest first, every run recorded by {@link #recordEmitted} that the topic has not given back: their
+     * transaction may have been aborted. The ledger then lacks any of them that was committed but not read yet, so
+     * the caller waits for the topic to be read to its end before deciding again.
+     *
+     * @return how many runs were undone
+     */
+    public synchronized int forgetUnconfirmed() {
+        int undone = unconfirmed.size();
+        ListIterator<Undo> newest = unconfirmed.listIterator(unconfirmed.size());
+        while (newest.hasPrevious()) {
+            Undo undo = newest.previous();
+            restore(runs, undo.runId(), undo.run());
+            if (undo.deliveryKey() != null) {
+                restore(deliveries, undo.deliveryKey(), undo.deliveryRun());
+            }
+            restore(latestByRef, undo.refKey(), undo.latestRun());
+            restore(repositories, undo.repository(), undo.repositoryBefore());
+        }
+        unconfirmed.clear();
+        return undone;
+    }
+
+    /** How many runs recorded as emitted the topic has not given back yet. */
+    public synchronized int unconfirmed() {
+        return unconfirmed.size();
+    }
+
+    /** The topic gave this run back: it and every earlier run of its repository are committed. */
+    private void confirm(String runId, int attempt, long sequence, String repository) {
+        int last = -1;
+        for (int i = 0; i < unconfirmed.size(); i++) {
+            Undo undo = unconfirmed.get(i);
+            if (undo.runId().equals(runId) && undo.attempt() == attempt && undo.sequence() == sequence) {
+                last = i;
+            }
+        }
+        for (int i = last; i >= 0; i--) {
+            if (unconfirmed.get(i).repository().equals(repository)) {
+                unconfirmed.remove(i);
+            }
+        }
+    }
+
+    private static <V> void restore(Map<String, V> map, String key, V before) {
+        if (before == null) {
+            map.remove(key);
+        } else {
+            map.put(key, before);
+        }
     }
 
     /**

@@ -115,7 +115,7 @@ public final class TriggerService {
         RunLedger.Verdict verdict = ledger.decide(runId, push, newAttempt, triggeredAt);
         if (verdict instanceof RunLedger.Verdict.NewRun run) {
             emitter.emit(push, runId, run.attempt(), triggeredAt, run.sequence());
-            ledger.record(runId, run.attempt(), push, run.sequence(), triggeredAt);
+            ledger.recordEmitted(runId, run.attempt(), push, run.sequence(), triggeredAt);
             if (push.isRequest()) {
                 recordAttempt(push, run.attempt(), run.sequence(), triggeredAt);
             }

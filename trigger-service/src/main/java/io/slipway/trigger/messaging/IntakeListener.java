@@ -1,13 +1,15 @@
 package io.slipway.trigger.messaging;
 
-import io.micronaut.configuration.kafka.annotation.Topic;
+import io.slipway.common.kafka.Batching;
 import io.slipway.common.kafka.RecordPipeline;
-import io.slipway.common.kafka.SlipwayListener;
+import io.slipway.common.kafka.StageListener;
+import io.slipway.common.kafka.StageSubscription;
 import io.slipway.common.kafka.WhenExhausted;
 import io.slipway.events.CommitReceived;
 import io.slipway.schemas.Topics;
+import io.slipway.trigger.domain.RunLedger;
 import io.slipway.trigger.domain.TriggerService;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import jakarta.inject.Singleton;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -15,13 +17,16 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 
 /**
  * The single decision point for each repository's runs: the owner of an intake partition turns candidates into
- * runs in partition order, after its ledger has caught up with every run already in {@code slipway.commits}.
+ * runs in partition order, after its ledger has caught up with every run already in {@code slipway.commits}. A poll's
+ * candidates are decided in one Kafka transaction with their intake offsets, so each becomes its run exactly once:
+ * a fenced (zombie) owner can commit neither, and the runs of an aborted transaction leave the ledger again.
  */
-@SlipwayListener("trigger-service")
-public class IntakeListener implements ConsumerRebalanceListener {
+@Singleton
+public class IntakeListener implements StageListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(IntakeListener.class);
     private static final Duration CATCH_UP_ATTEMPT = Duration.ofSeconds(30);
@@ -30,16 +35,24 @@ public class IntakeListener implements ConsumerRebalanceListener {
     private final TriggerService trigger;
     private final CommitsTail tail;
     private final IntakeObserver observer;
+    private final RunLedger ledger;
 
-    IntakeListener(RecordPipeline pipeline, TriggerService trigger, CommitsTail tail, IntakeObserver observer) {
+    IntakeListener(RecordPipeline pipeline, TriggerService trigger, CommitsTail tail, IntakeObserver observer,
+                   RunLedger ledger) {
         this.pipeline = pipeline;
         this.trigger = trigger;
         this.tail = tail;
         this.observer = observer;
+        this.ledger = ledger;
     }
 
-    @Topic(Topics.TRIGGER_INTAKE)
-    void receive(ConsumerRecord<byte[], byte[]> record) {
+    @Override
+    public StageSubscription subscription() {
+        return new StageSubscription("trigger-service", List.of(Topics.TRIGGER_INTAKE), 1, Batching.PER_POLL);
+    }
+
+    @Override
+    public void receive(ConsumerRecord<byte[], byte[]> record) {
         pipeline.process(record, CommitReceived.class, candidate -> observer.decided(trigger.start(
                 CommitMapping.toPush(candidate), candidate.getRun().getRunId(), candidate.getRun().getTriggeredAt(),
                 candidate.getRun().getAttempt() == CommitMapping.NEW_ATTEMPT || "manual".equals(candidate.getSource()))),
@@ -58,6 +71,23 @@ public class IntakeListener implements ConsumerRebalanceListener {
         if (partitions.isEmpty()) {
             return;
         }
+        awaitLedger(partitions);
+    }
+
+    /**
+     * The runs this owner recorded since its last commit may be gone with the aborted transaction, so they leave the
+     * ledger; runs of transactions that did commit come back from the tail, which is awaited before the candidates
+     * are decided again.
+     */
+    @Override
+    public void onAborted() {
+        int undone = ledger.forgetUnconfirmed();
+        LOG.info("Intake transaction aborted: {} run(s) not yet read back from {} left the ledger", undone,
+                Topics.COMMITS);
+        awaitLedger(List.of());
+    }
+
+    private void awaitLedger(Collection<TopicPartition> partitions) {
         while (true) {
             try {
                 tail.awaitCaughtUp(CATCH_UP_ATTEMPT);
@@ -66,13 +96,9 @@ public class IntakeListener implements ConsumerRebalanceListener {
                 if (!tail.following() || Thread.currentThread().isInterrupted()) {
                     throw e;
                 }
-                LOG.warn("Not deciding runs for {} yet: {}", partitions, e.getMessage());
+                LOG.warn("Not deciding runs{} yet: {}", partitions.isEmpty() ? "" : " for " + partitions,
+                        e.getMessage());
             }
         }
-    }
-
-    @Override
-    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-        // Nothing to hand over: every decision is already in slipway.commits.
     }
 }

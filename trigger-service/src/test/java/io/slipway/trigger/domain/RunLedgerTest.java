@@ -235,6 +235,72 @@ class RunLedgerTest {
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
+    @Test
+    void aRunEmittedInATransactionThatWasAbortedIsForgottenSoItsRedoStartsIt() {
+        ledger.recordEmitted(runId, 1, push("github", "d-1", sha), 10, AT);
+        assertThat(ledger.decide(runId, push("github", "d-1", sha), false, AT))
+                .isInstanceOf(RunLedger.Verdict.Duplicate.class);
+
+        assertThat(ledger.forgetUnconfirmed()).isEqualTo(1);
+
+        assertThat(ledger.decide(runId, push("github", "d-1", sha), false, AT))
+                .isEqualTo(new RunLedger.Verdict.NewRun(1, AT.toEpochMilli()));
+        assertThat(ledger.run(runId)).isEmpty();
+        assertThat(ledger.latest("org/app", "refs/heads/main")).isEmpty();
+        assertThat(ledger.size()).isZero();
+    }
+
+    @Test
+    void anAbortedReRunFallsBackToTheCommittedAttemptAndSequences() {
+        String later = "b".repeat(40);
+        String laterRun = RunIds.runId("org/app", later, "refs/heads/main");
+        ledger.record(runId, 1, push("github", "d-1", sha), 10, AT);
+        ledger.record(laterRun, 1, push("github", "d-2", later), 11, AT);
+        ledger.recordEmitted(runId, 2, push("manual", null, sha), 10, AT);
+        ledger.recordEmitted(RunIds.runId("org/app", "c".repeat(40), "refs/heads/main"), 1,
+                push("github", "d-3", "c".repeat(40)), 12, AT);
+
+        ledger.forgetUnconfirmed();
+
+        assertThat(ledger.decide(runId, push("manual", null, sha), true, AT)).isEqualTo(new RunLedger.Verdict.NewRun(2, 10));
+        assertThat(ledger.latest("org/app", "refs/heads/main")).hasValueSatisfying(e -> assertThat(e.runId()).isEqualTo(laterRun));
+        assertThat(ledger.decide(RunIds.runId("org/app", "c".repeat(40), "refs/heads/main"),
+                push("github", "d-3", "c".repeat(40)), false, Instant.EPOCH))
+                .as("the aborted run's sequence 12 is free again").isEqualTo(new RunLedger.Verdict.NewRun(1, 12));
+    }
+
+    @Test
+    void aRunReadBackFromTheTopicIsNoLongerForgottenNorAreTheEarlierRunsOfItsRepository() {
+        String second = "b".repeat(40);
+        String secondRun = RunIds.runId("org/app", second, "refs/heads/main");
+        Push otherRepository = new Push("github", "o-1", "org/other", "https://example.org/org/other.git", null,
+                "refs/heads/main", sha, "change", "Ada", "ada@example.org", AT, false);
+        String otherRun = RunIds.runId("org/other", sha, "refs/heads/main");
+        ledger.recordEmitted(runId, 1, push("github", "d-1", sha), 10, AT);
+        ledger.recordEmitted(otherRun, 1, otherRepository, 20, AT);
+        ledger.recordEmitted(secondRun, 1, push("github", "d-2", second), 11, AT);
+
+        ledger.record(secondRun, 1, push("github", "d-2", second), 11, AT);
+
+        assertThat(ledger.unconfirmed()).as("org/other's run is not read back yet").isEqualTo(1);
+        assertThat(ledger.forgetUnconfirmed()).isEqualTo(1);
+        assertThat(ledger.run(runId)).isPresent();
+        assertThat(ledger.run(secondRun)).isPresent();
+        assertThat(ledger.run(otherRun)).isEmpty();
+    }
+
+    @Test
+    void aRunReadBackAfterItsUndoIsHeldAgain() {
+        ledger.recordEmitted(runId, 1, push("github", "d-1", sha), 10, AT);
+        ledger.forgetUnconfirmed();
+
+        ledger.record(runId, 1, push("github", "d-1", sha), 10, AT);
+
+        assertThat(ledger.decide(runId, push("github", "d-1", sha), false, AT))
+                .isInstanceOf(RunLedger.Verdict.Duplicate.class);
+        assertThat(ledger.unconfirmed()).isZero();
+    }
+
     private long startAt(String id, Push push, Instant acceptedAt) {
         RunLedger.Verdict.NewRun run = (RunLedger.Verdict.NewRun) ledger.decide(id, push, false, acceptedAt);
         ledger.record(id, run.attempt(), push, run.sequence(), acceptedAt);
