@@ -2,7 +2,6 @@ package io.slipway.common.config;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.bind.annotation.Bindable;
-import io.slipway.common.kafka.SlipwayListener;
 
 import java.time.Duration;
 
@@ -12,10 +11,10 @@ import java.time.Duration;
  * that meets transient faults is retried ({@code retryBudget}, a time counted from the record's first transient fault)
  * before its stage gives up on it.
  *
- * @param maxPollRecords       records per poll of the service's listener (read by {@link SlipwayListener} too)
- * @param maxPollIntervalMs    the listener's {@code max.poll.interval.ms} (read by {@link SlipwayListener} too)
- * @param sessionTimeoutMs     the listener's {@code session.timeout.ms} (read by {@link SlipwayListener} too)
- * @param heartbeatIntervalMs  the listener's {@code heartbeat.interval.ms} (read by {@link SlipwayListener} too)
+ * @param maxPollRecords       records per poll of each stage worker
+ * @param maxPollIntervalMs    each stage worker's {@code max.poll.interval.ms}
+ * @param sessionTimeoutMs     each stage worker's {@code session.timeout.ms}
+ * @param heartbeatIntervalMs  each stage worker's {@code heartbeat.interval.ms}
  * @param fetchMaxWaitMs       the listener's {@code fetch.max.wait.ms}: how long an idle fetch waits for data
  * @param instanceId           this instance's name in its stages' transactional ids
  *                             ({@code <group>.<instance-id>.<worker>}); empty means host name and HTTP port (a random
@@ -44,8 +43,8 @@ public record SlipwayKafkaProperties(
         @Bindable(defaultValue = "3s") Duration retryBudget,
         @Bindable(defaultValue = "200ms") Duration retryInitialBackoff,
         @Bindable(defaultValue = "30s") Duration retryMaxBackoff,
-        @Bindable(defaultValue = SlipwayListener.DEFAULT_MAX_POLL_RECORDS) int maxPollRecords,
-        @Bindable(defaultValue = SlipwayListener.DEFAULT_MAX_POLL_INTERVAL_MS) long maxPollIntervalMs,
+        @Bindable(defaultValue = "50") int maxPollRecords,
+        @Bindable(defaultValue = "300000") long maxPollIntervalMs,
         @Bindable(defaultValue = "10000") int sessionTimeoutMs,
         @Bindable(defaultValue = "3000") int heartbeatIntervalMs,
         @Bindable(defaultValue = "500") int fetchMaxWaitMs,
