@@ -3,6 +3,8 @@ package io.slipway.common.kafka;
 import org.apache.kafka.clients.producer.Producer;
 
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -13,11 +15,16 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class StageTransaction {
 
-    /** One open transaction: the producer handed to publishers and the first fault that doomed it, if any. */
-    private record Open(Producer<byte[], byte[]> producer, AtomicReference<Throwable> doom) {
+    /**
+     * One open transaction: its identity, the producer handed to publishers and the first fault that doomed it, if
+     * any.
+     */
+    private record Open(long id, Producer<byte[], byte[]> producer, AtomicReference<Throwable> doom) {
     }
 
     private static final ThreadLocal<Open> OPEN = new ThreadLocal<>();
+    private static final ThreadLocal<Long> LAST = new ThreadLocal<>();
+    private static final AtomicLong IDS = new AtomicLong();
 
     private StageTransaction() {
     }
@@ -25,6 +32,24 @@ public final class StageTransaction {
     /** The open transaction's producer (byte[] keys and values), or empty outside a stage worker. */
     public static Optional<Producer<byte[], byte[]>> currentProducer() {
         return Optional.ofNullable(OPEN.get()).map(Open::producer);
+    }
+
+    /**
+     * An identity of the open transaction, unique within the process, so that a stage can tell what it learnt in this
+     * transaction from what it learnt in earlier ones; empty outside a stage worker.
+     */
+    public static OptionalLong currentId() {
+        Open open = OPEN.get();
+        return open == null ? OptionalLong.empty() : OptionalLong.of(open.id());
+    }
+
+    /**
+     * The identity of the transaction the current thread's stage worker opened last, open or ended: in
+     * {@link StageListener#onAborted} it names the transaction that was aborted. Empty on a thread that never had one.
+     */
+    public static OptionalLong lastId() {
+        Long last = LAST.get();
+        return last == null ? OptionalLong.empty() : OptionalLong.of(last);
     }
 
     /**
@@ -40,7 +65,9 @@ public final class StageTransaction {
     static void within(Producer<byte[], byte[]> producer, Runnable body) {
         Open outer = OPEN.get();
         AtomicReference<Throwable> doom = new AtomicReference<>();
-        OPEN.set(new Open(new WatchedProducer(producer, fault -> doom.compareAndSet(null, fault)), doom));
+        long id = IDS.incrementAndGet();
+        LAST.set(id);
+        OPEN.set(new Open(id, new WatchedProducer(producer, fault -> doom.compareAndSet(null, fault)), doom));
         try {
             body.run();
         } finally {

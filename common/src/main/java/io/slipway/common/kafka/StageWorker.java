@@ -20,9 +20,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -32,8 +34,10 @@ import java.util.function.Supplier;
  * its outcome in a Kafka transaction together with the record's offset (consume-transform-produce). The offsets are
  * sent with the consumer's group metadata, so a worker that lost its partitions (a zombie past its poll interval)
  * cannot commit. A transaction that fails for any reason is aborted (the producer is made anew when it was fenced),
- * the records it held are sought back and taken again, and the listener is told ({@link StageListener#onAborted}).
- * An {@link Error} ends the worker, its records uncommitted; its heartbeat says so.
+ * its partitions are sought back to their committed offsets (so a commit whose outcome was unknown is not redone)
+ * and the records taken again, and the listener is told ({@link StageListener#onAborted}). A listener callback that
+ * fails, or a poll that fails, is tried again after a pause; only an {@link Error} ends the worker, its records
+ * uncommitted; its heartbeat says so.
  * <p>
  * {@link Batching#PER_POLL} commits all records of a poll in one transaction; {@link Batching#PER_RECORD} commits each
  * record in its own, handles the records of a poll one after another, and goes back to poll (seeking the rest back)
@@ -89,6 +93,11 @@ public final class StageWorker implements Runnable {
                 try {
                     records = consumer.poll(POLL_TIMEOUT);
                 } catch (WakeupException e) {
+                    continue;
+                } catch (KafkaException e) {
+                    LOG.warn("{} could not poll, trying again: {}", name, e.toString());
+                    heartbeat.error(e);
+                    pause();
                     continue;
                 }
                 heartbeat.beat();
@@ -172,8 +181,8 @@ public final class StageWorker implements Runnable {
             producer.commitTransaction();
         } catch (RuntimeException e) {
             abort(e);
-            rewind.seekBack();
-            listener.onAborted();
+            seekToCommitted(rewind.partitions());
+            retry("forget what the aborted transaction taught it", listener::onAborted);
             if (!(e instanceof RecordPipeline.RecordHandedBack) || !isStopping()) {
                 pause();
             }
@@ -212,6 +221,52 @@ public final class StageWorker implements Runnable {
         } catch (RuntimeException e) {
             LOG.warn("{} could not abort its transaction, making a new producer: {}", name, e.toString());
             discardProducer();
+        }
+    }
+
+    /**
+     * Seeks the partitions back to their committed offsets, once the producer is ready again: a commit whose outcome
+     * was not learnt (a timeout) may have committed, and the coordinator settles it when the producer with the same
+     * transactional id initialises, so the committed offsets (asked for stable, as the consumer reads
+     * read_committed) tell whether the records are to be taken again. A partition never committed goes to its start.
+     */
+    private void seekToCommitted(Collection<TopicPartition> partitions) {
+        while (producer == null && !isStopping()) {
+            initProducer();
+        }
+        retry("seek back to its committed offsets", () -> {
+            Set<TopicPartition> assigned = new HashSet<>(partitions);
+            assigned.retainAll(consumer.assignment());
+            Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(assigned);
+            for (TopicPartition partition : assigned) {
+                OffsetAndMetadata offset = committed.get(partition);
+                if (offset == null) {
+                    consumer.seekToBeginning(List.of(partition));
+                } else {
+                    consumer.seek(partition, offset);
+                }
+            }
+        });
+    }
+
+    /**
+     * Runs {@code step} until it succeeds or the worker stops, beating the heartbeat at each attempt and pausing
+     * between them, so that a fault of the broker or of the stage's stores (read again after a restart) delays the
+     * worker instead of ending it.
+     */
+    private void retry(String what, Runnable step) {
+        while (!isStopping()) {
+            heartbeat.beat();
+            try {
+                step.run();
+                return;
+            } catch (WakeupException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.warn("{} could not {}, trying again: {}", name, what, e.toString());
+                heartbeat.error(e);
+                pause();
+            }
         }
     }
 
@@ -273,6 +328,10 @@ public final class StageWorker implements Runnable {
             }
         }
 
+        Collection<TopicPartition> partitions() {
+            return firstUncommitted.keySet();
+        }
+
         void committed(List<ConsumerRecord<byte[], byte[]>> records) {
             records.forEach(r -> firstUncommitted.merge(new TopicPartition(r.topic(), r.partition()), r.offset() + 1,
                     Math::max));
@@ -289,17 +348,17 @@ public final class StageWorker implements Runnable {
         }
     }
 
-    /** Tells the listener of partitions moving. */
+    /** Tells the listener of partitions moving, until it has taken the news (its stores may be unreadable a while). */
     private final class Rebalance implements ConsumerRebalanceListener {
 
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            listener.onPartitionsRevoked(partitions);
+            retry("hand over " + partitions, () -> listener.onPartitionsRevoked(partitions));
         }
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            listener.onPartitionsAssigned(partitions);
+            retry("take over " + partitions, () -> listener.onPartitionsAssigned(partitions));
         }
     }
 }

@@ -21,12 +21,15 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,6 +43,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -231,7 +235,94 @@ class StageWorkerTest {
         assertThat(committedOffset(listener.subscription().group(), input)).isEqualTo(-1);
     }
 
+    @Test
+    void aCommitWhoseOutcomeWasNotLearntIsNotRedoneSoEachOutputAppearsOnce() {
+        String input = newTopic("stage-in");
+        String output = newTopic("stage-out");
+        produce(input, List.of("u0", "u1", "u2"));
+        EventPublisher publisher = publisher();
+        AtomicInteger received = new AtomicInteger();
+        TestListener listener = new TestListener(new StageSubscription("stage-unknown-" + input, List.of(input), 1,
+                Batching.PER_POLL), record -> {
+            received.incrementAndGet();
+            publisher.publish(output, key(record), RecordPipelineTest.commitReceived());
+        });
+        AtomicBoolean timedOutOnce = new AtomicBoolean();
+
+        start(listener, 0, Duration.ofSeconds(30), producer -> commitThenTimeOut(producer, timedOutOnce));
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> listener.abortions.get() == 1
+                && committedOffset(listener.subscription().group(), input) == 3);
+        produce(input, List.of("u3"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> committedOffset(listener.subscription().group(), input) == 4);
+        assertThat(keys(readCommitted(output))).containsExactly("u0", "u1", "u2", "u3");
+        assertThat(received).as("the committed batch was not taken again").hasValue(4);
+    }
+
+    @Test
+    void aListenerWhoseAssignmentFailsTwiceIsToldAgainAndItsRecordsAreProcessedOnce() {
+        String input = newTopic("stage-in");
+        String output = newTopic("stage-out");
+        produce(input, List.of("a0", "a1"));
+        EventPublisher publisher = publisher();
+        AtomicInteger assignments = new AtomicInteger();
+        TestListener listener = new TestListener(new StageSubscription("stage-assign-" + input, List.of(input), 1,
+                Batching.PER_POLL), record -> publisher.publish(output, key(record),
+                RecordPipelineTest.commitReceived())) {
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                if (!partitions.isEmpty() && assignments.incrementAndGet() <= 2) {
+                    throw new TransientFailure("the stage's store cannot be read yet", null);
+                }
+                super.onPartitionsAssigned(partitions);
+            }
+        };
+
+        start(listener, 0, Duration.ofSeconds(30));
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> committedOffset(listener.subscription().group(), input) == 2);
+        assertThat(assignments).hasValue(3);
+        assertThat(keys(readCommitted(output))).containsExactly("a0", "a1");
+        assertThat(heartbeats.alive()).isTrue();
+        assertThat(heartbeats.vitals()).singleElement().satisfies(vital -> assertThat(vital.lastError())
+                .as("the health shows why the worker waited").contains("cannot be read yet"));
+    }
+
+    @Test
+    void anOnAbortedThatFailsOnceIsToldAgainAndTheWorkerCarriesOn() {
+        String input = newTopic("stage-in");
+        String output = newTopic("stage-out");
+        produce(input, List.of("b0"));
+        EventPublisher publisher = publisher();
+        AtomicBoolean handedBack = new AtomicBoolean();
+        AtomicInteger forgetAttempts = new AtomicInteger();
+        TestListener listener = new TestListener(new StageSubscription("stage-forget-" + input, List.of(input), 1,
+                Batching.PER_RECORD), record -> {
+            if (handedBack.compareAndSet(false, true)) {
+                throw new RecordPipeline.RecordHandedBack("the stage gave b0 back", null);
+            }
+            publisher.publish(output, key(record), RecordPipelineTest.commitReceived());
+        });
+        listener.aborted = () -> {
+            if (forgetAttempts.incrementAndGet() == 1) {
+                throw new TransientFailure("the stage's store cannot be read yet", null);
+            }
+        };
+
+        start(listener, 0, Duration.ofSeconds(30));
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> committedOffset(listener.subscription().group(), input) == 1);
+        assertThat(forgetAttempts).hasValue(2);
+        assertThat(keys(readCommitted(output))).containsExactly("b0");
+        assertThat(heartbeats.alive()).isTrue();
+    }
+
     private KafkaConsumer<byte[], byte[]> start(StageListener listener, int index, Duration pollInterval) {
+        return start(listener, index, pollInterval, UnaryOperator.identity());
+    }
+
+    private KafkaConsumer<byte[], byte[]> start(StageListener listener, int index, Duration pollInterval,
+                                                UnaryOperator<Producer<byte[], byte[]>> wrap) {
         StageSubscription subscription = listener.subscription();
         String clientId = subscription.group() + "-" + index;
         KafkaConsumer<byte[], byte[]> consumer = clients.consumer(clientId, subscription.group(), Map.of(
@@ -244,7 +335,7 @@ class StageWorkerTest {
         String transactionalId = subscription.group() + ".test." + index;
         Heartbeat heartbeat = heartbeats.register(clientId, pollInterval);
         StageWorker worker = new StageWorker(clientId, listener, consumer,
-                () -> clients.transactionalProducer(clientId, transactionalId, Duration.ofSeconds(60)),
+                () -> wrap.apply(clients.transactionalProducer(clientId, transactionalId, Duration.ofSeconds(60))),
                 heartbeat, pollInterval);
         Thread thread = new Thread(heartbeat.guard(worker), clientId);
         thread.setUncaughtExceptionHandler((t, e) -> { });
@@ -252,6 +343,28 @@ class StageWorkerTest {
         threads.add(thread);
         thread.start();
         return consumer;
+    }
+
+    /**
+     * The producer, except that its first {@code commitTransaction} commits and then throws a timeout, as when the
+     * acknowledgement of a commit the coordinator did decide was not had in time.
+     */
+    @SuppressWarnings("unchecked")
+    private static Producer<byte[], byte[]> commitThenTimeOut(Producer<byte[], byte[]> producer,
+                                                              AtomicBoolean timedOutOnce) {
+        return (Producer<byte[], byte[]>) Proxy.newProxyInstance(Producer.class.getClassLoader(),
+                new Class<?>[]{Producer.class}, (proxy, method, args) -> {
+                    Object result;
+                    try {
+                        result = method.invoke(producer, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                    if (method.getName().equals("commitTransaction") && timedOutOnce.compareAndSet(false, true)) {
+                        throw new TimeoutException("simulated: the commit's outcome was not learnt in time");
+                    }
+                    return result;
+                });
     }
 
     /**
@@ -364,7 +477,7 @@ class StageWorkerTest {
     }
 
     /** A stage made of a lambda, counting what the worker tells it. */
-    private static final class TestListener implements StageListener {
+    private static class TestListener implements StageListener {
 
         private final StageSubscription subscription;
         private final Consumer<ConsumerRecord<byte[], byte[]>> receive;

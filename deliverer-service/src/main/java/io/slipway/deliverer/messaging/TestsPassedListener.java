@@ -4,15 +4,12 @@ import io.slipway.common.kafka.Batching;
 import io.slipway.common.kafka.RecordPipeline;
 import io.slipway.common.kafka.StageListener;
 import io.slipway.common.kafka.StageSubscription;
-import io.slipway.common.kafka.TransientFailure;
 import io.slipway.common.kafka.WhenExhausted;
 import io.slipway.events.TestsPassed;
 import io.slipway.schemas.Topics;
 import jakarta.inject.Singleton;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.Collection;
 import java.util.List;
@@ -25,7 +22,6 @@ import java.util.List;
 @Singleton
 public class TestsPassedListener implements StageListener {
 
-    private static final Logger LOG = LoggerFactory.getLogger(TestsPassedListener.class);
     private static final StageSubscription SUBSCRIPTION =
             new StageSubscription("deliverer-service", List.of(Topics.TESTS), 1, Batching.PER_POLL);
 
@@ -57,20 +53,11 @@ public class TestsPassedListener implements StageListener {
 
     /**
      * The ledger already holds what the aborted transaction wrote, which the state topic will never have, so it reads
-     * the topic again; the poll is not redone before that worked (an aborted transaction is often a broker away).
+     * the topic again; the worker tries that again until it worked (an aborted transaction is often a broker away),
+     * and only then redoes the poll.
      */
     @Override
     public void onAborted() {
-        while (true) {
-            try {
-                ledger.forgetUncommitted();
-                return;
-            } catch (TransientFailure e) {
-                if (Thread.currentThread().isInterrupted()) {
-                    throw e;
-                }
-                LOG.warn("Not delivering before the ledger was read again: {}", e.getMessage());
-            }
-        }
+        ledger.forgetUncommitted();
     }
 }

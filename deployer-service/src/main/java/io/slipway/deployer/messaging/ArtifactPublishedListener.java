@@ -4,15 +4,12 @@ import io.slipway.common.kafka.Batching;
 import io.slipway.common.kafka.RecordPipeline;
 import io.slipway.common.kafka.StageListener;
 import io.slipway.common.kafka.StageSubscription;
-import io.slipway.common.kafka.TransientFailure;
 import io.slipway.common.kafka.WhenExhausted;
 import io.slipway.events.ArtifactPublished;
 import io.slipway.schemas.Topics;
 import jakarta.inject.Singleton;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.Collection;
 import java.util.List;
@@ -24,7 +21,6 @@ import java.util.List;
 @Singleton
 public class ArtifactPublishedListener implements StageListener {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ArtifactPublishedListener.class);
     private static final StageSubscription SUBSCRIPTION =
             new StageSubscription("deployer-service", List.of(Topics.ARTIFACTS), 1, Batching.PER_RECORD);
 
@@ -56,21 +52,11 @@ public class ArtifactPublishedListener implements StageListener {
 
     /**
      * The states already hold what the aborted transaction wrote, which the state topic will never have, so they are
-     * read again; nothing is deployed before that worked (an aborted transaction is often a broker away).
+     * read again; the worker tries that again until it worked (an aborted transaction is often a broker away), and
+     * only then deploys anything.
      */
     @Override
     public void onAborted() {
-        boolean read = false;
-        while (!read) {
-            try {
-                states.forgetUncommitted();
-                read = true;
-            } catch (TransientFailure e) {
-                if (Thread.currentThread().isInterrupted()) {
-                    throw e;
-                }
-                LOG.warn("Not deploying before the environment states were read again: {}", e.getMessage());
-            }
-        }
+        states.forgetUncommitted();
     }
 }

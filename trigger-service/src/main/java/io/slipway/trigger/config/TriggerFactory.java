@@ -3,6 +3,7 @@ package io.slipway.trigger.config;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import io.slipway.common.glob.Glob;
+import io.slipway.common.kafka.StageTransaction;
 import io.slipway.common.policy.CloneUrlPolicy;
 import io.slipway.trigger.domain.PushAdmission;
 import io.slipway.trigger.domain.RefFilter;
@@ -44,7 +45,7 @@ public class TriggerFactory {
             throw new IllegalArgumentException("SLIPWAY_TRIGGER_LEDGER_WINDOW is too short for"
                     + " SLIPWAY_DELIVERER_OUTCOME_WINDOW: " + e.getMessage(), e);
         }
-        return new RunLedger(limits, clock);
+        return new RunLedger(limits, clock, () -> StageTransaction.currentId().orElse(RunLedger.NO_TRANSACTION));
     }
 
     @Singleton

@@ -13,6 +13,7 @@ import java.util.ListIterator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.LongSupplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,9 +37,10 @@ import org.slf4j.LoggerFactory;
  * answered; more runs than {@link Limits#maxRuns()} within the window are kept and logged as a warning.
  * <p>
  * The owner emits its runs in a Kafka transaction that may still be aborted, so what it records as emitted
- * ({@link #recordEmitted}) stays revocable until the commits topic gives the run back ({@link #record} of the same
- * attempt): {@link #forgetUnconfirmed} then undoes every such run not read back yet, after which the owner must let
- * the ledger catch up with the topic again, since a run of a committed transaction may simply not have been read yet.
+ * ({@link #recordEmitted}) is tagged with that transaction (as the ledger's transaction source names it) and stays
+ * revocable until the commits topic gives the run back ({@link #record} of the same attempt):
+ * {@link #forgetEmittedIn} undoes the runs of one aborted transaction, and keeps those of earlier, committed ones
+ * that the topic has not given back yet.
  */
 public final class RunLedger {
 
@@ -109,14 +111,19 @@ public final class RunLedger {
      * delivery key's run, its ref's latest run and its repository. Every key is the run's repository's, so the topic
      * (keyed by repository) gives such runs back in the order they were emitted.
      */
-    private record Undo(String runId, int attempt, long sequence, String repository, Held run, String deliveryKey,
-                        String deliveryRun, String refKey, String latestRun, Repository repositoryBefore) {
+    private record Undo(long transaction, String runId, int attempt, long sequence, String repository, Held run,
+                        String deliveryKey, String deliveryRun, String refKey, String latestRun,
+                        Repository repositoryBefore) {
     }
+
+    /** What the transaction source answers outside a transaction. */
+    public static final long NO_TRANSACTION = 0;
 
     private static final Logger LOG = LoggerFactory.getLogger(RunLedger.class);
 
     private final Limits limits;
     private final Clock clock;
+    private final LongSupplier transaction;
     /** In the order runs were (re-)triggered, oldest first; every field is guarded by {@code this}. */
     private final LinkedHashMap<String, Held> runs = new LinkedHashMap<>();
     private final Map<String, String> deliveries = new HashMap<>();
@@ -132,9 +139,19 @@ public final class RunLedger {
         this(Limits.DEFAULT, Clock.systemUTC());
     }
 
+    /** A ledger whose emitted runs belong to no transaction: none of them is ever revoked. */
     public RunLedger(Limits limits, Clock clock) {
+        this(limits, clock, () -> NO_TRANSACTION);
+    }
+
+    /**
+     * @param transaction names the transaction the owner emits runs in at the moment of the call ({@link #recordEmitted}
+     *                    tags each run with it), or {@link #NO_TRANSACTION} outside one
+     */
+    public RunLedger(Limits limits, Clock clock, LongSupplier transaction) {
         this.limits = limits;
         this.clock = clock;
+        this.transaction = transaction;
     }
 
     /**
@@ -172,13 +189,13 @@ public final class RunLedger {
 
     /**
      * Records a run the owner has just emitted in a transaction that may yet be aborted: as {@link #record}, and kept
-     * revocable ({@link #forgetUnconfirmed}) until the topic gives the run back.
+     * revocable ({@link #forgetEmittedIn} that transaction) until the topic gives the run back.
      */
     public synchronized void recordEmitted(String runId, int attempt, Push push, long sequence, Instant triggeredAt) {
         Held run = runs.get(runId);
         String deliveryKey = push.deliveryId() == null ? null : deliveryKey(push);
         String refKey = refKey(push.repository(), push.ref());
-        Undo undo = new Undo(runId, attempt, sequence, push.repository(),
+        Undo undo = new Undo(transaction.getAsLong(), runId, attempt, sequence, push.repository(),
                 run == null ? null : new Held(run.entry(), run.triggeredAt(), new HashSet<>(run.deliveries())),
                 deliveryKey, deliveryKey == null ? null : deliveries.get(deliveryKey), refKey, latestByRef.get(refKey),
                 repositories.get(push.repository()));
@@ -187,17 +204,24 @@ public final class RunLedger {
     }
 
     /**
-     * Undoes, newest first, every run recorded by {@link #recordEmitted} that the topic has not given back: their
-     * transaction may have been aborted. The ledger then lacks any of them that was committed but not read yet, so
-     * the caller waits for the topic to be read to its end before deciding again.
+     * Undoes, newest first, the runs recorded by {@link #recordEmitted} in {@code aborted} that the topic has not given
+     * back; runs of other transactions stay (an earlier one committed, even if the topic has not given its runs back
+     * yet). The aborted transaction's runs are the newest revocable ones, since the owner emits in one transaction at a
+     * time. When the transaction's outcome was not learnt it may have committed after all, so the caller lets the
+     * ledger catch up with the topic before deciding again.
      *
      * @return how many runs were undone
      */
-    public synchronized int forgetUnconfirmed() {
-        int undone = unconfirmed.size();
+    public synchronized int forgetEmittedIn(long aborted) {
+        int undone = 0;
         ListIterator<Undo> newest = unconfirmed.listIterator(unconfirmed.size());
         while (newest.hasPrevious()) {
             Undo undo = newest.previous();
+            if (undo.transaction() != aborted || aborted == NO_TRANSACTION) {
+                continue;
+            }
+            newest.remove();
+            undone++;
             restore(runs, undo.runId(), undo.run());
             if (undo.deliveryKey() != null) {
                 restore(deliveries, undo.deliveryKey(), undo.deliveryRun());
@@ -205,7 +229,6 @@ public final class RunLedger {
             restore(latestByRef, undo.refKey(), undo.latestRun());
             restore(repositories, undo.repository(), undo.repositoryBefore());
         }
-        unconfirmed.clear();
         return undone;
     }
 

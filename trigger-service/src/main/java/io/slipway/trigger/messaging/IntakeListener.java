@@ -4,6 +4,7 @@ import io.slipway.common.kafka.Batching;
 import io.slipway.common.kafka.RecordPipeline;
 import io.slipway.common.kafka.StageListener;
 import io.slipway.common.kafka.StageSubscription;
+import io.slipway.common.kafka.StageTransaction;
 import io.slipway.common.kafka.WhenExhausted;
 import io.slipway.events.CommitReceived;
 import io.slipway.schemas.Topics;
@@ -23,7 +24,8 @@ import java.util.List;
  * The single decision point for each repository's runs: the owner of an intake partition turns candidates into
  * runs in partition order, after its ledger has caught up with every run already in {@code slipway.commits}. A poll's
  * candidates are decided in one Kafka transaction with their intake offsets, so each becomes its run exactly once:
- * a fenced (zombie) owner can commit neither, and the runs of an aborted transaction leave the ledger again.
+ * a fenced (zombie) owner can commit neither, and the runs and request states of an aborted transaction leave the
+ * ledger and the request cache again.
  */
 @Singleton
 public class IntakeListener implements StageListener {
@@ -36,14 +38,16 @@ public class IntakeListener implements StageListener {
     private final CommitsTail tail;
     private final IntakeObserver observer;
     private final RunLedger ledger;
+    private final RequestStateWriter requests;
 
     IntakeListener(RecordPipeline pipeline, TriggerService trigger, CommitsTail tail, IntakeObserver observer,
-                   RunLedger ledger) {
+                   RunLedger ledger, RequestStateWriter requests) {
         this.pipeline = pipeline;
         this.trigger = trigger;
         this.tail = tail;
         this.observer = observer;
         this.ledger = ledger;
+        this.requests = requests;
     }
 
     @Override
@@ -75,14 +79,16 @@ public class IntakeListener implements StageListener {
     }
 
     /**
-     * The runs this owner recorded since its last commit may be gone with the aborted transaction, so they leave the
-     * ledger; runs of transactions that did commit come back from the tail, which is awaited before the candidates
-     * are decided again.
+     * The runs and request states of the aborted transaction leave the ledger and the request cache; those of earlier
+     * transactions stay, since they committed. A transaction whose commit had an unknown outcome may have committed
+     * after all: its runs come back from the tail, which is awaited before the candidates are decided again.
      */
     @Override
     public void onAborted() {
-        int undone = ledger.forgetUnconfirmed();
-        LOG.info("Intake transaction aborted: {} run(s) not yet read back from {} left the ledger", undone,
+        long aborted = StageTransaction.lastId().orElse(RunLedger.NO_TRANSACTION);
+        int undone = ledger.forgetEmittedIn(aborted);
+        requests.forgetUncommitted(aborted);
+        LOG.info("Intake transaction aborted: its {} run(s) not yet read back from {} left the ledger", undone,
                 Topics.COMMITS);
         awaitLedger(List.of());
     }

@@ -6,6 +6,7 @@ import io.micronaut.context.annotation.Factory;
 import io.micronaut.core.annotation.Nullable;
 import io.slipway.common.config.SlipwayKafkaProperties;
 import io.slipway.common.kafka.EventPublisher;
+import io.slipway.common.kafka.StageTransaction;
 import io.slipway.common.kafka.KafkaClients;
 import io.slipway.common.liveness.Heartbeats;
 import io.slipway.common.messaging.TopicsAtStartup;
@@ -19,33 +20,55 @@ import io.slipway.trigger.domain.Push;
 import io.slipway.trigger.domain.RequestBook;
 import io.slipway.trigger.domain.RequestService;
 import io.slipway.trigger.domain.RequestStatus;
+import io.slipway.trigger.domain.RunLedger;
+import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 
 /**
  * The one writer of {@code slipway.requests} (key {@code <repository>#<number>}), through the service's event
  * publisher, so a state is durable when {@link #put} returns. It reads the states back with
  * {@link KafkaRequestStates}, and answers its own writes until that reader has caught up with them: each state it
  * writes gets an {@code updatedAt} after the previous one, so a read state at least as recent replaces its own.
+ * What it wrote in the intake's transaction is remembered with that transaction, so that the writes of an aborted one
+ * are forgotten again ({@link #forgetUncommitted}).
  */
 @Singleton
 public class RequestStateWriter implements RequestBook {
 
     private final EventPublisher publisher;
     private final KafkaRequestStates states;
+    private final LongSupplier transaction;
     private final Map<String, RequestState> written = new ConcurrentHashMap<>();
+    /** The writes of the latest transaction, oldest first, with what each key held before; guarded by itself. */
+    private final List<Undo> latest = new ArrayList<>();
+    private long latestTransaction = RunLedger.NO_TRANSACTION;
     private Instant lastStamp = Instant.EPOCH;
 
+    /** A key's own state before a write in a transaction ({@code null} when it had none). */
+    private record Undo(String key, RequestState before) {
+    }
+
+    @Inject
     RequestStateWriter(EventPublisher publisher, KafkaRequestStates states) {
+        this(publisher, states, () -> StageTransaction.currentId().orElse(RunLedger.NO_TRANSACTION));
+    }
+
+    /** @param transaction names the transaction the writer is called in, or {@link RunLedger#NO_TRANSACTION} */
+    RequestStateWriter(EventPublisher publisher, KafkaRequestStates states, LongSupplier transaction) {
         this.publisher = publisher;
         this.states = states;
+        this.transaction = transaction;
     }
 
     @Override
@@ -65,8 +88,44 @@ public class RequestStateWriter implements RequestBook {
     @Override
     public void put(RequestStatus status) {
         RequestState state = toState(status, stamp(status.updatedAt()));
-        publisher.publish(Topics.REQUESTS, RequestStates.key(status.repository(), status.number()), state);
-        written.put(RequestStates.key(status.repository(), status.number()), state);
+        String key = RequestStates.key(status.repository(), status.number());
+        publisher.publish(Topics.REQUESTS, key, state);
+        remember(key, state);
+    }
+
+    /**
+     * Forgets what was written in the {@code aborted} transaction, newest first, so the states of earlier writes (or
+     * the read ones) answer again; a write of any other transaction is kept.
+     */
+    public void forgetUncommitted(long aborted) {
+        synchronized (latest) {
+            if (aborted == RunLedger.NO_TRANSACTION || aborted != latestTransaction) {
+                return;
+            }
+            for (int i = latest.size() - 1; i >= 0; i--) {
+                Undo undo = latest.get(i);
+                if (undo.before() == null) {
+                    written.remove(undo.key());
+                } else {
+                    written.put(undo.key(), undo.before());
+                }
+            }
+            latest.clear();
+        }
+    }
+
+    private void remember(String key, RequestState state) {
+        long current = transaction.getAsLong();
+        synchronized (latest) {
+            if (current != latestTransaction) {
+                latest.clear();
+                latestTransaction = current;
+            }
+            RequestState before = state == null ? written.remove(key) : written.put(key, state);
+            if (current != RunLedger.NO_TRANSACTION) {
+                latest.add(new Undo(key, before));
+            }
+        }
     }
 
     /**
@@ -85,7 +144,7 @@ public class RequestStateWriter implements RequestBook {
                     continue;
                 }
                 publisher.delete(Topics.REQUESTS, key);
-                written.remove(key);
+                remember(key, null);
                 forgotten++;
             }
         }

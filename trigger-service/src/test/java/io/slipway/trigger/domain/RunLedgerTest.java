@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -20,7 +21,8 @@ class RunLedgerTest {
     private static final Instant AT = Instant.parse("2026-11-02T10:00:00Z");
 
     private final TestClock clock = new TestClock(AT);
-    private final RunLedger ledger = new RunLedger(RunLedger.Limits.DEFAULT, clock);
+    private final AtomicLong transaction = new AtomicLong(1);
+    private final RunLedger ledger = new RunLedger(RunLedger.Limits.DEFAULT, clock, transaction::get);
     private final String sha = "a".repeat(40);
     private final String runId = RunIds.runId("org/app", sha, "refs/heads/main");
 
@@ -241,7 +243,7 @@ class RunLedgerTest {
         assertThat(ledger.decide(runId, push("github", "d-1", sha), false, AT))
                 .isInstanceOf(RunLedger.Verdict.Duplicate.class);
 
-        assertThat(ledger.forgetUnconfirmed()).isEqualTo(1);
+        assertThat(ledger.forgetEmittedIn(transaction.get())).isEqualTo(1);
 
         assertThat(ledger.decide(runId, push("github", "d-1", sha), false, AT))
                 .isEqualTo(new RunLedger.Verdict.NewRun(1, AT.toEpochMilli()));
@@ -260,7 +262,7 @@ class RunLedgerTest {
         ledger.recordEmitted(RunIds.runId("org/app", "c".repeat(40), "refs/heads/main"), 1,
                 push("github", "d-3", "c".repeat(40)), 12, AT);
 
-        ledger.forgetUnconfirmed();
+        ledger.forgetEmittedIn(transaction.get());
 
         assertThat(ledger.decide(runId, push("manual", null, sha), true, AT)).isEqualTo(new RunLedger.Verdict.NewRun(2, 10));
         assertThat(ledger.latest("org/app", "refs/heads/main")).hasValueSatisfying(e -> assertThat(e.runId()).isEqualTo(laterRun));
@@ -283,16 +285,45 @@ class RunLedgerTest {
         ledger.record(secondRun, 1, push("github", "d-2", second), 11, AT);
 
         assertThat(ledger.unconfirmed()).as("org/other's run is not read back yet").isEqualTo(1);
-        assertThat(ledger.forgetUnconfirmed()).isEqualTo(1);
+        assertThat(ledger.forgetEmittedIn(transaction.get())).isEqualTo(1);
         assertThat(ledger.run(runId)).isPresent();
         assertThat(ledger.run(secondRun)).isPresent();
         assertThat(ledger.run(otherRun)).isEmpty();
     }
 
     @Test
+    void anAbortedTransactionForgetsOnlyItsOwnRunsNotThoseOfTheCommittedOneBeforeItThatAreNotReadBackYet() {
+        String second = "b".repeat(40);
+        String secondRun = RunIds.runId("org/app", second, "refs/heads/main");
+        ledger.recordEmitted(runId, 1, push("github", "d-1", sha), 10, AT);
+        transaction.set(2);
+        ledger.recordEmitted(secondRun, 1, push("github", "d-2", second), 11, AT);
+
+        assertThat(ledger.forgetEmittedIn(2)).isEqualTo(1);
+
+        assertThat(ledger.decide(runId, push("github", "d-1", sha), false, AT))
+                .as("the committed transaction's run, redelivered in the redone poll")
+                .isInstanceOf(RunLedger.Verdict.Duplicate.class);
+        assertThat(ledger.decide(secondRun, push("github", "d-2", second), false, AT))
+                .isEqualTo(new RunLedger.Verdict.NewRun(1, AT.toEpochMilli()));
+        assertThat(ledger.latest("org/app", "refs/heads/main"))
+                .hasValueSatisfying(e -> assertThat(e.runId()).isEqualTo(runId));
+        assertThat(ledger.unconfirmed()).isEqualTo(1);
+    }
+
+    @Test
+    void runsEmittedOutsideATransactionAreNeverForgotten() {
+        RunLedger outside = new RunLedger(RunLedger.Limits.DEFAULT, clock);
+        outside.recordEmitted(runId, 1, push("github", "d-1", sha), 10, AT);
+
+        assertThat(outside.forgetEmittedIn(RunLedger.NO_TRANSACTION)).isZero();
+        assertThat(outside.run(runId)).isPresent();
+    }
+
+    @Test
     void aRunReadBackAfterItsUndoIsHeldAgain() {
         ledger.recordEmitted(runId, 1, push("github", "d-1", sha), 10, AT);
-        ledger.forgetUnconfirmed();
+        ledger.forgetEmittedIn(transaction.get());
 
         ledger.record(runId, 1, push("github", "d-1", sha), 10, AT);
 
