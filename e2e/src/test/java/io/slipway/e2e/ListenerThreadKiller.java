@@ -12,13 +12,13 @@ import java.util.jar.Manifest;
 
 /**
  * A Java agent that a test loads into a running service through the Attach API: it stops, with {@link Thread#stop},
- * every thread running a Micronaut Kafka listener's poll loop, as an error nobody catches would end it. No hook in
- * the services is needed. It uses only the JDK, since it runs in the service's JVM.
+ * every thread running a stage worker's poll loop ({@code StageWorker.run}), as an error nobody catches would end it.
+ * No hook in the services is needed. It uses only the JDK, since it runs in the service's JVM.
  */
 public final class ListenerThreadKiller {
 
-    private static final String POLL_LOOP_CLASS = "io.micronaut.configuration.kafka.processor.ConsumerState";
-    private static final String POLL_LOOP_METHOD = "threadPollLoop";
+    private static final String POLL_LOOP_CLASS = "io.slipway.common.kafka.StageWorker";
+    private static final String POLL_LOOP_METHOD = "run";
 
     private ListenerThreadKiller() {
     }

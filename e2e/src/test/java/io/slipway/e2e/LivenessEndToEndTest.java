@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Liveness under {@code ./slipway up}: the Kafka listener thread of a running tester-service is stopped from outside
+ * Liveness under {@code ./slipway up}: the stage worker thread of a running tester-service is stopped from outside
  * (an agent loaded through the Attach API, as an uncaught error would end it; the service has no hook for it). Its
  * process lives on, but {@code /health} answers 503 at once, {@code ./slipway status} says DOWN and why,
  * {@code ./slipway up} restarts it, and a push then goes through the whole pipeline.
@@ -43,7 +43,7 @@ class LivenessEndToEndTest {
     }
 
     @Test
-    void aServiceWhoseListenerThreadDiedIsDownUntilUpRestartsItAndThenARunCompletes() throws Exception {
+    void aServiceWhoseStageWorkerThreadDiedIsDownUntilUpRestartsItAndThenARunCompletes() throws Exception {
         await().atMost(Duration.ofSeconds(60)).until(() -> health() == 200);
         long pid = slipway.pid(SERVICE);
 
@@ -55,18 +55,18 @@ class LivenessEndToEndTest {
         }
 
         assertThat(slipway.log(SERVICE)).contains("ListenerThreadKiller: stopping");
-        // The tester's poll interval is an hour; a dead listener is reported as soon as its loop ends.
+        // The tester's poll interval is an hour; a dead worker is reported as soon as its loop ends.
         await().atMost(Duration.ofSeconds(30)).until(() -> health() == 503);
         assertThat(ProcessHandle.of(pid)).get().satisfies(p -> assertThat(p.isAlive()).isTrue());
         String status = slipway.status();
         assertThat(status).containsPattern(SERVICE + " +" + pid + " +DOWN ")
-                .containsPattern("reason: kafka listener \\S+ thread died: java.lang.ThreadDeath");
+                .containsPattern("reason: stage " + SERVICE + "-\\d+ thread died: java.lang.ThreadDeath");
 
         String up = slipway.upAgain();
 
-        assertThat(up).contains("Restarting " + SERVICE + ": it runs but its health is DOWN (kafka listener ")
+        assertThat(up).contains("Restarting " + SERVICE + ": it runs but its health is DOWN (stage " + SERVICE + "-")
                 .contains(SERVICE + ".down.log");
-        assertThat(slipway.log(SERVICE + ".down")).contains("The poll loop of kafka listener ")
+        assertThat(slipway.log(SERVICE + ".down")).containsPattern("stage worker " + SERVICE + "\\.\\S+ ended; the service is DOWN until it is restarted")
                 .contains("java.lang.ThreadDeath");
         assertThat(slipway.pid(SERVICE)).isNotEqualTo(pid);
         assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).isNotEqualTo(java.util.Optional.of(true));

@@ -24,6 +24,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +39,12 @@ import java.util.function.Supplier;
  * and the records taken again, and the listener is told ({@link StageListener#onAborted}). A listener callback that
  * fails, or a poll that fails, is tried again after a pause; only an {@link Error} ends the worker, its records
  * uncommitted; its heartbeat says so.
+ * <p>
+ * A record that always breaks its transaction does not block its partition: when a send fault that no retry can avoid
+ * (too large, not serializable, invalid; see {@link PoisonRecords}) first dooms a transaction while the record is being
+ * received, the record is charged with the abort, and after {@value PoisonRecords#ABORTS_BEFORE_DEAD_LETTER}
+ * consecutive such aborts its next attempt dead-letters it ({@link DeadLetterReason#PROCESSING}, the fault's message)
+ * in the transaction instead of receiving it; the other records of the batch are processed as usual.
  * <p>
  * {@link Batching#PER_POLL} commits all records of a poll in one transaction; {@link Batching#PER_RECORD} commits each
  * record in its own, handles the records of a poll one after another, and goes back to poll (seeking the rest back)
@@ -54,7 +61,9 @@ public final class StageWorker implements Runnable {
     private final StageListener listener;
     private final Consumer<byte[], byte[]> consumer;
     private final Supplier<Producer<byte[], byte[]>> producers;
+    private final DeadLetterPublisher deadLetters;
     private final Heartbeat heartbeat;
+    private final PoisonRecords poison = new PoisonRecords();
     private final long yieldAfterNanos;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private Producer<byte[], byte[]> producer;
@@ -63,14 +72,17 @@ public final class StageWorker implements Runnable {
     /**
      * @param producers   makes a new transactional producer, always with the same transactional id; the worker
      *                    initialises it
+     * @param deadLetters  where a record that broke its last transactions goes
      * @param pollInterval the consumer's {@code max.poll.interval.ms}
      */
     public StageWorker(String name, StageListener listener, Consumer<byte[], byte[]> consumer,
-                       Supplier<Producer<byte[], byte[]>> producers, Heartbeat heartbeat, Duration pollInterval) {
+                       Supplier<Producer<byte[], byte[]>> producers, DeadLetterPublisher deadLetters,
+                       Heartbeat heartbeat, Duration pollInterval) {
         this.name = name;
         this.listener = listener;
         this.consumer = consumer;
         this.producers = producers;
+        this.deadLetters = deadLetters;
         this.heartbeat = heartbeat;
         this.yieldAfterNanos = pollInterval.toNanos() / 2;
     }
@@ -174,12 +186,16 @@ public final class StageWorker implements Runnable {
         if (owned.isEmpty()) {
             return true;
         }
+        Culprit culprit = new Culprit();
         try {
             producer.beginTransaction();
-            StageTransaction.within(producer, () -> owned.forEach(listener::receive));
+            StageTransaction.within(producer, () -> owned.forEach(record -> receive(record, culprit)));
             producer.sendOffsetsToTransaction(nextOffsets(owned), owner);
             producer.commitTransaction();
         } catch (RuntimeException e) {
+            if (culprit.record != null) {
+                poison.aborted(culprit.record, culprit.fault);
+            }
             abort(e);
             seekToCommitted(rewind.partitions());
             retry("forget what the aborted transaction taught it", listener::onAborted);
@@ -192,8 +208,34 @@ public final class StageWorker implements Runnable {
             throw e;
         }
         rewind.committed(owned);
+        poison.committed(owned);
         backoff = FIRST_BACKOFF;
         return true;
+    }
+
+    /**
+     * Receives {@code record} in the open transaction, or dead-letters it when it broke its last transactions; the
+     * record during whose receipt the transaction was first doomed is noted as the culprit.
+     */
+    private void receive(ConsumerRecord<byte[], byte[]> record, Culprit culprit) {
+        Optional<Throwable> condemned = poison.condemned(record);
+        if (condemned.isPresent()) {
+            LOG.warn("{} dead-letters {}-{}@{}: its processing doomed the last {} transactions ({})", name,
+                    record.topic(), record.partition(), record.offset(), PoisonRecords.ABORTS_BEFORE_DEAD_LETTER,
+                    condemned.get().toString());
+            deadLetters.publish(record, DeadLetterReason.PROCESSING, condemned.get());
+            return;
+        }
+        try {
+            listener.receive(record);
+        } finally {
+            if (culprit.record == null) {
+                StageTransaction.doom().ifPresent(fault -> {
+                    culprit.record = record;
+                    culprit.fault = fault;
+                });
+            }
+        }
     }
 
     private void abort(RuntimeException cause) {
@@ -306,11 +348,20 @@ public final class StageWorker implements Runnable {
         return offsets;
     }
 
+    /**
+     * Closes the producer and the consumer, as well as they can be: a fault while closing (the consumer of a thread that
+     * was interrupted cannot leave its group cleanly) is logged, never thrown over what ended the loop.
+     */
     private void close() {
         try {
             discardProducer();
-        } finally {
+        } catch (RuntimeException e) {
+            LOG.warn("{} could not close its producer: {}", name, e.toString());
+        }
+        try {
             consumer.close();
+        } catch (RuntimeException e) {
+            LOG.warn("{} could not close its consumer cleanly: {}", name, e.toString());
         }
     }
 
@@ -348,11 +399,18 @@ public final class StageWorker implements Runnable {
         }
     }
 
+    /** The record being received when the transaction was first doomed, and the fault that doomed it. */
+    private static final class Culprit {
+        private ConsumerRecord<byte[], byte[]> record;
+        private Throwable fault;
+    }
+
     /** Tells the listener of partitions moving, until it has taken the news (its stores may be unreadable a while). */
     private final class Rebalance implements ConsumerRebalanceListener {
 
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            poison.forget(partitions);
             retry("hand over " + partitions, () -> listener.onPartitionsRevoked(partitions));
         }
 

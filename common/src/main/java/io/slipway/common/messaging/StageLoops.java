@@ -5,6 +5,7 @@ import io.micronaut.context.annotation.Value;
 import io.micronaut.context.event.StartupEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
 import io.slipway.common.config.SlipwayKafkaProperties;
+import io.slipway.common.kafka.DeadLetterPublisher;
 import io.slipway.common.kafka.KafkaClients;
 import io.slipway.common.kafka.StageListener;
 import io.slipway.common.kafka.StageSubscription;
@@ -12,6 +13,7 @@ import io.slipway.common.kafka.StageWorker;
 import io.slipway.common.liveness.Heartbeat;
 import io.slipway.common.liveness.Heartbeats;
 import jakarta.annotation.PreDestroy;
+import jakarta.inject.Provider;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -48,6 +50,7 @@ public class StageLoops {
     private final KafkaClients clients;
     private final SlipwayKafkaProperties settings;
     private final Heartbeats heartbeats;
+    private final Provider<DeadLetterPublisher> deadLetters;
     private final String instanceId;
     private final List<Running> running = new ArrayList<>();
 
@@ -56,11 +59,12 @@ public class StageLoops {
      * the workers that call them.
      */
     StageLoops(List<StageListener> listeners, KafkaClients clients, SlipwayKafkaProperties settings, Heartbeats heartbeats,
-               @Value("${micronaut.server.port:8080}") String port) {
+               Provider<DeadLetterPublisher> deadLetters, @Value("${micronaut.server.port:8080}") String port) {
         this.listeners = List.copyOf(listeners);
         this.clients = clients;
         this.settings = settings;
         this.heartbeats = heartbeats;
+        this.deadLetters = deadLetters;
         this.instanceId = instanceIdOf(settings.instanceId(), hostName(), port);
     }
 
@@ -115,8 +119,8 @@ public class StageLoops {
         Duration transactionTimeout = Duration.ofMillis(settings.transactionTimeoutMs());
         Heartbeat heartbeat = heartbeats.register("stage " + clientId, pollInterval);
         StageWorker worker = new StageWorker("stage worker " + transactionalId, listener, consumer,
-                () -> clients.transactionalProducer(clientId, transactionalId, transactionTimeout), heartbeat,
-                pollInterval);
+                () -> clients.transactionalProducer(clientId, transactionalId, transactionTimeout), deadLetters.get(),
+                heartbeat, pollInterval);
         Thread thread = new Thread(heartbeat.guard(worker), clientId);
         thread.setUncaughtExceptionHandler((t, e) -> LOG.error("{} ended; the service is DOWN until it is "
                 + "restarted", worker.name(), e));

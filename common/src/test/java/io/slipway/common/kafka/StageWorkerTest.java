@@ -16,6 +16,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Metric;
@@ -28,6 +29,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
@@ -37,6 +39,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -50,7 +53,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Stage workers against the real broker: what a read_committed reader sees of a stage's outputs when a batch fails
- * midway, when a worker turns zombie, when a record is dead-lettered, and how often an idle worker fetches.
+ * midway, when a worker turns zombie, when a record is dead-lettered, when a record breaks every transaction it is in
+ * and when sends time out, and how often an idle worker fetches.
  */
 class StageWorkerTest {
 
@@ -199,6 +203,64 @@ class StageWorkerTest {
     }
 
     @Test
+    void aRecordWhoseOutputIsTooLargeEndsInItsDeadLetterTopicAfterThreeAbortsAndTheRecordsAfterItAreProcessedOnce() {
+        String input = newTopic("stage-in");
+        String output = newTopic("stage-out");
+        produce(input, List.of("p0", "big", "p1", "p2"));
+        AtomicInteger bigAttempts = new AtomicInteger();
+        TestListener listener = new TestListener(new StageSubscription("stage-poison-" + input, List.of(input), 1,
+                Batching.PER_POLL), record -> {
+            byte[] value = record.value();
+            if (key(record).equals("big")) {
+                bigAttempts.incrementAndGet();
+                value = new byte[2 * 1024 * 1024];
+            }
+            StageTransaction.currentProducer().orElseThrow().send(new ProducerRecord<>(output, record.key(), value));
+        });
+
+        start(listener, 0, Duration.ofSeconds(30));
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> committedOffset(listener.subscription().group(), input) == 4);
+        assertThat(keys(readCommitted(output))).containsExactly("p0", "p1", "p2");
+        assertThat(readCommitted(Topics.deadLetter(input))).singleElement().satisfies(letter -> {
+            assertThat(key(letter)).isEqualTo("big");
+            assertThat(header(letter, DeadLetterHeaders.REASON)).isEqualTo("PROCESSING");
+            assertThat(header(letter, DeadLetterHeaders.EXCEPTION_CLASS)).endsWith("RecordTooLargeException");
+            assertThat(header(letter, DeadLetterHeaders.EXCEPTION_MESSAGE)).isNotBlank();
+        });
+        assertThat(bigAttempts).hasValue(PoisonRecords.ABORTS_BEFORE_DEAD_LETTER);
+        assertThat(listener.abortions).hasValue(PoisonRecords.ABORTS_BEFORE_DEAD_LETTER);
+        assertThat(heartbeats.alive()).isTrue();
+    }
+
+    @Test
+    void aRecordWhoseSendsTimeOutMoreOftenThanThePoisonLimitIsRetriedNotDeadLettered() {
+        String input = newTopic("stage-in");
+        String output = newTopic("stage-out");
+        produce(input, List.of("t0", "t1"));
+        int timeouts = PoisonRecords.ABORTS_BEFORE_DEAD_LETTER + 2;
+        AtomicInteger attempts = new AtomicInteger();
+        TestListener listener = new TestListener(new StageSubscription("stage-timeouts-" + input, List.of(input), 1,
+                Batching.PER_RECORD), record -> {
+            attempts.incrementAndGet();
+            try {
+                StageTransaction.currentProducer().orElseThrow()
+                        .send(new ProducerRecord<>(output, record.key(), record.value())).get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new RecordPipeline.RecordHandedBack("could not write " + key(record), e);
+            }
+        });
+
+        start(listener, 0, Duration.ofSeconds(30), real -> timingOut(real, output, new AtomicInteger(timeouts)));
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> committedOffset(listener.subscription().group(), input) == 2);
+        assertThat(keys(readCommitted(output))).containsExactly("t0", "t1");
+        assertThat(readCommitted(Topics.deadLetter(input))).isEmpty();
+        assertThat(attempts).hasValue(timeouts + 2);
+        assertThat(listener.abortions).hasValue(timeouts);
+    }
+
+    @Test
     void anIdleWorkerFetchesAtMostAboutTwiceASecond() {
         String input = newTopic("stage-in");
         AtomicInteger received = new AtomicInteger();
@@ -336,7 +398,7 @@ class StageWorkerTest {
         Heartbeat heartbeat = heartbeats.register(clientId, pollInterval);
         StageWorker worker = new StageWorker(clientId, listener, consumer,
                 () -> wrap.apply(clients.transactionalProducer(clientId, transactionalId, Duration.ofSeconds(60))),
-                heartbeat, pollInterval);
+                deadLetters(subscription.topics()), heartbeat, pollInterval);
         Thread thread = new Thread(heartbeat.guard(worker), clientId);
         thread.setUncaughtExceptionHandler((t, e) -> { });
         workers.add(worker);
@@ -397,14 +459,44 @@ class StageWorkerTest {
         return publisher;
     }
 
-    /** A record pipeline for {@code input} whose dead letters go to its dead-letter topic, made here. */
+    /** A record pipeline for {@code input} whose dead letters go to its dead-letter topic. */
     private RecordPipeline pipeline(String input, RetryBudget budget, SimpleMeterRegistry meters) {
-        stack.createTopic(Topics.deadLetter(input), 1);
+        return new RecordPipeline(new AvroEventDeserializer(registry), deadLetters(List.of(input)), budget, meters);
+    }
+
+    /** A dead-letter publisher, the dead-letter topics of {@code inputs} made here. */
+    private KafkaDeadLetterPublisher deadLetters(List<String> inputs) {
+        inputs.forEach(input -> stack.createTopic(Topics.deadLetter(input), 1));
         KafkaDeadLetterPublisher deadLetters = new KafkaDeadLetterPublisher(
                 clients.producer("test-dead-letters", new ByteArraySerializer(), new ByteArraySerializer()),
                 "stage-test", Duration.ofSeconds(30), Clock.systemUTC());
         closeables.add(deadLetters);
-        return new RecordPipeline(new AvroEventDeserializer(registry), deadLetters, budget, meters);
+        return deadLetters;
+    }
+
+    /**
+     * {@code real}, except that its first {@code failures} sends to {@code topic} fail at once with a retriable
+     * timeout, as a send does whose batch expired while the broker was away.
+     */
+    @SuppressWarnings("unchecked")
+    private static Producer<byte[], byte[]> timingOut(Producer<byte[], byte[]> real, String topic, AtomicInteger failures) {
+        InvocationHandler handler = (proxy, method, args) -> {
+            if (method.getName().equals("send") && ((ProducerRecord<?, ?>) args[0]).topic().equals(topic)
+                    && failures.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
+                TimeoutException expired = new TimeoutException("simulated: the batch expired before it was sent");
+                if (args.length > 1 && args[1] != null) {
+                    ((Callback) args[1]).onCompletion(null, expired);
+                }
+                return CompletableFuture.failedFuture(expired);
+            }
+            try {
+                return method.invoke(real, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+        };
+        return (Producer<byte[], byte[]>) Proxy.newProxyInstance(StageWorkerTest.class.getClassLoader(),
+                new Class<?>[]{Producer.class}, handler);
     }
 
     private byte[] commitReceived(String topic) {
@@ -466,6 +558,10 @@ class StageWorkerTest {
 
     private static List<String> keys(List<ConsumerRecord<byte[], byte[]>> records) {
         return records.stream().map(StageWorkerTest::key).toList();
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
     }
 
     private static String key(ConsumerRecord<byte[], byte[]> record) {
