@@ -245,7 +245,7 @@ class StageWorkerTest {
         Heartbeat heartbeat = heartbeats.register(clientId, pollInterval);
         StageWorker worker = new StageWorker(clientId, listener, consumer,
                 () -> clients.transactionalProducer(clientId, transactionalId, Duration.ofSeconds(60)),
-                heartbeat, pollInterval);
+                heartbeat, pollInterval, Duration.ofSeconds(1));
         Thread thread = new Thread(heartbeat.guard(worker), clientId);
         thread.setUncaughtExceptionHandler((t, e) -> { });
         workers.add(worker);
