@@ -46,7 +46,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Stage workers against the real broker: what a read_committed reader sees of a stage's outputs when a batch fails
- * midway, when a worker turns zombie, when a record is dead-lettered, and how often an idle worker fetches.
+ * midway, when a poll's transaction outlasts its bound, when a worker turns zombie, when a record is dead-lettered, and how often an idle worker fetches.
  */
 class StageWorkerTest {
 
@@ -97,6 +97,32 @@ class StageWorkerTest {
         assertThat(keys(readCommitted(output))).containsExactly("r0", "r1", "r2", "r3", "r4");
         assertThat(committedWhenAborted).containsExactly(0);
         assertThat(writtenWhenAborted).as("r0 and r1 were written, in the aborted transaction").containsExactly(2);
+        assertThat(committedOffset(listener.subscription().group(), input)).isEqualTo(5);
+    }
+
+    @Test
+    void aPollsTransactionOpenPastItsBoundIsCommittedBeforeTheNextRecordSoALaterAbortKeepsIt() {
+        String input = newTopic("stage-in");
+        String output = newTopic("stage-out");
+        produce(input, List.of("r0", "r1", "r2", "r3", "r4"));
+        EventPublisher publisher = publisher();
+        AtomicBoolean failedOnce = new AtomicBoolean();
+        List<Integer> committedWhenAborted = new CopyOnWriteArrayList<>();
+        TestListener listener = new TestListener(new StageSubscription("stage-bound-" + input, List.of(input), 1,
+                Batching.PER_POLL), record -> {
+            if (key(record).equals("r2") && failedOnce.compareAndSet(false, true)) {
+                throw new RecordPipeline.RecordHandedBack("the stage gave r2 back", null);
+            }
+            publisher.publish(output, key(record), RecordPipelineTest.commitReceived());
+        });
+        listener.aborted = () -> committedWhenAborted.add(readCommitted(output).size());
+
+        start(listener, 0, Duration.ofSeconds(30), Duration.ZERO);
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> readCommitted(output).size() >= 5);
+        assertThat(keys(readCommitted(output))).containsExactly("r0", "r1", "r2", "r3", "r4");
+        assertThat(committedWhenAborted).as("r0 and r1 were committed, each past the bound, before r2 was taken")
+                .containsExactly(2);
         assertThat(committedOffset(listener.subscription().group(), input)).isEqualTo(5);
     }
 
@@ -232,6 +258,11 @@ class StageWorkerTest {
     }
 
     private KafkaConsumer<byte[], byte[]> start(StageListener listener, int index, Duration pollInterval) {
+        return start(listener, index, pollInterval, Duration.ofMinutes(1));
+    }
+
+    private KafkaConsumer<byte[], byte[]> start(StageListener listener, int index, Duration pollInterval,
+                                                Duration commitAfter) {
         StageSubscription subscription = listener.subscription();
         String clientId = subscription.group() + "-" + index;
         KafkaConsumer<byte[], byte[]> consumer = clients.consumer(clientId, subscription.group(), Map.of(
@@ -245,7 +276,7 @@ class StageWorkerTest {
         Heartbeat heartbeat = heartbeats.register(clientId, pollInterval);
         StageWorker worker = new StageWorker(clientId, listener, consumer,
                 () -> clients.transactionalProducer(clientId, transactionalId, Duration.ofSeconds(60)),
-                heartbeat, pollInterval, Duration.ofSeconds(1));
+                heartbeat, pollInterval, commitAfter);
         Thread thread = new Thread(heartbeat.guard(worker), clientId);
         thread.setUncaughtExceptionHandler((t, e) -> { });
         workers.add(worker);
