@@ -73,19 +73,9 @@ class StageWorkerTest {
     void aBatchThatFailsMidwayLeavesNothingVisibleAndThenEachRecordsOutputAppearsOnce() {
         String input = newTopic("stage-in");
         String output = newTopic("stage-out");
-        produce(input, List.of("r0", "r1", "r2", "r3", "r4"));
-        EventPublisher publisher = publisher();
-        AtomicBoolean failedOnce = new AtomicBoolean();
         List<Integer> committedWhenAborted = new CopyOnWriteArrayList<>();
         List<Integer> writtenWhenAborted = new CopyOnWriteArrayList<>();
-        TestListener listener = new TestListener(new StageSubscription("stage-batch-" + input, List.of(input), 1,
-                Batching.PER_POLL), record -> {
-            if (key(record).equals("r2") && failedOnce.compareAndSet(false, true)) {
-                StageTransaction.currentProducer().orElseThrow().flush();
-                throw new RecordPipeline.RecordHandedBack("the stage gave r2 back", null);
-            }
-            publisher.publish(output, key(record), RecordPipelineTest.commitReceived());
-        });
+        TestListener listener = handingR2BackOnce("stage-batch-", input, output, true);
         listener.aborted = () -> {
             committedWhenAborted.add(readCommitted(output).size());
             writtenWhenAborted.add(readUncommitted(output).size());
@@ -104,17 +94,8 @@ class StageWorkerTest {
     void aPollsTransactionOpenPastItsBoundIsCommittedBeforeTheNextRecordSoALaterAbortKeepsIt() {
         String input = newTopic("stage-in");
         String output = newTopic("stage-out");
-        produce(input, List.of("r0", "r1", "r2", "r3", "r4"));
-        EventPublisher publisher = publisher();
-        AtomicBoolean failedOnce = new AtomicBoolean();
         List<Integer> committedWhenAborted = new CopyOnWriteArrayList<>();
-        TestListener listener = new TestListener(new StageSubscription("stage-bound-" + input, List.of(input), 1,
-                Batching.PER_POLL), record -> {
-            if (key(record).equals("r2") && failedOnce.compareAndSet(false, true)) {
-                throw new RecordPipeline.RecordHandedBack("the stage gave r2 back", null);
-            }
-            publisher.publish(output, key(record), RecordPipelineTest.commitReceived());
-        });
+        TestListener listener = handingR2BackOnce("stage-bound-", input, output, false);
         listener.aborted = () -> committedWhenAborted.add(readCommitted(output).size());
 
         start(listener, 0, Duration.ofSeconds(30), Duration.ZERO);
@@ -298,6 +279,26 @@ class StageWorkerTest {
         } catch (Exception e) {
             throw new TransientFailure("could not write too-large to " + topic, e);
         }
+    }
+
+    /**
+     * A per-poll stage that forwards r0 to r4 of {@code input} (produced here) to {@code output} and hands r2 back the
+     * first time, after flushing what its transaction holds so far when {@code flushFirst}.
+     */
+    private TestListener handingR2BackOnce(String groupPrefix, String input, String output, boolean flushFirst) {
+        produce(input, List.of("r0", "r1", "r2", "r3", "r4"));
+        EventPublisher publisher = publisher();
+        AtomicBoolean failedOnce = new AtomicBoolean();
+        return new TestListener(new StageSubscription(groupPrefix + input, List.of(input), 1, Batching.PER_POLL),
+                record -> {
+                    if (key(record).equals("r2") && failedOnce.compareAndSet(false, true)) {
+                        if (flushFirst) {
+                            StageTransaction.currentProducer().orElseThrow().flush();
+                        }
+                        throw new RecordPipeline.RecordHandedBack("the stage gave r2 back", null);
+                    }
+                    publisher.publish(output, key(record), RecordPipelineTest.commitReceived());
+                });
     }
 
     private String newTopic(String prefix) {
