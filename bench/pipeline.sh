@@ -16,8 +16,8 @@
 # the stack listens on (28080-28099, 29092-29093) by that much, when another program holds one of them.
 # BENCH_JFR=<dir> starts every service with a JFR recording (settings=profile) that each dumps into <dir> when the stack
 # stops (<service>.jfr); it costs CPU, so figures taken with it are not comparable with figures taken without.
-# BENCH_JAVA_OPTS sets the services' JVM options (default as ./slipway up); BENCH_BUILDER_MAX_POLL_RECORDS the
-# builder's records per poll (default: the service's own, as in production; each record is still its own transaction);
+# BENCH_JAVA_OPTS sets the services' JVM options (default as ./slipway up); BENCH_MAX_POLL_RECORDS every stage's
+# records per poll (default: Kafka's 500, as in production; the transactions do not change with it);
 # BENCH_FETCH_MAX_WAIT_MS every consumer's fetch.max.wait.ms (default: Kafka's 500 ms for every stage; see
 # docs/benchmarks.md). BENCH_IDLE_SECONDS (default 20): how long the idle stack's CPU is measured before the
 # pipelines are sent. BENCH_LOG_LEVEL=INFO makes
@@ -93,9 +93,7 @@ GITHUB_TOKEN=bench-token
 SLIPWAY_ISSUE_TRACKERS=github
 LOG_LEVEL=${BENCH_LOG_LEVEL:-WARN}
 SLIPWAY_JAVA_OPTS='$JAVA_OPTS'
-${BENCH_BUILDER_MAX_POLL_RECORDS:+SLIPWAY_BUILDER_MAX_POLL_RECORDS=$BENCH_BUILDER_MAX_POLL_RECORDS}
-# Nothing the dry run reaches can fail; a short retry budget fits the builder's poll interval at up to 120 records per poll.
-SLIPWAY_BUILD_RETRY_BUDGET=30s
+${BENCH_MAX_POLL_RECORDS:+SLIPWAY_KAFKA_MAX_POLL_RECORDS=$BENCH_MAX_POLL_RECORDS}
 ${BENCH_FETCH_MAX_WAIT_MS:+SLIPWAY_KAFKA_FETCH_MAX_WAIT_MS=$BENCH_FETCH_MAX_WAIT_MS}
 ENV
 chmod 600 "$SLIPWAY_ENV_FILE" # it holds the webhook secret
@@ -151,7 +149,7 @@ for service in trigger:$TRIGGER_PORT builder:$BUILDER_PORT tester:$TESTER_PORT d
   METRICS="$METRICS${METRICS:+,}${service%%:*}=http://127.0.0.1:${service#*:}/prometheus"
 done
 SETTINGS=""
-for name in BENCH_BUILDER_MAX_POLL_RECORDS BENCH_FETCH_MAX_WAIT_MS BENCH_JAVA_OPTS BENCH_FLOOR_MESSAGES BENCH_FLOOR_BYTES \
+for name in BENCH_MAX_POLL_RECORDS BENCH_FETCH_MAX_WAIT_MS BENCH_JAVA_OPTS BENCH_FLOOR_MESSAGES BENCH_FLOOR_BYTES \
             BENCH_SENDERS SLIPWAY_DASHBOARD_ENABLED; do
   if [ -n "${!name:-}" ]; then SETTINGS="$SETTINGS$name=$(printf '%q' "${!name}") "; fi
 done

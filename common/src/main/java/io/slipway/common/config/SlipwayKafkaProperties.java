@@ -11,7 +11,8 @@ import java.time.Duration;
  * that meets transient faults is retried ({@code retryBudget}, a time counted from the record's first transient fault)
  * before its stage gives up on it.
  *
- * @param maxPollRecords       records per poll of each stage worker
+ * @param maxPollRecords       records per poll of each stage worker; it handles them one after another and polls
+ *                             again after the last or once half of {@code maxPollIntervalMs} has passed
  * @param maxPollIntervalMs    each stage worker's {@code max.poll.interval.ms}
  * @param sessionTimeoutMs     each stage worker's {@code session.timeout.ms}
  * @param heartbeatIntervalMs  each stage worker's {@code heartbeat.interval.ms}
@@ -29,6 +30,8 @@ import java.time.Duration;
  *                             work's length does not count; a stage that writes early in a long record raises it, up
  *                             to its {@code max-poll-interval-ms} and at most the broker's
  *                             {@code transaction.max.timeout.ms} (15 minutes by default)
+ * @param transactionCommitAfter how long a transaction shared by a poll's records stays open: once it has been open
+ *                             longer, it is committed before the next record, which begins a new one
  * @param stopGrace            how long a stopping service lets each stage worker finish the record in hand; after
  *                             it the worker is interrupted and its records stay uncommitted
  */
@@ -43,12 +46,13 @@ public record SlipwayKafkaProperties(
         @Bindable(defaultValue = "3s") Duration retryBudget,
         @Bindable(defaultValue = "200ms") Duration retryInitialBackoff,
         @Bindable(defaultValue = "30s") Duration retryMaxBackoff,
-        @Bindable(defaultValue = "50") int maxPollRecords,
+        @Bindable(defaultValue = "500") int maxPollRecords,
         @Bindable(defaultValue = "300000") long maxPollIntervalMs,
         @Bindable(defaultValue = "10000") int sessionTimeoutMs,
         @Bindable(defaultValue = "3000") int heartbeatIntervalMs,
         @Bindable(defaultValue = "500") int fetchMaxWaitMs,
         @Bindable(defaultValue = "") String instanceId,
         @Bindable(defaultValue = "60000") long transactionTimeoutMs,
+        @Bindable(defaultValue = "1s") Duration transactionCommitAfter,
         @Bindable(defaultValue = "30s") Duration stopGrace) {
 }

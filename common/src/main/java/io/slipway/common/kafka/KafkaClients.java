@@ -33,6 +33,8 @@ import java.util.Set;
  */
 public final class KafkaClients {
 
+    private static final String TRANSACTION_RETRY_BACKOFF_MS = "10";
+
     /** Keys under {@code kafka.*} that configure Micronaut Kafka itself and mean nothing to a Kafka client. */
     private static final Set<String> MICRONAUT_KEYS = Set.of("health-timeout", "enabled");
     private static final List<String> MICRONAUT_PREFIXES = List.of("health.", "default-listener-exception-handler.",
@@ -185,11 +187,16 @@ public final class KafkaClients {
 
     /**
      * The settings of a transactional producer: those of {@link #producerSettings} plus {@code transactional.id}, and
-     * {@code transaction.timeout.ms} when {@code transactionTimeout} is given.
+     * {@code transaction.timeout.ms} when {@code transactionTimeout} is given. Unless configured, its
+     * {@code retry.backoff.ms} is 10 ms rather than Kafka's 100: a transaction begun right after the last one commits
+     * is refused (CONCURRENT_TRANSACTIONS) until the broker has written the last one's markers, a few milliseconds, and
+     * Kafka's backoff would make each such transaction wait 100 ms (its exponential backoff still caps retries of a
+     * broker that stays away at {@code retry.backoff.max.ms}).
      */
     public Map<String, Object> transactionalProducerSettings(String clientId, String transactionalId,
                                                              Duration transactionTimeout) {
         Map<String, Object> props = producerSettings(clientId);
+        props.putIfAbsent(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, TRANSACTION_RETRY_BACKOFF_MS);
         props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
         if (transactionTimeout != null) {
             props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, Long.toString(transactionTimeout.toMillis()));

@@ -34,21 +34,39 @@ public record RetryBudget(Duration budget, Duration initialBackoff, Duration max
     }
 
     /**
-     * Checks that waiting out the budget cannot get a consumer evicted from its group. A consumer does not poll while
-     * one of its records waits, and each record it polled may wait a whole budget; so {@code maxPollRecords} budgets
-     * must fit in half of {@code max.poll.interval.ms}, leaving the other half to the attempts themselves.
+     * Checks that waiting out the budget cannot get a consumer evicted from its group. A stage worker goes back to poll
+     * once half of {@code max.poll.interval.ms} has passed since its last poll, but a record begun just before then
+     * may still wait a whole budget; so one budget must fit in half of the poll interval.
+     *
+     * @throws IllegalArgumentException naming the settings to change when it does not fit
+     */
+    public void requireWithin(Duration maxPollInterval) {
+        if (budget.compareTo(maxPollInterval.dividedBy(2)) > 0) {
+            throw new IllegalArgumentException("the retry budget of " + DurationSyntax.format(budget) + " does not fit "
+                    + "the consumer's poll interval: a record may wait it out just before the worker's next poll is "
+                    + "due, so it must be at most half of max.poll.interval.ms (slipway.kafka.max-poll-interval-ms, "
+                    + DurationSyntax.format(maxPollInterval) + "); the group would evict the consumer in the middle of "
+                    + "a retry. Lower the budget (slipway.kafka.retry-budget) or raise the poll interval");
+        }
+    }
+
+    /**
+     * Checks that waiting out the budget cannot get a transaction shared by several records aborted by the broker: it
+     * may have been open up to {@code commitAfter} when a record begins and then wait a whole budget, so both must fit
+     * in the transaction timeout.
      *
      * @throws IllegalArgumentException naming the settings to change when they do not fit
      */
-    public void requireWithin(int maxPollRecords, Duration maxPollInterval) {
-        Duration waits = budget.multipliedBy(maxPollRecords);
-        if (waits.compareTo(maxPollInterval.dividedBy(2)) > 0) {
-            throw new IllegalArgumentException("the retry budget of " + DurationSyntax.format(budget) + " does not fit the consumer's "
-                    + "poll interval: " + maxPollRecords + " record(s) per poll (slipway.kafka.max-poll-records) may "
-                    + "each wait " + DurationSyntax.format(budget) + ", " + DurationSyntax.format(waits) + " in all, more than half of "
-                    + "max.poll.interval.ms (slipway.kafka.max-poll-interval-ms, " + DurationSyntax.format(maxPollInterval) + "); "
-                    + "the group would evict the consumer in the middle of a retry. Lower the budget "
-                    + "(slipway.kafka.retry-budget) or the records per poll, or raise the poll interval");
+    public void requireWithinTransaction(Duration commitAfter, Duration transactionTimeout) {
+        Duration open = commitAfter.plus(budget);
+        if (open.compareTo(transactionTimeout) > 0) {
+            throw new IllegalArgumentException("the retry budget of " + DurationSyntax.format(budget) + " does not fit "
+                    + "the stage's transaction timeout: a transaction open for up to "
+                    + DurationSyntax.format(commitAfter) + " (slipway.kafka.transaction-commit-after) may then wait a "
+                    + "whole budget, " + DurationSyntax.format(open) + " in all, more than transaction.timeout.ms "
+                    + "(slipway.kafka.transaction-timeout-ms, " + DurationSyntax.format(transactionTimeout) + "); the "
+                    + "broker would abort it in the middle of a retry. Lower the budget (slipway.kafka.retry-budget) "
+                    + "or raise the transaction timeout");
         }
     }
 }

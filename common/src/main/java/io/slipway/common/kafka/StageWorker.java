@@ -17,8 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -46,9 +48,11 @@ import java.util.function.Supplier;
  * consecutive such aborts its next attempt dead-letters it ({@link DeadLetterReason#PROCESSING}, the fault's message)
  * in the transaction instead of receiving it; the other records of the batch are processed as usual.
  * <p>
- * {@link Batching#PER_POLL} commits all records of a poll in one transaction; {@link Batching#PER_RECORD} commits each
- * record in its own, handles the records of a poll one after another, and goes back to poll (seeking the rest back)
- * once half the poll interval has passed since the poll, so the group does not take its partitions away.
+ * The records of a poll are handled one after another: {@link Batching#PER_POLL} shares a transaction among them, but
+ * commits it and begins a new one before the next record once it has been open longer than {@code commitAfter};
+ * {@link Batching#PER_RECORD} commits each record in its own. Either goes back to poll (seeking the rest back) once
+ * half the poll interval has passed since the poll, so the group does not take its partitions away; so a poll may
+ * bring many records (Kafka's 500) and none waits in the consumer's buffer behind a fetch.
  */
 public final class StageWorker implements Runnable {
 
@@ -65,6 +69,7 @@ public final class StageWorker implements Runnable {
     private final Heartbeat heartbeat;
     private final PoisonRecords poison = new PoisonRecords();
     private final long yieldAfterNanos;
+    private final long commitAfterNanos;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private Producer<byte[], byte[]> producer;
     private Duration backoff = FIRST_BACKOFF;
@@ -74,10 +79,12 @@ public final class StageWorker implements Runnable {
      *                    initialises it
      * @param deadLetters  where a record that broke its last transactions goes
      * @param pollInterval the consumer's {@code max.poll.interval.ms}
+     * @param commitAfter  how long a {@link Batching#PER_POLL} transaction may stay open before it is committed and
+     *                     the next record of the poll begins a new one
      */
     public StageWorker(String name, StageListener listener, Consumer<byte[], byte[]> consumer,
                        Supplier<Producer<byte[], byte[]>> producers, DeadLetterPublisher deadLetters,
-                       Heartbeat heartbeat, Duration pollInterval) {
+                       Heartbeat heartbeat, Duration pollInterval, Duration commitAfter) {
         this.name = name;
         this.listener = listener;
         this.consumer = consumer;
@@ -85,6 +92,7 @@ public final class StageWorker implements Runnable {
         this.deadLetters = deadLetters;
         this.heartbeat = heartbeat;
         this.yieldAfterNanos = pollInterval.toNanos() / 2;
+        this.commitAfterNanos = commitAfter.toNanos();
     }
 
     /** The worker's name, as its thread and heartbeat show it. */
@@ -155,19 +163,10 @@ public final class StageWorker implements Runnable {
         records.forEach(all::add);
         Rewind rewind = new Rewind(all);
         ConsumerGroupMetadata owner = consumer.groupMetadata();
-        if (listener.subscription().batching() == Batching.PER_POLL) {
-            commit(all, owner, rewind);
-            return;
-        }
+        Deque<ConsumerRecord<byte[], byte[]>> pending = new ArrayDeque<>(all);
         long polledAt = System.nanoTime();
-        for (ConsumerRecord<byte[], byte[]> record : all) {
-            if (isStopping() || System.nanoTime() - polledAt > yieldAfterNanos) {
-                break;
-            }
-            if (!consumer.assignment().contains(new TopicPartition(record.topic(), record.partition()))) {
-                continue;
-            }
-            if (!commit(List.of(record), owner, rewind)) {
+        while (nextOwned(pending, polledAt)) {
+            if (!commit(pending, owner, rewind, polledAt)) {
                 return;
             }
         }
@@ -175,22 +174,47 @@ public final class StageWorker implements Runnable {
     }
 
     /**
-     * One transaction: the records' outcomes and their offsets, or nothing; false when it was aborted. The offsets
-     * carry the group membership of the poll that took the records ({@code owner}), so the broker refuses them when
-     * this worker has lost its partitions since (a later generation took over, or it left the group).
+     * Drops from the head of {@code pending} the records of partitions this worker no longer owns; false when none is
+     * left or the worker must go back to poll (stopping, or half the poll interval has passed since the poll).
      */
-    private boolean commit(List<ConsumerRecord<byte[], byte[]>> records, ConsumerGroupMetadata owner,
-                           Rewind rewind) {
-        List<ConsumerRecord<byte[], byte[]>> owned = records.stream()
-                .filter(r -> consumer.assignment().contains(new TopicPartition(r.topic(), r.partition()))).toList();
-        if (owned.isEmpty()) {
-            return true;
+    private boolean nextOwned(Deque<ConsumerRecord<byte[], byte[]>> pending, long polledAt) {
+        if (isStopping() || System.nanoTime() - polledAt > yieldAfterNanos) {
+            return false;
         }
+        while (!pending.isEmpty() && !owns(pending.peekFirst())) {
+            pending.removeFirst();
+        }
+        return !pending.isEmpty();
+    }
+
+    private boolean owns(ConsumerRecord<byte[], byte[]> record) {
+        return consumer.assignment().contains(new TopicPartition(record.topic(), record.partition()));
+    }
+
+    /**
+     * One transaction: the outcomes and offsets of the records it takes from the head of {@code pending}, or nothing;
+     * false when it was aborted. {@link Batching#PER_RECORD} takes one record; {@link Batching#PER_POLL} takes records
+     * until none is left, the worker must go back to poll, or the transaction has been open longer than
+     * {@code commitAfter}, so one slow record never holds a long transaction. The offsets carry the group membership
+     * of the poll that took the records ({@code owner}), so the broker refuses them when this worker has lost its
+     * partitions since (a later generation took over, or it left the group).
+     */
+    private boolean commit(Deque<ConsumerRecord<byte[], byte[]>> pending, ConsumerGroupMetadata owner,
+                           Rewind rewind, long polledAt) {
+        boolean perRecord = listener.subscription().batching() == Batching.PER_RECORD;
+        List<ConsumerRecord<byte[], byte[]>> taken = new ArrayList<>();
         Culprit culprit = new Culprit();
         try {
             producer.beginTransaction();
-            StageTransaction.within(producer, () -> owned.forEach(record -> receive(record, culprit)));
-            producer.sendOffsetsToTransaction(nextOffsets(owned), owner);
+            long begunAt = System.nanoTime();
+            StageTransaction.within(producer, () -> {
+                do {
+                    ConsumerRecord<byte[], byte[]> record = pending.removeFirst();
+                    taken.add(record);
+                    receive(record, culprit);
+                } while (!perRecord && System.nanoTime() - begunAt <= commitAfterNanos && nextOwned(pending, polledAt));
+            });
+            producer.sendOffsetsToTransaction(nextOffsets(taken), owner);
             producer.commitTransaction();
         } catch (RuntimeException e) {
             if (culprit.record != null) {
@@ -207,8 +231,8 @@ public final class StageWorker implements Runnable {
             abortQuietly();
             throw e;
         }
-        rewind.committed(owned);
-        poison.committed(owned);
+        rewind.committed(taken);
+        poison.committed(taken);
         backoff = FIRST_BACKOFF;
         return true;
     }

@@ -91,15 +91,11 @@ public class SlipwayKafkaFactory {
     }
 
     /**
-     * The record pipeline with the service's retry budget, checked against its listener's poll settings; a service
-     * configured with a retry setting the budget replaced, or with a budget its consumer cannot wait out, does not
-     * start.
+     * The service's retry budget; a service configured with a retry setting the budget replaced does not start.
+     * {@link StageLoops} checks it against each stage's poll interval and transaction timeout.
      */
     @Singleton
-    RecordPipeline recordPipeline(@Named("slipway-events") Deserializer<SpecificRecord> deserializer,
-                                  DeadLetterPublisher deadLetters, SlipwayKafkaProperties settings,
-                                  MeterRegistry meters, Environment environment,
-                                  RetriesAtShutdown atShutdown) {
+    RetryBudget retryBudget(SlipwayKafkaProperties settings, Environment environment) {
         REPLACED_RETRY_SETTINGS.forEach((property, setting) -> {
             if (environment.containsProperty(property)) {
                 throw new ConfigurationException(setting + " is no longer read: a record is now "
@@ -108,13 +104,14 @@ public class SlipwayKafkaFactory {
                         + "in the README)");
             }
         });
-        RetryBudget budget = new RetryBudget(settings.retryBudget(), settings.retryInitialBackoff(),
-                settings.retryMaxBackoff());
-        try {
-            budget.requireWithin(settings.maxPollRecords(), Duration.ofMillis(settings.maxPollIntervalMs()));
-        } catch (IllegalArgumentException e) {
-            throw new ConfigurationException(e.getMessage(), e);
-        }
+        return new RetryBudget(settings.retryBudget(), settings.retryInitialBackoff(), settings.retryMaxBackoff());
+    }
+
+    /** The record pipeline with the service's retry budget. */
+    @Singleton
+    RecordPipeline recordPipeline(@Named("slipway-events") Deserializer<SpecificRecord> deserializer,
+                                  DeadLetterPublisher deadLetters, RetryBudget budget, MeterRegistry meters,
+                                  RetriesAtShutdown atShutdown) {
         RecordPipeline pipeline = new RecordPipeline(deserializer, deadLetters, budget, meters);
         atShutdown.add(pipeline);
         return pipeline;

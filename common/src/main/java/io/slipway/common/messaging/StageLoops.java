@@ -4,9 +4,12 @@ import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.context.event.StartupEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
+import io.micronaut.context.exceptions.ConfigurationException;
 import io.slipway.common.config.SlipwayKafkaProperties;
+import io.slipway.common.kafka.Batching;
 import io.slipway.common.kafka.DeadLetterPublisher;
 import io.slipway.common.kafka.KafkaClients;
+import io.slipway.common.kafka.RetryBudget;
 import io.slipway.common.kafka.StageListener;
 import io.slipway.common.kafka.StageSubscription;
 import io.slipway.common.kafka.StageWorker;
@@ -59,13 +62,31 @@ public class StageLoops {
      * the workers that call them.
      */
     StageLoops(List<StageListener> listeners, KafkaClients clients, SlipwayKafkaProperties settings, Heartbeats heartbeats,
-               Provider<DeadLetterPublisher> deadLetters, @Value("${micronaut.server.port:8080}") String port) {
+               Provider<DeadLetterPublisher> deadLetters, RetryBudget budget,
+               @Value("${micronaut.server.port:8080}") String port) {
+        listeners.forEach(listener -> requireBudgetFits(budget, listener.subscription(), settings));
         this.listeners = List.copyOf(listeners);
         this.clients = clients;
         this.settings = settings;
         this.heartbeats = heartbeats;
         this.deadLetters = deadLetters;
         this.instanceId = instanceIdOf(settings.instanceId(), hostName(), port);
+    }
+
+    /**
+     * Refuses a retry budget the stage cannot wait out: one budget must fit in half the poll interval, and where a
+     * poll's records share a transaction, in the transaction timeout along with how long it may already be open.
+     */
+    static void requireBudgetFits(RetryBudget budget, StageSubscription subscription, SlipwayKafkaProperties settings) {
+        try {
+            budget.requireWithin(Duration.ofMillis(settings.maxPollIntervalMs()));
+            if (subscription.batching() == Batching.PER_POLL) {
+                budget.requireWithinTransaction(settings.transactionCommitAfter(),
+                        Duration.ofMillis(settings.transactionTimeoutMs()));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException("stage " + subscription.group() + ": " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -120,7 +141,7 @@ public class StageLoops {
         Heartbeat heartbeat = heartbeats.register("stage " + clientId, pollInterval);
         StageWorker worker = new StageWorker("stage worker " + transactionalId, listener, consumer,
                 () -> clients.transactionalProducer(clientId, transactionalId, transactionTimeout), deadLetters.get(),
-                heartbeat, pollInterval);
+                heartbeat, pollInterval, settings.transactionCommitAfter());
         Thread thread = new Thread(heartbeat.guard(worker), clientId);
         thread.setUncaughtExceptionHandler((t, e) -> LOG.error("{} ended; the service is DOWN until it is "
                 + "restarted", worker.name(), e));

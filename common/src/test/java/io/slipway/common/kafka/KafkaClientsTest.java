@@ -160,4 +160,14 @@ class KafkaClientsTest {
                 entry("security.protocol", "SASL_SSL"), entry("sasl.jaas.config", "login required;"),
                 entry("ssl.truststore.location", "/etc/kafka/truststore.p12"));
     }
+
+    @Test
+    void aTransactionalProducerRetriesABusyTransactionSoonUnlessConfiguredOtherwise() {
+        assertThat(KafkaClients.of(Map.of()).transactionalProducerSettings("stage", "stage.1.0", null))
+                .containsEntry("retry.backoff.ms", "10").containsEntry("transactional.id", "stage.1.0");
+        assertThat(KafkaClients.of(Map.of("retry.backoff.ms", "50"))
+                .transactionalProducerSettings("stage", "stage.1.0", null))
+                .containsEntry("retry.backoff.ms", "50");
+        assertThat(KafkaClients.of(Map.of()).producerSettings("events")).doesNotContainKey("retry.backoff.ms");
+    }
 }

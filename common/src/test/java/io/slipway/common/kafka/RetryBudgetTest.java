@@ -21,15 +21,28 @@ class RetryBudgetTest {
     }
 
     @Test
-    void theBudgetsOfEveryRecordOfAPollMustFitInHalfThePollInterval() {
+    void oneBudgetMustFitInHalfThePollInterval() {
         RetryBudget twoMinutes = new RetryBudget(Duration.ofMinutes(2), Duration.ofMillis(200), Duration.ofSeconds(30));
 
-        assertThatCode(() -> twoMinutes.requireWithin(1, Duration.ofMinutes(5))).doesNotThrowAnyException();
-        assertThatThrownBy(() -> twoMinutes.requireWithin(50, Duration.ofMinutes(5)))
+        assertThatCode(() -> twoMinutes.requireWithin(Duration.ofMinutes(4))).doesNotThrowAnyException();
+        assertThatThrownBy(() -> twoMinutes.requireWithin(Duration.ofMinutes(3)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("the retry budget of 2m does not fit")
-                .hasMessageContaining("50 record(s) per poll (slipway.kafka.max-poll-records) may each wait 2m, 1h40m in all")
-                .hasMessageContaining("max.poll.interval.ms (slipway.kafka.max-poll-interval-ms, 5m)")
+                .hasMessageContaining("max.poll.interval.ms (slipway.kafka.max-poll-interval-ms, 3m)")
+                .hasMessageContaining("slipway.kafka.retry-budget");
+    }
+
+    @Test
+    void aSharedTransactionMustHoldItsOpenTimeAndOneBudgetWithinItsTimeout() {
+        RetryBudget twoMinutes = new RetryBudget(Duration.ofMinutes(2), Duration.ofMillis(200), Duration.ofSeconds(30));
+
+        assertThatCode(() -> twoMinutes.requireWithinTransaction(Duration.ofSeconds(1), Duration.ofMinutes(3)))
+                .doesNotThrowAnyException();
+        assertThatThrownBy(() -> twoMinutes.requireWithinTransaction(Duration.ofSeconds(1), Duration.ofMinutes(1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("the retry budget of 2m does not fit the stage's transaction timeout")
+                .hasMessageContaining("2m1s in all")
+                .hasMessageContaining("(slipway.kafka.transaction-timeout-ms, 1m)")
                 .hasMessageContaining("slipway.kafka.retry-budget");
     }
 

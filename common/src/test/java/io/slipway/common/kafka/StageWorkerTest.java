@@ -53,8 +53,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Stage workers against the real broker: what a read_committed reader sees of a stage's outputs when a batch fails
- * midway, when a worker turns zombie, when a record is dead-lettered, when a record breaks every transaction it is in
- * and when sends time out, and how often an idle worker fetches.
+ * midway, when a poll's transaction outlasts its bound, when a worker turns zombie, when a record is dead-lettered,
+ * when a record breaks every transaction it is in and when sends time out, and how often an idle worker fetches.
  */
 class StageWorkerTest {
 
@@ -81,19 +81,9 @@ class StageWorkerTest {
     void aBatchThatFailsMidwayLeavesNothingVisibleAndThenEachRecordsOutputAppearsOnce() {
         String input = newTopic("stage-in");
         String output = newTopic("stage-out");
-        produce(input, List.of("r0", "r1", "r2", "r3", "r4"));
-        EventPublisher publisher = publisher();
-        AtomicBoolean failedOnce = new AtomicBoolean();
         List<Integer> committedWhenAborted = new CopyOnWriteArrayList<>();
         List<Integer> writtenWhenAborted = new CopyOnWriteArrayList<>();
-        TestListener listener = new TestListener(new StageSubscription("stage-batch-" + input, List.of(input), 1,
-                Batching.PER_POLL), record -> {
-            if (key(record).equals("r2") && failedOnce.compareAndSet(false, true)) {
-                StageTransaction.currentProducer().orElseThrow().flush();
-                throw new RecordPipeline.RecordHandedBack("the stage gave r2 back", null);
-            }
-            publisher.publish(output, key(record), RecordPipelineTest.commitReceived());
-        });
+        TestListener listener = handingR2BackOnce("stage-batch-", input, output, true);
         listener.aborted = () -> {
             committedWhenAborted.add(readCommitted(output).size());
             writtenWhenAborted.add(readUncommitted(output).size());
@@ -105,6 +95,23 @@ class StageWorkerTest {
         assertThat(keys(readCommitted(output))).containsExactly("r0", "r1", "r2", "r3", "r4");
         assertThat(committedWhenAborted).containsExactly(0);
         assertThat(writtenWhenAborted).as("r0 and r1 were written, in the aborted transaction").containsExactly(2);
+        assertThat(committedOffset(listener.subscription().group(), input)).isEqualTo(5);
+    }
+
+    @Test
+    void aPollsTransactionOpenPastItsBoundIsCommittedBeforeTheNextRecordSoALaterAbortKeepsIt() {
+        String input = newTopic("stage-in");
+        String output = newTopic("stage-out");
+        List<Integer> committedWhenAborted = new CopyOnWriteArrayList<>();
+        TestListener listener = handingR2BackOnce("stage-bound-", input, output, false);
+        listener.aborted = () -> committedWhenAborted.add(readCommitted(output).size());
+
+        start(listener, 0, Duration.ofSeconds(30), Duration.ZERO);
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> readCommitted(output).size() >= 5);
+        assertThat(keys(readCommitted(output))).containsExactly("r0", "r1", "r2", "r3", "r4");
+        assertThat(committedWhenAborted).as("r0 and r1 were committed, each past the bound, before r2 was taken")
+                .containsExactly(2);
         assertThat(committedOffset(listener.subscription().group(), input)).isEqualTo(5);
     }
 
@@ -385,6 +392,16 @@ class StageWorkerTest {
 
     private KafkaConsumer<byte[], byte[]> start(StageListener listener, int index, Duration pollInterval,
                                                 UnaryOperator<Producer<byte[], byte[]>> wrap) {
+        return start(listener, index, pollInterval, wrap, Duration.ofMinutes(1));
+    }
+
+    private KafkaConsumer<byte[], byte[]> start(StageListener listener, int index, Duration pollInterval,
+                                                Duration commitAfter) {
+        return start(listener, index, pollInterval, UnaryOperator.identity(), commitAfter);
+    }
+
+    private KafkaConsumer<byte[], byte[]> start(StageListener listener, int index, Duration pollInterval,
+                                                UnaryOperator<Producer<byte[], byte[]>> wrap, Duration commitAfter) {
         StageSubscription subscription = listener.subscription();
         String clientId = subscription.group() + "-" + index;
         KafkaConsumer<byte[], byte[]> consumer = clients.consumer(clientId, subscription.group(), Map.of(
@@ -398,7 +415,7 @@ class StageWorkerTest {
         Heartbeat heartbeat = heartbeats.register(clientId, pollInterval);
         StageWorker worker = new StageWorker(clientId, listener, consumer,
                 () -> wrap.apply(clients.transactionalProducer(clientId, transactionalId, Duration.ofSeconds(60))),
-                deadLetters(subscription.topics()), heartbeat, pollInterval);
+                deadLetters(subscription.topics()), heartbeat, pollInterval, commitAfter);
         Thread thread = new Thread(heartbeat.guard(worker), clientId);
         thread.setUncaughtExceptionHandler((t, e) -> { });
         workers.add(worker);
@@ -442,6 +459,26 @@ class StageWorkerTest {
         } catch (Exception e) {
             throw new TransientFailure("could not write too-large to " + topic, e);
         }
+    }
+
+    /**
+     * A per-poll stage that forwards r0 to r4 of {@code input} (produced here) to {@code output} and hands r2 back the
+     * first time, after flushing what its transaction holds so far when {@code flushFirst}.
+     */
+    private TestListener handingR2BackOnce(String groupPrefix, String input, String output, boolean flushFirst) {
+        produce(input, List.of("r0", "r1", "r2", "r3", "r4"));
+        EventPublisher publisher = publisher();
+        AtomicBoolean failedOnce = new AtomicBoolean();
+        return new TestListener(new StageSubscription(groupPrefix + input, List.of(input), 1, Batching.PER_POLL),
+                record -> {
+                    if (key(record).equals("r2") && failedOnce.compareAndSet(false, true)) {
+                        if (flushFirst) {
+                            StageTransaction.currentProducer().orElseThrow().flush();
+                        }
+                        throw new RecordPipeline.RecordHandedBack("the stage gave r2 back", null);
+                    }
+                    publisher.publish(output, key(record), RecordPipelineTest.commitReceived());
+                });
     }
 
     private String newTopic(String prefix) {

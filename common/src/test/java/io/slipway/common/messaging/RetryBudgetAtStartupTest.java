@@ -2,25 +2,34 @@ package io.slipway.common.messaging;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.exceptions.ConfigurationException;
+import io.slipway.common.config.SlipwayKafkaProperties;
+import io.slipway.common.kafka.Batching;
 import io.slipway.common.kafka.RecordPipeline;
+import io.slipway.common.kafka.RetryBudget;
+import io.slipway.common.kafka.StageListener;
+import io.slipway.common.kafka.StageSubscription;
 import io.slipway.common.kafka.WhenExhausted;
 import io.slipway.events.CommitReceived;
+import jakarta.inject.Singleton;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The retry budget as a service gets it: settings that cannot work stop the service at start-up, saying which setting
- * to change, and a stopping service does not sit out a wait for the next attempt.
+ * The retry budget as a service gets it: settings that cannot work stop the service at start-up, saying which stage
+ * and setting to change, and a stopping service does not sit out a wait for the next attempt.
  */
 class RetryBudgetAtStartupTest {
 
@@ -40,23 +49,51 @@ class RetryBudgetAtStartupTest {
         }
     }
 
+    private static void requireFits(Map<String, Object> extra, Batching batching) {
+        try (ApplicationContext context = ApplicationContext.run(settings(extra))) {
+            StageLoops.requireBudgetFits(context.getBean(RetryBudget.class),
+                    new StageSubscription("a-stage", List.of("slipway.commits"), 1, batching),
+                    context.getBean(SlipwayKafkaProperties.class));
+        }
+    }
+
     @Test
-    void startsWithABudgetItsConsumerCanWaitOut() {
-        assertThat(pipelineOf(Map.of("slipway.kafka.retry-budget", "2m", "slipway.kafka.max-poll-records", "1")))
-                .isNotNull();
+    void startsWithABudgetItsStageCanWaitOutWhateverItsRecordsPerPoll() {
+        Map<String, Object> twoMinutes = Map.of("slipway.kafka.retry-budget", "2m",
+                "slipway.kafka.max-poll-records", "500", "slipway.kafka.transaction-timeout-ms", "180000");
+
+        assertThatCode(() -> requireFits(twoMinutes, Batching.PER_RECORD)).doesNotThrowAnyException();
+        assertThatCode(() -> requireFits(twoMinutes, Batching.PER_POLL)).doesNotThrowAnyException();
     }
 
     @Test
     void refusesABudgetThatWouldGetItsConsumerEvictedInTheMiddleOfARetry() {
-        assertThatThrownBy(() -> pipelineOf(Map.of("slipway.kafka.retry-budget", "2m")))
-                .hasStackTraceContaining("the retry budget of 2m does not fit the consumer's poll interval")
-                .hasStackTraceContaining("50 record(s) per poll");
+        assertThatThrownBy(() -> requireFits(Map.of("slipway.kafka.retry-budget", "3m"), Batching.PER_RECORD))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("stage a-stage: the retry budget of 3m does not fit the consumer's poll interval");
+    }
+
+    @Test
+    void refusesABudgetThatWouldOutlastASharedTransactionButNotWhenEachRecordHasItsOwn() {
+        Map<String, Object> twoMinutes = Map.of("slipway.kafka.retry-budget", "2m");
+
+        assertThatThrownBy(() -> requireFits(twoMinutes, Batching.PER_POLL))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("stage a-stage: the retry budget of 2m does not fit the stage's transaction timeout");
+        assertThatCode(() -> requireFits(twoMinutes, Batching.PER_RECORD)).doesNotThrowAnyException();
+    }
+
+    @Test
+    void aServiceWhoseStageCannotWaitOutItsBudgetDoesNotStart() {
+        assertThatThrownBy(() -> ApplicationContext.run(settings(Map.of("retry-budget-test.stage", "true",
+                "slipway.kafka.retry-budget", "3m"))).close())
+                .hasStackTraceContaining("stage retry-budget-test: the retry budget of 3m does not fit");
     }
 
     @Test
     void aRecordWaitingForItsNextAttemptWhenTheServiceStopsIsHandedBackAtOnce() {
         ApplicationContext context = ApplicationContext.run(settings(Map.of("slipway.kafka.retry-budget", "2m",
-                "slipway.kafka.max-poll-records", "1", "slipway.kafka.retry-initial-backoff", "1m",
+                "slipway.kafka.retry-initial-backoff", "1m",
                 "slipway.kafka.retry-max-backoff", "1m")));
         RecordPipeline pipeline = context.getBean(RecordPipeline.class);
         // Schema id 1 in the wire format: decoding asks the schema registry, which is unreachable.
@@ -80,5 +117,20 @@ class RetryBudgetAtStartupTest {
                 .hasStackTraceContaining("SLIPWAY_KAFKA_RETRY_BUDGET");
         assertThatThrownBy(() -> pipelineOf(Map.of("slipway.build.retry.attempts", "5")))
                 .hasStackTraceContaining("SLIPWAY_BUILD_RETRY_ATTEMPTS is no longer read");
+    }
+
+    /** A stage present only in the test that asks for it, so the other tests' contexts start no worker. */
+    @Singleton
+    @Requires(property = "retry-budget-test.stage", value = "true")
+    static class AStage implements StageListener {
+
+        @Override
+        public StageSubscription subscription() {
+            return new StageSubscription("retry-budget-test", List.of("slipway.commits"), 1, Batching.PER_RECORD);
+        }
+
+        @Override
+        public void receive(ConsumerRecord<byte[], byte[]> record) {
+        }
     }
 }
