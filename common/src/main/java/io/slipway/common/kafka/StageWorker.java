@@ -432,6 +432,8 @@ public final class StageWorker implements Runnable {
     /** Tells the listener of partitions moving, until it has taken the news (its stores may be unreadable a while). */
     private final class Rebalance implements ConsumerRebalanceListener {
 
+        private Set<TopicPartition> held = Set.of();
+
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             poison.forget(partitions);
@@ -440,6 +442,9 @@ public final class StageWorker implements Runnable {
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            Set<TopicPartition> now = Set.copyOf(consumer.assignment());
+            LOG.info("{} assignments changed: {} -> {}", name, held, now);
+            held = now;
             retry("take over " + partitions, () -> listener.onPartitionsAssigned(partitions));
         }
     }
