@@ -201,11 +201,21 @@ public final class DlqCommand implements AutoCloseable {
         return false;
     }
 
+    /**
+     * The dead letters the partitions hold, counted as read (committed records only): not their end offsets, since
+     * stages write dead letters in transactions and each transaction's marker takes an offset too.
+     */
     private long count(List<PartitionInfo> partitions) {
         List<TopicPartition> all = partitions.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-        Map<TopicPartition, Long> begin = consumer.beginningOffsets(all, READ_LIMIT);
         Map<TopicPartition, Long> end = consumer.endOffsets(all, READ_LIMIT);
-        return all.stream().mapToLong(p -> end.get(p) - begin.get(p)).sum();
+        consumer.assign(all);
+        consumer.seekToBeginning(all);
+        long count = 0;
+        Instant deadline = Instant.now().plus(READ_LIMIT);
+        while (all.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && Instant.now().isBefore(deadline)) {
+            count += consumer.poll(Duration.ofMillis(200)).count();
+        }
+        return count;
     }
 
     /** The record at {@code offset}, read until the partition's end as the read began. */
