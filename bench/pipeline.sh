@@ -79,8 +79,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# The dry-run builder and tester wait on nothing but the schema registry, as the light stages do, and like them give a
+# poll's records one transaction: so their retry budget is a light stage's, which fits in the transaction timeout.
 cat >"$SLIPWAY_ENV_FILE" <<ENV
 SLIPWAY_DRY_RUN=true
+SLIPWAY_BUILD_RETRY_BUDGET=30s
+SLIPWAY_TESTER_RETRY_BUDGET=30s
 SLIPWAY_WATCH='bench/**'
 SLIPWAY_WEBHOOK_SECRET='$SECRET'
 SLIPWAY_STAGING_REGISTRY=registry.bench.invalid

@@ -84,8 +84,10 @@ class ExactlyOnceEndToEndTest {
 
     @BeforeAll
     void startSlipway() {
-        // One build slot: with two builder instances the group then has two members, each owning a partition.
-        slipway = SlipwayStack.start(Map.of("SLIPWAY_DRY_RUN", "true", "SLIPWAY_BUILD_SLOTS", "1"));
+        // One build slot: with two builder instances the group then has two members, each owning a partition. The
+        // dry-run builder and tester give a poll's records one transaction, so their budget must fit in it.
+        slipway = SlipwayStack.start(Map.of("SLIPWAY_DRY_RUN", "true", "SLIPWAY_BUILD_SLOTS", "1",
+                "SLIPWAY_BUILD_RETRY_BUDGET", "30s", "SLIPWAY_TESTER_RETRY_BUDGET", "30s"));
         events = slipway.events();
     }
 

@@ -24,6 +24,14 @@ public interface Builds {
      */
     BuildOutcome build(BuildRequest request, StalenessWatch watch);
 
+    /**
+     * True when every build ends at once without work (the dry-run backend): the stage then gives a poll's commits one
+     * transaction, as the light stages do, instead of one transaction each.
+     */
+    default boolean light() {
+        return false;
+    }
+
     /** Stops taking builds; running ones get up to {@code grace} before they are cancelled and handed back. */
     void shutdown(Duration grace);
 }

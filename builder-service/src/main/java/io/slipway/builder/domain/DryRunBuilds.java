@@ -54,6 +54,12 @@ public final class DryRunBuilds implements Builds {
         return new Built(image, 0, false, List.of());
     }
 
+    /** Nothing is built: a poll's commits share one transaction. */
+    @Override
+    public boolean light() {
+        return true;
+    }
+
     @Override
     public void shutdown(Duration grace) {
         // Nothing runs for longer than a method call: there is nothing to wait for, only new builds to refuse.

@@ -42,6 +42,11 @@ public class CommitBuilding {
         this.requests = requests;
     }
 
+    /** True when no build does work (the dry-run backend; see {@link Builds#light()}). */
+    boolean light() {
+        return builder.light();
+    }
+
     void build(CommitReceived commit, int partition, long offset) {
         BuildOutcome outcome;
         try {

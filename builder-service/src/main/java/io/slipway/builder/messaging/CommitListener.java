@@ -15,7 +15,7 @@ import java.util.List;
 
 /**
  * Builds each commit of {@code slipway.commits}; its outcome and its offset commit together, in one Kafka transaction
- * per build. One worker per build slot ({@code slipway.builder.slots}); a worker builds the commits of its poll one
+ * per build (a poll's commits share one when the backend does no work: the dry-run backend). One worker per build slot ({@code slipway.builder.slots}); a worker builds the commits of its poll one
  * after another, so a commit never waits in the consumer's buffer behind a fetch of the partitions it holds.
  */
 @Singleton
@@ -30,7 +30,8 @@ public class CommitListener implements StageListener {
                    @Value("${slipway.builder.slots:2}") int slots) {
         this.pipeline = pipeline;
         this.building = building;
-        this.subscription = new StageSubscription(group, List.of(Topics.COMMITS), slots, Batching.PER_RECORD);
+        this.subscription = new StageSubscription(group, List.of(Topics.COMMITS), slots,
+                building.light() ? Batching.PER_POLL : Batching.PER_RECORD);
     }
 
     @Override

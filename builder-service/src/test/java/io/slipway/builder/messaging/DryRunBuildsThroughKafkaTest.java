@@ -5,6 +5,7 @@ import io.slipway.builder.BuilderTestSupport;
 import io.slipway.builder.domain.BuildService;
 import io.slipway.builder.domain.Builds;
 import io.slipway.builder.domain.DryRunBuilds;
+import io.slipway.common.kafka.Batching;
 import io.slipway.common.kafka.EventPublisher;
 import io.slipway.common.kafka.TopicTail;
 import io.slipway.common.testing.SlipwayTestProperties;
@@ -68,6 +69,8 @@ class DryRunBuildsThroughKafkaTest {
         deserializer = new AvroEventDeserializer(new SchemaRegistryClient(stack.registryUrl()));
         Map<String, Object> config = new HashMap<>(SlipwayTestProperties.against(stack));
         config.put("slipway.dry-run", "true");
+        // A poll's commits share one transaction: the budget must fit in it (the builder's own is a build's, 10 min).
+        config.put("slipway.kafka.retry-budget", "30s");
         config.put("slipway.builder.group-id", unique("builder-dry-run"));
         config.put("slipway.builder.workdir", tmp.resolve("work").toString());
         config.put("slipway.builder.docker.host", "tcp://127.0.0.1:1");
@@ -116,6 +119,14 @@ class DryRunBuildsThroughKafkaTest {
         return events;
     }
 
+    private static String sha256Unchecked(String text) {
+        try {
+            return sha256(text);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static String sha256(String text) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                 .digest(text.getBytes(StandardCharsets.UTF_8)));
@@ -126,6 +137,32 @@ class DryRunBuildsThroughKafkaTest {
         assertThat(builder.findBean(BuildService.class)).isEmpty();
         assertThat(builder.getBean(Builds.class)).isInstanceOf(DryRunBuilds.class);
         assertThat(builder.getBeansOfType(Builds.class)).hasSize(1);
+    }
+
+    @Test
+    void givesAPollOfCommitsOneTransactionSinceNothingIsBuilt() {
+        assertThat(builder.getBean(CommitListener.class).subscription().batching()).isEqualTo(Batching.PER_POLL);
+    }
+
+    @Test
+    void aBurstOfCommitsSharingTransactionsBecomesExactlyOneImageBuiltEach() {
+        String repository = unique("dry/burst");
+        List<String> runs = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            runs.add(send(repository, sha256Unchecked(repository + i).substring(0, 40), "refs/heads/b" + i)
+                    .getRun().getRunId());
+        }
+
+        List<String> built = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            built.clear();
+            eventsOf(Topics.IMAGES, repository).forEach(e -> built.add(((ImageBuilt) e).getRun().getRunId()));
+            assertThat(built).contains(runs.get(runs.size() - 1));
+        });
+
+        // One key, one partition: the images come in the commits' order, each exactly once.
+        assertThat(built).containsExactlyElementsOf(runs);
+        assertThat(eventsOf(Topics.FAILURES, repository)).isEmpty();
     }
 
     @Test

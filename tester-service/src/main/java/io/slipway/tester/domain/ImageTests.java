@@ -17,4 +17,12 @@ public interface ImageTests {
      * registry is unreachable.
      */
     Outcome test(TestRequest request, StalenessWatch watch);
+
+    /**
+     * True when every test ends at once without work (the dry-run backend): the stage then gives a poll's images one
+     * transaction, as the light stages do, instead of one transaction each.
+     */
+    default boolean light() {
+        return false;
+    }
 }

@@ -36,6 +36,11 @@ public class ImageTesting {
         this.requests = requests;
     }
 
+    /** True when no test does work (the dry-run backend; see {@link ImageTests#light()}). */
+    boolean light() {
+        return tester.light();
+    }
+
     void test(ImageBuilt event) {
         publish(event, tester.test(EventMapping.request(event), requests.watch(event.getRun())));
     }

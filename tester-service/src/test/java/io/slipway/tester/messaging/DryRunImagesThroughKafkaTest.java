@@ -5,6 +5,7 @@ import com.github.dockerjava.api.model.Container;
 import io.micronaut.context.ApplicationContext;
 import io.slipway.container.DockerEngine;
 import io.slipway.container.SlipwayLabels;
+import io.slipway.common.kafka.Batching;
 import io.slipway.devstack.testing.SharedDevStack;
 import io.slipway.events.ImageBuilt;
 import io.slipway.events.TestsPassed;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -51,6 +53,8 @@ class DryRunImagesThroughKafkaTest {
     void start() {
         Map<String, Object> config = runs.config(instance, reports, SharedDevStack.freePort());
         config.put("slipway.dry-run", "true");
+        // A poll's images share one transaction: the budget must fit in it (the tester's own is a test run's, 10 min).
+        config.put("slipway.kafka.retry-budget", "30s");
         tester = ApplicationContext.run(config);
     }
 
@@ -74,6 +78,26 @@ class DryRunImagesThroughKafkaTest {
         assertThat(tester.findBean(TesterService.class)).isEmpty();
         assertThat(tester.getBean(ImageTests.class)).isInstanceOf(DryRunTests.class);
         assertThat(tester.getBeansOfType(ImageTests.class)).hasSize(1);
+    }
+
+    @Test
+    void givesAPollOfImagesOneTransactionSinceNothingIsTested() {
+        assertThat(tester.getBean(ImagesListener.class).subscription().batching()).isEqualTo(Batching.PER_POLL);
+    }
+
+    @Test
+    void aBurstOfImagesSharingTransactionsPassesEachExactlyOnce() {
+        List<ImageBuilt> events = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            events.add(runs.publish(new ImageRef(NOWHERE, "staging/burst-" + i, "sha256:" + Integer.toString(i)
+                    .repeat(64).substring(0, 64)), "failing_command.yaml"));
+        }
+
+        for (ImageBuilt event : events) {
+            assertThat(runs.outcomesOf(event, Duration.ofSeconds(60))).singleElement()
+                    .isInstanceOfSatisfying(TestsPassed.class, passed -> assertThat(passed.getRun())
+                            .isEqualTo(event.getRun()));
+        }
     }
 
     @Test
