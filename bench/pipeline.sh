@@ -9,9 +9,13 @@
 # Before any pipeline figure it measures Kafka's own latency on the same broker with Kafka's EndToEndLatency (3.9.1)
 # (produce acks=all -> consumed, on a one-partition topic it creates and deletes, logged in as the admin on the secured
 # stack) and gives every latency also as a multiple of Kafka's p50/p99, and every figure against issue #21's targets.
+# Right after it, Kafka's exactly-once hop (io.slipway.bench.KafkaEosFloor: TransactionalMessageCopier's loop with
+# Kafka's clients, one record per transaction, read_committed, driven one record at a time; two one-partition topics
+# it creates and deletes, as the admin), to which each hop's p50 is also compared.
 # Usage: bench/pipeline.sh [--write] [RATE=20] [LATENCY_RUNS=600] [THROUGHPUT_RUNS=3000]
 #   --write  also puts the figures into docs/benchmarks.md (between the pipeline-bench markers)
-# BENCH_FLOOR_MESSAGES (default 2000) and BENCH_FLOOR_BYTES (default 500): EndToEndLatency's messages and their size.
+# BENCH_FLOOR_MESSAGES (default 2000) and BENCH_FLOOR_BYTES (default 500): EndToEndLatency's messages and their size
+# (the exactly-once hop's records have that size too). BENCH_EOS_FLOOR_MESSAGES (default 500): the exactly-once hop's.
 # BENCH_SENDERS (default 8): concurrent senders of the throughput burst. BENCH_PORT_OFFSET (default 0) moves every port
 # the stack listens on (28080-28099, 29092-29093) by that much, when another program holds one of them.
 # BENCH_JFR=<dir> starts every service with a JFR recording (settings=profile) that each dumps into <dir> when the stack
@@ -147,6 +151,16 @@ floor_topic delete
 grep -E "^(Avg latency|Percentiles)" "$WORK/floor.txt" >&2
 FLOOR_COMMAND="EndToEndLatency 127.0.0.1:$SLIPWAY_KAFKA_PORT <topic> $FLOOR_MESSAGES all $FLOOR_BYTES"
 [ -z "$ADMIN_CONFIG" ] || FLOOR_COMMAND="$FLOOR_COMMAND kafka-admin.properties"
+# Kafka's exactly-once hop, right after: a copier with one record per transaction, fed one record at a time (it
+# creates and deletes its two topics and its group itself).
+EOS_FLOOR_MESSAGES="${BENCH_EOS_FLOOR_MESSAGES:-500}"
+echo "Kafka's exactly-once hop: TransactionalMessageCopier's loop, $EOS_FLOOR_MESSAGES records of $FLOOR_BYTES bytes, one per transaction …" >&2
+java -Xmx256m -cp "$HARNESS_JAR" io.slipway.bench.KafkaEosFloor --bootstrap="127.0.0.1:$SLIPWAY_KAFKA_PORT" \
+  ${ADMIN_CONFIG:+--kafka-config="$ADMIN_CONFIG"} --messages="$EOS_FLOOR_MESSAGES" --bytes="$FLOOR_BYTES" \
+  >"$WORK/eos-floor.txt"
+grep -E "^(Avg latency|Percentiles)" "$WORK/eos-floor.txt" >&2
+EOS_FLOOR_COMMAND="KafkaEosFloor --messages=$EOS_FLOOR_MESSAGES --bytes=$FLOOR_BYTES"
+[ -z "$ADMIN_CONFIG" ] || EOS_FLOOR_COMMAND="$EOS_FLOOR_COMMAND --kafka-config=kafka-admin.properties"
 METRICS=""
 for service in trigger:$TRIGGER_PORT builder:$BUILDER_PORT tester:$TESTER_PORT deliverer:$DELIVERER_PORT \
                notifier:$NOTIFIER_PORT; do
@@ -154,7 +168,7 @@ for service in trigger:$TRIGGER_PORT builder:$BUILDER_PORT tester:$TESTER_PORT d
 done
 SETTINGS=""
 for name in BENCH_MAX_POLL_RECORDS BENCH_FETCH_MAX_WAIT_MS BENCH_JAVA_OPTS BENCH_FLOOR_MESSAGES BENCH_FLOOR_BYTES \
-            BENCH_SENDERS SLIPWAY_DASHBOARD_ENABLED; do
+            BENCH_EOS_FLOOR_MESSAGES BENCH_SENDERS SLIPWAY_DASHBOARD_ENABLED; do
   if [ -n "${!name:-}" ]; then SETTINGS="$SETTINGS$name=$(printf '%q' "${!name}") "; fi
 done
 # The dashboard (in the stack unless SLIPWAY_DASHBOARD_ENABLED=false) is followed: how far behind the pipeline it is.
@@ -171,6 +185,7 @@ java -cp "$HARNESS_JAR" io.slipway.bench.PipelineBench --trigger="http://127.0.0
   --metrics="$METRICS" --metrics-token-file="$SLIPWAY_HOME/credentials/management.token" --sink-port=$SINK_PORT --rate="$RATE" --latency="$LATENCY_RUNS" \
   --throughput="$THROUGHPUT_RUNS" ${DASHBOARD_URL:+--dashboard="$DASHBOARD_URL"} --out="$WORK/report.md" --command="$COMMAND" \
   ${BENCH_LOGS:+--csv="$BENCH_LOGS/latency.csv"} --floor="$WORK/floor.txt" --floor-command="$FLOOR_COMMAND" \
+  --eos-floor="$WORK/eos-floor.txt" --eos-floor-command="$EOS_FLOOR_COMMAND" \
   --idle-total="$IDLE_TOTAL" ${BENCH_SENDERS:+--senders="$BENCH_SENDERS"}
 { echo; cat "$WORK/idle.md"; } >>"$WORK/report.md"
 echo; cat "$WORK/idle.md"

@@ -18,11 +18,13 @@ import java.util.regex.Pattern;
  * Kafka's own latency on the broker the pipeline runs on, as Kafka's {@code kafka.tools.EndToEndLatency} measured it
  * (produce with acks=all → the consumer has the record); the floor every hop of the pipeline is compared with.
  * EndToEndLatency prints its average with fractions but its percentiles in whole milliseconds, cut down.
+ * {@link KafkaEosFloor} prints Kafka's exactly-once hop in the same two lines, its percentiles with fractions; this
+ * reads both.
  *
  * @param averageMillis the mean of all messages
- * @param p50Millis     the median, whole milliseconds
- * @param p99Millis     the 99th percentile, whole milliseconds
- * @param p999Millis    the 99.9th percentile, whole milliseconds
+ * @param p50Millis     the median (EndToEndLatency's: whole milliseconds)
+ * @param p99Millis     the 99th percentile (EndToEndLatency's: whole milliseconds)
+ * @param p999Millis    the 99.9th percentile (EndToEndLatency's: whole milliseconds)
  */
 record KafkaFloor(double averageMillis, double p50Millis, double p99Millis, double p999Millis) {
 
@@ -31,7 +33,7 @@ record KafkaFloor(double averageMillis, double p50Millis, double p99Millis, doub
             "Percentiles:\\s*50th\\s*=\\s*([0-9.]+),\\s*99th\\s*=\\s*([0-9.]+),\\s*99\\.9th\\s*=\\s*([0-9.]+)");
 
     /**
-     * The figures of EndToEndLatency's standard output.
+     * The figures of EndToEndLatency's (or {@link KafkaEosFloor}'s) standard output.
      *
      * @throws IllegalArgumentException when the output has no average or no percentiles line (the run failed)
      */
@@ -39,19 +41,19 @@ record KafkaFloor(double averageMillis, double p50Millis, double p99Millis, doub
         Matcher average = AVERAGE.matcher(output);
         Matcher percentiles = PERCENTILES.matcher(output);
         if (!average.find() || !percentiles.find()) {
-            throw new IllegalArgumentException("EndToEndLatency's output has no \"Avg latency\" and \"Percentiles\" "
+            throw new IllegalArgumentException("the floor's output has no \"Avg latency\" and \"Percentiles\" "
                     + "lines (did it fail?):\n" + output);
         }
         return new KafkaFloor(Double.parseDouble(average.group(1)), Double.parseDouble(percentiles.group(1)),
                 Double.parseDouble(percentiles.group(2)), Double.parseDouble(percentiles.group(3)));
     }
 
-    /** {@code millis} as a multiple of Kafka's p50, such as {@code 2.1×}; empty when Kafka's p50 was under 1 ms. */
+    /** {@code millis} as a multiple of Kafka's p50, such as {@code 2.1×}; empty when it is 0 (EndToEndLatency: under 1 ms). */
     Optional<String> timesP50(double millis) {
         return times(millis, p50Millis);
     }
 
-    /** {@code millis} as a multiple of Kafka's p99, such as {@code 2.1×}; empty when Kafka's p99 was under 1 ms. */
+    /** {@code millis} as a multiple of Kafka's p99, such as {@code 2.1×}; empty when it is 0 (EndToEndLatency: under 1 ms). */
     Optional<String> timesP99(double millis) {
         return times(millis, p99Millis);
     }
@@ -75,10 +77,23 @@ record KafkaFloor(double averageMillis, double p50Millis, double p99Millis, doub
         String topic = options.required("topic");
         try (Admin admin = Admin.create(KafkaSettings.of(options.required("bootstrap"), config))) {
             if (args[0].equals("create")) {
-                admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+                createTopics(admin, List.of(topic));
             } else {
-                admin.deleteTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+                deleteTopics(admin, List.of(topic));
             }
         }
+    }
+
+    /** Creates {@code topics} with one partition each (and one replica: the benchmark's broker is alone). */
+    static void createTopics(Admin admin, List<String> topics)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        admin.createTopics(topics.stream().map(topic -> new NewTopic(topic, 1, (short) 1)).toList()).all()
+                .get(30, TimeUnit.SECONDS);
+    }
+
+    /** Deletes {@code topics}, so the benchmark leaves none behind. */
+    static void deleteTopics(Admin admin, List<String> topics)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        admin.deleteTopics(topics).all().get(30, TimeUnit.SECONDS);
     }
 }

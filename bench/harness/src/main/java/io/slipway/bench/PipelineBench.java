@@ -78,6 +78,8 @@ public final class PipelineBench {
     private DashboardFollower dashboard;
     /** Kafka's own latency on the same broker ({@code --floor}: EndToEndLatency's output), or null. */
     private final KafkaFloor floor;
+    /** Kafka's exactly-once hop on the same broker ({@code --eos-floor}: {@link KafkaEosFloor}'s output), or null. */
+    private final KafkaFloor eosFloor;
 
     private PipelineBench(BenchOptions options) throws IOException {
         this.options = options;
@@ -96,6 +98,8 @@ public final class PipelineBench {
         this.stages = new StageTimes(kafka, required("registry"));
         this.floor = options.containsKey("floor") ? KafkaFloor.parse(Files.readString(Path.of(required("floor"))))
                 : null;
+        this.eosFloor = options.containsKey("eos-floor")
+                ? KafkaFloor.parse(Files.readString(Path.of(required("eos-floor")))) : null;
     }
 
     /** One pipeline run the benchmark started: what it pushed and when. */
@@ -107,7 +111,8 @@ public final class PipelineBench {
                 "PipelineBench --trigger=URL --secret=S --bootstrap=HOST:PORT [--kafka-config=FILE] "
                         + "--registry=URL --metrics=SERVICE=URL,… --metrics-token-file=FILE --sink-port=N [--warmup=300] [--latency=600] [--rate=20] "
                         + "[--throughput=3000] [--senders=8] [--repositories=50] [--dashboard=URL] [--out=FILE] [--csv=FILE] "
-                        + "[--command=TEXT] [--floor=FILE --floor-command=TEXT] [--idle-total=PERCENT]");
+                        + "[--command=TEXT] [--floor=FILE --floor-command=TEXT] [--eos-floor=FILE --eos-floor-command=TEXT] "
+                        + "[--idle-total=PERCENT]");
         PipelineBench bench = new PipelineBench(options);
         try {
             options.publish(bench.run());
@@ -305,20 +310,35 @@ public final class PipelineBench {
                     options.getOrDefault("floor-command", "kafka.tools.EndToEndLatency"), floor.averageMillis(),
                     floor.p50Millis(), floor.p99Millis(), floor.p999Millis()));
         }
+        if (eosFloor != null) {
+            md.append(String.format(Locale.ROOT, "Kafka's exactly-once hop on the same broker, measured right after "
+                            + "(`%s`: TransactionalMessageCopier's loop with Kafka's clients, one record per "
+                            + "transaction: a record produced with acks=all → consumed read_committed, its copy sent "
+                            + "in a transaction with the consumed offset → the copy read with read_committed): avg "
+                            + "%.2f ms, p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms. The hops' p50 are also given as a "
+                            + "multiple of its p50; the targets stay against EndToEndLatency's.%n%n",
+                    options.getOrDefault("eos-floor-command", "KafkaEosFloor"), eosFloor.averageMillis(),
+                    eosFloor.p50Millis(), eosFloor.p99Millis(), eosFloor.p999Millis()));
+        }
 
         md.append("Hops (producer timestamp → the consuming stage takes the record), ").append(notified.size())
                 .append(" pipelines at ").append(rate).append("/s:\n\n");
         md.append("| topic | taken by | records | p50").append(floor == null ? "" : " (× Kafka's p50)").append(" | p99")
-                .append(floor == null ? "" : " (× Kafka's p99)").append(" |\n|---|---|---|---|---|\n");
+                .append(floor == null ? "" : " (× Kafka's p99)").append(eosFloor == null ? "" : " | × Kafka's EOS p50")
+                .append(" |\n|---|---|---|---|---|").append(eosFloor == null ? "" : "---|").append("\n");
         Map<String, double[]> hopMillis = new LinkedHashMap<>();
         for (String topic : HOP_TOPICS) {
             HopHistograms stage = hops.get(CONSUMER.get(topic));
             double p50 = stage.quantileMillis(topic, 0.5);
             double p99 = stage.quantileMillis(topic, 0.99);
             hopMillis.put(topic, new double[] {p50, p99});
-            md.append(String.format(Locale.ROOT, "| `%s` | %s | %d | %s | %s |%n", topic,
+            md.append(String.format(Locale.ROOT, "| `%s` | %s | %d | %s | %s |", topic,
                     CONSUMER.get(topic) + "-service", stage.count(topic), millis(p50, 1, p50Ratio(p50)),
                     millis(p99, 1, p99Ratio(p99))));
+            if (eosFloor != null) {
+                md.append(' ').append(eosFloor.timesP50(p50).orElse("–")).append(" |");
+            }
+            md.append('\n');
         }
 
         List<Long> endToEnd = new ArrayList<>();
