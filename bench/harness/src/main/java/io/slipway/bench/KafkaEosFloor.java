@@ -10,6 +10,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -26,6 +27,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -87,11 +89,25 @@ final class KafkaEosFloor {
             try {
                 latencies = measure(kafka, topics.get(0), topics.get(1), name, messages, bytes);
             } finally {
+                deleteGroup(admin, name);
                 KafkaFloor.deleteTopics(admin, topics);
-                admin.deleteConsumerGroups(List.of(name)).all().get(30, TimeUnit.SECONDS);
             }
         }
         System.out.print(summary(latencies));
+    }
+
+    /**
+     * Deletes the copier's consumer group, before its topics; a group the broker has already dropped (its offsets went
+     * with its topic, or it never committed) is gone as well.
+     */
+    private static void deleteGroup(Admin admin, String group) throws Exception {
+        try {
+            admin.deleteConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof GroupIdNotFoundException)) {
+                throw e;
+            }
+        }
     }
 
     /** The copier running, {@code messages} records sent through it one at a time; each one's latency (ms). */
