@@ -37,9 +37,11 @@ import java.util.function.Function;
  * key's previous value stays in force, and the next write of the key supersedes the record (compaction then removes
  * it), so a copy in a dead-letter topic would have nothing to replay.
  * <p>
- * Inside a stage worker's transaction ({@link StageTransaction}) a write joins that transaction (and is still waited
- * for, to learn its offset); the value is held at once, so a stage whose transaction is aborted must forget it
- * ({@link StageListener#onAborted}), for example by reading the topic again.
+ * Inside a stage worker's transaction ({@link StageTransaction}) a write joins that transaction and is not waited for:
+ * the value is held at once, ahead of anything read for its key, until the broker's acknowledgement gives it its place
+ * among the key's records; a write that fails dooms the transaction, whose commit then fails. So a stage whose
+ * transaction is aborted must forget what it wrote ({@link StageListener#onAborted}), for example by reading the topic
+ * again.
  */
 public final class CompactedTopicStore<K, V> implements AutoCloseable {
 
@@ -69,8 +71,19 @@ public final class CompactedTopicStore<K, V> implements AutoCloseable {
         }
     }
 
-    /** A value, or a deletion ({@code value == null}) that is kept until the reader has passed it. */
+    /**
+     * A value, or a deletion ({@code value == null}) that is kept until the reader has passed it. A write of the open
+     * transaction not yet acknowledged is {@link #pending}: no partition, and ahead of every record read.
+     */
     private record Entry<V>(int partition, long offset, V value) {
+
+        static <V> Entry<V> pending(V value) {
+            return new Entry<>(-1, Long.MAX_VALUE, value);
+        }
+
+        boolean isPending() {
+            return partition < 0;
+        }
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(CompactedTopicStore.class);
@@ -181,30 +194,55 @@ public final class CompactedTopicStore<K, V> implements AutoCloseable {
     }
 
     /**
-     * Writes a value and holds it once the broker acknowledged it.
+     * Writes a value and holds it once the broker acknowledged it; inside a stage worker's transaction, holds it at
+     * once (see the class comment).
      *
-     * @throws TransientFailure when the broker does not acknowledge within the send timeout
+     * @throws TransientFailure when the broker does not acknowledge within the send timeout (outside a transaction)
      */
     public void put(K key, V value) {
-        RecordMetadata written = send(key, values.encode(value));
-        set(key, new Entry<>(written.partition(), written.offset(), value));
+        write(key, values.encode(value), value);
     }
 
     /**
-     * Writes a tombstone for the key and forgets it once the broker acknowledged it.
+     * Writes a tombstone for the key and forgets it once the broker acknowledged it; inside a stage worker's
+     * transaction, forgets it at once.
      *
-     * @throws TransientFailure when the broker does not acknowledge within the send timeout
+     * @throws TransientFailure when the broker does not acknowledge within the send timeout (outside a transaction)
      */
     public void delete(K key) {
-        RecordMetadata written = send(key, null);
-        set(key, new Entry<>(written.partition(), written.offset(), null));
+        write(key, null, null);
     }
 
-    private RecordMetadata send(K key, byte[] value) {
-        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, keys.encode(key), value);
-        Producer<byte[], byte[]> through = StageTransaction.currentProducer().orElse(producer);
+    private void write(K key, byte[] encoded, V value) {
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, keys.encode(key), encoded);
+        Optional<Producer<byte[], byte[]>> transaction = StageTransaction.currentProducer();
+        if (transaction.isEmpty()) {
+            RecordMetadata written = send(record, key);
+            set(key, new Entry<>(written.partition(), written.offset(), value), false);
+            return;
+        }
+        // Nothing to wait for: a send that fails dooms the transaction, and its abort makes the stage read again.
+        Entry<V> pending = Entry.pending(value);
+        set(key, pending, false);
+        transaction.get().send(record, (written, failure) -> {
+            if (failure == null) {
+                settle(key, pending, new Entry<>(written.partition(), written.offset(), value));
+            }
+        });
+    }
+
+    /** Gives a pending write its place once acknowledged, unless the key was written again meanwhile. */
+    private synchronized void settle(K key, Entry<V> pending, Entry<V> written) {
+        if (entries.get(key) == pending) {
+            entries.put(key, written);
+        } else if (deletions.get(key) == pending) {
+            deletions.put(key, written);
+        }
+    }
+
+    private RecordMetadata send(ProducerRecord<byte[], byte[]> record, K key) {
         try {
-            return through.send(record).get(sendTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            return producer.send(record).get(sendTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TransientFailure("interrupted while writing " + key + " to " + topic, e);
@@ -231,13 +269,18 @@ public final class CompactedTopicStore<K, V> implements AutoCloseable {
             return;
         }
         if (key != null) {
-            set(key, new Entry<>(record.partition(), record.offset(), value));
+            set(key, new Entry<>(record.partition(), record.offset(), value), true);
         }
     }
 
-    private synchronized void set(K key, Entry<V> entry) {
+    /**
+     * Holds {@code entry} for the key unless what is held is newer: a record of the same partition at a later offset,
+     * or, against a record {@code read} from the topic, a write still pending. A pending write is always newest.
+     */
+    private synchronized void set(K key, Entry<V> entry, boolean read) {
         Entry<V> known = entries.containsKey(key) ? entries.get(key) : deletions.get(key);
-        if (known != null && known.partition() == entry.partition() && known.offset() >= entry.offset()) {
+        if (known != null && !entry.isPending() && (read && known.isPending()
+                || known.partition() == entry.partition() && known.offset() >= entry.offset())) {
             return;
         }
         entries.remove(key);

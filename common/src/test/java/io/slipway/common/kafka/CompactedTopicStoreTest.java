@@ -106,6 +106,45 @@ class CompactedTopicStoreTest {
     }
 
     @Test
+    void aWriteInATransactionIsHeldAtOnceAheadOfOlderRecordsAndTakesItsPlaceOnceAcknowledged() {
+        CompactedTopicStore<String, Integer> other = store(100);
+        other.put("a", 1);
+        other.put("gone", 1);
+        CompactedTopicStore<String, Integer> store = store(100);
+        try (Producer<byte[], byte[]> transactional = clients.transactionalProducer("test-committing",
+                "test-committing-" + UUID.randomUUID())) {
+            transactional.initTransactions();
+            transactional.beginTransaction();
+            StageTransaction.within(transactional, () -> {
+                store.put("a", 2);
+                store.put("a", 3);
+                store.delete("gone");
+                store.put("b", 4);
+                // Before the commit: what is read for the keys (committed, older) must not replace the writes.
+                store.catchUp(TIMEOUT);
+                assertThat(store.get("a")).contains(3);
+                assertThat(store.get("gone")).isEmpty();
+                assertThat(store.get("b")).contains(4);
+            });
+            transactional.commitTransaction();
+        }
+        assertThat(store.get("a")).contains(3);
+
+        // Acknowledged, the writes have their offsets: another instance's later write wins over them when read.
+        other.put("a", 5);
+        other.put("gone", 6);
+        store.catchUp(TIMEOUT);
+        assertThat(store.get("a")).contains(5);
+        assertThat(store.get("gone")).contains(6);
+        assertThat(store.get("b")).contains(4);
+
+        CompactedTopicStore<String, Integer> restarted = store(100);
+        restarted.catchUp(TIMEOUT);
+        assertThat(restarted.get("a")).contains(5);
+        assertThat(restarted.get("b")).contains(4);
+    }
+
+    @Test
     void aCatchUpReadsWhatAnotherInstanceWroteSinceTheLastOne() {
         CompactedTopicStore<String, Integer> store = store(100);
         store.put("a", 1);
