@@ -10,14 +10,13 @@ import io.slipway.notifier.domain.Delivery;
 import io.slipway.notifier.domain.DeliveryOutcome;
 import io.slipway.notifier.domain.NotificationDispatcher;
 import io.slipway.schemas.Topics;
-import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -28,6 +27,7 @@ import org.slf4j.LoggerFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +38,10 @@ import java.util.concurrent.TimeUnit;
  * Delivers one channel's notifications from {@code slipway.notifier.deliveries} in partition order, in its own
  * consumer group and thread, so a channel that is down, slow or rate-limited delays nobody else. A record is committed
  * only once its delivery has an outcome: sent, duplicate, or dead-lettered to {@code slipway.notifier.deliveries.dlq}
- * with the response ({@value #RESPONSE_STATUS}, {@value #RESPONSE_BODY}). While it waits to retry, the worker keeps
+ * with the response. The offsets of a poll's records are committed together once its records are handled (and before
+ * a partition is handed over), not one commit per record: the channel's records share the topic with every other
+ * channel's, which this worker only skips, and a record delivered but not yet committed when the worker dies is
+ * recognised as a duplicate by its next owner (the channel's memory is saved before the offset) ({@value #RESPONSE_STATUS}, {@value #RESPONSE_BODY}). While it waits to retry, the worker keeps
  * polling with its partitions paused, so it stays in the group however long the channel asks it to wait. Each poll
  * beats its {@link Heartbeat}; a worker that died or stopped polling makes the service DOWN.
  */
@@ -65,6 +68,8 @@ final class ChannelWorker implements ConsumerRebalanceListener {
     private final MeterRegistry meters;
     private final Duration catchUpTimeout;
     private final Set<TopicPartition> revoked = new HashSet<>();
+    /** The next offset of each partition whose records of the current poll have their outcome, not yet committed. */
+    private final Map<TopicPartition, OffsetAndMetadata> handled = new HashMap<>();
     private final Heartbeat heartbeat;
     private final Thread thread;
     private volatile boolean running = true;
@@ -129,6 +134,7 @@ final class ChannelWorker implements ConsumerRebalanceListener {
                         halted.add(partition);
                     }
                 }
+                commitHandled(handled.keySet());
             }
         } catch (WakeupException | Aborted e) {
             LOG.debug("{} stopping", channel);
@@ -138,6 +144,7 @@ final class ChannelWorker implements ConsumerRebalanceListener {
             heartbeat.ended(e);
         } finally {
             activity = failure == null ? "stopped" : "stopped after an unexpected error";
+            commitHandled(handled.keySet());
             consumer.close(Duration.ofSeconds(5));
         }
     }
@@ -148,7 +155,7 @@ final class ChannelWorker implements ConsumerRebalanceListener {
             if (channel.toString().equals(header(record, DeliveryQueue.CHANNEL_HEADER))) {
                 deliver(record, partition);
             }
-            consumer.commitSync(Map.of(partition, new OffsetAndMetadata(record.offset() + 1)));
+            handled.put(partition, new OffsetAndMetadata(record.offset() + 1));
             return true;
         } catch (Aborted e) {
             if (!running) {
@@ -167,10 +174,30 @@ final class ChannelWorker implements ConsumerRebalanceListener {
                 }
             }
             return false;
-        } catch (CommitFailedException | RebalanceInProgressException e) {
-            LOG.warn("{}: could not commit {}@{} ({}); a redelivery will be recognised as a duplicate", channel,
-                    partition, record.offset(), e.getMessage());
-            return false;
+        }
+    }
+
+    /**
+     * Commits what was handled of {@code partitions} and forgets it, whether or not the commit succeeds: a record
+     * whose commit failed is delivered again to whoever owns its partition then, and recognised as a duplicate.
+     */
+    private void commitHandled(Collection<TopicPartition> partitions) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (TopicPartition partition : List.copyOf(partitions)) {
+            OffsetAndMetadata offset = handled.remove(partition);
+            if (offset != null) {
+                offsets.put(partition, offset);
+            }
+        }
+        if (offsets.isEmpty()) {
+            return;
+        }
+        try {
+            consumer.commitSync(offsets);
+        } catch (KafkaException e) {
+            // Fenced by a rebalance, stopped, or the broker away: whoever takes the records again finds them delivered.
+            LOG.warn("{}: could not commit {} ({}); a redelivery will be recognised as a duplicate", channel, offsets,
+                    e.toString());
         }
     }
 
@@ -262,6 +289,7 @@ final class ChannelWorker implements ConsumerRebalanceListener {
 
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+        commitHandled(partitions);
         revoked.addAll(partitions);
     }
 
