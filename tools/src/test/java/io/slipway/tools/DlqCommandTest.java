@@ -126,12 +126,51 @@ class DlqCommandTest {
     }
 
     @Test
+    void countsAndListsTheDeadLettersStagesWroteInTransactionsNotTheirMarkersNorAbortedOnes() {
+        String from = Topics.ARTIFACTS;
+        String dlq = Topics.deadLetter(from);
+        stack.createTopic(dlq, 1);
+        long before = read(dlq).size();
+        Producer<byte[], byte[]> transactional = clients.transactionalProducer("test-dlq-transactional",
+                "test-dlq-" + stack.uniqueTopic("transactional"));
+        try (KafkaDeadLetterPublisher publisher = new KafkaDeadLetterPublisher(transactional, "test-service", TIMEOUT,
+                Clock.systemUTC())) {
+            transactional.initTransactions();
+            // As stages write them: each in the transaction of the record's offset, which adds a commit marker.
+            transactional.beginTransaction();
+            publisher.publish(letterOf(from, 9001), DeadLetterReason.PROCESSING, new IllegalStateException("one"));
+            publisher.publish(letterOf(from, 9002), DeadLetterReason.PROCESSING, new IllegalStateException("two"));
+            transactional.commitTransaction();
+            transactional.beginTransaction();
+            publisher.publish(letterOf(from, 9003), DeadLetterReason.PROCESSING, new IllegalStateException("aborted"));
+            transactional.abortTransaction();
+            transactional.beginTransaction();
+            publisher.publish(letterOf(from, 9004), DeadLetterReason.PROCESSING, new IllegalStateException("four"));
+            transactional.commitTransaction();
+        }
+
+        assertThat(run("list")).as(text(err)).isZero();
+        // Seven more offsets: four letters, one of them aborted, and three commit markers; three more dead letters.
+        assertThat(text(out)).containsPattern(dlq.replace(".", "\\.") + " +" + (before + 3) + "\\n");
+        out.reset();
+        assertThat(run("list", from)).as(text(err)).isZero();
+        assertThat(text(out)).contains(from + "-0@9001").contains(from + "-0@9002").contains(from + "-0@9004")
+                .doesNotContain(from + "-0@9003");
+    }
+
+    @Test
     void namesATopicThatDoesNotExistAndAWrongCommandLineGetsTheUsage() {
         assertThat(run("list", "no.such.topic")).isEqualTo(1);
         assertThat(text(err)).contains("there is no topic no.such.topic.dlq");
         assertThat(run("replay", topic, "zero", "1")).isEqualTo(2);
         assertThat(run("purge", topic)).isEqualTo(2);
         assertThat(text(err)).contains(DlqCommand.USAGE);
+    }
+
+    private static ConsumerRecord<byte[], byte[]> letterOf(String from, long offset) {
+        byte[] value = {1, 2, 3};
+        return new ConsumerRecord<>(from, 0, offset, 1_700_000_000_000L, TimestampType.CREATE_TIME, 7, value.length,
+                bytes("org/app"), value, new RecordHeaders(), Optional.empty());
     }
 
     private void deadLetter(long offset, String key, byte[] value) {
