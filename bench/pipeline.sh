@@ -180,6 +180,11 @@ COMMAND="${SETTINGS}bench/pipeline.sh $RATE $LATENCY_RUNS $THROUGHPUT_RUNS"
 KAFKA_CONFIG="$SLIPWAY_HOME/credentials/kafka-ops.properties"
 [ -f "$KAFKA_CONFIG" ] || KAFKA_CONFIG=""
 mkdir -p "${BENCH_LOGS:-$WORK}"
+# What each process of the stack spends per pipeline: its CPU over the three phases (300 warm-up pipelines, the
+# latency phase, the burst), divided by their pipelines.
+declare -A RUN_BEFORE
+for pidfile in "$SLIPWAY_HOME"/*.pid; do RUN_BEFORE[$pidfile]="$(cpu_seconds "$(cat "$pidfile")")"; done
+RUN_PIPELINES=$((300 + LATENCY_RUNS + THROUGHPUT_RUNS))
 java -cp "$HARNESS_JAR" io.slipway.bench.PipelineBench --trigger="http://127.0.0.1:$TRIGGER_PORT" \
   --secret="$SECRET" --bootstrap="127.0.0.1:$SLIPWAY_KAFKA_PORT" ${KAFKA_CONFIG:+--kafka-config="$KAFKA_CONFIG"} --registry="http://127.0.0.1:$SLIPWAY_REGISTRY_PORT" \
   --metrics="$METRICS" --metrics-token-file="$SLIPWAY_HOME/credentials/management.token" --sink-port=$SINK_PORT --rate="$RATE" --latency="$LATENCY_RUNS" \
@@ -187,8 +192,21 @@ java -cp "$HARNESS_JAR" io.slipway.bench.PipelineBench --trigger="http://127.0.0
   ${BENCH_LOGS:+--csv="$BENCH_LOGS/latency.csv"} --floor="$WORK/floor.txt" --floor-command="$FLOOR_COMMAND" \
   --eos-floor="$WORK/eos-floor.txt" --eos-floor-command="$EOS_FLOOR_COMMAND" \
   --idle-total="$IDLE_TOTAL" ${BENCH_SENDERS:+--senders="$BENCH_SENDERS"}
-{ echo; cat "$WORK/idle.md"; } >>"$WORK/report.md"
-echo; cat "$WORK/idle.md"
+{
+  echo "CPU per pipeline, over the $RUN_PIPELINES pipelines of the three phases (warm-up, latency, burst), by process:"
+  echo
+  echo "| process | CPU | per pipeline |"
+  echo "|---|---|---|"
+  for pidfile in "$SLIPWAY_HOME"/*.pid; do
+    used="$(cpu_seconds "$(cat "$pidfile")")"
+    awk -v n="$(basename "$pidfile" .pid)" -v a="${RUN_BEFORE[$pidfile]}" -v b="$used" -v p="$RUN_PIPELINES" \
+      'BEGIN { printf "| %s | %.1f s | %.2f ms |\n", n, b - a, (b - a) * 1000 / p }'
+  done
+} >"$WORK/run-cpu.md"
+awk -F'|' '/ ms \|/ { sub(/ s/, "", $3); sub(/ ms/, "", $4); s += $3; m += $4 }
+  END { printf "| **total** | **%.1f s** | **%.2f ms** |\n", s, m }' "$WORK/run-cpu.md" >>"$WORK/run-cpu.md"
+{ echo; cat "$WORK/idle.md"; echo; cat "$WORK/run-cpu.md"; } >>"$WORK/report.md"
+echo; cat "$WORK/idle.md"; echo; cat "$WORK/run-cpu.md"
 
 if [ "$WRITE" = 1 ]; then
   "$ROOT/bench/write-section.py" pipeline-bench "$ROOT/docs/benchmarks.md" "$WORK/report.md"
