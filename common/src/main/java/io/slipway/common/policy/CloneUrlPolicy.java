@@ -266,15 +266,30 @@ public final class CloneUrlPolicy {
                 return null;
             }
             if (part.startsWith("0x") || part.startsWith("0X")) {
-                return part.length() == 2 ? 0L : Long.parseLong(part.substring(2), 16);
+                return part.length() == 2 ? Long.valueOf(0) : parseOrNull(part.substring(2), 16);
             }
             if (part.length() > 1 && part.startsWith("0")) {
-                return Long.parseLong(part.substring(1), 8);
+                return parseOrNull(part.substring(1), 8);
             }
-            return Long.parseLong(part, 10);
+            return parseOrNull(part, 10);
         } catch (NumberFormatException e) {
             return null;
         }
+    }
+
+    /**
+     * {@link Long#parseLong(String, int)}, but null without throwing when a character could not be part of any number
+     * it parses: a host name's label (almost every clone URL's) is no number, and building the exception with its stack
+     * trace cost more than the rest of the check, on every webhook.
+     */
+    private static Long parseOrNull(String digits, int radix) {
+        for (int i = 0; i < digits.length(); i++) {
+            char c = digits.charAt(i);
+            if (Character.digit(c, radix) < 0 && c != '+' && c != '-') {
+                return null;
+            }
+        }
+        return Long.parseLong(digits, radix);
     }
 
     private static InetAddress unwrapMappedV4(InetAddress address) {

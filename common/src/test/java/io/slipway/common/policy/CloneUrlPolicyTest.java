@@ -73,6 +73,20 @@ class CloneUrlPolicyTest {
     }
 
     @Test
+    void hostNamesAndMalformedNumbersAreNoAddressLiteralsButEveryNumberFormIs() throws Exception {
+        assertThat(CloneUrlPolicy.parseLiteral("git.example.org")).isEmpty();
+        assertThat(CloneUrlPolicy.parseLiteral("10.0.0.example")).isEmpty();
+        assertThat(CloneUrlPolicy.parseLiteral("0x7g.0.0.1")).isEmpty();
+        assertThat(CloneUrlPolicy.parseLiteral("089.0.0.1")).as("8 is no octal digit").isEmpty();
+        assertThat(CloneUrlPolicy.parseLiteral("1e3")).isEmpty();
+        assertThat(CloneUrlPolicy.parseLiteral("99999999999999999999")).as("beyond a long").isEmpty();
+        assertThat(CloneUrlPolicy.parseLiteral("-.0.0.1")).isEmpty();
+        assertThat(CloneUrlPolicy.parseLiteral("0177.0x0.0.1")).contains(InetAddress.getByName("127.0.0.1"));
+        assertThat(CloneUrlPolicy.parseLiteral("0xA9FEA9FE")).contains(InetAddress.getByName("169.254.169.254"));
+        assertThat(CloneUrlPolicy.parseLiteral("10.1")).contains(InetAddress.getByName("10.0.0.1"));
+    }
+
+    @Test
     void allowsLocalUseOnlyWhenEnabled() {
         CloneUrlPolicy local = new CloneUrlPolicy(new CloneUrlPolicy.Settings(Set.of("https", "file"), Set.of(),
                 true, true, false));

@@ -7,6 +7,12 @@ import java.util.Optional;
 public record WatchedRepositories(List<WatchedRepository> rules) {
 
     public Optional<WatchedRepository> find(String fullName) {
-        return rules.stream().filter(r -> r.pattern().matches(fullName)).findFirst();
+        // A plain loop: every webhook asks, and a stream pipeline per request is measurable next to the match itself.
+        for (WatchedRepository rule : rules) {
+            if (rule.pattern().matches(fullName)) {
+                return Optional.of(rule);
+            }
+        }
+        return Optional.empty();
     }
 }

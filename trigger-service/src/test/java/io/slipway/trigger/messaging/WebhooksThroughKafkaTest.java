@@ -239,6 +239,34 @@ class WebhooksThroughKafkaTest {
     }
 
     @Test
+    void everyWebhookIsCountedByForgeAndEveryAnswerByItsStatusAndCode() throws Exception {
+        MeterRegistry meters = contexts.get(0).getBean(MeterRegistry.class);
+        String repository = repo();
+        String sha = sha();
+        double received = count(meters, "slipway.trigger.webhooks.received", "forge", "generic");
+        double accepted = count(meters, "slipway.trigger.webhooks.answered", "forge", "generic", "status", "accepted",
+                "code", "202");
+        double duplicates = count(meters, "slipway.trigger.webhooks.answered", "forge", "generic", "status",
+                "duplicate", "code", "200");
+
+        client.pushGeneric(repository, "refs/heads/main", sha, "counted");
+        commitsOf(repository, sha);
+        client.pushGeneric(repository, "refs/heads/main", sha, "counted");
+        client.pushGeneric(repository, "refs/heads/main", sha, "counted");
+
+        assertThat(count(meters, "slipway.trigger.webhooks.received", "forge", "generic") - received).isEqualTo(3);
+        assertThat(count(meters, "slipway.trigger.webhooks.answered", "forge", "generic", "status", "accepted",
+                "code", "202") - accepted).isEqualTo(1);
+        assertThat(count(meters, "slipway.trigger.webhooks.answered", "forge", "generic", "status", "duplicate",
+                "code", "200") - duplicates).isEqualTo(2);
+    }
+
+    private static double count(MeterRegistry meters, String name, String... tags) {
+        io.micrometer.core.instrument.Counter counter = meters.find(name).tags(tags).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    @Test
     void theSamePushRacingIntoTwoInstancesStartsOneRun() throws Exception {
         WebhookClient second = startInstance();
         String repository = repo();

@@ -2,6 +2,7 @@ package io.slipway.trigger.adapter.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
@@ -28,9 +29,11 @@ import io.slipway.trigger.domain.WatchedRepository;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -55,6 +58,10 @@ public class WebhookController {
     private final RequestService requests;
     private final ObjectMapper json = new ObjectMapper();
     private final MeterRegistry meters;
+    /** Per forge; looked up once, since registering or finding a meter by name and tags costs every request. */
+    private final Map<String, Counter> received;
+    /** Per forge, answer status and code: a handful of answers, each found in the registry once. */
+    private final Map<List<String>, Counter> answered = new ConcurrentHashMap<>();
     private final RequestPool pool;
 
     WebhookController(WatchedRepositories repositories, TriggerService trigger, RequestService requests,
@@ -65,6 +72,8 @@ public class WebhookController {
         this.trigger = trigger;
         this.requests = requests;
         this.meters = meters;
+        this.received = forges.keySet().stream().collect(Collectors.toUnmodifiableMap(name -> name,
+                name -> meters.counter("slipway.trigger.webhooks.received", "forge", name)));
         this.pool = pool;
     }
 
@@ -76,15 +85,19 @@ public class WebhookController {
             return reject(HttpStatus.NOT_FOUND, "no webhook endpoint for '" + forgeName + "'; use one of "
                     + forges.keySet());
         }
-        meters.counter("slipway.trigger.webhooks.received", "forge", forge.name()).increment();
+        received.get(forge.name()).increment();
         return pool.run(() -> handle(forge, request, body == null ? new byte[0] : body), () -> Answer.rejected(
                         "too many webhooks are waiting to be recorded, please redeliver later"))
                 .thenApply(response -> {
-                    meters.counter("slipway.trigger.webhooks.answered", "forge", forge.name(), "status",
-                            response.body() == null ? "none" : response.body().status(),
-                            "code", Integer.toString(response.code())).increment();
+                    answered(forge.name(), response.body() == null ? "none" : response.body().status(),
+                            response.code()).increment();
                     return response;
                 });
+    }
+
+    private Counter answered(String forge, String status, int code) {
+        return answered.computeIfAbsent(List.of(forge, status, Integer.toString(code)), key -> meters.counter(
+                "slipway.trigger.webhooks.answered", "forge", key.get(0), "status", key.get(1), "code", key.get(2)));
     }
 
     private CompletableFuture<HttpResponse<Answer>> handle(Forge forge, HttpRequest<?> request, byte[] raw) {
