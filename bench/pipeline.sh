@@ -113,21 +113,33 @@ ls "$ROOT"/bench/harness/target/bench-harness-*-all.jar >/dev/null 2>&1 || (cd "
 cpu_seconds() {
   awk -v hz="$(getconf CLK_TCK)" '{ sub(/.*\) /, ""); printf "%.3f", ($12 + $13) / hz }' "/proc/$1/stat"
 }
+# Notes in the associative array named $1 the CPU seconds each process of the stack has used so far, by pid file.
+cpu_snapshot() {
+  local -n into="$1"
+  local pidfile
+  for pidfile in "$SLIPWAY_HOME"/*.pid; do into[$pidfile]="$(cpu_seconds "$(cat "$pidfile")")"; done
+}
+# One table row per process: the awk program $2 prints it from n (its name), a (its CPU seconds in the snapshot named
+# $1), b (its CPU seconds now) and x ($3).
+cpu_rows() {
+  local -n since="$1"
+  local pidfile
+  for pidfile in "$SLIPWAY_HOME"/*.pid; do
+    awk -v n="$(basename "$pidfile" .pid)" -v a="${since[$pidfile]}" -v b="$(cpu_seconds "$(cat "$pidfile")")" \
+      -v x="$3" "BEGIN { $2 }"
+  done
+}
 IDLE_SECONDS="${BENCH_IDLE_SECONDS:-20}"
 sleep 10 # start-up work (JIT, topic metadata) is not idle work
 declare -A IDLE_BEFORE
-for pidfile in "$SLIPWAY_HOME"/*.pid; do IDLE_BEFORE[$pidfile]="$(cpu_seconds "$(cat "$pidfile")")"; done
+cpu_snapshot IDLE_BEFORE
 sleep "$IDLE_SECONDS"
 {
   echo "Idle, before the first webhook: CPU used in $IDLE_SECONDS s by each process of the stack (% of one core):"
   echo
   echo "| process | CPU |"
   echo "|---|---|"
-  for pidfile in "$SLIPWAY_HOME"/*.pid; do
-    used="$(cpu_seconds "$(cat "$pidfile")")"
-    awk -v n="$(basename "$pidfile" .pid)" -v a="${IDLE_BEFORE[$pidfile]}" -v b="$used" -v s="$IDLE_SECONDS" \
-      'BEGIN { printf "| %s | %.1f %% |\n", n, (b - a) * 100 / s }'
-  done
+  cpu_rows IDLE_BEFORE 'printf "| %s | %.1f %% |\n", n, (b - a) * 100 / x' "$IDLE_SECONDS"
 } >"$WORK/idle.md"
 IDLE_TOTAL="$(awk -F'|' '/%/ { sub(/ %/, "", $3); total += $3 } END { printf "%.1f", total }' "$WORK/idle.md")"
 echo "| **total** | **$IDLE_TOTAL %** |" >>"$WORK/idle.md"
@@ -183,7 +195,7 @@ mkdir -p "${BENCH_LOGS:-$WORK}"
 # What each process of the stack spends per pipeline: its CPU over the three phases (300 warm-up pipelines, the
 # latency phase, the burst), divided by their pipelines.
 declare -A RUN_BEFORE
-for pidfile in "$SLIPWAY_HOME"/*.pid; do RUN_BEFORE[$pidfile]="$(cpu_seconds "$(cat "$pidfile")")"; done
+cpu_snapshot RUN_BEFORE
 RUN_PIPELINES=$((300 + LATENCY_RUNS + THROUGHPUT_RUNS))
 java -cp "$HARNESS_JAR" io.slipway.bench.PipelineBench --trigger="http://127.0.0.1:$TRIGGER_PORT" \
   --secret="$SECRET" --bootstrap="127.0.0.1:$SLIPWAY_KAFKA_PORT" ${KAFKA_CONFIG:+--kafka-config="$KAFKA_CONFIG"} --registry="http://127.0.0.1:$SLIPWAY_REGISTRY_PORT" \
@@ -197,11 +209,7 @@ java -cp "$HARNESS_JAR" io.slipway.bench.PipelineBench --trigger="http://127.0.0
   echo
   echo "| process | CPU | per pipeline |"
   echo "|---|---|---|"
-  for pidfile in "$SLIPWAY_HOME"/*.pid; do
-    used="$(cpu_seconds "$(cat "$pidfile")")"
-    awk -v n="$(basename "$pidfile" .pid)" -v a="${RUN_BEFORE[$pidfile]}" -v b="$used" -v p="$RUN_PIPELINES" \
-      'BEGIN { printf "| %s | %.1f s | %.2f ms |\n", n, b - a, (b - a) * 1000 / p }'
-  done
+  cpu_rows RUN_BEFORE 'printf "| %s | %.1f s | %.2f ms |\n", n, b - a, (b - a) * 1000 / x' "$RUN_PIPELINES"
 } >"$WORK/run-cpu.md"
 awk -F'|' '/ ms \|/ { sub(/ s/, "", $3); sub(/ ms/, "", $4); s += $3; m += $4 }
   END { printf "| **total** | **%.1f s** | **%.2f ms** |\n", s, m }' "$WORK/run-cpu.md" >>"$WORK/run-cpu.md"
