@@ -38,10 +38,11 @@ import java.util.concurrent.TimeUnit;
  * Delivers one channel's notifications from {@code slipway.notifier.deliveries} in partition order, in its own
  * consumer group and thread, so a channel that is down, slow or rate-limited delays nobody else. A record is committed
  * only once its delivery has an outcome: sent, duplicate, or dead-lettered to {@code slipway.notifier.deliveries.dlq}
- * with the response. The offsets of a poll's records are committed together once its records are handled (and before
- * a partition is handed over), not one commit per record: the channel's records share the topic with every other
- * channel's, which this worker only skips, and a record delivered but not yet committed when the worker dies is
- * recognised as a duplicate by its next owner (the channel's memory is saved before the offset) ({@value #RESPONSE_STATUS}, {@value #RESPONSE_BODY}). While it waits to retry, the worker keeps
+ * with the response ({@value #RESPONSE_STATUS}, {@value #RESPONSE_BODY}). The offsets of a poll's records are
+ * committed together once its records are handled (and before a partition is handed over), not one commit per record:
+ * the channel's records share the topic with every other channel's, which this worker only skips, and a record
+ * delivered but not yet committed when the worker dies is recognised as a duplicate by its next owner (the channel's
+ * memory is saved before the offset). While it waits to retry, the worker keeps
  * polling with its partitions paused, so it stays in the group however long the channel asks it to wait. Each poll
  * beats its {@link Heartbeat}; a worker that died or stopped polling makes the service DOWN.
  */
