@@ -20,6 +20,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiPredicate;
@@ -28,7 +30,7 @@ import java.util.function.Function;
 /**
  * State kept in a compacted topic and in memory: {@link #catchUp} reads the topic on to its current end (at start and
  * whenever partitions move to this instance), {@link #put} and {@link #delete} return once the broker acknowledged
- * them. Per key the record with the highest offset wins, whether it was read or written here, and a tombstone
+ * them (outside a stage's transaction; see below). Per key the record with the highest offset wins, whether it was read or written here, and a tombstone
  * deletes. At most {@code maxKeys} keys are held: one more evicts the key whose value was set (or read) longest ago,
  * and the key is then unknown until it is written again. Safe for concurrent use.
  * <p>
@@ -39,9 +41,11 @@ import java.util.function.Function;
  * <p>
  * Inside a stage worker's transaction ({@link StageTransaction}) a write joins that transaction and is not waited for:
  * the value is held at once, ahead of anything read for its key, until the broker's acknowledgement gives it its place
- * among the key's records; a write that fails dooms the transaction, whose commit then fails. So a stage whose
- * transaction is aborted must forget what it wrote ({@link StageListener#onAborted}), for example by reading the topic
- * again.
+ * among the key's records; a write that fails dooms the transaction, whose commit then fails, and a write into a
+ * transaction already doomed throws at once, so a long stage stops there. So a stage whose transaction is aborted must
+ * forget what it wrote ({@link StageListener#onAborted}), for example by reading the topic again. A write outside a
+ * transaction first waits until the key's last write in one has its offset, so the two land in the topic in the order
+ * they were made.
  */
 public final class CompactedTopicStore<K, V> implements AutoCloseable {
 
@@ -99,6 +103,8 @@ public final class CompactedTopicStore<K, V> implements AutoCloseable {
     /** In the order values were set, oldest first; guarded by {@code this}. */
     private final LinkedHashMap<K, Entry<V>> entries = new LinkedHashMap<>();
     private final Map<K, Entry<V>> deletions = new HashMap<>();
+    /** The keys' writes in stage transactions not yet acknowledged, completed when they are (or fail). */
+    private final Map<K, CompletableFuture<Void>> unacknowledged = new ConcurrentHashMap<>();
     private long evicted;
     private long unreadable;
 
@@ -217,18 +223,57 @@ public final class CompactedTopicStore<K, V> implements AutoCloseable {
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, keys.encode(key), encoded);
         Optional<Producer<byte[], byte[]>> transaction = StageTransaction.currentProducer();
         if (transaction.isEmpty()) {
+            awaitTransactionalWrite(key);
             RecordMetadata written = send(record, key);
             set(key, new Entry<>(written.partition(), written.offset(), value), false);
             return;
         }
+        Optional<Throwable> doomed = StageTransaction.doom();
+        if (doomed.isPresent()) {
+            // A long stage stops at its first write once its transaction can no longer commit.
+            throw new TransientFailure("could not write " + key + " to " + topic + ": the transaction can no longer "
+                    + "commit: " + doomed.get().getMessage(), doomed.get());
+        }
         // Nothing to wait for: a send that fails dooms the transaction, and its abort makes the stage read again.
         Entry<V> pending = Entry.pending(value);
+        CompletableFuture<Void> acknowledged = new CompletableFuture<>();
+        unacknowledged.put(key, acknowledged);
         set(key, pending, false);
-        transaction.get().send(record, (written, failure) -> {
-            if (failure == null) {
-                settle(key, pending, new Entry<>(written.partition(), written.offset(), value));
-            }
-        });
+        try {
+            transaction.get().send(record, (written, failure) -> {
+                if (failure == null) {
+                    settle(key, pending, new Entry<>(written.partition(), written.offset(), value));
+                }
+                unacknowledged.remove(key, acknowledged);
+                acknowledged.complete(null);
+            });
+        } catch (RuntimeException e) {
+            forget(key, pending);
+            unacknowledged.remove(key, acknowledged);
+            acknowledged.complete(null);
+            throw e;
+        }
+    }
+
+    /**
+     * Waits until the key's last write in a stage's transaction has its offset, so that a write from outside the
+     * transaction (an operator's, on another thread) lands after it in the topic as it does in program order; a read
+     * would otherwise put the transaction's older value back.
+     */
+    private void awaitTransactionalWrite(K key) {
+        CompletableFuture<Void> earlier = unacknowledged.get(key);
+        if (earlier == null) {
+            return;
+        }
+        try {
+            earlier.get(sendTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TransientFailure("interrupted while waiting to write " + key + " to " + topic, e);
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new TransientFailure("could not write " + key + " to " + topic + ": its write in a stage's "
+                    + "transaction was not acknowledged within " + sendTimeout, e);
+        }
     }
 
     /** Gives a pending write its place once acknowledged, unless the key was written again meanwhile. */
@@ -238,6 +283,12 @@ public final class CompactedTopicStore<K, V> implements AutoCloseable {
         } else if (deletions.get(key) == pending) {
             deletions.put(key, written);
         }
+    }
+
+    /** Drops a pending write that was never sent. */
+    private synchronized void forget(K key, Entry<V> pending) {
+        entries.remove(key, pending);
+        deletions.remove(key, pending);
     }
 
     private RecordMetadata send(ProducerRecord<byte[], byte[]> record, K key) {

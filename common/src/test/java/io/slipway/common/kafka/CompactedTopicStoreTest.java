@@ -145,6 +145,37 @@ class CompactedTopicStoreTest {
     }
 
     @Test
+    void aWriteFromOutsideTheTransactionLandsAfterTheKeysWriteInItAsItWasMade() throws Exception {
+        CompactedTopicStore<String, Integer> store = store(100);
+        store.catchUp(TIMEOUT);
+        try (Producer<byte[], byte[]> transactional = clients.transactionalProducer("test-ordering",
+                "test-ordering-" + UUID.randomUUID())) {
+            transactional.initTransactions();
+            transactional.beginTransaction();
+            StageTransaction.within(transactional, () -> {
+                store.put("slot", 1);
+                // An operator's write on another thread while the stage's transaction is open (the deployer's approve).
+                Thread operator = new Thread(() -> store.put("slot", 2));
+                operator.start();
+                try {
+                    operator.join(TIMEOUT.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                assertThat(operator.isAlive()).isFalse();
+            });
+            transactional.commitTransaction();
+        }
+        assertThat(store.get("slot")).contains(2);
+
+        store.catchUp(TIMEOUT);
+        assertThat(store.get("slot")).contains(2);
+        CompactedTopicStore<String, Integer> restarted = store(100);
+        restarted.catchUp(TIMEOUT);
+        assertThat(restarted.get("slot")).as("the operator's write has the higher offset").contains(2);
+    }
+
+    @Test
     void aCatchUpReadsWhatAnotherInstanceWroteSinceTheLastOne() {
         CompactedTopicStore<String, Integer> store = store(100);
         store.put("a", 1);
