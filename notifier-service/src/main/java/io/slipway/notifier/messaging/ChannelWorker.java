@@ -39,10 +39,10 @@ import java.util.concurrent.TimeUnit;
  * consumer group and thread, so a channel that is down, slow or rate-limited delays nobody else. A record is committed
  * only once its delivery has an outcome: sent, duplicate, or dead-lettered to {@code slipway.notifier.deliveries.dlq}
  * with the response ({@value #RESPONSE_STATUS}, {@value #RESPONSE_BODY}). The offsets of a poll's records are
- * committed together once its records are handled (and before a partition is handed over), not one commit per record:
- * the channel's records share the topic with every other channel's, which this worker only skips, and a record
- * delivered but not yet committed when the worker dies is recognised as a duplicate by its next owner (the channel's
- * memory is saved before the offset). While it waits to retry, the worker keeps
+ * committed together once its records are handled (and before a wait to retry, or a partition is handed over), not
+ * one commit per record: the channel's records share the topic with every other channel's, which this worker only
+ * skips. A record sent but not yet committed when the worker dies is recognised as a duplicate by its next owner (the
+ * channel's memory is saved before the offset); one rejected or abandoned is dead-lettered again. While it waits to retry, the worker keeps
  * polling with its partitions paused, so it stays in the group however long the channel asks it to wait. Each poll
  * beats its {@link Heartbeat}; a worker that died or stopped polling makes the service DOWN.
  */
@@ -53,6 +53,7 @@ final class ChannelWorker implements ConsumerRebalanceListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChannelWorker.class);
     private static final Duration POLL = Duration.ofMillis(200);
+    private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(5);
 
     /** The delivery stops without an outcome (partition revoked, service stopping); it stays uncommitted. */
     private static final class Aborted extends RuntimeException {
@@ -145,7 +146,11 @@ final class ChannelWorker implements ConsumerRebalanceListener {
             heartbeat.ended(e);
         } finally {
             activity = failure == null ? "stopped" : "stopped after an unexpected error";
-            commitHandled(handled.keySet());
+            try {
+                commitHandled(handled.keySet());
+            } catch (RuntimeException e) {
+                LOG.warn("{}: could not commit what it handled before stopping: {}", channel, e.toString());
+            }
             consumer.close(Duration.ofSeconds(5));
         }
     }
@@ -193,12 +198,21 @@ final class ChannelWorker implements ConsumerRebalanceListener {
         if (offsets.isEmpty()) {
             return;
         }
-        try {
-            consumer.commitSync(offsets);
-        } catch (KafkaException e) {
-            // Fenced by a rebalance, stopped, or the broker away: whoever takes the records again finds them delivered.
-            LOG.warn("{}: could not commit {} ({}); a redelivery will be recognised as a duplicate", channel, offsets,
-                    e.toString());
+        for (int attempt = 1; ; attempt++) {
+            try {
+                consumer.commitSync(offsets, COMMIT_TIMEOUT);
+                return;
+            } catch (WakeupException e) {
+                // The stop's wake-up, which is spent now: commit once more what has its outcome.
+                if (attempt > 1) {
+                    return;
+                }
+            } catch (KafkaException e) {
+                // Fenced by a rebalance or the broker away: whoever takes the records again finds a sent one delivered.
+                LOG.warn("{}: could not commit {} ({}); the records will be taken again", channel, offsets,
+                        e.toString());
+                return;
+            }
         }
     }
 
@@ -265,6 +279,8 @@ final class ChannelWorker implements ConsumerRebalanceListener {
      * partitions assigned meanwhile are rewound. Aborts when the current partition is revoked or the service stops.
      */
     private void await(TopicPartition current, Duration duration) {
+        // What the poll has delivered so far is committed before a wait, which may be long (Retry-After).
+        commitHandled(handled.keySet());
         long deadline = System.nanoTime() + duration.toNanos();
         consumer.pause(consumer.assignment());
         try {
@@ -291,6 +307,13 @@ final class ChannelWorker implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
         commitHandled(partitions);
+        revoked.addAll(partitions);
+    }
+
+    /** Lost, not handed over: the group has moved on, so nothing of them can be committed any more. */
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+        partitions.forEach(handled::remove);
         revoked.addAll(partitions);
     }
 
