@@ -72,8 +72,11 @@ environments:
       ports: ["127.0.0.1:$STAGING_PORT:8000"]
       memory: 256m
 YML
+# The dry-run builder and tester give a poll's records one transaction: their retry budget must fit in its 60 s timeout.
 cat >"$SLIPWAY_ENV_FILE" <<ENV
 SLIPWAY_DRY_RUN=true
+SLIPWAY_BUILD_RETRY_BUDGET=30s
+SLIPWAY_TESTER_RETRY_BUDGET=30s
 SLIPWAY_WATCH='bench/**'
 SLIPWAY_WEBHOOK_SECRET='bench-$RANDOM$RANDOM'
 SLIPWAY_STAGING_REGISTRY=registry.bench.invalid

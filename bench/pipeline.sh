@@ -84,7 +84,7 @@ cleanup() {
 trap cleanup EXIT
 
 # The dry-run builder and tester wait on nothing but the schema registry, as the light stages do, and like them give a
-# poll's records one transaction: so their retry budget is a light stage's, which fits in the transaction timeout.
+# poll's records one transaction: so their retry budget must fit in the 60 s transaction timeout (theirs is 10 min).
 cat >"$SLIPWAY_ENV_FILE" <<ENV
 SLIPWAY_DRY_RUN=true
 SLIPWAY_BUILD_RETRY_BUDGET=30s
@@ -125,6 +125,7 @@ cpu_rows() {
   local -n since="$1"
   local pidfile
   for pidfile in "$SLIPWAY_HOME"/*.pid; do
+    [ -n "${since[$pidfile]:-}" ] || continue # a process started after the snapshot
     awk -v n="$(basename "$pidfile" .pid)" -v a="${since[$pidfile]}" -v b="$(cpu_seconds "$(cat "$pidfile")")" \
       -v x="$3" "BEGIN { $2 }"
   done
@@ -196,10 +197,11 @@ mkdir -p "${BENCH_LOGS:-$WORK}"
 # latency phase, the burst), divided by their pipelines.
 declare -A RUN_BEFORE
 cpu_snapshot RUN_BEFORE
-RUN_PIPELINES=$((300 + LATENCY_RUNS + THROUGHPUT_RUNS))
+WARMUP_RUNS=300
+RUN_PIPELINES=$((WARMUP_RUNS + LATENCY_RUNS + THROUGHPUT_RUNS))
 java -cp "$HARNESS_JAR" io.slipway.bench.PipelineBench --trigger="http://127.0.0.1:$TRIGGER_PORT" \
   --secret="$SECRET" --bootstrap="127.0.0.1:$SLIPWAY_KAFKA_PORT" ${KAFKA_CONFIG:+--kafka-config="$KAFKA_CONFIG"} --registry="http://127.0.0.1:$SLIPWAY_REGISTRY_PORT" \
-  --metrics="$METRICS" --metrics-token-file="$SLIPWAY_HOME/credentials/management.token" --sink-port=$SINK_PORT --rate="$RATE" --latency="$LATENCY_RUNS" \
+  --metrics="$METRICS" --metrics-token-file="$SLIPWAY_HOME/credentials/management.token" --sink-port=$SINK_PORT --rate="$RATE" --warmup="$WARMUP_RUNS" --latency="$LATENCY_RUNS" \
   --throughput="$THROUGHPUT_RUNS" ${DASHBOARD_URL:+--dashboard="$DASHBOARD_URL"} --out="$WORK/report.md" --command="$COMMAND" \
   ${BENCH_LOGS:+--csv="$BENCH_LOGS/latency.csv"} --floor="$WORK/floor.txt" --floor-command="$FLOOR_COMMAND" \
   --eos-floor="$WORK/eos-floor.txt" --eos-floor-command="$EOS_FLOOR_COMMAND" \

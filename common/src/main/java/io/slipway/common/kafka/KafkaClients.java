@@ -192,9 +192,9 @@ public final class KafkaClients {
      * is refused (CONCURRENT_TRANSACTIONS) until the broker has written the last one's markers, a few milliseconds, and
      * Kafka's backoff would make each such transaction wait 100 ms (its exponential backoff still caps retries of a
      * broker that stays away at {@code retry.backoff.max.ms}). It happens: in a benchmark run of the tester committing
-     * one record per transaction, 226 of 500 transactions had their offsets refused at least once so (the producer's
-     * debug log: 726 {@code AddOffsetsToTxn} requests for 500 transactions), and the producer shortens only the
-     * partitions' retry, not the offsets', below its backoff.
+     * one record per transaction, its producer sent 726 {@code AddOffsetsToTxn} requests for 500 transactions (its
+     * debug log), 226 retries, and the producer shortens only the partitions' retry, not the offsets', below its
+     * backoff.
      */
     public Map<String, Object> transactionalProducerSettings(String clientId, String transactionalId,
                                                              Duration transactionTimeout) {
