@@ -1,7 +1,9 @@
 package io.slipway.common.kafka;
 
 import io.slipway.devstack.testing.SharedDevStack;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterEach;
@@ -148,8 +150,13 @@ class CompactedTopicStoreTest {
     void aWriteFromOutsideTheTransactionLandsAfterTheKeysWriteInItAsItWasMade() throws Exception {
         CompactedTopicStore<String, Integer> store = store(100);
         store.catchUp(TIMEOUT);
-        try (Producer<byte[], byte[]> transactional = clients.transactionalProducer("test-ordering",
-                "test-ordering-" + UUID.randomUUID())) {
+        // The stage's record waits in its producer's buffer for 2 s, as it may under load, so the operator's write
+        // would reach the topic first unless it waits for it.
+        Map<String, Object> lingering = clients.transactionalProducerSettings("test-ordering",
+                "test-ordering-" + UUID.randomUUID(), null);
+        lingering.put(ProducerConfig.LINGER_MS_CONFIG, "2000");
+        try (Producer<byte[], byte[]> transactional = new KafkaProducer<>(lingering, new ByteArraySerializer(),
+                new ByteArraySerializer())) {
             transactional.initTransactions();
             transactional.beginTransaction();
             StageTransaction.within(transactional, () -> {
