@@ -22,9 +22,9 @@
 # stops (<service>.jfr); it costs CPU, so figures taken with it are not comparable with figures taken without.
 # BENCH_JAVA_OPTS sets the services' JVM options (default as ./slipway up); BENCH_MAX_POLL_RECORDS every stage's
 # records per poll (default: Kafka's 500, as in production; the transactions do not change with it);
-# BENCH_FETCH_MAX_WAIT_MS every consumer's fetch.max.wait.ms (default: Kafka's 500 ms for every stage; see
-# docs/benchmarks.md). BENCH_IDLE_SECONDS (default 20): how long the idle stack's CPU is measured before the
-# pipelines are sent. BENCH_LOG_LEVEL=INFO makes
+# BENCH_FETCH_MAX_WAIT_MS every following consumer's fetch.max.wait.ms (default: the services' 5 s; see
+# docs/benchmarks.md). BENCH_IDLE_SECONDS (default 20): how long the idle stack's CPU is measured before the pipelines
+# are sent; BENCH_IDLE_SETTLE (default 60): how many seconds after ./slipway up it starts. BENCH_LOG_LEVEL=INFO makes
 # the services log every step; BENCH_LOGS=<dir> keeps their logs there afterwards, with latency.csv: the latency
 # phase run by run (webhook sent, each event's record timestamp, notified; epoch ms).
 set -euo pipefail
@@ -38,7 +38,8 @@ WORK="$(mktemp -d)"
 SECRET="bench-$RANDOM$RANDOM"
 PORT_OFFSET="${BENCH_PORT_OFFSET:-0}"
 SINK_PORT=$((28099 + PORT_OFFSET))
-JAVA_OPTS="${BENCH_JAVA_OPTS:--Xmx384m -XX:TieredStopAtLevel=1}"
+JAVA_OPTS="${BENCH_JAVA_OPTS:-$(sed -n 's/^DEFAULT_JAVA_OPTS="\(.*\)"$/\1/p' "$ROOT/slipway")}"
+[ -n "$JAVA_OPTS" ] || { echo "no DEFAULT_JAVA_OPTS in $ROOT/slipway" >&2; exit 2; }
 if [ -n "${BENCH_JFR:-}" ]; then
   case "$BENCH_JFR" in *[[:space:]\'\",]*) echo "BENCH_JFR: use a directory whose path has no spaces, quotes or commas" >&2; exit 2 ;; esac
   mkdir -p "$BENCH_JFR" && BENCH_JFR="$(cd "$BENCH_JFR" && pwd)"
@@ -131,12 +132,13 @@ cpu_rows() {
   done
 }
 IDLE_SECONDS="${BENCH_IDLE_SECONDS:-20}"
-sleep 10 # start-up work (JIT, topic metadata) is not idle work
+IDLE_SETTLE="${BENCH_IDLE_SETTLE:-60}"
+sleep "$IDLE_SETTLE" # start-up work (JIT compiling what the first seconds ran, topic metadata) is not idle work
 declare -A IDLE_BEFORE
 cpu_snapshot IDLE_BEFORE
 sleep "$IDLE_SECONDS"
 {
-  echo "Idle, before the first webhook: CPU used in $IDLE_SECONDS s by each process of the stack (% of one core):"
+  echo "Idle, before the first webhook: CPU used in $IDLE_SECONDS s, from $IDLE_SETTLE s after the stack was up, by each process of the stack (% of one core):"
   echo
   echo "| process | CPU |"
   echo "|---|---|"
@@ -181,7 +183,7 @@ for service in trigger:$TRIGGER_PORT builder:$BUILDER_PORT tester:$TESTER_PORT d
 done
 SETTINGS=""
 for name in BENCH_MAX_POLL_RECORDS BENCH_FETCH_MAX_WAIT_MS BENCH_JAVA_OPTS BENCH_FLOOR_MESSAGES BENCH_FLOOR_BYTES \
-            BENCH_EOS_FLOOR_MESSAGES BENCH_SENDERS SLIPWAY_DASHBOARD_ENABLED; do
+            BENCH_EOS_FLOOR_MESSAGES BENCH_SENDERS BENCH_IDLE_SETTLE SLIPWAY_DASHBOARD_ENABLED; do
   if [ -n "${!name:-}" ]; then SETTINGS="$SETTINGS$name=$(printf '%q' "${!name}") "; fi
 done
 # The dashboard (in the stack unless SLIPWAY_DASHBOARD_ENABLED=false) is followed: how far behind the pipeline it is.

@@ -299,6 +299,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("transaction.state.log.min.isr", "1");
         p.put("transaction.state.log.num.partitions", "5");
         p.put("group.initial.rebalance.delay.ms", "0");
+        // The controller appends a no-op record this often so its followers see it alive (KIP-835); this one-node
+        // cluster has none, and Kafka's 500 ms made the idle broker write and read its metadata log twice a second.
+        p.put("metadata.max.idle.interval.ms", "5000");
         // Sized for a 2-core development machine: few threads, small segments, a small log-cleaner buffer.
         p.put("num.network.threads", "2");
         p.put("num.io.threads", "2");

@@ -43,8 +43,8 @@ public class CommitsLookahead implements Supersession {
     private final Set<TopicPartition> assigned = new HashSet<>();
 
     CommitsLookahead(KafkaClients clients, @Named("slipway-events") Deserializer<SpecificRecord> deserializer) {
-        this.consumer = clients.consumer("builder-service-lookahead", new ByteArrayDeserializer(),
-                new ByteArrayDeserializer());
+        this.consumer = clients.consumer("builder-service-lookahead", null, KafkaClients.READS_WHEN_ASKED,
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.deserializer = deserializer;
     }
 

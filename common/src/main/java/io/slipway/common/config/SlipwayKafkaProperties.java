@@ -16,7 +16,12 @@ import java.time.Duration;
  * @param maxPollIntervalMs    each stage worker's {@code max.poll.interval.ms}
  * @param sessionTimeoutMs     each stage worker's {@code session.timeout.ms}
  * @param heartbeatIntervalMs  each stage worker's {@code heartbeat.interval.ms}
- * @param fetchMaxWaitMs       the listener's {@code fetch.max.wait.ms}: how long an idle fetch waits for data
+ * @param fetchMaxWaitMs       the {@code fetch.max.wait.ms} of every consumer that follows topics (stage workers, topic
+ *                             tails, the notifier's channel workers, the dashboard's projection) unless
+ *                             {@code kafka.fetch.max.wait.ms} sets it: how long the broker holds a fetch that finds no
+ *                             record. A record for a partition of the fetch ends the wait at once, so it sets how often
+ *                             an idle consumer asks, and how long a consumer that seeks back or is given new partitions
+ *                             may wait for the held fetch before it can ask for them (see docs/operations.md)
  * @param instanceId           this instance's name in its stages' transactional ids
  *                             ({@code <group>.<instance-id>.<worker>}); empty means host name and HTTP port (a random
  *                             suffix in place of the port when the server takes a random one). It must
@@ -50,7 +55,7 @@ public record SlipwayKafkaProperties(
         @Bindable(defaultValue = "300000") long maxPollIntervalMs,
         @Bindable(defaultValue = "10000") int sessionTimeoutMs,
         @Bindable(defaultValue = "3000") int heartbeatIntervalMs,
-        @Bindable(defaultValue = "500") int fetchMaxWaitMs,
+        @Bindable(defaultValue = "5000") int fetchMaxWaitMs,
         @Bindable(defaultValue = "") String instanceId,
         @Bindable(defaultValue = "60000") long transactionTimeoutMs,
         @Bindable(defaultValue = "1s") Duration transactionCommitAfter,

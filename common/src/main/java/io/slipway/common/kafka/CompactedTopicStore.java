@@ -122,7 +122,8 @@ public final class CompactedTopicStore<K, V> implements AutoCloseable {
         this.values = values;
         this.maxKeys = maxKeys;
         this.sendTimeout = sendTimeout;
-        this.consumer = clients.consumer(clientId + "-reader", new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.consumer = clients.consumer(clientId + "-reader", null, KafkaClients.READS_WHEN_ASKED,
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.reader = new TopicTail<>(consumer, List.of(topic));
         this.producer = clients.producer(clientId, new ByteArraySerializer(), new ByteArraySerializer());
     }

@@ -35,6 +35,22 @@ public final class KafkaClients {
 
     private static final String TRANSACTION_RETRY_BACKOFF_MS = "10";
 
+    /**
+     * The overrides of a consumer that reads only when asked (a state store catching up, the builder's look-ahead) and
+     * never polls at rest: a short fetch wait costs it nothing at rest, and a read that seeks back (a store read again
+     * after an aborted transaction) waits at most this long for the fetch still in flight at the old position, where a
+     * follower's long wait would hold it.
+     */
+    public static final Map<String, String> READS_WHEN_ASKED = Map.of(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
+
+    /**
+     * How long closing a consumer that follows topics in a group waits. Closing sends the group leave over the
+     * coordinator's connection, answered at once, then closes the fetch session over the connection where the broker
+     * holds the consumer's fetch (up to its fetch wait) and answers nothing else before it: that close is let go
+     * after this. A consumer in no group closes with {@link Duration#ZERO}: it has nothing to leave.
+     */
+    public static final Duration FOLLOWER_CLOSE = Duration.ofSeconds(1);
+
     /** Keys under {@code kafka.*} that configure Micronaut Kafka itself and mean nothing to a Kafka client. */
     private static final Set<String> MICRONAUT_KEYS = Set.of("health-timeout", "enabled");
     private static final List<String> MICRONAUT_PREFIXES = List.of("health.", "default-listener-exception-handler.",
@@ -43,9 +59,11 @@ public final class KafkaClients {
     private static final int MAX_IN_FLIGHT = 5;
 
     private final Map<String, Object> settings;
+    private final Map<String, Object> consumerDefaults;
 
-    private KafkaClients(Map<String, Object> settings) {
+    private KafkaClients(Map<String, Object> settings, Map<String, Object> consumerDefaults) {
         this.settings = settings;
+        this.consumerDefaults = consumerDefaults;
     }
 
     /**
@@ -63,7 +81,15 @@ public final class KafkaClients {
                 settings.put(name, value);
             }
         });
-        return new KafkaClients(Map.copyOf(settings));
+        return new KafkaClients(Map.copyOf(settings), Map.of());
+    }
+
+    /**
+     * These clients, whose consumers take {@code defaults} (for example a service's {@code fetch.max.wait.ms}) where
+     * neither the configuration nor the calling code sets the property.
+     */
+    public KafkaClients withConsumerDefaults(Map<String, ?> defaults) {
+        return new KafkaClients(settings, Map.copyOf(defaults));
     }
 
     /**
@@ -126,10 +152,12 @@ public final class KafkaClients {
     /**
      * The settings of a consumer: without {@code groupId} it belongs to no group (it is assigned partitions and
      * commits nothing). {@code overrides} are this client's own settings (fetch sizes, offset reset,
-     * {@code enable.auto.commit=true} where the code wants it); isolation level and topic creation stay fixed.
+     * {@code enable.auto.commit=true} where the code wants it), over the configuration, over the
+     * {@linkplain #withConsumerDefaults consumer defaults}; isolation level and topic creation stay fixed.
      */
     public Map<String, Object> consumerSettings(String clientId, String groupId, Map<String, ?> overrides) {
-        Map<String, Object> props = new HashMap<>(settings);
+        Map<String, Object> props = new HashMap<>(consumerDefaults);
+        props.putAll(settings);
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.putAll(overrides);

@@ -383,7 +383,7 @@ public final class StageWorker implements Runnable {
             LOG.warn("{} could not close its producer: {}", name, e.toString());
         }
         try {
-            consumer.close();
+            consumer.close(KafkaClients.FOLLOWER_CLOSE);
         } catch (RuntimeException e) {
             LOG.warn("{} could not close its consumer cleanly: {}", name, e.toString());
         }

@@ -23,11 +23,22 @@ public final class TopicTail<K, V> {
     private static final Duration POLL = Duration.ofMillis(100);
 
     private final Consumer<K, V> consumer;
+    private final Consumer<?, ?> ends;
     private final List<String> topics;
     private List<TopicPartition> partitions;
 
     public TopicTail(Consumer<K, V> consumer, Collection<String> topics) {
+        this(consumer, consumer, topics);
+    }
+
+    /**
+     * A tail that asks {@code ends}, a consumer that never fetches, for the topics' ends: a follower's own consumer
+     * has a fetch held by the broker between records (up to its fetch wait), and the broker answers a connection's
+     * requests in order, so asking it would wait that fetch out first.
+     */
+    public TopicTail(Consumer<K, V> consumer, Consumer<?, ?> ends, Collection<String> topics) {
         this.consumer = consumer;
+        this.ends = ends;
         this.topics = List.copyOf(topics);
     }
 
@@ -53,7 +64,7 @@ public final class TopicTail<K, V> {
         if (partitions == null) {
             partitions = assignFromBeginning(deadline);
         }
-        Map<TopicPartition, Long> end = consumer.endOffsets(partitions, left(deadline));
+        Map<TopicPartition, Long> end = ends.endOffsets(partitions, left(deadline));
         while (!reached(end)) {
             if (Instant.now().isAfter(deadline)) {
                 throw new TimeoutException("could not read " + String.join(", ", topics) + " to the end within "
@@ -76,7 +87,7 @@ public final class TopicTail<K, V> {
         if (partitions == null) {
             throw new IllegalStateException("catch up with " + topics + " before asking for their end");
         }
-        return reached(consumer.endOffsets(partitions, timeout));
+        return reached(ends.endOffsets(partitions, timeout));
     }
 
     private List<TopicPartition> assignFromBeginning(Instant deadline) {

@@ -22,6 +22,7 @@ import io.slipway.schemas.registry.SchemaRegistryClient;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -47,10 +48,14 @@ public class SlipwayKafkaFactory {
             "slipway.notifier.retry.attempts", "SLIPWAY_NOTIFIER_RETRY_ATTEMPTS",
             "slipway.notifier.retry.max-attempts", "slipway.notifier.retry.max-attempts in application.yml");
 
-    /** Every raw Kafka client of the service is made by this, from the service's {@code kafka.*} configuration. */
+    /**
+     * Every raw Kafka client of the service is made by this, from the service's {@code kafka.*} configuration; its
+     * consumers' fetch wait is {@code slipway.kafka.fetch-max-wait-ms} unless {@code kafka.fetch.max.wait.ms} is set.
+     */
     @Singleton
-    KafkaClients kafkaClients(KafkaDefaultConfiguration kafka) {
-        return KafkaClients.of(kafka.getConfig());
+    KafkaClients kafkaClients(KafkaDefaultConfiguration kafka, SlipwayKafkaProperties settings) {
+        return KafkaClients.of(kafka.getConfig()).withConsumerDefaults(
+                Map.of(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, Integer.toString(settings.fetchMaxWaitMs())));
     }
 
     /** Publishes events; the producer is private to it (Micronaut Kafka's own Producer beans match any name). */

@@ -134,8 +134,7 @@ public class StageLoops {
                         ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(settings.maxPollRecords()),
                         ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, Long.toString(settings.maxPollIntervalMs()),
                         ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, Integer.toString(settings.sessionTimeoutMs()),
-                        ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Integer.toString(settings.heartbeatIntervalMs()),
-                        ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, Integer.toString(settings.fetchMaxWaitMs())),
+                        ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Integer.toString(settings.heartbeatIntervalMs())),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
         Duration transactionTimeout = Duration.ofMillis(settings.transactionTimeoutMs());
         Heartbeat heartbeat = heartbeats.register("stage " + clientId, pollInterval);

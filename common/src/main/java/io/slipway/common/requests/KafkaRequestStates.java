@@ -9,6 +9,7 @@ import io.slipway.schemas.Topics;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
@@ -33,7 +34,8 @@ import java.util.function.Consumer;
 public final class KafkaRequestStates implements RequestStates, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaRequestStates.class);
-    private static final Duration FOLLOW_WAIT = Duration.ofMillis(200);
+    /** A poll ends when records arrive; at rest the thread beats its heartbeat this often. {@link #close} wakes it. */
+    private static final Duration FOLLOW_WAIT = Duration.ofSeconds(5);
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final TopicTail<byte[], byte[]> tail;
@@ -113,8 +115,12 @@ public final class KafkaRequestStates implements RequestStates, AutoCloseable {
                 heartbeat.beat();
                 tail.poll(FOLLOW_WAIT, this::apply);
             }
+        } catch (WakeupException e) {
+            if (running) {
+                throw e;
+            }
         } finally {
-            consumer.close(Duration.ofSeconds(5));
+            consumer.close(Duration.ZERO);
         }
     }
 
@@ -162,13 +168,14 @@ public final class KafkaRequestStates implements RequestStates, AutoCloseable {
         heartbeat.close();
         running = false;
         if (thread.isAlive()) {
+            consumer.wakeup();
             try {
                 thread.join(Duration.ofSeconds(10).toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         } else {
-            consumer.close(Duration.ofSeconds(5));
+            consumer.close(Duration.ZERO);
         }
     }
 }

@@ -93,6 +93,20 @@ class KafkaClientsTest {
     }
 
     @Test
+    void consumerDefaultsGiveWayToTheConfigurationAndToTheCode() {
+        KafkaClients defaults = KafkaClients.of(Map.of()).withConsumerDefaults(Map.of("fetch.max.wait.ms", "5000"));
+        KafkaClients configured = KafkaClients.of(Map.of("fetch.max.wait.ms", "700"))
+                .withConsumerDefaults(Map.of("fetch.max.wait.ms", "5000"));
+
+        assertThat(defaults.consumerSettings("reader", null, Map.of())).contains(entry("fetch.max.wait.ms", "5000"));
+        assertThat(configured.consumerSettings("reader", null, Map.of())).contains(entry("fetch.max.wait.ms", "700"));
+        assertThat(configured.consumerSettings("reader", null, Map.of("fetch.max.wait.ms", "20")))
+                .contains(entry("fetch.max.wait.ms", "20"));
+        assertThat(defaults.producerSettings("writer")).doesNotContainKey("fetch.max.wait.ms");
+        assertThat(defaults.adminSettings("admin")).doesNotContainKey("fetch.max.wait.ms");
+    }
+
+    @Test
     void aConsumerWithoutGroupIgnoresAConfiguredGroup() {
         KafkaClients clients = KafkaClients.of(Map.of("group.id", "configured"));
 

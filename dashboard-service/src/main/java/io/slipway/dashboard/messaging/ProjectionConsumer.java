@@ -59,7 +59,8 @@ public class ProjectionConsumer {
     public static final List<String> TOPICS = Stream.of(Topics.pipelineTopics().stream(),
             Stream.of(Topics.LOGS, Topics.REPORTS, Topics.DEPLOYER_STATE)).flatMap(s -> s).toList();
     private static final Logger LOG = LoggerFactory.getLogger(ProjectionConsumer.class);
-    private static final Duration POLL = Duration.ofMillis(500);
+    /** A poll ends when records arrive; at rest it beats the heartbeat this often ({@link #stop} wakes it up). */
+    private static final Duration POLL = Duration.ofSeconds(5);
     private static final Duration MAX_PAUSE = Duration.ofSeconds(5);
 
     private final KafkaConsumer<byte[], byte[]> consumer;
@@ -74,10 +75,9 @@ public class ProjectionConsumer {
     ProjectionConsumer(KafkaClients clients, @Named("slipway-events") Deserializer<SpecificRecord> deserializer,
                        JdbcProjection projection, DeadLetterPublisher deadLetters, SlipwayKafkaProperties settings,
                        Heartbeats heartbeats, @Nullable TopicsAtStartup topicsCreated) {
-        // A dashboard may lag by a fetch wait; the broker holds each fetch until data arrives or the wait is over.
+        // The broker answers a fetch as soon as a record arrives, so the service's long fetch wait costs no lag.
         this.consumer = clients.consumer("dashboard-service-projection", null,
-                Map.of(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "200",
-                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.deserializer = deserializer;
         this.projection = projection;
@@ -125,7 +125,7 @@ public class ProjectionConsumer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            consumer.close(Duration.ofSeconds(5));
+            consumer.close(Duration.ZERO);
         }
     }
 

@@ -3,6 +3,7 @@ package io.slipway.notifier.messaging;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.slipway.common.kafka.DeadLetterPublisher;
 import io.slipway.common.kafka.DeadLetterReason;
+import io.slipway.common.kafka.KafkaClients;
 import io.slipway.common.kafka.TransientFailure;
 import io.slipway.common.liveness.Heartbeat;
 import io.slipway.notifier.domain.ChannelId;
@@ -52,7 +53,11 @@ final class ChannelWorker implements ConsumerRebalanceListener {
     static final String RESPONSE_BODY = "slipway.notifier.response-body";
 
     private static final Logger LOG = LoggerFactory.getLogger(ChannelWorker.class);
-    private static final Duration POLL = Duration.ofMillis(200);
+    /**
+     * A poll ends when records arrive; at rest the worker beats its heartbeat this often, and {@link #requestStop}
+     * wakes it. A wait to retry notices a revoked partition when its poll ends, within this.
+     */
+    private static final Duration POLL = Duration.ofSeconds(5);
     private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(5);
 
     /** The delivery stops without an outcome (partition revoked, service stopping); it stays uncommitted. */
@@ -151,7 +156,7 @@ final class ChannelWorker implements ConsumerRebalanceListener {
             } catch (RuntimeException e) {
                 LOG.warn("{}: could not commit what it handled before stopping: {}", channel, e.toString());
             }
-            consumer.close(Duration.ofSeconds(5));
+            consumer.close(KafkaClients.FOLLOWER_CLOSE);
         }
     }
 

@@ -19,6 +19,7 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
@@ -47,8 +48,12 @@ import java.util.concurrent.atomic.AtomicReference;
 public class CommitsTail {
 
     private static final Logger LOG = LoggerFactory.getLogger(CommitsTail.class);
+    /** A poll ends when records arrive or a catch-up is asked for; at rest the thread beats its heartbeat this often. */
+    private static final Duration FOLLOW_WAIT = Duration.ofSeconds(5);
 
     private final KafkaConsumer<byte[], byte[]> consumer;
+    /** Asked for the topic's end by a catch-up; it never fetches, so no held fetch is ahead of it. */
+    private final KafkaConsumer<byte[], byte[]> ends;
     private final TopicTail<byte[], byte[]> tail;
     private final Deserializer<SpecificRecord> deserializer;
     private final RunLedger ledger;
@@ -58,13 +63,17 @@ public class CommitsTail {
     private final Heartbeat heartbeat;
     private final Thread thread;
     private volatile boolean running = true;
+    /** Whether the thread follows the topic (or is about to): only then does a catch-up request wake its poll. */
+    private volatile boolean idle;
 
     CommitsTail(KafkaClients clients, @Named("slipway-events") Deserializer<SpecificRecord> deserializer,
                 RunLedger ledger, MeterRegistry meters, SlipwayKafkaProperties settings, Heartbeats heartbeats,
                 @Nullable TopicsAtStartup topicsCreated) {
         this.consumer = clients.consumer("trigger-service-commits-tail", new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
-        this.tail = new TopicTail<>(consumer, List.of(Topics.COMMITS));
+        this.ends = clients.consumer("trigger-service-commits-ends", null, KafkaClients.READS_WHEN_ASKED,
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.tail = new TopicTail<>(consumer, ends, List.of(Topics.COMMITS));
         this.deserializer = deserializer;
         this.ledger = ledger;
         this.meters = meters;
@@ -90,15 +99,10 @@ public class CommitsTail {
      */
     public void awaitCaughtUp(Duration timeout) {
         CompletableFuture<Void> request = new CompletableFuture<>();
-        CompletableFuture<Void> pending = catchUpRequest.getAndSet(request);
-        if (pending != null) {
-            request.whenComplete((ok, error) -> {
-                if (error == null) {
-                    pending.complete(null);
-                } else {
-                    pending.completeExceptionally(error);
-                }
-            });
+        offer(request);
+        if (running && idle) {
+            // The tail's poll waits for records; a catch-up request ends that wait (one under way is not disturbed).
+            consumer.wakeup();
         }
         if (!running || !thread.isAlive()) {
             // Checked after the request is in place: a tail that stops later fails it on its way out.
@@ -123,6 +127,20 @@ public class CommitsTail {
         return running && thread.isAlive();
     }
 
+    /** Puts {@code request} in place for the tail's next catch-up; a request already waiting is answered with it. */
+    private void offer(CompletableFuture<Void> request) {
+        CompletableFuture<Void> pending = catchUpRequest.getAndSet(request);
+        if (pending != null) {
+            request.whenComplete((ok, error) -> {
+                if (error == null) {
+                    pending.complete(null);
+                } else {
+                    pending.completeExceptionally(error);
+                }
+            });
+        }
+    }
+
     private void failPending(Throwable cause) {
         CompletableFuture<Void> request = catchUpRequest.getAndSet(null);
         if (request != null) {
@@ -135,17 +153,25 @@ public class CommitsTail {
         try {
             while (running) {
                 heartbeat.beat();
+                // Set before the request is looked for: a request that comes after the look wakes the poll.
+                idle = true;
                 CompletableFuture<Void> request = catchUpRequest.getAndSet(null);
-                if (following && request == null) {
-                    // A short poll keeps catch-up requests waiting at most this long.
-                    tail.poll(Duration.ofMillis(100), this::apply);
-                    continue;
-                }
                 try {
+                    if (following && request == null) {
+                        tail.poll(FOLLOW_WAIT, this::apply);
+                        continue;
+                    }
+                    idle = false;
                     tail.catchUp(startupTimeout, this::apply);
                     following = true;
                     if (request != null) {
                         request.complete(null);
+                    }
+                } catch (WakeupException e) {
+                    // A catch-up request (or stop) woke the consumer, perhaps just as this catch-up began: the
+                    // request in hand is taken again with any that came since.
+                    if (request != null) {
+                        offer(request);
                     }
                 } catch (TimeoutException e) {
                     LOG.warn("Could not read {} to its end yet: {}", Topics.COMMITS, e.getMessage());
@@ -163,7 +189,8 @@ public class CommitsTail {
         } finally {
             running = false;
             failPending(new IllegalStateException("the " + Topics.COMMITS + " tail has stopped"));
-            consumer.close(Duration.ofSeconds(5));
+            consumer.close(Duration.ZERO);
+            ends.close(Duration.ZERO);
         }
     }
 
@@ -199,6 +226,7 @@ public class CommitsTail {
     void stop() {
         heartbeat.close();
         running = false;
+        consumer.wakeup();
         // A rebalance callback waiting for a catch-up must not hold its partitions until it times out.
         failPending(new IllegalStateException("the " + Topics.COMMITS + " tail has stopped"));
         try {
