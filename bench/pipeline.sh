@@ -38,7 +38,7 @@ WORK="$(mktemp -d)"
 SECRET="bench-$RANDOM$RANDOM"
 PORT_OFFSET="${BENCH_PORT_OFFSET:-0}"
 SINK_PORT=$((28099 + PORT_OFFSET))
-JAVA_OPTS="${BENCH_JAVA_OPTS:-$(sed -n 's/^DEFAULT_JAVA_OPTS="\(.*\)"$/\1/p' "$ROOT/slipway")}"
+JAVA_OPTS="${BENCH_JAVA_OPTS:-$(bash -c 'eval "$(grep -E "^(AT_REST|DEFAULT)_JAVA_OPTS=" "$1")"; echo "$DEFAULT_JAVA_OPTS"' _ "$ROOT/slipway")}"
 [ -n "$JAVA_OPTS" ] || { echo "no DEFAULT_JAVA_OPTS in $ROOT/slipway" >&2; exit 2; }
 if [ -n "${BENCH_JFR:-}" ]; then
   case "$BENCH_JFR" in *[[:space:]\'\",]*) echo "BENCH_JFR: use a directory whose path has no spaces, quotes or commas" >&2; exit 2 ;; esac

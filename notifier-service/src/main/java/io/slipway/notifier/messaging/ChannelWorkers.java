@@ -45,7 +45,7 @@ public class ChannelWorkers implements HealthIndicator {
             ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "20");
 
     /**
-     * A worker polls every 200 ms, also while it waits to retry; its state catch-up after an assignment retries until
+     * A worker polls at least every 5 s, also while it waits to retry; its state catch-up after an assignment retries until
      * it succeeds, so allow Kafka's own {@code max.poll.interval.ms} before calling it stuck.
      */
     private static final Duration POLL_INTERVAL = Duration.ofMinutes(5);

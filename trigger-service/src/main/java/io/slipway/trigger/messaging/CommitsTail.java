@@ -78,8 +78,11 @@ public class CommitsTail {
         this.ledger = ledger;
         this.meters = meters;
         this.startupTimeout = settings.startupTimeout();
-        // A catch-up may take the whole start-up timeout before it gives up and the loop beats again.
-        this.heartbeat = heartbeats.register("commits tail", startupTimeout.multipliedBy(2));
+        // A catch-up may take the whole start-up timeout before it gives up and the loop beats again; at rest it
+        // beats once per poll.
+        Duration beats = startupTimeout.multipliedBy(2);
+        this.heartbeat = heartbeats.register("commits tail",
+                beats.compareTo(FOLLOW_WAIT.multipliedBy(3)) > 0 ? beats : FOLLOW_WAIT.multipliedBy(3));
         this.thread = new Thread(heartbeat.guard(this::run), "commits-tail");
         this.thread.setDaemon(true);
     }
@@ -87,7 +90,13 @@ public class CommitsTail {
     @PostConstruct
     void start() {
         thread.start();
-        awaitCaughtUp(startupTimeout);
+        try {
+            awaitCaughtUp(startupTimeout);
+        } catch (RuntimeException e) {
+            // The service does not start, and a bean that failed to start is not stopped for it.
+            stop();
+            throw e;
+        }
         LOG.info("Run ledger caught up with {}: {} runs known", Topics.COMMITS, ledger.size());
     }
 
@@ -179,6 +188,11 @@ public class CommitsTail {
                     if (request != null) {
                         request.completeExceptionally(e);
                     }
+                } catch (RuntimeException | Error e) {
+                    if (request != null) {
+                        request.completeExceptionally(e);
+                    }
+                    throw e;
                 }
             }
         } catch (RuntimeException | Error e) {
@@ -189,8 +203,11 @@ public class CommitsTail {
         } finally {
             running = false;
             failPending(new IllegalStateException("the " + Topics.COMMITS + " tail has stopped"));
-            consumer.close(Duration.ZERO);
-            ends.close(Duration.ZERO);
+            try {
+                consumer.close(Duration.ZERO);
+            } finally {
+                ends.close(Duration.ZERO);
+            }
         }
     }
 
@@ -227,6 +244,7 @@ public class CommitsTail {
         heartbeat.close();
         running = false;
         consumer.wakeup();
+        ends.wakeup();
         // A rebalance callback waiting for a catch-up must not hold its partitions until it times out.
         failPending(new IllegalStateException("the " + Topics.COMMITS + " tail has stopped"));
         try {
