@@ -44,6 +44,15 @@ public final class KafkaClients {
     public static final Map<String, String> READS_WHEN_ASKED = Map.of(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
 
     /**
+     * How long the loop of a consumer that follows topics (the run ledger, the request readers, the notifier's channel
+     * workers, the dashboard's projection) polls at rest. A poll ends as soon as records arrive, and the loop's owner
+     * wakes it ({@code wakeup()}) to stop or to catch up, so this is only how often a loop at rest comes round to beat
+     * its heartbeat; it matches the followers' default fetch wait ({@code slipway.kafka.fetch-max-wait-ms}), so a poll
+     * at rest costs one held fetch. Stage workers poll for 1 s instead: their loop also times their transactions.
+     */
+    public static final Duration FOLLOWER_POLL = Duration.ofSeconds(5);
+
+    /**
      * How long closing a consumer that follows topics in a group waits. Closing sends the group leave over the
      * coordinator's connection, answered at once, then closes the fetch session over the connection where the broker
      * holds the consumer's fetch (up to its fetch wait) and answers nothing else before it: that close is let go

@@ -34,8 +34,6 @@ import java.util.function.Consumer;
 public final class KafkaRequestStates implements RequestStates, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaRequestStates.class);
-    /** A poll ends when records arrive; at rest the thread beats its heartbeat this often. {@link #close} wakes it. */
-    private static final Duration FOLLOW_WAIT = Duration.ofSeconds(5);
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final TopicTail<byte[], byte[]> tail;
@@ -113,7 +111,7 @@ public final class KafkaRequestStates implements RequestStates, AutoCloseable {
         try {
             while (running) {
                 heartbeat.beat();
-                tail.poll(FOLLOW_WAIT, this::apply);
+                tail.poll(KafkaClients.FOLLOWER_POLL, this::apply);
             }
         } catch (WakeupException e) {
             if (running) {

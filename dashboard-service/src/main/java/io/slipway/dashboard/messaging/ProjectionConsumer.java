@@ -59,8 +59,6 @@ public class ProjectionConsumer {
     public static final List<String> TOPICS = Stream.of(Topics.pipelineTopics().stream(),
             Stream.of(Topics.LOGS, Topics.REPORTS, Topics.DEPLOYER_STATE)).flatMap(s -> s).toList();
     private static final Logger LOG = LoggerFactory.getLogger(ProjectionConsumer.class);
-    /** A poll ends when records arrive; at rest it beats the heartbeat this often ({@link #stop} wakes it up). */
-    private static final Duration POLL = Duration.ofSeconds(5);
     private static final Duration MAX_PAUSE = Duration.ofSeconds(5);
 
     private final KafkaConsumer<byte[], byte[]> consumer;
@@ -102,7 +100,7 @@ public class ProjectionConsumer {
             Duration pause = Duration.ofMillis(100);
             while (running) {
                 heartbeat.beat();
-                ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(KafkaClients.FOLLOWER_POLL);
                 if (records.isEmpty()) {
                     continue;
                 }

@@ -48,8 +48,6 @@ import java.util.concurrent.atomic.AtomicReference;
 public class CommitsTail {
 
     private static final Logger LOG = LoggerFactory.getLogger(CommitsTail.class);
-    /** A poll ends when records arrive or a catch-up is asked for; at rest the thread beats its heartbeat this often. */
-    private static final Duration FOLLOW_WAIT = Duration.ofSeconds(5);
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     /** Asked for the topic's end by a catch-up; it never fetches, so no held fetch is ahead of it. */
@@ -82,7 +80,7 @@ public class CommitsTail {
         // beats once per poll.
         Duration beats = startupTimeout.multipliedBy(2);
         this.heartbeat = heartbeats.register("commits tail",
-                beats.compareTo(FOLLOW_WAIT.multipliedBy(3)) > 0 ? beats : FOLLOW_WAIT.multipliedBy(3));
+                beats.compareTo(KafkaClients.FOLLOWER_POLL.multipliedBy(3)) > 0 ? beats : KafkaClients.FOLLOWER_POLL.multipliedBy(3));
         this.thread = new Thread(heartbeat.guard(this::run), "commits-tail");
         this.thread.setDaemon(true);
     }
@@ -167,7 +165,7 @@ public class CommitsTail {
                 CompletableFuture<Void> request = catchUpRequest.getAndSet(null);
                 try {
                     if (following && request == null) {
-                        tail.poll(FOLLOW_WAIT, this::apply);
+                        tail.poll(KafkaClients.FOLLOWER_POLL, this::apply);
                         continue;
                     }
                     idle = false;
