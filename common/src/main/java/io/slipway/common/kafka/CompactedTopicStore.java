@@ -46,6 +46,10 @@ import java.util.function.Function;
  * forget what it wrote ({@link StageListener#onAborted}), for example by reading the topic again. A write outside a
  * transaction first waits until the key's last write in one has its offset, so the two land in the topic in the order
  * they were made.
+ * <p>
+ * Outside a transaction, a caller that need not wait for each write can put through a {@link #batch()}: its values are
+ * held at once as a transaction's are, and {@link Batch#flush} waits for them together (and sends a failed one again),
+ * before the caller commits what made it write them.
  */
 public final class CompactedTopicStore<K, V> implements AutoCloseable {
 
@@ -253,6 +257,138 @@ public final class CompactedTopicStore<K, V> implements AutoCloseable {
             unacknowledged.remove(key, acknowledged);
             acknowledged.complete(null);
             throw e;
+        }
+    }
+
+    /**
+     * A batch of this caller's writes that are not waited for one by one, for a loop that must have its writes
+     * acknowledged before it commits what it consumed, but not before it takes its next record (the notifier's channel
+     * workers). Not for concurrent use: one batch per thread. Outside any transaction.
+     */
+    public Batch batch() {
+        return new Batch();
+    }
+
+    /**
+     * Writes that {@link #flush} waits for together. A value put is held at once, ahead of anything read for its key
+     * (as a write in a stage's transaction is), and takes its place among the key's records once acknowledged. A
+     * write that failed stays held and is sent again by the next flush, unless a newer write of the key (or a
+     * {@link #reread}) has replaced it, so what the store holds reaches the topic before the caller commits.
+     */
+    public final class Batch {
+
+        /** Not yet known to be acknowledged, oldest first. */
+        private final List<Unwaited> writes = new ArrayList<>();
+
+        private Batch() {
+        }
+
+        /**
+         * Holds the value and sends it, without waiting for the acknowledgement; a write of the key in a stage's
+         * transaction (on another thread) is waited for first, as {@link CompactedTopicStore#put} does.
+         */
+        public void put(K key, V value) {
+            awaitTransactionalWrite(key);
+            Unwaited write = new Unwaited(key, values.encode(value), value);
+            write.send();
+            writes.add(write);
+        }
+
+        /**
+         * Returns once every write put so far is acknowledged; a write that failed is sent once more, if the store
+         * still holds it, and waited for.
+         *
+         * @throws TransientFailure when a write is not acknowledged within {@code timeout}; what is not acknowledged
+         *                          stays in the batch for the next flush
+         */
+        public void flush(Duration timeout) {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            for (Iterator<Unwaited> unacknowledged = writes.iterator(); unacknowledged.hasNext(); ) {
+                Unwaited write = unacknowledged.next();
+                if (!write.acknowledged(deadline) && write.stillHeld()) {
+                    write.send();
+                    if (!write.acknowledged(deadline)) {
+                        throw new TransientFailure("could not write " + write.key + " to " + topic + ": "
+                                + write.failure(), write.failure());
+                    }
+                }
+                unacknowledged.remove();
+            }
+        }
+
+        /** How many writes are not known to be acknowledged yet. */
+        public int pending() {
+            return writes.size();
+        }
+    }
+
+    /** A write of a {@link Batch}: the value held for its key until acknowledged, and its acknowledgement. */
+    private final class Unwaited {
+        private final K key;
+        private final byte[] encoded;
+        private final V value;
+        private Entry<V> held;
+        private CompletableFuture<RecordMetadata> acknowledgement;
+
+        Unwaited(K key, byte[] encoded, V value) {
+            this.key = key;
+            this.encoded = encoded;
+            this.value = value;
+        }
+
+        void send() {
+            Entry<V> pending = Entry.pending(value);
+            CompletableFuture<RecordMetadata> acknowledged = new CompletableFuture<>();
+            held = pending;
+            acknowledgement = acknowledged;
+            set(key, pending, false);
+            try {
+                producer.send(new ProducerRecord<>(topic, keys.encode(key), encoded), (written, failure) -> {
+                    if (failure != null) {
+                        acknowledged.completeExceptionally(failure);
+                        return;
+                    }
+                    settle(key, pending, new Entry<>(written.partition(), written.offset(), value));
+                    acknowledged.complete(written);
+                });
+            } catch (RuntimeException e) {
+                // Refused before it left (the producer closing, say): the value stays held and a flush sends it again.
+                acknowledged.completeExceptionally(e);
+            }
+        }
+
+        /**
+         * @return true once acknowledged, false when the write failed
+         * @throws TransientFailure when it is neither by the deadline
+         */
+        boolean acknowledged(long deadline) {
+            try {
+                acknowledgement.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                return true;
+            } catch (ExecutionException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new TransientFailure("interrupted while writing " + key + " to " + topic, e);
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new TransientFailure("could not write " + key + " to " + topic + ": not acknowledged in time", e);
+            }
+        }
+
+        Throwable failure() {
+            try {
+                acknowledgement.join();
+                return null;
+            } catch (java.util.concurrent.CompletionException e) {
+                return e.getCause();
+            }
+        }
+
+        /** Whether the store still holds this write's value for its key (no newer write, no reread, no eviction). */
+        boolean stillHeld() {
+            synchronized (CompactedTopicStore.this) {
+                return entries.get(key) == held || deletions.get(key) == held;
+            }
         }
     }
 

@@ -183,6 +183,82 @@ class CompactedTopicStoreTest {
     }
 
     @Test
+    void aBatchHoldsItsWritesAtOnceAheadOfOlderRecordsAndAFlushWaitsForThemAll() {
+        CompactedTopicStore<String, Integer> other = store(100);
+        other.put("a", 1);
+        CompactedTopicStore<String, Integer> store = store(100);
+        CompactedTopicStore<String, Integer>.Batch batch = store.batch();
+
+        batch.put("a", 2);
+        batch.put("b", 3);
+        batch.put("a", 4);
+        assertThat(store.get("a")).contains(4);
+        assertThat(store.get("b")).contains(3);
+        store.catchUp(TIMEOUT);
+        assertThat(store.get("a")).as("the older record read does not replace the write").contains(4);
+        batch.flush(TIMEOUT);
+        assertThat(batch.pending()).isZero();
+
+        // Acknowledged, the writes have their offsets: another instance's later write wins over them when read.
+        other.put("b", 5);
+        store.catchUp(TIMEOUT);
+        assertThat(store.get("b")).contains(5);
+        CompactedTopicStore<String, Integer> restarted = store(100);
+        restarted.catchUp(TIMEOUT);
+        assertThat(restarted.get("a")).contains(4);
+        assertThat(restarted.get("b")).contains(5);
+    }
+
+    @Test
+    void aBatchWriteThatFailedStaysHeldAndTheNextFlushSendsItAgain() {
+        // The topic is missing, so every send fails once the producer gives up waiting for its metadata (1 s here).
+        String missing = stack.uniqueTopic("test.state-later");
+        KafkaClients impatient = KafkaClients.of(Map.of("bootstrap.servers", stack.bootstrapServers(),
+                "max.block.ms", "1000"));
+        CompactedTopicStore<String, Integer> store = new CompactedTopicStore<>(impatient, missing, "test-state",
+                CompactedTopicStore.Codec.utf8(), NUMBERS, 100, TIMEOUT);
+        opened.add(store);
+        CompactedTopicStore<String, Integer>.Batch batch = store.batch();
+
+        batch.put("a", 1);
+        assertThat(store.get("a")).contains(1);
+        assertThatThrownBy(() -> batch.flush(TIMEOUT)).isInstanceOf(TransientFailure.class)
+                .hasMessageContaining("could not write a to " + missing);
+        assertThat(batch.pending()).isOne();
+        assertThat(store.get("a")).as("still held, to be sent again").contains(1);
+
+        stack.createTopic(missing, 2);
+        batch.flush(TIMEOUT);
+        assertThat(batch.pending()).isZero();
+        CompactedTopicStore<String, Integer> restarted = store(missing, 100);
+        restarted.catchUp(TIMEOUT);
+        assertThat(restarted.get("a")).contains(1);
+    }
+
+    @Test
+    void aFailedBatchWriteThatANewerWriteReplacedIsNotSentAgain() {
+        String missing = stack.uniqueTopic("test.state-replaced");
+        KafkaClients impatient = KafkaClients.of(Map.of("bootstrap.servers", stack.bootstrapServers(),
+                "max.block.ms", "1000"));
+        CompactedTopicStore<String, Integer> store = new CompactedTopicStore<>(impatient, missing, "test-state",
+                CompactedTopicStore.Codec.utf8(), NUMBERS, 100, TIMEOUT);
+        opened.add(store);
+        CompactedTopicStore<String, Integer>.Batch failing = store.batch();
+        failing.put("a", 1);
+        assertThatThrownBy(() -> failing.flush(TIMEOUT)).isInstanceOf(TransientFailure.class);
+
+        stack.createTopic(missing, 2);
+        store.put("a", 2);
+        failing.flush(TIMEOUT);
+        assertThat(failing.pending()).isZero();
+
+        CompactedTopicStore<String, Integer> restarted = store(missing, 100);
+        restarted.catchUp(TIMEOUT);
+        assertThat(restarted.get("a")).as("the value replaced was not written over the newer one").contains(2);
+        assertThat(restarted.keys((k, v) -> true)).containsExactly("a");
+    }
+
+    @Test
     void aCatchUpReadsWhatAnotherInstanceWroteSinceTheLastOne() {
         CompactedTopicStore<String, Integer> store = store(100);
         store.put("a", 1);

@@ -42,8 +42,10 @@ import java.util.concurrent.TimeUnit;
  * with the response ({@value #RESPONSE_STATUS}, {@value #RESPONSE_BODY}). The offsets of a poll's records are
  * committed together once its records are handled (and before a wait to retry, or a partition is handed over), not
  * one commit per record: the channel's records share the topic with every other channel's, which this worker only
- * skips. A record sent but not yet committed when the worker dies is recognised as a duplicate by its next owner (the
- * channel's memory is saved before the offset); one rejected or abandoned is dead-lettered again. While it waits to retry, the worker keeps
+ * skips. The channel's memory saved by each delivery is not waited for one by one: every save is acknowledged before
+ * the offsets are committed ({@link KafkaStateStore#flushSaves}), and while saves fail nothing is committed. So a
+ * record sent but not yet committed when the worker dies is recognised as a duplicate by its next owner unless its
+ * memory was not acknowledged yet; one rejected or abandoned is dead-lettered again. While it waits to retry, the worker keeps
  * polling with its partitions paused, so it stays in the group however long the channel asks it to wait. Each poll
  * beats its {@link Heartbeat}; a worker that died or stopped polling makes the service DOWN.
  */
@@ -53,11 +55,6 @@ final class ChannelWorker implements ConsumerRebalanceListener {
     static final String RESPONSE_BODY = "slipway.notifier.response-body";
 
     private static final Logger LOG = LoggerFactory.getLogger(ChannelWorker.class);
-    /**
-     * A poll ends when records arrive; at rest the worker beats its heartbeat this often, and {@link #requestStop}
-     * wakes it. A wait to retry notices a revoked partition when its poll ends, within this.
-     */
-    private static final Duration POLL = Duration.ofSeconds(5);
     private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(5);
 
     /** The delivery stops without an outcome (partition revoked, service stopping); it stays uncommitted. */
@@ -128,13 +125,14 @@ final class ChannelWorker implements ConsumerRebalanceListener {
     private void run() {
         Throwable failure = null;
         try {
+            state.deferSaves();
             consumer.subscribe(List.of(Topics.NOTIFIER_DELIVERIES), this);
             activity = "delivering";
             while (running) {
                 heartbeat.beat();
                 revoked.clear();
                 Set<TopicPartition> halted = new HashSet<>();
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(KafkaClients.FOLLOWER_POLL)) {
                     TopicPartition partition = new TopicPartition(record.topic(), record.partition());
                     if (running && !halted.contains(partition) && !revoked.contains(partition)
                             && !handle(record, partition)) {
@@ -190,9 +188,13 @@ final class ChannelWorker implements ConsumerRebalanceListener {
 
     /**
      * Commits what was handled of {@code partitions} and forgets it, whether or not the commit succeeds: a record
-     * whose commit failed is delivered again to whoever owns its partition then, and recognised as a duplicate.
+     * whose commit failed is delivered again to whoever owns its partition then, and recognised as a duplicate. Only
+     * once the memories saved so far are acknowledged; until then it is kept, to be committed after a later flush.
      */
     private void commitHandled(Collection<TopicPartition> partitions) {
+        if (!saved()) {
+            return;
+        }
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (TopicPartition partition : List.copyOf(partitions)) {
             OffsetAndMetadata offset = handled.remove(partition);
@@ -218,6 +220,17 @@ final class ChannelWorker implements ConsumerRebalanceListener {
                         e.toString());
                 return;
             }
+        }
+    }
+
+    /** Whether every memory this worker saved is acknowledged, so that the deliveries behind them may be committed. */
+    private boolean saved() {
+        try {
+            state.flushSaves(COMMIT_TIMEOUT);
+            return true;
+        } catch (TransientFailure e) {
+            LOG.warn("{}: the channel's memory is not saved yet, so nothing is committed: {}", channel, e.getMessage());
+            return false;
         }
     }
 
@@ -294,7 +307,7 @@ final class ChannelWorker implements ConsumerRebalanceListener {
                 if (left <= 0) {
                     return;
                 }
-                ConsumerRecords<byte[], byte[]> fetched = consumer.poll(Duration.ofNanos(Math.min(left, POLL.toNanos())));
+                ConsumerRecords<byte[], byte[]> fetched = consumer.poll(Duration.ofNanos(Math.min(left, KafkaClients.FOLLOWER_POLL.toNanos())));
                 heartbeat.beat();
                 for (TopicPartition p : fetched.partitions()) {
                     consumer.seek(p, fetched.records(p).get(0).offset());
@@ -309,9 +322,11 @@ final class ChannelWorker implements ConsumerRebalanceListener {
         throw new Aborted(running ? "partition " + current + " was revoked" : "stopping");
     }
 
+    /** Handed over: what has its outcome and its memory saved is committed; the rest is its next owner's to take. */
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
         commitHandled(partitions);
+        partitions.forEach(handled::remove);
         revoked.addAll(partitions);
     }
 

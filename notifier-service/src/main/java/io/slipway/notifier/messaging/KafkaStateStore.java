@@ -28,8 +28,9 @@ import java.util.Set;
  * Keeps every channel's memory in the compacted topic {@code slipway.notifier.state}, one record per channel,
  * repository and branch (key {@code <channel>|<repository>|<branch>}, JSON value), through the shared
  * {@link CompactedTopicStore}. It reads the topic to its end at start-up and again whenever a channel takes over
- * partitions from another instance ({@link #catchUp}); a save returns once the broker acknowledged it, and a catch-up
- * never replaces a newer memory with an older one. Records of older versions (key {@code <channel>|<repository>}, all
+ * partitions from another instance ({@link #catchUp}); a save returns once the broker acknowledged it, except on a
+ * thread that defers its saves ({@link #deferSaves}: a channel worker), and a catch-up never replaces a newer memory
+ * with an older one. Records of older versions (key {@code <channel>|<repository>}, all
  * branches in one value) are migrated the first time a branch of them is loaded: every branch they name (and the one
  * loaded) that has no record of its own gets one from its part of them, and then the old record is deleted
  * (tombstone). So once a branch has its own record, the old one can never answer for it again, even when the store's
@@ -61,6 +62,8 @@ public class KafkaStateStore implements ChannelMemoryStore {
 
     private final CompactedTopicStore<String, Stored> state;
     private final Duration startupTimeout;
+    /** The saves of a thread that defers them, not yet known to be acknowledged. */
+    private final ThreadLocal<CompactedTopicStore<String, Stored>.Batch> deferred = new ThreadLocal<>();
 
     KafkaStateStore(KafkaClients clients, SlipwayKafkaProperties settings, @Nullable TopicsAtStartup created) {
         this.state = new CompactedTopicStore<>(clients, Topics.NOTIFIER_STATE, "notifier-service-state",
@@ -109,10 +112,41 @@ public class KafkaStateStore implements ChannelMemoryStore {
         return old.get().branch(branch);
     }
 
-    /** @throws TransientFailure when the broker does not acknowledge in time */
+    /**
+     * On a thread that defers its saves, holds the memory at once and sends it without waiting ({@link #flushSaves}
+     * waits); elsewhere returns once the broker acknowledged it.
+     *
+     * @throws TransientFailure when the broker does not acknowledge in time (a save not deferred)
+     */
     @Override
     public void save(ChannelId channel, String repository, String branch, ChannelMemory memory) {
+        CompactedTopicStore<String, Stored>.Batch saves = deferred.get();
+        if (saves != null) {
+            saves.put(key(channel, repository, branch), new BranchMemory(memory));
+            return;
+        }
         state.put(key(channel, repository, branch), new BranchMemory(memory));
+    }
+
+    /**
+     * From now on the calling thread's saves are not waited for one by one: a channel worker must have a delivery's
+     * memory saved before it commits the delivery's offset, not before it takes the next delivery. It calls
+     * {@link #flushSaves} before each commit.
+     */
+    void deferSaves() {
+        deferred.set(state.batch());
+    }
+
+    /**
+     * Returns once every save the calling thread deferred is acknowledged (one that failed is sent again).
+     *
+     * @throws TransientFailure when one is not acknowledged within {@code timeout}; it is sent again by the next call
+     */
+    void flushSaves(Duration timeout) {
+        CompactedTopicStore<String, Stored>.Batch saves = deferred.get();
+        if (saves != null) {
+            saves.flush(timeout);
+        }
     }
 
     /** {@code <channel>|<repository>|<branch>}: neither a channel nor a repository name holds {@code |}. */

@@ -22,8 +22,10 @@ import io.slipway.schemas.SampleEvents;
 import io.slipway.schemas.Topics;
 import io.slipway.schemas.registry.SchemaRegistryClient;
 import io.slipway.schemas.serde.AvroEventSerializer;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -184,6 +186,66 @@ class IssueOnceThroughKafkaTest {
         await().atMost(PATIENCE).untilAsserted(() ->
                 assertThat(github.requests(call("POST", issues + "/" + number + "/comments", 201))).hasSize(1));
         assertThat(github.issuesOf(unsaved)).hasSize(1);
+    }
+
+    @Test
+    void aDeliveryIsCommittedOnlyOnceTheMemoryItSavedIsAcknowledged() throws Exception {
+        StateSaveFailsOnce state = notifier.getBean(StateSaveFailsOnce.class);
+        String repo = repository();
+        String group = ChannelWorker.groupOf(io.slipway.notifier.domain.ChannelId.parse("issues:github"));
+        state.holdFlushes(true);
+        ConsumerRecordRef delivery;
+        try {
+            events.publish(failed(run(repo, "main", Instant.parse("2025-03-14T11:00:00Z"))));
+            await().atMost(PATIENCE).untilAsserted(() -> assertThat(github.issuesOf(repo)).hasSize(1));
+            int refused = state.heldFlushes();
+            await().atMost(PATIENCE).until(() -> state.heldFlushes() > refused);
+            delivery = issueDeliveryOf(repo);
+
+            assertThat(committed(group, delivery.partition()))
+                    .as("delivered, but its memory is not acknowledged: not committed").isLessThanOrEqualTo(delivery.offset());
+        } finally {
+            state.holdFlushes(false);
+        }
+        await().atMost(PATIENCE).until(() -> committed(group, delivery.partition()) > delivery.offset());
+        assertThat(github.issuesOf(repo)).hasSize(1);
+    }
+
+    private record ConsumerRecordRef(TopicPartition partition, long offset) {
+    }
+
+    /** Where the issue channel's delivery for the repository is in the deliveries topic. */
+    private ConsumerRecordRef issueDeliveryOf(String repository) {
+        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(Topics.NOTIFIER_DELIVERIES).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                for (var record : consumer.poll(Duration.ofMillis(200))) {
+                    var channel = record.headers().lastHeader(DeliveryQueue.CHANNEL_HEADER);
+                    if (repository.equals(new String(record.key(), StandardCharsets.UTF_8)) && channel != null
+                            && "issues:github".equals(new String(channel.value(), StandardCharsets.UTF_8))) {
+                        return new ConsumerRecordRef(new TopicPartition(record.topic(), record.partition()),
+                                record.offset());
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no delivery of " + repository + " for issues:github");
+    }
+
+    /** The offset the group has committed for the partition, 0 when none. */
+    private long committed(String group, TopicPartition partition) throws Exception {
+        try (Admin admin = Admin.create(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()))) {
+            OffsetAndMetadata at = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get()
+                    .get(partition);
+            return at == null ? 0 : at.offset();
+        }
     }
 
     @Test

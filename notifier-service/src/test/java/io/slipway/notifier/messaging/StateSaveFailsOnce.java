@@ -12,12 +12,16 @@ import io.slipway.notifier.domain.ChannelId;
 import io.slipway.notifier.domain.ChannelMemory;
 import jakarta.inject.Singleton;
 
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The real state store, except that the first save of an issue channel's memory holding an open issue for the
  * repository named by {@code test.notifier.fail-first-issue-save-of} fails as an unacknowledged write would: the
- * issue is open on the forge, the notifier does not remember it, and the delivery is taken again.
+ * issue is open on the forge, the notifier does not remember it, and the delivery is taken again. While
+ * {@link #holdFlushes} holds them, a channel worker's flush of its deferred saves fails as a broker that does not
+ * acknowledge them in time would.
  */
 @Singleton
 @Replaces(KafkaStateStore.class)
@@ -26,6 +30,8 @@ class StateSaveFailsOnce extends KafkaStateStore {
 
     private final String repository;
     private final AtomicBoolean failed = new AtomicBoolean();
+    private final AtomicBoolean holding = new AtomicBoolean();
+    private final AtomicInteger held = new AtomicInteger();
 
     StateSaveFailsOnce(KafkaClients clients, SlipwayKafkaProperties settings, @Nullable TopicsAtStartup created,
                        @Property(name = "test.notifier.fail-first-issue-save-of") String repository) {
@@ -35,6 +41,24 @@ class StateSaveFailsOnce extends KafkaStateStore {
 
     boolean failed() {
         return failed.get();
+    }
+
+    void holdFlushes(boolean hold) {
+        holding.set(hold);
+    }
+
+    /** How many flushes failed because they were held. */
+    int heldFlushes() {
+        return held.get();
+    }
+
+    @Override
+    void flushSaves(Duration timeout) {
+        if (holding.get()) {
+            held.incrementAndGet();
+            throw new TransientFailure("test: the broker did not acknowledge the memories saved in time");
+        }
+        super.flushSaves(timeout);
     }
 
     @Override
