@@ -81,7 +81,8 @@ public final class CompactedTopicStore<K, V> implements AutoCloseable {
 
     /**
      * A value, or a deletion ({@code value == null}) that is kept until the reader has passed it. A write of the open
-     * transaction not yet acknowledged is {@link #pending}: no partition, and ahead of every record read.
+     * transaction, or of a {@link Batch}, not yet acknowledged is {@link #pending}: no partition, and ahead of every
+     * record read.
      */
     private record Entry<V>(int partition, long offset, V value) {
 
@@ -107,6 +108,8 @@ public final class CompactedTopicStore<K, V> implements AutoCloseable {
     /** In the order values were set, oldest first; guarded by {@code this}. */
     private final LinkedHashMap<K, Entry<V>> entries = new LinkedHashMap<>();
     private final Map<K, Entry<V>> deletions = new HashMap<>();
+    /** Per key, the batch write that is its latest write, until another write of the key; guarded by {@code this}. */
+    private final Map<K, Unwaited> latest = new HashMap<>();
     /** The keys' writes in stage transactions not yet acknowledged, completed when they are (or fail). */
     private final Map<K, CompletableFuture<Void>> unacknowledged = new ConcurrentHashMap<>();
     private long evicted;
@@ -225,6 +228,9 @@ public final class CompactedTopicStore<K, V> implements AutoCloseable {
     }
 
     private void write(K key, byte[] encoded, V value) {
+        synchronized (this) {
+            latest.remove(key); // supersedes a batch's write of the key, which no flush sends again now
+        }
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, keys.encode(key), encoded);
         Optional<Producer<byte[], byte[]>> transaction = StageTransaction.currentProducer();
         if (transaction.isEmpty()) {
@@ -261,9 +267,11 @@ public final class CompactedTopicStore<K, V> implements AutoCloseable {
     }
 
     /**
-     * A batch of this caller's writes that are not waited for one by one, for a loop that must have its writes
-     * acknowledged before it commits what it consumed, but not before it takes its next record (the notifier's channel
-     * workers). Not for concurrent use: one batch per thread. Outside any transaction.
+     * A batch of writes that are not waited for one by one, for a loop that must have its writes acknowledged before
+     * it commits what it consumed, but not before it takes its next record (the notifier's channel workers). Not for
+     * concurrent use: one batch per thread, and a key written through a batch is written by that thread alone (no
+     * write of it in a stage's transaction, which goes through another producer and could overtake it). Outside any
+     * transaction.
      */
     public Batch batch() {
         return new Batch();
@@ -271,13 +279,16 @@ public final class CompactedTopicStore<K, V> implements AutoCloseable {
 
     /**
      * Writes that {@link #flush} waits for together. A value put is held at once, ahead of anything read for its key
-     * (as a write in a stage's transaction is), and takes its place among the key's records once acknowledged. A
-     * write that failed stays held and is sent again by the next flush, unless a newer write of the key (or a
-     * {@link #reread}) has replaced it, so what the store holds reaches the topic before the caller commits.
+     * (as a write in a stage's transaction is), and takes its place among the key's records once acknowledged; a held
+     * value not yet acknowledged is never evicted. A write that failed stays held and is sent again by the next
+     * flush, as long as it is its key's latest write (a later put or delete of the key, here or through the store,
+     * supersedes it), even if a {@link #reread} dropped it meanwhile: what the caller wrote reaches the topic before
+     * it commits. {@link #abandon} gives up what is not acknowledged, when the records that made it write them go to
+     * another owner.
      */
     public final class Batch {
 
-        /** Not yet known to be acknowledged, oldest first. */
+        /** Not yet known to be acknowledged or superseded, oldest first. */
         private final List<Unwaited> writes = new ArrayList<>();
 
         private Batch() {
@@ -295,28 +306,51 @@ public final class CompactedTopicStore<K, V> implements AutoCloseable {
         }
 
         /**
-         * Returns once every write put so far is acknowledged; a write that failed is sent once more, if the store
-         * still holds it, and waited for.
+         * Returns once every write put so far is acknowledged or superseded. Each write that failed and is still its
+         * key's latest is sent once more first; then every write is waited for, until the deadline.
          *
-         * @throws TransientFailure when a write is not acknowledged within {@code timeout}; what is not acknowledged
-         *                          stays in the batch for the next flush
+         * @throws TransientFailure when a write failed again or is not acknowledged within {@code timeout}; what is
+         *                          not acknowledged stays in the batch for the next flush
          */
         public void flush(Duration timeout) {
             long deadline = System.nanoTime() + timeout.toNanos();
+            for (Unwaited write : writes) {
+                if (write.failed()) {
+                    write.sendAgainIfLatest();
+                }
+            }
+            TransientFailure first = null;
             for (Iterator<Unwaited> unacknowledged = writes.iterator(); unacknowledged.hasNext(); ) {
                 Unwaited write = unacknowledged.next();
-                if (!write.acknowledged(deadline) && write.stillHeld()) {
-                    write.send();
-                    if (!write.acknowledged(deadline)) {
-                        throw new TransientFailure("could not write " + write.key + " to " + topic + ": "
-                                + write.failure(), write.failure());
+                try {
+                    if (write.acknowledged(deadline) || !write.isLatest()) {
+                        unacknowledged.remove();
+                    } else if (first == null) {
+                        first = new TransientFailure("could not write " + write.key + " to " + topic + ": "
+                                + write.failure().getMessage(), write.failure());
                     }
+                } catch (TransientFailure e) {
+                    first = first == null ? e : first;
                 }
-                unacknowledged.remove();
+            }
+            if (first != null) {
+                throw first;
             }
         }
 
-        /** How many writes are not known to be acknowledged yet. */
+        /**
+         * Gives up every write not known to be acknowledged: the store stops holding those not acknowledged yet (the
+         * key is then what the topic says, from the next catch-up) and no flush sends them again. A write still in
+         * flight may yet land.
+         */
+        public void abandon() {
+            for (Unwaited write : writes) {
+                write.abandon();
+            }
+            writes.clear();
+        }
+
+        /** How many writes are not yet known to be acknowledged or superseded. */
         public int pending() {
             return writes.size();
         }
@@ -327,8 +361,9 @@ public final class CompactedTopicStore<K, V> implements AutoCloseable {
         private final K key;
         private final byte[] encoded;
         private final V value;
+        /** What the store holds for the key while this write is not acknowledged; guarded by the store. */
         private Entry<V> held;
-        private CompletableFuture<RecordMetadata> acknowledgement;
+        private volatile CompletableFuture<RecordMetadata> acknowledgement;
 
         Unwaited(K key, byte[] encoded, V value) {
             this.key = key;
@@ -339,9 +374,12 @@ public final class CompactedTopicStore<K, V> implements AutoCloseable {
         void send() {
             Entry<V> pending = Entry.pending(value);
             CompletableFuture<RecordMetadata> acknowledged = new CompletableFuture<>();
-            held = pending;
+            synchronized (CompactedTopicStore.this) {
+                held = pending;
+                latest.put(key, this);
+                set(key, pending, false);
+            }
             acknowledgement = acknowledged;
-            set(key, pending, false);
             try {
                 producer.send(new ProducerRecord<>(topic, keys.encode(key), encoded), (written, failure) -> {
                     if (failure != null) {
@@ -355,6 +393,22 @@ public final class CompactedTopicStore<K, V> implements AutoCloseable {
                 // Refused before it left (the producer closing, say): the value stays held and a flush sends it again.
                 acknowledged.completeExceptionally(e);
             }
+        }
+
+        void sendAgainIfLatest() {
+            if (isLatest()) {
+                send();
+            }
+        }
+
+        boolean isLatest() {
+            synchronized (CompactedTopicStore.this) {
+                return latest.get(key) == this;
+            }
+        }
+
+        boolean failed() {
+            return acknowledgement.isCompletedExceptionally();
         }
 
         /**
@@ -379,15 +433,17 @@ public final class CompactedTopicStore<K, V> implements AutoCloseable {
             try {
                 acknowledgement.join();
                 return null;
-            } catch (java.util.concurrent.CompletionException e) {
-                return e.getCause();
+            } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+                return e.getCause() == null ? e : e.getCause();
             }
         }
 
-        /** Whether the store still holds this write's value for its key (no newer write, no reread, no eviction). */
-        boolean stillHeld() {
+        void abandon() {
             synchronized (CompactedTopicStore.this) {
-                return entries.get(key) == held || deletions.get(key) == held;
+                if (latest.get(key) == this) {
+                    latest.remove(key);
+                    forget(key, held);
+                }
             }
         }
     }
@@ -463,7 +519,8 @@ public final class CompactedTopicStore<K, V> implements AutoCloseable {
 
     /**
      * Holds {@code entry} for the key unless what is held is newer: a record of the same partition at a later offset,
-     * or, against a record {@code read} from the topic, a write still pending. A pending write is always newest.
+     * or, against a record {@code read} from the topic, a write still pending (not acknowledged, or a batch's write
+     * that failed and waits to be sent again). A pending write is always newest.
      */
     private synchronized void set(K key, Entry<V> entry, boolean read) {
         Entry<V> known = entries.containsKey(key) ? entries.get(key) : deletions.get(key);
@@ -479,9 +536,19 @@ public final class CompactedTopicStore<K, V> implements AutoCloseable {
         }
         entries.put(key, entry);
         if (entries.size() > maxKeys) {
-            Iterator<K> oldest = entries.keySet().iterator();
-            K gone = oldest.next();
-            oldest.remove();
+            // A value written and not acknowledged yet is never the one forgotten: the topic does not have it yet.
+            Iterator<Map.Entry<K, Entry<V>>> oldest = entries.entrySet().iterator();
+            K gone = null;
+            while (gone == null && oldest.hasNext()) {
+                Map.Entry<K, Entry<V>> candidate = oldest.next();
+                if (!candidate.getValue().isPending()) {
+                    gone = candidate.getKey();
+                    oldest.remove();
+                }
+            }
+            if (gone == null) {
+                return;
+            }
             if (evicted++ == 0) {
                 LOG.warn("{} holds more than {} keys: from now on the key set longest ago is forgotten (first: {});"
                         + " raise slipway.kafka.state-max-keys to keep more", topic, maxKeys, gone);

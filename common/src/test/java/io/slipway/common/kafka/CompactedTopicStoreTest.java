@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The compacted-topic store on the real broker: state rebuilt by reading the topic, the highest offset of a key wins
@@ -141,9 +142,11 @@ class CompactedTopicStoreTest {
         assertThat(store.get("b")).contains(4);
 
         CompactedTopicStore<String, Integer> restarted = store(100);
-        restarted.catchUp(TIMEOUT);
-        assertThat(restarted.get("a")).contains(5);
-        assertThat(restarted.get("b")).contains(4);
+        await().atMost(TIMEOUT).untilAsserted(() -> { // once the commit's markers are written, as above
+            restarted.catchUp(TIMEOUT);
+            assertThat(restarted.get("a")).contains(5);
+            assertThat(restarted.get("b")).contains(4);
+        });
     }
 
     @Test
@@ -178,8 +181,12 @@ class CompactedTopicStoreTest {
         store.catchUp(TIMEOUT);
         assertThat(store.get("slot")).contains(2);
         CompactedTopicStore<String, Integer> restarted = store(100);
-        restarted.catchUp(TIMEOUT);
-        assertThat(restarted.get("slot")).as("the operator's write has the higher offset").contains(2);
+        // A read_committed reader sees the transaction's record, and what follows it, once the broker has written
+        // the commit's markers, which it does after answering the commit.
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            restarted.catchUp(TIMEOUT);
+            assertThat(restarted.get("slot")).as("the operator's write has the higher offset").contains(2);
+        });
     }
 
     @Test
@@ -228,11 +235,65 @@ class CompactedTopicStoreTest {
         assertThat(store.get("a")).as("still held, to be sent again").contains(1);
 
         stack.createTopic(missing, 2);
-        batch.flush(TIMEOUT);
+        // Each flush sends the failed write once more; the producer may need a moment to learn of the new topic.
+        await().atMost(TIMEOUT).untilAsserted(() -> batch.flush(TIMEOUT));
         assertThat(batch.pending()).isZero();
         CompactedTopicStore<String, Integer> restarted = store(missing, 100);
         restarted.catchUp(TIMEOUT);
         assertThat(restarted.get("a")).contains(1);
+    }
+
+    @Test
+    void aBatchWriteNotYetOnTheTopicIsNeitherEvictedNorLostToAReread() {
+        String missing = stack.uniqueTopic("test.state-kept");
+        KafkaClients impatient = KafkaClients.of(Map.of("bootstrap.servers", stack.bootstrapServers(),
+                "max.block.ms", "1000"));
+        CompactedTopicStore<String, Integer> store = new CompactedTopicStore<>(impatient, missing, "test-state",
+                CompactedTopicStore.Codec.utf8(), NUMBERS, 1, TIMEOUT);
+        opened.add(store);
+        CompactedTopicStore<String, Integer>.Batch batch = store.batch();
+        batch.put("a", 1);
+        assertThatThrownBy(() -> batch.flush(TIMEOUT)).isInstanceOf(TransientFailure.class);
+        stack.createTopic(missing, 2);
+        CompactedTopicStore<String, Integer> other = store(missing, 100);
+        other.put("b", 2);
+        other.put("c", 3);
+
+        store.catchUp(TIMEOUT);
+        assertThat(store.get("a")).as("held over the one-key cap: the topic does not have it yet").contains(1);
+        store.reread(TIMEOUT);
+        assertThat(store.get("a")).isEmpty();
+        await().atMost(TIMEOUT).untilAsserted(() -> batch.flush(TIMEOUT));
+
+        CompactedTopicStore<String, Integer> restarted = store(missing, 100);
+        restarted.catchUp(TIMEOUT);
+        assertThat(restarted.get("a")).as("sent again although the reread had dropped it").contains(1);
+    }
+
+    @Test
+    void anAbandonedBatchWriteIsNoLongerHeldNorSentAgain() {
+        String missing = stack.uniqueTopic("test.state-abandoned");
+        KafkaClients impatient = KafkaClients.of(Map.of("bootstrap.servers", stack.bootstrapServers(),
+                "max.block.ms", "1000"));
+        CompactedTopicStore<String, Integer> store = new CompactedTopicStore<>(impatient, missing, "test-state",
+                CompactedTopicStore.Codec.utf8(), NUMBERS, 100, TIMEOUT);
+        opened.add(store);
+        CompactedTopicStore<String, Integer>.Batch batch = store.batch();
+        batch.put("a", 1);
+        assertThatThrownBy(() -> batch.flush(TIMEOUT)).isInstanceOf(TransientFailure.class);
+
+        batch.abandon();
+        assertThat(batch.pending()).isZero();
+        assertThat(store.get("a")).isEmpty();
+        stack.createTopic(missing, 2);
+        CompactedTopicStore<String, Integer> other = store(missing, 100);
+        other.put("a", 2);
+        batch.flush(TIMEOUT);
+        store.catchUp(TIMEOUT);
+        assertThat(store.get("a")).as("the other owner's memory, read").contains(2);
+        CompactedTopicStore<String, Integer> restarted = store(missing, 100);
+        restarted.catchUp(TIMEOUT);
+        assertThat(restarted.get("a")).contains(2);
     }
 
     @Test
@@ -248,7 +309,7 @@ class CompactedTopicStoreTest {
         assertThatThrownBy(() -> failing.flush(TIMEOUT)).isInstanceOf(TransientFailure.class);
 
         stack.createTopic(missing, 2);
-        store.put("a", 2);
+        await().atMost(TIMEOUT).untilAsserted(() -> store.put("a", 2));
         failing.flush(TIMEOUT);
         assertThat(failing.pending()).isZero();
 

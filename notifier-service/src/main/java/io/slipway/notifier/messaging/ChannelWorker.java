@@ -42,10 +42,12 @@ import java.util.concurrent.TimeUnit;
  * with the response ({@value #RESPONSE_STATUS}, {@value #RESPONSE_BODY}). The offsets of a poll's records are
  * committed together once its records are handled (and before a wait to retry, or a partition is handed over), not
  * one commit per record: the channel's records share the topic with every other channel's, which this worker only
- * skips. The channel's memory saved by each delivery is not waited for one by one: every save is acknowledged before
- * the offsets are committed ({@link KafkaStateStore#flushSaves}), and while saves fail nothing is committed. So a
- * record sent but not yet committed when the worker dies is recognised as a duplicate by its next owner unless its
- * memory was not acknowledged yet; one rejected or abandoned is dead-lettered again. While it waits to retry, the worker keeps
+ * skips. The channel's memory saved by each delivery is not waited for one by one: a partition's saves are
+ * acknowledged before its offset is committed ({@link KafkaStateStore#flushSaves}); while they fail the worker takes
+ * no new record, tries again every second, and commits nothing of that partition; a partition handed over meanwhile
+ * goes uncommitted, its saves given up. So a record sent but not yet committed when the worker dies is recognised as
+ * a duplicate by its next owner unless its memory was not acknowledged yet; one rejected or abandoned is
+ * dead-lettered again. While it waits to retry, the worker keeps
  * polling with its partitions paused, so it stays in the group however long the channel asks it to wait. Each poll
  * beats its {@link Heartbeat}; a worker that died or stopped polling makes the service DOWN.
  */
@@ -56,6 +58,8 @@ final class ChannelWorker implements ConsumerRebalanceListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChannelWorker.class);
     private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(5);
+    /** How often a worker whose memories are not acknowledged tries to flush them again. */
+    private static final Duration SAVE_RETRY = Duration.ofSeconds(1);
 
     /** The delivery stops without an outcome (partition revoked, service stopping); it stays uncommitted. */
     private static final class Aborted extends RuntimeException {
@@ -72,7 +76,7 @@ final class ChannelWorker implements ConsumerRebalanceListener {
     private final MeterRegistry meters;
     private final Duration catchUpTimeout;
     private final Set<TopicPartition> revoked = new HashSet<>();
-    /** The next offset of each partition whose records of the current poll have their outcome, not yet committed. */
+    /** The next offset of each partition whose records have their outcome, not yet committed. */
     private final Map<TopicPartition, OffsetAndMetadata> handled = new HashMap<>();
     private final Heartbeat heartbeat;
     private final Thread thread;
@@ -140,6 +144,9 @@ final class ChannelWorker implements ConsumerRebalanceListener {
                     }
                 }
                 commitHandled(handled.keySet());
+                if (!handled.isEmpty()) {
+                    holdUntilSaved();
+                }
             }
         } catch (WakeupException | Aborted e) {
             LOG.debug("{} stopping", channel);
@@ -154,7 +161,36 @@ final class ChannelWorker implements ConsumerRebalanceListener {
             } catch (RuntimeException e) {
                 LOG.warn("{}: could not commit what it handled before stopping: {}", channel, e.toString());
             }
-            consumer.close(KafkaClients.FOLLOWER_CLOSE);
+            running = false; // what is left is handed over as it is: closing revokes without committing again
+            try {
+                consumer.close(KafkaClients.FOLLOWER_CLOSE);
+            } finally {
+                state.endDeferring();
+            }
+        }
+    }
+
+    /**
+     * Takes no new record while memories this worker saved are not acknowledged (the state topic cannot be written):
+     * waits with every assigned partition paused, polling so the group keeps this member, and flushes and commits
+     * again every {@link #SAVE_RETRY} until they are. Records fetched for partitions assigned meanwhile are rewound.
+     */
+    private void holdUntilSaved() {
+        activity = "waiting for the channel's memory to be saved";
+        consumer.pause(consumer.assignment());
+        try {
+            while (running && !handled.isEmpty()) {
+                ConsumerRecords<byte[], byte[]> fetched = consumer.poll(SAVE_RETRY);
+                heartbeat.beat();
+                for (TopicPartition p : fetched.partitions()) {
+                    consumer.seek(p, fetched.records(p).get(0).offset());
+                }
+                consumer.pause(consumer.assignment());
+                commitHandled(handled.keySet());
+            }
+        } finally {
+            consumer.resume(consumer.paused());
+            activity = "delivering";
         }
     }
 
@@ -162,6 +198,7 @@ final class ChannelWorker implements ConsumerRebalanceListener {
     private boolean handle(ConsumerRecord<byte[], byte[]> record, TopicPartition partition) {
         try {
             if (channel.toString().equals(header(record, DeliveryQueue.CHANNEL_HEADER))) {
+                state.savingFor(partition);
                 deliver(record, partition);
             }
             handled.put(partition, new OffsetAndMetadata(record.offset() + 1));
@@ -189,18 +226,19 @@ final class ChannelWorker implements ConsumerRebalanceListener {
     /**
      * Commits what was handled of {@code partitions} and forgets it, whether or not the commit succeeds: a record
      * whose commit failed is delivered again to whoever owns its partition then, and recognised as a duplicate. Only
-     * once the memories saved so far are acknowledged; until then it is kept, to be committed after a later flush.
+     * a partition whose memories saved so far are acknowledged is committed; the others are kept, to be committed
+     * after a later flush.
      */
     private void commitHandled(Collection<TopicPartition> partitions) {
-        if (!saved()) {
-            return;
-        }
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (TopicPartition partition : List.copyOf(partitions)) {
-            OffsetAndMetadata offset = handled.remove(partition);
-            if (offset != null) {
-                offsets.put(partition, offset);
+            if (!handled.containsKey(partition)) {
+                continue;
             }
+            if (!saved(partition)) {
+                break; // the state topic does not answer: the other partitions' saves would wait as long
+            }
+            offsets.put(partition, handled.remove(partition));
         }
         if (offsets.isEmpty()) {
             return;
@@ -223,10 +261,10 @@ final class ChannelWorker implements ConsumerRebalanceListener {
         }
     }
 
-    /** Whether every memory this worker saved is acknowledged, so that the deliveries behind them may be committed. */
-    private boolean saved() {
+    /** Whether the memories saved for the partition's records are acknowledged, so that the records may be committed. */
+    private boolean saved(TopicPartition partition) {
         try {
-            state.flushSaves(COMMIT_TIMEOUT);
+            state.flushSaves(partition, COMMIT_TIMEOUT);
             return true;
         } catch (TransientFailure e) {
             LOG.warn("{}: the channel's memory is not saved yet, so nothing is committed: {}", channel, e.getMessage());
@@ -322,19 +360,30 @@ final class ChannelWorker implements ConsumerRebalanceListener {
         throw new Aborted(running ? "partition " + current + " was revoked" : "stopping");
     }
 
-    /** Handed over: what has its outcome and its memory saved is committed; the rest is its next owner's to take. */
+    /**
+     * Handed over: what has its outcome and its memory saved is committed (unless the worker is stopping, which
+     * committed what it could already); the rest is its next owner's to take again, so its unsaved memories are given
+     * up here.
+     */
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-        commitHandled(partitions);
-        partitions.forEach(handled::remove);
+        if (running) {
+            commitHandled(partitions);
+        }
+        partitions.forEach(this::giveUp);
         revoked.addAll(partitions);
     }
 
     /** Lost, not handed over: the group has moved on, so nothing of them can be committed any more. */
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
-        partitions.forEach(handled::remove);
+        partitions.forEach(this::giveUp);
         revoked.addAll(partitions);
+    }
+
+    private void giveUp(TopicPartition partition) {
+        handled.remove(partition);
+        state.abandonSaves(partition);
     }
 
     @Override

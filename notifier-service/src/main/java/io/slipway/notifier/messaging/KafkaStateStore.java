@@ -13,11 +13,13 @@ import io.slipway.schemas.Topics;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -63,7 +65,13 @@ public class KafkaStateStore implements ChannelMemoryStore {
     private final CompactedTopicStore<String, Stored> state;
     private final Duration startupTimeout;
     /** The saves of a thread that defers them, not yet known to be acknowledged. */
-    private final ThreadLocal<CompactedTopicStore<String, Stored>.Batch> deferred = new ThreadLocal<>();
+    private final ThreadLocal<Deferred> deferred = new ThreadLocal<>();
+
+    /** A thread's deferred saves: one batch per partition of the deliveries whose records made them. */
+    private static final class Deferred {
+        final Map<TopicPartition, CompactedTopicStore<String, Stored>.Batch> batches = new HashMap<>();
+        TopicPartition current;
+    }
 
     KafkaStateStore(KafkaClients clients, SlipwayKafkaProperties settings, @Nullable TopicsAtStartup created) {
         this.state = new CompactedTopicStore<>(clients, Topics.NOTIFIER_STATE, "notifier-service-state",
@@ -120,9 +128,10 @@ public class KafkaStateStore implements ChannelMemoryStore {
      */
     @Override
     public void save(ChannelId channel, String repository, String branch, ChannelMemory memory) {
-        CompactedTopicStore<String, Stored>.Batch saves = deferred.get();
-        if (saves != null) {
-            saves.put(key(channel, repository, branch), new BranchMemory(memory));
+        Deferred saves = deferred.get();
+        if (saves != null && saves.current != null) {
+            saves.batches.computeIfAbsent(saves.current, p -> state.batch())
+                    .put(key(channel, repository, branch), new BranchMemory(memory));
             return;
         }
         state.put(key(channel, repository, branch), new BranchMemory(memory));
@@ -130,22 +139,50 @@ public class KafkaStateStore implements ChannelMemoryStore {
 
     /**
      * From now on the calling thread's saves are not waited for one by one: a channel worker must have a delivery's
-     * memory saved before it commits the delivery's offset, not before it takes the next delivery. It calls
-     * {@link #flushSaves} before each commit.
+     * memory saved before it commits the delivery's offset, not before it takes the next delivery. It names the
+     * partition of the record it delivers ({@link #savingFor}), flushes a partition's saves before committing it
+     * ({@link #flushSaves}) and abandons them when the partition goes to another owner ({@link #abandonSaves}).
      */
     void deferSaves() {
-        deferred.set(state.batch());
+        deferred.set(new Deferred());
+    }
+
+    /** The calling thread's saves from now on are made for a record of this partition of the deliveries. */
+    void savingFor(TopicPartition partition) {
+        deferred.get().current = partition;
     }
 
     /**
-     * Returns once every save the calling thread deferred is acknowledged (one that failed is sent again).
+     * Returns once every save the calling thread made for the partition is acknowledged (one that failed is sent
+     * again first).
      *
      * @throws TransientFailure when one is not acknowledged within {@code timeout}; it is sent again by the next call
      */
-    void flushSaves(Duration timeout) {
-        CompactedTopicStore<String, Stored>.Batch saves = deferred.get();
+    void flushSaves(TopicPartition partition, Duration timeout) {
+        CompactedTopicStore<String, Stored>.Batch saves = deferred.get().batches.get(partition);
         if (saves != null) {
             saves.flush(timeout);
+        }
+    }
+
+    /**
+     * Gives up the calling thread's saves for the partition that are not acknowledged: its records go to another
+     * owner uncommitted, which delivers them again, so these must not land later over that owner's memory. The
+     * memories are forgotten here until the next catch-up reads them.
+     */
+    void abandonSaves(TopicPartition partition) {
+        CompactedTopicStore<String, Stored>.Batch saves = deferred.get().batches.remove(partition);
+        if (saves != null) {
+            saves.abandon();
+        }
+    }
+
+    /** The calling thread stops deferring, and gives up its saves not acknowledged. */
+    void endDeferring() {
+        Deferred saves = deferred.get();
+        if (saves != null) {
+            saves.batches.values().forEach(CompactedTopicStore.Batch::abandon);
+            deferred.remove();
         }
     }
 

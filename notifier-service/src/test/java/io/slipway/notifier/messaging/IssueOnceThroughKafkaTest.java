@@ -193,22 +193,26 @@ class IssueOnceThroughKafkaTest {
         StateSaveFailsOnce state = notifier.getBean(StateSaveFailsOnce.class);
         String repo = repository();
         String group = ChannelWorker.groupOf(io.slipway.notifier.domain.ChannelId.parse("issues:github"));
-        state.holdFlushes(true);
+        state.holdFlushesAfterSaveOf(repo);
         ConsumerRecordRef delivery;
         try {
             events.publish(failed(run(repo, "main", Instant.parse("2025-03-14T11:00:00Z"))));
             await().atMost(PATIENCE).untilAsserted(() -> assertThat(github.issuesOf(repo)).hasSize(1));
             int refused = state.heldFlushes();
-            await().atMost(PATIENCE).until(() -> state.heldFlushes() > refused);
+            // Two more refusals: the worker has been through a whole round of flush and commit since the delivery.
+            await().atMost(PATIENCE).until(() -> state.heldFlushes() > refused + 1);
             delivery = issueDeliveryOf(repo);
 
             assertThat(committed(group, delivery.partition()))
                     .as("delivered, but its memory is not acknowledged: not committed").isLessThanOrEqualTo(delivery.offset());
+            assertThat(notifier.getBean(ChannelWorkers.class).states().get("issues:github"))
+                    .as("takes no new record meanwhile").isEqualTo("waiting for the channel's memory to be saved");
         } finally {
-            state.holdFlushes(false);
+            state.releaseFlushes();
         }
         await().atMost(PATIENCE).until(() -> committed(group, delivery.partition()) > delivery.offset());
         assertThat(github.issuesOf(repo)).hasSize(1);
+        assertThat(notifier.getBean(ChannelWorkers.class).states().get("issues:github")).isEqualTo("delivering");
     }
 
     private record ConsumerRecordRef(TopicPartition partition, long offset) {

@@ -11,6 +11,7 @@ import io.slipway.common.messaging.TopicsAtStartup;
 import io.slipway.notifier.domain.ChannelId;
 import io.slipway.notifier.domain.ChannelMemory;
 import jakarta.inject.Singleton;
+import org.apache.kafka.common.TopicPartition;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -18,9 +19,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The real state store, except that the first save of an issue channel's memory holding an open issue for the
- * repository named by {@code test.notifier.fail-first-issue-save-of} fails as an unacknowledged write would: the
- * issue is open on the forge, the notifier does not remember it, and the delivery is taken again. While
- * {@link #holdFlushes} holds them, a channel worker's flush of its deferred saves fails as a broker that does not
+ * repository named by {@code test.notifier.fail-first-issue-save-of} fails at once, as a save that cannot even be
+ * sent would: the issue is open on the forge, the notifier does not remember it, and the delivery is taken again. Once
+ * the issue channel saved a memory of the repository given to {@link #holdFlushesAfterSaveOf}, and until
+ * {@link #releaseFlushes}, every channel worker's flush of its deferred saves fails as a broker that does not
  * acknowledge them in time would.
  */
 @Singleton
@@ -31,6 +33,7 @@ class StateSaveFailsOnce extends KafkaStateStore {
     private final String repository;
     private final AtomicBoolean failed = new AtomicBoolean();
     private final AtomicBoolean holding = new AtomicBoolean();
+    private volatile String holdAfter;
     private final AtomicInteger held = new AtomicInteger();
 
     StateSaveFailsOnce(KafkaClients clients, SlipwayKafkaProperties settings, @Nullable TopicsAtStartup created,
@@ -43,8 +46,13 @@ class StateSaveFailsOnce extends KafkaStateStore {
         return failed.get();
     }
 
-    void holdFlushes(boolean hold) {
-        holding.set(hold);
+    void holdFlushesAfterSaveOf(String repository) {
+        holdAfter = repository;
+    }
+
+    void releaseFlushes() {
+        holdAfter = null;
+        holding.set(false);
     }
 
     /** How many flushes failed because they were held. */
@@ -53,12 +61,12 @@ class StateSaveFailsOnce extends KafkaStateStore {
     }
 
     @Override
-    void flushSaves(Duration timeout) {
+    void flushSaves(TopicPartition partition, Duration timeout) {
         if (holding.get()) {
             held.incrementAndGet();
             throw new TransientFailure("test: the broker did not acknowledge the memories saved in time");
         }
-        super.flushSaves(timeout);
+        super.flushSaves(partition, timeout);
     }
 
     @Override
@@ -68,5 +76,8 @@ class StateSaveFailsOnce extends KafkaStateStore {
             throw new TransientFailure("test: the broker did not acknowledge the memory of " + repository + " " + branch);
         }
         super.save(channel, repository, branch, memory);
+        if (channel.type() == ChannelId.Type.ISSUES && repository.equals(holdAfter)) {
+            holding.set(true);
+        }
     }
 }
