@@ -32,7 +32,8 @@ import java.util.function.Function;
  * whenever partitions move to this instance), {@link #put} and {@link #delete} return once the broker acknowledged
  * them (outside a stage's transaction; see below). Per key the record with the highest offset wins, whether it was read or written here, and a tombstone
  * deletes. At most {@code maxKeys} keys are held: one more evicts the key whose value was set (or read) longest ago,
- * and the key is then unknown until it is written again. Safe for concurrent use.
+ * and the key is then unknown until it is written again; a value written and not yet acknowledged is not evicted
+ * (the topic does not have it yet), so the store may go over the cap by as many. Safe for concurrent use.
  * <p>
  * A record whose key or value cannot be decoded (whatever its codec throws, an {@link Error} included) is skipped,
  * logged and counted ({@link #unreadable()}); it is not dead-lettered: only its own service writes a state topic, the
@@ -339,9 +340,8 @@ public final class CompactedTopicStore<K, V> implements AutoCloseable {
         }
 
         /**
-         * Gives up every write not known to be acknowledged: the store stops holding those not acknowledged yet (the
-         * key is then what the topic says, from the next catch-up) and no flush sends them again. A write still in
-         * flight may yet land.
+         * Gives up every write not known to be acknowledged: for those not acknowledged yet the store holds again what
+         * it had read for the key before them, and no flush sends them again. A write still in flight may yet land.
          */
         public void abandon() {
             for (Unwaited write : writes) {
@@ -363,6 +363,11 @@ public final class CompactedTopicStore<K, V> implements AutoCloseable {
         private final V value;
         /** What the store holds for the key while this write is not acknowledged; guarded by the store. */
         private Entry<V> held;
+        /**
+         * What the store held for the key, from the topic, before this write or the unacknowledged batch writes of
+         * the key it follows; put back if the write is abandoned. Guarded by the store.
+         */
+        private Entry<V> previous;
         private volatile CompletableFuture<RecordMetadata> acknowledgement;
 
         Unwaited(K key, byte[] encoded, V value) {
@@ -375,6 +380,15 @@ public final class CompactedTopicStore<K, V> implements AutoCloseable {
             Entry<V> pending = Entry.pending(value);
             CompletableFuture<RecordMetadata> acknowledged = new CompletableFuture<>();
             synchronized (CompactedTopicStore.this) {
+                Entry<V> known = entries.containsKey(key) ? entries.get(key) : deletions.get(key);
+                Unwaited before = latest.get(key);
+                if (before != null && known != null && known == before.held) {
+                    previous = before.previous; // displaces a batch write not acknowledged: what was before that one
+                } else if (known != null && !known.isPending()) {
+                    previous = known;
+                } else if (known != held) {
+                    previous = null;
+                }
                 held = pending;
                 latest.put(key, this);
                 set(key, pending, false);
@@ -386,7 +400,10 @@ public final class CompactedTopicStore<K, V> implements AutoCloseable {
                         acknowledged.completeExceptionally(failure);
                         return;
                     }
-                    settle(key, pending, new Entry<>(written.partition(), written.offset(), value));
+                    synchronized (CompactedTopicStore.this) {
+                        settle(key, pending, new Entry<>(written.partition(), written.offset(), value));
+                        latest.remove(key, this); // on the topic now: nothing to send again or put back
+                    }
                     acknowledged.complete(written);
                 });
             } catch (RuntimeException e) {
@@ -442,7 +459,12 @@ public final class CompactedTopicStore<K, V> implements AutoCloseable {
             synchronized (CompactedTopicStore.this) {
                 if (latest.get(key) == this) {
                     latest.remove(key);
-                    forget(key, held);
+                    if (entries.get(key) == held || deletions.get(key) == held) {
+                        forget(key, held);
+                        if (previous != null) {
+                            set(key, previous, true); // as read: a later record of the topic still wins over it
+                        }
+                    }
                 }
             }
         }
@@ -535,20 +557,15 @@ public final class CompactedTopicStore<K, V> implements AutoCloseable {
             return;
         }
         entries.put(key, entry);
-        if (entries.size() > maxKeys) {
-            // A value written and not acknowledged yet is never the one forgotten: the topic does not have it yet.
-            Iterator<Map.Entry<K, Entry<V>>> oldest = entries.entrySet().iterator();
-            K gone = null;
-            while (gone == null && oldest.hasNext()) {
-                Map.Entry<K, Entry<V>> candidate = oldest.next();
-                if (!candidate.getValue().isPending()) {
-                    gone = candidate.getKey();
-                    oldest.remove();
-                }
+        // A value written and not acknowledged yet is never the one forgotten: the topic does not have it yet.
+        for (Iterator<Map.Entry<K, Entry<V>>> oldest = entries.entrySet().iterator();
+             entries.size() > maxKeys && oldest.hasNext(); ) {
+            Map.Entry<K, Entry<V>> candidate = oldest.next();
+            if (candidate.getValue().isPending()) {
+                continue;
             }
-            if (gone == null) {
-                return;
-            }
+            K gone = candidate.getKey();
+            oldest.remove();
             if (evicted++ == 0) {
                 LOG.warn("{} holds more than {} keys: from now on the key set longest ago is forgotten (first: {});"
                         + " raise slipway.kafka.state-max-keys to keep more", topic, maxKeys, gone);

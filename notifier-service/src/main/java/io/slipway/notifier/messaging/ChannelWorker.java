@@ -43,9 +43,9 @@ import java.util.concurrent.TimeUnit;
  * committed together once its records are handled (and before a wait to retry, or a partition is handed over), not
  * one commit per record: the channel's records share the topic with every other channel's, which this worker only
  * skips. The channel's memory saved by each delivery is not waited for one by one: a partition's saves are
- * acknowledged before its offset is committed ({@link KafkaStateStore#flushSaves}); while they fail the worker takes
- * no new record, tries again every second, and commits nothing of that partition; a partition handed over meanwhile
- * goes uncommitted, its saves given up. So a record sent but not yet committed when the worker dies is recognised as
+ * acknowledged before its offset is committed ({@link KafkaStateStore#flushSaves}), partition by partition; while
+ * they fail the worker takes no new record, tries again every second, and commits nothing of that partition nor of
+ * those after it; a partition handed over meanwhile goes uncommitted, its saves given up. So a record sent but not yet committed when the worker dies is recognised as
  * a duplicate by its next owner unless its memory was not acknowledged yet; one rejected or abandoned is
  * dead-lettered again. While it waits to retry, the worker keeps
  * polling with its partitions paused, so it stays in the group however long the channel asks it to wait. Each poll
@@ -60,6 +60,7 @@ final class ChannelWorker implements ConsumerRebalanceListener {
     private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(5);
     /** How often a worker whose memories are not acknowledged tries to flush them again. */
     private static final Duration SAVE_RETRY = Duration.ofSeconds(1);
+    private static final Duration SAVE_WARNING_EVERY = Duration.ofMinutes(1);
 
     /** The delivery stops without an outcome (partition revoked, service stopping); it stays uncommitted. */
     private static final class Aborted extends RuntimeException {
@@ -81,6 +82,10 @@ final class ChannelWorker implements ConsumerRebalanceListener {
     private final Heartbeat heartbeat;
     private final Thread thread;
     private volatile boolean running = true;
+    /** Set once the worker's thread closes its consumer, which revokes its partitions once more. */
+    private boolean closing;
+    /** When the worker last warned that its saves are not acknowledged; it warns once a minute at most. */
+    private long lastSaveWarning = System.nanoTime() - SAVE_WARNING_EVERY.toNanos();
     private volatile String activity = "starting";
 
     ChannelWorker(ChannelId channel, KafkaConsumer<byte[], byte[]> consumer, NotificationDispatcher dispatcher,
@@ -134,9 +139,12 @@ final class ChannelWorker implements ConsumerRebalanceListener {
             activity = "delivering";
             while (running) {
                 heartbeat.beat();
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(KafkaClients.FOLLOWER_POLL);
+                // A partition revoked within the poll and assigned again is read from its committed offset: its
+                // records are taken. Only a revocation while they are handled (in a wait) skips the rest of them.
                 revoked.clear();
                 Set<TopicPartition> halted = new HashSet<>();
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(KafkaClients.FOLLOWER_POLL)) {
+                for (ConsumerRecord<byte[], byte[]> record : records) {
                     TopicPartition partition = new TopicPartition(record.topic(), record.partition());
                     if (running && !halted.contains(partition) && !revoked.contains(partition)
                             && !handle(record, partition)) {
@@ -161,7 +169,7 @@ final class ChannelWorker implements ConsumerRebalanceListener {
             } catch (RuntimeException e) {
                 LOG.warn("{}: could not commit what it handled before stopping: {}", channel, e.toString());
             }
-            running = false; // what is left is handed over as it is: closing revokes without committing again
+            closing = true; // what is left is handed over as it is: closing revokes without committing again
             try {
                 consumer.close(KafkaClients.FOLLOWER_CLOSE);
             } finally {
@@ -199,7 +207,11 @@ final class ChannelWorker implements ConsumerRebalanceListener {
         try {
             if (channel.toString().equals(header(record, DeliveryQueue.CHANNEL_HEADER))) {
                 state.savingFor(partition);
-                deliver(record, partition);
+                try {
+                    deliver(record, partition);
+                } finally {
+                    state.savingFor(null);
+                }
             }
             handled.put(partition, new OffsetAndMetadata(record.offset() + 1));
             return true;
@@ -267,7 +279,14 @@ final class ChannelWorker implements ConsumerRebalanceListener {
             state.flushSaves(partition, COMMIT_TIMEOUT);
             return true;
         } catch (TransientFailure e) {
-            LOG.warn("{}: the channel's memory is not saved yet, so nothing is committed: {}", channel, e.getMessage());
+            if (System.nanoTime() - lastSaveWarning >= SAVE_WARNING_EVERY.toNanos()) {
+                lastSaveWarning = System.nanoTime();
+                LOG.warn("{}: the channel's memory is not saved yet, so {} and the partitions after it are not "
+                        + "committed; trying again every {} s (said once a minute): {}", channel, partition,
+                        SAVE_RETRY.toSeconds(), e.getMessage());
+            } else {
+                LOG.debug("{}: the channel's memory is not saved yet: {}", channel, e.getMessage());
+            }
             return false;
         }
     }
@@ -367,7 +386,7 @@ final class ChannelWorker implements ConsumerRebalanceListener {
      */
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-        if (running) {
+        if (!closing) {
             commitHandled(partitions);
         }
         partitions.forEach(this::giveUp);

@@ -147,7 +147,10 @@ public class KafkaStateStore implements ChannelMemoryStore {
         deferred.set(new Deferred());
     }
 
-    /** The calling thread's saves from now on are made for a record of this partition of the deliveries. */
+    /**
+     * The calling thread's saves from now on are made for a record of this partition of the deliveries; {@code null}:
+     * for none, and are waited for.
+     */
     void savingFor(TopicPartition partition) {
         deferred.get().current = partition;
     }
@@ -167,8 +170,8 @@ public class KafkaStateStore implements ChannelMemoryStore {
 
     /**
      * Gives up the calling thread's saves for the partition that are not acknowledged: its records go to another
-     * owner uncommitted, which delivers them again, so these must not land later over that owner's memory. The
-     * memories are forgotten here until the next catch-up reads them.
+     * owner uncommitted, which delivers them again. The store holds again what it read of those memories before
+     * them. A save still in flight may yet land, over what the next owner saves meanwhile (docs/notifier-service.md).
      */
     void abandonSaves(TopicPartition partition) {
         CompactedTopicStore<String, Stored>.Batch saves = deferred.get().batches.remove(partition);

@@ -212,7 +212,8 @@ class IssueOnceThroughKafkaTest {
         }
         await().atMost(PATIENCE).until(() -> committed(group, delivery.partition()) > delivery.offset());
         assertThat(github.issuesOf(repo)).hasSize(1);
-        assertThat(notifier.getBean(ChannelWorkers.class).states().get("issues:github")).isEqualTo("delivering");
+        await().atMost(PATIENCE).untilAsserted(() ->
+                assertThat(notifier.getBean(ChannelWorkers.class).states().get("issues:github")).isEqualTo("delivering"));
     }
 
     private record ConsumerRecordRef(TopicPartition partition, long offset) {
