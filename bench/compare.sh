@@ -6,10 +6,11 @@
 # ROUNDS times on each, alternating which goes first each round, and prints each figure of every run with the two
 # medians and their ratio (this tree ÷ BASE). The idle stack is not compared: each run measures it for 5 s only,
 # from 5 s after start-up (set BENCH_IDLE_SETTLE and BENCH_IDLE_SECONDS to change that); every other BENCH_* setting
-# of pipeline.sh applies to both sides alike.
-# Usage: bench/compare.sh [--rounds N] BASE [RATE=20] [LATENCY_RUNS=300] [THROUGHPUT_RUNS=2000]
+# of pipeline.sh applies to both sides alike. With so short a settle, each run's CPU per pipeline also holds what the
+# JIT still compiles of start-up, on both sides alike.
+# Usage: bench/compare.sh [--rounds N] [--keep DIR] BASE [RATE=20] [LATENCY_RUNS=300] [THROUGHPUT_RUNS=2000]
 #   --rounds N  runs of each side (default 2)
-#   --keep DIR  keeps every run's report in DIR (BASE-1.md, tree-1.md, …)
+#   --keep DIR  keeps every run's report in DIR (base-1.md, tree-1.md, …), once all have run
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ROUNDS=2
@@ -31,13 +32,16 @@ WORK="$(mktemp -d)"
 cleanup() {
   git -C "$ROOT" worktree remove --force "$WORK/base" >/dev/null 2>&1 || true
   rm -rf "$WORK"
+  git -C "$ROOT" worktree prune
 }
 trap cleanup EXIT
 export BENCH_IDLE_SETTLE="${BENCH_IDLE_SETTLE:-5}" BENCH_IDLE_SECONDS="${BENCH_IDLE_SECONDS:-5}"
 
 # `package`, not `install`: neither build may replace the other's modules in the local Maven repository.
 echo "building $BASE (${COMMIT:0:12}) and this tree …" >&2
-git -C "$ROOT" worktree add --detach "$WORK/base" "$COMMIT" >/dev/null 2>&1
+git -C "$ROOT" worktree add --detach "$WORK/base" "$COMMIT" >/dev/null
+TREE="$(git -C "$ROOT" rev-parse --short=12 HEAD)"
+git -C "$ROOT" diff --quiet HEAD || TREE="$TREE with uncommitted changes"
 (cd "$WORK/base" && ./mvnw -q -B -DskipTests package)
 (cd "$ROOT" && ./mvnw -q -B -DskipTests package)
 
@@ -58,9 +62,10 @@ if [ -n "$KEEP" ]; then
   done
 fi
 
-python3 - "$WORK" "$ROUNDS" "$BASE" "bench/compare.sh --rounds $ROUNDS $BASE $RATE $LATENCY_RUNS $THROUGHPUT_RUNS" <<'PY'
+python3 - "$WORK" "$ROUNDS" "$BASE" "bench/compare.sh --rounds $ROUNDS $BASE $RATE $LATENCY_RUNS $THROUGHPUT_RUNS" \
+  "$TREE" <<'PY'
 import re, statistics, sys
-work, rounds, base, command = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+work, rounds, base, command, tree = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
 
 def figures(path):
     text = open(path).read()
@@ -86,8 +91,8 @@ runs = {side: [figures("%s/%s-%d.out" % (work, side, r)) for r in range(1, round
 names = []
 for run in runs["base"] + runs["tree"]:
     names += [n for n in run if n not in names]
-print("Compared by `%s`: %d runs of each, taken in turn; each figure as pipeline.sh reports it, then the medians and"
-      " this tree's median ÷ %s's." % (command, rounds, base))
+print("Compared by `%s` (this tree: %s): %d runs of each, taken in turn; each figure as pipeline.sh reports it, then"
+      " the medians and this tree's median ÷ %s's." % (command, tree, rounds, base))
 print()
 print("| figure | %s | this tree | median %s | median this tree | ratio |" % (base, base))
 print("|---|---|---|---|---|---|")

@@ -401,8 +401,11 @@ public final class CompactedTopicStore<K, V> implements AutoCloseable {
                         return;
                     }
                     synchronized (CompactedTopicStore.this) {
-                        settle(key, pending, new Entry<>(written.partition(), written.offset(), value));
-                        latest.remove(key, this); // on the topic now: nothing to send again or put back
+                        Entry<V> landed = new Entry<>(written.partition(), written.offset(), value);
+                        settle(key, pending, landed);
+                        if (!latest.remove(key, this)) { // on the topic now: nothing to send again or put back
+                            landedUnder(key, landed);
+                        }
                     }
                     acknowledged.complete(written);
                 });
@@ -500,6 +503,19 @@ public final class CompactedTopicStore<K, V> implements AutoCloseable {
         }
     }
 
+    /**
+     * A record of the key that reached the topic while a batch's later write of the key is held (read from the topic,
+     * or an earlier write of the batch acknowledged): that write puts it back if it is abandoned, when it is newer
+     * than what the write would put back.
+     */
+    private synchronized void landedUnder(K key, Entry<V> landed) {
+        Unwaited write = latest.get(key);
+        if (write != null && (write.previous == null || write.previous.partition() != landed.partition()
+                || write.previous.offset() < landed.offset())) {
+            write.previous = landed;
+        }
+    }
+
     /** Drops a pending write that was never sent. */
     private synchronized void forget(K key, Entry<V> pending) {
         entries.remove(key, pending);
@@ -546,8 +562,12 @@ public final class CompactedTopicStore<K, V> implements AutoCloseable {
      */
     private synchronized void set(K key, Entry<V> entry, boolean read) {
         Entry<V> known = entries.containsKey(key) ? entries.get(key) : deletions.get(key);
-        if (known != null && !entry.isPending() && (read && known.isPending()
-                || known.partition() == entry.partition() && known.offset() >= entry.offset())) {
+        if (known != null && !entry.isPending() && read && known.isPending()) {
+            landedUnder(key, entry);
+            return;
+        }
+        if (known != null && !entry.isPending()
+                && known.partition() == entry.partition() && known.offset() >= entry.offset()) {
             return;
         }
         entries.remove(key);

@@ -271,10 +271,12 @@ class CompactedTopicStoreTest {
     }
 
     @Test
-    void anAbandonedBatchWriteIsNotSentAgainAndTheStoreHoldsWhatItHadReadBeforeIt() {
+    void anAbandonedBatchWriteLeavesTheStoreWithTheNewestRecordTheTopicHasOfTheKey() {
         CompactedTopicStore<String, Integer> other = store(100);
         other.put("a", 0);
-        // Every record this store's producer sends is too large for it, so every write of its batch fails.
+        other.put("b", 0);
+        // Every record this store's producer sends is too large for it (a record batch alone takes 61 bytes), so
+        // every write of its batch fails.
         KafkaClients cramped = KafkaClients.of(Map.of("bootstrap.servers", stack.bootstrapServers(),
                 "max.request.size", "60"));
         CompactedTopicStore<String, Integer> store = new CompactedTopicStore<>(cramped, topic, "test-state",
@@ -284,16 +286,44 @@ class CompactedTopicStoreTest {
         CompactedTopicStore<String, Integer>.Batch batch = store.batch();
         batch.put("a", 1);
         batch.put("a", 2);
+        batch.put("b", 1);
         assertThat(store.get("a")).contains(2);
         assertThatThrownBy(() -> batch.flush(TIMEOUT)).isInstanceOf(TransientFailure.class);
+        // Another owner's write of b, read while the batch's write of b is held (so not in force yet).
+        other.put("b", 5);
+        store.catchUp(TIMEOUT);
+        assertThat(store.get("b")).contains(1);
 
         batch.abandon();
         assertThat(batch.pending()).isZero();
-        assertThat(store.get("a")).as("what the topic had").contains(0);
-        batch.flush(TIMEOUT);
+        assertThat(store.get("a")).as("what the topic had before the batch's writes").contains(0);
+        assertThat(store.get("b")).as("the newest record read, though read while the write was held").contains(5);
         other.put("a", 3);
         store.catchUp(TIMEOUT);
         assertThat(store.get("a")).as("a later record of the topic wins over what was put back").contains(3);
+    }
+
+    @Test
+    void aFailedBatchWriteThatANewerWriteReplacedIsNotSentAgain() {
+        String missing = stack.uniqueTopic("test.state-replaced");
+        KafkaClients impatient = KafkaClients.of(Map.of("bootstrap.servers", stack.bootstrapServers(),
+                "max.block.ms", "1000"));
+        CompactedTopicStore<String, Integer> store = new CompactedTopicStore<>(impatient, missing, "test-state",
+                CompactedTopicStore.Codec.utf8(), NUMBERS, 100, TIMEOUT);
+        opened.add(store);
+        CompactedTopicStore<String, Integer>.Batch failing = store.batch();
+        failing.put("a", 1);
+        assertThatThrownBy(() -> failing.flush(TIMEOUT)).isInstanceOf(TransientFailure.class);
+
+        stack.createTopic(missing, 2);
+        await().atMost(TIMEOUT).untilAsserted(() -> store.put("a", 2));
+        failing.flush(TIMEOUT);
+        assertThat(failing.pending()).isZero();
+
+        CompactedTopicStore<String, Integer> restarted = store(missing, 100);
+        restarted.catchUp(TIMEOUT);
+        assertThat(restarted.get("a")).as("the value replaced was not written over the newer one").contains(2);
+        assertThat(restarted.keys((k, v) -> true)).containsExactly("a");
     }
 
     @Test

@@ -277,6 +277,7 @@ final class ChannelWorker implements ConsumerRebalanceListener {
     private boolean saved(TopicPartition partition) {
         try {
             state.flushSaves(partition, COMMIT_TIMEOUT);
+            lastSaveWarning = System.nanoTime() - SAVE_WARNING_EVERY.toNanos(); // the next outage is told at once
             return true;
         } catch (TransientFailure e) {
             if (System.nanoTime() - lastSaveWarning >= SAVE_WARNING_EVERY.toNanos()) {

@@ -45,8 +45,9 @@ public class ChannelWorkers implements HealthIndicator {
             ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "20");
 
     /**
-     * A worker polls at least every 11 s (a 5 s poll, then up to 5 s to flush its memories and 1 s to commit), also while it waits to retry
-     * or for its memories to be saved; its state catch-up after an assignment retries until
+     * A worker polls every 5 s at rest, and otherwise after at most a flush of its memories (5 s per partition) and a
+     * commit (5 s, twice), also while it waits to retry or for its memories to be saved; its state catch-up after an
+     * assignment retries until
      * it succeeds, so allow Kafka's own {@code max.poll.interval.ms} before calling it stuck.
      */
     private static final Duration POLL_INTERVAL = Duration.ofMinutes(5);
