@@ -220,11 +220,7 @@ class CompactedTopicStoreTest {
     void aBatchWriteThatFailedStaysHeldAndTheNextFlushSendsItAgain() {
         // The topic is missing, so every send fails once the producer gives up waiting for its metadata (1 s here).
         String missing = stack.uniqueTopic("test.state-later");
-        KafkaClients impatient = KafkaClients.of(Map.of("bootstrap.servers", stack.bootstrapServers(),
-                "max.block.ms", "1000"));
-        CompactedTopicStore<String, Integer> store = new CompactedTopicStore<>(impatient, missing, "test-state",
-                CompactedTopicStore.Codec.utf8(), NUMBERS, 100, TIMEOUT);
-        opened.add(store);
+        CompactedTopicStore<String, Integer> store = impatientStore(missing, 100);
         CompactedTopicStore<String, Integer>.Batch batch = store.batch();
 
         batch.put("a", 1);
@@ -246,11 +242,7 @@ class CompactedTopicStoreTest {
     @Test
     void aBatchWriteNotYetOnTheTopicIsNeitherEvictedNorLostToAReread() {
         String missing = stack.uniqueTopic("test.state-kept");
-        KafkaClients impatient = KafkaClients.of(Map.of("bootstrap.servers", stack.bootstrapServers(),
-                "max.block.ms", "1000"));
-        CompactedTopicStore<String, Integer> store = new CompactedTopicStore<>(impatient, missing, "test-state",
-                CompactedTopicStore.Codec.utf8(), NUMBERS, 1, TIMEOUT);
-        opened.add(store);
+        CompactedTopicStore<String, Integer> store = impatientStore(missing, 1);
         CompactedTopicStore<String, Integer>.Batch batch = store.batch();
         batch.put("a", 1);
         assertThatThrownBy(() -> batch.flush(TIMEOUT)).isInstanceOf(TransientFailure.class);
@@ -306,11 +298,7 @@ class CompactedTopicStoreTest {
     @Test
     void aFailedBatchWriteThatANewerWriteReplacedIsNotSentAgain() {
         String missing = stack.uniqueTopic("test.state-replaced");
-        KafkaClients impatient = KafkaClients.of(Map.of("bootstrap.servers", stack.bootstrapServers(),
-                "max.block.ms", "1000"));
-        CompactedTopicStore<String, Integer> store = new CompactedTopicStore<>(impatient, missing, "test-state",
-                CompactedTopicStore.Codec.utf8(), NUMBERS, 100, TIMEOUT);
-        opened.add(store);
+        CompactedTopicStore<String, Integer> store = impatientStore(missing, 100);
         CompactedTopicStore<String, Integer>.Batch failing = store.batch();
         failing.put("a", 1);
         assertThatThrownBy(() -> failing.flush(TIMEOUT)).isInstanceOf(TransientFailure.class);
@@ -423,6 +411,16 @@ class CompactedTopicStoreTest {
 
     private CompactedTopicStore<String, Integer> store(String name, int maxKeys) {
         CompactedTopicStore<String, Integer> store = new CompactedTopicStore<>(clients, name, "test-state",
+                CompactedTopicStore.Codec.utf8(), NUMBERS, maxKeys, TIMEOUT);
+        opened.add(store);
+        return store;
+    }
+
+    /** A store whose producer waits only 1 s for a topic's metadata, so a write to a missing topic fails soon. */
+    private CompactedTopicStore<String, Integer> impatientStore(String name, int maxKeys) {
+        KafkaClients impatient = KafkaClients.of(Map.of("bootstrap.servers", stack.bootstrapServers(),
+                "max.block.ms", "1000"));
+        CompactedTopicStore<String, Integer> store = new CompactedTopicStore<>(impatient, name, "test-state",
                 CompactedTopicStore.Codec.utf8(), NUMBERS, maxKeys, TIMEOUT);
         opened.add(store);
         return store;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micronaut.context.ApplicationContext;
 import io.slipway.common.kafka.EventPublisher;
 import io.slipway.common.testing.SlipwayTestProperties;
+import io.slipway.common.testing.TopicReader;
 import io.slipway.devstack.testing.SharedDevStack;
 import io.slipway.events.ArtifactPublished;
 import io.slipway.events.BuildFailed;
@@ -24,13 +25,11 @@ import io.slipway.schemas.registry.SchemaRegistryClient;
 import io.slipway.schemas.serde.AvroEventSerializer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -143,21 +142,11 @@ class IssueOnceThroughKafkaTest {
     /** The latest value of every key of the state topic that starts with {@code prefix}, read to the topic's end. */
     private Map<String, JsonNode> stateRecords(String prefix) throws Exception {
         Map<String, JsonNode> latest = new HashMap<>();
-        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.NOTIFIER_STATE).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                for (var record : consumer.poll(Duration.ofMillis(200))) {
-                    String key = new String(record.key(), StandardCharsets.UTF_8);
-                    if (key.startsWith(prefix)) {
-                        latest.put(key, record.value() == null ? null : JSON.readTree(record.value()));
-                    }
-                }
+        for (var record : TopicReader.readToEnd(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()),
+                Topics.NOTIFIER_STATE, "read_uncommitted")) {
+            String key = new String(record.key(), StandardCharsets.UTF_8);
+            if (key.startsWith(prefix)) {
+                latest.put(key, record.value() == null ? null : JSON.readTree(record.value()));
             }
         }
         return latest;
@@ -221,24 +210,12 @@ class IssueOnceThroughKafkaTest {
 
     /** Where the issue channel's delivery for the repository is in the deliveries topic. */
     private ConsumerRecordRef issueDeliveryOf(String repository) {
-        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.NOTIFIER_DELIVERIES).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                for (var record : consumer.poll(Duration.ofMillis(200))) {
-                    var channel = record.headers().lastHeader(DeliveryQueue.CHANNEL_HEADER);
-                    if (repository.equals(new String(record.key(), StandardCharsets.UTF_8)) && channel != null
-                            && "issues:github".equals(new String(channel.value(), StandardCharsets.UTF_8))) {
-                        return new ConsumerRecordRef(new TopicPartition(record.topic(), record.partition()),
-                                record.offset());
-                    }
-                }
+        for (var record : TopicReader.readToEnd(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                stack.bootstrapServers()), Topics.NOTIFIER_DELIVERIES, "read_committed")) {
+            var channel = record.headers().lastHeader(DeliveryQueue.CHANNEL_HEADER);
+            if (repository.equals(new String(record.key(), StandardCharsets.UTF_8)) && channel != null
+                    && "issues:github".equals(new String(channel.value(), StandardCharsets.UTF_8))) {
+                return new ConsumerRecordRef(new TopicPartition(record.topic(), record.partition()), record.offset());
             }
         }
         throw new AssertionError("no delivery of " + repository + " for issues:github");
