@@ -41,7 +41,7 @@ export BENCH_IDLE_SETTLE="${BENCH_IDLE_SETTLE:-5}" BENCH_IDLE_SECONDS="${BENCH_I
 echo "building $BASE (${COMMIT:0:12}) and this tree …" >&2
 git -C "$ROOT" worktree add --detach "$WORK/base" "$COMMIT" >/dev/null
 TREE="$(git -C "$ROOT" rev-parse --short=12 HEAD)"
-git -C "$ROOT" diff --quiet HEAD || TREE="$TREE with uncommitted changes"
+[ -z "$(git -C "$ROOT" status --porcelain)" ] || TREE="$TREE with uncommitted changes"
 (cd "$WORK/base" && ./mvnw -q -B -DskipTests package)
 (cd "$ROOT" && ./mvnw -q -B -DskipTests package)
 

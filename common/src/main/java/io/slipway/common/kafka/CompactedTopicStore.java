@@ -340,8 +340,9 @@ public final class CompactedTopicStore<K, V> implements AutoCloseable {
         }
 
         /**
-         * Gives up every write not known to be acknowledged: for those not acknowledged yet the store holds again what
-         * it had read for the key before them, and no flush sends them again. A write still in flight may yet land.
+         * Gives up every write not known to be acknowledged: for those not acknowledged yet the store holds again the
+         * newest record of the key that reached the topic (before them, or while they were held), and no flush sends
+         * them again. A write still in flight may yet land.
          */
         public void abandon() {
             for (Unwaited write : writes) {
@@ -364,8 +365,9 @@ public final class CompactedTopicStore<K, V> implements AutoCloseable {
         /** What the store holds for the key while this write is not acknowledged; guarded by the store. */
         private Entry<V> held;
         /**
-         * What the store held for the key, from the topic, before this write or the unacknowledged batch writes of
-         * the key it follows; put back if the write is abandoned. Guarded by the store.
+         * The newest record of the key known to be on the topic: what the store held before this write (or before the
+         * unacknowledged batch writes of the key it follows), or one that landed while it was held
+         * ({@link #landedUnder}); put back if the write is abandoned. Guarded by the store.
          */
         private Entry<V> previous;
         private volatile CompletableFuture<RecordMetadata> acknowledgement;

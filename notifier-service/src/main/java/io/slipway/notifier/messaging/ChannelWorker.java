@@ -199,6 +199,7 @@ final class ChannelWorker implements ConsumerRebalanceListener {
         } finally {
             consumer.resume(consumer.paused());
             activity = "delivering";
+            lastSaveWarning = System.nanoTime() - SAVE_WARNING_EVERY.toNanos(); // the next outage is told at once
         }
     }
 
@@ -277,7 +278,6 @@ final class ChannelWorker implements ConsumerRebalanceListener {
     private boolean saved(TopicPartition partition) {
         try {
             state.flushSaves(partition, COMMIT_TIMEOUT);
-            lastSaveWarning = System.nanoTime() - SAVE_WARNING_EVERY.toNanos(); // the next outage is told at once
             return true;
         } catch (TransientFailure e) {
             if (System.nanoTime() - lastSaveWarning >= SAVE_WARNING_EVERY.toNanos()) {

@@ -170,8 +170,9 @@ public class KafkaStateStore implements ChannelMemoryStore {
 
     /**
      * Gives up the calling thread's saves for the partition that are not acknowledged: its records go to another
-     * owner uncommitted, which delivers them again. The store holds again what it read of those memories before
-     * them. A save still in flight may yet land, over what the next owner saves meanwhile (docs/notifier-service.md).
+     * owner uncommitted, which delivers them again. The store holds again the newest record of each of those memories
+     * known to be on the topic. A save still in flight may yet land, over what the next owner saves meanwhile
+     * (docs/notifier-service.md).
      */
     void abandonSaves(TopicPartition partition) {
         CompactedTopicStore<String, Stored>.Batch saves = deferred.get().batches.remove(partition);
