@@ -1,9 +1,10 @@
 package io.slipway.builder;
 
+import io.slipway.devstack.LoopbackPorts;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
@@ -21,11 +22,7 @@ public final class EngineProxy implements AutoCloseable {
     private volatile ServerSocketChannel server;
 
     public EngineProxy() {
-        try (ServerSocket probe = new ServerSocket(0)) {
-            this.port = probe.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        this.port = LoopbackPorts.free();
     }
 
     /** {@code tcp://127.0.0.1:<port>}, for DOCKER_HOST. */

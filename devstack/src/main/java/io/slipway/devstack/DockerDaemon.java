@@ -98,7 +98,7 @@ public final class DockerDaemon implements AutoCloseable {
                 Integer tlsPort = null;
                 if (tls) {
                     makeCertificates(dir);
-                    tlsPort = LocalProcesses.freePort();
+                    tlsPort = LoopbackPorts.free();
                 }
                 Map<String, String> proxy = noRegistryAccess ? deadProxy() : Map.of();
                 try {
@@ -283,7 +283,7 @@ public final class DockerDaemon implements AutoCloseable {
     }
 
     private static Map<String, String> deadProxy() {
-        String proxy = "http://127.0.0.1:" + LocalProcesses.freePort();
+        String proxy = "http://127.0.0.1:" + LoopbackPorts.free();
         return Map.of("HTTP_PROXY", proxy, "HTTPS_PROXY", proxy, "http_proxy", proxy, "https_proxy", proxy);
     }
 

@@ -60,7 +60,7 @@ public final class PostgresServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a directory for PostgreSQL", e);
         }
-        PostgresServer server = new PostgresServer(bin, dir, LocalProcesses.freePort(), database, user,
+        PostgresServer server = new PostgresServer(bin, dir, LoopbackPorts.free(), database, user,
                 UUID.randomUUID().toString().replace("-", ""));
         try {
             server.initAndStart();

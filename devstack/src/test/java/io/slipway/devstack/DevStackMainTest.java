@@ -1,7 +1,6 @@
 package io.slipway.devstack;
 
 import io.slipway.devstack.support.RegistryHttp;
-import io.slipway.devstack.testing.SharedDevStack;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,11 +42,11 @@ class DevStackMainTest {
 
     @Test
     void printsOneReadyLineServesAndStopsCleanlyOnSigterm() throws Exception {
-        int kafkaPort = SharedDevStack.freePort();
-        int registryPort = SharedDevStack.freePort();
+        int kafkaPort = LoopbackPorts.free();
+        int registryPort = LoopbackPorts.free();
         List<String> stdout = new CopyOnWriteArrayList<>();
         process = start(Map.of(DevStack.DATA_DIR_ENV, dir.toString(), DevStack.KAFKA_PORT_ENV, String.valueOf(kafkaPort),
-                DevStack.CONTROLLER_PORT_ENV, String.valueOf(SharedDevStack.freePort()),
+                DevStack.CONTROLLER_PORT_ENV, String.valueOf(LoopbackPorts.free()),
                 DevStack.REGISTRY_PORT_ENV, String.valueOf(registryPort)));
         collect(process.getInputStream(), stdout);
         String ready = "Slipway devstack ready: kafka=127.0.0.1:" + kafkaPort + " (plaintext) schema-registry=http://127.0.0.1:"
@@ -71,8 +70,8 @@ class DevStackMainTest {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             process = start(Map.of(DevStack.DATA_DIR_ENV, dir.toString(),
                     DevStack.KAFKA_PORT_ENV, String.valueOf(taken.getLocalPort()),
-                    DevStack.CONTROLLER_PORT_ENV, String.valueOf(SharedDevStack.freePort()),
-                    DevStack.REGISTRY_PORT_ENV, String.valueOf(SharedDevStack.freePort())));
+                    DevStack.CONTROLLER_PORT_ENV, String.valueOf(LoopbackPorts.free()),
+                    DevStack.REGISTRY_PORT_ENV, String.valueOf(LoopbackPorts.free())));
             process.getOutputStream().close();
             String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
 
@@ -86,8 +85,8 @@ class DevStackMainTest {
     @Test
     void theKafkaServerPrintsItsReadyLineAndStopsCleanlyOnSigterm() throws Exception {
         Map<String, String> environment = new HashMap<>(Map.of(DevStack.DATA_DIR_ENV, dir.toString(),
-                DevStack.KAFKA_PORT_ENV, String.valueOf(SharedDevStack.freePort()),
-                DevStack.CONTROLLER_PORT_ENV, String.valueOf(SharedDevStack.freePort()), DevStack.PARTITIONS_ENV, "1"));
+                DevStack.KAFKA_PORT_ENV, String.valueOf(LoopbackPorts.free()),
+                DevStack.CONTROLLER_PORT_ENV, String.valueOf(LoopbackPorts.free()), DevStack.PARTITIONS_ENV, "1"));
         KafkaCredentials.PRINCIPALS.forEach(principal -> environment.put(KafkaCredentials.environmentVariable(principal),
                 "pw-" + principal + "-" + UUID.randomUUID()));
         List<String> stdout = new CopyOnWriteArrayList<>();

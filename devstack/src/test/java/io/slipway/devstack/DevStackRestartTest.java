@@ -1,7 +1,6 @@
 package io.slipway.devstack;
 
 import io.slipway.devstack.support.RegistryHttp;
-import io.slipway.devstack.testing.SharedDevStack;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -35,9 +34,9 @@ class DevStackRestartTest {
 
     @Test
     void restartOnTheSameDirectoryKeepsTopicsUnconsumedRecordsAndSchemaIdsAndNeverReusesAnId() throws Exception {
-        int kafkaPort = SharedDevStack.freePort();
-        int controllerPort = SharedDevStack.freePort();
-        int registryPort = SharedDevStack.freePort();
+        int kafkaPort = LoopbackPorts.free();
+        int controllerPort = LoopbackPorts.free();
+        int registryPort = LoopbackPorts.free();
         int stringId;
         int recordId;
         try (DevStack stack = DevStack.start(dir, kafkaPort, controllerPort, registryPort)) {

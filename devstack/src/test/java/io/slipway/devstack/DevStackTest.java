@@ -32,11 +32,11 @@ class DevStackTest {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             int port = taken.getLocalPort();
 
-            assertThatThrownBy(() -> DevStack.start(dir, SharedDevStack.freePort(), SharedDevStack.freePort(), port))
+            assertThatThrownBy(() -> DevStack.start(dir, LoopbackPorts.free(), LoopbackPorts.free(), port))
                     .isInstanceOf(PortInUseException.class)
                     .hasMessageContaining("Port " + port + " (schema registry) is already in use")
                     .hasMessageContaining(DevStack.REGISTRY_PORT_ENV);
-            assertThatThrownBy(() -> DevStack.start(dir, port, SharedDevStack.freePort(), 0))
+            assertThatThrownBy(() -> DevStack.start(dir, port, LoopbackPorts.free(), 0))
                     .hasMessageContaining(DevStack.KAFKA_PORT_ENV);
         }
     }

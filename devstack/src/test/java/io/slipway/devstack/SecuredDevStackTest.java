@@ -2,7 +2,6 @@ package io.slipway.devstack;
 
 import io.slipway.devstack.support.KafkaTestClients;
 import io.slipway.devstack.support.RegistryHttp;
-import io.slipway.devstack.testing.SharedDevStack;
 import io.slipway.schemas.Topics;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
@@ -54,7 +53,7 @@ class SecuredDevStackTest {
     @BeforeAll
     static void start() throws IOException {
         dir = Files.createTempDirectory("slipway-secured-");
-        stack = DevStack.start(dir.resolve("devstack"), SharedDevStack.freePort(), SharedDevStack.freePort(), 0, null,
+        stack = DevStack.start(dir.resolve("devstack"), LoopbackPorts.free(), LoopbackPorts.free(), 0, null,
                 KafkaCredentials.loadOrCreate(dir.resolve("credentials")), 1);
     }
 
@@ -250,8 +249,8 @@ class SecuredDevStackTest {
     @Test
     void aDataDirectoryMadeInPlaintextIsSecuredOnItsNextStartAndSurvivesANewAdminPassword() throws Exception {
         Path data = dir.resolve("upgraded");
-        int kafkaPort = SharedDevStack.freePort();
-        int controllerPort = SharedDevStack.freePort();
+        int kafkaPort = LoopbackPorts.free();
+        int controllerPort = LoopbackPorts.free();
         try (DevStack plaintext = DevStack.start(data, kafkaPort, controllerPort, 0)) {
             plaintext.createTopic(Topics.FAILURES, 1);
             try (KafkaProducer<String, String> producer = producer(plaintext.clientSettings(KafkaCredentials.ADMIN))) {

@@ -3,7 +3,6 @@ package io.slipway.devstack;
 import io.slipway.devstack.registry.SchemaRegistryServer;
 import io.slipway.devstack.support.KafkaTestClients;
 import io.slipway.devstack.support.RegistryHttp;
-import io.slipway.devstack.testing.SharedDevStack;
 import io.slipway.schemas.Topics;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
@@ -44,11 +43,11 @@ class ServerMainsTest {
     @BeforeAll
     static void start() throws IOException {
         dir = Files.createTempDirectory("slipway-servers-");
-        externalPort = SharedDevStack.freePort();
+        externalPort = LoopbackPorts.free();
         environment = new HashMap<>(passwords());
         environment.putAll(Map.of(DevStack.DATA_DIR_ENV, dir.resolve("kafka").toString(),
-                DevStack.KAFKA_PORT_ENV, String.valueOf(SharedDevStack.freePort()),
-                DevStack.CONTROLLER_PORT_ENV, String.valueOf(SharedDevStack.freePort()),
+                DevStack.KAFKA_PORT_ENV, String.valueOf(LoopbackPorts.free()),
+                DevStack.CONTROLLER_PORT_ENV, String.valueOf(LoopbackPorts.free()),
                 KafkaServerMain.EXTERNAL_PORT_ENV, String.valueOf(externalPort),
                 KafkaServerMain.EXTERNAL_ADVERTISED_ENV, "localhost:" + externalPort,
                 DevStack.PARTITIONS_ENV, "1"));
@@ -126,8 +125,8 @@ class ServerMainsTest {
     void aRestartOnTheSameDirectoryKeepsRecordsAndTakesAChangedPassword() throws Exception {
         Map<String, String> first = new HashMap<>(passwords());
         first.putAll(Map.of(DevStack.DATA_DIR_ENV, dir.resolve("restarted").toString(),
-                DevStack.KAFKA_PORT_ENV, String.valueOf(SharedDevStack.freePort()),
-                DevStack.CONTROLLER_PORT_ENV, String.valueOf(SharedDevStack.freePort()),
+                DevStack.KAFKA_PORT_ENV, String.valueOf(LoopbackPorts.free()),
+                DevStack.CONTROLLER_PORT_ENV, String.valueOf(LoopbackPorts.free()),
                 DevStack.PARTITIONS_ENV, "1"));
         try (EmbeddedKafka node = KafkaServerMain.start(ServerSettings.of(first));
              KafkaProducer<String, String> tester = producer(login("tester", first, node))) {
@@ -170,7 +169,7 @@ class ServerMainsTest {
     @Test
     void theRegistryGivesUpOnAnUnreachableKafkaAfterItsWait() {
         Map<String, String> settings = registrySettings(environment.get("SLIPWAY_KAFKA_PASSWORD_SCHEMA_REGISTRY"));
-        settings.put(SchemaRegistryMain.BOOTSTRAP_ENV, "127.0.0.1:" + SharedDevStack.freePort());
+        settings.put(SchemaRegistryMain.BOOTSTRAP_ENV, "127.0.0.1:" + LoopbackPorts.free());
         settings.put(SchemaRegistryMain.WAIT_ENV, "1");
 
         assertThatThrownBy(() -> SchemaRegistryMain.start(ServerSettings.of(settings)))
@@ -180,7 +179,7 @@ class ServerMainsTest {
     private static Map<String, String> registrySettings(String password) {
         return new HashMap<>(Map.of(SchemaRegistryMain.BOOTSTRAP_ENV, kafka.bootstrapServers(),
                 "SLIPWAY_KAFKA_PASSWORD_SCHEMA_REGISTRY", password,
-                DevStack.REGISTRY_PORT_ENV, String.valueOf(SharedDevStack.freePort()),
+                DevStack.REGISTRY_PORT_ENV, String.valueOf(LoopbackPorts.free()),
                 DevStack.REGISTRY_BASIC_AUTH_ENV, "writer:registry-secret"));
     }
 

@@ -1,5 +1,6 @@
 package io.slipway.e2e;
 
+import io.slipway.devstack.LoopbackPorts;
 import io.slipway.events.ArtifactPublished;
 import io.slipway.events.BuildFailed;
 import io.slipway.events.CommitReceived;
@@ -91,7 +92,7 @@ class ComposeEndToEndTest {
         for (String port : List.of("SLIPWAY_TRIGGER_PORT", "SLIPWAY_TESTER_PORT", "SLIPWAY_DEPLOYER_PORT",
                 "SLIPWAY_DASHBOARD_PORT", "SLIPWAY_SCHEMA_REGISTRY_PORT", "SLIPWAY_KAFKA_EXTERNAL_PORT",
                 "SLIPWAY_STAGING_REGISTRY_PORT", "SLIPWAY_RELEASE_REGISTRY_PORT")) {
-            Files.writeString(envFile, port + "=" + SlipwayStack.freePort() + "\n", StandardOpenOption.APPEND);
+            Files.writeString(envFile, port + "=" + LoopbackPorts.free() + "\n", StandardOpenOption.APPEND);
         }
         for (String line : Files.readAllLines(envFile)) {
             if (!line.startsWith("#") && line.contains("=")) {

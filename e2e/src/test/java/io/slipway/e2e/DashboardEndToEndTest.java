@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.slipway.common.testing.HeadlessChromium;
+import io.slipway.devstack.LoopbackPorts;
 import io.slipway.devstack.PostgresServer;
 import io.slipway.events.Deployed;
 import org.junit.jupiter.api.AfterAll;
@@ -221,10 +222,10 @@ class DashboardEndToEndTest {
                 "  staging:",
                 "    repositories: [\"e2e/" + prefix + "-" + STAGED + "*\"]",
                 "    refs: [\"refs/heads/*\"]",
-                "    url: http://127.0.0.1:" + SlipwayStack.freePort() + "/",
+                "    url: http://127.0.0.1:" + LoopbackPorts.free() + "/",
                 "    target:",
                 "      kind: docker",
-                "      ports: [\"127.0.0.1:" + SlipwayStack.freePort() + ":8000\"]",
+                "      ports: [\"127.0.0.1:" + LoopbackPorts.free() + ":8000\"]",
                 "      memory: 256m",
                 "      registry-username: releaser",
                 "      registry-password-env: SLIPWAY_RELEASE_REGISTRY_PASSWORD",

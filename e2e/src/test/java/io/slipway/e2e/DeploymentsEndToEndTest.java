@@ -1,6 +1,7 @@
 package io.slipway.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.slipway.devstack.LoopbackPorts;
 import io.slipway.events.BuildFailed;
 import io.slipway.events.Deployed;
 import io.slipway.events.Stage;
@@ -58,8 +59,8 @@ class DeploymentsEndToEndTest {
 
     @BeforeAll
     void startSlipway() throws IOException {
-        int staging = SlipwayStack.freePort();
-        int production = SlipwayStack.freePort();
+        int staging = LoopbackPorts.free();
+        int production = LoopbackPorts.free();
         stagingUrl = URI.create("http://127.0.0.1:" + staging + "/");
         productionUrl = URI.create("http://127.0.0.1:" + production + "/");
         Files.createDirectories(Path.of("target"));

@@ -6,6 +6,7 @@ import io.slipway.common.kafka.KafkaClients;
 import io.slipway.common.testing.LocalRegistry;
 import io.slipway.common.testing.Skopeo;
 
+import io.slipway.devstack.LoopbackPorts;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -13,7 +14,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,12 +27,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -58,7 +56,6 @@ final class SlipwayStack implements AutoCloseable {
     private static final Duration UP_TIMEOUT = Duration.ofMinutes(5);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<Integer> HANDED_OUT = new HashSet<>();
 
     private final Path repo = repositoryRoot();
     private final Path home;
@@ -111,7 +108,7 @@ final class SlipwayStack implements AutoCloseable {
         for (String port : List.of("SLIPWAY_KAFKA_PORT", "SLIPWAY_CONTROLLER_PORT", "SLIPWAY_REGISTRY_PORT",
                 "TRIGGER_PORT", "BUILDER_PORT", "TESTER_PORT", "DELIVERER_PORT", "NOTIFIER_PORT", "DEPLOYER_PORT",
                 "DASHBOARD_PORT")) {
-            env.put(port, String.valueOf(freePort()));
+            env.put(port, String.valueOf(LoopbackPorts.free()));
         }
         env.put("SLIPWAY_ENV_FILE", home.resolve("e2e.env").toString());
         staging = keep(LocalRegistry.start(home.resolve("staging-registry"), "stager", "staging-" + UUID.randomUUID()));
@@ -552,22 +549,6 @@ final class SlipwayStack implements AutoCloseable {
             return HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    /**
-     * A loopback port free now and never handed out before in this JVM: the kernel may give a port just closed to the
-     * next {@code bind(0)}, so two ports asked for one after the other (Kafka's and a service's) could be the same.
-     */
-    static int freePort() throws IOException {
-        synchronized (HANDED_OUT) {
-            while (true) {
-                try (ServerSocket socket = new ServerSocket(0)) {
-                    if (HANDED_OUT.add(socket.getLocalPort())) {
-                        return socket.getLocalPort();
-                    }
-                }
-            }
         }
     }
 }

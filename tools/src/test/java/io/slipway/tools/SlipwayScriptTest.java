@@ -1,10 +1,11 @@
 package io.slipway.tools;
 
+import io.slipway.devstack.LoopbackPorts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -564,13 +565,7 @@ class SlipwayScriptTest {
         for (String port : List.of("SLIPWAY_KAFKA_PORT", "SLIPWAY_CONTROLLER_PORT", "SLIPWAY_REGISTRY_PORT",
                 "TRIGGER_PORT", "BUILDER_PORT", "TESTER_PORT", "DELIVERER_PORT", "NOTIFIER_PORT", "DEPLOYER_PORT",
                 "DASHBOARD_PORT")) {
-            environment.put(port, String.valueOf(freePort()));
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+            environment.put(port, String.valueOf(LoopbackPorts.free()));
         }
     }
 }

@@ -2,6 +2,7 @@ package io.slipway.common.kafka;
 
 import io.slipway.devstack.DevStack;
 import io.slipway.devstack.KafkaCredentials;
+import io.slipway.devstack.LoopbackPorts;
 import io.slipway.devstack.testing.SharedDevStack;
 import io.slipway.schemas.Topics;
 import org.apache.kafka.clients.admin.Admin;
@@ -56,8 +57,8 @@ class TopicInitializerTest {
 
     @Test
     void aBrokerThatRefusesTheCreationIsNamedAtOnceWithWhatToDo(@TempDir Path dir) {
-        try (DevStack secured = DevStack.start(dir.resolve("devstack"), SharedDevStack.freePort(),
-                SharedDevStack.freePort(), 0, null, KafkaCredentials.loadOrCreate(dir.resolve("credentials")), 1);
+        try (DevStack secured = DevStack.start(dir.resolve("devstack"), LoopbackPorts.free(),
+                LoopbackPorts.free(), 0, null, KafkaCredentials.loadOrCreate(dir.resolve("credentials")), 1);
              Admin builder = Admin.create(secured.clientSettings("builder"))) {
             long started = System.nanoTime();
 

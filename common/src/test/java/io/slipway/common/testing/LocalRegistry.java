@@ -1,8 +1,9 @@
 package io.slipway.common.testing;
 
+
+import io.slipway.devstack.LoopbackPorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -50,7 +51,7 @@ public final class LocalRegistry implements AutoCloseable {
         }
         try {
             Files.createDirectories(dir);
-            int port = freePort();
+            int port = LoopbackPorts.free();
             StringBuilder config = new StringBuilder()
                     .append("version: 0.1\n")
                     .append("log:\n  level: warn\n  accesslog:\n    disabled: false\n")
@@ -152,11 +153,5 @@ public final class LocalRegistry implements AutoCloseable {
     @Override
     public void close() {
         stop();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

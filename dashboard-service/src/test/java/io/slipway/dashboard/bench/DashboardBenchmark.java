@@ -6,6 +6,7 @@ import io.slipway.dashboard.domain.LiveChanges;
 import io.slipway.dashboard.store.JdbcProjection;
 import io.slipway.dashboard.store.ProjectedRecord;
 import io.slipway.dashboard.store.TestRuns;
+import io.slipway.devstack.LoopbackPorts;
 import io.slipway.devstack.PostgresServer;
 import io.slipway.events.Commit;
 import io.slipway.events.Repository;
@@ -18,7 +19,6 @@ import org.apache.avro.specific.SpecificRecord;
 import org.flywaydb.core.Flyway;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -84,7 +84,7 @@ public final class DashboardBenchmark {
             double fillSeconds = (System.nanoTime() - fillStart) / 1e9;
             System.out.printf(Locale.ROOT, "filled %d runs (%d records) in %.1f s%n", runs, records, fillSeconds);
 
-            int port = freePort();
+            int port = LoopbackPorts.free();
             service = startService(url, user, password, port, work.resolve("dashboard-service.log"));
             String base = "http://127.0.0.1:" + port;
             awaitUp(base, service);
@@ -316,7 +316,7 @@ public final class DashboardBenchmark {
         env.put("SLIPWAY_DASHBOARD_DB_URL", url);
         env.put("SLIPWAY_DASHBOARD_DB_USER", user);
         env.put("SLIPWAY_DASHBOARD_DB_PASSWORD", password);
-        env.put("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + freePort());
+        env.put("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + LoopbackPorts.free());
         env.put("LOG_LEVEL", "WARN");
         return builder.start();
     }
@@ -337,11 +337,5 @@ public final class DashboardBenchmark {
             Thread.sleep(250);
         }
         throw new IllegalStateException("dashboard-service did not answer at " + base + " within 120 s");
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -1,12 +1,11 @@
 package io.slipway.devstack.testing;
 
 import io.slipway.devstack.DevStack;
+import io.slipway.devstack.LoopbackPorts;
 import io.slipway.devstack.PortInUseException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -55,15 +54,6 @@ public final class SharedDevStack {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 12);
     }
 
-    /** A port that was free on 127.0.0.1 a moment ago, for tests that start their own {@link DevStack}. */
-    public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("No free loopback port", e);
-        }
-    }
-
     private static SharedDevStack start() {
         Path dir;
         try {
@@ -73,7 +63,7 @@ public final class SharedDevStack {
         }
         for (int attempt = 1; ; attempt++) {
             try {
-                DevStack stack = DevStack.start(dir, freePort(), freePort(), 0);
+                DevStack stack = DevStack.start(dir, LoopbackPorts.free(), LoopbackPorts.free(), 0);
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                     stack.close();
                     deleteRecursively(dir);

@@ -3,7 +3,7 @@ package io.slipway.notifier.messaging;
 import io.slipway.common.kafka.EventPublisher;
 import io.slipway.devstack.DevStack;
 import io.slipway.devstack.KafkaCredentials;
-import io.slipway.devstack.testing.SharedDevStack;
+import io.slipway.devstack.LoopbackPorts;
 import io.slipway.events.BuildFailed;
 import io.slipway.events.Repository;
 import io.slipway.events.RunContext;
@@ -61,7 +61,7 @@ class OpsFailureFeedTest {
         assertThat(Path.of(PYTHON)).as("Debian's python3 with python3-confluent-kafka and python3-avro").isExecutable();
         String registryLogin = "slipway:" + UUID.randomUUID();
         KafkaCredentials credentials = KafkaCredentials.loadOrCreate(dir.resolve("credentials"));
-        try (DevStack stack = DevStack.start(dir.resolve("devstack"), SharedDevStack.freePort(), SharedDevStack.freePort(),
+        try (DevStack stack = DevStack.start(dir.resolve("devstack"), LoopbackPorts.free(), LoopbackPorts.free(),
                 0, registryLogin, credentials, 1)) {
             Path script = Files.createTempFile("ops-feed", ".py");
             Files.writeString(script, guidePython());

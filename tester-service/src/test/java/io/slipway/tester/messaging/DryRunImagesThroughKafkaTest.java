@@ -6,7 +6,7 @@ import io.micronaut.context.ApplicationContext;
 import io.slipway.container.DockerEngine;
 import io.slipway.container.SlipwayLabels;
 import io.slipway.common.kafka.Batching;
-import io.slipway.devstack.testing.SharedDevStack;
+import io.slipway.devstack.LoopbackPorts;
 import io.slipway.events.ImageBuilt;
 import io.slipway.events.TestsPassed;
 import io.slipway.tester.adapter.docker.DockerContainerEngine;
@@ -51,7 +51,7 @@ class DryRunImagesThroughKafkaTest {
 
     @BeforeAll
     void start() {
-        Map<String, Object> config = runs.config(instance, reports, SharedDevStack.freePort());
+        Map<String, Object> config = runs.config(instance, reports, LoopbackPorts.free());
         config.put("slipway.dry-run", "true");
         // A poll's images share one transaction: the budget must fit in it (the tester's own is a test run's, 10 min).
         config.put("slipway.kafka.retry-budget", "30s");

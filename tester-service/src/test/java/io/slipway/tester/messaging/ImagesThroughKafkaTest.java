@@ -3,7 +3,7 @@ package io.slipway.tester.messaging;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.slipway.common.testing.SlipwayTestProperties;
-import io.slipway.devstack.testing.SharedDevStack;
+import io.slipway.devstack.LoopbackPorts;
 import io.slipway.events.BuildFailed;
 import io.slipway.events.ImageBuilt;
 import io.slipway.events.Stage;
@@ -52,7 +52,7 @@ class ImagesThroughKafkaTest {
 
     @BeforeAll
     void start() {
-        port = SharedDevStack.freePort();
+        port = LoopbackPorts.free();
         tester = ApplicationContext.run(runs.config(instance, reports, port));
         tester.getBean(EmbeddedServer.class).start();
     }

@@ -1,7 +1,7 @@
 package io.slipway.tester.messaging;
 
 import io.micronaut.context.ApplicationContext;
-import io.slipway.devstack.testing.SharedDevStack;
+import io.slipway.devstack.LoopbackPorts;
 import io.slipway.events.ImageBuilt;
 import io.slipway.events.TestsPassed;
 import io.slipway.tester.Application;
@@ -50,7 +50,7 @@ class KilledTesterTest {
 
     @Test
     void aRestartedTesterSweepsWhatTheKilledOneLeftAndCompletesTheRun() throws Exception {
-        int port = SharedDevStack.freePort();
+        int port = LoopbackPorts.free();
         Map<String, Object> config = runs.config(instance, reports, port);
         Process killed = startTesterProcess(config);
         List<String> leftovers;
@@ -66,7 +66,7 @@ class KilledTesterTest {
             leftovers = staged.containersOf(instance);
             assertThat(leftovers).as("SIGKILL gives the tester no chance to clean up").isNotEmpty();
 
-            config.put("micronaut.server.port", String.valueOf(SharedDevStack.freePort()));
+            config.put("micronaut.server.port", String.valueOf(LoopbackPorts.free()));
             try (ApplicationContext restarted = ApplicationContext.run(config)) {
                 assertThat(staged.containersOf(instance)).as("swept at start-up").doesNotContainAnyElementsOf(leftovers);
 

@@ -3,6 +3,7 @@ package io.slipway.tester.messaging;
 import io.micronaut.context.ApplicationContext;
 import io.slipway.common.requests.RequestStates;
 import io.slipway.common.testing.RequestRuns;
+import io.slipway.devstack.LoopbackPorts;
 import io.slipway.devstack.testing.SharedDevStack;
 import io.slipway.events.BuildFailed;
 import io.slipway.events.Commit;
@@ -53,7 +54,7 @@ class StaleRequestTestsThroughKafkaTest {
 
     @BeforeAll
     void start() {
-        tester = ApplicationContext.run(runs.config(instance, reports, SharedDevStack.freePort()));
+        tester = ApplicationContext.run(runs.config(instance, reports, LoopbackPorts.free()));
     }
 
     @AfterAll

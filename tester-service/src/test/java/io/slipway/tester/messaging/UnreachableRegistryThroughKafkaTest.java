@@ -2,7 +2,7 @@ package io.slipway.tester.messaging;
 
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
-import io.slipway.devstack.testing.SharedDevStack;
+import io.slipway.devstack.LoopbackPorts;
 import io.slipway.events.BuildFailed;
 import io.slipway.events.ImageBuilt;
 import io.slipway.tester.domain.ImageRef;
@@ -41,7 +41,7 @@ class UnreachableRegistryThroughKafkaTest {
 
     @BeforeAll
     void start() {
-        Map<String, Object> config = runs.config(instance, reports, SharedDevStack.freePort());
+        Map<String, Object> config = runs.config(instance, reports, LoopbackPorts.free());
         config.put("slipway.tester.staging-registry", NOWHERE);
         tester = ApplicationContext.run(config);
         tester.getBean(EmbeddedServer.class).start();

@@ -9,6 +9,7 @@ import io.slipway.container.oci.RegistryEndpoint;
 import io.slipway.container.oci.RegistryUnavailableException;
 import io.slipway.deliverer.domain.ImageRef;
 import io.slipway.deliverer.domain.PromotionFailed;
+import io.slipway.devstack.LoopbackPorts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -16,7 +17,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -104,10 +104,7 @@ class RegistryPromoterTest {
 
     @Test
     void aRegistryThatIsDownIsATransientFailureSoTheRecordIsRetried() throws IOException {
-        String gone;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            gone = "127.0.0.1:" + socket.getLocalPort();
-        }
+        String gone = "127.0.0.1:" + LoopbackPorts.free();
         RegistryPromoter promoter = new RegistryPromoter(new RegistryClients(List.of(), Duration.ofSeconds(2),
                 Duration.ofSeconds(2)));
 

@@ -23,6 +23,7 @@ import io.slipway.deployer.domain.DeployRequest;
 import io.slipway.deployer.domain.Deployment;
 import io.slipway.deployer.domain.DeploymentTarget;
 import io.slipway.deployer.domain.TargetUnavailable;
+import io.slipway.devstack.LoopbackPorts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -140,9 +141,7 @@ class DockerTargetTest {
     void freshEnvironmentAndPort() throws IOException {
         environment = "dt-" + HexFormat.of().formatHex(new byte[]{(byte) ThreadLocalRandom.current().nextInt(),
                 (byte) ThreadLocalRandom.current().nextInt(), (byte) ThreadLocalRandom.current().nextInt()});
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        port = LoopbackPorts.free();
     }
 
     @AfterEach

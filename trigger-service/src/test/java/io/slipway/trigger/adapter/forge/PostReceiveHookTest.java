@@ -1,5 +1,6 @@
 package io.slipway.trigger.adapter.forge;
 
+import io.slipway.devstack.LoopbackPorts;
 import io.slipway.trigger.GitRepositories;
 
 import com.sun.net.httpserver.HttpServer;
@@ -12,7 +13,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -142,10 +142,7 @@ class PostReceiveHookTest {
     @Test
     void letsThePushSucceedWhenSlipwayIsDown() throws IOException {
         Path secretFile = Files.writeString(tmp.resolve("slipway.secret"), SECRET);
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
-        }
+        int closedPort = LoopbackPorts.free();
         run(tmp, script("install-hook.sh").toString(), bare.toString(), "--url", "http://127.0.0.1:" + closedPort,
                 "--secret-file", secretFile.toString());
         String sha = commit("a.txt", "first commit");
