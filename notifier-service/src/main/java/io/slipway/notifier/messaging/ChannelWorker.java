@@ -180,20 +180,15 @@ final class ChannelWorker implements ConsumerRebalanceListener {
 
     /**
      * Takes no new record while memories this worker saved are not acknowledged (the state topic cannot be written):
-     * waits with every assigned partition paused, polling so the group keeps this member, and flushes and commits
-     * again every {@link #SAVE_RETRY} until they are. Records fetched for partitions assigned meanwhile are rewound.
+     * waits with every assigned partition paused ({@link #pollPaused}), and flushes and commits again every
+     * {@link #SAVE_RETRY} until they are.
      */
     private void holdUntilSaved() {
         activity = "waiting for the channel's memory to be saved";
         consumer.pause(consumer.assignment());
         try {
             while (running && !handled.isEmpty()) {
-                ConsumerRecords<byte[], byte[]> fetched = consumer.poll(SAVE_RETRY);
-                heartbeat.beat();
-                for (TopicPartition p : fetched.partitions()) {
-                    consumer.seek(p, fetched.records(p).get(0).offset());
-                }
-                consumer.pause(consumer.assignment());
+                pollPaused(SAVE_RETRY);
                 commitHandled(handled.keySet());
             }
         } finally {
@@ -351,8 +346,8 @@ final class ChannelWorker implements ConsumerRebalanceListener {
     }
 
     /**
-     * Waits with every assigned partition paused, polling so the group keeps this member; records fetched for
-     * partitions assigned meanwhile are rewound. Aborts when the current partition is revoked or the service stops.
+     * Waits with every assigned partition paused ({@link #pollPaused}). Aborts when the current partition is revoked
+     * or the service stops.
      */
     private void await(TopicPartition current, Duration duration) {
         // What the poll has delivered so far is committed before a wait, which may be long (Retry-After).
@@ -365,12 +360,7 @@ final class ChannelWorker implements ConsumerRebalanceListener {
                 if (left <= 0) {
                     return;
                 }
-                ConsumerRecords<byte[], byte[]> fetched = consumer.poll(Duration.ofNanos(Math.min(left, KafkaClients.FOLLOWER_POLL.toNanos())));
-                heartbeat.beat();
-                for (TopicPartition p : fetched.partitions()) {
-                    consumer.seek(p, fetched.records(p).get(0).offset());
-                }
-                consumer.pause(consumer.assignment());
+                pollPaused(Duration.ofNanos(Math.min(left, KafkaClients.FOLLOWER_POLL.toNanos())));
             }
         } catch (WakeupException e) {
             throw new Aborted("stopping");
@@ -378,6 +368,19 @@ final class ChannelWorker implements ConsumerRebalanceListener {
             consumer.resume(consumer.paused());
         }
         throw new Aborted(running ? "partition " + current + " was revoked" : "stopping");
+    }
+
+    /**
+     * One poll while every assigned partition is paused, so that the group keeps this member: records fetched for
+     * partitions assigned in it are rewound, and those partitions are paused too.
+     */
+    private void pollPaused(Duration timeout) {
+        ConsumerRecords<byte[], byte[]> fetched = consumer.poll(timeout);
+        heartbeat.beat();
+        for (TopicPartition p : fetched.partitions()) {
+            consumer.seek(p, fetched.records(p).get(0).offset());
+        }
+        consumer.pause(consumer.assignment());
     }
 
     /**
