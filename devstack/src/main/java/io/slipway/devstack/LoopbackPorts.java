@@ -1,5 +1,8 @@
 package io.slipway.devstack;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -8,90 +11,136 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Ports on 127.0.0.1 for servers that are told their port before they start: a broker, a registry, the services
+ * Free ports for servers that are told their port before they start: a broker, a registry, the services
  * {@code ./slipway} runs, a server a test starts later or never (a port nobody answers on).
  *
- * <p>A port is taken from just below the kernel's ephemeral range ({@code ip_local_port_range}). The kernel hands ports
- * of that range to every {@code bind} to port 0 and to every outgoing connection, of any process, so a port found
- * there and closed again can be someone else's by the time its server binds it. The end-to-end suite met exactly that:
- * one free port asked for with {@code bind(0)} was given again to a registry started a moment later, and the service
- * it had been meant for found it taken. Below the range only a program that names the port can take it.
+ * <p>A port is taken from beside the kernel's ephemeral range ({@code ip_local_port_range}), below it where there is
+ * room. The kernel hands ports of that range to every {@code bind} to port 0 and to every outgoing connection, of any
+ * process, so a port found there and closed again can be someone else's by the time its server binds it. The
+ * end-to-end suite met exactly that: one free port asked for with {@code bind(0)} was given again to a registry
+ * started a moment later, and the service it had been meant for found it taken. Beside the range only a program that
+ * names the port can take it.
  *
- * <p>Each port is handed out once in a JVM and checked free by binding it. A search starts at a random port of the
- * span, so that JVMs asking side by side seldom try the same ports. On a machine whose ephemeral range leaves no room
- * below it, ports come from {@code bind(0)}, still once each.
+ * <p>Each port is handed out once in a JVM, picked at random (so JVMs asking side by side, and {@code ./slipway
+ * scale}'s port + 100 for a second instance, seldom meet a port handed out), skips the ports the repository names
+ * itself ({@link #FIXED_FROM}–{@link #FIXED_TO}: the benchmark's and the compose stack's), and is checked free by
+ * binding it on every address. On a machine whose ephemeral range leaves no room beside it, ports come from
+ * {@code bind(0)}, still once each, with a warning.
  */
 public final class LoopbackPorts {
 
     /** No port below this is handed out: the well-known and registered ports of common programs live there. */
     static final int LOWEST = 10_000;
-    /** How many ports below the ephemeral range are used. */
+    /** How many ports beside the ephemeral range are used at most. */
     static final int SPAN = 10_000;
+    /** The smallest room beside the ephemeral range worth using. */
+    static final int ENOUGH = 1_000;
+    /** Ports the repository names itself: bench/pipeline.sh, docker-compose.yml, deploy/environments.compose.yml. */
+    static final int FIXED_FROM = 28_000;
+    static final int FIXED_TO = 29_999;
+
+    private static final Logger LOG = LoggerFactory.getLogger(LoopbackPorts.class);
     private static final Path EPHEMERAL_RANGE = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
+    private static final LoopbackPorts MACHINE = beside(ephemeralRange());
 
-    private static final Set<Integer> HANDED_OUT = new HashSet<>();
-    private static final int FIRST;
-    private static final int LAST;
-    private static final boolean BELOW_THE_RANGE;
-    private static int next;
+    private final int first;
+    private final int last;
+    private final Random random;
+    private final Set<Integer> handedOut = new HashSet<>();
 
-    static {
-        int ephemeralStart = ephemeralStart();
-        FIRST = Math.max(LOWEST, ephemeralStart - SPAN);
-        LAST = ephemeralStart - 1;
-        BELOW_THE_RANGE = LAST - FIRST >= 1_000;
-        next = BELOW_THE_RANGE ? FIRST + ThreadLocalRandom.current().nextInt(LAST - FIRST + 1) : 0;
+    /** Ports {@code first}–{@code last}; {@code first == 0}: whatever {@code bind(0)} gives. */
+    LoopbackPorts(int first, int last, Random random) {
+        this.first = first;
+        this.last = last;
+        this.random = random;
     }
 
-    private LoopbackPorts() {
+    /**
+     * A port nothing listens on now on any address, not handed out before in this JVM, and outside the kernel's
+     * ephemeral range (inside it, from bind(0), only where the machine leaves no room beside it).
+     */
+    public static int free() {
+        return MACHINE.next();
     }
 
-    /** A port of 127.0.0.1 nothing listens on now, not handed out before in this JVM, and outside the ephemeral range. */
-    public static synchronized int free() {
-        if (!BELOW_THE_RANGE) {
+    /** The room beside the kernel's range {@code [low, high]} this machine's ports come from, or bind(0)'s. */
+    static LoopbackPorts beside(int[] range) {
+        int belowFirst = Math.max(LOWEST, range[0] - SPAN);
+        int below = range[0] - belowFirst;
+        int aboveLast = Math.min(65_535, range[1] + SPAN);
+        int above = aboveLast - range[1];
+        if (below >= ENOUGH && below >= above) {
+            return new LoopbackPorts(belowFirst, range[0] - 1, new Random());
+        }
+        if (above >= ENOUGH) {
+            return new LoopbackPorts(range[1] + 1, aboveLast, new Random());
+        }
+        LOG.warn("The kernel's ephemeral port range {}-{} leaves no room beside it: free ports come from bind(0), which"
+                + " another program may take before their server binds them", range[0], range[1]);
+        return new LoopbackPorts(0, 0, new Random());
+    }
+
+    /** {@code ip_local_port_range}; Linux's default 32768–60999 where it cannot be read. */
+    static int[] ephemeralRange() {
+        try {
+            // Files.readString gives only the first byte of this file on JDK 17: procfs reports its size as 0.
+            List<String> lines = Files.readAllLines(EPHEMERAL_RANGE);
+            String[] range = lines.get(0).trim().split("\\s+");
+            return new int[]{Integer.parseInt(range[0]), Integer.parseInt(range[1])};
+        } catch (IOException | RuntimeException e) {
+            return new int[]{32_768, 60_999};
+        }
+    }
+
+    /** Whether ports come from beside the ephemeral range (not from bind(0)). */
+    boolean besideTheRange() {
+        return first != 0;
+    }
+
+    synchronized int next() {
+        if (!besideTheRange()) {
             return fromTheKernel();
         }
-        int span = LAST - FIRST + 1;
-        for (int tried = 0; tried < span; tried++) {
-            int port = next;
-            next = port == LAST ? FIRST : port + 1;
-            if (!HANDED_OUT.contains(port) && bindable(port)) {
-                HANDED_OUT.add(port);
+        int span = last - first + 1;
+        for (int tried = 0; tried < 64; tried++) {
+            int port = first + random.nextInt(span);
+            if (take(port)) {
                 return port;
             }
         }
-        throw new UncheckedIOException(new IOException("no free port on 127.0.0.1 between " + FIRST + " and " + LAST));
-    }
-
-    /** The first port the kernel hands out by itself; 32768, Linux's default, where the range cannot be read. */
-    static int ephemeralStart() {
-        try {
-            // Files.readString gives only the first byte of this file on JDK 17: procfs reports its size as 0.
-            String[] range = Files.readAllLines(EPHEMERAL_RANGE).get(0).trim().split("\\s+");
-            return Integer.parseInt(range[0]);
-        } catch (IOException | RuntimeException e) {
-            return 32_768;
+        for (int port = first; port <= last; port++) {
+            if (take(port)) {
+                return port;
+            }
         }
+        throw new UncheckedIOException(new IOException("no free port between " + first + " and " + last));
     }
 
+    private boolean take(int port) {
+        boolean named = port >= FIXED_FROM && port <= FIXED_TO;
+        return !named && !handedOut.contains(port) && bindable(port) && handedOut.add(port);
+    }
+
+    /** Binds every address, so a listener on any of them (127.0.0.1, ::1, a bridge's) counts as taken. */
     private static boolean bindable(int port) {
         try (ServerSocket socket = new ServerSocket()) {
             socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+            socket.bind(new InetSocketAddress(port), 1);
             return true;
         } catch (IOException e) {
             return false;
         }
     }
 
-    private static int fromTheKernel() {
+    private int fromTheKernel() {
         while (true) {
             try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                if (HANDED_OUT.add(socket.getLocalPort())) {
+                if (handedOut.add(socket.getLocalPort())) {
                     return socket.getLocalPort();
                 }
             } catch (IOException e) {

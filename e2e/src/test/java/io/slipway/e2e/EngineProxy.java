@@ -1,5 +1,7 @@
 package io.slipway.e2e;
 
+import io.slipway.devstack.LoopbackPorts;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -27,12 +29,10 @@ final class EngineProxy implements AutoCloseable {
     private volatile ServerSocketChannel server;
 
     EngineProxy() {
-        server = listen(0);
-        try {
-            port = ((InetSocketAddress) server.getLocalAddress()).getPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        // Not bind(0): the port is closed while the engine is cut, and one of the kernel's range could be given to
+        // any outgoing connection meanwhile, so that restore() would find it taken.
+        port = LoopbackPorts.free();
+        server = listen(port);
     }
 
     /** {@code tcp://127.0.0.1:<port>}, for {@code DOCKER_HOST}. */

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.slipway.common.kafka.KafkaClients;
 import io.slipway.common.testing.LocalRegistry;
 import io.slipway.common.testing.Skopeo;
-
 import io.slipway.devstack.LoopbackPorts;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;

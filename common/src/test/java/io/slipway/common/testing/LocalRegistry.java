@@ -1,7 +1,7 @@
 package io.slipway.common.testing;
 
-
 import io.slipway.devstack.LoopbackPorts;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

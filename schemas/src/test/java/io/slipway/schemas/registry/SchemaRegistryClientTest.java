@@ -8,9 +8,9 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.slipway.events.CommitReceived;
+import io.slipway.schemas.RefusedPort;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -249,19 +249,18 @@ class SchemaRegistryClientTest {
 
     @Test
     void reportsARefusedConnectionAsUnavailable() throws IOException {
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
+        try (RefusedPort refused = new RefusedPort()) {
+            int closedPort = refused.port();
+            SchemaRegistryClient client = new SchemaRegistryClient("http://127.0.0.1:" + closedPort);
+
+            SchemaRegistryUnavailableException e = catchThrowableOfType(SchemaRegistryUnavailableException.class, () -> client.getById(1));
+
+            assertThat(e.isTransient()).isTrue();
+            assertThat(e.status()).isEqualTo(-1);
+            assertThat(e.method()).isEqualTo("GET");
+            assertThat(e.url()).isEqualTo(URI.create("http://127.0.0.1:" + closedPort + "/schemas/ids/1"));
+            assertThat(e.getMessage()).contains("GET http://127.0.0.1:" + closedPort + "/schemas/ids/1", "unreachable");
         }
-        SchemaRegistryClient client = new SchemaRegistryClient("http://127.0.0.1:" + closedPort);
-
-        SchemaRegistryUnavailableException e = catchThrowableOfType(SchemaRegistryUnavailableException.class, () -> client.getById(1));
-
-        assertThat(e.isTransient()).isTrue();
-        assertThat(e.status()).isEqualTo(-1);
-        assertThat(e.method()).isEqualTo("GET");
-        assertThat(e.url()).isEqualTo(URI.create("http://127.0.0.1:" + closedPort + "/schemas/ids/1"));
-        assertThat(e.getMessage()).contains("GET http://127.0.0.1:" + closedPort + "/schemas/ids/1", "unreachable");
     }
 
     @Test
@@ -292,13 +291,12 @@ class SchemaRegistryClientTest {
 
     @Test
     void failsOverToTheNextUrlWhenOneIsUnreachable() throws IOException {
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
-        }
-        SchemaRegistryClient client = new SchemaRegistryClient("http://127.0.0.1:" + closedPort + "," + registry.url());
+        try (RefusedPort refused = new RefusedPort()) {
+            int closedPort = refused.port();
+            SchemaRegistryClient client = new SchemaRegistryClient("http://127.0.0.1:" + closedPort + "," + registry.url());
 
-        assertThat(client.subjects()).containsExactly("Kafka-value", "Kafka-key");
+            assertThat(client.subjects()).containsExactly("Kafka-value", "Kafka-key");
+        }
     }
 
     @Test

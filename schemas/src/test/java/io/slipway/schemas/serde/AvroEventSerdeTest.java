@@ -9,13 +9,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.slipway.events.CommitReceived;
 import io.slipway.schemas.PoisonPayloads;
+import io.slipway.schemas.RefusedPort;
 import io.slipway.schemas.SampleEvents;
 import io.slipway.schemas.Topics;
 import io.slipway.schemas.registry.InMemorySchemaRegistry;
 import io.slipway.schemas.registry.SchemaRegistryClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -240,17 +240,16 @@ class AvroEventSerdeTest {
 
     @Test
     void reportsAnUnreachableRegistryAsATransientFailure() throws IOException {
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
+        try (RefusedPort refused = new RefusedPort()) {
+            int closedPort = refused.port();
+            AvroEventSerializer serializer = new AvroEventSerializer();
+            serializer.configure(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, "http://127.0.0.1:" + closedPort), false);
+
+            SchemaRegistryAccessException e = catchThrowableOfType(SchemaRegistryAccessException.class,
+                    () -> serializer.serialize(Topics.COMMITS, SampleEvents.commitReceived()));
+
+            assertThat(e.isTransient()).isTrue();
         }
-        AvroEventSerializer serializer = new AvroEventSerializer();
-        serializer.configure(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, "http://127.0.0.1:" + closedPort), false);
-
-        SchemaRegistryAccessException e = catchThrowableOfType(SchemaRegistryAccessException.class,
-                () -> serializer.serialize(Topics.COMMITS, SampleEvents.commitReceived()));
-
-        assertThat(e.isTransient()).isTrue();
     }
 
     @Test
