@@ -26,11 +26,11 @@ import java.util.Set;
  * started a moment later, and the service it had been meant for found it taken. Beside the range only a program that
  * names the port can take it.
  *
- * <p>Each port is handed out once in a JVM, picked at random (so JVMs asking side by side, and {@code ./slipway
- * scale}'s port + 100 for a second instance, seldom meet a port handed out), skips the ports the repository names
- * itself ({@link #FIXED_FROM}–{@link #FIXED_TO}: the benchmark's and the compose stack's), and is checked free by
- * binding it on every address. On a machine whose ephemeral range leaves no room beside it, ports come from
- * {@code bind(0)}, still once each, with a warning.
+ * <p>Each port is handed out once in a JVM, picked at random (so that JVMs asking side by side seldom try the same
+ * ports), skips the ports the repository names itself ({@link #FIXED_FROM}–{@link #FIXED_TO}: the benchmark's and the
+ * compose stack's), and is checked free by binding it. A service that {@code ./slipway scale} will run more instances
+ * of gets its further instances' ports handed out with it ({@link #free(int, int)}). On a machine whose ephemeral
+ * range leaves no room beside it, ports come from {@code bind(0)}, still once each, with a warning.
  */
 public final class LoopbackPorts {
 
@@ -46,6 +46,7 @@ public final class LoopbackPorts {
 
     private static final Logger LOG = LoggerFactory.getLogger(LoopbackPorts.class);
     private static final Path EPHEMERAL_RANGE = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
+    // After EPHEMERAL_RANGE, which it reads.
     private static final LoopbackPorts MACHINE = beside(ephemeralRange());
 
     private final int first;
@@ -65,7 +66,16 @@ public final class LoopbackPorts {
      * ephemeral range (inside it, from bind(0), only where the machine leaves no room beside it).
      */
     public static int free() {
-        return MACHINE.next();
+        return MACHINE.next(1, 0);
+    }
+
+    /**
+     * A port {@code p} such that {@code p}, {@code p + stride}, … ({@code count} ports) are all what {@link #free()}
+     * hands out, and are all handed out: for a service that will run more instances, each on its own port, as
+     * {@code ./slipway scale} starts instance k on the service's port + 100·(k−1).
+     */
+    public static int free(int count, int stride) {
+        return MACHINE.next(count, stride);
     }
 
     /** The room beside the kernel's range {@code [low, high]} this machine's ports come from, or bind(0)'s. */
@@ -92,7 +102,7 @@ public final class LoopbackPorts {
             List<String> lines = Files.readAllLines(EPHEMERAL_RANGE);
             String[] range = lines.get(0).trim().split("\\s+");
             return new int[]{Integer.parseInt(range[0]), Integer.parseInt(range[1])};
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | IndexOutOfBoundsException | NumberFormatException e) {
             return new int[]{32_768, 60_999};
         }
     }
@@ -102,39 +112,60 @@ public final class LoopbackPorts {
         return first != 0;
     }
 
-    synchronized int next() {
+    synchronized int next(int count, int stride) {
         if (!besideTheRange()) {
+            if (count > 1) {
+                throw new IllegalStateException("no room beside the kernel's port range for " + count + " ports "
+                        + stride + " apart");
+            }
             return fromTheKernel();
         }
-        int span = last - first + 1;
-        for (int tried = 0; tried < 64; tried++) {
-            int port = first + random.nextInt(span);
-            if (take(port)) {
-                return port;
+        int span = last - first + 1 - stride * (count - 1);
+        if (span > 0) {
+            for (int tried = 0; tried < 64; tried++) {
+                int port = first + random.nextInt(span);
+                if (take(port, count, stride)) {
+                    return port;
+                }
+            }
+            for (int port = first; port < first + span; port++) {
+                if (take(port, count, stride)) {
+                    return port;
+                }
             }
         }
-        for (int port = first; port <= last; port++) {
-            if (take(port)) {
-                return port;
+        throw new UncheckedIOException(new IOException("no free port between " + first + " and " + last
+                + (count > 1 ? " with " + (count - 1) + " more " + stride + " apart" : "")));
+    }
+
+    private boolean take(int port, int count, int stride) {
+        for (int k = 0; k < count; k++) {
+            int each = port + k * stride;
+            if ((each >= FIXED_FROM && each <= FIXED_TO) || handedOut.contains(each) || !bindable(each)) {
+                return false;
             }
         }
-        throw new UncheckedIOException(new IOException("no free port between " + first + " and " + last));
+        for (int k = 0; k < count; k++) {
+            handedOut.add(port + k * stride);
+        }
+        return true;
     }
 
-    private boolean take(int port) {
-        boolean named = port >= FIXED_FROM && port <= FIXED_TO;
-        return !named && !handedOut.contains(port) && bindable(port) && handedOut.add(port);
-    }
-
-    /** Binds every address, so a listener on any of them (127.0.0.1, ::1, a bridge's) counts as taken. */
+    /**
+     * Binds every address, so that a listener on any of them (127.0.0.1, ::1, a bridge's) counts as taken, and
+     * 127.0.0.1 itself, where the servers listen: not every system refuses the first next to a listener on the second.
+     */
     private static boolean bindable(int port) {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(port), 1);
-            return true;
-        } catch (IOException e) {
-            return false;
+        for (InetSocketAddress address : List.of(new InetSocketAddress(port),
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), port))) {
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.setReuseAddress(true);
+                socket.bind(address, 1);
+            } catch (IOException e) {
+                return false;
+            }
         }
+        return true;
     }
 
     private int fromTheKernel() {

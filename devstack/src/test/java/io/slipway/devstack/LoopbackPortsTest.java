@@ -5,9 +5,11 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.BindException;
+import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,12 +18,16 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class LoopbackPortsTest {
+
+    /** Where the tests' own ranges lie: below the machine's span (22768–32767 with Linux's default range). */
+    private static final int TEST_PORTS = 12_000;
 
     @Test
     void portsComeFromBesideTheKernelsOwnRangeOnceEachAndCanBeListenedOn() throws IOException {
@@ -48,59 +54,97 @@ class LoopbackPortsTest {
 
     @Test
     void eachPortOfARangeIsHandedOutOnceExceptOneSomethingListensOnAndThenNoneIsLeft() throws IOException {
-        int first = 23_000 + new Random().nextInt(490) * 10;
-        ServerSocket taken;
-        try {
-            taken = new ServerSocket(first + 3, 1, InetAddress.getLoopbackAddress());
-        } catch (BindException e) {
-            assumeTrue(false, "another program listens on " + (first + 3));
-            return;
-        }
-        try (taken) {
-            LoopbackPorts ports = new LoopbackPorts(first, first + 9, new Random(7));
-            Set<Integer> handedOut = new HashSet<>();
-            List<Integer> inOrder = new ArrayList<>();
-            assertThatThrownBy(() -> {
-                while (true) {
-                    int port = ports.next();
-                    inOrder.add(port);
-                    handedOut.add(port);
-                }
-            }).isInstanceOf(UncheckedIOException.class).hasMessageContaining("no free port between " + first);
+        int first = TEST_PORTS + new Random().nextInt(250) * 10;
+        try (ServerSocket taken = listenOrSkip(new InetSocketAddress(InetAddress.getLoopbackAddress(), first + 3))) {
+            Set<Integer> expected = freeOf(first, first + 9);
 
-            assertThat(inOrder).as("once each").doesNotHaveDuplicates().hasSizeBetween(1, 9);
-            assertThat(handedOut).allSatisfy(port -> assertThat(port).isBetween(first, first + 9))
-                    .doesNotContain(first + 3);
+            List<Integer> handedOut = drain(new LoopbackPorts(first, first + 9, new Random(7)));
+
+            assertThat(handedOut).as("once each").doesNotHaveDuplicates();
+            assertThat(new TreeSet<>(handedOut)).isEqualTo(expected).doesNotContain(taken.getLocalPort());
         }
     }
 
     @Test
-    void thePortsTheRepositoryNamesItselfAreNeverHandedOut() {
-        LoopbackPorts ports = new LoopbackPorts(LoopbackPorts.FIXED_FROM - 3, LoopbackPorts.FIXED_FROM + 3,
-                new Random(11));
-        List<Integer> handedOut = new ArrayList<>();
-        assertThatThrownBy(() -> {
-            while (true) {
-                handedOut.add(ports.next());
-            }
-        }).isInstanceOf(UncheckedIOException.class);
+    void aListenerOnAnotherAddressCountsAsWell() throws IOException {
+        int first = TEST_PORTS + 8_000 + new Random().nextInt(200) * 10;
+        InetAddress other = InetAddress.getByName("::1");
+        try (ServerSocket taken = listenOrSkip(new InetSocketAddress(other, first))) {
+            assertThat(taken.getInetAddress()).isInstanceOf(Inet6Address.class);
 
-        assertThat(handedOut).hasSizeLessThanOrEqualTo(3)
-                .allSatisfy(port -> assertThat(port).isLessThan(LoopbackPorts.FIXED_FROM));
+            assertThat(drain(new LoopbackPorts(first, first + 4, new Random(3)))).doesNotContain(first);
+        }
+    }
+
+    @Test
+    void whenTheRandomPicksMissAScanFindsTheRest() {
+        int first = TEST_PORTS + 5_000 + new Random().nextInt(300) * 10;
+        Set<Integer> expected = freeOf(first, first + 9);
+        Random alwaysTheFirst = new Random() {
+            @Override
+            public int nextInt(int bound) {
+                return 0;
+            }
+        };
+
+        List<Integer> handedOut = drain(new LoopbackPorts(first, first + 9, alwaysTheFirst));
+
+        assertThat(handedOut).doesNotHaveDuplicates();
+        assertThat(new TreeSet<>(handedOut)).isEqualTo(expected);
+    }
+
+    @Test
+    void thePortsTheRepositoryNamesItselfAreNeverHandedOut() {
+        int from = LoopbackPorts.FIXED_FROM;
+        int to = LoopbackPorts.FIXED_TO;
+        Set<Integer> expected = new TreeSet<>(freeOf(from - 3, from + 2));
+        expected.addAll(freeOf(to - 2, to + 3));
+        expected.removeIf(port -> port >= from && port <= to);
+        assumeTrue(!expected.isEmpty(), "the ports beside " + from + " and " + to + " are all taken");
+
+        List<Integer> handedOut = drain(new LoopbackPorts(from - 3, from + 2, new Random(11)));
+        handedOut.addAll(drain(new LoopbackPorts(to - 2, to + 3, new Random(11))));
+
+        assertThat(new TreeSet<>(handedOut)).isEqualTo(expected);
+    }
+
+    @Test
+    void aServiceThatWillRunMoreInstancesGetsTheirPortsHandedOutWithItsOwn() throws IOException {
+        int first = TEST_PORTS + 3_000 + new Random().nextInt(150) * 10;
+        Random alwaysTheFirst = new Random() {
+            @Override
+            public int nextInt(int bound) {
+                return 0;
+            }
+        };
+        LoopbackPorts ports = new LoopbackPorts(first, first + 209, alwaysTheFirst);
+        try (ServerSocket taken = listenOrSkip(new InetSocketAddress(InetAddress.getLoopbackAddress(), first + 100))) {
+            int port = ports.next(3, 100);
+
+            assertThat(port).as("its second instance's port is taken").isNotEqualTo(first);
+            assertThat(List.of(port, port + 100, port + 200)).doesNotContain(taken.getLocalPort());
+            assertThat(drain(ports)).doesNotContain(port, port + 100, port + 200).contains(first);
+        }
     }
 
     @Test
     void theRoomBesideTheRangeIsBelowItAboveItOrNone() {
         LoopbackPorts linuxDefault = LoopbackPorts.beside(new int[]{32_768, 60_999});
         LoopbackPorts highRange = LoopbackPorts.beside(new int[]{5_000, 50_000});
+        LoopbackPorts justEnoughBelow = LoopbackPorts.beside(new int[]{LoopbackPorts.LOWEST + LoopbackPorts.ENOUGH,
+                65_535});
         LoopbackPorts everything = LoopbackPorts.beside(new int[]{1_024, 65_535});
 
         assertThat(linuxDefault.besideTheRange()).isTrue();
-        assertThat(linuxDefault.next()).isBetween(32_768 - LoopbackPorts.SPAN, 32_767);
+        assertThat(linuxDefault.next(1, 0)).isBetween(32_768 - LoopbackPorts.SPAN, 32_767);
         assertThat(highRange.besideTheRange()).isTrue();
-        assertThat(highRange.next()).isBetween(50_001, 50_000 + LoopbackPorts.SPAN);
+        assertThat(highRange.next(1, 0)).isBetween(50_001, 50_000 + LoopbackPorts.SPAN);
+        assertThat(justEnoughBelow.besideTheRange()).isTrue();
+        assertThat(justEnoughBelow.next(1, 0))
+                .isBetween(LoopbackPorts.LOWEST, LoopbackPorts.LOWEST + LoopbackPorts.ENOUGH - 1);
         assertThat(everything.besideTheRange()).isFalse();
-        assertThat(everything.next()).isPositive();
+        assertThat(everything.next(1, 0)).isPositive();
+        assertThatThrownBy(() -> everything.next(2, 100)).isInstanceOf(IllegalStateException.class);
     }
 
     @Test
@@ -115,5 +159,49 @@ class LoopbackPortsTest {
 
         assertThat(LoopbackPorts.ephemeralRange())
                 .containsExactly(Integer.parseInt(bounds[0]), Integer.parseInt(bounds[1]));
+    }
+
+    /** Every port {@code ports} hands out until it says none is left; a bounded loop, so a repeat cannot hang. */
+    private static List<Integer> drain(LoopbackPorts ports) {
+        List<Integer> handedOut = new ArrayList<>();
+        for (int i = 0; i < 1_000; i++) {
+            try {
+                handedOut.add(ports.next(1, 0));
+            } catch (UncheckedIOException e) {
+                assertThat(e).hasMessageContaining("no free port between");
+                return handedOut;
+            }
+        }
+        throw new AssertionError("still handing out ports after 1,000: " + handedOut.subList(0, 20));
+    }
+
+    /** The ports of {@code first}–{@code last} a server could listen on now, on every address and on 127.0.0.1. */
+    private static Set<Integer> freeOf(int first, int last) {
+        Set<Integer> free = new TreeSet<>();
+        for (int port = first; port <= last; port++) {
+            try (ServerSocket any = new ServerSocket(); ServerSocket loopback = new ServerSocket()) {
+                any.setReuseAddress(true);
+                any.bind(new InetSocketAddress(port));
+                any.close();
+                loopback.setReuseAddress(true);
+                loopback.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+                free.add(port);
+            } catch (IOException e) {
+                // taken by another program: not expected to be handed out
+            }
+        }
+        return free;
+    }
+
+    private static ServerSocket listenOrSkip(InetSocketAddress address) throws IOException {
+        ServerSocket socket = new ServerSocket();
+        try {
+            socket.bind(address, 1);
+            return socket;
+        } catch (SocketException e) {
+            socket.close();
+            assumeTrue(false, address + " cannot be listened on here: " + e.getMessage());
+            throw e;
+        }
     }
 }

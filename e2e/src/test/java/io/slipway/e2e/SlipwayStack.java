@@ -6,6 +6,7 @@ import io.slipway.common.kafka.KafkaClients;
 import io.slipway.common.testing.LocalRegistry;
 import io.slipway.common.testing.Skopeo;
 import io.slipway.devstack.LoopbackPorts;
+
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -53,6 +54,10 @@ final class SlipwayStack implements AutoCloseable {
     static final String ADMIN = "admin";
 
     private static final Duration UP_TIMEOUT = Duration.ofMinutes(5);
+    /** How many instances of a service {@link #scale} may run: their ports are held from the start. */
+    static final int MAX_INSTANCES = 2;
+    /** {@code ./slipway scale} runs instance k of a service on its port + 100·(k−1). */
+    private static final int INSTANCE_PORT_STRIDE = 100;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -104,10 +109,12 @@ final class SlipwayStack implements AutoCloseable {
     }
 
     private void up() throws IOException {
-        for (String port : List.of("SLIPWAY_KAFKA_PORT", "SLIPWAY_CONTROLLER_PORT", "SLIPWAY_REGISTRY_PORT",
-                "TRIGGER_PORT", "BUILDER_PORT", "TESTER_PORT", "DELIVERER_PORT", "NOTIFIER_PORT", "DEPLOYER_PORT",
-                "DASHBOARD_PORT")) {
+        for (String port : List.of("SLIPWAY_KAFKA_PORT", "SLIPWAY_CONTROLLER_PORT", "SLIPWAY_REGISTRY_PORT")) {
             env.put(port, String.valueOf(LoopbackPorts.free()));
+        }
+        for (String port : List.of("TRIGGER_PORT", "BUILDER_PORT", "TESTER_PORT", "DELIVERER_PORT", "NOTIFIER_PORT",
+                "DEPLOYER_PORT", "DASHBOARD_PORT")) {
+            env.put(port, String.valueOf(LoopbackPorts.free(MAX_INSTANCES, INSTANCE_PORT_STRIDE)));
         }
         env.put("SLIPWAY_ENV_FILE", home.resolve("e2e.env").toString());
         staging = keep(LocalRegistry.start(home.resolve("staging-registry"), "stager", "staging-" + UUID.randomUUID()));
@@ -242,8 +249,11 @@ final class SlipwayStack implements AutoCloseable {
         return Integer.parseInt(env.get(service.replace("-service", "").toUpperCase(java.util.Locale.ROOT) + "_PORT"));
     }
 
-    /** {@code ./slipway scale <service> <instances>}. */
+    /** {@code ./slipway scale <service> <instances>}, on the ports held for it, so at most {@link #MAX_INSTANCES}. */
     synchronized void scale(String service, int instances) {
+        if (instances > MAX_INSTANCES) {
+            throw new IllegalArgumentException("the stack holds ports for " + MAX_INSTANCES + " instances of a service");
+        }
         slipway("scale", service, String.valueOf(instances));
     }
 
