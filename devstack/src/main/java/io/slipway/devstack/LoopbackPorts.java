@@ -73,6 +73,9 @@ public final class LoopbackPorts {
      * A port {@code p} such that {@code p}, {@code p + stride}, … ({@code count} ports) are all what {@link #free()}
      * hands out, and are all handed out: for a service that will run more instances, each on its own port, as
      * {@code ./slipway scale} starts instance k on the service's port + 100·(k−1).
+     *
+     * @throws IllegalArgumentException for fewer than one port, or several at no or negative distance
+     * @throws UncheckedIOException when no such ports are free
      */
     public static int free(int count, int stride) {
         return MACHINE.next(count, stride);
@@ -113,12 +116,11 @@ public final class LoopbackPorts {
     }
 
     synchronized int next(int count, int stride) {
+        if (count < 1 || stride < 0 || (count > 1 && stride == 0) || stride > 65_535 / count) {
+            throw new IllegalArgumentException(count + " ports " + stride + " apart cannot be handed out");
+        }
         if (!besideTheRange()) {
-            if (count > 1) {
-                throw new IllegalStateException("no room beside the kernel's port range for " + count + " ports "
-                        + stride + " apart");
-            }
-            return fromTheKernel();
+            return fromTheKernel(count, stride);
         }
         int span = last - first + 1 - stride * (count - 1);
         if (span > 0) {
@@ -168,15 +170,22 @@ public final class LoopbackPorts {
         return true;
     }
 
-    private int fromTheKernel() {
-        while (true) {
+    /** The first port from bind(0), the further ones {@code stride} apart from it if they are free as well. */
+    private int fromTheKernel(int count, int stride) {
+        for (int tried = 0; tried < 1_000; tried++) {
+            int port;
             try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                if (handedOut.add(socket.getLocalPort())) {
-                    return socket.getLocalPort();
-                }
+                port = socket.getLocalPort();
             } catch (IOException e) {
                 throw new UncheckedIOException("no free port on 127.0.0.1", e);
             }
+            if (port + stride * (count - 1) <= 65_535 && !handedOut.contains(port)
+                    && (count == 1 || take(port + stride, count - 1, stride))) {
+                handedOut.add(port);
+                return port;
+            }
         }
+        throw new UncheckedIOException(new IOException("no free port on 127.0.0.1 with " + (count - 1) + " more "
+                + stride + " apart"));
     }
 }

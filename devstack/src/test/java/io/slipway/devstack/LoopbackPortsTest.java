@@ -97,15 +97,17 @@ class LoopbackPortsTest {
     void thePortsTheRepositoryNamesItselfAreNeverHandedOut() {
         int from = LoopbackPorts.FIXED_FROM;
         int to = LoopbackPorts.FIXED_TO;
-        Set<Integer> expected = new TreeSet<>(freeOf(from - 3, from + 2));
-        expected.addAll(freeOf(to - 2, to + 3));
-        expected.removeIf(port -> port >= from && port <= to);
-        assumeTrue(!expected.isEmpty(), "the ports beside " + from + " and " + to + " are all taken");
+        Set<Integer> beside = new TreeSet<>(freeOf(from - 3, from + 2));
+        beside.addAll(freeOf(to - 2, to + 3));
+        beside.removeIf(port -> port >= from && port <= to);
+        assumeTrue(!beside.isEmpty(), "the ports beside " + from + " and " + to + " are all taken");
 
         List<Integer> handedOut = drain(new LoopbackPorts(from - 3, from + 2, new Random(11)));
         handedOut.addAll(drain(new LoopbackPorts(to - 2, to + 3, new Random(11))));
 
-        assertThat(new TreeSet<>(handedOut)).isEqualTo(expected);
+        // Other test JVMs take ports of this machine's span too, so only what is handed out is compared, not all of it.
+        assertThat(handedOut).isNotEmpty().allSatisfy(port -> assertThat(port).isIn(
+                from - 3, from - 2, from - 1, to + 1, to + 2, to + 3));
     }
 
     @Test
@@ -117,6 +119,13 @@ class LoopbackPortsTest {
                 return 0;
             }
         };
+        Random alwaysTheLast = new Random() {
+            @Override
+            public int nextInt(int bound) {
+                return bound - 1;
+            }
+        };
+        assumeTrue(freeOf(first, first).contains(first), "another program listens on " + first);
         LoopbackPorts ports = new LoopbackPorts(first, first + 209, alwaysTheFirst);
         try (ServerSocket taken = listenOrSkip(new InetSocketAddress(InetAddress.getLoopbackAddress(), first + 100))) {
             int port = ports.next(3, 100);
@@ -124,6 +133,18 @@ class LoopbackPortsTest {
             assertThat(port).as("its second instance's port is taken").isNotEqualTo(first);
             assertThat(List.of(port, port + 100, port + 200)).doesNotContain(taken.getLocalPort());
             assertThat(drain(ports)).doesNotContain(port, port + 100, port + 200).contains(first);
+        }
+        assertThat(new LoopbackPorts(first, first + 209, alwaysTheLast).next(3, 100))
+                .as("the last instance's port stays in the range").isLessThanOrEqualTo(first + 9);
+    }
+
+    @Test
+    void aCountOrStrideThatNamesNoPortsIsRefused() {
+        LoopbackPorts ports = new LoopbackPorts(TEST_PORTS, TEST_PORTS + 999, new Random(5));
+
+        for (int[] bad : new int[][]{{0, 100}, {2, 0}, {2, -100}, {3, 40_000}}) {
+            assertThatThrownBy(() -> ports.next(bad[0], bad[1])).as("%d ports %d apart", bad[0], bad[1])
+                    .isInstanceOf(IllegalArgumentException.class);
         }
     }
 
@@ -144,7 +165,7 @@ class LoopbackPortsTest {
                 .isBetween(LoopbackPorts.LOWEST, LoopbackPorts.LOWEST + LoopbackPorts.ENOUGH - 1);
         assertThat(everything.besideTheRange()).isFalse();
         assertThat(everything.next(1, 0)).isPositive();
-        assertThatThrownBy(() -> everything.next(2, 100)).isInstanceOf(IllegalStateException.class);
+        assertThat(everything.next(2, 100)).as("bind(0)'s, with its next instance's").isBetween(1, 65_435);
     }
 
     @Test

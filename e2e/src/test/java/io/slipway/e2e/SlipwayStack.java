@@ -109,11 +109,12 @@ final class SlipwayStack implements AutoCloseable {
     }
 
     private void up() throws IOException {
-        for (String port : List.of("SLIPWAY_KAFKA_PORT", "SLIPWAY_CONTROLLER_PORT", "SLIPWAY_REGISTRY_PORT")) {
+        for (String port : List.of("SLIPWAY_KAFKA_PORT", "SLIPWAY_CONTROLLER_PORT", "SLIPWAY_REGISTRY_PORT",
+                "DEPLOYER_PORT", "DASHBOARD_PORT")) {
             env.put(port, String.valueOf(LoopbackPorts.free()));
         }
-        for (String port : List.of("TRIGGER_PORT", "BUILDER_PORT", "TESTER_PORT", "DELIVERER_PORT", "NOTIFIER_PORT",
-                "DEPLOYER_PORT", "DASHBOARD_PORT")) {
+        // The services ./slipway scale runs more instances of: their further instances' ports are held too.
+        for (String port : List.of("TRIGGER_PORT", "BUILDER_PORT", "TESTER_PORT", "DELIVERER_PORT", "NOTIFIER_PORT")) {
             env.put(port, String.valueOf(LoopbackPorts.free(MAX_INSTANCES, INSTANCE_PORT_STRIDE)));
         }
         env.put("SLIPWAY_ENV_FILE", home.resolve("e2e.env").toString());
