@@ -158,16 +158,19 @@ public final class LoopbackPorts {
      * 127.0.0.1 itself, where the servers listen: not every system refuses the first next to a listener on the second.
      */
     private static boolean bindable(int port) {
-        for (InetSocketAddress address : List.of(new InetSocketAddress(port),
-                new InetSocketAddress(InetAddress.getLoopbackAddress(), port))) {
-            try (ServerSocket socket = new ServerSocket()) {
-                socket.setReuseAddress(true);
-                socket.bind(address, 1);
-            } catch (IOException e) {
-                return false;
-            }
+        return bindable(new InetSocketAddress(port))
+                && bindable(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+    }
+
+    /** Whether a server could listen on {@code address} now (as servers do, with {@code SO_REUSEADDR}). */
+    static boolean bindable(InetSocketAddress address) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(address, 1);
+            return true;
+        } catch (IOException e) {
+            return false;
         }
-        return true;
     }
 
     /** The first port from bind(0), the further ones {@code stride} apart from it if they are free as well. */

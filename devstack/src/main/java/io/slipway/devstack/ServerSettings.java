@@ -1,8 +1,6 @@
 package io.slipway.devstack;
 
-import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -76,10 +74,7 @@ public final class ServerSettings {
      * {@code host} is taken, rather than letting a server die later with a bind error deep in its logs.
      */
     public static void requireFree(String host, int port, String purpose, String environmentVariable) {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(host, port));
-        } catch (IOException e) {
+        if (!LoopbackPorts.bindable(new InetSocketAddress(host, port))) {
             throw new PortInUseException(host, port, purpose, environmentVariable);
         }
     }

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.IntUnaryOperator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -28,6 +29,9 @@ class LoopbackPortsTest {
 
     /** Where the tests' own ranges lie: below the machine's span (22768–32767 with Linux's default range). */
     private static final int TEST_PORTS = 12_000;
+    /** Random picks fixed at a range's first, or last, port: once that one is taken, only the scan finds others. */
+    private static final Random ALWAYS_THE_FIRST = picking(bound -> 0);
+    private static final Random ALWAYS_THE_LAST = picking(bound -> bound - 1);
 
     @Test
     void portsComeFromBesideTheKernelsOwnRangeOnceEachAndCanBeListenedOn() throws IOException {
@@ -80,14 +84,8 @@ class LoopbackPortsTest {
     void whenTheRandomPicksMissAScanFindsTheRest() {
         int first = TEST_PORTS + 5_000 + new Random().nextInt(300) * 10;
         Set<Integer> expected = freeOf(first, first + 9);
-        Random alwaysTheFirst = new Random() {
-            @Override
-            public int nextInt(int bound) {
-                return 0;
-            }
-        };
 
-        List<Integer> handedOut = drain(new LoopbackPorts(first, first + 9, alwaysTheFirst));
+        List<Integer> handedOut = drain(new LoopbackPorts(first, first + 9, ALWAYS_THE_FIRST));
 
         assertThat(handedOut).doesNotHaveDuplicates();
         assertThat(new TreeSet<>(handedOut)).isEqualTo(expected);
@@ -113,20 +111,8 @@ class LoopbackPortsTest {
     @Test
     void aServiceThatWillRunMoreInstancesGetsTheirPortsHandedOutWithItsOwn() throws IOException {
         int first = TEST_PORTS + 3_000 + new Random().nextInt(150) * 10;
-        Random alwaysTheFirst = new Random() {
-            @Override
-            public int nextInt(int bound) {
-                return 0;
-            }
-        };
-        Random alwaysTheLast = new Random() {
-            @Override
-            public int nextInt(int bound) {
-                return bound - 1;
-            }
-        };
         assumeTrue(freeOf(first, first).contains(first), "another program listens on " + first);
-        LoopbackPorts ports = new LoopbackPorts(first, first + 209, alwaysTheFirst);
+        LoopbackPorts ports = new LoopbackPorts(first, first + 209, ALWAYS_THE_FIRST);
         try (ServerSocket taken = listenOrSkip(new InetSocketAddress(InetAddress.getLoopbackAddress(), first + 100))) {
             int port = ports.next(3, 100);
 
@@ -134,7 +120,7 @@ class LoopbackPortsTest {
             assertThat(List.of(port, port + 100, port + 200)).doesNotContain(taken.getLocalPort());
             assertThat(drain(ports)).doesNotContain(port, port + 100, port + 200).contains(first);
         }
-        assertThat(new LoopbackPorts(first, first + 209, alwaysTheLast).next(3, 100))
+        assertThat(new LoopbackPorts(first, first + 209, ALWAYS_THE_LAST).next(3, 100))
                 .as("the last instance's port stays in the range").isLessThanOrEqualTo(first + 9);
     }
 
@@ -212,6 +198,15 @@ class LoopbackPortsTest {
             }
         }
         return free;
+    }
+
+    private static Random picking(IntUnaryOperator pick) {
+        return new Random() {
+            @Override
+            public int nextInt(int bound) {
+                return pick.applyAsInt(bound);
+            }
+        };
     }
 
     private static ServerSocket listenOrSkip(InetSocketAddress address) throws IOException {

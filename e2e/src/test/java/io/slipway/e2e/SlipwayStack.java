@@ -253,7 +253,8 @@ final class SlipwayStack implements AutoCloseable {
     /** {@code ./slipway scale <service> <instances>}, on the ports held for it, so at most {@link #MAX_INSTANCES}. */
     synchronized void scale(String service, int instances) {
         if (instances > MAX_INSTANCES) {
-            throw new IllegalArgumentException("the stack holds ports for " + MAX_INSTANCES + " instances of a service");
+            throw new IllegalArgumentException("the stack holds ports for " + MAX_INSTANCES
+                    + " instances of a service");
         }
         slipway("scale", service, String.valueOf(instances));
     }

@@ -60,8 +60,7 @@ class CompactedTopicStoreTest {
         opened.remove(first);
         first.close();
 
-        CompactedTopicStore<String, Integer> restarted = store(100);
-        restarted.catchUp(TIMEOUT);
+        CompactedTopicStore<String, Integer> restarted = readFromTheTopic(topic);
 
         assertThat(restarted.get("a")).contains(2);
         assertThat(restarted.get("b")).isEmpty();
@@ -210,8 +209,7 @@ class CompactedTopicStoreTest {
         other.put("b", 5);
         store.catchUp(TIMEOUT);
         assertThat(store.get("b")).contains(5);
-        CompactedTopicStore<String, Integer> restarted = store(100);
-        restarted.catchUp(TIMEOUT);
+        CompactedTopicStore<String, Integer> restarted = readFromTheTopic(topic);
         assertThat(restarted.get("a")).contains(4);
         assertThat(restarted.get("b")).contains(5);
     }
@@ -234,8 +232,7 @@ class CompactedTopicStoreTest {
         // Each flush sends the failed write once more; the producer may need a moment to learn of the new topic.
         await().atMost(TIMEOUT).untilAsserted(() -> batch.flush(TIMEOUT));
         assertThat(batch.pending()).isZero();
-        CompactedTopicStore<String, Integer> restarted = store(missing, 100);
-        restarted.catchUp(TIMEOUT);
+        CompactedTopicStore<String, Integer> restarted = readFromTheTopic(missing);
         assertThat(restarted.get("a")).contains(1);
     }
 
@@ -257,8 +254,7 @@ class CompactedTopicStoreTest {
         assertThat(store.get("a")).isEmpty();
         await().atMost(TIMEOUT).untilAsserted(() -> batch.flush(TIMEOUT));
 
-        CompactedTopicStore<String, Integer> restarted = store(missing, 100);
-        restarted.catchUp(TIMEOUT);
+        CompactedTopicStore<String, Integer> restarted = readFromTheTopic(missing);
         assertThat(restarted.get("a")).as("sent again although the reread had dropped it").contains(1);
     }
 
@@ -271,9 +267,7 @@ class CompactedTopicStoreTest {
         // every write of its batch fails.
         KafkaClients cramped = KafkaClients.of(Map.of("bootstrap.servers", stack.bootstrapServers(),
                 "max.request.size", "60"));
-        CompactedTopicStore<String, Integer> store = new CompactedTopicStore<>(cramped, topic, "test-state",
-                CompactedTopicStore.Codec.utf8(), NUMBERS, 100, TIMEOUT);
-        opened.add(store);
+        CompactedTopicStore<String, Integer> store = store(cramped, topic, 100);
         store.catchUp(TIMEOUT);
         CompactedTopicStore<String, Integer>.Batch batch = store.batch();
         batch.put("a", 1);
@@ -308,8 +302,7 @@ class CompactedTopicStoreTest {
         failing.flush(TIMEOUT);
         assertThat(failing.pending()).isZero();
 
-        CompactedTopicStore<String, Integer> restarted = store(missing, 100);
-        restarted.catchUp(TIMEOUT);
+        CompactedTopicStore<String, Integer> restarted = readFromTheTopic(missing);
         assertThat(restarted.get("a")).as("the value replaced was not written over the newer one").contains(2);
         assertThat(restarted.keys((k, v) -> true)).containsExactly("a");
     }
@@ -340,8 +333,7 @@ class CompactedTopicStoreTest {
             raw.send(new ProducerRecord<>(topic, null, bytes("7"))).get(30, TimeUnit.SECONDS);
         }
 
-        CompactedTopicStore<String, Integer> restarted = store(100);
-        restarted.catchUp(TIMEOUT);
+        CompactedTopicStore<String, Integer> restarted = readFromTheTopic(topic);
 
         assertThat(restarted.get("a")).contains(1);
         assertThat(restarted.size()).isEqualTo(1);
@@ -410,20 +402,27 @@ class CompactedTopicStoreTest {
     }
 
     private CompactedTopicStore<String, Integer> store(String name, int maxKeys) {
-        CompactedTopicStore<String, Integer> store = new CompactedTopicStore<>(clients, name, "test-state",
+        return store(clients, name, maxKeys);
+    }
+
+    /** A store whose producer waits only 1 s for a topic's metadata, so a write to a missing topic fails soon. */
+    private CompactedTopicStore<String, Integer> impatientStore(String name, int maxKeys) {
+        return store(KafkaClients.of(Map.of("bootstrap.servers", stack.bootstrapServers(), "max.block.ms", "1000")),
+                name, maxKeys);
+    }
+
+    private CompactedTopicStore<String, Integer> store(KafkaClients with, String name, int maxKeys) {
+        CompactedTopicStore<String, Integer> store = new CompactedTopicStore<>(with, name, "test-state",
                 CompactedTopicStore.Codec.utf8(), NUMBERS, maxKeys, TIMEOUT);
         opened.add(store);
         return store;
     }
 
-    /** A store whose producer waits only 1 s for a topic's metadata, so a write to a missing topic fails soon. */
-    private CompactedTopicStore<String, Integer> impatientStore(String name, int maxKeys) {
-        KafkaClients impatient = KafkaClients.of(Map.of("bootstrap.servers", stack.bootstrapServers(),
-                "max.block.ms", "1000"));
-        CompactedTopicStore<String, Integer> store = new CompactedTopicStore<>(impatient, name, "test-state",
-                CompactedTopicStore.Codec.utf8(), NUMBERS, maxKeys, TIMEOUT);
-        opened.add(store);
-        return store;
+    /** A new store that has read the topic: what a restarted instance would hold. */
+    private CompactedTopicStore<String, Integer> readFromTheTopic(String name) {
+        CompactedTopicStore<String, Integer> restarted = store(name, 100);
+        restarted.catchUp(TIMEOUT);
+        return restarted;
     }
 
     private static byte[] bytes(String text) {

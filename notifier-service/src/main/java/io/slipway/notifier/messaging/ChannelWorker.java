@@ -44,10 +44,11 @@ import java.util.concurrent.TimeUnit;
  * one commit per record: the channel's records share the topic with every other channel's, which this worker only
  * skips. The channel's memory saved by each delivery is not waited for one by one: a partition's saves are
  * acknowledged before its offset is committed ({@link KafkaStateStore#flushSaves}), partition by partition; while
- * they fail the worker takes no new record, tries again every second, and commits nothing of that partition nor of
- * those after it; a partition handed over meanwhile goes uncommitted, its saves given up. So a record sent but not yet committed when the worker dies is recognised as
- * a duplicate by its next owner unless its memory was not acknowledged yet; one rejected or abandoned is
- * dead-lettered again. While it waits to retry, the worker keeps
+ * they fail the worker takes no new record, tries again every 1–6 s (a 1 s poll, then a flush of up to 5 s), and
+ * commits nothing of that partition nor of those after it; a partition handed over meanwhile goes uncommitted, its
+ * saves given up. So a record sent but not yet committed when the worker dies is recognised as a duplicate by its
+ * next owner unless its memory was not acknowledged yet; one rejected or abandoned is dead-lettered again. While it
+ * waits to retry, the worker keeps
  * polling with its partitions paused, so it stays in the group however long the channel asks it to wait. Each poll
  * beats its {@link Heartbeat}; a worker that died or stopped polling makes the service DOWN.
  */
@@ -58,7 +59,7 @@ final class ChannelWorker implements ConsumerRebalanceListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChannelWorker.class);
     private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(5);
-    /** How often a worker whose memories are not acknowledged tries to flush them again. */
+    /** How long a worker whose memories are not acknowledged polls, paused, before it flushes them again. */
     private static final Duration SAVE_RETRY = Duration.ofSeconds(1);
     private static final Duration SAVE_WARNING_EVERY = Duration.ofMinutes(1);
 
@@ -269,7 +270,7 @@ final class ChannelWorker implements ConsumerRebalanceListener {
         }
     }
 
-    /** Whether the memories saved for the partition's records are acknowledged, so that the records may be committed. */
+    /** Whether the memories saved for the partition's records are acknowledged, so the records may be committed. */
     private boolean saved(TopicPartition partition) {
         try {
             state.flushSaves(partition, COMMIT_TIMEOUT);

@@ -47,8 +47,7 @@ public class ChannelWorkers implements HealthIndicator {
     /**
      * A worker polls every 5 s at rest, and otherwise after at most a flush of its memories (5 s per partition) and a
      * commit (5 s, twice), also while it waits to retry or for its memories to be saved; its state catch-up after an
-     * assignment retries until
-     * it succeeds, so allow Kafka's own {@code max.poll.interval.ms} before calling it stuck.
+     * assignment retries until it succeeds, so allow Kafka's own {@code max.poll.interval.ms} before calling it stuck.
      */
     private static final Duration POLL_INTERVAL = Duration.ofMinutes(5);
 

@@ -253,7 +253,8 @@ class SchemaRegistryClientTest {
             int closedPort = refused.port();
             SchemaRegistryClient client = new SchemaRegistryClient("http://127.0.0.1:" + closedPort);
 
-            SchemaRegistryUnavailableException e = catchThrowableOfType(SchemaRegistryUnavailableException.class, () -> client.getById(1));
+            SchemaRegistryUnavailableException e = catchThrowableOfType(SchemaRegistryUnavailableException.class,
+                    () -> client.getById(1));
 
             assertThat(e.isTransient()).isTrue();
             assertThat(e.status()).isEqualTo(-1);
@@ -293,7 +294,8 @@ class SchemaRegistryClientTest {
     void failsOverToTheNextUrlWhenOneIsUnreachable() throws IOException {
         try (RefusedPort refused = new RefusedPort()) {
             int closedPort = refused.port();
-            SchemaRegistryClient client = new SchemaRegistryClient("http://127.0.0.1:" + closedPort + "," + registry.url());
+            SchemaRegistryClient client = new SchemaRegistryClient(
+                    "http://127.0.0.1:" + closedPort + "," + registry.url());
 
             assertThat(client.subjects()).containsExactly("Kafka-value", "Kafka-key");
         }
