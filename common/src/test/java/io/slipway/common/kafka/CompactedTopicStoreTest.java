@@ -240,9 +240,7 @@ class CompactedTopicStoreTest {
     void aBatchWriteNotYetOnTheTopicIsNeitherEvictedNorLostToAReread() {
         String missing = stack.uniqueTopic("test.state-kept");
         CompactedTopicStore<String, Integer> store = impatientStore(missing, 1);
-        CompactedTopicStore<String, Integer>.Batch batch = store.batch();
-        batch.put("a", 1);
-        assertThatThrownBy(() -> batch.flush(TIMEOUT)).isInstanceOf(TransientFailure.class);
+        CompactedTopicStore<String, Integer>.Batch batch = failedWriteOfA(store);
         stack.createTopic(missing, 2);
         CompactedTopicStore<String, Integer> other = store(missing, 100);
         other.put("b", 2);
@@ -293,9 +291,7 @@ class CompactedTopicStoreTest {
     void aFailedBatchWriteThatANewerWriteReplacedIsNotSentAgain() {
         String missing = stack.uniqueTopic("test.state-replaced");
         CompactedTopicStore<String, Integer> store = impatientStore(missing, 100);
-        CompactedTopicStore<String, Integer>.Batch failing = store.batch();
-        failing.put("a", 1);
-        assertThatThrownBy(() -> failing.flush(TIMEOUT)).isInstanceOf(TransientFailure.class);
+        CompactedTopicStore<String, Integer>.Batch failing = failedWriteOfA(store);
 
         stack.createTopic(missing, 2);
         await().atMost(TIMEOUT).untilAsserted(() -> store.put("a", 2));
@@ -416,6 +412,15 @@ class CompactedTopicStoreTest {
                 CompactedTopicStore.Codec.utf8(), NUMBERS, maxKeys, TIMEOUT);
         opened.add(store);
         return store;
+    }
+
+    /** A batch of {@code store} (an impatient one, on a topic not created yet) whose write of a = 1 failed. */
+    private static CompactedTopicStore<String, Integer>.Batch failedWriteOfA(
+            CompactedTopicStore<String, Integer> store) {
+        CompactedTopicStore<String, Integer>.Batch batch = store.batch();
+        batch.put("a", 1);
+        assertThatThrownBy(() -> batch.flush(TIMEOUT)).isInstanceOf(TransientFailure.class);
+        return batch;
     }
 
     /** A new store that has read the topic: what a restarted instance would hold. */
