@@ -46,8 +46,14 @@ public final class LoopbackPorts {
 
     private static final Logger LOG = LoggerFactory.getLogger(LoopbackPorts.class);
     private static final Path EPHEMERAL_RANGE = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
-    // After EPHEMERAL_RANGE, which it reads.
-    private static final LoopbackPorts MACHINE = beside(ephemeralRange());
+
+    /**
+     * This machine's ports, made when the first is asked for: loading the class for {@link #bindable} (a server's
+     * start-up check) reads no kernel setting and warns of nothing.
+     */
+    private static final class Machine {
+        static final LoopbackPorts PORTS = beside(ephemeralRange());
+    }
 
     private final int first;
     private final int last;
@@ -66,7 +72,7 @@ public final class LoopbackPorts {
      * ephemeral range (inside it, from bind(0), only where the machine leaves no room beside it).
      */
     public static int free() {
-        return MACHINE.next(1, 0);
+        return Machine.PORTS.next(1, 0);
     }
 
     /**
@@ -78,7 +84,7 @@ public final class LoopbackPorts {
      * @throws UncheckedIOException when no such ports are free
      */
     public static int free(int count, int stride) {
-        return MACHINE.next(count, stride);
+        return Machine.PORTS.next(count, stride);
     }
 
     /** The room beside the kernel's range {@code [low, high]} this machine's ports come from, or bind(0)'s. */

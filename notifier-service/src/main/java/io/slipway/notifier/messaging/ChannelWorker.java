@@ -48,9 +48,9 @@ import java.util.concurrent.TimeUnit;
  * commits nothing of that partition nor of those after it; a partition handed over meanwhile goes uncommitted, its
  * saves given up. So a record sent but not yet committed when the worker dies is recognised as a duplicate by its
  * next owner unless its memory was not acknowledged yet; one rejected or abandoned is dead-lettered again. While it
- * waits to retry, the worker keeps
- * polling with its partitions paused, so it stays in the group however long the channel asks it to wait. Each poll
- * beats its {@link Heartbeat}; a worker that died or stopped polling makes the service DOWN.
+ * waits to retry, the worker keeps polling with its partitions paused, so it stays in the group however long the
+ * channel asks it to wait. Each poll beats its {@link Heartbeat}; a worker that died or stopped polling makes the
+ * service DOWN.
  */
 final class ChannelWorker implements ConsumerRebalanceListener {
 
@@ -181,8 +181,8 @@ final class ChannelWorker implements ConsumerRebalanceListener {
 
     /**
      * Takes no new record while memories this worker saved are not acknowledged (the state topic cannot be written):
-     * waits with every assigned partition paused ({@link #pollPaused}), and flushes and commits again every
-     * {@link #SAVE_RETRY} until they are.
+     * waits with every assigned partition paused ({@link #pollPaused}) for {@link #SAVE_RETRY}, then flushes (up to
+     * {@link #COMMIT_TIMEOUT} a partition) and commits again, until they are.
      */
     private void holdUntilSaved() {
         activity = "waiting for the channel's memory to be saved";
@@ -279,8 +279,8 @@ final class ChannelWorker implements ConsumerRebalanceListener {
             if (System.nanoTime() - lastSaveWarning >= SAVE_WARNING_EVERY.toNanos()) {
                 lastSaveWarning = System.nanoTime();
                 LOG.warn("{}: the channel's memory is not saved yet, so {} and the partitions after it are not "
-                        + "committed; trying again every {} s (said once a minute): {}", channel, partition,
-                        SAVE_RETRY.toSeconds(), e.getMessage());
+                        + "committed; trying again every {}-{} s (said once a minute): {}", channel, partition,
+                        SAVE_RETRY.toSeconds(), SAVE_RETRY.plus(COMMIT_TIMEOUT).toSeconds(), e.getMessage());
             } else {
                 LOG.debug("{}: the channel's memory is not saved yet: {}", channel, e.getMessage());
             }
