@@ -16,6 +16,8 @@
 #   --write  also puts the figures into docs/benchmarks.md (between the pipeline-bench markers)
 # BENCH_FLOOR_MESSAGES (default 2000) and BENCH_FLOOR_BYTES (default 500): EndToEndLatency's messages and their size
 # (the exactly-once hop's records have that size too). BENCH_EOS_FLOOR_MESSAGES (default 500): the exactly-once hop's.
+# BENCH_WARMUP_RUNS (default 60 s at RATE: 1,200 at 20/s): the pipelines sent at RATE before the latency phase, to
+# warm the stack up (the broker's transaction paths are compiled only under load; see docs/benchmarks.md).
 # BENCH_SENDERS (default 8): concurrent senders of the throughput burst. BENCH_PORT_OFFSET (default 0) moves every port
 # the stack listens on (28080-28099, 29092-29093) by that much, when another program holds one of them.
 # BENCH_JFR=<dir> starts every service with a JFR recording (settings=profile) that each dumps into <dir> when the stack
@@ -183,7 +185,7 @@ for service in trigger:$TRIGGER_PORT builder:$BUILDER_PORT tester:$TESTER_PORT d
 done
 SETTINGS=""
 for name in BENCH_MAX_POLL_RECORDS BENCH_FETCH_MAX_WAIT_MS BENCH_JAVA_OPTS BENCH_FLOOR_MESSAGES BENCH_FLOOR_BYTES \
-            BENCH_EOS_FLOOR_MESSAGES BENCH_SENDERS BENCH_IDLE_SETTLE SLIPWAY_DASHBOARD_ENABLED; do
+            BENCH_EOS_FLOOR_MESSAGES BENCH_WARMUP_RUNS BENCH_SENDERS BENCH_IDLE_SETTLE SLIPWAY_DASHBOARD_ENABLED; do
   if [ -n "${!name:-}" ]; then SETTINGS="$SETTINGS$name=$(printf '%q' "${!name}") "; fi
 done
 # The dashboard (in the stack unless SLIPWAY_DASHBOARD_ENABLED=false) is followed: how far behind the pipeline it is.
@@ -195,11 +197,14 @@ COMMAND="${SETTINGS}bench/pipeline.sh $RATE $LATENCY_RUNS $THROUGHPUT_RUNS"
 KAFKA_CONFIG="$SLIPWAY_HOME/credentials/kafka-ops.properties"
 [ -f "$KAFKA_CONFIG" ] || KAFKA_CONFIG=""
 mkdir -p "${BENCH_LOGS:-$WORK}"
-# What each process of the stack spends per pipeline: its CPU over the three phases (300 warm-up pipelines, the
-# latency phase, the burst), divided by their pipelines.
+# What each process of the stack spends per pipeline: its CPU over the three phases (the warm-up, the latency phase,
+# the burst), divided by their pipelines.
 declare -A RUN_BEFORE
 cpu_snapshot RUN_BEFORE
-WARMUP_RUNS=300
+# The warm-up lasts a minute: the broker's transaction paths become hot only under load, and its C2 compiler (with the
+# harness's own) still took a large share of the 2 cores for about a minute after the first pipelines; the 300 runs
+# used before (15 s at 20/s) left that inside the latency phase (docs/benchmarks.md).
+WARMUP_RUNS="${BENCH_WARMUP_RUNS:-$((RATE * 60))}"
 RUN_PIPELINES=$((WARMUP_RUNS + LATENCY_RUNS + THROUGHPUT_RUNS))
 java -cp "$HARNESS_JAR" io.slipway.bench.PipelineBench --trigger="http://127.0.0.1:$TRIGGER_PORT" \
   --secret="$SECRET" --bootstrap="127.0.0.1:$SLIPWAY_KAFKA_PORT" ${KAFKA_CONFIG:+--kafka-config="$KAFKA_CONFIG"} --registry="http://127.0.0.1:$SLIPWAY_REGISTRY_PORT" \

@@ -109,7 +109,7 @@ public final class PipelineBench {
     public static void main(String[] args) throws Exception {
         BenchOptions options = BenchOptions.parse(args,
                 "PipelineBench --trigger=URL --secret=S --bootstrap=HOST:PORT [--kafka-config=FILE] "
-                        + "--registry=URL --metrics=SERVICE=URL,… --metrics-token-file=FILE --sink-port=N [--warmup=300] [--latency=600] [--rate=20] "
+                        + "--registry=URL --metrics=SERVICE=URL,… --metrics-token-file=FILE --sink-port=N --warmup=N [--latency=600] [--rate=20] "
                         + "[--throughput=3000] [--senders=8] [--repositories=50] [--dashboard=URL] [--out=FILE] [--csv=FILE] "
                         + "[--command=TEXT] [--floor=FILE --floor-command=TEXT] [--eos-floor=FILE --eos-floor-command=TEXT] "
                         + "[--idle-total=PERCENT]");
@@ -127,7 +127,7 @@ public final class PipelineBench {
     }
 
     private String run() throws Exception {
-        int warmup = intOption("warmup", 300);
+        int warmup = Integer.parseInt(required("warmup")); // bench/pipeline.sh says why it is as long as it is
         int latencyRuns = intOption("latency", 600);
         int rate = intOption("rate", 20);
         int burst = intOption("throughput", 3000);
@@ -159,7 +159,7 @@ public final class PipelineBench {
         long caughtUp = dashboard == null ? 0 : awaitDashboard();
 
         String report = report(hops, notified, burstRuns.size(), burstNotified.size(), burstStart, accepted, burstEnd,
-                rate, senders, loadBefore, loadAverage());
+                rate, warmup, senders, loadBefore, loadAverage());
         return dashboard == null ? report
                 : report + dashboardReport(notified, burstNotified, burstStart, burstEnd, caughtUp);
     }
@@ -294,7 +294,8 @@ public final class PipelineBench {
     }
 
     private String report(Map<String, HopHistograms> hops, Map<Run, Long> notified, int burstRuns, int burstDone, long burstStart,
-                          long accepted, long burstEnd, int rate, int senders, String loadBefore, String loadAfter) {
+                          long accepted, long burstEnd, int rate, int warmup, int senders, String loadBefore,
+                          String loadAfter) {
         StringBuilder md = new StringBuilder();
         Runtime runtime = Runtime.getRuntime();
         md.append("Measured ").append(LocalDate.now()).append(" by `").append(options.getOrDefault("command",
@@ -322,7 +323,8 @@ public final class PipelineBench {
         }
 
         md.append("Hops (producer timestamp → the consuming stage takes the record), ").append(notified.size())
-                .append(" pipelines at ").append(rate).append("/s:\n\n");
+                .append(" pipelines at ").append(rate).append("/s, after ").append(warmup)
+                .append(" at the same rate to warm the stack up:\n\n");
         md.append("| topic | taken by | records | p50").append(floor == null ? "" : " (× Kafka's p50)").append(" | p99")
                 .append(floor == null ? "" : " (× Kafka's p99)").append(eosFloor == null ? "" : " | × Kafka's EOS p50")
                 .append(" |\n|---|---|---|---|---|").append(eosFloor == null ? "" : "---|").append("\n");
