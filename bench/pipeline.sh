@@ -16,8 +16,8 @@
 #   --write  also puts the figures into docs/benchmarks.md (between the pipeline-bench markers)
 # BENCH_FLOOR_MESSAGES (default 2000) and BENCH_FLOOR_BYTES (default 500): EndToEndLatency's messages and their size
 # (the exactly-once hop's records have that size too). BENCH_EOS_FLOOR_MESSAGES (default 500): the exactly-once hop's.
-# BENCH_WARMUP_RUNS (default 60 s at RATE: 1,200 at 20/s): the pipelines sent at RATE before the latency phase, to
-# warm the stack up (the broker's transaction paths are compiled only under load; see docs/benchmarks.md).
+# BENCH_WARMUP_RUNS (default two minutes at RATE: 2,400 at 20/s): the pipelines sent at RATE before the latency phase,
+# to warm the stack up (the broker's transaction paths are compiled only under load; see docs/benchmarks.md).
 # BENCH_SENDERS (default 8): concurrent senders of the throughput burst. BENCH_PORT_OFFSET (default 0) moves every port
 # the stack listens on (28080-28099, 29092-29093) by that much, when another program holds one of them.
 # BENCH_JFR=<dir> starts every service with a JFR recording (settings=profile) that each dumps into <dir> when the stack
@@ -201,10 +201,10 @@ mkdir -p "${BENCH_LOGS:-$WORK}"
 # the burst), divided by their pipelines.
 declare -A RUN_BEFORE
 cpu_snapshot RUN_BEFORE
-# The warm-up lasts a minute: the broker's transaction paths become hot only under load, and its C2 compiler (with the
-# harness's own) still took a large share of the 2 cores for about a minute after the first pipelines; the 300 runs
+# The warm-up lasts two minutes: the broker's transaction paths become hot only under load, and its C2 compiler (with
+# the harness's own) took a large share of the 2 cores for about two minutes after the first pipelines; the 300 runs
 # used before (15 s at 20/s) left that inside the latency phase (docs/benchmarks.md).
-WARMUP_RUNS="${BENCH_WARMUP_RUNS:-$((RATE * 60))}"
+WARMUP_RUNS="${BENCH_WARMUP_RUNS:-$((RATE * 120))}"
 RUN_PIPELINES=$((WARMUP_RUNS + LATENCY_RUNS + THROUGHPUT_RUNS))
 java -cp "$HARNESS_JAR" io.slipway.bench.PipelineBench --trigger="http://127.0.0.1:$TRIGGER_PORT" \
   --secret="$SECRET" --bootstrap="127.0.0.1:$SLIPWAY_KAFKA_PORT" ${KAFKA_CONFIG:+--kafka-config="$KAFKA_CONFIG"} --registry="http://127.0.0.1:$SLIPWAY_REGISTRY_PORT" \
