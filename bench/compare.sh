@@ -7,8 +7,8 @@
 # medians and their ratio (this tree ÷ BASE). The idle stack is not compared: each run measures it for 5 s only,
 # from 5 s after start-up (set BENCH_IDLE_SETTLE and BENCH_IDLE_SECONDS to change that); every other BENCH_* setting
 # of pipeline.sh applies to both sides alike, where BASE's pipeline.sh has it: a BASE before adc1d59 always warms up
-# with 300 runs, so set BENCH_WARMUP_RUNS=300 to compare like with like. With so short a settle, each run's CPU per pipeline also holds what the
-# JIT still compiles of start-up, on both sides alike.
+# with 300 runs, so set BENCH_WARMUP_RUNS=300 to compare like with like. With so short a settle, each run's CPU per
+# pipeline also holds what the JIT still compiles of start-up, on both sides alike.
 # Usage: bench/compare.sh [--rounds N] [--keep DIR] BASE [RATE=20] [LATENCY_RUNS=300] [THROUGHPUT_RUNS=2000]
 #   --rounds N  runs of each side (default 2)
 #   --keep DIR  keeps every run's report in DIR (base-1.md, tree-1.md, …), once all have run

@@ -16,8 +16,8 @@
 #   --write  also puts the figures into docs/benchmarks.md (between the pipeline-bench markers)
 # BENCH_FLOOR_MESSAGES (default 2000) and BENCH_FLOOR_BYTES (default 500): EndToEndLatency's messages and their size
 # (the exactly-once hop's records have that size too). BENCH_EOS_FLOOR_MESSAGES (default 500): the exactly-once hop's.
-# BENCH_WARMUP_RUNS (default two minutes at RATE: 2,400 at 20/s): the pipelines sent at RATE before the latency phase,
-# to warm the stack up (the broker's transaction paths are compiled only under load; see docs/benchmarks.md).
+# BENCH_WARMUP_RUNS (default two minutes at RATE: 2,400 at 20/s): the pipelines sent at RATE before the latency phase
+# (why so many: see WARMUP_RUNS below).
 # BENCH_SENDERS (default 8): concurrent senders of the throughput burst. BENCH_PORT_OFFSET (default 0) moves every port
 # the stack listens on (28080-28099, 29092-29093) by that much, when another program holds one of them.
 # BENCH_JFR=<dir> starts every service with a JFR recording (settings=profile) that each dumps into <dir> when the stack
